@@ -1,0 +1,113 @@
+// The AWS layer's one entry point. The extension loads this module (bundled as dist/aws.js)
+// on its first AWS call, never during activation.
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
+import * as reads from './reads';
+import * as writes from './writes';
+
+export type { CallListener, CallRecord, ConnectionSettings } from './clients';
+export type { CreateGroupSpec, PrefixListInfo, RuleSpec } from './writes';
+
+export interface AwsProfileInfo {
+  readonly name: string;
+  readonly region?: string;
+  /** 'sso', 'role', 'process', 'keys' or 'other'. */
+  readonly kind: string;
+  readonly source: 'config' | 'credentials' | 'both';
+}
+
+/** Profiles from the shared config and credentials files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE honoured). */
+export async function listProfiles(): Promise<AwsProfileInfo[]> {
+  const { configFile, credentialsFile } = await loadSharedConfigFiles();
+  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
+  return [...names].sort().map((name) => {
+    const c = configFile[name] ?? {};
+    const k = credentialsFile[name] ?? {};
+    const all = { ...k, ...c };
+    const kind = all.sso_session || all.sso_start_url ? 'sso' : all.role_arn ? 'role' : all.credential_process ? 'process' : all.aws_access_key_id ? 'keys' : 'other';
+    const source = configFile[name] && credentialsFile[name] ? 'both' : configFile[name] ? 'config' : 'credentials';
+    return { name, region: c.region ?? k.region, kind, source };
+  });
+}
+
+export interface LoadOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
+/** All AWS access for one connection (profile + endpoint). */
+export class AwsGateway {
+  private readonly pool: ClientPool;
+  private calls = 0;
+
+  constructor(readonly settings: ConnectionSettings, onCall?: CallListener) {
+    this.pool = new ClientPool(settings, (call, input) => {
+      this.calls++;
+      onCall?.(call, input);
+    });
+  }
+
+  /** Number of AWS calls made so far (for the benchmark). */
+  get callCount(): number {
+    return this.calls;
+  }
+
+  dispose(): void {
+    this.pool.destroy();
+  }
+
+  private c(region: string) {
+    return this.pool.get(region);
+  }
+
+  loadRegion(region: string, o: LoadOptions = {}): Promise<RegionSnapshot> {
+    return reads.readRegion(this.c(region), o);
+  }
+  readGroups(region: string, groupIds: string[], o: LoadOptions = {}): Promise<SecurityGroup[]> {
+    return reads.readGroups(this.c(region), o, groupIds);
+  }
+  readRules(region: string, groupIds: string[], o: LoadOptions = {}): Promise<SecurityGroupRule[]> {
+    return reads.readRules(this.c(region), o, groupIds);
+  }
+  async readCluster(region: string, clusterId: string, o: LoadOptions = {}): Promise<DbCluster | undefined> {
+    return (await reads.readClusters(this.c(region), o, clusterId))[0];
+  }
+  async readInstance(region: string, instanceId: string, o: LoadOptions = {}): Promise<DbInstance | undefined> {
+    return (await reads.readInstances(this.c(region), o, instanceId))[0];
+  }
+  readEc2Instances(region: string, filter?: { vpcId?: string; groupIds?: string[] }, o: LoadOptions = {}): Promise<Ec2Instance[]> {
+    return reads.readEc2Instances(this.c(region), o, filter);
+  }
+  listPrefixLists(region: string, o: LoadOptions = {}): Promise<writes.PrefixListInfo[]> {
+    return writes.listPrefixLists(this.c(region), o.abortSignal);
+  }
+
+  createSecurityGroup(region: string, spec: writes.CreateGroupSpec): Promise<string> {
+    return writes.createSecurityGroup(this.c(region), spec);
+  }
+  authorizeRule(region: string, spec: writes.RuleSpec): Promise<SecurityGroupRule[]> {
+    return writes.authorizeRule(this.c(region), spec);
+  }
+  revokeRules(region: string, groupId: string, isEgress: boolean, ruleIds: readonly string[]): Promise<void> {
+    return writes.revokeRules(this.c(region), groupId, isEgress, ruleIds);
+  }
+  modifyRule(region: string, groupId: string, ruleId: string, spec: Omit<writes.RuleSpec, 'groupId' | 'isEgress'>): Promise<void> {
+    return writes.modifyRule(this.c(region), groupId, ruleId, spec);
+  }
+  deleteSecurityGroup(region: string, groupId: string): Promise<void> {
+    return writes.deleteSecurityGroup(this.c(region), groupId);
+  }
+  setClusterGroups(region: string, clusterId: string, groupIds: readonly string[]): Promise<DbCluster | undefined> {
+    return writes.setClusterGroups(this.c(region), clusterId, groupIds);
+  }
+  setInstanceGroups(region: string, instanceId: string, groupIds: readonly string[]): Promise<DbInstance | undefined> {
+    return writes.setInstanceGroups(this.c(region), instanceId, groupIds);
+  }
+  setEc2InstanceGroups(region: string, instanceId: string, groupIds: readonly string[]): Promise<void> {
+    return writes.setEc2InstanceGroups(this.c(region), instanceId, groupIds);
+  }
+}
+
+export function createGateway(settings: ConnectionSettings, onCall?: CallListener): AwsGateway {
+  return new AwsGateway(settings, onCall);
+}

@@ -1,0 +1,299 @@
+// Paginated reads that turn AWS answers into the domain model.
+import {
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  paginateDescribeInstances,
+  paginateDescribeSecurityGroupRules,
+  paginateDescribeSecurityGroups,
+  paginateDescribeVpcs,
+  type Instance,
+  type SecurityGroup as SdkGroup,
+  type SecurityGroupRule as SdkRule,
+  type Tag,
+  type Vpc as SdkVpc,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSubnetGroups,
+  type DBCluster,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import type {
+  DbCluster,
+  DbInstance,
+  Ec2Instance,
+  RegionSnapshot,
+  RulePeer,
+  SecurityGroup,
+  SecurityGroupRule,
+  Tags,
+  Vpc,
+} from '../domain/model';
+import { displayName } from '../domain/model';
+import { normaliseIpProtocol } from '../domain/rules';
+import type { RegionClients } from './clients';
+
+export interface ReadOptions {
+  readonly abortSignal?: AbortSignal;
+  /** Page size for EC2 (5-1000) and RDS (20-100) reads; the largest by default. */
+  readonly ec2PageSize?: number;
+  readonly rdsPageSize?: number;
+}
+
+/** Engines that are not Aurora/RDS databases though the RDS API lists them. */
+const OTHER_PRODUCTS = new Set(['docdb', 'neptune']);
+
+function tagsOf(list: readonly Tag[] | undefined): Tags {
+  const out: Record<string, string> = {};
+  for (const t of list ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => readonly T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}
+
+export function toVpc(region: string, v: SdkVpc): Vpc {
+  const tags = tagsOf(v.Tags);
+  const cidrs = (v.CidrBlockAssociationSet ?? [])
+    .filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated')
+    .map((a) => a.CidrBlock!)
+    .filter(Boolean);
+  return {
+    region,
+    vpcId: v.VpcId!,
+    ownerId: v.OwnerId,
+    name: displayName(tags),
+    cidrBlocks: cidrs.length ? cidrs : v.CidrBlock ? [v.CidrBlock] : [],
+    ipv6CidrBlocks: (v.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock!).filter(Boolean),
+    isDefault: v.IsDefault === true,
+    state: v.State,
+    tags,
+  };
+}
+
+export function toGroup(region: string, g: SdkGroup): SecurityGroup {
+  return {
+    region,
+    groupId: g.GroupId!,
+    groupName: g.GroupName ?? g.GroupId!,
+    description: g.Description ?? '',
+    vpcId: g.VpcId,
+    ownerId: g.OwnerId,
+    tags: tagsOf(g.Tags),
+  };
+}
+
+export function toRule(region: string, r: SdkRule): SecurityGroupRule {
+  let peer: RulePeer;
+  if (r.CidrIpv4) peer = { kind: 'cidr4', cidr: r.CidrIpv4 };
+  else if (r.CidrIpv6) peer = { kind: 'cidr6', cidr: r.CidrIpv6 };
+  else if (r.PrefixListId) peer = { kind: 'prefixList', prefixListId: r.PrefixListId };
+  else
+    peer = {
+      kind: 'group',
+      groupId: r.ReferencedGroupInfo?.GroupId ?? 'unknown',
+      userId: r.ReferencedGroupInfo?.UserId,
+      vpcId: r.ReferencedGroupInfo?.VpcId,
+      peeringConnectionId: r.ReferencedGroupInfo?.VpcPeeringConnectionId,
+    };
+  const protocol = normaliseIpProtocol(r.IpProtocol);
+  return {
+    region,
+    ruleId: r.SecurityGroupRuleId!,
+    groupId: r.GroupId!,
+    isEgress: r.IsEgress === true,
+    protocol,
+    fromPort: protocol === '-1' ? -1 : r.FromPort ?? -1,
+    toPort: protocol === '-1' ? -1 : r.ToPort ?? -1,
+    peer,
+    description: r.Description || undefined,
+  };
+}
+
+export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<string, string>): DbCluster {
+  return {
+    region,
+    clusterId: c.DBClusterIdentifier!,
+    arn: c.DBClusterArn,
+    engine: c.Engine ?? 'unknown',
+    engineVersion: c.EngineVersion,
+    port: c.Port,
+    status: c.Status ?? 'unknown',
+    endpoint: c.Endpoint,
+    readerEndpoint: c.ReaderEndpoint,
+    members: (c.DBClusterMembers ?? []).map((m) => ({
+      instanceId: m.DBInstanceIdentifier!,
+      isWriter: m.IsClusterWriter === true,
+      promotionTier: m.PromotionTier,
+    })),
+    securityGroups: (c.VpcSecurityGroups ?? []).map((g) => ({ groupId: g.VpcSecurityGroupId!, status: g.Status })),
+    subnetGroupName: c.DBSubnetGroup,
+    vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
+  };
+}
+
+export function toInstance(region: string, i: DBInstance): DbInstance {
+  return {
+    region,
+    instanceId: i.DBInstanceIdentifier!,
+    arn: i.DBInstanceArn,
+    clusterId: i.DBClusterIdentifier || undefined,
+    engine: i.Engine ?? 'unknown',
+    instanceClass: i.DBInstanceClass,
+    status: i.DBInstanceStatus ?? 'unknown',
+    securityGroups: (i.VpcSecurityGroups ?? []).map((g) => ({ groupId: g.VpcSecurityGroupId!, status: g.Status })),
+    vpcId: i.DBSubnetGroup?.VpcId,
+    endpointAddress: i.Endpoint?.Address,
+    port: i.Endpoint?.Port ?? i.DbInstancePort,
+    availabilityZone: i.AvailabilityZone,
+  };
+}
+
+export function toEc2Instance(region: string, i: Instance): Ec2Instance {
+  const ids = new Set<string>();
+  for (const g of i.SecurityGroups ?? []) if (g.GroupId) ids.add(g.GroupId);
+  for (const n of i.NetworkInterfaces ?? []) for (const g of n.Groups ?? []) if (g.GroupId) ids.add(g.GroupId);
+  return {
+    region,
+    instanceId: i.InstanceId!,
+    name: displayName(tagsOf(i.Tags)),
+    state: i.State?.Name,
+    vpcId: i.VpcId,
+    privateIp: i.PrivateIpAddress,
+    publicIp: i.PublicIpAddress,
+    securityGroupIds: [...ids],
+  };
+}
+
+/**
+ * Fill in each cluster's and instance's VPC: from the subnet group, else from the VPC of an
+ * attached security group (Aurora members often report no subnet group of their own).
+ */
+export function resolveVpcs(
+  clusters: readonly DbCluster[],
+  instances: readonly DbInstance[],
+  groups: readonly SecurityGroup[],
+  subnetVpc: ReadonlyMap<string, string> = new Map(),
+): { clusters: DbCluster[]; instances: DbInstance[] } {
+  const groupVpc = new Map(groups.map((g) => [g.groupId, g.vpcId]));
+  const viaGroups = (attached: readonly { groupId: string }[]) =>
+    attached.map((a) => groupVpc.get(a.groupId)).find((v): v is string => !!v);
+  const outClusters = clusters.map((c) =>
+    c.vpcId ? c : { ...c, vpcId: (c.subnetGroupName ? subnetVpc.get(c.subnetGroupName) : undefined) ?? viaGroups(c.securityGroups) },
+  );
+  const clusterVpc = new Map(outClusters.map((c) => [c.clusterId, c.vpcId]));
+  const outInstances = instances.map((i) =>
+    i.vpcId ? i : { ...i, vpcId: (i.clusterId ? clusterVpc.get(i.clusterId) : undefined) ?? viaGroups(i.securityGroups) },
+  );
+  return { clusters: outClusters, instances: outInstances };
+}
+
+const isDatabaseEngine = (engine: string | undefined) => !OTHER_PRODUCTS.has((engine ?? '').toLowerCase());
+
+export async function readVpcs(c: RegionClients, o: ReadOptions = {}): Promise<Vpc[]> {
+  const pages = paginateDescribeVpcs({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.Vpcs)).map((v) => toVpc(c.region, v));
+}
+
+export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds?: string[]): Promise<SecurityGroup[]> {
+  if (groupIds && groupIds.length === 0) return [];
+  if (groupIds) {
+    const out = await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }), { abortSignal: o.abortSignal });
+    return (out.SecurityGroups ?? []).map((g) => toGroup(c.region, g));
+  }
+  const pages = paginateDescribeSecurityGroups({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.SecurityGroups)).map((g) => toGroup(c.region, g));
+}
+
+export async function readRules(c: RegionClients, o: ReadOptions = {}, groupIds?: string[]): Promise<SecurityGroupRule[]> {
+  if (groupIds && groupIds.length === 0) return [];
+  const input = groupIds ? { Filters: [{ Name: 'group-id', Values: groupIds }] } : {};
+  if (groupIds) {
+    // A filtered read: page through by hand so a filter and MaxResults work together.
+    const out: SecurityGroupRule[] = [];
+    let token: string | undefined;
+    do {
+      const page = await c.ec2.send(new DescribeSecurityGroupRulesCommand({ ...input, NextToken: token, MaxResults: 1000 }), {
+        abortSignal: o.abortSignal,
+      });
+      out.push(...(page.SecurityGroupRules ?? []).map((r) => toRule(c.region, r)));
+      token = page.NextToken;
+    } while (token);
+    return out;
+  }
+  const pages = paginateDescribeSecurityGroupRules({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, input, {
+    abortSignal: o.abortSignal,
+  });
+  return (await collect(pages, (p) => p.SecurityGroupRules)).map((r) => toRule(c.region, r));
+}
+
+export async function readSubnetGroupVpcs(c: RegionClients, o: ReadOptions = {}): Promise<Map<string, string>> {
+  const pages = paginateDescribeDBSubnetGroups({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
+  const map = new Map<string, string>();
+  for (const s of await collect(pages, (p) => p.DBSubnetGroups)) {
+    if (s.DBSubnetGroupName && s.VpcId) map.set(s.DBSubnetGroupName, s.VpcId);
+  }
+  return map;
+}
+
+export async function readClusters(
+  c: RegionClients,
+  o: ReadOptions = {},
+  clusterId?: string,
+): Promise<DbCluster[]> {
+  if (clusterId) {
+    const out = await c.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }), { abortSignal: o.abortSignal });
+    return (out.DBClusters ?? []).map((x) => toCluster(c.region, x));
+  }
+  const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.DBClusters))
+    .filter((x) => isDatabaseEngine(x.Engine))
+    .map((x) => toCluster(c.region, x));
+}
+
+export async function readInstances(c: RegionClients, o: ReadOptions = {}, instanceId?: string): Promise<DbInstance[]> {
+  if (instanceId) {
+    const out = await c.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }), { abortSignal: o.abortSignal });
+    return (out.DBInstances ?? []).map((x) => toInstance(c.region, x));
+  }
+  const pages = paginateDescribeDBInstances({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.DBInstances)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toInstance(c.region, x));
+}
+
+/** Everything the tree shows for one Region: the paginated reads run in parallel. */
+export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise<RegionSnapshot> {
+  const [vpcs, groups, rules, subnetVpc, rawClusters, rawInstances] = await Promise.all([
+    readVpcs(c, o),
+    readGroups(c, o),
+    readRules(c, o),
+    readSubnetGroupVpcs(c, o),
+    readClusters(c, o),
+    readInstances(c, o),
+  ]);
+  const { clusters, instances } = resolveVpcs(rawClusters, rawInstances, groups, subnetVpc);
+  return { region: c.region, vpcs, groups, rules, clusters, instances, loadedAt: Date.now() };
+}
+
+/** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */
+export async function readEc2Instances(
+  c: RegionClients,
+  o: ReadOptions = {},
+  filter?: { vpcId?: string; groupIds?: string[] },
+): Promise<Ec2Instance[]> {
+  const Filters = [
+    ...(filter?.vpcId ? [{ Name: 'vpc-id', Values: [filter.vpcId] }] : []),
+    ...(filter?.groupIds?.length ? [{ Name: 'instance.group-id', Values: filter.groupIds }] : []),
+    { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+  ];
+  const pages = paginateDescribeInstances({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, { Filters }, { abortSignal: o.abortSignal });
+  const out: Ec2Instance[] = [];
+  for await (const p of pages) for (const r of p.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toEc2Instance(c.region, i));
+  return out;
+}
+

@@ -1,0 +1,35 @@
+// AWS console addresses and ARNs for the resources the tree shows.
+
+export function partitionOf(region: string): { partition: string; consoleHost: (region: string) => string } {
+  if (region.startsWith('cn-')) return { partition: 'aws-cn', consoleHost: () => 'console.amazonaws.cn' };
+  if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', consoleHost: () => 'console.amazonaws-us-gov.com' };
+  return { partition: 'aws', consoleHost: (r) => `${r}.console.aws.amazon.com` };
+}
+
+export type ConsoleTarget =
+  | { kind: 'vpc'; region: string; vpcId: string }
+  | { kind: 'group'; region: string; groupId: string }
+  | { kind: 'rule'; region: string; groupId: string; ruleId: string }
+  | { kind: 'cluster'; region: string; clusterId: string }
+  | { kind: 'dbInstance'; region: string; instanceId: string };
+
+export function consoleUrl(t: ConsoleTarget): string {
+  const r = encodeURIComponent(t.region);
+  const host = `https://${partitionOf(t.region).consoleHost(t.region)}`;
+  switch (t.kind) {
+    case 'vpc':
+      return `${host}/vpcconsole/home?region=${r}#VpcDetails:VpcId=${encodeURIComponent(t.vpcId)}`;
+    case 'group':
+    case 'rule':
+      return `${host}/ec2/home?region=${r}#SecurityGroup:groupId=${encodeURIComponent(t.groupId)}`;
+    case 'cluster':
+      return `${host}/rds/home?region=${r}#database:id=${encodeURIComponent(t.clusterId)};is-cluster=true`;
+    case 'dbInstance':
+      return `${host}/rds/home?region=${r}#database:id=${encodeURIComponent(t.instanceId)};is-cluster=false`;
+  }
+}
+
+export function ec2Arn(region: string, ownerId: string | undefined, resource: 'vpc' | 'security-group' | 'security-group-rule', id: string): string | undefined {
+  if (!ownerId) return undefined;
+  return `arn:${partitionOf(region).partition}:ec2:${region}:${ownerId}:${resource}/${id}`;
+}

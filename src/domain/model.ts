@@ -1,0 +1,175 @@
+// The domain model: plain data read from AWS, independent of VS Code and of the AWS SDK.
+
+export type Tags = Readonly<Record<string, string>>;
+
+export interface Vpc {
+  readonly region: string;
+  readonly vpcId: string;
+  readonly ownerId?: string;
+  readonly name?: string;
+  readonly cidrBlocks: readonly string[];
+  readonly ipv6CidrBlocks: readonly string[];
+  readonly isDefault: boolean;
+  readonly state?: string;
+  readonly tags: Tags;
+}
+
+export interface SecurityGroup {
+  readonly region: string;
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly description: string;
+  readonly vpcId?: string;
+  readonly ownerId?: string;
+  readonly tags: Tags;
+}
+
+/** Where a rule lets traffic come from (inbound) or go to (outbound): exactly one kind. */
+export type RulePeer =
+  | { readonly kind: 'cidr4'; readonly cidr: string }
+  | { readonly kind: 'cidr6'; readonly cidr: string }
+  | { readonly kind: 'prefixList'; readonly prefixListId: string }
+  | {
+      readonly kind: 'group';
+      readonly groupId: string;
+      readonly userId?: string;
+      readonly vpcId?: string;
+      readonly peeringConnectionId?: string;
+    };
+
+/**
+ * One security group rule. `protocol` is AWS's IpProtocol lower-cased: 'tcp', 'udp', 'icmp',
+ * 'icmpv6', '-1' (all traffic) or a protocol number as text. Ports are -1 where AWS gives none.
+ */
+export interface SecurityGroupRule {
+  readonly region: string;
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly isEgress: boolean;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: RulePeer;
+  readonly description?: string;
+}
+
+export interface AttachedGroup {
+  readonly groupId: string;
+  /** 'active', 'adding', 'removing', ... as RDS reports it. */
+  readonly status?: string;
+}
+
+export interface DbClusterMember {
+  readonly instanceId: string;
+  readonly isWriter: boolean;
+  readonly promotionTier?: number;
+}
+
+export interface DbCluster {
+  readonly region: string;
+  readonly clusterId: string;
+  readonly arn?: string;
+  readonly engine: string;
+  readonly engineVersion?: string;
+  readonly port?: number;
+  readonly status: string;
+  readonly endpoint?: string;
+  readonly readerEndpoint?: string;
+  readonly members: readonly DbClusterMember[];
+  readonly securityGroups: readonly AttachedGroup[];
+  readonly subnetGroupName?: string;
+  /** Resolved from the subnet group, else from the VPC of an attached group. */
+  readonly vpcId?: string;
+}
+
+export interface DbInstance {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly arn?: string;
+  readonly clusterId?: string;
+  readonly engine: string;
+  readonly instanceClass?: string;
+  readonly status: string;
+  readonly securityGroups: readonly AttachedGroup[];
+  readonly vpcId?: string;
+  readonly endpointAddress?: string;
+  readonly port?: number;
+  readonly availabilityZone?: string;
+}
+
+/** An EC2 instance, for "who carries this group" and the walkthrough's app server. */
+export interface Ec2Instance {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly name?: string;
+  readonly state?: string;
+  readonly vpcId?: string;
+  readonly privateIp?: string;
+  readonly publicIp?: string;
+  readonly securityGroupIds: readonly string[];
+}
+
+/** Everything the tree shows for one Region, as read at `loadedAt`. */
+export interface RegionSnapshot {
+  readonly region: string;
+  readonly vpcs: readonly Vpc[];
+  readonly groups: readonly SecurityGroup[];
+  readonly rules: readonly SecurityGroupRule[];
+  readonly clusters: readonly DbCluster[];
+  readonly instances: readonly DbInstance[];
+  readonly loadedAt: number;
+}
+
+/** Indexed view of a snapshot for the lookups the tree and the commands make. */
+export class RegionIndex {
+  readonly groupsById = new Map<string, SecurityGroup>();
+  readonly groupsByVpc = new Map<string, SecurityGroup[]>();
+  readonly rulesByGroup = new Map<string, SecurityGroupRule[]>();
+  readonly clustersById = new Map<string, DbCluster>();
+  readonly instancesById = new Map<string, DbInstance>();
+
+  constructor(readonly snapshot: RegionSnapshot) {
+    for (const g of snapshot.groups) {
+      this.groupsById.set(g.groupId, g);
+      const key = g.vpcId ?? '';
+      let list = this.groupsByVpc.get(key);
+      if (!list) this.groupsByVpc.set(key, (list = []));
+      list.push(g);
+    }
+    for (const r of snapshot.rules) {
+      let list = this.rulesByGroup.get(r.groupId);
+      if (!list) this.rulesByGroup.set(r.groupId, (list = []));
+      list.push(r);
+    }
+    for (const c of snapshot.clusters) this.clustersById.set(c.clusterId, c);
+    for (const i of snapshot.instances) this.instancesById.set(i.instanceId, i);
+  }
+
+  rulesOf(groupId: string, isEgress?: boolean): SecurityGroupRule[] {
+    const all = this.rulesByGroup.get(groupId) ?? [];
+    return isEgress === undefined ? all : all.filter((r) => r.isEgress === isEgress);
+  }
+
+  /** Plain RDS instances: those that belong to no cluster. */
+  standaloneInstances(): DbInstance[] {
+    return this.snapshot.instances.filter((i) => !i.clusterId);
+  }
+
+  /** Clusters and standalone instances that a group is attached to. */
+  attachmentsOf(groupId: string): { clusters: DbCluster[]; instances: DbInstance[] } {
+    return {
+      clusters: this.snapshot.clusters.filter((c) => c.securityGroups.some((g) => g.groupId === groupId)),
+      instances: this.standaloneInstances().filter((i) => i.securityGroups.some((g) => g.groupId === groupId)),
+    };
+  }
+
+  /** Rules of other groups whose peer is this group. */
+  referencesTo(groupId: string): SecurityGroupRule[] {
+    return this.snapshot.rules.filter((r) => r.peer.kind === 'group' && r.peer.groupId === groupId && r.groupId !== groupId);
+  }
+}
+
+export function displayName(tags: Tags): string | undefined {
+  const n = tags['Name'];
+  return n && n.trim() ? n : undefined;
+}

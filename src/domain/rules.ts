@@ -1,0 +1,100 @@
+// How a rule reads to a network engineer: "tcp 3306", "all traffic", "icmp echo request".
+import type { RulePeer, SecurityGroup, SecurityGroupRule } from './model';
+
+const PROTOCOL_NAMES: Record<string, string> = {
+  '-1': 'all traffic', '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6',
+  '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp',
+};
+
+const ICMP_TYPES: Record<number, string> = {
+  0: 'echo reply', 3: 'destination unreachable', 5: 'redirect', 8: 'echo request', 11: 'time exceeded',
+  12: 'parameter problem', 13: 'timestamp', 14: 'timestamp reply',
+};
+const ICMPV6_TYPES: Record<number, string> = {
+  1: 'destination unreachable', 2: 'packet too big', 3: 'time exceeded', 4: 'parameter problem',
+  128: 'echo request', 129: 'echo reply', 133: 'router solicitation', 134: 'router advertisement',
+  135: 'neighbor solicitation', 136: 'neighbor advertisement',
+};
+
+/** Well-known ports, for a hint next to the number. */
+export const WELL_KNOWN_PORTS: Readonly<Record<number, string>> = {
+  22: 'SSH', 80: 'HTTP', 443: 'HTTPS', 1433: 'SQL Server', 1521: 'Oracle', 3306: 'MySQL/Aurora MySQL',
+  3389: 'RDP', 5432: 'PostgreSQL/Aurora PostgreSQL', 5439: 'Redshift', 6379: 'Redis', 27017: 'MongoDB',
+};
+
+/** 'tcp', 'udp', 'icmp', 'icmpv6', '-1' or the number, from AWS's IpProtocol. */
+export function normaliseIpProtocol(p: string | undefined): string {
+  const v = (p ?? '-1').trim().toLowerCase();
+  if (v === 'all') return '-1';
+  const named = PROTOCOL_NAMES[v];
+  if (named && /^\d+$/.test(v) && ['tcp', 'udp', 'icmp', 'icmpv6'].includes(named)) return named;
+  return v;
+}
+
+export function protocolName(protocol: string): string {
+  return PROTOCOL_NAMES[protocol] ?? (/^\d+$/.test(protocol) ? `protocol ${protocol}` : protocol);
+}
+
+/** "tcp 3306", "tcp 1024-2048", "all traffic", "icmp echo request", "udp all ports". */
+export function portLabel(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort'>): string {
+  const { protocol, fromPort, toPort } = rule;
+  if (protocol === '-1') return 'all traffic';
+  if (protocol === 'tcp' || protocol === 'udp') {
+    if ((fromPort === 0 && toPort === 65535) || fromPort === -1) return `${protocol} all ports`;
+    return fromPort === toPort ? `${protocol} ${fromPort}` : `${protocol} ${fromPort}-${toPort}`;
+  }
+  if (protocol === 'icmp' || protocol === 'icmpv6') {
+    if (fromPort === -1) return `${protocol} all`;
+    const types = protocol === 'icmp' ? ICMP_TYPES : ICMPV6_TYPES;
+    const name = types[fromPort] ?? `type ${fromPort}`;
+    return toPort === -1 ? `${protocol} ${name}` : `${protocol} ${name} code ${toPort}`;
+  }
+  return protocolName(protocol);
+}
+
+/** A hint such as "MySQL/Aurora MySQL" for single-port TCP rules. */
+export function portHint(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort'>): string | undefined {
+  if (rule.protocol !== 'tcp' || rule.fromPort !== rule.toPort) return undefined;
+  return WELL_KNOWN_PORTS[rule.fromPort];
+}
+
+/** The peer as text; a referenced group by name and id when it is known. */
+export function peerLabel(peer: RulePeer, lookup?: (groupId: string) => SecurityGroup | undefined): string {
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return peer.cidr;
+    case 'prefixList':
+      return `prefix list ${peer.prefixListId}`;
+    case 'group': {
+      const g = lookup?.(peer.groupId);
+      const owner = peer.userId && g === undefined ? ` (account ${peer.userId})` : '';
+      const peering = peer.peeringConnectionId ? ` via ${peer.peeringConnectionId}` : '';
+      return g ? `${g.groupName} (${peer.groupId})${peering}` : `${peer.groupId}${owner}${peering}`;
+    }
+  }
+}
+
+export function peerKey(peer: RulePeer): string {
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return peer.cidr;
+    case 'prefixList':
+      return peer.prefixListId;
+    case 'group':
+      return peer.groupId;
+  }
+}
+
+/** "tcp 3306 from appsrv1 (sg-123)" / "all traffic to 0.0.0.0/0". */
+export function ruleLabel(rule: SecurityGroupRule, lookup?: (groupId: string) => SecurityGroup | undefined): string {
+  return `${portLabel(rule)} ${rule.isEgress ? 'to' : 'from'} ${peerLabel(rule.peer, lookup)}`;
+}
+
+/** Sort order for display: protocol/port first, then peer. */
+export function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number {
+  const pa = a.protocol === '-1' ? -1 : a.fromPort;
+  const pb = b.protocol === '-1' ? -1 : b.fromPort;
+  return pa - pb || a.protocol.localeCompare(b.protocol) || peerKey(a.peer).localeCompare(peerKey(b.peer)) || a.ruleId.localeCompare(b.ruleId);
+}

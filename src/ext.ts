@@ -1,0 +1,103 @@
+// The services the commands and views share. Built once in activate(); passed explicitly.
+import * as vscode from 'vscode';
+import type { AwsGateway } from './aws/index';
+import { RegionStore } from './state/store';
+
+export interface Settings {
+  readonly profile?: string;
+  readonly regions: readonly string[];
+  readonly endpoint?: string;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('auroraSg');
+  const profile = (c.get<string>('profile') ?? '').trim() || undefined;
+  const endpoint = (c.get<string>('endpoint') ?? '').trim() || undefined;
+  const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
+  return { profile, regions, endpoint };
+}
+
+type AwsModule = typeof import('./aws/index');
+let awsModule: AwsModule | undefined;
+
+/** The AWS layer (dist/aws.js), loaded on first use: activation never pays for the SDK. */
+export function loadAws(): AwsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (awsModule ??= require('./aws/index') as AwsModule);
+}
+
+export class Ext implements vscode.Disposable {
+  readonly store: RegionStore;
+  private gw: AwsGateway | undefined;
+  private settingsValue: Settings;
+  private fallbackRegion: Promise<string | undefined> | undefined;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.settingsValue = readSettings();
+    this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
+  }
+
+  get settings(): Settings {
+    return this.settingsValue;
+  }
+
+  /** The gateway for the current settings, created (and the SDK loaded) on first use. */
+  gateway(): AwsGateway {
+    if (!this.gw) {
+      const { profile, endpoint } = this.settingsValue;
+      const aws = loadAws();
+      this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
+      this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
+        const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
+        const line = `${call.service} ${call.command} ${call.region} ${call.ms} ms${call.error ? ` failed: ${call.error}` : ''}${summary}`;
+        if (call.error) this.log.warn(line);
+        else this.log.info(line);
+      });
+    }
+    return this.gw;
+  }
+
+  /** Regions to show: the setting, else AWS_REGION, else the profile's region. */
+  async regions(): Promise<readonly string[]> {
+    if (this.settingsValue.regions.length) return this.settingsValue.regions;
+    this.fallbackRegion ??= (async () => {
+      if (process.env.AWS_REGION) return process.env.AWS_REGION;
+      try {
+        const profiles = await loadAws().listProfiles();
+        const name = this.settingsValue.profile ?? process.env.AWS_PROFILE ?? 'default';
+        return profiles.find((p) => p.name === name)?.region;
+      } catch (e) {
+        this.log.warn(`Could not read the AWS config files: ${(e as Error).message}`);
+        return undefined;
+      }
+    })();
+    const r = await this.fallbackRegion;
+    return r ? [r] : [];
+  }
+
+  /** Settings changed: drop the gateway and the cached data. */
+  reload(): void {
+    this.settingsValue = readSettings();
+    this.gw?.dispose();
+    this.gw = undefined;
+    this.fallbackRegion = undefined;
+    this.store.reset(async () => this.gateway(), this.settingsValue.regions);
+  }
+
+  dispose(): void {
+    this.gw?.dispose();
+  }
+}
+
+/** A short, secret-free summary of a write call's input for the log. */
+export function summarise(input: unknown): string {
+  try {
+    const s = JSON.stringify(input, (k, v) => (/secret|token|password|credential/i.test(k) ? '***' : v));
+    return s.length > 400 ? `${s.slice(0, 400)}…` : s;
+  } catch {
+    return '';
+  }
+}

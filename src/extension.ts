@@ -1,0 +1,79 @@
+// Activation wires things together and does nothing slow: no AWS call, no SDK code loaded.
+import * as vscode from 'vscode';
+import * as browse from './commands/browse';
+import { Ext } from './ext';
+import type { Node } from './tree/nodes';
+import { AuroraSgTreeProvider } from './tree/provider';
+import { registerChangeCommands } from './commands/change';
+
+export interface ExtensionApi {
+  readonly ext: Ext;
+  readonly provider: AuroraSgTreeProvider;
+  readonly view: vscode.TreeView<Node>;
+  /** Milliseconds activate() took. */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Aurora Security Groups', { log: true });
+  const ext = new Ext(context, log);
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+
+  const provider = new AuroraSgTreeProvider({
+    store: ext.store,
+    regions: () => ext.regions(),
+    onDidLoadEmpty: (empty) => setContext('auroraSg.empty', empty),
+  });
+  const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
+
+  const status = vscode.window.createStatusBarItem('auroraSg.connection', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'Aurora Security Groups connection';
+  status.command = 'auroraSg.configure';
+  const updateStatus = async () => {
+    const s = ext.settings;
+    const regions = await ext.regions();
+    setContext('auroraSg.noRegions', regions.length === 0);
+    status.text = `$(cloud) ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}`;
+    status.tooltip = new vscode.MarkdownString(
+      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}\n\nClick to change.`,
+    );
+    status.show();
+  };
+  void updateStatus();
+
+  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  reg('auroraSg.refresh', (node?: Node) => browse.refresh(ext, node));
+  reg('auroraSg.selectProfile', (p?: string) => browse.selectProfile(ext, typeof p === 'string' ? p : undefined));
+  reg('auroraSg.selectRegions', (r?: string[]) => browse.selectRegions(ext, Array.isArray(r) ? r : undefined));
+  reg('auroraSg.setEndpoint', (e?: string) => browse.setEndpoint(ext, typeof e === 'string' ? e : undefined));
+  reg('auroraSg.configure', () => browse.configure(ext));
+  reg('auroraSg.copyId', (node?: Node) => browse.copyId(ext, node));
+  reg('auroraSg.copyArn', (node?: Node) => browse.copyArn(ext, node));
+  reg('auroraSg.openInConsole', (node?: Node) => browse.openInConsole(ext, node));
+  reg('auroraSg.revealGroup', (node?: Node) => browse.revealGroup(ext, view, node));
+  reg('auroraSg.showLog', () => log.show());
+  registerChangeCommands(ext, view, reg);
+
+  context.subscriptions.push(
+    log,
+    ext,
+    provider,
+    view,
+    status,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('auroraSg')) return;
+      ext.reload();
+      setContext('auroraSg.empty', false);
+      void updateStatus();
+      provider.refreshView();
+    }),
+  );
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { ext, provider, view, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

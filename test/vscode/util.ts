@@ -1,0 +1,71 @@
+// Helpers for the extension-host tests: the extension's API, moto, settings and the tree.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { Node } from '../../src/tree/nodes';
+import { clientsFor, seedTestAccount, type Clients, type TestAccountIds } from '../harness/seed';
+
+export const MOTO_URL = process.env.MOTO_URL ?? '';
+export const REGION = process.env.AURORA_SG_TEST_REGION ?? 'us-east-1';
+export const EXTENSION_ID = 'aurora-sg.aurora-sg';
+
+export async function api(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export async function resetMoto(): Promise<void> {
+  assert.ok(MOTO_URL, 'MOTO_URL is not set: the launcher must start moto');
+  const r = await fetch(`${MOTO_URL}/moto-api/reset`, { method: 'POST' });
+  assert.equal(r.status, 200);
+}
+
+export async function reseed(): Promise<TestAccountIds> {
+  await resetMoto();
+  return seedTestAccount(MOTO_URL, REGION);
+}
+
+export function aws(region = REGION): Clients {
+  return clientsFor(MOTO_URL, region);
+}
+
+export async function setSettings(values: Record<string, unknown>): Promise<void> {
+  const c = vscode.workspace.getConfiguration('auroraSg');
+  for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
+}
+
+export async function children(node?: Node): Promise<Node[]> {
+  return (await api()).provider.getChildren(node);
+}
+
+export async function item(node: Node): Promise<vscode.TreeItem> {
+  return (await api()).provider.getTreeItem(node);
+}
+
+export function labelOf(i: vscode.TreeItem): string {
+  return typeof i.label === 'string' ? i.label : i.label?.label ?? '';
+}
+
+/** Follow a path of labels from the root; each step matches a child's label (or its start). */
+export async function walk(...labels: string[]): Promise<Node> {
+  let node: Node | undefined;
+  for (const want of labels) {
+    const kids = await children(node);
+    const items = await Promise.all(kids.map(async (k) => ({ k, label: labelOf(await item(k)) })));
+    const hit = items.find((x) => x.label === want) ?? items.find((x) => x.label.startsWith(want));
+    assert.ok(hit, `no child "${want}" under ${node ? JSON.stringify(node) : 'the root'}; children: ${items.map((x) => x.label).join(' | ')}`);
+    node = hit.k;
+  }
+  return node!;
+}
+
+export async function childLabels(node?: Node): Promise<string[]> {
+  const kids = await children(node);
+  return Promise.all(kids.map(async (k) => labelOf(await item(k))));
+}
+
+export async function descriptions(node?: Node): Promise<string[]> {
+  const kids = await children(node);
+  return Promise.all(kids.map(async (k) => String((await item(k)).description ?? '')));
+}
