@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { RegionStore } from './state/store';
+import { VsCodePrompter, type Prompter } from './ui/prompter';
 
 export interface Settings {
   readonly profile?: string;
@@ -28,6 +29,8 @@ export function loadAws(): AwsModule {
 
 export class Ext implements vscode.Disposable {
   readonly store: RegionStore;
+  /** Every question and notification goes through here; tests swap in scripted answers. */
+  ui: Prompter = new VsCodePrompter();
   private gw: AwsGateway | undefined;
   private settingsValue: Settings;
   private fallbackRegion: Promise<string | undefined> | undefined;

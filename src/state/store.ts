@@ -20,6 +20,15 @@ export interface RegionState {
   readonly error?: unknown;
 }
 
+/** The VPC of the first attached group that is known: where a database without a subnet group lives. */
+function vpcOfGroups(s: RegionSnapshot, attached: readonly { groupId: string }[]): string | undefined {
+  for (const a of attached) {
+    const v = s.groups.find((g) => g.groupId === a.groupId)?.vpcId;
+    if (v) return v;
+  }
+  return undefined;
+}
+
 type Listener = (region: string | undefined) => void;
 
 export class RegionStore {
@@ -140,12 +149,13 @@ export class RegionStore {
       if (e?.name === 'DBClusterNotFoundFault') return undefined;
       throw e;
     });
+    let merged: DbCluster | undefined;
     this.replace(region, (s) => {
       const old = s.clusters.find((c) => c.clusterId === clusterId);
-      const merged = fresh ? { ...fresh, vpcId: fresh.vpcId ?? old?.vpcId } : undefined;
-      return { ...s, clusters: [...s.clusters.filter((c) => c.clusterId !== clusterId), ...(merged ? [merged] : [])] };
+      merged = fresh ? { ...fresh, vpcId: fresh.vpcId ?? old?.vpcId ?? vpcOfGroups(s, fresh.securityGroups) } : undefined;
+      return { ...s, clusters: s.clusters.filter((c) => c.clusterId !== clusterId).concat(merged ? [merged] : []) };
     });
-    return fresh;
+    return merged ?? fresh;
   }
 
   /** Re-read one DB instance. */
@@ -155,11 +165,12 @@ export class RegionStore {
       if (e?.name === 'DBInstanceNotFound' || e?.name === 'DBInstanceNotFoundFault') return undefined;
       throw e;
     });
+    let merged: DbInstance | undefined;
     this.replace(region, (s) => {
       const old = s.instances.find((i) => i.instanceId === instanceId);
-      const merged = fresh ? { ...fresh, vpcId: fresh.vpcId ?? old?.vpcId } : undefined;
-      return { ...s, instances: [...s.instances.filter((i) => i.instanceId !== instanceId), ...(merged ? [merged] : [])] };
+      merged = fresh ? { ...fresh, vpcId: fresh.vpcId ?? old?.vpcId ?? vpcOfGroups(s, fresh.securityGroups) } : undefined;
+      return { ...s, instances: s.instances.filter((i) => i.instanceId !== instanceId).concat(merged ? [merged] : []) };
     });
-    return fresh;
+    return merged ?? fresh;
   }
 }

@@ -1,0 +1,182 @@
+// Building and checking changes before any AWS call: rule requests, group lists, delete blockers.
+import { canonicalCidr } from './cidr';
+import type { RegionIndex, RulePeer, SecurityGroupRule } from './model';
+import { peerLabel } from './rules';
+import {
+  isDatabasePort,
+  normaliseProtocol,
+  validateGroupId,
+  validatePorts,
+  validatePrefixListId,
+  validateRuleDescription,
+} from './validation';
+
+/** Aurora's quota of VPC security groups per DB cluster (and RDS per instance). */
+export const MAX_DB_GROUPS = 5;
+export const MAX_RULES_PER_DIRECTION = 60;
+
+export type SourceInput = { cidr: string } | { groupId: string; userId?: string } | { prefixListId: string };
+
+export interface RuleInput {
+  readonly groupId: string;
+  readonly isEgress: boolean;
+  readonly protocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly source: SourceInput;
+  readonly description?: string;
+}
+
+export interface RuleDraft {
+  readonly groupId: string;
+  readonly isEgress: boolean;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: RulePeer;
+  readonly description?: string;
+  /** Set when the CIDR the user typed was canonicalised (host bits dropped). */
+  readonly canonicalisedFrom?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+const fail = <T>(error: string): Result<T> => ({ ok: false, error });
+
+export function parseSource(source: SourceInput | undefined): Result<{ peer: RulePeer; canonicalisedFrom?: string }> {
+  if (!source || typeof source !== 'object') return fail('A source is required: { cidr }, { groupId } or { prefixListId }.');
+  if ('cidr' in source && typeof source.cidr === 'string') {
+    const c = canonicalCidr(source.cidr);
+    if ('error' in c) return fail(c.error);
+    return {
+      ok: true,
+      value: { peer: c.version === 4 ? { kind: 'cidr4', cidr: c.cidr } : { kind: 'cidr6', cidr: c.cidr }, canonicalisedFrom: c.changed ? source.cidr.trim() : undefined },
+    };
+  }
+  if ('groupId' in source && typeof source.groupId === 'string') {
+    const err = validateGroupId(source.groupId);
+    if (err) return fail(err);
+    return { ok: true, value: { peer: { kind: 'group', groupId: source.groupId.trim(), userId: source.userId } } };
+  }
+  if ('prefixListId' in source && typeof source.prefixListId === 'string') {
+    const err = validatePrefixListId(source.prefixListId);
+    if (err) return fail(err);
+    return { ok: true, value: { peer: { kind: 'prefixList', prefixListId: source.prefixListId.trim() } } };
+  }
+  return fail('A source is required: { cidr }, { groupId } or { prefixListId }.');
+}
+
+/** Validates everything about a new rule; nothing is sent when this fails. */
+export function buildRule(input: RuleInput): Result<RuleDraft> {
+  const gid = validateGroupId(String(input.groupId ?? ''));
+  if (gid) return fail(gid);
+  const protocol = normaliseProtocol(String(input.protocol ?? ''));
+  if (typeof protocol !== 'string') return fail(protocol.error);
+  for (const [name, v] of [['fromPort', input.fromPort], ['toPort', input.toPort]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) return fail(`${name} must be a whole number, not ${JSON.stringify(v)}.`);
+  }
+  if ((protocol === 'tcp' || protocol === 'udp') && input.fromPort === undefined) return fail(`A port is required for ${protocol}.`);
+  const ports = validatePorts(protocol, input.fromPort, input.toPort);
+  if ('error' in ports) return fail(ports.error);
+  const src = parseSource(input.source);
+  if (!src.ok) return src;
+  if (src.value.peer.kind === 'cidr6' && protocol === 'icmp') return fail('ICMP (IPv4) cannot have an IPv6 source; use icmpv6.');
+  if (src.value.peer.kind === 'cidr4' && protocol === 'icmpv6') return fail('ICMPv6 cannot have an IPv4 source; use icmp.');
+  const description = (input.description ?? '').trim() || undefined;
+  if (description) {
+    const e = validateRuleDescription(description, src.value.peer.kind);
+    if (e) return fail(e);
+  }
+  return {
+    ok: true,
+    value: {
+      groupId: input.groupId.trim(),
+      isEgress: !!input.isEgress,
+      protocol,
+      fromPort: ports.fromPort,
+      toPort: ports.toPort,
+      peer: src.value.peer,
+      description,
+      canonicalisedFrom: src.value.canonicalisedFrom,
+    },
+  };
+}
+
+function samePeer(a: RulePeer, b: RulePeer): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return a.cidr === (b as typeof a).cidr;
+    case 'prefixList':
+      return a.prefixListId === (b as typeof a).prefixListId;
+    case 'group':
+      return a.groupId === (b as typeof a).groupId;
+  }
+}
+
+/** The existing rule that already allows exactly this (AWS would answer InvalidPermission.Duplicate). */
+export function findDuplicate(existing: readonly SecurityGroupRule[], d: RuleDraft): SecurityGroupRule | undefined {
+  return existing.find(
+    (r) => r.groupId === d.groupId && r.isEgress === d.isEgress && r.protocol === d.protocol && r.fromPort === d.fromPort && r.toPort === d.toPort && samePeer(r.peer, d.peer),
+  );
+}
+
+/** A world-open source (0.0.0.0/0, ::/0) on a database port: needs an explicit confirmation. */
+export function worldOpenDatabasePort(d: RuleDraft, extraDbPorts: readonly number[] = []): boolean {
+  const world = (d.peer.kind === 'cidr4' && d.peer.cidr === '0.0.0.0/0') || (d.peer.kind === 'cidr6' && d.peer.cidr === '::/0');
+  if (!world || d.isEgress) return false;
+  if (d.protocol === '-1') return true;
+  if (d.protocol !== 'tcp') return false;
+  const ports = [3306, 5432, 1433, 1521, 27017, 6379, 5439, ...extraDbPorts];
+  return ports.some((p) => p >= d.fromPort && p <= d.toPort) || isDatabasePort(d.fromPort, extraDbPorts);
+}
+
+export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDraft): string | undefined {
+  const v6 = d.peer.kind === 'cidr6';
+  const count = existing.filter((r) => r.groupId === d.groupId && r.isEgress === d.isEgress && (r.peer.kind === 'cidr6') === v6).length;
+  return count >= MAX_RULES_PER_DIRECTION
+    ? `The group already has ${count} ${d.isEgress ? 'outbound' : 'inbound'} ${v6 ? 'IPv6' : 'IPv4'} rules, the default quota. Remove or merge rules, use another group, or request a higher quota.`
+    : undefined;
+}
+
+/** The new list for a replacing write: current groups first, in order, then the added ones; never drops one. */
+export function mergeGroupLists(current: readonly string[], add: readonly string[], max = MAX_DB_GROUPS): Result<{ list: string[]; added: string[] }> {
+  const list = [...current];
+  const added: string[] = [];
+  for (const g of add) {
+    if (!list.includes(g)) {
+      list.push(g);
+      added.push(g);
+    }
+  }
+  if (added.length === 0) return fail('Every chosen group is already associated; nothing to change.');
+  if (list.length > max)
+    return fail(`A database can have at most ${max} security groups: it has ${current.length}, and adding ${added.length} would make ${list.length}. Remove one first, or merge groups.`);
+  return { ok: true, value: { list, added } };
+}
+
+export function removeFromGroupList(current: readonly string[], remove: readonly string[]): Result<string[]> {
+  const missing = remove.filter((g) => !current.includes(g));
+  if (missing.length) return fail(`Not associated: ${missing.join(', ')}. Refresh the tree to see the current groups.`);
+  const list = current.filter((g) => !remove.includes(g));
+  if (list.length === 0) return fail('A database must keep at least one security group; associate another group before removing this one.');
+  return { ok: true, value: list };
+}
+
+/** Why a group cannot be deleted, from what is loaded; empty when nothing blocks it. */
+export function deleteBlockers(idx: RegionIndex, groupId: string, carriers: readonly string[] = []): string[] {
+  const g = idx.groupsById.get(groupId);
+  const out: string[] = [];
+  if (!g) return [`Group ${groupId} is not in this Region (refresh the tree).`];
+  if (g.groupName === 'default') out.push('It is the default group of its VPC, which AWS never deletes.');
+  const { clusters, instances } = idx.attachmentsOf(groupId);
+  for (const c of clusters) out.push(`It guards DB cluster ${c.clusterId}.`);
+  for (const i of instances) out.push(`It guards DB instance ${i.instanceId}.`);
+  const lookup = (id: string) => idx.groupsById.get(id);
+  for (const r of idx.referencesTo(groupId)) {
+    const owner = lookup(r.groupId);
+    out.push(`A rule of ${owner ? `${owner.groupName} (${r.groupId})` : r.groupId} references it (${r.ruleId}, ${r.isEgress ? 'outbound' : 'inbound'} ${peerLabel(r.peer, lookup)}).`);
+  }
+  for (const c of carriers) out.push(`EC2 instance ${c} carries it.`);
+  return out;
+}

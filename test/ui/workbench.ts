@@ -1,0 +1,277 @@
+// Page-driving helpers for the UI-level checks: a real VS Code workbench (code-server) in headless
+// Chromium, driven like a person with playwright-core locators. Every helper waits and retries,
+// because the workbench renders lazily and the extension loads its data from AWS (moto) on first show.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+
+export const DEFAULT_TIMEOUT = 30_000;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Retries `fn` until it resolves or `timeoutMs` passes; rethrows the last error. */
+export async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT, intervalMs = 500): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) {
+      const msg = last instanceof Error ? last.message.split('\n')[0] : String(last);
+      throw new Error(`${what} (gave up after ${Math.round(timeoutMs / 1000)} s): ${msg}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Waits for the workbench to be up (the editor/sidebar layout exists and the activity bar shows). */
+export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.part.activitybar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** The side bar: where an opened view container's views are. */
+export function sideBar(page: Page): Locator {
+  return page.locator('.part.sidebar').first();
+}
+
+/** The activity-bar entry whose aria-label or title contains `title`. */
+export function activityBarItem(page: Page, title: string): Locator {
+  const t = title.replace(/"/g, '\\"');
+  return page.locator(`.part.activitybar :is([aria-label*="${t}"], [title*="${t}"])`).first();
+}
+
+/**
+ * Opens a view container from the activity bar (e.g. 'Aurora Security Groups') like a person:
+ * clicks its icon unless the side bar already shows it, and checks the side bar's title.
+ */
+export async function openView(page: Page, title: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+  const item = activityBarItem(page, title);
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await retry(
+    `open the view container '${title}'`,
+    async () => {
+      const titleText = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').toLowerCase();
+      if (!(await sideBar(page).isVisible()) || !titleText.includes(title.toLowerCase())) {
+        await item.click({ timeout: 5000 });
+        await sleep(300);
+      }
+      const now = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 2000 })) ?? '').toLowerCase();
+      if (!now.includes(title.toLowerCase())) throw new Error(`side bar title is '${now}'`);
+    },
+    timeoutMs,
+  );
+  return sideBar(page);
+}
+
+export interface RowQuery {
+  /** Only rows at this tree depth (aria-level, 1 = top). */
+  readonly level?: number;
+  /** Only rows whose description (the dimmer text after the label) matches. */
+  readonly description?: string | RegExp;
+  /** Where to look; the side bar by default. */
+  readonly within?: Locator;
+}
+
+/** A row label: a string matches the whole label exactly; a RegExp is tested against it. */
+export type RowLabel = string | RegExp;
+
+/** The tree row (`.monaco-list-row`) whose label is exactly `label` (or matches it; first match). */
+export function treeRow(page: Page, label: RowLabel, q: RowQuery = {}): Locator {
+  const root = q.within ?? sideBar(page);
+  let rows = root.locator(q.level ? `.monaco-list-row[aria-level="${q.level}"]` : '.monaco-list-row');
+  const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
+  rows = rows.filter({ has: page.locator('.label-name', { hasText: re }) });
+  if (q.description !== undefined) {
+    const d = typeof q.description === 'string' ? new RegExp(escapeRegExp(q.description)) : q.description;
+    rows = rows.filter({ has: page.locator('.label-description', { hasText: d }) });
+  }
+  return rows.first();
+}
+
+/** Label and description of every rendered row in the side bar, in order (for assertions and logs). */
+export async function visibleRows(page: Page, within?: Locator): Promise<{ label: string; description: string; level: number; expanded: string | null }[]> {
+  const root = within ?? sideBar(page);
+  return root.locator('.monaco-list-row').evaluateAll((els) =>
+    els
+      .map((el) => ({
+        label: (el.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
+        level: Number(el.getAttribute('aria-level') ?? 0),
+        expanded: el.getAttribute('aria-expanded'),
+        top: (el as HTMLElement).offsetTop,
+      }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ top: _top, ...r }) => r),
+  );
+}
+
+/** The description of a row ('' when it has none). */
+export async function rowDescription(row: Locator): Promise<string> {
+  const d = row.locator('.label-description');
+  return (await d.count()) ? ((await d.first().textContent()) ?? '').trim() : '';
+}
+
+/** Waits until a row labelled `label` is rendered and returns it. */
+export async function waitForRow(page: Page, label: RowLabel, q: RowQuery = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+  const row = treeRow(page, label, q);
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  return row;
+}
+
+/**
+ * Expands the collapsible row labelled `label` (no-op when already expanded): clicks the row, then
+ * the twistie, until aria-expanded is "true". Rows with a command (links) should be expanded by
+ * their twistie only, which is what the retry falls back to.
+ */
+export async function expandRow(page: Page, label: RowLabel, q: RowQuery = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+  const row = await waitForRow(page, label, q, timeoutMs);
+  let attempt = 0;
+  await retry(
+    `expand the row '${label}'`,
+    async () => {
+      const state = await row.getAttribute('aria-expanded', { timeout: 2000 });
+      if (state === null) throw new Error(`the row '${label}' is not collapsible`);
+      if (state === 'true') return;
+      await row.scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => undefined);
+      if (attempt++ % 2 === 0) await row.click({ timeout: 3000 });
+      else await row.locator('.monaco-tl-twistie').first().click({ timeout: 3000 });
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle({ timeout: 2000 }), { timeout: 2000 });
+    },
+    timeoutMs,
+    300,
+  );
+  // Let the children render (the extension's getChildren is async).
+  await page.waitForTimeout(150);
+  return row;
+}
+
+/** Clicks the close button of every notification toast (they can cover the side bar's bottom). */
+export async function dismissNotifications(page: Page): Promise<number> {
+  let closed = 0;
+  for (let i = 0; i < 10; i++) {
+    const btn = page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear').first();
+    if (!(await btn.isVisible().catch(() => false))) break;
+    const toast = page.locator('.notifications-toasts .notification-toast').first();
+    await toast.hover({ timeout: 2000 }).catch(() => undefined);
+    await btn.click({ timeout: 2000 }).catch(() => undefined);
+    closed++;
+    await sleep(200);
+  }
+  // Leave the mouse somewhere harmless so no hover shows in screenshots.
+  await page.mouse.move(700, 5).catch(() => undefined);
+  return closed;
+}
+
+/** The texts of the notification toasts shown now. */
+export async function notificationTexts(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
+}
+
+/** The quick-input widget (command palette, quick picks, input boxes). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget').first();
+}
+
+/** The rows the quick input lists now, as their visible labels (with the category, for commands). */
+export async function quickInputItems(page: Page): Promise<string[]> {
+  const rows = quickInput(page).locator('.monaco-list-row');
+  return (await rows.evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').trim()))).filter(Boolean);
+}
+
+/**
+ * Opens the command palette (F1) and types `text`; resolves with the matching row once it is listed
+ * (the quick input stays open: press Enter to run it or Escape to close it).
+ */
+export async function openCommandPalette(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+  const widget = quickInput(page);
+  const input = widget.locator('input').first();
+  await retry(
+    'open the command palette',
+    async () => {
+      if (!(await widget.isVisible())) {
+        await page.locator('.monaco-workbench').first().focus().catch(() => undefined);
+        await page.keyboard.press('F1');
+      }
+      await widget.waitFor({ state: 'visible', timeout: 3000 });
+    },
+    timeoutMs,
+  );
+  await input.fill(`>${text}`);
+  const row = widget.locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  return row;
+}
+
+/** Runs a command from the command palette by its title (e.g. 'Aurora SG: Refresh'). */
+export async function runCommand(page: Page, title: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+  const row = await openCommandPalette(page, title, timeoutMs);
+  // Enter runs the focused (first) row; make sure that is ours.
+  const first = quickInput(page).locator('.monaco-list-row').first();
+  const label = (await first.getAttribute('aria-label')) ?? (await first.textContent()) ?? '';
+  if (!label.includes(title)) await row.click();
+  else await page.keyboard.press('Enter');
+}
+
+/** Closes whatever quick input is open. */
+export async function closeQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).isVisible()) await page.keyboard.press('Escape');
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+}
+
+export function screenshotDir(): string {
+  return process.env.AURORA_SG_SCREENSHOTS ?? path.join('test-results', 'screenshots');
+}
+
+/** Saves a full-page screenshot as `<screenshots>/<name>.png`; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = screenshotDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** A FrameLocator for the content of the active webview (the inner 'active-frame' of the webview iframe). */
+export function webviewLocator(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+}
+
+/**
+ * The Frame holding a webview's content. VS Code nests it: the workbench's iframe (URL containing
+ * 'webview', .../webview/browser/pre/index.html) hosts an inner iframe with id 'active-frame'.
+ * With `titleContains`, only a webview whose document title contains it.
+ */
+export async function webviewFrame(page: Page, opts: { titleContains?: string; timeoutMs?: number } = {}): Promise<Frame> {
+  return retry(
+    'find the webview frame',
+    async () => {
+      for (const outer of page.frames()) {
+        if (!outer.url().includes('webview')) continue;
+        for (const inner of outer.childFrames()) {
+          const el = await inner.frameElement().catch(() => undefined);
+          const id = el ? await el.getAttribute('id') : inner.name();
+          if (id !== 'active-frame') continue;
+          if (opts.titleContains) {
+            const title = await inner.title().catch(() => '');
+            const body = (await inner.locator('body').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+            if (!title.includes(opts.titleContains) && !body.includes(opts.titleContains)) continue;
+          }
+          await inner.waitForLoadState('domcontentloaded');
+          return inner;
+        }
+      }
+      throw new Error(`no webview frame${opts.titleContains ? ` showing '${opts.titleContains}'` : ''} among ${page.frames().length} frames`);
+    },
+    opts.timeoutMs ?? DEFAULT_TIMEOUT,
+  );
+}
