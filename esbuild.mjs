@@ -1,6 +1,7 @@
 // Two bundles: dist/extension.js (activation; no AWS SDK code) and dist/aws.js (the AWS layer,
 // loaded on the first AWS call). `--main-fields=module,main` lets esbuild tree-shake the SDK's ES modules.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,7 +29,14 @@ const common = {
 };
 
 const contexts = [
-  await esbuild.context({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [awsExternal] }),
+  await esbuild.context({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    plugins: [awsExternal],
+    // Marks when the bundle starts loading, so activation time includes module load.
+    banner: { js: 'var __auroraSgLoadStart = typeof performance !== "undefined" ? performance.now() : undefined;' },
+  }),
   await esbuild.context({ ...common, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist' }),
 ];
 if (watch) {
@@ -36,6 +44,8 @@ if (watch) {
 } else {
   for (const c of contexts) {
     const r = await c.rebuild();
+    const name = Object.keys(r.metafile.outputs).find((f) => f.endsWith('.js'));
+    fs.writeFileSync(name.replace(/\.js$/, '.meta.json'), JSON.stringify(r.metafile));
     for (const [file, info] of Object.entries(r.metafile.outputs)) {
       if (file.endsWith('.js')) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);
     }

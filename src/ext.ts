@@ -21,6 +21,8 @@ export function readSettings(): Settings {
 type AwsModule = typeof import('./aws/index');
 let awsModule: AwsModule | undefined;
 
+export const isAwsLoaded = (): boolean => awsModule !== undefined;
+
 /** The AWS layer (dist/aws.js), loaded on first use: activation never pays for the SDK. */
 export function loadAws(): AwsModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

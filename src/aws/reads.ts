@@ -70,7 +70,10 @@ export function toVpc(region: string, v: SdkVpc): Vpc {
     ownerId: v.OwnerId,
     name: displayName(tags),
     cidrBlocks: cidrs.length ? cidrs : v.CidrBlock ? [v.CidrBlock] : [],
-    ipv6CidrBlocks: (v.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock!).filter(Boolean),
+    ipv6CidrBlocks: (v.Ipv6CidrBlockAssociationSet ?? [])
+      .filter((a) => !a.Ipv6CidrBlockState?.State || a.Ipv6CidrBlockState.State === 'associated')
+      .map((a) => a.Ipv6CidrBlock!)
+      .filter(Boolean),
     isDefault: v.IsDefault === true,
     state: v.State,
     tags,

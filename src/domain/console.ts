@@ -3,6 +3,8 @@
 export function partitionOf(region: string): { partition: string; consoleHost: (region: string) => string } {
   if (region.startsWith('cn-')) return { partition: 'aws-cn', consoleHost: () => 'console.amazonaws.cn' };
   if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', consoleHost: () => 'console.amazonaws-us-gov.com' };
+  if (region.startsWith('us-isob-')) return { partition: 'aws-iso-b', consoleHost: (r) => `${r}.console.sc2s.sgov.gov` };
+  if (region.startsWith('us-iso-')) return { partition: 'aws-iso', consoleHost: (r) => `${r}.console.c2s.ic.gov` };
   return { partition: 'aws', consoleHost: (r) => `${r}.console.aws.amazon.com` };
 }
 

@@ -118,9 +118,9 @@ export class RegionStore {
   }
 
   private replace(region: string, f: (s: RegionSnapshot) => RegionSnapshot): void {
-    const idx = this.states.get(region)?.index;
-    if (!idx) return;
-    this.states.set(region, { region, loading: false, index: new RegionIndex(f(idx.snapshot)) });
+    const prev = this.states.get(region);
+    if (!prev?.index) return;
+    this.states.set(region, { ...prev, index: new RegionIndex(f(prev.index.snapshot)) });
     this.emit(region);
   }
 

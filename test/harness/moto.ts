@@ -77,6 +77,7 @@ export function motoEnv(url: string, scratchDir: string): Record<string, string>
     AWS_CONFIG_FILE: `${scratchDir}/aws-config`,
     AWS_SHARED_CREDENTIALS_FILE: `${scratchDir}/aws-credentials`,
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     MOTO_URL: url,
   };
 }

@@ -18,8 +18,8 @@ export interface Clients {
   rds: RDSClient;
 }
 
-export function clientsFor(endpoint: string, region: string): Clients {
-  const config = { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 2 };
+export function clientsFor(endpoint: string, region: string, maxAttempts = 2): Clients {
+  const config = { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts };
   return { ec2: new EC2Client(config), rds: new RDSClient(config) };
 }
 

@@ -168,7 +168,7 @@ export async function dismissNotifications(page: Page): Promise<number> {
     await sleep(200);
   }
   // Leave the mouse somewhere harmless so no hover shows in screenshots.
-  await page.mouse.move(700, 5).catch(() => undefined);
+  await parkMouse(page).catch(() => undefined);
   return closed;
 }
 
@@ -194,7 +194,7 @@ export async function quickInputItems(page: Page): Promise<string[]> {
  */
 export async function openCommandPalette(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
   const widget = quickInput(page);
-  const input = widget.locator('input').first();
+  const input = widget.locator('.quick-input-box input').first();
   await retry(
     'open the command palette',
     async () => {
@@ -232,13 +232,42 @@ export function screenshotDir(): string {
   return process.env.AURORA_SG_SCREENSHOTS ?? path.join('test-results', 'screenshots');
 }
 
-/** Saves a full-page screenshot as `<screenshots>/<name>.png`; returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot of the page (or of one element) as `<screenshots>/<name>.png`; returns its path. */
+export async function screenshot(page: Page, name: string, element?: Locator): Promise<string> {
   const dir = screenshotDir();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name.endsWith('.png') ? name : `${name}.png`);
-  await page.screenshot({ path: file });
+  if (element) await element.screenshot({ path: file });
+  else await page.screenshot({ path: file });
   return file;
+}
+
+/** Moves the mouse to an empty spot of the editor area so no hover or tooltip shows. */
+export async function parkMouse(page: Page): Promise<void> {
+  const vp = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(vp.width - 60, vp.height - 120);
+}
+
+/** Drags the sash between the side bar and the editor so the side bar is `width` pixels wide. */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const bar = await sideBar(page).boundingBox();
+  if (!bar) throw new Error('the side bar is not visible');
+  const edge = bar.x + bar.width;
+  const sashes = page.locator('.monaco-sash.vertical');
+  for (let i = 0; i < (await sashes.count()); i++) {
+    const box = await sashes.nth(i).boundingBox();
+    if (!box || box.width === 0 || Math.abs(box.x + box.width / 2 - edge) > 6) continue;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + width, y, { steps: 8 });
+    await page.mouse.up();
+    await parkMouse(page);
+    const now = await sideBar(page).boundingBox();
+    if (!now || Math.abs(now.width - width) > 20) throw new Error(`the side bar is ${now?.width} px wide, not ${width}`);
+    return;
+  }
+  throw new Error('no sash at the side bar edge');
 }
 
 /** A FrameLocator for the content of the active webview (the inner 'active-frame' of the webview iframe). */

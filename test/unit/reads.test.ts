@@ -1,0 +1,715 @@
+import * as assert from 'node:assert/strict';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { RDSClient } from '@aws-sdk/client-rds';
+import type { RegionClients } from '../../src/aws/clients';
+import {
+  readClusters,
+  readEc2Instances,
+  readGroups,
+  readInstances,
+  readRegion,
+  readRules,
+  resolveVpcs,
+  toCluster,
+  toEc2Instance,
+  toGroup,
+  toInstance,
+  toRule,
+  toVpc,
+} from '../../src/aws/reads';
+import type { DbCluster, DbInstance, SecurityGroup } from '../../src/domain/model';
+
+const REGION = 'us-east-1';
+
+// ---------------------------------------------------------------------------------------------
+// Mapping functions
+// ---------------------------------------------------------------------------------------------
+
+describe('reads: toVpc', () => {
+  it('maps ids, owner, Name tag, state, default flag and tags', () => {
+    const v = toVpc(REGION, {
+      VpcId: 'vpc-1',
+      OwnerId: '123456789012',
+      CidrBlock: '10.0.0.0/16',
+      CidrBlockAssociationSet: [{ CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } }],
+      IsDefault: false,
+      State: 'available',
+      Tags: [
+        { Key: 'Name', Value: 'shop-vpc' },
+        { Key: 'env', Value: 'prod' },
+      ],
+    });
+    assert.deepEqual(v, {
+      region: REGION,
+      vpcId: 'vpc-1',
+      ownerId: '123456789012',
+      name: 'shop-vpc',
+      cidrBlocks: ['10.0.0.0/16'],
+      ipv6CidrBlocks: [],
+      isDefault: false,
+      state: 'available',
+      tags: { Name: 'shop-vpc', env: 'prod' },
+    });
+  });
+
+  it('lists every associated IPv4 block and leaves out disassociated ones', () => {
+    const v = toVpc(REGION, {
+      VpcId: 'vpc-1',
+      CidrBlock: '10.0.0.0/16',
+      CidrBlockAssociationSet: [
+        { CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } },
+        { CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'disassociated' } },
+        { CidrBlock: '100.64.0.0/16' },
+      ],
+    });
+    assert.deepEqual(v.cidrBlocks, ['10.0.0.0/16', '100.64.0.0/16']);
+  });
+
+  it('falls back to CidrBlock without an association set; nothing at all gives []', () => {
+    assert.deepEqual(toVpc(REGION, { VpcId: 'vpc-1', CidrBlock: '172.31.0.0/16' }).cidrBlocks, ['172.31.0.0/16']);
+    assert.deepEqual(toVpc(REGION, { VpcId: 'vpc-1' }).cidrBlocks, []);
+  });
+
+  it('maps IPv6 blocks', () => {
+    const v = toVpc(REGION, {
+      VpcId: 'vpc-1',
+      Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f18:abcd:1200::/56', Ipv6CidrBlockState: { State: 'associated' } }],
+    });
+    assert.deepEqual(v.ipv6CidrBlocks, ['2600:1f18:abcd:1200::/56']);
+  });
+
+  it('leaves out disassociated IPv6 blocks, as it does for IPv4', () => {
+    const v = toVpc(REGION, {
+      VpcId: 'vpc-1',
+      Ipv6CidrBlockAssociationSet: [
+        { Ipv6CidrBlock: '2600:1f18:abcd:1200::/56', Ipv6CidrBlockState: { State: 'associated' } },
+        { Ipv6CidrBlock: '2600:1f18:dead:beef::/56', Ipv6CidrBlockState: { State: 'disassociated' } },
+      ],
+    });
+    assert.deepEqual(v.ipv6CidrBlocks, ['2600:1f18:abcd:1200::/56']);
+  });
+
+  it('the default VPC, and a blank Name tag gives no name', () => {
+    const v = toVpc(REGION, { VpcId: 'vpc-d', IsDefault: true, Tags: [{ Key: 'Name', Value: '  ' }] });
+    assert.equal(v.isDefault, true);
+    assert.equal(v.name, undefined);
+    assert.deepEqual(v.tags, { Name: '  ' });
+  });
+});
+
+describe('reads: toGroup', () => {
+  it('maps a group', () => {
+    assert.deepEqual(
+      toGroup(REGION, {
+        GroupId: 'sg-1',
+        GroupName: 'appsrv1',
+        Description: 'App servers',
+        VpcId: 'vpc-1',
+        OwnerId: '123456789012',
+        Tags: [{ Key: 'team', Value: 'shop' }, { Key: 'empty' }],
+      }),
+      { region: REGION, groupId: 'sg-1', groupName: 'appsrv1', description: 'App servers', vpcId: 'vpc-1', ownerId: '123456789012', tags: { team: 'shop', empty: '' } },
+    );
+  });
+
+  it('a group without a name shows its id; no description gives ""', () => {
+    const g = toGroup(REGION, { GroupId: 'sg-2' });
+    assert.equal(g.groupName, 'sg-2');
+    assert.equal(g.description, '');
+    assert.deepEqual(g.tags, {});
+  });
+});
+
+describe('reads: toRule', () => {
+  it('IPv4 CIDR, inbound tcp 3306 with a description', () => {
+    assert.deepEqual(
+      toRule(REGION, {
+        SecurityGroupRuleId: 'sgr-1',
+        GroupId: 'sg-1',
+        GroupOwnerId: '123456789012',
+        IsEgress: false,
+        IpProtocol: 'tcp',
+        FromPort: 3306,
+        ToPort: 3306,
+        CidrIpv4: '10.0.0.0/16',
+        Description: 'office',
+      }),
+      {
+        region: REGION,
+        ruleId: 'sgr-1',
+        groupId: 'sg-1',
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 3306,
+        toPort: 3306,
+        peer: { kind: 'cidr4', cidr: '10.0.0.0/16' },
+        description: 'office',
+      },
+    );
+  });
+
+  it('IPv6 CIDR, all traffic: ports become -1', () => {
+    const r = toRule(REGION, { SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-1', IsEgress: true, IpProtocol: '-1', FromPort: 0, ToPort: 65535, CidrIpv6: '::/0' });
+    assert.deepEqual(r.peer, { kind: 'cidr6', cidr: '::/0' });
+    assert.equal(r.isEgress, true);
+    assert.equal(r.protocol, '-1');
+    assert.equal(r.fromPort, -1);
+    assert.equal(r.toPort, -1);
+    assert.equal(r.description, undefined);
+  });
+
+  it('prefix list', () => {
+    const r = toRule(REGION, { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListId: 'pl-63a5400a' });
+    assert.deepEqual(r.peer, { kind: 'prefixList', prefixListId: 'pl-63a5400a' });
+    assert.equal(r.isEgress, false);
+  });
+
+  it('referenced group with account, VPC and peering connection', () => {
+    const r = toRule(REGION, {
+      SecurityGroupRuleId: 'sgr-4',
+      GroupId: 'sg-1',
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      ReferencedGroupInfo: { GroupId: 'sg-9', UserId: '210987654321', VpcId: 'vpc-9', VpcPeeringConnectionId: 'pcx-1' },
+      Description: 'From app servers',
+    });
+    assert.deepEqual(r.peer, { kind: 'group', groupId: 'sg-9', userId: '210987654321', vpcId: 'vpc-9', peeringConnectionId: 'pcx-1' });
+    assert.equal(r.description, 'From app servers');
+  });
+
+  it('protocol numbers: 6 becomes tcp, 58 icmpv6, 47 stays a number; missing ports are -1', () => {
+    assert.equal(toRule(REGION, { SecurityGroupRuleId: 'a', GroupId: 'g', IpProtocol: '6', FromPort: 22, ToPort: 22, CidrIpv4: '1.2.3.4/32' }).protocol, 'tcp');
+    const icmp6 = toRule(REGION, { SecurityGroupRuleId: 'b', GroupId: 'g', IpProtocol: '58', FromPort: 128, ToPort: -1, CidrIpv6: '::/0' });
+    assert.equal(icmp6.protocol, 'icmpv6');
+    assert.equal(icmp6.fromPort, 128);
+    assert.equal(icmp6.toPort, -1);
+    const gre = toRule(REGION, { SecurityGroupRuleId: 'c', GroupId: 'g', IpProtocol: '47', CidrIpv4: '10.0.0.0/8' });
+    assert.equal(gre.protocol, '47');
+    assert.equal(gre.fromPort, -1);
+    assert.equal(gre.toPort, -1);
+  });
+
+  it('an empty description is no description', () => {
+    assert.equal(toRule(REGION, { SecurityGroupRuleId: 'a', GroupId: 'g', IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.2.3.4/32', Description: '' }).description, undefined);
+  });
+});
+
+describe('reads: toCluster', () => {
+  const sdkCluster = {
+    DBClusterIdentifier: 'orders-mysql',
+    DBClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:orders-mysql',
+    Engine: 'aurora-mysql',
+    EngineVersion: '8.0.mysql_aurora.3.05.2',
+    Port: 3306,
+    Status: 'available',
+    Endpoint: 'orders-mysql.cluster-abc.us-east-1.rds.amazonaws.com',
+    ReaderEndpoint: 'orders-mysql.cluster-ro-abc.us-east-1.rds.amazonaws.com',
+    DBClusterMembers: [
+      { DBInstanceIdentifier: 'orders-mysql-1', IsClusterWriter: true, PromotionTier: 1 },
+      { DBInstanceIdentifier: 'orders-mysql-2', IsClusterWriter: false, PromotionTier: 2 },
+    ],
+    VpcSecurityGroups: [
+      { VpcSecurityGroupId: 'sg-1', Status: 'active' },
+      { VpcSecurityGroupId: 'sg-2', Status: 'adding' },
+    ],
+    DBSubnetGroup: 'shop-db-subnets',
+  };
+
+  it('maps a cluster, its members with the writer flag and its groups', () => {
+    assert.deepEqual(toCluster(REGION, sdkCluster, new Map([['shop-db-subnets', 'vpc-1']])), {
+      region: REGION,
+      clusterId: 'orders-mysql',
+      arn: sdkCluster.DBClusterArn,
+      engine: 'aurora-mysql',
+      engineVersion: '8.0.mysql_aurora.3.05.2',
+      port: 3306,
+      status: 'available',
+      endpoint: sdkCluster.Endpoint,
+      readerEndpoint: sdkCluster.ReaderEndpoint,
+      members: [
+        { instanceId: 'orders-mysql-1', isWriter: true, promotionTier: 1 },
+        { instanceId: 'orders-mysql-2', isWriter: false, promotionTier: 2 },
+      ],
+      securityGroups: [
+        { groupId: 'sg-1', status: 'active' },
+        { groupId: 'sg-2', status: 'adding' },
+      ],
+      subnetGroupName: 'shop-db-subnets',
+      vpcId: 'vpc-1',
+    });
+  });
+
+  it('no VPC without the subnet group map, or when the subnet group is not in it', () => {
+    assert.equal(toCluster(REGION, sdkCluster).vpcId, undefined);
+    assert.equal(toCluster(REGION, sdkCluster, new Map([['other', 'vpc-9']])).vpcId, undefined);
+  });
+
+  it('defaults for a sparse answer', () => {
+    const c = toCluster(REGION, { DBClusterIdentifier: 'x' });
+    assert.equal(c.engine, 'unknown');
+    assert.equal(c.status, 'unknown');
+    assert.deepEqual(c.members, []);
+    assert.deepEqual(c.securityGroups, []);
+    assert.equal(c.subnetGroupName, undefined);
+  });
+});
+
+describe('reads: toInstance', () => {
+  it('maps an Aurora member (no subnet group) and a standalone instance', () => {
+    const member = toInstance(REGION, {
+      DBInstanceIdentifier: 'orders-mysql-1',
+      DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:orders-mysql-1',
+      DBClusterIdentifier: 'orders-mysql',
+      Engine: 'aurora-mysql',
+      DBInstanceClass: 'db.r6g.large',
+      DBInstanceStatus: 'available',
+      VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-1', Status: 'active' }],
+      Endpoint: { Address: 'orders-mysql-1.abc.us-east-1.rds.amazonaws.com', Port: 3306 },
+      AvailabilityZone: 'us-east-1a',
+    });
+    assert.deepEqual(member, {
+      region: REGION,
+      instanceId: 'orders-mysql-1',
+      arn: 'arn:aws:rds:us-east-1:123456789012:db:orders-mysql-1',
+      clusterId: 'orders-mysql',
+      engine: 'aurora-mysql',
+      instanceClass: 'db.r6g.large',
+      status: 'available',
+      securityGroups: [{ groupId: 'sg-1', status: 'active' }],
+      vpcId: undefined,
+      endpointAddress: 'orders-mysql-1.abc.us-east-1.rds.amazonaws.com',
+      port: 3306,
+      availabilityZone: 'us-east-1a',
+    });
+
+    const standalone = toInstance(REGION, {
+      DBInstanceIdentifier: 'reports-mysql',
+      DBClusterIdentifier: '',
+      Engine: 'mysql',
+      DBInstanceStatus: 'creating',
+      DBSubnetGroup: { DBSubnetGroupName: 'shop-db-subnets', VpcId: 'vpc-1' },
+      DbInstancePort: 3307,
+    });
+    assert.equal(standalone.clusterId, undefined);
+    assert.equal(standalone.vpcId, 'vpc-1');
+    assert.equal(standalone.port, 3307, 'no endpoint yet: DbInstancePort');
+    assert.equal(standalone.status, 'creating');
+    assert.deepEqual(standalone.securityGroups, []);
+  });
+});
+
+describe('reads: toEc2Instance', () => {
+  it('collects groups from the instance and its network interfaces, without duplicates', () => {
+    const i = toEc2Instance(REGION, {
+      InstanceId: 'i-1',
+      Tags: [{ Key: 'Name', Value: 'app-server-1' }],
+      State: { Name: 'running' },
+      VpcId: 'vpc-1',
+      PrivateIpAddress: '10.0.1.4',
+      PublicIpAddress: '54.1.2.3',
+      SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'appsrv1' }],
+      NetworkInterfaces: [{ Groups: [{ GroupId: 'sg-1' }, { GroupId: 'sg-2' }] }, { Groups: [{ GroupId: 'sg-3' }] }],
+    });
+    assert.deepEqual(i, {
+      region: REGION,
+      instanceId: 'i-1',
+      name: 'app-server-1',
+      state: 'running',
+      vpcId: 'vpc-1',
+      privateIp: '10.0.1.4',
+      publicIp: '54.1.2.3',
+      securityGroupIds: ['sg-1', 'sg-2', 'sg-3'],
+    });
+  });
+
+  it('an instance without tags or groups', () => {
+    const i = toEc2Instance(REGION, { InstanceId: 'i-2' });
+    assert.equal(i.name, undefined);
+    assert.deepEqual(i.securityGroupIds, []);
+  });
+});
+
+describe('reads: resolveVpcs', () => {
+  const group = (groupId: string, vpcId?: string): SecurityGroup => ({ region: REGION, groupId, groupName: groupId, description: '', vpcId, tags: {} });
+  const cluster = (clusterId: string, over: Partial<DbCluster> = {}): DbCluster => ({
+    region: REGION,
+    clusterId,
+    engine: 'aurora-mysql',
+    status: 'available',
+    members: [],
+    securityGroups: [],
+    ...over,
+  });
+  const instance = (instanceId: string, over: Partial<DbInstance> = {}): DbInstance => ({
+    region: REGION,
+    instanceId,
+    engine: 'aurora-mysql',
+    status: 'available',
+    securityGroups: [],
+    ...over,
+  });
+  const groups = [group('sg-a', 'vpc-a'), group('sg-b', 'vpc-b'), group('sg-novpc')];
+  const subnets = new Map([['subnets-s', 'vpc-s']]);
+
+  it("takes the cluster's VPC from the subnet group map, even when its groups are elsewhere", () => {
+    const { clusters } = resolveVpcs([cluster('c', { subnetGroupName: 'subnets-s', securityGroups: [{ groupId: 'sg-a' }] })], [], groups, subnets);
+    assert.equal(clusters[0].vpcId, 'vpc-s');
+  });
+
+  it('else from the VPC of the first attached group whose VPC is known', () => {
+    const { clusters } = resolveVpcs(
+      [cluster('c', { subnetGroupName: 'unknown-subnets', securityGroups: [{ groupId: 'sg-gone' }, { groupId: 'sg-novpc' }, { groupId: 'sg-b' }, { groupId: 'sg-a' }] })],
+      [],
+      groups,
+      subnets,
+    );
+    assert.equal(clusters[0].vpcId, 'vpc-b');
+  });
+
+  it('without a subnet group map at all, from the attached group', () => {
+    const { clusters } = resolveVpcs([cluster('c', { subnetGroupName: 'subnets-s', securityGroups: [{ groupId: 'sg-a' }] })], [], groups);
+    assert.equal(clusters[0].vpcId, 'vpc-a');
+  });
+
+  it('keeps a VPC already known, and leaves it unknown when nothing tells', () => {
+    const { clusters } = resolveVpcs(
+      [cluster('known', { vpcId: 'vpc-k', subnetGroupName: 'subnets-s' }), cluster('lost', { securityGroups: [{ groupId: 'sg-gone' }] })],
+      [],
+      groups,
+      subnets,
+    );
+    assert.equal(clusters[0].vpcId, 'vpc-k');
+    assert.equal(clusters[1].vpcId, undefined);
+  });
+
+  it("members without a subnet group get their cluster's VPC; standalone instances their group's", () => {
+    const { instances } = resolveVpcs(
+      [cluster('c', { subnetGroupName: 'subnets-s', members: [{ instanceId: 'm1', isWriter: true }] })],
+      [
+        instance('m1', { clusterId: 'c', securityGroups: [{ groupId: 'sg-a' }] }),
+        instance('m2', { clusterId: 'c' }),
+        instance('solo', { engine: 'mysql', securityGroups: [{ groupId: 'sg-b' }] }),
+        instance('own', { engine: 'mysql', vpcId: 'vpc-own', securityGroups: [{ groupId: 'sg-b' }] }),
+        instance('orphan', { clusterId: 'gone-cluster', securityGroups: [{ groupId: 'sg-a' }] }),
+        instance('nothing', { engine: 'mysql' }),
+      ],
+      groups,
+      subnets,
+    );
+    const byId = new Map(instances.map((i) => [i.instanceId, i.vpcId]));
+    assert.equal(byId.get('m1'), 'vpc-s');
+    assert.equal(byId.get('m2'), 'vpc-s');
+    assert.equal(byId.get('solo'), 'vpc-b');
+    assert.equal(byId.get('own'), 'vpc-own');
+    assert.equal(byId.get('orphan'), 'vpc-a');
+    assert.equal(byId.get('nothing'), undefined);
+  });
+
+  it("a member gets the cluster's VPC when that came from the cluster's group", () => {
+    const { instances } = resolveVpcs(
+      [cluster('c', { securityGroups: [{ groupId: 'sg-b' }] })],
+      [instance('m1', { clusterId: 'c' })],
+      groups,
+    );
+    assert.equal(instances[0].vpcId, 'vpc-b');
+  });
+
+  it('does not change its inputs', () => {
+    const c = cluster('c', { subnetGroupName: 'subnets-s' });
+    const i = instance('m1', { clusterId: 'c' });
+    resolveVpcs([c], [i], groups, subnets);
+    assert.equal(c.vpcId, undefined);
+    assert.equal(i.vpcId, undefined);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Multi-page reads through real SDK clients whose `send` is replaced by a fake
+// ---------------------------------------------------------------------------------------------
+
+interface Recorded {
+  readonly command: string;
+  readonly input: Record<string, unknown>;
+  readonly options: { abortSignal?: AbortSignal } | undefined;
+}
+
+type Pages = Record<string, { token: 'NextToken' | 'Marker'; pages: Array<Record<string, unknown>> }>;
+
+/**
+ * A fake `send` serving `pages[command].pages` one after another: page k>0 is only served for the
+ * token the page before it handed out; any other token is an error, as AWS would answer.
+ */
+function fakeSend(pages: Pages, calls: Recorded[]) {
+  return async (cmd: { constructor: { name: string }; input: Record<string, unknown> }, options?: { abortSignal?: AbortSignal }) => {
+    const command = cmd.constructor.name.replace(/Command$/, '');
+    // The paginators reuse one input object across pages: record a copy.
+    calls.push({ command, input: { ...cmd.input }, options });
+    const spec = pages[command];
+    if (!spec) throw new Error(`fake: unexpected ${command}`);
+    const token = cmd.input[spec.token] as string | undefined;
+    let k = 0;
+    if (token !== undefined) {
+      const m = new RegExp(`^${command}-token-(\\d+)$`).exec(token);
+      if (!m) throw Object.assign(new Error(`fake: bad token ${token}`), { name: 'InvalidNextToken' });
+      k = Number(m[1]);
+    }
+    await new Promise((r) => setImmediate(r));
+    const body = spec.pages[k];
+    return { ...body, [spec.token]: k + 1 < spec.pages.length ? `${command}-token-${k + 1}` : undefined, $metadata: {} };
+  };
+}
+
+function fakeClients(pages: Pages): { clients: RegionClients; calls: Recorded[] } {
+  const config = { region: REGION, credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' } };
+  const ec2 = new EC2Client(config);
+  const rds = new RDSClient(config);
+  const calls: Recorded[] = [];
+  (ec2 as any).send = fakeSend(pages, calls);
+  (rds as any).send = fakeSend(pages, calls);
+  return { clients: { region: REGION, ec2, rds }, calls };
+}
+
+function accountPages(): Pages {
+  return {
+    DescribeVpcs: {
+      token: 'NextToken',
+      pages: [
+        { Vpcs: [{ VpcId: 'vpc-1', Tags: [{ Key: 'Name', Value: 'one' }] }] },
+        { Vpcs: [{ VpcId: 'vpc-2' }] },
+        { Vpcs: [{ VpcId: 'vpc-3' }] },
+      ],
+    },
+    DescribeSecurityGroups: {
+      token: 'NextToken',
+      pages: [
+        { SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'a', VpcId: 'vpc-1' }, { GroupId: 'sg-2', GroupName: 'b', VpcId: 'vpc-2' }] },
+        { SecurityGroups: [{ GroupId: 'sg-3', GroupName: 'c', VpcId: 'vpc-3' }] },
+      ],
+    },
+    DescribeSecurityGroupRules: {
+      token: 'NextToken',
+      pages: [
+        { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, CidrIpv4: '10.0.0.0/8' }] },
+        // AWS may hand out an empty page with a token: keep going.
+        { SecurityGroupRules: [] },
+        { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-2', IpProtocol: '-1', CidrIpv6: '::/0', IsEgress: true }] },
+        { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-3', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-1' } }] },
+      ],
+    },
+    DescribeDBSubnetGroups: {
+      token: 'Marker',
+      pages: [
+        { DBSubnetGroups: [{ DBSubnetGroupName: 'subnets-a', VpcId: 'vpc-1' }] },
+        { DBSubnetGroups: [{ DBSubnetGroupName: 'subnets-b', VpcId: 'vpc-2' }] },
+      ],
+    },
+    DescribeDBClusters: {
+      token: 'Marker',
+      pages: [
+        {
+          DBClusters: [
+            {
+              DBClusterIdentifier: 'orders',
+              Engine: 'aurora-mysql',
+              DBSubnetGroup: 'subnets-b',
+              VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-1' }],
+              DBClusterMembers: [{ DBInstanceIdentifier: 'orders-1', IsClusterWriter: true }],
+            },
+            { DBClusterIdentifier: 'docs', Engine: 'docdb', DBSubnetGroup: 'subnets-a' },
+          ],
+        },
+        {
+          DBClusters: [
+            { DBClusterIdentifier: 'graph', Engine: 'neptune', DBSubnetGroup: 'subnets-a' },
+            { DBClusterIdentifier: 'billing', Engine: 'aurora-postgresql', VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-3' }] },
+          ],
+        },
+      ],
+    },
+    DescribeDBInstances: {
+      token: 'Marker',
+      pages: [
+        {
+          DBInstances: [
+            { DBInstanceIdentifier: 'orders-1', DBClusterIdentifier: 'orders', Engine: 'aurora-mysql' },
+            { DBInstanceIdentifier: 'docs-1', DBClusterIdentifier: 'docs', Engine: 'docdb' },
+          ],
+        },
+        { DBInstances: [{ DBInstanceIdentifier: 'graph-1', DBClusterIdentifier: 'graph', Engine: 'neptune' }] },
+        {
+          DBInstances: [
+            { DBInstanceIdentifier: 'reports', Engine: 'mysql', DBSubnetGroup: { VpcId: 'vpc-1' }, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-2' }] },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+describe('reads: readRegion over several pages', () => {
+  it('returns every item of every page and follows the tokens', async () => {
+    const { clients, calls } = fakeClients(accountPages());
+    const snap = await readRegion(clients);
+    assert.equal(snap.region, REGION);
+    assert.deepEqual(snap.vpcs.map((v) => v.vpcId), ['vpc-1', 'vpc-2', 'vpc-3']);
+    assert.equal(snap.vpcs[0].name, 'one');
+    assert.deepEqual(snap.groups.map((g) => g.groupId), ['sg-1', 'sg-2', 'sg-3']);
+    assert.deepEqual(snap.rules.map((r) => r.ruleId), ['sgr-1', 'sgr-2', 'sgr-3']);
+    assert.deepEqual(snap.rules[2].peer, { kind: 'group', groupId: 'sg-1', userId: undefined, vpcId: undefined, peeringConnectionId: undefined });
+    assert.ok(typeof snap.loadedAt === 'number' && snap.loadedAt > 0);
+
+    const countOf = (c: string) => calls.filter((x) => x.command === c).length;
+    assert.equal(countOf('DescribeVpcs'), 3);
+    assert.equal(countOf('DescribeSecurityGroups'), 2);
+    assert.equal(countOf('DescribeSecurityGroupRules'), 4);
+    assert.equal(countOf('DescribeDBSubnetGroups'), 2);
+    assert.equal(countOf('DescribeDBClusters'), 2);
+    assert.equal(countOf('DescribeDBInstances'), 3);
+
+    for (const [command, tokenName] of [
+      ['DescribeVpcs', 'NextToken'],
+      ['DescribeSecurityGroupRules', 'NextToken'],
+      ['DescribeDBInstances', 'Marker'],
+    ] as const) {
+      const tokens = calls.filter((x) => x.command === command).map((x) => x.input[tokenName]);
+      const n = tokens.length;
+      assert.deepEqual(tokens, [undefined, ...Array.from({ length: n - 1 }, (_v, i) => `${command}-token-${i + 1}`)], command);
+    }
+  });
+
+  it('leaves out DocumentDB and Neptune clusters and instances', async () => {
+    const { clients } = fakeClients(accountPages());
+    const snap = await readRegion(clients);
+    assert.deepEqual(snap.clusters.map((c) => c.clusterId), ['orders', 'billing']);
+    assert.deepEqual(snap.instances.map((i) => i.instanceId), ['orders-1', 'reports']);
+  });
+
+  it("resolves the VPCs: a subnet group from the second page, a cluster's group, the member from its cluster", async () => {
+    const { clients } = fakeClients(accountPages());
+    const snap = await readRegion(clients);
+    const cluster = new Map(snap.clusters.map((c) => [c.clusterId, c]));
+    assert.equal(cluster.get('orders')!.vpcId, 'vpc-2', 'subnets-b is on the second DescribeDBSubnetGroups page');
+    assert.equal(cluster.get('billing')!.vpcId, 'vpc-3', 'no subnet group: the VPC of sg-3');
+    const inst = new Map(snap.instances.map((i) => [i.instanceId, i]));
+    assert.equal(inst.get('orders-1')!.vpcId, 'vpc-2');
+    assert.equal(inst.get('reports')!.vpcId, 'vpc-1');
+  });
+
+  it('asks for the largest pages by default: MaxResults 1000 (EC2), MaxRecords 100 (RDS)', async () => {
+    const { clients, calls } = fakeClients(accountPages());
+    await readRegion(clients);
+    for (const c of calls) {
+      if (c.command.startsWith('DescribeDB')) {
+        assert.equal(c.input.MaxRecords, 100, c.command);
+        assert.equal(c.input.MaxResults, undefined, c.command);
+      } else {
+        assert.equal(c.input.MaxResults, 1000, c.command);
+      }
+    }
+  });
+
+  it('passes the configured page sizes', async () => {
+    const { clients, calls } = fakeClients(accountPages());
+    await readRegion(clients, { ec2PageSize: 5, rdsPageSize: 20 });
+    for (const c of calls) {
+      if (c.command.startsWith('DescribeDB')) assert.equal(c.input.MaxRecords, 20, c.command);
+      else assert.equal(c.input.MaxResults, 5, c.command);
+    }
+  });
+
+  it('passes the abort signal with every call', async () => {
+    const { clients, calls } = fakeClients(accountPages());
+    const abort = new AbortController();
+    await readRegion(clients, { abortSignal: abort.signal });
+    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3);
+    for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
+  });
+
+  it('an error on a later page fails the whole read', async () => {
+    const { clients } = fakeClients(accountPages());
+    const realSend = (clients.rds as any).send;
+    (clients.rds as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeDBInstancesCommand' && cmd.input.Marker) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      return realSend(cmd, o);
+    };
+    await assert.rejects(readRegion(clients), { name: 'Throttling' });
+  });
+});
+
+describe('reads: targeted reads', () => {
+  it('readRules for some groups filters by group id and pages by hand', async () => {
+    const { clients, calls } = fakeClients({
+      DescribeSecurityGroupRules: {
+        token: 'NextToken',
+        pages: [
+          { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.1.1.1/32' }] },
+          { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-2', IpProtocol: 'udp', FromPort: 2, ToPort: 2, CidrIpv4: '2.2.2.2/32' }] },
+        ],
+      },
+    });
+    const abort = new AbortController();
+    const rules = await readRules(clients, { abortSignal: abort.signal }, ['sg-1', 'sg-2']);
+    assert.deepEqual(rules.map((r) => r.ruleId), ['sgr-1', 'sgr-2']);
+    assert.equal(calls.length, 2);
+    for (const c of calls) {
+      assert.deepEqual(c.input.Filters, [{ Name: 'group-id', Values: ['sg-1', 'sg-2'] }]);
+      assert.equal(c.input.MaxResults, 1000);
+      assert.equal(c.options?.abortSignal, abort.signal);
+    }
+    assert.equal(calls[0].input.NextToken, undefined);
+    assert.equal(calls[1].input.NextToken, 'DescribeSecurityGroupRules-token-1');
+  });
+
+  it('readGroups / readRules for no groups make no call', async () => {
+    const { clients, calls } = fakeClients({});
+    assert.deepEqual(await readGroups(clients, {}, []), []);
+    assert.deepEqual(await readRules(clients, {}, []), []);
+    assert.equal(calls.length, 0);
+  });
+
+  it('readGroups for some groups asks by GroupIds (GroupNames only work in the default VPC)', async () => {
+    const { clients, calls } = fakeClients({
+      DescribeSecurityGroups: { token: 'NextToken', pages: [{ SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'a' }] }] },
+    });
+    const groups = await readGroups(clients, {}, ['sg-1']);
+    assert.deepEqual(groups.map((g) => g.groupName), ['a']);
+    assert.deepEqual(calls[0].input.GroupIds, ['sg-1']);
+    assert.equal(calls[0].input.GroupNames, undefined);
+  });
+
+  it('readClusters / readInstances for one id ask for that id', async () => {
+    const { clients, calls } = fakeClients({
+      DescribeDBClusters: { token: 'Marker', pages: [{ DBClusters: [{ DBClusterIdentifier: 'orders', Engine: 'aurora-mysql' }] }] },
+      DescribeDBInstances: { token: 'Marker', pages: [{ DBInstances: [{ DBInstanceIdentifier: 'orders-1', Engine: 'aurora-mysql' }] }] },
+    });
+    assert.deepEqual((await readClusters(clients, {}, 'orders')).map((c) => c.clusterId), ['orders']);
+    assert.deepEqual((await readInstances(clients, {}, 'orders-1')).map((i) => i.instanceId), ['orders-1']);
+    assert.equal(calls[0].input.DBClusterIdentifier, 'orders');
+    assert.equal(calls[1].input.DBInstanceIdentifier, 'orders-1');
+  });
+
+  it('readEc2Instances pages through reservations and filters by VPC, group and live state', async () => {
+    const { clients, calls } = fakeClients({
+      DescribeInstances: {
+        token: 'NextToken',
+        pages: [
+          { Reservations: [{ Instances: [{ InstanceId: 'i-1', SecurityGroups: [{ GroupId: 'sg-1' }] }] }, { Instances: [{ InstanceId: 'i-2' }] }] },
+          { Reservations: [{ Instances: [{ InstanceId: 'i-3' }, { InstanceId: 'i-4' }] }] },
+        ],
+      },
+    });
+    const abort = new AbortController();
+    const out = await readEc2Instances(clients, { abortSignal: abort.signal }, { vpcId: 'vpc-1', groupIds: ['sg-1'] });
+    assert.deepEqual(out.map((i) => i.instanceId), ['i-1', 'i-2', 'i-3', 'i-4']);
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls[0].input.Filters, [
+      { Name: 'vpc-id', Values: ['vpc-1'] },
+      { Name: 'instance.group-id', Values: ['sg-1'] },
+      { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+    ]);
+    assert.equal(calls[0].input.MaxResults, 1000);
+    assert.equal(calls[1].input.NextToken, 'DescribeInstances-token-1');
+    for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal);
+  });
+});
