@@ -34,8 +34,9 @@ const contexts = [
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     plugins: [awsExternal],
-    // Marks when the bundle starts loading, so activation time includes module load.
+    // Mark when the bundle starts and ends loading, so activation time includes module evaluation.
     banner: { js: 'var __auroraSgLoadStart = typeof performance !== "undefined" ? performance.now() : undefined;' },
+    footer: { js: 'var __auroraSgLoadEnd = typeof performance !== "undefined" ? performance.now() : undefined;' },
   }),
   await esbuild.context({ ...common, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist' }),
 ];

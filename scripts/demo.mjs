@@ -28,7 +28,7 @@ if (!fs.existsSync(path.join(root, 'node_modules', '.bin', 'esbuild'))) sh('npm 
 console.log('[demo] building and packaging the extension…');
 sh('npm run --silent build -- --production');
 sh('npm run --silent compile-tests');
-sh('npx vsce package --no-dependencies --out aurora-sg.vsix');
+sh('npx vsce package --no-dependencies --no-rewrite-relative-links --out aurora-sg.vsix');
 
 const { startMoto, motoEnv, freePort } = require(path.join(root, 'out/test/harness/moto.js'));
 const { seedScenarioStart } = require(path.join(root, 'out/test/harness/seed.js'));

@@ -1,6 +1,7 @@
 // The services the commands and views share. Built once in activate(); passed explicitly.
 import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
+import { profileRegion } from './awsConfigFile';
 import { RegionStore } from './state/store';
 import { VsCodePrompter, type Prompter } from './ui/prompter';
 
@@ -35,7 +36,6 @@ export class Ext implements vscode.Disposable {
   ui: Prompter = new VsCodePrompter();
   private gw: AwsGateway | undefined;
   private settingsValue: Settings;
-  private fallbackRegion: Promise<string | undefined> | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -65,21 +65,10 @@ export class Ext implements vscode.Disposable {
     return this.gw;
   }
 
-  /** Regions to show: the setting, else AWS_REGION, else the profile's region. */
+  /** Regions to show: the setting, else AWS_REGION, else the profile's region (read without the SDK). */
   async regions(): Promise<readonly string[]> {
     if (this.settingsValue.regions.length) return this.settingsValue.regions;
-    this.fallbackRegion ??= (async () => {
-      if (process.env.AWS_REGION) return process.env.AWS_REGION;
-      try {
-        const profiles = await loadAws().listProfiles();
-        const name = this.settingsValue.profile ?? process.env.AWS_PROFILE ?? 'default';
-        return profiles.find((p) => p.name === name)?.region;
-      } catch (e) {
-        this.log.warn(`Could not read the AWS config files: ${(e as Error).message}`);
-        return undefined;
-      }
-    })();
-    const r = await this.fallbackRegion;
+    const r = process.env.AWS_REGION || profileRegion(this.settingsValue.profile);
     return r ? [r] : [];
   }
 
@@ -88,7 +77,6 @@ export class Ext implements vscode.Disposable {
     this.settingsValue = readSettings();
     this.gw?.dispose();
     this.gw = undefined;
-    this.fallbackRegion = undefined;
     this.store.reset(async () => this.gateway(), this.settingsValue.regions);
   }
 

@@ -209,7 +209,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       item.iconPath = new vscode.ThemeIcon(s?.loading ? 'loading~spin' : s?.error ? 'warning' : 'globe', s?.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
       const snap = s?.index?.snapshot;
       if (snap) {
-        item.description = `${snap.vpcs.length} VPC${snap.vpcs.length === 1 ? '' : 's'} · ${snap.groups.length} groups · ${snap.clusters.length} clusters`;
+        item.description = `${plural(snap.vpcs.length, 'VPC')} · ${plural(snap.groups.length, 'group')} · ${plural(snap.clusters.length, 'cluster')}`;
         item.tooltip = new vscode.MarkdownString(
           `**Region ${md(n.region)}**\n\nLoaded ${new Date(snap.loadedAt).toLocaleTimeString()}: ${snap.vpcs.length} VPCs, ${snap.groups.length} security groups, ${snap.rules.length} rules, ${snap.clusters.length} DB clusters, ${snap.instances.length} DB instances.`,
         );
@@ -243,7 +243,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const v = idx?.snapshot.vpcs.find((x) => x.vpcId === n.vpcId);
         const groups = idx?.groupsByVpc.get(n.vpcId)?.length ?? 0;
         const item = new vscode.TreeItem(v?.name ?? n.vpcId, Collapsed);
-        item.description = [v?.name ? n.vpcId : undefined, v?.cidrBlocks.join(', '), v?.isDefault ? 'default' : undefined, `${groups} groups`]
+        item.description = [v?.cidrBlocks.join(', '), v?.isDefault ? 'default' : undefined, `${groups} group${groups === 1 ? '' : 's'}`, v?.name ? n.vpcId : undefined]
           .filter(Boolean)
           .join(' · ');
         item.iconPath = new vscode.ThemeIcon('vm-connect');
@@ -296,7 +296,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       item.collapsibleState = vscode.TreeItemCollapsibleState.None;
       return item;
     }
-    item.description = [n.groupId, `${inbound} in / ${rules.length - inbound} out`, attachedStatus && attachedStatus !== 'active' ? attachedStatus : undefined, n.via ? undefined : g.description]
+    item.description = [`${inbound} in / ${rules.length - inbound} out`, attachedStatus && attachedStatus !== 'active' ? attachedStatus : undefined, n.via ? undefined : g.description, n.groupId]
       .filter(Boolean)
       .join(' · ');
     const isDefault = g.groupName === 'default';
@@ -410,6 +410,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     return item;
   }
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function attachedStatusOf(via: Via, groupId: string, idx: RegionIndex | undefined): string | undefined {
   const list = via.clusterId ? idx?.clustersById.get(via.clusterId)?.securityGroups : via.instanceId ? idx?.instancesById.get(via.instanceId)?.securityGroups : undefined;

@@ -41,11 +41,11 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   it('lists a VPC\'s groups with ids and rule counts, and labels rules like a network engineer', async () => {
     const vpc = await walk(REGION, 'VPCs', 'shop-vpc');
     const vpcItem = await item(vpc);
-    assert.match(String(vpcItem.description), /vpc-[0-9a-f]+ · 10\.20\.0\.0\/16/);
+    assert.match(String(vpcItem.description), /^10\.20\.0\.0\/16 · 5 groups · vpc-[0-9a-f]+$/);
     const groups = await childLabels(vpc);
     assert.deepEqual(groups, ['default', 'appsrv1', 'dbsrv1', 'legacy-db', 'pgsrv1']);
     const descs = await descriptions(vpc);
-    assert.ok(descs.some((d) => d.startsWith(`${ids.dbGroupId} · 1 in / 1 out`)), descs.join('\n'));
+    assert.ok(descs.includes(`1 in / 1 out · Aurora MySQL access · ${ids.dbGroupId}`), descs.join('\n'));
 
     const dbInbound = await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1', 'Inbound');
     assert.deepEqual(await childLabels(dbInbound), [`tcp 3306 from appsrv1 (${ids.appGroupId})`]);

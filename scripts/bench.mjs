@@ -1,0 +1,170 @@
+// `npm run bench`: speed and size, each figure beside its baseline from the same run (medians).
+//   node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui]
+// --scale shrinks the large Region (1 = 30 VPCs, 2,500 groups, 20,000 rules, 200 clusters, 600 instances).
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const opt = (name, def) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : def);
+const scale = opt('--scale', 1);
+const runs = opt('--runs', 5);
+const withUi = !argv.includes('--no-ui');
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const mib = (b) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+const ms = (x) => `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x)} ms`;
+const rows = [];
+const row = (section, figure, ours, baseline, baselineIs, verdict = '') => {
+  rows.push({ section, figure, ours, baseline, baselineIs, verdict });
+  console.log(`[bench] ${section} | ${figure}: ${ours} vs ${baseline} (${baselineIs}) ${verdict}`);
+};
+
+console.log(`[bench] machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${mib(os.totalmem())} RAM, Node ${process.version}; scale ${scale}, ${runs} runs`);
+console.log('[bench] building (production) and packaging…');
+execSync('bash scripts/install-test-deps.sh', { cwd: root, stdio: 'inherit' });
+execSync('node esbuild.mjs --production && npx tsc -p tsconfig.test.json && npx vsce package --no-dependencies --no-rewrite-relative-links --out aurora-sg.vsix', { cwd: root, stdio: 'pipe' });
+
+// 1. Package -------------------------------------------------------------------------------
+const size = (f) => fs.statSync(path.join(root, f)).size;
+const esbuild = await import('esbuild');
+const eagerDefault = await esbuild.build({
+  entryPoints: [path.join(root, 'src/aws/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+  minify: true, write: false, external: ['vscode'], logLevel: 'silent',
+});
+const defaultFieldsSdk = eagerDefault.outputFiles[0].contents.length;
+const extMeta = JSON.parse(fs.readFileSync(path.join(root, 'dist/extension.meta.json'), 'utf8'));
+const extInputs = Object.keys(extMeta.inputs);
+const sdkInActivation = extInputs.filter((f) => f.includes('node_modules')).length;
+row('package', '.vsix size', kib(size('aurora-sg.vsix')), '—', 'no baseline: the AWS Toolkit has no such feature', '');
+row('package', 'bundle loaded at activation (dist/extension.js)', kib(size('dist/extension.js')), kib(size('dist/extension.js') + size('dist/aws.js')), 'one bundle with the SDK', `${((size('dist/extension.js') + size('dist/aws.js')) / size('dist/extension.js')).toFixed(0)}x smaller`);
+row('package', 'SDK part (dist/aws.js, loaded on first AWS call)', kib(size('dist/aws.js')), kib(defaultFieldsSdk), "esbuild's default main fields", `${(100 - (100 * size('dist/aws.js')) / defaultFieldsSdk).toFixed(0)}% smaller`);
+row('package', 'modules bundled into activation', `${extInputs.length} own, ${sdkInActivation} from node_modules`, '—', 'target: no SDK code', sdkInActivation === 0 ? 'met' : 'MISSED');
+
+// 2. Activation in plain Node ------------------------------------------------------------------
+const activation = (mode) => {
+  const xs = [];
+  let sdk = false;
+  for (let i = 0; i < runs + 1; i++) {
+    const out = JSON.parse(execFileSync(process.execPath, [path.join(root, 'scripts/bench/activate-child.cjs'), mode], { cwd: root }).toString());
+    if (i > 0) xs.push(out.ms); // the first run warms the file cache
+    sdk = out.sdkLoaded;
+  }
+  return { ms: median(xs), sdk };
+};
+const lazy = activation('lazy');
+const eager = activation('eager');
+row('activation', 'load + activate() in Node (stubbed vscode)', ms(lazy.ms), ms(eager.ms), 'SDK loaded at activation', `${lazy.ms < 20 ? 'target <20 ms met' : 'target <20 ms MISSED'}; SDK loaded: ${lazy.sdk ? 'yes' : 'no'}`);
+
+// 3 + 4. First full tree and memory on a large Region in moto ------------------------------------
+const { startMoto } = require(path.join(root, 'out/test/harness/moto.js'));
+const { seedBigRegion } = require(path.join(root, 'out/test/harness/bigSeed.js'));
+const spec = {
+  vpcs: Math.max(2, Math.round(30 * scale)),
+  groups: Math.round(2500 * scale),
+  rules: Math.round(20000 * scale),
+  clusters: Math.round(200 * scale),
+  instancesPerCluster: 3,
+  groupsInFirstVpc: Math.round(500 * scale),
+};
+const region = 'us-east-1';
+const moto = await startMoto();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-bench-'));
+const credsEnv = { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_CONFIG_FILE: path.join(scratch, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'none2') };
+Object.assign(process.env, credsEnv);
+try {
+  let t = Date.now();
+  const seeded = await seedBigRegion(moto.url, region, spec);
+  console.log(`[bench] seeded moto with ${spec.vpcs} VPCs, ${spec.groups} groups, ${spec.rules} rules, ${spec.clusters} clusters, ${spec.clusters * spec.instancesPerCluster} instances in ${((Date.now() - t) / 1000).toFixed(1)} s (${seeded.calls} calls)`);
+
+  const { createGateway } = require(path.join(root, 'out/src/aws/index.js'));
+  const loadTimes = [];
+  let calls = 0;
+  let snap;
+  for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
+    const gw = createGateway({ endpoint: moto.url });
+    t = performance.now();
+    snap = await gw.loadRegion(region);
+    loadTimes.push(performance.now() - t);
+    calls = gw.callCount;
+    gw.dispose();
+  }
+  const cliCommands = [
+    ['ec2', 'describe-vpcs'],
+    ['ec2', 'describe-security-groups'],
+    ['ec2', 'describe-security-group-rules'],
+    ['rds', 'describe-db-clusters'],
+    ['rds', 'describe-db-instances'],
+  ];
+  const cliTimes = [];
+  let cliBytes = 0;
+  for (let i = 0; i < 3; i++) {
+    t = performance.now();
+    cliBytes = 0;
+    for (const c of cliCommands) {
+      const r = spawnSync('aws', ['--endpoint-url', moto.url, '--region', region, '--output', 'json', ...c], { env: { ...process.env, ...credsEnv }, maxBuffer: 2 ** 31 });
+      if (r.status !== 0) throw new Error(`aws ${c.join(' ')} failed: ${r.stderr}`);
+      cliBytes += r.stdout.length;
+    }
+    cliTimes.push(performance.now() - t);
+  }
+  const ours = median(loadTimes);
+  const cli = median(cliTimes);
+  row('first full tree', `load ${snap.groups.length} groups, ${snap.rules.length} rules, ${snap.clusters.length} clusters, ${snap.instances.length} instances`, `${ms(ours)}, ${calls} calls`, `${ms(cli)}, ${cliCommands.length} commands`, 'AWS CLI, same data, same moto', `${(cli / ours).toFixed(1)}x faster (target 3x: ${cli / ours >= 3 ? 'met' : 'MISSED'})`);
+
+  const mem = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/memory-child.cjs'), moto.url, region], { env: { ...process.env, ...credsEnv } }).toString(),
+  );
+  row('memory', 'heap used by the loaded model (snapshot + index)', mib(mem.modelBytes), mib(cliBytes), 'the same data as AWS CLI JSON', `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`);
+
+  // 6. Analysis (issue 5) on the synthetic 2,500-group / 60,000-rule Region --------------------
+  const analysisPath = path.join(root, 'out/src/domain/analysis.js');
+  if (fs.existsSync(analysisPath)) {
+    const a = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/analysis-child.cjs'), String(runs)]).toString());
+    row('analysis', `findings on ${a.groups} groups / ${a.rules} rules (${a.findings} findings)`, ms(a.findingsMs), '100 ms', 'target', a.findingsMs < 100 ? 'met' : 'MISSED');
+    row('analysis', `who can reach, all ${a.clusters} clusters`, ms(a.reachMs), '100 ms', 'target', a.reachMs < 100 ? 'met' : 'MISSED');
+    row('analysis', 'heap used by the analysis', mib(a.heapBytes), mib(a.modelBytes), 'the model it reads', '');
+  }
+
+  // 5. Tree render in the real VS Code -----------------------------------------------------------
+  if (withUi) {
+    const r = JSON.parse(
+      execFileSync(process.execPath, [path.join(root, 'scripts/bench/render-child.cjs'), moto.url, region, `bench-vpc-0`, String(spec.groupsInFirstVpc)], {
+        env: { ...process.env, ...credsEnv },
+        maxBuffer: 2 ** 26,
+      }).toString().split('\n').filter((l) => l.startsWith('{')).pop(),
+    );
+    const cliVpc = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      spawnSync('aws', ['--endpoint-url', moto.url, '--region', region, '--output', 'table', 'ec2', 'describe-security-groups', '--filters', `Name=vpc-id,Values=${seeded.firstVpcId}`], { env: { ...process.env, ...credsEnv }, maxBuffer: 2 ** 31 });
+      cliVpc.push(performance.now() - t);
+    }
+    const act = JSON.parse(execFileSync(process.execPath, [path.join(root, 'scripts/bench/vscode-activation-child.cjs'), String(Math.max(3, runs))]).toString().split('\n').filter((l) => l.startsWith('{')).pop());
+    row('activation', 'module load + activate() in the real VS Code (code-server 1.99.3)', ms(act.loadAndActivateMs), `${ms(lazy.ms)} / 20 ms`, 'plain Node / target', `${act.loadAndActivateMs < 20 ? 'target met' : 'target MISSED'} (activate() alone ${ms(act.activateMs)}; VS Code's own gap before activate ${ms(act.hostGapMs)})`);
+    row('tree render', `first rows of the tree after opening the view (${spec.groups} groups loaded)`, ms(r.firstRowsMs), ms(cli), 'AWS CLI fetching the same data', '');
+    row('tree render', `expand a VPC of ${spec.groupsInFirstVpc} groups until its rows show`, ms(r.expandMs), ms(median(cliVpc)), 'AWS CLI listing that VPC\'s groups', `${(median(cliVpc) / r.expandMs).toFixed(0)}x faster`);
+  }
+} finally {
+  await moto.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+// The table ------------------------------------------------------------------------------------
+const cols = ['section', 'figure', 'ours', 'baseline', 'baselineIs', 'verdict'];
+const heads = { section: 'area', figure: 'figure', ours: 'this extension', baseline: 'baseline', baselineIs: 'baseline is', verdict: 'result' };
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(heads[c].length, ...rows.map((r) => String(r[c]).length))]));
+const line = (r) => `| ${cols.map((c) => String(r[c]).padEnd(width[c])).join(' | ')} |`;
+console.log(`\n${line(heads)}\n|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|\n${rows.map(line).join('\n')}`);
+fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ date: new Date().toISOString(), scale, runs, rows }, null, 2));

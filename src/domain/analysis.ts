@@ -1,0 +1,1431 @@
+// Access analysis over one Region: who can reach a database, why a path is open or closed, and
+// what in the security groups deserves a look (findings). Pure functions over a RegionIndex:
+// no vscode, no AWS SDK. Also a seeded generator of synthetic Regions for benchmarks and tests.
+//
+// Security group semantics assumed throughout (as AWS documents them):
+// - Rules only allow; the groups attached to a network interface are a union, so traffic is let
+//   in when any inbound rule of any attached group matches.
+// - Groups are stateful: replies are allowed automatically, so only the initiating direction
+//   counts (outbound on the client's groups, inbound on the database's groups).
+// - Protocol '-1' is every protocol on every port; 'tcp' with from/to -1 is read as every port.
+import {
+  canonicalCidr,
+  Cidr,
+  cidrContains,
+  cidrOverlaps,
+  cidrSize,
+  formatCidr,
+  IpVersion,
+  isPrivateCidr,
+  isWorld,
+  mergeCidrs,
+  parseCidr,
+} from './cidr';
+import { MAX_RULES_PER_DIRECTION } from './changes';
+import type {
+  AttachedGroup,
+  DbCluster,
+  DbInstance,
+  Ec2Instance,
+  RegionIndex,
+  RegionSnapshot,
+  RulePeer,
+  SecurityGroup,
+  SecurityGroupRule,
+  Vpc,
+} from './model';
+import { peerKey, peerLabel, portLabel, ruleLabel } from './rules';
+import { DATABASE_PORTS } from './validation';
+
+// =============================================================================================
+// Shared helpers
+
+/** A database to analyse: a DB cluster, or a DB instance (a cluster member or a standalone one). */
+export type DbTarget = { readonly clusterId: string } | { readonly instanceId: string };
+
+/** A database resolved to what matters for access: its engine port and its security groups. */
+export interface ResolvedTarget {
+  readonly kind: 'cluster' | 'instance';
+  /** The cluster id or the instance id, as asked. */
+  readonly id: string;
+  /** The cluster whose groups and port apply (for a cluster, or a member instance of one). */
+  readonly clusterId?: string;
+  /** Set when the target was an instance. */
+  readonly instanceId?: string;
+  readonly engine: string;
+  readonly port: number;
+  /** The attached groups, deduplicated, in the order RDS lists them. */
+  readonly groupIds: readonly string[];
+  readonly vpcId?: string;
+}
+
+/**
+ * The engine's default port, for a database that reports none: 5432 for PostgreSQL engines
+ * (postgres, aurora-postgresql), 1433 for SQL Server, 1521 for Oracle, 50000 for Db2, and 3306
+ * for everything else (mysql, aurora-mysql, the legacy 'aurora' MySQL 5.6 engine, mariadb).
+ */
+export function defaultPortFor(engine: string): number {
+  const e = engine.toLowerCase();
+  if (e.includes('postgres')) return 5432;
+  if (e.startsWith('sqlserver')) return 1433;
+  if (e.startsWith('oracle')) return 1521;
+  if (e.startsWith('db2')) return 50000;
+  return 3306;
+}
+
+function uniqueGroupIds(list: readonly AttachedGroup[]): string[] {
+  return [...new Set(list.map((g) => g.groupId))];
+}
+
+function resolveCluster(c: DbCluster): ResolvedTarget {
+  return {
+    kind: 'cluster',
+    id: c.clusterId,
+    clusterId: c.clusterId,
+    engine: c.engine,
+    port: c.port ?? defaultPortFor(c.engine),
+    groupIds: uniqueGroupIds(c.securityGroups),
+    vpcId: c.vpcId,
+  };
+}
+
+function resolveInstance(i: DbInstance, cluster: DbCluster | undefined): ResolvedTarget {
+  if (cluster) {
+    // Aurora: the cluster's groups apply to every member; the port is the cluster's.
+    return {
+      kind: 'instance',
+      id: i.instanceId,
+      clusterId: cluster.clusterId,
+      instanceId: i.instanceId,
+      engine: cluster.engine || i.engine,
+      port: cluster.port ?? i.port ?? defaultPortFor(cluster.engine || i.engine),
+      groupIds: uniqueGroupIds(cluster.securityGroups.length ? cluster.securityGroups : i.securityGroups),
+      vpcId: cluster.vpcId ?? i.vpcId,
+    };
+  }
+  return {
+    kind: 'instance',
+    id: i.instanceId,
+    clusterId: i.clusterId,
+    instanceId: i.instanceId,
+    engine: i.engine,
+    port: i.port ?? defaultPortFor(i.engine),
+    groupIds: uniqueGroupIds(i.securityGroups),
+    vpcId: i.vpcId,
+  };
+}
+
+/** The database's port and groups. Throws when the cluster or instance is not in the index. */
+export function resolveDbTarget(idx: RegionIndex, target: DbTarget): ResolvedTarget {
+  if ('clusterId' in target) {
+    const c = idx.clustersById.get(target.clusterId);
+    if (!c) throw new Error(`DB cluster ${target.clusterId} is not in ${idx.snapshot.region} (refresh the tree).`);
+    return resolveCluster(c);
+  }
+  const i = idx.instancesById.get(target.instanceId);
+  if (!i) throw new Error(`DB instance ${target.instanceId} is not in ${idx.snapshot.region} (refresh the tree).`);
+  return resolveInstance(i, i.clusterId ? idx.clustersById.get(i.clusterId) : undefined);
+}
+
+/** Every database of the Region: each cluster, and each DB instance that belongs to no cluster. */
+function databasesOf(idx: RegionIndex): ResolvedTarget[] {
+  const out = idx.snapshot.clusters.map(resolveCluster);
+  for (const i of idx.snapshot.instances) {
+    // Members of a loaded cluster are covered by the cluster; a member whose cluster is missing
+    // from the snapshot is analysed on its own so its groups are not forgotten.
+    if (i.clusterId && idx.clustersById.has(i.clusterId)) continue;
+    out.push(resolveInstance(i, undefined));
+  }
+  return out;
+}
+
+/** The protocol with numbers for the named ones folded in ('6' -> 'tcp', 'all' -> '-1'). */
+function protoOf(protocol: string): string {
+  switch (protocol) {
+    case '6': return 'tcp';
+    case '17': return 'udp';
+    case '1': return 'icmp';
+    case '58': return 'icmpv6';
+    case 'all': return '-1';
+    default: return protocol;
+  }
+}
+
+/** The port range of a tcp/udp rule; -1 (no ports given) reads as every port. */
+function portRangeOf(r: Pick<SecurityGroupRule, 'fromPort' | 'toPort'>): [number, number] {
+  if (r.fromPort < 0 || r.toPort < 0) return [0, 65535];
+  return [r.fromPort, r.toPort];
+}
+
+/** Whether the rule allows TCP on the port: tcp with from <= port <= to, or all traffic. */
+export function allowsTcpPort(r: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort'>, port: number): boolean {
+  const p = protoOf(r.protocol);
+  if (p === '-1') return true;
+  if (p !== 'tcp') return false;
+  const [lo, hi] = portRangeOf(r);
+  return lo <= port && port <= hi;
+}
+
+// Parsing the same CIDR text again and again (a few hundred distinct texts repeat across tens
+// of thousands of rules) is the main cost of the analysis, so parsed ranges are memoised. The
+// results are pure values; the cache is dropped when it grows large so it cannot leak.
+const CIDR_CACHE_LIMIT = 100_000;
+const cidrCache = new Map<string, Cidr | null>();
+
+function cidrOf(text: string): Cidr | undefined {
+  let c = cidrCache.get(text);
+  if (c === undefined) {
+    const parsed = parseCidr(text);
+    c = 'error' in parsed ? null : parsed;
+    if (cidrCache.size >= CIDR_CACHE_LIMIT) cidrCache.clear();
+    cidrCache.set(text, c);
+  }
+  return c ?? undefined;
+}
+
+function peerCidr(peer: RulePeer): Cidr | undefined {
+  return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
+}
+
+/** 0.0.0.0/0 or ::/0 (any text with prefix 0, since moto does not canonicalise). */
+function isWorldPeer(peer: RulePeer): boolean {
+  if (peer.kind !== 'cidr4' && peer.kind !== 'cidr6') return false;
+  if (!peer.cidr.endsWith('/0')) return false;
+  const c = cidrOf(peer.cidr);
+  return c !== undefined && isWorld(c);
+}
+
+/** The prefix length written in the CIDR text, without parsing the address (NaN if none). */
+function prefixOfText(text: string): number {
+  const slash = text.lastIndexOf('/');
+  return slash < 0 ? NaN : Number(text.slice(slash + 1));
+}
+
+const homeAccountCache = new WeakMap<RegionIndex, Set<string>>();
+
+/** The account ids that own the loaded groups and VPCs. */
+function homeAccounts(idx: RegionIndex): Set<string> {
+  let s = homeAccountCache.get(idx);
+  if (!s) {
+    s = new Set<string>();
+    for (const g of idx.snapshot.groups) if (g.ownerId) s.add(g.ownerId);
+    for (const v of idx.snapshot.vpcs) if (v.ownerId) s.add(v.ownerId);
+    homeAccountCache.set(idx, s);
+  }
+  return s;
+}
+
+/**
+ * Whether a group reference points outside what the snapshot can show: a group of another
+ * account (UserId differs from the owner of the rule's group, or from every loaded owner when
+ * that is unknown), or a group across a VPC peering connection (possibly another Region).
+ * Such groups are legitimately absent from the index, so they are never called stale.
+ */
+function isForeignReference(idx: RegionIndex, rule: SecurityGroupRule): boolean {
+  const peer = rule.peer;
+  if (peer.kind !== 'group') return false;
+  if (peer.peeringConnectionId) return true;
+  if (!peer.userId) return false;
+  const owner = idx.groupsById.get(rule.groupId)?.ownerId;
+  if (owner) return peer.userId !== owner;
+  const home = homeAccounts(idx);
+  return home.size > 0 && !home.has(peer.userId);
+}
+
+function isStaleReference(idx: RegionIndex, rule: SecurityGroupRule): boolean {
+  return rule.peer.kind === 'group' && !idx.groupsById.has(rule.peer.groupId) && !isForeignReference(idx, rule);
+}
+
+function groupText(idx: RegionIndex, groupId: string): string {
+  const g = idx.groupsById.get(groupId);
+  return g ? `${g.groupName} (${groupId})` : groupId;
+}
+
+// =============================================================================================
+// whoCanReach
+
+/** One rule that lets traffic in, as the reachability lists show it. */
+export interface ReachRule {
+  readonly ruleId: string;
+  /** The database's group that holds the rule. */
+  readonly groupId: string;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  /** The rule's own peer as AWS stores it: its CIDR before merging, a group id or a prefix list id. */
+  readonly peer: string;
+  readonly description?: string;
+}
+
+/** A block of addresses let in, after merging overlapping and adjacent CIDRs. */
+export interface ReachCidr {
+  /** Canonical text of the merged block. */
+  readonly cidr: string;
+  readonly version: IpVersion;
+  /** The number of addresses, in decimal (an IPv6 block can exceed Number.MAX_SAFE_INTEGER). */
+  readonly size: string;
+  /** Some of the block is on the internet (it is not wholly private, see isPrivateCidr). */
+  readonly public: boolean;
+  /** 0.0.0.0/0 or ::/0. */
+  readonly world: boolean;
+  /** Every rule whose CIDR lies in this block. */
+  readonly rules: readonly ReachRule[];
+}
+
+/** A security group whose members are let in. */
+export interface ReachGroup {
+  readonly groupId: string;
+  readonly groupName?: string;
+  /** The group is in the index. */
+  readonly exists: boolean;
+  /** Missing from the index and neither another account's nor across a peering connection. */
+  readonly stale: boolean;
+  /** The group belongs to another account or sits across a VPC peering connection. */
+  readonly foreign: boolean;
+  readonly userId?: string;
+  /** A rule of this very group lets its own members in. */
+  readonly selfReference: boolean;
+  /** The group is one of the database's own groups. */
+  readonly attached: boolean;
+  readonly rules: readonly ReachRule[];
+  /** EC2 instances (from opts.ec2Instances) that carry the group: one level, never followed further. */
+  readonly ec2Instances: readonly Ec2Instance[];
+}
+
+export interface ReachPrefixList {
+  readonly prefixListId: string;
+  readonly rules: readonly ReachRule[];
+}
+
+export interface Reachability {
+  readonly target: ResolvedTarget;
+  readonly engine: string;
+  readonly port: number;
+  readonly attachedGroupIds: readonly string[];
+  /** Attached groups that the index does not hold. */
+  readonly missingAttachedGroupIds: readonly string[];
+  /** IPv4 blocks first, then IPv6, each in address order. */
+  readonly cidrs: readonly ReachCidr[];
+  /** Sorted by group id. */
+  readonly groups: readonly ReachGroup[];
+  /** Sorted by prefix list id. */
+  readonly prefixLists: readonly ReachPrefixList[];
+  /** Some block is 0.0.0.0/0 or ::/0. */
+  readonly worldOpen: boolean;
+}
+
+export interface AnalysisOptions {
+  /** EC2 instances of the Region, for "who carries this group". */
+  readonly ec2Instances?: readonly Ec2Instance[];
+}
+
+const carrierCache = new WeakMap<readonly Ec2Instance[], Map<string, Ec2Instance[]>>();
+
+/** Group id -> the EC2 instances carrying it; memoised per instance list. */
+function carriersByGroup(list: readonly Ec2Instance[] | undefined): Map<string, Ec2Instance[]> {
+  if (!list) return new Map();
+  let m = carrierCache.get(list);
+  if (!m) {
+    m = new Map();
+    for (const inst of list) {
+      for (const g of new Set(inst.securityGroupIds)) {
+        let l = m.get(g);
+        if (!l) m.set(g, (l = []));
+        l.push(inst);
+      }
+    }
+    carrierCache.set(list, m);
+  }
+  return m;
+}
+
+function reachRule(r: SecurityGroupRule): ReachRule {
+  return {
+    ruleId: r.ruleId,
+    groupId: r.groupId,
+    protocol: r.protocol,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+    peer: peerKey(r.peer),
+    ...(r.description !== undefined ? { description: r.description } : {}),
+  };
+}
+
+/**
+ * Who can open a TCP connection to the database's port: every inbound rule of its groups that
+ * allows TCP on that port (tcp with the port in range, or all traffic), grouped by source.
+ * Throws when the target is not in the index.
+ */
+export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOptions = {}): Reachability {
+  const db = resolveDbTarget(idx, target);
+  const port = db.port;
+  const attachedSet = new Set(db.groupIds);
+
+  const cidrRules: Array<{ cidr: Cidr; rule: SecurityGroupRule }> = [];
+  const byGroup = new Map<string, SecurityGroupRule[]>();
+  const byPrefixList = new Map<string, SecurityGroupRule[]>();
+  for (const gid of db.groupIds) {
+    for (const r of idx.rulesOf(gid)) {
+      if (r.isEgress || !allowsTcpPort(r, port)) continue;
+      const peer = r.peer;
+      switch (peer.kind) {
+        case 'cidr4':
+        case 'cidr6': {
+          // An unparsable CIDR cannot come from AWS; such a rule is left out rather than guessed at.
+          const c = cidrOf(peer.cidr);
+          if (c) cidrRules.push({ cidr: c, rule: r });
+          break;
+        }
+        case 'group': {
+          let l = byGroup.get(peer.groupId);
+          if (!l) byGroup.set(peer.groupId, (l = []));
+          l.push(r);
+          break;
+        }
+        case 'prefixList': {
+          let l = byPrefixList.get(peer.prefixListId);
+          if (!l) byPrefixList.set(peer.prefixListId, (l = []));
+          l.push(r);
+          break;
+        }
+      }
+    }
+  }
+
+  // Merge, then hand each original rule to the merged block(s) holding its range. Each original
+  // CIDR lies inside exactly one merged block (aligned blocks nest), but overlap is used so a
+  // rule can never be lost.
+  const merged = mergeCidrs(cidrRules.map((x) => x.cidr));
+  const cidrs: ReachCidr[] = merged.map((block) => ({
+    cidr: formatCidr(block),
+    version: block.version,
+    size: cidrSize(block).toString(),
+    public: !isPrivateCidr(block),
+    world: isWorld(block),
+    rules: cidrRules.filter((x) => cidrOverlaps(block, x.cidr)).map((x) => reachRule(x.rule)),
+  }));
+
+  const carriers = carriersByGroup(opts.ec2Instances);
+  const groups: ReachGroup[] = [...byGroup.keys()].sort().map((gid) => {
+    const rules = byGroup.get(gid)!;
+    const g = idx.groupsById.get(gid);
+    const first = rules[0]!;
+    const peer = first.peer as Extract<RulePeer, { kind: 'group' }>;
+    const foreign = !g && rules.some((r) => isForeignReference(idx, r));
+    return {
+      groupId: gid,
+      ...(g ? { groupName: g.groupName } : {}),
+      exists: g !== undefined,
+      stale: !g && !foreign,
+      foreign,
+      ...(peer.userId ? { userId: peer.userId } : {}),
+      selfReference: rules.some((r) => r.groupId === gid),
+      attached: attachedSet.has(gid),
+      rules: rules.map(reachRule),
+      ec2Instances: carriers.get(gid) ?? [],
+    };
+  });
+
+  const prefixLists: ReachPrefixList[] = [...byPrefixList.keys()].sort().map((id) => ({
+    prefixListId: id,
+    rules: byPrefixList.get(id)!.map(reachRule),
+  }));
+
+  return {
+    target: db,
+    engine: db.engine,
+    port,
+    attachedGroupIds: db.groupIds,
+    missingAttachedGroupIds: db.groupIds.filter((g) => !idx.groupsById.has(g)),
+    cidrs,
+    groups,
+    prefixLists,
+    worldOpen: cidrs.some((c) => c.world),
+  };
+}
+
+// =============================================================================================
+// explainPath
+
+export type PathSource =
+  | { readonly cidr: string }
+  | { readonly groupId: string }
+  | { readonly ec2Instance: Ec2Instance };
+
+export interface PathHop {
+  /** 'source': where traffic starts; 'egress': the source's outbound rules; 'ingress': one database group. */
+  readonly kind: 'source' | 'egress' | 'ingress';
+  readonly label: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  /** The rules that let the traffic through at this hop. */
+  readonly ruleIds: readonly string[];
+  /** The database group (ingress hops). */
+  readonly groupId?: string;
+}
+
+/** A rule to add, in the shape of changes.ts's RuleInput (for outbound rules `source` is the destination). */
+export interface MissingRule {
+  readonly groupId: string;
+  readonly isEgress: boolean;
+  readonly protocol: 'tcp';
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly source: { readonly cidr: string } | { readonly groupId: string };
+}
+
+export interface PathExplanation {
+  readonly target: ResolvedTarget;
+  readonly port: number;
+  readonly open: boolean;
+  readonly hops: readonly PathHop[];
+  /**
+   * When closed: the first rule to add. The inbound rule on the database's first attached group
+   * when no database group lets the source in; otherwise the outbound rule on the source's group.
+   */
+  readonly missingRule?: MissingRule;
+  /** Every rule to add for the path to open (inbound first, then outbound). */
+  readonly missingRules: readonly MissingRule[];
+}
+
+/** An address as a one-address CIDR, or undefined when it is not an address. */
+function hostCidr(ip: string | undefined): Cidr | undefined {
+  if (!ip) return undefined;
+  const c = parseCidr(ip);
+  if ('error' in c) return undefined;
+  return c.prefix === (c.version === 4 ? 32 : 128) ? c : undefined;
+}
+
+function describeCidr(c: Cidr): string {
+  const size = cidrSize(c);
+  const what = isWorld(c) ? 'every address' : size === 1n ? 'one address' : `${size.toLocaleString('en-US')} addresses`;
+  return `IPv${c.version}, ${what}, ${isPrivateCidr(c) ? 'private' : 'public'}`;
+}
+
+/**
+ * Whether `source` can open a TCP connection to the database on `port` (default: the database's
+ * port), hop by hop: the source; for a group or EC2 instance source, its outbound rules (to one
+ * of the database's groups, or to a CIDR overlapping the database VPC's ranges, or any CIDR when
+ * that VPC is unknown); then one hop per database group saying whether an inbound rule lets the
+ * source in. Inbound, one group letting the source in is enough (rules are a union).
+ *
+ * Matching: a CIDR source needs a rule CIDR containing it; a group source a rule referencing
+ * that group; an EC2 instance a rule referencing one of its groups or a CIDR containing its
+ * private or public IP. Prefix lists are not resolved (their entries are not loaded), so they
+ * never match; the detail says when one might. Routing, NACLs and public accessibility are not
+ * modelled. Throws when the target is not in the index.
+ */
+export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number): PathExplanation {
+  const db = resolveDbTarget(idx, target);
+  const p = port ?? db.port;
+  const hops: PathHop[] = [];
+  let matches: (r: SecurityGroupRule) => boolean;
+  let suggested: MissingRule['source'] | undefined;
+  let sourceGroups: string[] = [];
+  let sourceText: string;
+
+  if ('cidr' in source) {
+    const c = canonicalCidr(source.cidr);
+    const parsed = 'error' in c ? undefined : cidrOf(c.cidr);
+    if ('error' in c || !parsed) {
+      hops.push({ kind: 'source', label: `Source ${source.cidr.trim() || '(empty)'}`, ok: false, detail: 'error' in c ? c.error : 'Not a CIDR range.', ruleIds: [] });
+      return { target: db, port: p, open: false, hops, missingRules: [] };
+    }
+    const changed = c.changed ? ` (written ${source.cidr.trim()})` : '';
+    hops.push({ kind: 'source', label: `Source ${c.cidr}`, ok: true, detail: `${describeCidr(parsed)}${changed}`, ruleIds: [] });
+    matches = (r) => {
+      const rc = peerCidr(r.peer);
+      return rc !== undefined && cidrContains(rc, parsed);
+    };
+    suggested = { cidr: c.cidr };
+    sourceText = c.cidr;
+  } else if ('groupId' in source) {
+    const gid = source.groupId.trim();
+    const g = idx.groupsById.get(gid);
+    const where = g
+      ? `${g.vpcId ? `In ${g.vpcId}` : 'In EC2-Classic or an unknown VPC'}${db.vpcId && g.vpcId && g.vpcId !== db.vpcId ? `, not the database's ${db.vpcId}: a group reference works only within a VPC or across a peering connection` : ''}.`
+      : 'Not in this Region\'s snapshot (another account, or deleted); its outbound rules cannot be checked.';
+    hops.push({ kind: 'source', label: `Source group ${groupText(idx, gid)}`, ok: true, detail: where, ruleIds: [] });
+    matches = (r) => r.peer.kind === 'group' && r.peer.groupId === gid;
+    suggested = { groupId: gid };
+    sourceGroups = [gid];
+    sourceText = groupText(idx, gid);
+  } else {
+    const inst = source.ec2Instance;
+    const groups = [...new Set(inst.securityGroupIds)];
+    const ips = [hostCidr(inst.privateIp), hostCidr(inst.publicIp)].filter((c): c is Cidr => c !== undefined);
+    const groupSet = new Set(groups);
+    const parts: string[] = [];
+    if (inst.privateIp) parts.push(`private IP ${inst.privateIp}`);
+    if (inst.publicIp) parts.push(`public IP ${inst.publicIp}`);
+    parts.push(groups.length ? `groups ${groups.map((g) => groupText(idx, g)).join(', ')}` : 'no security groups');
+    if (db.vpcId && inst.vpcId && inst.vpcId !== db.vpcId) parts.push(`in ${inst.vpcId}, not the database's ${db.vpcId}`);
+    const name = inst.name ? `${inst.name} (${inst.instanceId})` : inst.instanceId;
+    hops.push({ kind: 'source', label: `EC2 instance ${name}`, ok: true, detail: `${parts.join('; ')}.`, ruleIds: [] });
+    matches = (r) => {
+      if (r.peer.kind === 'group') return groupSet.has(r.peer.groupId);
+      const rc = peerCidr(r.peer);
+      return rc !== undefined && ips.some((ip) => cidrContains(rc, ip));
+    };
+    const firstGroup = groups[0];
+    const ipCidr = ips[0];
+    suggested = firstGroup ? { groupId: firstGroup } : ipCidr ? { cidr: formatCidr(ipCidr) } : undefined;
+    sourceGroups = groups;
+    sourceText = name;
+  }
+
+  // Outbound from the source's groups.
+  let egressOk = true;
+  let egressGroup: string | undefined;
+  if (sourceGroups.length) {
+    const dbGroups = new Set(db.groupIds);
+    const vpc: Vpc | undefined = db.vpcId ? idx.snapshot.vpcs.find((v) => v.vpcId === db.vpcId) : undefined;
+    const dbRanges = vpc ? [...vpc.cidrBlocks, ...vpc.ipv6CidrBlocks].map(cidrOf).filter((c): c is Cidr => c !== undefined) : [];
+    const allowing: SecurityGroupRule[] = [];
+    const known: string[] = [];
+    const unknown: string[] = [];
+    for (const gid of sourceGroups) {
+      if (!idx.groupsById.has(gid) && !idx.rulesByGroup.has(gid)) {
+        unknown.push(gid);
+        continue;
+      }
+      known.push(gid);
+      for (const r of idx.rulesOf(gid, true)) {
+        if (!allowsTcpPort(r, p)) continue;
+        if (r.peer.kind === 'group' ? dbGroups.has(r.peer.groupId) : (() => {
+          const rc = peerCidr(r.peer);
+          return rc !== undefined && (dbRanges.length === 0 || dbRanges.some((d) => cidrOverlaps(d, rc)));
+        })()) allowing.push(r);
+      }
+    }
+    egressGroup = known[0];
+    egressOk = allowing.length > 0 || unknown.length > 0;
+    const lookup = (id: string) => idx.groupsById.get(id);
+    let detail: string;
+    if (allowing.length) {
+      detail = allowing.map((r) => `${r.ruleId} of ${groupText(idx, r.groupId)} allows ${ruleLabel(r, lookup)}`).join('; ') + '.';
+    } else if (unknown.length) {
+      detail = `Not checked: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in this Region's snapshot.`;
+    } else {
+      const where = vpc ? `or to ${vpc.vpcId}'s addresses` : 'or to a CIDR';
+      detail = `No outbound rule of ${known.map((g) => groupText(idx, g)).join(', ')} allows tcp ${p} to the database's groups ${where}.`;
+    }
+    hops.push({
+      kind: 'egress',
+      label: `Outbound from ${sourceGroups.join(', ')}`,
+      ok: egressOk,
+      detail,
+      ruleIds: allowing.map((r) => r.ruleId),
+    });
+  }
+
+  // Inbound at each database group.
+  let ingressOk = false;
+  if (db.groupIds.length === 0) {
+    hops.push({ kind: 'ingress', label: 'Database groups', ok: false, detail: `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id} has no security groups.`, ruleIds: [] });
+  }
+  const lookup = (id: string) => idx.groupsById.get(id);
+  for (const gid of db.groupIds) {
+    const known = idx.groupsById.has(gid) || idx.rulesByGroup.has(gid);
+    const onPort = idx.rulesOf(gid, false).filter((r) => allowsTcpPort(r, p));
+    const letIn = onPort.filter(matches);
+    const maybe = onPort.filter((r) => r.peer.kind === 'prefixList' && !letIn.includes(r));
+    let detail: string;
+    if (!known) detail = `${gid} is not in this Region's snapshot (a stale attachment, or not loaded).`;
+    else if (letIn.length) detail = letIn.map((r) => `${r.ruleId} allows ${ruleLabel(r, lookup)}`).join('; ') + '.';
+    else {
+      detail = `No inbound rule allows tcp ${p} from ${sourceText}.`;
+      if (maybe.length) {
+        detail += ` Prefix list ${[...new Set(maybe.map((r) => peerKey(r.peer)))].join(', ')} may include it (its entries are not loaded).`;
+      }
+    }
+    if (letIn.length) ingressOk = true;
+    hops.push({ kind: 'ingress', label: `Inbound to ${groupText(idx, gid)}`, ok: letIn.length > 0, detail, ruleIds: letIn.map((r) => r.ruleId), groupId: gid });
+  }
+
+  const missingRules: MissingRule[] = [];
+  // The first attached group that is loaded (a stale attachment cannot take a rule), else the first.
+  const dbGroup = db.groupIds.find((g) => idx.groupsById.has(g)) ?? db.groupIds[0];
+  if (!ingressOk && dbGroup && suggested) {
+    missingRules.push({ groupId: dbGroup, isEgress: false, protocol: 'tcp', fromPort: p, toPort: p, source: suggested });
+  }
+  if (!egressOk && egressGroup && dbGroup) {
+    missingRules.push({ groupId: egressGroup, isEgress: true, protocol: 'tcp', fromPort: p, toPort: p, source: { groupId: dbGroup } });
+  }
+  const open = ingressOk && egressOk;
+  return {
+    target: db,
+    port: p,
+    open,
+    hops,
+    ...(missingRules[0] ? { missingRule: missingRules[0] } : {}),
+    missingRules,
+  };
+}
+
+// =============================================================================================
+// findings
+
+export type FindingKind =
+  | 'db-port-world'
+  | 'any-port-world-on-db-group'
+  | 'wide-public-cidr'
+  | 'all-traffic'
+  | 'stale-reference'
+  | 'unused-group'
+  | 'shadowed-rule'
+  | 'port-not-covered'
+  | 'near-quota';
+
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+
+export type FindingFix =
+  | { readonly kind: 'revoke'; readonly groupId: string; readonly ruleIds: readonly string[] }
+  | { readonly kind: 'narrow'; readonly groupId: string; readonly ruleId: string; readonly suggestion: string };
+
+export interface Finding {
+  /** Stable across calls for the same snapshot: `${kind}:${ruleId}` or `${kind}:${groupId}[:...]`. */
+  readonly id: string;
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  readonly groupId?: string;
+  readonly ruleId?: string;
+  readonly clusterId?: string;
+  readonly instanceId?: string;
+  readonly title: string;
+  readonly why: string;
+  readonly fix?: FindingFix;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+const KIND_RANK: Record<FindingKind, number> = {
+  'db-port-world': 0,
+  'any-port-world-on-db-group': 1,
+  'all-traffic': 2,
+  'wide-public-cidr': 3,
+  'port-not-covered': 4,
+  'stale-reference': 5,
+  'shadowed-rule': 6,
+  'near-quota': 7,
+  'unused-group': 8,
+};
+
+/** Findings threshold: this many rules in one direction and IP family is "near" the quota of 60. */
+export const NEAR_QUOTA_RULES = 50;
+
+/** Ports where exposure to the world is serious: remote administration and databases. */
+const SENSITIVE_PORTS: readonly number[] = [22, 23, 3389, 5900, ...DATABASE_PORTS];
+
+function dbRef(db: ResolvedTarget): { clusterId?: string; instanceId?: string } {
+  return db.kind === 'cluster' ? { clusterId: db.id } : { instanceId: db.id };
+}
+
+function dbText(db: ResolvedTarget): string {
+  return `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id}`;
+}
+
+function dbListText(dbs: readonly ResolvedTarget[]): string {
+  const shown = dbs.slice(0, 3).map(dbText).join(', ');
+  return dbs.length > 3 ? `${shown} and ${dbs.length - 3} more` : shown;
+}
+
+/** Precomputed facts about one rule for the shadowing check. */
+interface RuleFacts {
+  readonly rule: SecurityGroupRule;
+  readonly proto: string;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Whether `w`'s protocol and ports include all of `r`'s. */
+function protoPortsCover(w: RuleFacts, r: RuleFacts): boolean {
+  if (w.proto === '-1') return true;
+  if (w.proto !== r.proto) return false;
+  switch (w.proto) {
+    case 'tcp':
+    case 'udp':
+      return w.lo <= r.lo && r.hi <= w.hi;
+    case 'icmp':
+    case 'icmpv6': {
+      // fromPort is the ICMP type and toPort the code; -1 means all.
+      const wr = w.rule;
+      const rr = r.rule;
+      if (wr.fromPort === -1) return true;
+      if (wr.fromPort !== rr.fromPort) return false;
+      return wr.toPort === -1 || wr.toPort === rr.toPort;
+    }
+    default:
+      // Other protocols (gre, esp, ...) have no ports.
+      return true;
+  }
+}
+
+/** Whether `w`'s peer includes all of `r`'s: a containing CIDR of the same version, or the same group or prefix list. */
+function peerCovers(w: RulePeer, r: RulePeer): boolean {
+  if (w.kind !== r.kind) return false;
+  switch (w.kind) {
+    case 'cidr4':
+    case 'cidr6': {
+      const wc = cidrOf(w.cidr);
+      const rc = cidrOf((r as typeof w).cidr);
+      return wc !== undefined && rc !== undefined && cidrContains(wc, rc);
+    }
+    case 'prefixList':
+      return w.prefixListId === (r as typeof w).prefixListId;
+    case 'group': {
+      const rg = r as typeof w;
+      return w.groupId === rg.groupId && (w.peeringConnectionId ?? '') === (rg.peeringConnectionId ?? '');
+    }
+  }
+}
+
+function factsOf(r: SecurityGroupRule): RuleFacts {
+  const proto = protoOf(r.protocol);
+  const [lo, hi] = proto === 'tcp' || proto === 'udp' ? portRangeOf(r) : [0, 65535];
+  return { rule: r, proto, lo, hi };
+}
+
+/**
+ * For each rule of one group and direction that another single rule fully covers, that wider
+ * rule. Quadratic in the group's rules (at most ~60 per direction by quota). When two rules
+ * cover each other (the same permission twice), only the one with the larger rule id is
+ * reported, so exactly one of the pair is suggested for removal.
+ */
+function shadowedIn(rules: readonly SecurityGroupRule[]): Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> {
+  const facts = rules.map(factsOf);
+  const out: Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> = [];
+  for (const r of facts) {
+    for (const w of facts) {
+      if (w === r) continue;
+      if (!protoPortsCover(w, r) || !peerCovers(w.rule.peer, r.rule.peer)) continue;
+      const mutual = protoPortsCover(r, w) && peerCovers(r.rule.peer, w.rule.peer);
+      if (mutual && r.rule.ruleId < w.rule.ruleId) continue;
+      out.push({ narrow: r.rule, wide: w.rule });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * What in the Region's security groups deserves a look, most severe first. Choices:
+ * - Only databases' groups get the "world" findings; a web server's 443 open to 0.0.0.0/0 is normal.
+ * - A rule gets at most one of db-port-world / any-port-world-on-db-group, and a rule that got
+ *   either is not also reported as all-traffic (the world finding already says more).
+ * - all-traffic ignores a group's rule that references the group itself: that is the default
+ *   group's "members talk to each other" rule, found in every VPC (default-VPC noise).
+ * - wide-public-cidr takes public IPv4 blocks from /1 to /23 (the brief's /8 to /23, plus the
+ *   even wider /1 to /7, which are as bad); /0 is left to the world findings. Private ranges
+ *   (RFC 1918, CGNAT, ...) are never "wide public".
+ * - unused-group never reports a group named 'default' (AWS will not delete it); without
+ *   opts.ec2Instances it cannot see carriers, so its text says the group may still be in use.
+ * - port-not-covered: medium when no group of the database covers the port (nothing can
+ *   connect); info when another group covers it (the group may be there for outbound calls).
+ *   A database whose groups have no inbound rules at all is reported on its first group.
+ * - near-quota counts a group or prefix list reference in both the IPv4 and the IPv6 count,
+ *   as AWS does; a prefix list counts as one rule here (its max entries are not loaded).
+ */
+export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  const lookup = (id: string) => idx.groupsById.get(id);
+
+  // Databases by attached group, and every group attached to any database or DB instance.
+  const dbs = databasesOf(idx);
+  const dbsByGroup = new Map<string, ResolvedTarget[]>();
+  const attachedAnywhere = new Set<string>();
+  for (const db of dbs) {
+    for (const g of db.groupIds) {
+      attachedAnywhere.add(g);
+      let l = dbsByGroup.get(g);
+      if (!l) dbsByGroup.set(g, (l = []));
+      l.push(db);
+    }
+  }
+  for (const i of idx.snapshot.instances) for (const g of i.securityGroups) attachedAnywhere.add(g.groupId);
+
+  // Groups that some other group's rule references (one pass over all rules).
+  const referenced = new Set<string>();
+  for (const r of idx.snapshot.rules) {
+    if (r.peer.kind === 'group' && r.peer.groupId !== r.groupId) referenced.add(r.peer.groupId);
+  }
+
+  for (const [groupId, rules] of idx.rulesByGroup) {
+    const guarded = dbsByGroup.get(groupId) ?? [];
+    const counts = { inbound: { ipv4: 0, ipv6: 0 }, outbound: { ipv4: 0, ipv6: 0 } };
+    const inbound: SecurityGroupRule[] = [];
+    const outbound: SecurityGroupRule[] = [];
+
+    for (const r of rules) {
+      const dir = r.isEgress ? counts.outbound : counts.inbound;
+      if (r.peer.kind === 'cidr4') dir.ipv4++;
+      else if (r.peer.kind === 'cidr6') dir.ipv6++;
+      else { dir.ipv4++; dir.ipv6++; }
+      (r.isEgress ? outbound : inbound).push(r);
+
+      if (isStaleReference(idx, r)) {
+        out.push({
+          id: `stale-reference:${r.ruleId}`,
+          kind: 'stale-reference',
+          severity: 'low',
+          groupId,
+          ruleId: r.ruleId,
+          title: `References missing group ${peerKey(r.peer)}`,
+          why: `${r.isEgress ? 'Outbound' : 'Inbound'} rule ${r.ruleId} (${ruleLabel(r, lookup)}) names a group that is not in this Region: it was deleted, or the snapshot is old. It matches nothing and only adds clutter.`,
+          fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+        });
+      }
+      if (r.isEgress) continue;
+
+      const proto = protoOf(r.protocol);
+      let worldFinding = false;
+      if (guarded.length && isWorldPeer(r.peer)) {
+        const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
+        if (hit.length) {
+          worldFinding = true;
+          const ports = [...new Set(hit.map((d) => d.port))].join(', ');
+          out.push({
+            id: `db-port-world:${r.ruleId}`,
+            kind: 'db-port-world',
+            severity: 'high',
+            groupId,
+            ruleId: r.ruleId,
+            ...dbRef(hit[0]!),
+            title: `Database port ${ports} open to ${peerKey(r.peer)}`,
+            why: `${ruleLabel(r, lookup)} lets anyone on the internet try to connect to ${dbListText(hit)} on port ${ports}; only its password stands in the way. Allow the application's security group or specific addresses instead.`,
+            fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+          });
+        } else if (proto !== 'icmp' && proto !== 'icmpv6') {
+          // ICMP from the world (ping, path MTU discovery) is not a port and is left alone.
+          worldFinding = true;
+          const sensitive = (proto === 'tcp' || proto === 'udp')
+            ? ((lo, hi) => SENSITIVE_PORTS.some((p) => lo <= p && p <= hi) || hi - lo >= 100)(...portRangeOf(r))
+            : false;
+          out.push({
+            id: `any-port-world-on-db-group:${r.ruleId}`,
+            kind: 'any-port-world-on-db-group',
+            severity: sensitive ? 'high' : 'medium',
+            groupId,
+            ruleId: r.ruleId,
+            ...dbRef(guarded[0]!),
+            title: `${portLabel(r)} open to ${peerKey(r.peer)} on a database group`,
+            why: `${groupText(idx, groupId)} guards ${dbListText(guarded)}, and ${ruleLabel(r, lookup)} exposes ${sensitive ? 'an administration or database port, or a wide port range, ' : ''}${guarded.length === 1 ? 'it' : 'them'} to the whole internet. A database group should admit only the database port, from known sources.`,
+            fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+          });
+        }
+      }
+
+      if (proto === '-1' && !worldFinding && !(r.peer.kind === 'group' && r.peer.groupId === groupId)) {
+        const ports = [...new Set(guarded.map((d) => d.port))];
+        out.push({
+          id: `all-traffic:${r.ruleId}`,
+          kind: 'all-traffic',
+          severity: 'medium',
+          groupId,
+          ruleId: r.ruleId,
+          ...(guarded[0] ? dbRef(guarded[0]) : {}),
+          title: `All traffic from ${peerLabel(r.peer, lookup)}`,
+          why: `${r.ruleId} allows every protocol and port from ${peerLabel(r.peer, lookup)}${isWorldPeer(r.peer) ? ', that is from the whole internet' : ''}. Allow only what is used${ports.length ? ` (tcp ${ports.join(', ')} for the database)` : ''}.`,
+          fix: {
+            kind: 'narrow',
+            groupId,
+            ruleId: r.ruleId,
+            suggestion: ports.length
+              ? `Replace with tcp ${ports.join(', ')} from ${peerKey(r.peer)}.`
+              : `Replace with the protocols and ports that are used, from ${peerKey(r.peer)}.`,
+          },
+        });
+      }
+
+      if (r.peer.kind === 'cidr4') {
+        const prefix = prefixOfText(r.peer.cidr);
+        if (prefix >= 1 && prefix <= 23) {
+          const c = cidrOf(r.peer.cidr);
+          if (c && !isPrivateCidr(c)) {
+            const size = cidrSize(c);
+            out.push({
+              id: `wide-public-cidr:${r.ruleId}`,
+              kind: 'wide-public-cidr',
+              severity: 'medium',
+              groupId,
+              ruleId: r.ruleId,
+              ...(guarded[0] ? dbRef(guarded[0]) : {}),
+              title: `${portLabel(r)} from ${formatCidr(c)}: ${size.toLocaleString('en-US')} public addresses`,
+              why: `${r.ruleId} admits a public range of ${size.toLocaleString('en-US')} addresses, far more than any one office or service uses: whoever else holds addresses there gets in too.`,
+              fix: {
+                kind: 'narrow',
+                groupId,
+                ruleId: r.ruleId,
+                suggestion: `Replace ${formatCidr(c)} with the exact addresses that need access (/32 each, or a /24 or narrower), or a managed prefix list.`,
+              },
+            });
+          }
+        }
+      }
+    }
+
+    for (const list of [inbound, outbound]) {
+      if (list.length < 2) continue;
+      for (const { narrow, wide } of shadowedIn(list)) {
+        out.push({
+          id: `shadowed-rule:${narrow.ruleId}`,
+          kind: 'shadowed-rule',
+          severity: 'low',
+          groupId,
+          ruleId: narrow.ruleId,
+          title: `Covered by ${wide.ruleId}`,
+          why: `${narrow.ruleId} (${ruleLabel(narrow, lookup)}) allows nothing that ${wide.ruleId} (${ruleLabel(wide, lookup)}) does not already allow. Removing it changes no access and frees a rule.`,
+          fix: { kind: 'revoke', groupId, ruleIds: [narrow.ruleId] },
+        });
+      }
+    }
+
+    for (const direction of ['inbound', 'outbound'] as const) {
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const n = counts[direction][family];
+        if (n < NEAR_QUOTA_RULES) continue;
+        out.push({
+          id: `near-quota:${groupId}:${direction}:${family}`,
+          kind: 'near-quota',
+          severity: 'low',
+          groupId,
+          title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules`,
+          why: `${groupText(idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} rules per IP family; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
+        });
+      }
+    }
+  }
+
+  // port-not-covered, aggregated per (group, port) so a group guarding several databases on the
+  // same port is reported once, at the most severe level.
+  const covers = new Map<string, boolean>();
+  const coversPort = (gid: string, port: number): boolean => {
+    const key = `${gid}\u0000${port}`;
+    let v = covers.get(key);
+    if (v === undefined) {
+      v = idx.rulesOf(gid, false).some((r) => allowsTcpPort(r, port));
+      covers.set(key, v);
+    }
+    return v;
+  };
+  const notCovered = new Map<string, { groupId: string; port: number; severity: Severity; db: ResolvedTarget; dbs: ResolvedTarget[]; empty: boolean }>();
+  for (const db of dbs) {
+    const loaded = db.groupIds.filter((g) => idx.groupsById.has(g) || idx.rulesByGroup.has(g));
+    if (!loaded.length) continue;
+    const anyCovers = loaded.some((g) => coversPort(g, db.port));
+    const withInbound = loaded.filter((g) => idx.rulesOf(g, false).length > 0);
+    const candidates = withInbound.length ? withInbound.filter((g) => !coversPort(g, db.port)) : [loaded[0]!];
+    for (const g of candidates) {
+      const key = `${g}:${db.port}`;
+      const severity: Severity = anyCovers ? 'info' : 'medium';
+      const prev = notCovered.get(key);
+      if (!prev) notCovered.set(key, { groupId: g, port: db.port, severity, db, dbs: [db], empty: !withInbound.length });
+      else {
+        prev.dbs.push(db);
+        if (SEVERITY_RANK[severity] < SEVERITY_RANK[prev.severity]) { prev.severity = severity; prev.db = db; }
+      }
+    }
+  }
+  for (const n of notCovered.values()) {
+    const why = n.severity === 'medium'
+      ? n.empty
+        ? `None of the groups of ${dbListText(n.dbs)} has an inbound rule, so nothing can connect to port ${n.port}.`
+        : `No group of ${dbListText(n.dbs)} allows tcp ${n.port}, so nothing can connect to the database. Check the database port, or add a rule for it.`
+      : `${groupText(idx, n.groupId)} has inbound rules, but none for tcp ${n.port}, the port of ${dbListText(n.dbs)}: it adds nothing to who can connect (another group does). It may be there for outbound calls.`;
+    out.push({
+      id: `port-not-covered:${n.groupId}:${n.port}`,
+      kind: 'port-not-covered',
+      severity: n.severity,
+      groupId: n.groupId,
+      ...dbRef(n.db),
+      title: n.empty ? `No inbound rules for tcp ${n.port}` : `No rule for tcp ${n.port}`,
+      why,
+    });
+  }
+
+  // unused-group
+  const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
+  for (const g of idx.snapshot.groups) {
+    if (g.groupName === 'default') continue;
+    if (attachedAnywhere.has(g.groupId) || referenced.has(g.groupId)) continue;
+    if (carriers?.has(g.groupId)) continue;
+    out.push({
+      id: `unused-group:${g.groupId}`,
+      kind: 'unused-group',
+      severity: 'info',
+      groupId: g.groupId,
+      title: 'Not in use',
+      why: carriers
+        ? `${groupText(idx, g.groupId)} guards no database, no loaded EC2 instance carries it and no other group's rule references it. Other network interfaces (load balancers, Lambda, endpoints) may still use it: check before deleting.`
+        : `${groupText(idx, g.groupId)} guards no database and no other group's rule references it. EC2 instances were not checked, and other network interfaces may use it: check before deleting.`,
+    });
+  }
+
+  return out.sort((a, b) =>
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+// =============================================================================================
+// syntheticRegion
+
+export interface SyntheticOptions {
+  readonly vpcs: number;
+  readonly groups: number;
+  readonly rules: number;
+  readonly clusters: number;
+  readonly instancesPerCluster: number;
+  readonly region?: string;
+  readonly seed?: number;
+}
+
+/** mulberry32: a small, fast, seeded PRNG with good enough spread for test data. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Role = 'default' | 'db' | 'app' | 'web' | 'bastion' | 'misc';
+
+interface SynthGroup {
+  readonly group: SecurityGroup;
+  readonly role: Role;
+  readonly vpcIndex: number;
+  readonly dbPort: number;
+  readonly weight: number;
+  inbound: number;
+  outbound: number;
+}
+
+/**
+ * A deterministic Region for benchmarks and tests: the same options give the same snapshot.
+ * Each VPC has a default group; the other groups are database, application, web, bastion and
+ * miscellaneous groups. Database groups admit their engine port from application groups,
+ * private and some public CIDRs, prefix lists and IPv6 ranges, with a few world-open and wide
+ * rules, port ranges, udp rules and stale references mixed in; groups vary in size (a few
+ * near the quota). Exactly `groups` groups and `rules` rules (as long as `groups` is at least
+ * `vpcs`); each cluster gets 1-3 groups and `instancesPerCluster` member instances.
+ */
+export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
+  const region = opts.region ?? 'us-east-1';
+  const rnd = mulberry32(opts.seed ?? 1);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const chance = (p: number): boolean => rnd() < p;
+  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
+  const hex = (n: number, width = 17): string => n.toString(16).padStart(width, '0');
+  const owner = '123456789012';
+
+  const vpcCount = Math.max(1, Math.floor(opts.vpcs));
+  const vpcs: Vpc[] = [];
+  for (let i = 0; i < vpcCount; i++) {
+    const isDefault = i === 0;
+    vpcs.push({
+      region,
+      vpcId: `vpc-${hex(0xa000 + i)}`,
+      ownerId: owner,
+      name: isDefault ? undefined : `vpc-${i}`,
+      cidrBlocks: [isDefault ? '172.31.0.0/16' : `10.${i & 255}.0.0/16`],
+      ipv6CidrBlocks: i % 3 === 1 ? [`2600:1f18:${(i + 1).toString(16)}:ff00::/56`] : [],
+      isDefault,
+      state: 'available',
+      tags: isDefault ? {} : { Name: `vpc-${i}` },
+    });
+  }
+  const vpcPrivate = (vi: number, prefix: 16 | 24 | 28): string => {
+    const base = vi === 0 ? '172.31' : `10.${vi & 255}`;
+    if (prefix === 16) return `${base}.0.0/16`;
+    if (prefix === 24) return `${base}.${int(256)}.0/24`;
+    return `${base}.${int(256)}.${int(16) * 16}/28`;
+  };
+
+  // Groups.
+  const synth: SynthGroup[] = [];
+  const byRole = new Map<string, SynthGroup[]>();
+  const addGroup = (role: Role, vpcIndex: number): SynthGroup => {
+    const n = synth.length;
+    const groupId = `sg-${hex(0xb0000 + n)}`;
+    const name = role === 'default' ? 'default' : `${role}-${n}`;
+    const dbPort = role === 'db' ? (chance(0.6) ? 3306 : 5432) : 0;
+    // A few big groups (near the quota), most small.
+    const weight = role === 'default' ? 0.2 : chance(0.03) ? 6 : 0.3 + rnd() * 1.7;
+    const s: SynthGroup = {
+      group: {
+        region,
+        groupId,
+        groupName: name,
+        description: role === 'default' ? 'default VPC security group' : `${role} tier`,
+        vpcId: vpcs[vpcIndex]!.vpcId,
+        ownerId: owner,
+        tags: role === 'default' ? {} : { Name: name, Tier: role },
+      },
+      role,
+      vpcIndex,
+      dbPort,
+      weight,
+      inbound: 0,
+      outbound: 0,
+    };
+    synth.push(s);
+    for (const key of [role, `${role}:${vpcIndex}`]) {
+      let l = byRole.get(key);
+      if (!l) byRole.set(key, (l = []));
+      l.push(s);
+    }
+    return s;
+  };
+  const groupTotal = Math.max(0, Math.floor(opts.groups));
+  for (let i = 0; i < vpcCount && synth.length < groupTotal; i++) addGroup('default', i);
+  const roleTable: Array<[Role, number]> = [['db', 0.16], ['app', 0.3], ['web', 0.1], ['bastion', 0.05], ['misc', 0.39]];
+  while (synth.length < groupTotal) {
+    let x = rnd();
+    let role: Role = 'misc';
+    for (const [r, p] of roleTable) {
+      if (x < p) { role = r; break; }
+      x -= p;
+    }
+    addGroup(role, int(vpcCount));
+  }
+  const inVpc = (role: Role, vi: number): SynthGroup | undefined => {
+    const local = byRole.get(`${role}:${vi}`);
+    if (local?.length) return pick(local);
+    const any = byRole.get(role);
+    return any?.length ? pick(any) : undefined;
+  };
+
+  // Rules.
+  const ruleTotal = Math.max(0, Math.floor(opts.rules));
+  const rules: SecurityGroupRule[] = [];
+  const seen = new Set<string>();
+  let staleN = 0;
+  type Spec = { egress?: boolean; protocol: string; from: number; to: number; peer: RulePeer; description?: string };
+  const add = (s: SynthGroup, spec: Spec): boolean => {
+    if (rules.length >= ruleTotal) return false;
+    const egress = !!spec.egress;
+    const key = `${s.group.groupId}|${egress}|${spec.protocol}|${spec.from}|${spec.to}|${peerKey(spec.peer)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (egress) s.outbound++;
+    else s.inbound++;
+    rules.push({
+      region,
+      ruleId: `sgr-${hex(0xc00000 + rules.length)}`,
+      groupId: s.group.groupId,
+      isEgress: egress,
+      protocol: spec.protocol,
+      fromPort: spec.from,
+      toPort: spec.to,
+      peer: spec.peer,
+      ...(spec.description ? { description: spec.description } : {}),
+    });
+    return true;
+  };
+  const groupPeer = (g: SynthGroup | undefined, fallback: SynthGroup): RulePeer =>
+    ({ kind: 'group', groupId: (g ?? fallback).group.groupId, userId: owner });
+  const cidr4 = (cidr: string): RulePeer => ({ kind: 'cidr4', cidr });
+  const cidr6 = (cidr: string): RulePeer => ({ kind: 'cidr6', cidr });
+  const publicHost = (): string => `${pick([3, 13, 18, 34, 35, 44, 52, 54, 63, 99, 198, 203])}.${int(256)}.${int(256)}.${1 + int(254)}/32`;
+  const publicWide = (): string => {
+    const a = pick([3, 13, 18, 34, 35, 52, 54, 99]);
+    switch (int(4)) {
+      case 0: return `${a}.0.0.0/8`;
+      case 1: return `${a}.${int(256)}.0.0/16`;
+      case 2: return `${a}.${int(256)}.${int(16) * 16}.0/20`;
+      default: return `${a}.${int(256)}.${int(128) * 2}.0/23`;
+    }
+  };
+  const public6 = (): string => `2600:1f18:${(1 + int(0xfffe)).toString(16)}:${(1 + int(0xfffe)).toString(16)}::/64`;
+  const private6 = (): string => `fd00:${(1 + int(0xfffe)).toString(16)}::/48`;
+  const prefixList = (): RulePeer => ({ kind: 'prefixList', prefixListId: `pl-${hex(0xd00 + int(12), 8)}` });
+  const stalePeer = (): RulePeer => ({ kind: 'group', groupId: `sg-${hex(0xdead0000 + staleN++)}`, userId: owner });
+
+  // Base rules every group has: the default group's self rule, and allow-all outbound for most.
+  for (const s of synth) {
+    if (s.role === 'default') {
+      add(s, { protocol: '-1', from: -1, to: -1, peer: groupPeer(s, s) });
+      add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr4('0.0.0.0/0') });
+    } else if (chance(0.9)) {
+      add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr4('0.0.0.0/0') });
+      if (vpcs[s.vpcIndex]!.ipv6CidrBlocks.length) add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr6('::/0') });
+    }
+    if (s.role === 'db') add(s, { protocol: 'tcp', from: s.dbPort, to: s.dbPort, peer: groupPeer(inVpc('app', s.vpcIndex), s), description: 'app servers' });
+  }
+
+  const single = (port: number, peer: RulePeer): Spec => ({ protocol: 'tcp', from: port, to: port, peer });
+  const randomSpec = (s: SynthGroup): Spec => {
+    const vi = s.vpcIndex;
+    const x = rnd();
+    if (x < 0.12) {
+      // Outbound rules beyond allow-all.
+      const y = rnd();
+      if (y < 0.4) return { egress: true, protocol: 'tcp', from: 443, to: 443, peer: chance(0.7) ? cidr4('0.0.0.0/0') : prefixList() };
+      if (y < 0.8) {
+        const db = inVpc('db', vi);
+        return { egress: true, protocol: 'tcp', from: db?.dbPort ?? 3306, to: db?.dbPort ?? 3306, peer: groupPeer(db, s) };
+      }
+      return { egress: true, protocol: 'tcp', from: 1024, to: 65535, peer: cidr4(vpcPrivate(vi, 16)) };
+    }
+    const port = s.dbPort;
+    switch (s.role) {
+      case 'db': {
+        const y = rnd();
+        if (y < 0.3) return { protocol: 'tcp', from: port, to: port, peer: groupPeer(inVpc(pick(['app', 'app', 'bastion', 'misc'] as const), vi), s) };
+        if (y < 0.6) return { protocol: 'tcp', from: port, to: port, peer: cidr4(chance(0.7) ? vpcPrivate(vi, 24) : vpcPrivate(vi, 28)), description: 'private subnet' };
+        if (y < 0.72) return { protocol: 'tcp', from: port, to: port, peer: cidr4(publicHost()), description: 'office' };
+        if (y < 0.76) return { protocol: 'tcp', from: port, to: port, peer: prefixList() };
+        if (y < 0.8) return { protocol: 'tcp', from: port, to: port, peer: cidr6(chance(0.5) ? public6() : private6()) };
+        if (y < 0.81) return { protocol: 'tcp', from: port, to: port, peer: chance(0.7) ? cidr4('0.0.0.0/0') : cidr6('::/0') };
+        if (y < 0.84) return { protocol: 'tcp', from: port, to: port, peer: cidr4(publicWide()) };
+        if (y < 0.88) return { protocol: 'tcp', from: 22, to: 22, peer: groupPeer(inVpc('bastion', vi), s) };
+        if (y < 0.9) return { protocol: 'tcp', from: port, to: port, peer: stalePeer() };
+        if (y < 0.92) return { protocol: 'udp', from: port, to: port, peer: cidr4(vpcPrivate(vi, 24)) };
+        if (y < 0.95) return { protocol: 'tcp', from: port - 6, to: port + 4, peer: cidr4(vpcPrivate(vi, 16)) };
+        if (y < 0.97) return { protocol: '-1', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 24)) };
+        if (y < 0.98) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4('0.0.0.0/0') };
+        return { protocol: 'icmp', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 16)) };
+      }
+      case 'app': {
+        const y = rnd();
+        if (y < 0.3) return { protocol: 'tcp', from: 443, to: 443, peer: groupPeer(inVpc('web', vi), s) };
+        if (y < 0.5) return { protocol: 'tcp', from: 8080, to: 8090, peer: cidr4(vpcPrivate(vi, 24)) };
+        if (y < 0.65) return { protocol: 'tcp', from: 22, to: 22, peer: groupPeer(inVpc('bastion', vi), s) };
+        if (y < 0.8) return single(pick([80, 443, 8443, 9000]), groupPeer(inVpc('app', vi), s));
+        if (y < 0.9) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicHost()) };
+        if (y < 0.95) return { protocol: '-1', from: -1, to: -1, peer: groupPeer(inVpc('app', vi), s) };
+        return { protocol: 'udp', from: 53, to: 53, peer: cidr4(vpcPrivate(vi, 16)) };
+      }
+      case 'web': {
+        const y = rnd();
+        if (y < 0.15) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4('0.0.0.0/0') };
+        if (y < 0.25) return { protocol: 'tcp', from: 80, to: 80, peer: cidr4('0.0.0.0/0') };
+        if (y < 0.32) return { protocol: 'tcp', from: 443, to: 443, peer: cidr6('::/0') };
+        if (y < 0.6) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicHost()) };
+        if (y < 0.75) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicWide()) };
+        if (y < 0.85) return { protocol: 'tcp', from: 443, to: 443, peer: prefixList() };
+        if (y < 0.95) return { protocol: 'tcp', from: 443, to: 443, peer: cidr6(public6()) };
+        return { protocol: 'icmp', from: 8, to: -1, peer: cidr4('0.0.0.0/0') };
+      }
+      case 'bastion': {
+        const y = rnd();
+        if (y < 0.75) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4(publicHost()), description: 'admin home' };
+        if (y < 0.9) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4(publicWide()) };
+        return { protocol: 'tcp', from: 22, to: 22, peer: cidr6(public6()) };
+      }
+      default: {
+        const y = rnd();
+        if (y < 0.3) return single(pick([443, 6379, 9200, 11211]), cidr4(vpcPrivate(vi, 24)));
+        if (y < 0.5) return { protocol: 'tcp', from: 1024, to: 65535, peer: cidr4(vpcPrivate(vi, 16)) };
+        if (y < 0.7) return { protocol: 'tcp', from: 443, to: 443, peer: groupPeer(inVpc(pick(['app', 'web', 'misc'] as const), vi), s) };
+        if (y < 0.8) return { protocol: 'udp', from: 500, to: 500, peer: cidr4(publicHost()) };
+        if (y < 0.9) return { protocol: 'tcp', from: 0, to: 65535, peer: cidr4(publicHost()) };
+        if (y < 0.95) return { protocol: '-1', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 16)) };
+        return { protocol: 'tcp', from: 443, to: 443, peer: stalePeer() };
+      }
+    }
+  };
+
+  // Weighted choice of a group for each further rule (cumulative weights + binary search).
+  const cumulative: number[] = [];
+  let totalWeight = 0;
+  for (const s of synth) cumulative.push((totalWeight += s.weight));
+  const weightedGroup = (): SynthGroup => {
+    const x = rnd() * totalWeight;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return synth[lo]!;
+  };
+  // Stay under the quota of 60 per direction while there is room anywhere.
+  const capacity = synth.length * 2 * (MAX_RULES_PER_DIRECTION - 2);
+  let guard = 0;
+  while (rules.length < ruleTotal && synth.length) {
+    let s = weightedGroup();
+    const spec = randomSpec(s);
+    if (rules.length < capacity) {
+      for (let tries = 0; tries < 20 && (spec.egress ? s.outbound : s.inbound) >= MAX_RULES_PER_DIRECTION - 2; tries++) s = pick(synth);
+    }
+    if (!add(s, spec) && ++guard % 8 === 0) {
+      // Repeated duplicates: a fresh public /32 is always new.
+      add(s, { protocol: 'tcp', from: 443, to: 443, peer: cidr4(`${pick([52, 54])}.${int(256)}.${int(256)}.${int(256)}/32`) });
+    }
+  }
+
+  // Clusters and their member instances.
+  const clusters: DbCluster[] = [];
+  const instances: DbInstance[] = [];
+  const dbGroups = byRole.get('db') ?? [];
+  for (let i = 0; i < Math.max(0, Math.floor(opts.clusters)); i++) {
+    const primary = dbGroups.length ? pick(dbGroups) : synth.length ? pick(synth) : undefined;
+    const vi = primary ? primary.vpcIndex : int(vpcCount);
+    const postgres = primary?.role === 'db' ? primary.dbPort === 5432 : chance(0.4);
+    const engine = postgres ? 'aurora-postgresql' : 'aurora-mysql';
+    const y = rnd();
+    const port = y < 0.85 ? (postgres ? 5432 : 3306) : y < 0.95 ? undefined : postgres ? 6543 : 13306;
+    const groupIds = primary ? [primary.group.groupId] : [];
+    if (chance(0.3)) {
+      const second = inVpc('db', vi);
+      if (second && !groupIds.includes(second.group.groupId)) groupIds.push(second.group.groupId);
+    }
+    if (chance(0.15)) {
+      const def = byRole.get(`default:${vi}`)?.[0];
+      if (def && !groupIds.includes(def.group.groupId)) groupIds.push(def.group.groupId);
+    }
+    const clusterId = `${postgres ? 'pg' : 'mysql'}-cluster-${i}`;
+    const attached = groupIds.map((groupId) => ({ groupId, status: 'active' }));
+    const members = Array.from({ length: Math.max(0, Math.floor(opts.instancesPerCluster)) }, (_, k) => ({
+      instanceId: `${clusterId}-instance-${k + 1}`,
+      isWriter: k === 0,
+      promotionTier: 1,
+    }));
+    const vpcId = vpcs[vi]!.vpcId;
+    clusters.push({
+      region,
+      clusterId,
+      arn: `arn:aws:rds:${region}:${owner}:cluster:${clusterId}`,
+      engine,
+      engineVersion: postgres ? '16.4' : '8.0.mysql_aurora.3.08.0',
+      ...(port !== undefined ? { port } : {}),
+      status: 'available',
+      endpoint: `${clusterId}.cluster-abc.${region}.rds.amazonaws.com`,
+      readerEndpoint: `${clusterId}.cluster-ro-abc.${region}.rds.amazonaws.com`,
+      members,
+      securityGroups: attached,
+      subnetGroupName: `db-subnets-${vi}`,
+      vpcId,
+    });
+    for (const m of members) {
+      instances.push({
+        region,
+        instanceId: m.instanceId,
+        arn: `arn:aws:rds:${region}:${owner}:db:${m.instanceId}`,
+        clusterId,
+        engine,
+        instanceClass: 'db.r6g.large',
+        status: 'available',
+        securityGroups: attached,
+        vpcId,
+        endpointAddress: `${m.instanceId}.abc.${region}.rds.amazonaws.com`,
+        ...(port !== undefined ? { port } : {}),
+      });
+    }
+  }
+
+  return {
+    region,
+    vpcs,
+    groups: synth.map((s) => s.group),
+    rules,
+    clusters,
+    instances,
+    loadedAt: 1_700_000_000_000,
+  };
+}
