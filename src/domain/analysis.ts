@@ -187,18 +187,92 @@ function peerCidr(peer: RulePeer): Cidr | undefined {
   return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
 }
 
-/** 0.0.0.0/0 or ::/0 (any text with prefix 0, since moto does not canonicalise). */
-function isWorldPeer(peer: RulePeer): boolean {
-  if (peer.kind !== 'cidr4' && peer.kind !== 'cidr6') return false;
-  if (!peer.cidr.endsWith('/0')) return false;
-  const c = cidrOf(peer.cidr);
-  return c !== undefined && isWorld(c);
+// The findings pass looks at every rule of the Region, so it compares CIDRs without bigint: an
+// IPv4 range is an unsigned 32-bit number and a prefix length; IPv6 (rare in rules) keeps the
+// bigint Cidr. The fast IPv4 reader accepts only the plain canonical shape AWS stores
+// ('a.b.c.d/n', or a bare address); anything else goes through parseCidr.
+
+/** A rule's range in a form that is cheap to compare. */
+interface Net {
+  readonly version: IpVersion;
+  readonly prefix: number;
+  /** IPv4: the network as an unsigned 32-bit number (host bits cleared). */
+  readonly n4: number;
+  /** IPv6: the parsed range. */
+  readonly c6?: Cidr;
 }
 
-/** The prefix length written in the CIDR text, without parsing the address (NaN if none). */
-function prefixOfText(text: string): number {
-  const slash = text.lastIndexOf('/');
-  return slash < 0 ? NaN : Number(text.slice(slash + 1));
+function fastIpv4(text: string): Net | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  const len = text.length;
+  for (; i < len; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (ch - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (ch === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (ch === 47) {
+      break;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || dots !== 3) return undefined;
+  value = value * 256 + octet;
+  let prefix = 32;
+  if (i < len) {
+    // text[i] is '/': one or two digits, no leading zero, at most 32.
+    const rest = len - i - 1;
+    if (rest < 1 || rest > 2) return undefined;
+    const a = text.charCodeAt(i + 1) - 48;
+    if (a < 0 || a > 9) return undefined;
+    if (rest === 2) {
+      const b = text.charCodeAt(i + 2) - 48;
+      if (a === 0 || b < 0 || b > 9) return undefined;
+      prefix = a * 10 + b;
+    } else {
+      prefix = a;
+    }
+    if (prefix > 32) return undefined;
+  }
+  const n4 = prefix === 0 ? 0 : (value & (0xffffffff << (32 - prefix))) >>> 0;
+  return { version: 4, prefix, n4 };
+}
+
+function netOfText(text: string): Net | undefined {
+  const fast = fastIpv4(text);
+  if (fast) return fast;
+  const c = cidrOf(text);
+  if (!c) return undefined;
+  return c.version === 4 ? { version: 4, prefix: c.prefix, n4: Number(c.network) } : { version: 6, prefix: c.prefix, n4: 0, c6: c };
+}
+
+function netContains(outer: Net, inner: Net): boolean {
+  if (outer.version !== inner.version || outer.prefix > inner.prefix) return false;
+  if (outer.version === 6) return cidrContains(outer.c6!, inner.c6!);
+  return outer.prefix === 0 || ((outer.n4 ^ inner.n4) >>> (32 - outer.prefix)) === 0;
+}
+
+const PRIVATE_V4: readonly Net[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
+  .map((t) => fastIpv4(t)!);
+
+/** The same answer as isPrivateCidr, for an IPv4 range. */
+function isPrivateV4(n: Net): boolean {
+  return PRIVATE_V4.some((p) => netContains(p, n));
+}
+
+/** 1234567 -> '1,234,567' (toLocaleString goes through Intl, which is slow in a hot loop). */
+function thousands(n: bigint | number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 const homeAccountCache = new WeakMap<RegionIndex, Set<string>>();
@@ -392,17 +466,32 @@ export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOp
     }
   }
 
-  // Merge, then hand each original rule to the merged block(s) holding its range. Each original
-  // CIDR lies inside exactly one merged block (aligned blocks nest), but overlap is used so a
-  // rule can never be lost.
+  // Merge, then hand each original rule to the merged block holding its range. Each original
+  // CIDR lies inside exactly one merged block (aligned blocks nest, and mergeCidrs returns the
+  // maximal aligned blocks of each run), and both lists are in (version, address) order, so
+  // one forward walk pairs them; a rule the walk cannot place (never expected) is matched by
+  // overlap so that no rule is lost.
   const merged = mergeCidrs(cidrRules.map((x) => x.cidr));
-  const cidrs: ReachCidr[] = merged.map((block) => ({
+  const sorted = [...cidrRules].sort((a, b) =>
+    a.cidr.version - b.cidr.version || (a.cidr.network < b.cidr.network ? -1 : a.cidr.network > b.cidr.network ? 1 : 0));
+  const rulesOfBlock: ReachRule[][] = merged.map(() => []);
+  let at = 0;
+  for (const x of sorted) {
+    while (at < merged.length && !cidrContains(merged[at]!, x.cidr)) at++;
+    if (at < merged.length) {
+      rulesOfBlock[at]!.push(reachRule(x.rule));
+    } else {
+      at = 0;
+      merged.forEach((block, i) => { if (cidrOverlaps(block, x.cidr)) rulesOfBlock[i]!.push(reachRule(x.rule)); });
+    }
+  }
+  const cidrs: ReachCidr[] = merged.map((block, i) => ({
     cidr: formatCidr(block),
     version: block.version,
     size: cidrSize(block).toString(),
     public: !isPrivateCidr(block),
     world: isWorld(block),
-    rules: cidrRules.filter((x) => cidrOverlaps(block, x.cidr)).map((x) => reachRule(x.rule)),
+    rules: rulesOfBlock[i]!,
   }));
 
   const carriers = carriersByGroup(opts.ec2Instances);
@@ -498,7 +587,7 @@ function hostCidr(ip: string | undefined): Cidr | undefined {
 
 function describeCidr(c: Cidr): string {
   const size = cidrSize(c);
-  const what = isWorld(c) ? 'every address' : size === 1n ? 'one address' : `${size.toLocaleString('en-US')} addresses`;
+  const what = isWorld(c) ? 'every address' : size === 1n ? 'one address' : `${thousands(size)} addresses`;
   return `IPv${c.version}, ${what}, ${isPrivateCidr(c) ? 'private' : 'public'}`;
 }
 
@@ -729,12 +818,45 @@ function dbListText(dbs: readonly ResolvedTarget[]): string {
   return dbs.length > 3 ? `${shown} and ${dbs.length - 3} more` : shown;
 }
 
-/** Precomputed facts about one rule for the shadowing check. */
+/** Precomputed facts about one rule, computed once per findings() call. */
 interface RuleFacts {
   readonly rule: SecurityGroupRule;
   readonly proto: string;
+  /** tcp/udp port range (every port for other protocols). */
   readonly lo: number;
   readonly hi: number;
+  /** 'cidr4' | 'cidr6' | 'prefixList' | 'group'. */
+  readonly peerKind: RulePeer['kind'];
+  /** The range of a CIDR peer (undefined when it does not parse). */
+  readonly net: Net | undefined;
+  /** A group peer's id (with its peering connection) or a prefix list's id. */
+  readonly key: string;
+}
+
+function factsOf(r: SecurityGroupRule): RuleFacts {
+  const proto = protoOf(r.protocol);
+  let lo = 0;
+  let hi = 65535;
+  if ((proto === 'tcp' || proto === 'udp') && r.fromPort >= 0 && r.toPort >= 0) {
+    lo = r.fromPort;
+    hi = r.toPort;
+  }
+  const peer = r.peer;
+  let net: Net | undefined;
+  let key = '';
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      net = netOfText(peer.cidr);
+      break;
+    case 'prefixList':
+      key = peer.prefixListId;
+      break;
+    case 'group':
+      key = peer.peeringConnectionId ? `${peer.groupId}|${peer.peeringConnectionId}` : peer.groupId;
+      break;
+  }
+  return { rule: r, proto, lo, hi, peerKind: peer.kind, net, key };
 }
 
 /** Whether `w`'s protocol and ports include all of `r`'s. */
@@ -761,28 +883,10 @@ function protoPortsCover(w: RuleFacts, r: RuleFacts): boolean {
 }
 
 /** Whether `w`'s peer includes all of `r`'s: a containing CIDR of the same version, or the same group or prefix list. */
-function peerCovers(w: RulePeer, r: RulePeer): boolean {
-  if (w.kind !== r.kind) return false;
-  switch (w.kind) {
-    case 'cidr4':
-    case 'cidr6': {
-      const wc = cidrOf(w.cidr);
-      const rc = cidrOf((r as typeof w).cidr);
-      return wc !== undefined && rc !== undefined && cidrContains(wc, rc);
-    }
-    case 'prefixList':
-      return w.prefixListId === (r as typeof w).prefixListId;
-    case 'group': {
-      const rg = r as typeof w;
-      return w.groupId === rg.groupId && (w.peeringConnectionId ?? '') === (rg.peeringConnectionId ?? '');
-    }
-  }
-}
-
-function factsOf(r: SecurityGroupRule): RuleFacts {
-  const proto = protoOf(r.protocol);
-  const [lo, hi] = proto === 'tcp' || proto === 'udp' ? portRangeOf(r) : [0, 65535];
-  return { rule: r, proto, lo, hi };
+function peerCovers(w: RuleFacts, r: RuleFacts): boolean {
+  if (w.peerKind !== r.peerKind) return false;
+  if (w.peerKind === 'cidr4' || w.peerKind === 'cidr6') return w.net !== undefined && r.net !== undefined && netContains(w.net, r.net);
+  return w.key === r.key;
 }
 
 /**
@@ -791,15 +895,13 @@ function factsOf(r: SecurityGroupRule): RuleFacts {
  * cover each other (the same permission twice), only the one with the larger rule id is
  * reported, so exactly one of the pair is suggested for removal.
  */
-function shadowedIn(rules: readonly SecurityGroupRule[]): Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> {
-  const facts = rules.map(factsOf);
+function shadowedIn(facts: readonly RuleFacts[]): Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> {
   const out: Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> = [];
   for (const r of facts) {
     for (const w of facts) {
       if (w === r) continue;
-      if (!protoPortsCover(w, r) || !peerCovers(w.rule.peer, r.rule.peer)) continue;
-      const mutual = protoPortsCover(r, w) && peerCovers(r.rule.peer, w.rule.peer);
-      if (mutual && r.rule.ruleId < w.rule.ruleId) continue;
+      if (!protoPortsCover(w, r) || !peerCovers(w, r)) continue;
+      if (r.rule.ruleId < w.rule.ruleId && protoPortsCover(r, w) && peerCovers(r, w)) continue;
       out.push({ narrow: r.rule, wide: w.rule });
       break;
     }
@@ -851,18 +953,28 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
 
   for (const [groupId, rules] of idx.rulesByGroup) {
     const guarded = dbsByGroup.get(groupId) ?? [];
-    const counts = { inbound: { ipv4: 0, ipv6: 0 }, outbound: { ipv4: 0, ipv6: 0 } };
-    const inbound: SecurityGroupRule[] = [];
-    const outbound: SecurityGroupRule[] = [];
+    let in4 = 0;
+    let in6 = 0;
+    let out4 = 0;
+    let out6 = 0;
+    const inbound: RuleFacts[] = [];
+    const outbound: RuleFacts[] = [];
 
     for (const r of rules) {
-      const dir = r.isEgress ? counts.outbound : counts.inbound;
-      if (r.peer.kind === 'cidr4') dir.ipv4++;
-      else if (r.peer.kind === 'cidr6') dir.ipv6++;
-      else { dir.ipv4++; dir.ipv6++; }
-      (r.isEgress ? outbound : inbound).push(r);
+      const f = factsOf(r);
+      const kind = f.peerKind;
+      // A group or prefix list reference counts once for IPv4 and once for IPv6.
+      if (r.isEgress) {
+        outbound.push(f);
+        if (kind !== 'cidr6') out4++;
+        if (kind !== 'cidr4') out6++;
+      } else {
+        inbound.push(f);
+        if (kind !== 'cidr6') in4++;
+        if (kind !== 'cidr4') in6++;
+      }
 
-      if (isStaleReference(idx, r)) {
+      if (kind === 'group' && isStaleReference(idx, r)) {
         out.push({
           id: `stale-reference:${r.ruleId}`,
           kind: 'stale-reference',
@@ -876,9 +988,11 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
       }
       if (r.isEgress) continue;
 
-      const proto = protoOf(r.protocol);
+      const proto = f.proto;
+      const net = f.net;
+      const world = net !== undefined && net.prefix === 0;
       let worldFinding = false;
-      if (guarded.length && isWorldPeer(r.peer)) {
+      if (world && guarded.length) {
         const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
         if (hit.length) {
           worldFinding = true;
@@ -897,9 +1011,8 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
         } else if (proto !== 'icmp' && proto !== 'icmpv6') {
           // ICMP from the world (ping, path MTU discovery) is not a port and is left alone.
           worldFinding = true;
-          const sensitive = (proto === 'tcp' || proto === 'udp')
-            ? ((lo, hi) => SENSITIVE_PORTS.some((p) => lo <= p && p <= hi) || hi - lo >= 100)(...portRangeOf(r))
-            : false;
+          const sensitive = (proto === 'tcp' || proto === 'udp') &&
+            (SENSITIVE_PORTS.some((p) => f.lo <= p && p <= f.hi) || f.hi - f.lo >= 100);
           out.push({
             id: `any-port-world-on-db-group:${r.ruleId}`,
             kind: 'any-port-world-on-db-group',
@@ -914,8 +1027,9 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
         }
       }
 
-      if (proto === '-1' && !worldFinding && !(r.peer.kind === 'group' && r.peer.groupId === groupId)) {
+      if (proto === '-1' && !worldFinding && !(kind === 'group' && f.key === groupId)) {
         const ports = [...new Set(guarded.map((d) => d.port))];
+        const from = peerLabel(r.peer, lookup);
         out.push({
           id: `all-traffic:${r.ruleId}`,
           kind: 'all-traffic',
@@ -923,8 +1037,8 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
           groupId,
           ruleId: r.ruleId,
           ...(guarded[0] ? dbRef(guarded[0]) : {}),
-          title: `All traffic from ${peerLabel(r.peer, lookup)}`,
-          why: `${r.ruleId} allows every protocol and port from ${peerLabel(r.peer, lookup)}${isWorldPeer(r.peer) ? ', that is from the whole internet' : ''}. Allow only what is used${ports.length ? ` (tcp ${ports.join(', ')} for the database)` : ''}.`,
+          title: `All traffic from ${from}`,
+          why: `${r.ruleId} allows every protocol and port from ${from}${world ? ', that is from the whole internet' : ''}. Allow only what is used${ports.length ? ` (tcp ${ports.join(', ')} for the database)` : ''}.`,
           fix: {
             kind: 'narrow',
             groupId,
@@ -936,30 +1050,25 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
         });
       }
 
-      if (r.peer.kind === 'cidr4') {
-        const prefix = prefixOfText(r.peer.cidr);
-        if (prefix >= 1 && prefix <= 23) {
-          const c = cidrOf(r.peer.cidr);
-          if (c && !isPrivateCidr(c)) {
-            const size = cidrSize(c);
-            out.push({
-              id: `wide-public-cidr:${r.ruleId}`,
-              kind: 'wide-public-cidr',
-              severity: 'medium',
-              groupId,
-              ruleId: r.ruleId,
-              ...(guarded[0] ? dbRef(guarded[0]) : {}),
-              title: `${portLabel(r)} from ${formatCidr(c)}: ${size.toLocaleString('en-US')} public addresses`,
-              why: `${r.ruleId} admits a public range of ${size.toLocaleString('en-US')} addresses, far more than any one office or service uses: whoever else holds addresses there gets in too.`,
-              fix: {
-                kind: 'narrow',
-                groupId,
-                ruleId: r.ruleId,
-                suggestion: `Replace ${formatCidr(c)} with the exact addresses that need access (/32 each, or a /24 or narrower), or a managed prefix list.`,
-              },
-            });
-          }
-        }
+      if (net !== undefined && net.version === 4 && net.prefix >= 1 && net.prefix <= 23 && !isPrivateV4(net)) {
+        const text = formatCidr({ version: 4, network: BigInt(net.n4), prefix: net.prefix });
+        const size = thousands(2 ** (32 - net.prefix));
+        out.push({
+          id: `wide-public-cidr:${r.ruleId}`,
+          kind: 'wide-public-cidr',
+          severity: 'medium',
+          groupId,
+          ruleId: r.ruleId,
+          ...(guarded[0] ? dbRef(guarded[0]) : {}),
+          title: `${portLabel(r)} from ${text}: ${size} public addresses`,
+          why: `${r.ruleId} admits a public range of ${size} addresses, far more than any one office or service uses: whoever else holds addresses there gets in too.`,
+          fix: {
+            kind: 'narrow',
+            groupId,
+            ruleId: r.ruleId,
+            suggestion: `Replace ${text} with the exact addresses that need access (/32 each, or a /24 or narrower), or a managed prefix list.`,
+          },
+        });
       }
     }
 
@@ -979,19 +1088,19 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
       }
     }
 
-    for (const direction of ['inbound', 'outbound'] as const) {
-      for (const family of ['ipv4', 'ipv6'] as const) {
-        const n = counts[direction][family];
-        if (n < NEAR_QUOTA_RULES) continue;
-        out.push({
-          id: `near-quota:${groupId}:${direction}:${family}`,
-          kind: 'near-quota',
-          severity: 'low',
-          groupId,
-          title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules`,
-          why: `${groupText(idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} rules per IP family; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
-        });
-      }
+    const quota: Array<[number, 'inbound' | 'outbound', 'IPv4' | 'IPv6']> = [
+      [in4, 'inbound', 'IPv4'], [in6, 'inbound', 'IPv6'], [out4, 'outbound', 'IPv4'], [out6, 'outbound', 'IPv6'],
+    ];
+    for (const [n, direction, family] of quota) {
+      if (n < NEAR_QUOTA_RULES) continue;
+      out.push({
+        id: `near-quota:${groupId}:${direction}:${family.toLowerCase()}`,
+        kind: 'near-quota',
+        severity: 'low',
+        groupId,
+        title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules`,
+        why: `${groupText(idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
+      });
     }
   }
 
@@ -1060,10 +1169,15 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
     });
   }
 
-  return out.sort((a, b) =>
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Most severe first, then by kind; within a kind in snapshot order (groups, then their rules),
+  // which is stable for the same snapshot. Bucketing instead of sorting: comparing thousands of
+  // freshly built id strings cost more than all the analysis.
+  const buckets: Finding[][] = [];
+  for (const f of out) {
+    const rank = SEVERITY_RANK[f.severity] * 16 + KIND_RANK[f.kind];
+    (buckets[rank] ??= []).push(f);
+  }
+  return buckets.flat();
 }
 
 // =============================================================================================
@@ -1101,6 +1215,10 @@ interface SynthGroup {
   readonly weight: number;
   inbound: number;
   outbound: number;
+  /** Has the usual allow-all outbound rule (else it gets specific outbound rules). */
+  openEgress: boolean;
+  /** A web group open to the whole internet on 80/443 (else open to listed addresses). */
+  readonly worldWeb: boolean;
 }
 
 /**
@@ -1170,6 +1288,8 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
       weight,
       inbound: 0,
       outbound: 0,
+      openEgress: false,
+      worldWeb: role === 'web' && chance(0.5),
     };
     synth.push(s);
     for (const key of [role, `${role}:${vpcIndex}`]) {
@@ -1244,87 +1364,94 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
   const prefixList = (): RulePeer => ({ kind: 'prefixList', prefixListId: `pl-${hex(0xd00 + int(12), 8)}` });
   const stalePeer = (): RulePeer => ({ kind: 'group', groupId: `sg-${hex(0xdead0000 + staleN++)}`, userId: owner });
 
+  const single = (port: number, peer: RulePeer, egress = false): Spec => ({ egress, protocol: 'tcp', from: port, to: port, peer });
+
   // Base rules every group has: the default group's self rule, and allow-all outbound for most.
   for (const s of synth) {
     if (s.role === 'default') {
       add(s, { protocol: '-1', from: -1, to: -1, peer: groupPeer(s, s) });
       add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr4('0.0.0.0/0') });
-    } else if (chance(0.9)) {
+      s.openEgress = true;
+    } else if (chance(0.85)) {
+      s.openEgress = true;
       add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr4('0.0.0.0/0') });
       if (vpcs[s.vpcIndex]!.ipv6CidrBlocks.length) add(s, { egress: true, protocol: '-1', from: -1, to: -1, peer: cidr6('::/0') });
     }
-    if (s.role === 'db') add(s, { protocol: 'tcp', from: s.dbPort, to: s.dbPort, peer: groupPeer(inVpc('app', s.vpcIndex), s), description: 'app servers' });
+    if (s.role === 'db') add(s, { ...single(s.dbPort, groupPeer(inVpc('app', s.vpcIndex), s)), description: 'app servers' });
+    if (s.worldWeb) {
+      for (const p of [80, 443]) add(s, single(p, cidr4('0.0.0.0/0')));
+      if (vpcs[s.vpcIndex]!.ipv6CidrBlocks.length) add(s, single(443, cidr6('::/0')));
+    }
   }
 
-  const single = (port: number, peer: RulePeer): Spec => ({ protocol: 'tcp', from: port, to: port, peer });
+  // Mostly clean data with a realistic sprinkling of problems: a few percent of rules are wide,
+  // world-open, stale or redundant, as in a long-lived account.
   const randomSpec = (s: SynthGroup): Spec => {
     const vi = s.vpcIndex;
-    const x = rnd();
-    if (x < 0.12) {
-      // Outbound rules beyond allow-all.
+    if (!s.openEgress && chance(0.3)) {
+      // Groups without allow-all outbound list what they may reach.
       const y = rnd();
-      if (y < 0.4) return { egress: true, protocol: 'tcp', from: 443, to: 443, peer: chance(0.7) ? cidr4('0.0.0.0/0') : prefixList() };
+      if (y < 0.35) return { egress: true, protocol: 'tcp', from: 443, to: 443, peer: chance(0.6) ? cidr4('0.0.0.0/0') : prefixList() };
       if (y < 0.8) {
         const db = inVpc('db', vi);
-        return { egress: true, protocol: 'tcp', from: db?.dbPort ?? 3306, to: db?.dbPort ?? 3306, peer: groupPeer(db, s) };
+        return single(db?.dbPort ?? 3306, groupPeer(db, s), true);
       }
+      if (y < 0.95) return single(pick([53, 123, 6379, 9200]), cidr4(vpcPrivate(vi, 24)), true);
       return { egress: true, protocol: 'tcp', from: 1024, to: 65535, peer: cidr4(vpcPrivate(vi, 16)) };
     }
     const port = s.dbPort;
+    const y = rnd();
     switch (s.role) {
       case 'db': {
-        const y = rnd();
-        if (y < 0.3) return { protocol: 'tcp', from: port, to: port, peer: groupPeer(inVpc(pick(['app', 'app', 'bastion', 'misc'] as const), vi), s) };
-        if (y < 0.6) return { protocol: 'tcp', from: port, to: port, peer: cidr4(chance(0.7) ? vpcPrivate(vi, 24) : vpcPrivate(vi, 28)), description: 'private subnet' };
-        if (y < 0.72) return { protocol: 'tcp', from: port, to: port, peer: cidr4(publicHost()), description: 'office' };
-        if (y < 0.76) return { protocol: 'tcp', from: port, to: port, peer: prefixList() };
-        if (y < 0.8) return { protocol: 'tcp', from: port, to: port, peer: cidr6(chance(0.5) ? public6() : private6()) };
-        if (y < 0.81) return { protocol: 'tcp', from: port, to: port, peer: chance(0.7) ? cidr4('0.0.0.0/0') : cidr6('::/0') };
-        if (y < 0.84) return { protocol: 'tcp', from: port, to: port, peer: cidr4(publicWide()) };
-        if (y < 0.88) return { protocol: 'tcp', from: 22, to: 22, peer: groupPeer(inVpc('bastion', vi), s) };
-        if (y < 0.9) return { protocol: 'tcp', from: port, to: port, peer: stalePeer() };
-        if (y < 0.92) return { protocol: 'udp', from: port, to: port, peer: cidr4(vpcPrivate(vi, 24)) };
-        if (y < 0.95) return { protocol: 'tcp', from: port - 6, to: port + 4, peer: cidr4(vpcPrivate(vi, 16)) };
+        if (y < 0.3) return single(port, groupPeer(inVpc(pick(['app', 'app', 'bastion', 'misc'] as const), vi), s));
+        if (y < 0.62) return { ...single(port, cidr4(chance(0.8) ? vpcPrivate(vi, 24) : vpcPrivate(vi, 28))), description: 'private subnet' };
+        if (y < 0.76) return { ...single(port, cidr4(publicHost())), description: 'office' };
+        if (y < 0.8) return single(port, prefixList());
+        if (y < 0.85) return single(port, cidr6(chance(0.5) ? public6() : private6()));
+        if (y < 0.855) return single(port, chance(0.7) ? cidr4('0.0.0.0/0') : cidr6('::/0'));
+        if (y < 0.865) return single(port, cidr4(publicWide()));
+        if (y < 0.93) return single(22, groupPeer(inVpc('bastion', vi), s));
+        if (y < 0.94) return single(port, stalePeer());
+        if (y < 0.95) return { protocol: 'udp', from: port, to: port, peer: cidr4(vpcPrivate(vi, 24)) };
+        if (y < 0.965) return { protocol: 'tcp', from: port - 6, to: port + 4, peer: cidr4(vpcPrivate(vi, 24)) };
         if (y < 0.97) return { protocol: '-1', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 24)) };
-        if (y < 0.98) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4('0.0.0.0/0') };
+        if (y < 0.975) return single(pick([22, 443]), cidr4('0.0.0.0/0'));
         return { protocol: 'icmp', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 16)) };
       }
       case 'app': {
-        const y = rnd();
-        if (y < 0.3) return { protocol: 'tcp', from: 443, to: 443, peer: groupPeer(inVpc('web', vi), s) };
+        if (y < 0.3) return single(443, groupPeer(inVpc('web', vi), s));
         if (y < 0.5) return { protocol: 'tcp', from: 8080, to: 8090, peer: cidr4(vpcPrivate(vi, 24)) };
-        if (y < 0.65) return { protocol: 'tcp', from: 22, to: 22, peer: groupPeer(inVpc('bastion', vi), s) };
-        if (y < 0.8) return single(pick([80, 443, 8443, 9000]), groupPeer(inVpc('app', vi), s));
-        if (y < 0.9) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicHost()) };
-        if (y < 0.95) return { protocol: '-1', from: -1, to: -1, peer: groupPeer(inVpc('app', vi), s) };
+        if (y < 0.65) return single(22, groupPeer(inVpc('bastion', vi), s));
+        if (y < 0.82) return single(pick([80, 443, 8443, 9000]), groupPeer(inVpc('app', vi), s));
+        if (y < 0.95) return single(443, cidr4(publicHost()));
+        if (y < 0.96) return { protocol: '-1', from: -1, to: -1, peer: groupPeer(inVpc('app', vi), s) };
         return { protocol: 'udp', from: 53, to: 53, peer: cidr4(vpcPrivate(vi, 16)) };
       }
       case 'web': {
-        const y = rnd();
-        if (y < 0.15) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4('0.0.0.0/0') };
-        if (y < 0.25) return { protocol: 'tcp', from: 80, to: 80, peer: cidr4('0.0.0.0/0') };
-        if (y < 0.32) return { protocol: 'tcp', from: 443, to: 443, peer: cidr6('::/0') };
-        if (y < 0.6) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicHost()) };
-        if (y < 0.75) return { protocol: 'tcp', from: 443, to: 443, peer: cidr4(publicWide()) };
-        if (y < 0.85) return { protocol: 'tcp', from: 443, to: 443, peer: prefixList() };
-        if (y < 0.95) return { protocol: 'tcp', from: 443, to: 443, peer: cidr6(public6()) };
-        return { protocol: 'icmp', from: 8, to: -1, peer: cidr4('0.0.0.0/0') };
+        // A public site (open to the world, see the base rules) or a partner endpoint (listed addresses).
+        if (s.worldWeb) {
+          if (y < 0.4) return single(pick([8080, 8443]), groupPeer(inVpc('web', vi), s));
+          if (y < 0.9) return single(22, groupPeer(inVpc('bastion', vi), s));
+          return { protocol: 'icmp', from: 8, to: -1, peer: cidr4('0.0.0.0/0') };
+        }
+        if (y < 0.6) return single(443, cidr4(publicHost()));
+        if (y < 0.63) return single(443, cidr4(publicWide()));
+        if (y < 0.8) return single(443, prefixList());
+        return single(443, cidr6(public6()));
       }
       case 'bastion': {
-        const y = rnd();
-        if (y < 0.75) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4(publicHost()), description: 'admin home' };
-        if (y < 0.9) return { protocol: 'tcp', from: 22, to: 22, peer: cidr4(publicWide()) };
-        return { protocol: 'tcp', from: 22, to: 22, peer: cidr6(public6()) };
+        if (y < 0.85) return { ...single(22, cidr4(publicHost())), description: 'admin home' };
+        if (y < 0.9) return single(22, cidr4(publicWide()));
+        return single(22, cidr6(public6()));
       }
       default: {
-        const y = rnd();
-        if (y < 0.3) return single(pick([443, 6379, 9200, 11211]), cidr4(vpcPrivate(vi, 24)));
-        if (y < 0.5) return { protocol: 'tcp', from: 1024, to: 65535, peer: cidr4(vpcPrivate(vi, 16)) };
-        if (y < 0.7) return { protocol: 'tcp', from: 443, to: 443, peer: groupPeer(inVpc(pick(['app', 'web', 'misc'] as const), vi), s) };
+        if (y < 0.365) return single(pick([443, 6379, 9200, 11211]), cidr4(vpcPrivate(vi, 24)));
+        if (y < 0.37) return { protocol: 'tcp', from: 1024, to: 65535, peer: cidr4(vpcPrivate(vi, 16)) };
+        if (y < 0.7) return single(443, groupPeer(inVpc(pick(['app', 'web', 'misc'] as const), vi), s));
         if (y < 0.8) return { protocol: 'udp', from: 500, to: 500, peer: cidr4(publicHost()) };
-        if (y < 0.9) return { protocol: 'tcp', from: 0, to: 65535, peer: cidr4(publicHost()) };
-        if (y < 0.95) return { protocol: '-1', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 16)) };
-        return { protocol: 'tcp', from: 443, to: 443, peer: stalePeer() };
+        if (y < 0.987) return single(pick([443, 8443]), cidr4(publicHost()));
+        if (y < 0.99) return { protocol: '-1', from: -1, to: -1, peer: cidr4(vpcPrivate(vi, 16)) };
+        return single(443, stalePeer());
       }
     }
   };

@@ -124,7 +124,8 @@ export class VsCodePrompter implements Prompter {
       if (mine === version) box.validationMessage = msg;
       return msg;
     };
-    void check(box.value);
+    // An empty box shows the prompt, not an error: validation starts with the first keystroke.
+    if (box.value) void check(box.value);
     return new Promise<string>((resolve, reject) => {
       let done = false;
       const finish = (f: () => void) => {

@@ -19,7 +19,11 @@ import {
   openView,
   parkMouse,
   quickInput,
+  quickInputItems,
+  retry,
   rowDescription,
+  runCommand,
+  sleep,
   screenshot,
   screenshotDir,
   setSideBarWidth,
@@ -186,6 +190,44 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
+      name: 'the add-rule flow: group, preset, custom port (validated), CIDR shown canonicalised, description; the tree shows the rule',
+      run: async () => {
+        const p = page();
+        await dismissNotifications(p);
+        await runCommand(p, 'Aurora SG: Add Inbound Rule');
+        await answerQuickInput(p, /Security group to add the rule to/, 'pgsrv1');
+        await waitForQuickInput(p, /Protocol and port/);
+        const presets = await quickInputItems(p);
+        assert.ok(presets.some((x) => /Aurora MySQL/.test(x)) && presets.some((x) => /Aurora PostgreSQL/.test(x)), presets.join(' | '));
+        await screenshot(p, 'rule-add-1-presets');
+        await answerQuickInput(p, /Protocol and port/, 'Custom TCP');
+        await waitForQuickInput(p, /TCP port or range/);
+        await quickInput(p).locator('.quick-input-box input').first().fill('70000');
+        await quickInput(p).locator('.quick-input-message', { hasText: /65535/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        await screenshot(p, 'rule-add-2-validation');
+        await quickInput(p).locator('.quick-input-box input').first().fill('6543');
+        await sleep(400);
+        await p.keyboard.press('Enter');
+        await answerQuickInput(p, /Source/, 'CIDR');
+        await answerQuickInput(p, /CIDR range/, '10.20.3.7/24');
+        const dialog = p.locator('.monaco-dialog-box').first();
+        await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+        assert.match((await dialog.textContent()) ?? '', /10\.20\.3\.7\/24 as 10\.20\.3\.0\/24/);
+        await screenshot(p, 'rule-add-3-canonical');
+        await dialog.locator('a.monaco-button, button', { hasText: 'Use 10.20.3.0/24' }).first().click();
+        await answerQuickInput(p, /Description/, 'UI check');
+        await retry('the outcome notification', async () => {
+          const texts = await notificationTexts(p);
+          assert.ok(texts.some((x) => /Added tcp 6543 from 10\.20\.3\.0\/24 to pgsrv1/.test(x)), texts.join(' | '));
+        });
+        await expandRow(p, 'pgsrv1', { level: 4 });
+        await expandRow(p, 'Inbound', { level: 5 });
+        await waitForRow(p, 'tcp 6543 from 10.20.3.0/24', { level: 6 });
+        await parkMouse(p);
+        await screenshot(p, 'rule-add-4-done');
+      },
+    },
+    {
       name: 'no error notification was shown',
       run: async () => {
         const p = page();
@@ -194,6 +236,27 @@ function checks(ctx: Context): Check[] {
       },
     },
   ];
+}
+
+/** Waits until the quick input shows a step whose title, placeholder or prompt matches. */
+async function waitForQuickInput(p: Page, what: RegExp): Promise<void> {
+  await retry(`the quick input '${what}'`, async () => {
+    const w = quickInput(p);
+    assert.ok(await w.isVisible(), 'no quick input');
+    const title = (await w.locator('.quick-input-title').first().textContent().catch(() => '')) ?? '';
+    const placeholder = (await w.locator('.quick-input-box input').first().getAttribute('placeholder').catch(() => '')) ?? '';
+    const message = (await w.locator('.quick-input-message').first().textContent().catch(() => '')) ?? '';
+    assert.ok(what.test(`${title} | ${placeholder} | ${message}`), `quick input shows '${title} | ${placeholder} | ${message}'`);
+  });
+}
+
+/** Types an answer into the quick input step matching `step` and presses Enter. */
+async function answerQuickInput(p: Page, step: RegExp, text: string): Promise<void> {
+  await waitForQuickInput(p, step);
+  const input = quickInput(p).locator('.quick-input-box input').first();
+  await input.fill(text);
+  await sleep(400);
+  await p.keyboard.press('Enter');
 }
 
 async function main(): Promise<number> {
