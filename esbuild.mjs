@@ -1,16 +1,18 @@
-// Two bundles: dist/extension.js (activation; no AWS SDK code) and dist/aws.js (the AWS layer,
-// loaded on the first AWS call). `--main-fields=module,main` lets esbuild tree-shake the SDK's ES modules.
+// Three bundles: dist/extension.js (activation: no AWS SDK code, no command bodies), dist/aws.js
+// (the AWS layer, loaded on the first AWS call), dist/features.js (commands and analysis, loaded on
+// first use). `--main-fields=module,main` lets esbuild tree-shake the SDK's ES modules.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** extension.ts reaches the AWS layer only through `require('./aws/index')`: keep that a separate file. */
+/** The AWS layer and the features are reached only through `require('./aws/index')` / `require('./features')`: keep them separate files. */
 const awsExternal = {
   name: 'aws-layer-external',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\/(.*\/)?aws\/index$/ }, () => ({ path: './aws.js', external: true }));
+    build.onResolve({ filter: /^\.\.?\/features$/ }, () => ({ path: './features.js', external: true }));
   },
 };
 
@@ -39,7 +41,24 @@ const contexts = [
     footer: { js: 'var __auroraSgLoadEnd = typeof performance !== "undefined" ? performance.now() : undefined;' },
   }),
   await esbuild.context({ ...common, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist' }),
+  await esbuild.context({ ...common, entryPoints: { features: 'src/features.ts' }, outdir: 'dist', plugins: [awsExternal] }),
+  // Webview scripts run in the browser: one IIFE each, written under media/dist/ (localResourceRoots).
+  await esbuild.context({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: false,
+    logLevel: 'warning',
+    metafile: true,
+    entryPoints: { reach: 'src/webview/reach/main.ts' },
+    outdir: 'media/dist',
+  }),
 ];
+// The codicon font for the webviews, from @vscode/codicons.
+fs.mkdirSync('media/dist', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `media/dist/${f}`);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

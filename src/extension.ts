@@ -5,6 +5,9 @@ import { Ext, isAwsLoaded } from './ext';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider } from './tree/provider';
 import { registerChangeCommands } from './commands/change';
+import { loadFeatures } from './lazy';
+import { AnalysisState } from './state/analysisState';
+import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
@@ -14,6 +17,9 @@ export interface ExtensionApi {
   readonly ext: Ext;
   readonly provider: AuroraSgTreeProvider;
   readonly view: vscode.TreeView<Node>;
+  readonly analysis: AnalysisState;
+  readonly reachView: ReachTreeProvider;
+  readonly findings: FindingsProvider;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
   /** Milliseconds of module evaluation plus activate(): the extension's own start-up cost. */
@@ -33,6 +39,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
+  const analysis = new AnalysisState((region) => ext.gateway().readEc2Instances(region));
+  const reachView = new ReachTreeProvider(ext.store);
+  const reachTree = vscode.window.createTreeView<ReachNode>('auroraSg.reach', { treeDataProvider: reachView });
+  const findings = new FindingsProvider(ext.store, analysis, () => ext.regions());
+  const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
+
   const status = vscode.window.createStatusBarItem('auroraSg.connection', vscode.StatusBarAlignment.Left, 50);
   status.name = 'Aurora Security Groups connection';
   status.command = 'auroraSg.configure';
@@ -49,7 +61,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   void updateStatus();
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  reg('auroraSg.refresh', (node?: Node) => browse.refresh(ext, node));
+  reg('auroraSg.refresh', (node?: Node) => {
+    if (!node || node.kind === 'region') analysis.reset(node?.region);
+    return browse.refresh(ext, node);
+  });
   reg('auroraSg.selectProfile', (p?: string) => browse.selectProfile(ext, typeof p === 'string' ? p : undefined));
   reg('auroraSg.selectRegions', (r?: string[]) => browse.selectRegions(ext, Array.isArray(r) ? r : undefined));
   reg('auroraSg.setEndpoint', (e?: string) => browse.setEndpoint(ext, typeof e === 'string' ? e : undefined));
@@ -60,16 +75,30 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   reg('auroraSg.revealGroup', (node?: Node) => browse.revealGroup(ext, view, node));
   reg('auroraSg.showLog', () => log.show());
   registerChangeCommands(ext, view, reg);
+  const deps = { ext, analysis, reachView, reachTree: reachTree as vscode.TreeView<unknown>, extensionUri: context.extensionUri };
+  reg('auroraSg.whoCanReach', (arg?: unknown) => loadFeatures().whoCanReach(deps, arg));
+  reg('auroraSg.explainPath', (arg?: unknown) => loadFeatures().explainPath(deps, arg));
+  reg('auroraSg.applyFindingFix', (arg?: unknown) => loadFeatures().applyFindingFix(deps, arg));
+  reg('auroraSg.refreshFindings', () => {
+    analysis.reset();
+    findings.changed();
+  });
 
   context.subscriptions.push(
     log,
     ext,
     provider,
     view,
+    reachView,
+    reachTree,
+    findings,
+    findingsTree,
+    vscode.window.registerFileDecorationProvider(findings),
     status,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
       ext.reload();
+      analysis.reset();
       setContext('auroraSg.empty', false);
       void updateStatus();
       provider.refreshView();
@@ -84,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   log.info(
     `Activated in ${activationMs.toFixed(1)} ms (${loadAndActivateMs.toFixed(1)} ms with module load; VS Code took ${hostMs.toFixed(1)} ms between load and activate); AWS SDK loaded: ${isAwsLoaded() ? 'yes' : 'no'}`,
   );
-  return { ext, provider, view, activationMs, loadAndActivateMs };
+  return { ext, provider, view, analysis, reachView, findings, activationMs, loadAndActivateMs };
 }
 
 export function deactivate(): void {

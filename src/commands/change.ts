@@ -1,21 +1,18 @@
-// Registers the commands that change the account.
+// Registers the commands that change the account; their code loads on first use (src/lazy.ts).
 import type * as vscode from 'vscode';
 import type { Ext } from '../ext';
+import { loadFeatures as f } from '../lazy';
 import type { Node } from '../tree/nodes';
-import { associateWithCluster, associateWithInstance, disassociateFromCluster, disassociateFromInstance } from './associate';
-import { createSecurityGroup } from './createSecurityGroup';
-import { deleteSecurityGroup } from './deleteSecurityGroup';
-import { addRule, editRule, removeRules } from './rules';
 
 export function registerChangeCommands(ext: Ext, _view: vscode.TreeView<Node>, reg: (id: string, fn: (...args: any[]) => unknown) => void): void {
-  reg('auroraSg.createSecurityGroup', (arg?: unknown) => createSecurityGroup(ext, arg));
-  reg('auroraSg.addInboundRule', (arg?: unknown) => addRule(ext, false, arg));
-  reg('auroraSg.addOutboundRule', (arg?: unknown) => addRule(ext, true, arg));
-  reg('auroraSg.editRule', (arg?: unknown) => editRule(ext, arg));
-  reg('auroraSg.removeRule', (arg?: unknown, selected?: unknown) => removeRules(ext, arg, selected));
-  reg('auroraSg.deleteSecurityGroup', (arg?: unknown) => deleteSecurityGroup(ext, arg));
-  reg('auroraSg.associateWithCluster', (arg?: unknown) => associateWithCluster(ext, arg));
-  reg('auroraSg.disassociateFromCluster', (arg?: unknown) => disassociateFromCluster(ext, arg));
-  reg('auroraSg.associateWithInstance', (arg?: unknown) => associateWithInstance(ext, arg));
-  reg('auroraSg.disassociateFromInstance', (arg?: unknown) => disassociateFromInstance(ext, arg));
+  reg('auroraSg.createSecurityGroup', (arg?: unknown) => f().createSecurityGroup(ext, arg));
+  reg('auroraSg.addInboundRule', (arg?: unknown) => f().addRule(ext, false, arg));
+  reg('auroraSg.addOutboundRule', (arg?: unknown) => f().addRule(ext, true, arg));
+  reg('auroraSg.editRule', (arg?: unknown) => f().editRule(ext, arg));
+  reg('auroraSg.removeRule', (arg?: unknown, selected?: unknown) => f().removeRules(ext, arg, selected));
+  reg('auroraSg.deleteSecurityGroup', (arg?: unknown) => f().deleteSecurityGroup(ext, arg));
+  reg('auroraSg.associateWithCluster', (arg?: unknown) => f().associateWithCluster(ext, arg));
+  reg('auroraSg.disassociateFromCluster', (arg?: unknown) => f().disassociateFromCluster(ext, arg));
+  reg('auroraSg.associateWithInstance', (arg?: unknown) => f().associateWithInstance(ext, arg));
+  reg('auroraSg.disassociateFromInstance', (arg?: unknown) => f().disassociateFromInstance(ext, arg));
 }

@@ -82,6 +82,7 @@ function resolveCluster(c: DbCluster): ResolvedTarget {
     kind: 'cluster',
     id: c.clusterId,
     clusterId: c.clusterId,
+    instanceId: undefined,
     engine: c.engine,
     port: c.port ?? defaultPortFor(c.engine),
     groupIds: uniqueGroupIds(c.securityGroups),
@@ -166,9 +167,9 @@ export function allowsTcpPort(r: Pick<SecurityGroupRule, 'protocol' | 'fromPort'
   return lo <= port && port <= hi;
 }
 
-// Parsing the same CIDR text again and again (a few hundred distinct texts repeat across tens
-// of thousands of rules) is the main cost of the analysis, so parsed ranges are memoised. The
-// results are pure values; the cache is dropped when it grows large so it cannot leak.
+// whoCanReach and explainPath parse the same CIDR texts again and again (one call per database),
+// so parsed ranges are memoised. The results are never handed out or changed; the cache is
+// dropped when it grows large so it cannot leak.
 const CIDR_CACHE_LIMIT = 100_000;
 const cidrCache = new Map<string, Cidr | null>();
 
@@ -192,17 +193,11 @@ function peerCidr(peer: RulePeer): Cidr | undefined {
 // bigint Cidr. The fast IPv4 reader accepts only the plain canonical shape AWS stores
 // ('a.b.c.d/n', or a bare address); anything else goes through parseCidr.
 
-/** A rule's range in a form that is cheap to compare. */
-interface Net {
-  readonly version: IpVersion;
-  readonly prefix: number;
-  /** IPv4: the network as an unsigned 32-bit number (host bits cleared). */
-  readonly n4: number;
-  /** IPv6: the parsed range. */
-  readonly c6?: Cidr;
-}
+/** The network of the last successful fastIpv4 call (a number, to avoid an object per rule). */
+let fastIpv4Network = 0;
 
-function fastIpv4(text: string): Net | undefined {
+/** The prefix length of a plain 'a.b.c.d/n' (or bare 'a.b.c.d') with its network in fastIpv4Network; -1 otherwise. */
+function fastIpv4(text: string): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
@@ -212,62 +207,51 @@ function fastIpv4(text: string): Net | undefined {
   for (; i < len; i++) {
     const ch = text.charCodeAt(i);
     if (ch >= 48 && ch <= 57) {
-      if (digits > 0 && octet === 0) return undefined; // leading zero
+      if (digits > 0 && octet === 0) return -1; // leading zero
       octet = octet * 10 + (ch - 48);
-      if (++digits > 3 || octet > 255) return undefined;
+      if (++digits > 3 || octet > 255) return -1;
     } else if (ch === 46) {
-      if (digits === 0 || ++dots > 3) return undefined;
+      if (digits === 0 || ++dots > 3) return -1;
       value = value * 256 + octet;
       octet = 0;
       digits = 0;
     } else if (ch === 47) {
       break;
     } else {
-      return undefined;
+      return -1;
     }
   }
-  if (digits === 0 || dots !== 3) return undefined;
+  if (digits === 0 || dots !== 3) return -1;
   value = value * 256 + octet;
   let prefix = 32;
   if (i < len) {
     // text[i] is '/': one or two digits, no leading zero, at most 32.
     const rest = len - i - 1;
-    if (rest < 1 || rest > 2) return undefined;
+    if (rest < 1 || rest > 2) return -1;
     const a = text.charCodeAt(i + 1) - 48;
-    if (a < 0 || a > 9) return undefined;
+    if (a < 0 || a > 9) return -1;
     if (rest === 2) {
       const b = text.charCodeAt(i + 2) - 48;
-      if (a === 0 || b < 0 || b > 9) return undefined;
+      if (a === 0 || b < 0 || b > 9) return -1;
       prefix = a * 10 + b;
     } else {
       prefix = a;
     }
-    if (prefix > 32) return undefined;
+    if (prefix > 32) return -1;
   }
-  const n4 = prefix === 0 ? 0 : (value & (0xffffffff << (32 - prefix))) >>> 0;
-  return { version: 4, prefix, n4 };
+  fastIpv4Network = prefix === 0 ? 0 : (value & (0xffffffff << (32 - prefix))) >>> 0;
+  return prefix;
 }
 
-function netOfText(text: string): Net | undefined {
-  const fast = fastIpv4(text);
-  if (fast) return fast;
-  const c = cidrOf(text);
-  if (!c) return undefined;
-  return c.version === 4 ? { version: 4, prefix: c.prefix, n4: Number(c.network) } : { version: 6, prefix: c.prefix, n4: 0, c6: c };
-}
+const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
+  .map((t) => {
+    const prefix = fastIpv4(t);
+    return [fastIpv4Network, prefix] as const;
+  });
 
-function netContains(outer: Net, inner: Net): boolean {
-  if (outer.version !== inner.version || outer.prefix > inner.prefix) return false;
-  if (outer.version === 6) return cidrContains(outer.c6!, inner.c6!);
-  return outer.prefix === 0 || ((outer.n4 ^ inner.n4) >>> (32 - outer.prefix)) === 0;
-}
-
-const PRIVATE_V4: readonly Net[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
-  .map((t) => fastIpv4(t)!);
-
-/** The same answer as isPrivateCidr, for an IPv4 range. */
-function isPrivateV4(n: Net): boolean {
-  return PRIVATE_V4.some((p) => netContains(p, n));
+/** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
+function isPrivateV4(network: number, prefix: number): boolean {
+  return PRIVATE_V4.some(([pn, pp]) => pp <= prefix && ((pn ^ network) >>> (32 - pp)) === 0);
 }
 
 /** 1234567 -> '1,234,567' (toLocaleString goes through Intl, which is slow in a hot loop). */
@@ -818,95 +802,405 @@ function dbListText(dbs: readonly ResolvedTarget[]): string {
   return dbs.length > 3 ? `${shown} and ${dbs.length - 3} more` : shown;
 }
 
-/** Precomputed facts about one rule, computed once per findings() call. */
-interface RuleFacts {
-  readonly rule: SecurityGroupRule;
-  readonly proto: string;
-  /** tcp/udp port range (every port for other protocols). */
-  readonly lo: number;
-  readonly hi: number;
-  /** 'cidr4' | 'cidr6' | 'prefixList' | 'group'. */
-  readonly peerKind: RulePeer['kind'];
-  /** The range of a CIDR peer (undefined when it does not parse). */
-  readonly net: Net | undefined;
-  /** A group peer's id (with its peering connection) or a prefix list's id. */
-  readonly key: string;
-}
-
-function factsOf(r: SecurityGroupRule): RuleFacts {
-  const proto = protoOf(r.protocol);
-  let lo = 0;
-  let hi = 65535;
-  if ((proto === 'tcp' || proto === 'udp') && r.fromPort >= 0 && r.toPort >= 0) {
-    lo = r.fromPort;
-    hi = r.toPort;
-  }
-  const peer = r.peer;
-  let net: Net | undefined;
-  let key = '';
-  switch (peer.kind) {
-    case 'cidr4':
-    case 'cidr6':
-      net = netOfText(peer.cidr);
-      break;
-    case 'prefixList':
-      key = peer.prefixListId;
-      break;
-    case 'group':
-      key = peer.peeringConnectionId ? `${peer.groupId}|${peer.peeringConnectionId}` : peer.groupId;
-      break;
-  }
-  return { rule: r, proto, lo, hi, peerKind: peer.kind, net, key };
-}
-
-/** Whether `w`'s protocol and ports include all of `r`'s. */
-function protoPortsCover(w: RuleFacts, r: RuleFacts): boolean {
-  if (w.proto === '-1') return true;
-  if (w.proto !== r.proto) return false;
-  switch (w.proto) {
-    case 'tcp':
-    case 'udp':
-      return w.lo <= r.lo && r.hi <= w.hi;
-    case 'icmp':
-    case 'icmpv6': {
-      // fromPort is the ICMP type and toPort the code; -1 means all.
-      const wr = w.rule;
-      const rr = r.rule;
-      if (wr.fromPort === -1) return true;
-      if (wr.fromPort !== rr.fromPort) return false;
-      return wr.toPort === -1 || wr.toPort === rr.toPort;
-    }
-    default:
-      // Other protocols (gre, esp, ...) have no ports.
-      return true;
+// Protocols as numbers for the hot loops: -1 all, 6 tcp, 17 udp, 1 icmp, 58 icmpv6, the number
+// for other numeric protocols, and codes from 1000 up for any other name.
+function protoCode(protocol: string): number {
+  switch (protocol) {
+    case 'tcp': case '6': return 6;
+    case '-1': case 'all': return -1;
+    case 'udp': case '17': return 17;
+    case 'icmp': case '1': return 1;
+    case 'icmpv6': case '58': return 58;
+    default: return otherProtoCode(protocol);
   }
 }
 
-/** Whether `w`'s peer includes all of `r`'s: a containing CIDR of the same version, or the same group or prefix list. */
-function peerCovers(w: RuleFacts, r: RuleFacts): boolean {
-  if (w.peerKind !== r.peerKind) return false;
-  if (w.peerKind === 'cidr4' || w.peerKind === 'cidr6') return w.net !== undefined && r.net !== undefined && netContains(w.net, r.net);
-  return w.key === r.key;
+const OTHER_PROTO_CODES = new Map<string, number>();
+
+function otherProtoCode(protocol: string): number {
+  let c = OTHER_PROTO_CODES.get(protocol);
+  if (c === undefined) {
+    c = /^\d+$/.test(protocol) ? Number(protocol) : 1000 + OTHER_PROTO_CODES.size;
+    OTHER_PROTO_CODES.set(protocol, c);
+  }
+  return c;
 }
 
 /**
- * For each rule of one group and direction that another single rule fully covers, that wider
- * rule. Quadratic in the group's rules (at most ~60 per direction by quota). When two rules
- * cover each other (the same permission twice), only the one with the larger rule id is
- * reported, so exactly one of the pair is suggested for removal.
+ * Facts about the rules of one group, as parallel arrays reused from group to group, so the
+ * pass over tens of thousands of rules allocates almost nothing (allocation and the garbage
+ * collector were most of the cost with one object per rule).
  */
-function shadowedIn(facts: readonly RuleFacts[]): Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> {
-  const out: Array<{ narrow: SecurityGroupRule; wide: SecurityGroupRule }> = [];
-  for (const r of facts) {
-    for (const w of facts) {
-      if (w === r) continue;
-      if (!protoPortsCover(w, r) || !peerCovers(w, r)) continue;
-      if (r.rule.ruleId < w.rule.ruleId && protoPortsCover(r, w) && peerCovers(r, w)) continue;
-      out.push({ narrow: r.rule, wide: w.rule });
-      break;
+class GroupScratch {
+  cap = 0;
+  n = 0;
+  rules: Array<SecurityGroupRule | undefined> = [];
+  /** See protoCode. */
+  pc = new Int32Array(0);
+  /** tcp/udp: the port range (every port when AWS gives -1); icmp: type and code (-1 = all). */
+  lo = new Int32Array(0);
+  hi = new Int32Array(0);
+  /** 0 when the peer is not a CIDR or does not parse, else 4 or 6. */
+  ver = new Uint8Array(0);
+  prefix = new Uint8Array(0);
+  /** IPv4 network as an unsigned number. */
+  n4 = new Uint32Array(0);
+  c6: Array<Cidr | undefined> = [];
+  /** Group peer id (with its peering connection) or prefix list id; '' for CIDRs. */
+  key: string[] = [];
+  /** direction * 4 + peer kind, and the rule indexes ordered by it. */
+  bucket = new Uint8Array(0);
+  order = new Int32Array(0);
+  readonly start = new Int32Array(9);
+  private readonly next = new Int32Array(8);
+  /** Pairs (narrow, wide) of rule indexes found by shadowed(). */
+  found = new Int32Array(0);
+
+  reset(n: number): void {
+    if (n > this.cap) {
+      const cap = Math.max(n, this.cap * 2, 64);
+      this.cap = cap;
+      this.pc = new Int32Array(cap);
+      this.lo = new Int32Array(cap);
+      this.hi = new Int32Array(cap);
+      this.ver = new Uint8Array(cap);
+      this.prefix = new Uint8Array(cap);
+      this.n4 = new Uint32Array(cap);
+      this.bucket = new Uint8Array(cap);
+      this.order = new Int32Array(cap);
+      this.found = new Int32Array(cap * 2);
+      // Plain arrays sized once and never shrunk, so the pass does not reallocate them per group.
+      this.rules = new Array<SecurityGroupRule | undefined>(cap).fill(undefined);
+      this.c6 = new Array<Cidr | undefined>(cap).fill(undefined);
+      this.key = new Array<string>(cap).fill('');
+    }
+    this.n = n;
+  }
+
+  /** Fills slot i from the rule. */
+  set(i: number, r: SecurityGroupRule): void {
+    this.rules[i] = r;
+    const pc = protoCode(r.protocol);
+    this.pc[i] = pc;
+    let lo = r.fromPort;
+    let hi = r.toPort;
+    if ((pc === 6 || pc === 17) && (lo < 0 || hi < 0)) {
+      lo = 0;
+      hi = 65535;
+    }
+    this.lo[i] = lo;
+    this.hi[i] = hi;
+    const peer = r.peer;
+    const dir = r.isEgress ? 4 : 0;
+    // key is read only for group and prefix list peers, c6 only when ver is 6: no need to clear them.
+    this.ver[i] = 0;
+    switch (peer.kind) {
+      case 'cidr4':
+      case 'cidr6': {
+        this.bucket[i] = dir + (peer.kind === 'cidr4' ? 0 : 1);
+        const fast = fastIpv4(peer.cidr);
+        if (fast >= 0) {
+          this.ver[i] = 4;
+          this.prefix[i] = fast;
+          this.n4[i] = fastIpv4Network;
+        } else {
+          const c = cidrOf(peer.cidr);
+          if (c) {
+            this.ver[i] = c.version;
+            this.prefix[i] = c.prefix;
+            if (c.version === 4) this.n4[i] = Number(c.network);
+            else this.c6[i] = c;
+          }
+        }
+        break;
+      }
+      case 'prefixList':
+        this.bucket[i] = dir + 2;
+        this.key[i] = peer.prefixListId;
+        break;
+      case 'group':
+        this.bucket[i] = dir + 3;
+        this.key[i] = peer.peeringConnectionId ? `${peer.groupId}|${peer.peeringConnectionId}` : peer.groupId;
+        break;
     }
   }
-  return out;
+
+  /** Orders the rule indexes by bucket (counting sort); bucket b is order[start[b]..start[b+1]). */
+  sortBuckets(): void {
+    const start = this.start;
+    start.fill(0);
+    for (let i = 0; i < this.n; i++) start[this.bucket[i]! + 1]!++;
+    for (let b = 1; b <= 8; b++) start[b]! += start[b - 1]!;
+    const next = this.next;
+    for (let b = 0; b < 8; b++) next[b] = start[b]!;
+    for (let i = 0; i < this.n; i++) this.order[next[this.bucket[i]!]!++] = i;
+  }
+
+  /** Whether rule w's protocol and ports include all of rule r's. */
+  protoPortsCover(w: number, r: number): boolean {
+    const pc = this.pc[w]!;
+    if (pc === -1) return true;
+    if (pc !== this.pc[r]) return false;
+    if (pc === 6 || pc === 17) return this.lo[w]! <= this.lo[r]! && this.hi[r]! <= this.hi[w]!;
+    if (pc === 1 || pc === 58) {
+      // lo is the ICMP type and hi the code; -1 means all.
+      const wt = this.lo[w]!;
+      if (wt === -1) return true;
+      const wc = this.hi[w]!;
+      return wt === this.lo[r] && (wc === -1 || wc === this.hi[r]);
+    }
+    // Other protocols (gre, esp, ...) have no ports.
+    return true;
+  }
+
+  /** Whether rule w's peer includes all of rule r's; both are in the same bucket (same peer kind). */
+  peerCovers(w: number, r: number): boolean {
+    const v = this.ver[w]!;
+    if (v === 0) {
+      const k = this.key[w]!;
+      return k !== '' && k === this.key[r];
+    }
+    const wp = this.prefix[w]!;
+    if (this.ver[r] !== v || wp > this.prefix[r]!) return false;
+    if (v === 6) return cidrContains(this.c6[w]!, this.c6[r]!);
+    return wp === 0 || ((this.n4[w]! ^ this.n4[r]!) >>> (32 - wp)) === 0;
+  }
+
+  covers(w: number, r: number): boolean {
+    return this.protoPortsCover(w, r) && this.peerCovers(w, r);
+  }
+
+  /**
+   * Finds each rule that another single rule of the same direction and peer kind fully covers,
+   * with that wider rule, as pairs (narrow, wide) of indexes in `found`; answers the pair count.
+   * Quadratic within a bucket (at most ~60 rules by quota), with the cheapest test first: the
+   * prefix length and range for CIDRs, the id for groups and prefix lists. When two rules cover
+   * each other (the same permission twice), only the one with the larger rule id is reported,
+   * so exactly one of the pair is suggested for removal.
+   */
+  shadowed(): number {
+    this.sortBuckets();
+    const { order, rules, ver, prefix, n4, key, start } = this;
+    let count = 0;
+    for (let b = 0; b < 8; b++) {
+      const s = start[b]!;
+      const e = start[b + 1]!;
+      if (e - s < 2) continue;
+      const cidrBucket = (b & 3) < 2;
+      for (let x = s; x < e; x++) {
+        const r = order[x]!;
+        const rv = ver[r]!;
+        if (cidrBucket && rv === 0) continue; // an unparsable CIDR is neither covered nor covering
+        const rp = prefix[r]!;
+        const rn = n4[r]!;
+        const rk = cidrBucket ? '' : key[r]!;
+        for (let y = s; y < e; y++) {
+          if (y === x) continue;
+          const w = order[y]!;
+          if (cidrBucket) {
+            const wp = prefix[w]!;
+            if (wp > rp || ver[w] !== rv) continue;
+            if (rv === 4) {
+              if (wp !== 0 && ((n4[w]! ^ rn) >>> (32 - wp)) !== 0) continue;
+            } else if (!cidrContains(this.c6[w]!, this.c6[r]!)) {
+              continue;
+            }
+          } else if (key[w] !== rk) {
+            continue;
+          }
+          if (!this.protoPortsCover(w, r)) continue;
+          // The same permission twice: keep the rule with the smaller id.
+          if (rules[r]!.ruleId < rules[w]!.ruleId && this.covers(r, w)) continue;
+          this.found[count * 2] = r;
+          this.found[count * 2 + 1] = w;
+          count++;
+          break;
+        }
+      }
+    }
+    return count;
+  }
+}
+
+interface ScanContext {
+  readonly idx: RegionIndex;
+  readonly out: Finding[];
+  readonly lookup: (groupId: string) => SecurityGroup | undefined;
+  readonly dbsByGroup: ReadonlyMap<string, readonly ResolvedTarget[]>;
+  /** Groups that some other group's rule references. */
+  readonly referenced: Set<string>;
+  readonly sc: GroupScratch;
+}
+
+const NO_DBS: readonly ResolvedTarget[] = [];
+
+/**
+ * The per-rule checks of one group, and its shadowed rules and quota. Kept small, with the
+ * finding texts built in separate functions, so V8 optimises this loop once and keeps it.
+ */
+function scanGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityGroupRule[]): void {
+  const { idx, sc, referenced } = ctx;
+  const guarded = ctx.dbsByGroup.get(groupId) ?? NO_DBS;
+  const n = rules.length;
+  let in4 = 0;
+  let in6 = 0;
+  let out4 = 0;
+  let out6 = 0;
+  sc.reset(n);
+  for (let i = 0; i < n; i++) {
+    const r = rules[i]!;
+    sc.set(i, r);
+    const peer = r.peer;
+    const kind = peer.kind;
+    // A group or prefix list reference counts once for IPv4 and once for IPv6.
+    if (r.isEgress) {
+      if (kind !== 'cidr6') out4++;
+      if (kind !== 'cidr4') out6++;
+    } else {
+      if (kind !== 'cidr6') in4++;
+      if (kind !== 'cidr4') in6++;
+    }
+    if (kind === 'group') {
+      if (peer.groupId !== groupId) referenced.add(peer.groupId);
+      if (!idx.groupsById.has(peer.groupId) && isStaleReference(idx, r)) emitStale(ctx, groupId, r);
+    }
+    if (r.isEgress) continue;
+
+    const pc = sc.pc[i]!;
+    const ver = sc.ver[i]!;
+    const prefix = sc.prefix[i]!;
+    const world = ver !== 0 && prefix === 0;
+    let worldFinding = false;
+    if (world && guarded.length) worldFinding = emitWorld(ctx, groupId, r, guarded, pc, sc.lo[i]!, sc.hi[i]!);
+    if (pc === -1 && !worldFinding && !(kind === 'group' && peer.groupId === groupId)) emitAllTraffic(ctx, groupId, r, guarded, world);
+    if (ver === 4 && prefix >= 1 && prefix <= 23 && !isPrivateV4(sc.n4[i]!, prefix)) emitWide(ctx, groupId, r, guarded, sc.n4[i]!, prefix);
+  }
+  if (n > 1) {
+    const pairs = sc.shadowed();
+    for (let p = 0; p < pairs; p++) emitShadowed(ctx, groupId, sc.rules[sc.found[p * 2]!]!, sc.rules[sc.found[p * 2 + 1]!]!);
+  }
+  if (in4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in4, 'inbound', 'IPv4');
+  if (in6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in6, 'inbound', 'IPv6');
+  if (out4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out4, 'outbound', 'IPv4');
+  if (out6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out6, 'outbound', 'IPv6');
+}
+
+function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule): void {
+  ctx.out.push({
+    id: `stale-reference:${r.ruleId}`,
+    kind: 'stale-reference',
+    severity: 'low',
+    groupId,
+    ruleId: r.ruleId,
+    title: `References missing group ${peerKey(r.peer)}`,
+    why: `${r.isEgress ? 'Outbound' : 'Inbound'} rule ${r.ruleId} (${ruleLabel(r, ctx.lookup)}) names a group that is not in this Region: it was deleted, or the snapshot is old. It matches nothing and only adds clutter.`,
+    fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+  });
+}
+
+/** db-port-world or any-port-world-on-db-group for a world-open inbound rule; false when neither applies. */
+function emitWorld(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guarded: readonly ResolvedTarget[], pc: number, lo: number, hi: number): boolean {
+  const { idx, lookup } = ctx;
+  const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
+  if (hit.length) {
+    const ports = [...new Set(hit.map((d) => d.port))].join(', ');
+    ctx.out.push({
+      id: `db-port-world:${r.ruleId}`,
+      kind: 'db-port-world',
+      severity: 'high',
+      groupId,
+      ruleId: r.ruleId,
+      ...dbRef(hit[0]!),
+      title: `Database port ${ports} open to ${peerKey(r.peer)}`,
+      why: `${ruleLabel(r, lookup)} lets anyone on the internet try to connect to ${dbListText(hit)} on port ${ports}; only its password stands in the way. Allow the application's security group or specific addresses instead.`,
+      fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+    });
+    return true;
+  }
+  // ICMP from the world (ping, path MTU discovery) is not a port and is left alone.
+  if (pc === 1 || pc === 58) return false;
+  // High: TCP to an administration or database port, or a range of 100 ports or more.
+  const sensitive = (pc === 6 && SENSITIVE_PORTS.some((p) => lo <= p && p <= hi)) || ((pc === 6 || pc === 17) && hi - lo >= 100);
+  ctx.out.push({
+    id: `any-port-world-on-db-group:${r.ruleId}`,
+    kind: 'any-port-world-on-db-group',
+    severity: sensitive ? 'high' : 'medium',
+    groupId,
+    ruleId: r.ruleId,
+    ...dbRef(guarded[0]!),
+    title: `${portLabel(r)} open to ${peerKey(r.peer)} on a database group`,
+    why: `${groupText(idx, groupId)} guards ${dbListText(guarded)}, and ${ruleLabel(r, lookup)} exposes ${sensitive ? 'an administration or database port, or a wide port range, ' : ''}${guarded.length === 1 ? 'it' : 'them'} to the whole internet. A database group should admit only the database port, from known sources.`,
+    fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+  });
+  return true;
+}
+
+function emitAllTraffic(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guarded: readonly ResolvedTarget[], world: boolean): void {
+  const ports = [...new Set(guarded.map((d) => d.port))];
+  const from = peerLabel(r.peer, ctx.lookup);
+  ctx.out.push({
+    id: `all-traffic:${r.ruleId}`,
+    kind: 'all-traffic',
+    severity: 'medium',
+    groupId,
+    ruleId: r.ruleId,
+    ...(guarded[0] ? dbRef(guarded[0]) : {}),
+    title: `All traffic from ${from}`,
+    why: `${r.ruleId} allows every protocol and port from ${from}${world ? ', that is from the whole internet' : ''}. Allow only what is used${ports.length ? ` (tcp ${ports.join(', ')} for the database)` : ''}.`,
+    fix: {
+      kind: 'narrow',
+      groupId,
+      ruleId: r.ruleId,
+      suggestion: ports.length
+        ? `Replace with tcp ${ports.join(', ')} from ${peerKey(r.peer)}.`
+        : `Replace with the protocols and ports that are used, from ${peerKey(r.peer)}.`,
+    },
+  });
+}
+
+function emitWide(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guarded: readonly ResolvedTarget[], network: number, prefix: number): void {
+  const text = formatCidr({ version: 4, network: BigInt(network), prefix });
+  const size = thousands(2 ** (32 - prefix));
+  ctx.out.push({
+    id: `wide-public-cidr:${r.ruleId}`,
+    kind: 'wide-public-cidr',
+    severity: 'medium',
+    groupId,
+    ruleId: r.ruleId,
+    ...(guarded[0] ? dbRef(guarded[0]) : {}),
+    title: `${portLabel(r)} from ${text}: ${size} public addresses`,
+    why: `${r.ruleId} admits a public range of ${size} addresses, far more than any one office or service uses: whoever else holds addresses there gets in too.`,
+    fix: {
+      kind: 'narrow',
+      groupId,
+      ruleId: r.ruleId,
+      suggestion: `Replace ${text} with the exact addresses that need access (/32 each, or a /24 or narrower), or a managed prefix list.`,
+    },
+  });
+}
+
+function emitShadowed(ctx: ScanContext, groupId: string, narrow: SecurityGroupRule, wide: SecurityGroupRule): void {
+  ctx.out.push({
+    id: `shadowed-rule:${narrow.ruleId}`,
+    kind: 'shadowed-rule',
+    severity: 'low',
+    groupId,
+    ruleId: narrow.ruleId,
+    title: `Covered by ${wide.ruleId}`,
+    why: `${narrow.ruleId} (${ruleLabel(narrow, ctx.lookup)}) allows nothing that ${wide.ruleId} (${ruleLabel(wide, ctx.lookup)}) does not already allow. Removing it changes no access and frees a rule.`,
+    fix: { kind: 'revoke', groupId, ruleIds: [narrow.ruleId] },
+  });
+}
+
+function emitQuota(ctx: ScanContext, groupId: string, n: number, direction: 'inbound' | 'outbound', family: 'IPv4' | 'IPv6'): void {
+  ctx.out.push({
+    id: `near-quota:${groupId}:${direction}:${family.toLowerCase()}`,
+    kind: 'near-quota',
+    severity: 'low',
+    groupId,
+    title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules`,
+    why: `${groupText(ctx.idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
+  });
 }
 
 /**
@@ -928,9 +1222,6 @@ function shadowedIn(facts: readonly RuleFacts[]): Array<{ narrow: SecurityGroupR
  *   as AWS does; a prefix list counts as one rule here (its max entries are not loaded).
  */
 export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[] {
-  const out: Finding[] = [];
-  const lookup = (id: string) => idx.groupsById.get(id);
-
   // Databases by attached group, and every group attached to any database or DB instance.
   const dbs = databasesOf(idx);
   const dbsByGroup = new Map<string, ResolvedTarget[]>();
@@ -945,164 +1236,18 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   }
   for (const i of idx.snapshot.instances) for (const g of i.securityGroups) attachedAnywhere.add(g.groupId);
 
-  // Groups that some other group's rule references (one pass over all rules).
-  const referenced = new Set<string>();
-  for (const r of idx.snapshot.rules) {
-    if (r.peer.kind === 'group' && r.peer.groupId !== r.groupId) referenced.add(r.peer.groupId);
-  }
-
-  for (const [groupId, rules] of idx.rulesByGroup) {
-    const guarded = dbsByGroup.get(groupId) ?? [];
-    let in4 = 0;
-    let in6 = 0;
-    let out4 = 0;
-    let out6 = 0;
-    const inbound: RuleFacts[] = [];
-    const outbound: RuleFacts[] = [];
-
-    for (const r of rules) {
-      const f = factsOf(r);
-      const kind = f.peerKind;
-      // A group or prefix list reference counts once for IPv4 and once for IPv6.
-      if (r.isEgress) {
-        outbound.push(f);
-        if (kind !== 'cidr6') out4++;
-        if (kind !== 'cidr4') out6++;
-      } else {
-        inbound.push(f);
-        if (kind !== 'cidr6') in4++;
-        if (kind !== 'cidr4') in6++;
-      }
-
-      if (kind === 'group' && isStaleReference(idx, r)) {
-        out.push({
-          id: `stale-reference:${r.ruleId}`,
-          kind: 'stale-reference',
-          severity: 'low',
-          groupId,
-          ruleId: r.ruleId,
-          title: `References missing group ${peerKey(r.peer)}`,
-          why: `${r.isEgress ? 'Outbound' : 'Inbound'} rule ${r.ruleId} (${ruleLabel(r, lookup)}) names a group that is not in this Region: it was deleted, or the snapshot is old. It matches nothing and only adds clutter.`,
-          fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
-        });
-      }
-      if (r.isEgress) continue;
-
-      const proto = f.proto;
-      const net = f.net;
-      const world = net !== undefined && net.prefix === 0;
-      let worldFinding = false;
-      if (world && guarded.length) {
-        const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
-        if (hit.length) {
-          worldFinding = true;
-          const ports = [...new Set(hit.map((d) => d.port))].join(', ');
-          out.push({
-            id: `db-port-world:${r.ruleId}`,
-            kind: 'db-port-world',
-            severity: 'high',
-            groupId,
-            ruleId: r.ruleId,
-            ...dbRef(hit[0]!),
-            title: `Database port ${ports} open to ${peerKey(r.peer)}`,
-            why: `${ruleLabel(r, lookup)} lets anyone on the internet try to connect to ${dbListText(hit)} on port ${ports}; only its password stands in the way. Allow the application's security group or specific addresses instead.`,
-            fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
-          });
-        } else if (proto !== 'icmp' && proto !== 'icmpv6') {
-          // ICMP from the world (ping, path MTU discovery) is not a port and is left alone.
-          worldFinding = true;
-          const sensitive = (proto === 'tcp' || proto === 'udp') &&
-            (SENSITIVE_PORTS.some((p) => f.lo <= p && p <= f.hi) || f.hi - f.lo >= 100);
-          out.push({
-            id: `any-port-world-on-db-group:${r.ruleId}`,
-            kind: 'any-port-world-on-db-group',
-            severity: sensitive ? 'high' : 'medium',
-            groupId,
-            ruleId: r.ruleId,
-            ...dbRef(guarded[0]!),
-            title: `${portLabel(r)} open to ${peerKey(r.peer)} on a database group`,
-            why: `${groupText(idx, groupId)} guards ${dbListText(guarded)}, and ${ruleLabel(r, lookup)} exposes ${sensitive ? 'an administration or database port, or a wide port range, ' : ''}${guarded.length === 1 ? 'it' : 'them'} to the whole internet. A database group should admit only the database port, from known sources.`,
-            fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
-          });
-        }
-      }
-
-      if (proto === '-1' && !worldFinding && !(kind === 'group' && f.key === groupId)) {
-        const ports = [...new Set(guarded.map((d) => d.port))];
-        const from = peerLabel(r.peer, lookup);
-        out.push({
-          id: `all-traffic:${r.ruleId}`,
-          kind: 'all-traffic',
-          severity: 'medium',
-          groupId,
-          ruleId: r.ruleId,
-          ...(guarded[0] ? dbRef(guarded[0]) : {}),
-          title: `All traffic from ${from}`,
-          why: `${r.ruleId} allows every protocol and port from ${from}${world ? ', that is from the whole internet' : ''}. Allow only what is used${ports.length ? ` (tcp ${ports.join(', ')} for the database)` : ''}.`,
-          fix: {
-            kind: 'narrow',
-            groupId,
-            ruleId: r.ruleId,
-            suggestion: ports.length
-              ? `Replace with tcp ${ports.join(', ')} from ${peerKey(r.peer)}.`
-              : `Replace with the protocols and ports that are used, from ${peerKey(r.peer)}.`,
-          },
-        });
-      }
-
-      if (net !== undefined && net.version === 4 && net.prefix >= 1 && net.prefix <= 23 && !isPrivateV4(net)) {
-        const text = formatCidr({ version: 4, network: BigInt(net.n4), prefix: net.prefix });
-        const size = thousands(2 ** (32 - net.prefix));
-        out.push({
-          id: `wide-public-cidr:${r.ruleId}`,
-          kind: 'wide-public-cidr',
-          severity: 'medium',
-          groupId,
-          ruleId: r.ruleId,
-          ...(guarded[0] ? dbRef(guarded[0]) : {}),
-          title: `${portLabel(r)} from ${text}: ${size} public addresses`,
-          why: `${r.ruleId} admits a public range of ${size} addresses, far more than any one office or service uses: whoever else holds addresses there gets in too.`,
-          fix: {
-            kind: 'narrow',
-            groupId,
-            ruleId: r.ruleId,
-            suggestion: `Replace ${text} with the exact addresses that need access (/32 each, or a /24 or narrower), or a managed prefix list.`,
-          },
-        });
-      }
-    }
-
-    for (const list of [inbound, outbound]) {
-      if (list.length < 2) continue;
-      for (const { narrow, wide } of shadowedIn(list)) {
-        out.push({
-          id: `shadowed-rule:${narrow.ruleId}`,
-          kind: 'shadowed-rule',
-          severity: 'low',
-          groupId,
-          ruleId: narrow.ruleId,
-          title: `Covered by ${wide.ruleId}`,
-          why: `${narrow.ruleId} (${ruleLabel(narrow, lookup)}) allows nothing that ${wide.ruleId} (${ruleLabel(wide, lookup)}) does not already allow. Removing it changes no access and frees a rule.`,
-          fix: { kind: 'revoke', groupId, ruleIds: [narrow.ruleId] },
-        });
-      }
-    }
-
-    const quota: Array<[number, 'inbound' | 'outbound', 'IPv4' | 'IPv6']> = [
-      [in4, 'inbound', 'IPv4'], [in6, 'inbound', 'IPv6'], [out4, 'outbound', 'IPv4'], [out6, 'outbound', 'IPv6'],
-    ];
-    for (const [n, direction, family] of quota) {
-      if (n < NEAR_QUOTA_RULES) continue;
-      out.push({
-        id: `near-quota:${groupId}:${direction}:${family.toLowerCase()}`,
-        kind: 'near-quota',
-        severity: 'low',
-        groupId,
-        title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules`,
-        why: `${groupText(idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
-      });
-    }
-  }
+  const ctx: ScanContext = {
+    idx,
+    out: [],
+    lookup: (id: string) => idx.groupsById.get(id),
+    dbsByGroup,
+    referenced: new Set<string>(),
+    sc: new GroupScratch(),
+  };
+  // One pass over every group's rules (the hot part: see scanGroup).
+  idx.rulesByGroup.forEach((rules, groupId) => scanGroup(ctx, groupId, rules));
+  const out = ctx.out;
+  const referenced = ctx.referenced;
 
   // port-not-covered, aggregated per (group, port) so a group guarding several databases on the
   // same port is reported once, at the most severe level.

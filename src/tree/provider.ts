@@ -5,6 +5,11 @@ import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
 import { nodeId, type Node, type NodeOf, type Via } from './nodes';
 
+/** The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. */
+export function findingUri(region: string, groupId: string, ruleId?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
+}
+
 /** Escape text from AWS (names, descriptions) so it never renders as Markdown or HTML. */
 export function md(text: string | undefined): string {
   return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
@@ -300,6 +305,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       .filter(Boolean)
       .join(' · ');
     const isDefault = g.groupName === 'default';
+    item.resourceUri = findingUri(n.region, n.groupId);
     item.iconPath = new vscode.ThemeIcon(n.via ? 'link' : 'shield', attachedStatus && isSettling(attachedStatus) ? new vscode.ThemeColor('charts.yellow') : undefined);
     item.contextValue = n.via ? (n.via.clusterId ? 'groupLink.cluster' : 'groupLink.instance') : isDefault ? 'group.default' : 'group';
     const att = idx?.attachmentsOf(n.groupId);
@@ -334,6 +340,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     item.description = r.description ?? '';
     item.iconPath = ruleIcon(r);
     item.contextValue = r.isEgress ? 'rule.outbound' : 'rule.inbound';
+    item.resourceUri = findingUri(n.region, n.groupId, n.ruleId);
     const hint = portHint(r);
     item.tooltip = new vscode.MarkdownString(
       [

@@ -32,6 +32,7 @@ import {
   visibleRows,
   waitForRow,
   waitForWorkbench,
+  webviewFrame,
 } from './workbench';
 
 const VIEW_TITLE = 'Aurora Security Groups';
@@ -68,8 +69,10 @@ function checks(ctx: Context): Check[] {
       run: async () => {
         const bar = await openView(page(), VIEW_TITLE);
         const title = ((await bar.locator('.composite.title').first().textContent()) ?? '').trim();
-        // A container with one view shows 'CONTAINER: VIEW' as the side bar's title.
-        assert.match(title, /aurora security groups: access/i, `side bar title '${title}'`);
+        // The container holds three views (Access, Reachability, Findings): its own title shows.
+        assert.match(title, /aurora security groups/i, `side bar title '${title}'`);
+        const panes = await bar.locator('.pane-header').allTextContents();
+        assert.ok(panes.some((x) => /access/i.test(x)) && panes.some((x) => /reachability/i.test(x)) && panes.some((x) => /findings/i.test(x)), `panes: ${panes.join(' | ')}`);
       },
     },
     {
@@ -225,6 +228,24 @@ function checks(ctx: Context): Check[] {
         await waitForRow(p, 'tcp 6543 from 10.20.3.0/24', { level: 6 });
         await parkMouse(p);
         await screenshot(p, 'rule-add-4-done');
+      },
+    },
+    {
+      name: 'who can reach billing-pg: the diagram shows the CIDR, the app servers\' group and the EC2 instance that carries it',
+      run: async () => {
+        const p = page();
+        await dismissNotifications(p);
+        await runCommand(p, 'Aurora SG: Who Can Reach This Database?');
+        await answerQuickInput(p, /Database/, 'billing-pg');
+        const frame = await webviewFrame(p, { titleContains: 'billing-pg', timeoutMs: 30_000 });
+        await frame.locator('svg .node').first().waitFor({ state: 'visible', timeout: 20_000 });
+        const labels = await frame.locator('svg .node-label').allTextContents();
+        for (const want of ['billing-pg', 'pgsrv1', 'appsrv1', '198.51.100.0/24', 'app-server-1']) assert.ok(labels.includes(want), `diagram nodes: ${labels.join(', ')}`);
+        const summary = (await frame.locator('#summary').textContent()) ?? '';
+        assert.match(summary, /2 sources can open a connection on port 5432/);
+        await waitForRow(p, 'billing-pg: port 5432', {}, 10_000);
+        await parkMouse(p);
+        await screenshot(p, 'reach-diagram');
       },
     },
     {

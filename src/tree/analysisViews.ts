@@ -1,0 +1,259 @@
+// The Reachability and Findings views, and the finding badges on the Access tree.
+import * as vscode from 'vscode';
+import type { Finding, PathExplanation, Reachability, ReachRule, Severity } from '../domain/analysis';
+import type { RegionIndex } from '../domain/model';
+import { portLabel } from '../domain/rules';
+import type { AnalysisState } from '../state/analysisState';
+import type { RegionStore } from '../state/store';
+import { md } from './provider';
+
+// ---------------------------------------------------------------------------------------------
+// Reachability view
+
+export type ReachResult =
+  | { readonly kind: 'reach'; readonly region: string; readonly reach: Reachability }
+  | { readonly kind: 'path'; readonly region: string; readonly source: string; readonly path: PathExplanation };
+
+export interface ReachNode {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  readonly icon?: vscode.ThemeIcon;
+  readonly children?: readonly ReachNode[];
+  readonly command?: vscode.Command;
+  readonly contextValue?: string;
+  readonly expanded?: boolean;
+}
+
+function ruleNodes(prefix: string, rules: readonly ReachRule[], idx: RegionIndex | undefined): ReachNode[] {
+  return rules.map((r) => ({
+    id: `${prefix}/${r.ruleId}`,
+    label: `${portLabel(r)} in ${idx?.groupsById.get(r.groupId)?.groupName ?? r.groupId}`,
+    description: r.description ?? r.ruleId,
+    tooltip: `Rule ${r.ruleId} of ${r.groupId}: ${portLabel(r)} from ${r.peer}${r.description ? ` (${r.description})` : ''}`,
+    icon: new vscode.ThemeIcon('symbol-event'),
+  }));
+}
+
+const tone = (danger: boolean, warn: boolean) =>
+  danger ? new vscode.ThemeColor('errorForeground') : warn ? new vscode.ThemeColor('editorWarning.foreground') : undefined;
+
+/** The result as tree nodes (pure mapping, so tests can read it). */
+export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): ReachNode[] {
+  if (result.kind === 'reach') {
+    const r = result.reach;
+    const cidrs: ReachNode[] = r.cidrs.map((c) => ({
+      id: `cidr/${c.cidr}`,
+      label: c.cidr,
+      description: `${c.world ? 'the whole internet' : `${BigInt(c.size).toLocaleString('en-US')} addresses`} · ${c.public ? 'public' : 'private'}`,
+      icon: new vscode.ThemeIcon(c.world ? 'warning' : 'globe', tone(c.world, c.public)),
+      children: ruleNodes(`cidr/${c.cidr}`, c.rules, idx),
+    }));
+    const groups: ReachNode[] = r.groups.map((g) => ({
+      id: `sg/${g.groupId}`,
+      label: g.groupName ?? g.groupId,
+      description: [g.groupId, g.stale ? 'no longer exists' : undefined, g.foreign ? `account ${g.userId ?? '?'}` : undefined, g.selfReference ? 'itself' : undefined, g.ec2Instances.length ? `${g.ec2Instances.length} EC2 instance(s)` : undefined]
+        .filter(Boolean)
+        .join(' · '),
+      icon: new vscode.ThemeIcon(g.stale ? 'warning' : 'shield', tone(false, g.stale)),
+      command: g.exists ? { command: 'auroraSg.revealGroup', title: 'Show', arguments: [{ kind: 'group', region: result.region, groupId: g.groupId }] } : undefined,
+      children: [
+        ...ruleNodes(`sg/${g.groupId}`, g.rules, idx),
+        ...g.ec2Instances.map((i) => ({
+          id: `sg/${g.groupId}/ec2/${i.instanceId}`,
+          label: i.name ?? i.instanceId,
+          description: [i.instanceId, i.privateIp, i.state].filter(Boolean).join(' · '),
+          icon: new vscode.ThemeIcon('server'),
+        })),
+      ],
+    }));
+    const lists: ReachNode[] = r.prefixLists.map((p) => ({ id: `pl/${p.prefixListId}`, label: p.prefixListId, icon: new vscode.ThemeIcon('list-unordered'), children: ruleNodes(`pl/${p.prefixListId}`, p.rules, idx) }));
+    const total = cidrs.length + groups.length + lists.length;
+    return [
+      {
+        id: 'summary',
+        label: `${r.target.id}: port ${r.port}`,
+        description: total ? `${total} source${total === 1 ? '' : 's'} can connect${r.worldOpen ? ', including the whole internet' : ''}` : 'nothing can connect',
+        icon: new vscode.ThemeIcon('database', tone(r.worldOpen, false)),
+        tooltip: `Every source that can open a TCP connection to ${r.target.id} on port ${r.port} through its groups (${r.attachedGroupIds.join(', ') || 'none'}). Computed from the loaded rules.`,
+        expanded: true,
+        children: [
+          { id: 'cidrs', label: 'Address ranges', description: `${cidrs.length}`, icon: new vscode.ThemeIcon('globe'), children: cidrs, expanded: true },
+          { id: 'groups', label: 'Security groups', description: `${groups.length}`, icon: new vscode.ThemeIcon('shield'), children: groups, expanded: true },
+          ...(lists.length ? [{ id: 'lists', label: 'Prefix lists', description: `${lists.length}`, icon: new vscode.ThemeIcon('list-unordered'), children: lists, expanded: true }] : []),
+        ],
+      },
+    ];
+  }
+  const p = result.path;
+  const out: ReachNode[] = [
+    {
+      id: 'verdict',
+      label: `${p.open ? 'Open' : 'Closed'}: ${result.source} → ${p.target.id} on port ${p.port}`,
+      icon: new vscode.ThemeIcon(p.open ? 'pass-filled' : 'error', p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground')),
+      expanded: true,
+      children: p.hops.map((h, i) => ({
+        id: `hop/${i}`,
+        label: h.label,
+        description: h.detail,
+        tooltip: `${h.detail}${h.ruleIds.length ? `\nRules: ${h.ruleIds.join(', ')}` : ''}`,
+        icon: new vscode.ThemeIcon(h.ok ? 'check' : 'close', h.ok ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground')),
+      })),
+    },
+  ];
+  for (const [i, m] of p.missingRules.entries()) {
+    const gname = idx?.groupsById.get(m.groupId)?.groupName ?? m.groupId;
+    const peer = 'cidr' in m.source ? m.source.cidr : idx?.groupsById.get(m.source.groupId)?.groupName ?? m.source.groupId;
+    out.push({
+      id: `fix/${i}`,
+      label: `Add this rule: ${gname} ${m.isEgress ? 'outbound' : 'inbound'} tcp ${m.fromPort} ${m.isEgress ? 'to' : 'from'} ${peer}`,
+      icon: new vscode.ThemeIcon('add', new vscode.ThemeColor('charts.blue')),
+      command: {
+        command: m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule',
+        title: 'Add this rule',
+        arguments: [{ region: result.region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source, description: `Path to ${p.target.id}` }],
+      },
+      contextValue: 'missingRule',
+    });
+  }
+  return out;
+}
+
+export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private nodes: ReachNode[] = [];
+  result: ReachResult | undefined;
+
+  constructor(private readonly store: RegionStore) {}
+
+  show(result: ReachResult): void {
+    this.result = result;
+    this.nodes = reachNodes(result, this.store.index(result.region));
+    this.emitter.fire();
+  }
+
+  getTreeItem(n: ReachNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(n.label, n.children?.length ? (n.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    item.id = n.id;
+    item.description = n.description;
+    item.tooltip = n.tooltip;
+    item.iconPath = n.icon;
+    item.command = n.command;
+    item.contextValue = n.contextValue;
+    return item;
+  }
+
+  getChildren(n?: ReachNode): ReachNode[] {
+    return n ? [...(n.children ?? [])] : this.nodes;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings view and badges
+
+const SEVERITIES: Severity[] = ['high', 'medium', 'low', 'info'];
+const SEVERITY_TEXT: Record<Severity, string> = { high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+const SEVERITY_ICON: Record<Severity, [string, string]> = {
+  high: ['error', 'list.errorForeground'],
+  medium: ['warning', 'list.warningForeground'],
+  low: ['info', 'editorInfo.foreground'],
+  info: ['lightbulb', 'descriptionForeground'],
+};
+
+export type FindingNode =
+  | { readonly kind: 'severity'; readonly severity: Severity; readonly items: readonly { region: string; finding: Finding }[] }
+  | { readonly kind: 'finding'; readonly region: string; readonly finding: Finding };
+
+export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly decoEmitter = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeFileDecorations = this.decoEmitter.event;
+  private readonly sub: { dispose(): void };
+
+  constructor(
+    private readonly store: RegionStore,
+    private readonly analysis: AnalysisState,
+    private readonly regions: () => Promise<readonly string[]>,
+  ) {
+    this.sub = store.onChange(() => this.changed());
+  }
+
+  changed(): void {
+    this.emitter.fire();
+    this.decoEmitter.fire(undefined);
+  }
+
+  /** All findings of the loaded Regions (EC2 data loaded first, for "attached to nothing"). */
+  async all(): Promise<{ region: string; finding: Finding }[]> {
+    const out: { region: string; finding: Finding }[] = [];
+    for (const region of await this.regions()) {
+      const idx = await this.store.ensure(region).catch(() => this.store.index(region));
+      if (!idx) continue;
+      await this.analysis.ec2Instances(region).catch(() => undefined);
+      for (const finding of this.analysis.findingsOf(region, idx)) out.push({ region, finding });
+    }
+    return out;
+  }
+
+  async getChildren(n?: FindingNode): Promise<FindingNode[]> {
+    if (n?.kind === 'severity') return n.items.map((i) => ({ kind: 'finding', ...i }));
+    if (n) return [];
+    const all = await this.all();
+    return SEVERITIES.map((severity) => ({ kind: 'severity' as const, severity, items: all.filter((x) => x.finding.severity === severity) })).filter((s) => s.items.length);
+  }
+
+  getTreeItem(n: FindingNode): vscode.TreeItem {
+    if (n.kind === 'severity') {
+      const item = new vscode.TreeItem(SEVERITY_TEXT[n.severity], n.severity === 'info' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `sev:${n.severity}`;
+      item.description = `${n.items.length}`;
+      const [icon, color] = SEVERITY_ICON[n.severity];
+      item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+      return item;
+    }
+    const f = n.finding;
+    const idx = this.store.index(n.region);
+    const g = f.groupId ? idx?.groupsById.get(f.groupId) : undefined;
+    const item = new vscode.TreeItem(f.title, vscode.TreeItemCollapsibleState.None);
+    item.id = `finding:${n.region}:${f.id}`;
+    item.description = [g ? g.groupName : f.groupId, f.clusterId ?? f.instanceId, n.region].filter(Boolean).join(' · ');
+    const [icon, color] = SEVERITY_ICON[f.severity];
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.tooltip = new vscode.MarkdownString(
+      `**${md(f.title)}**\n\n${md(f.why)}${f.fix ? `\n\nFix: ${f.fix.kind === 'revoke' ? `remove ${md(f.fix.ruleIds.join(', '))}` : md(f.fix.suggestion)} (right-click, Apply Fix)` : ''}`,
+    );
+    item.contextValue = f.fix ? `finding.${f.fix.kind}` : 'finding';
+    if (f.groupId && g) item.command = { command: 'auroraSg.revealGroup', title: 'Show the group', arguments: [{ kind: 'group', region: n.region, groupId: f.groupId }] };
+    return item;
+  }
+
+  /** Badges on the Access tree: groups and rules with findings (resourceUri aurora-sg:/region/group[/rule]). */
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'aurora-sg') return undefined;
+    const [region, groupId, ruleId] = uri.path.split('/').filter(Boolean);
+    const idx = region ? this.store.index(region) : undefined;
+    if (!idx || !groupId) return undefined;
+    const hits = this.analysis.findingsOf(region, idx).filter((f) => f.severity !== 'info' && f.groupId === groupId && (ruleId ? f.ruleId === ruleId : true));
+    if (!hits.length) return undefined;
+    const worst = SEVERITIES.find((s) => hits.some((h) => h.severity === s))!;
+    return {
+      badge: worst === 'high' ? '!!' : '!',
+      color: new vscode.ThemeColor(SEVERITY_ICON[worst][1]),
+      tooltip: `${hits.map((h) => `${SEVERITY_TEXT[h.severity]}: ${h.title}`).join('\n')}\n(legend: !! high, ! medium or low; see the Findings view)`,
+      propagate: false,
+    };
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+    this.decoEmitter.dispose();
+  }
+}

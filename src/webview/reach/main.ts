@@ -1,0 +1,144 @@
+// The reachability diagram, inside the webview: lays out the graph with dagre and draws SVG.
+// No inline handlers, no innerHTML with data: every text goes through textContent.
+import dagre from '@dagrejs/dagre';
+import type { GraphNode, ReachGraph } from '../../domain/reachGraph';
+
+declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
+const vscode = acquireVsCodeApi();
+const SVG = 'http://www.w3.org/2000/svg';
+const NODE_W = 210;
+const NODE_H = 54;
+const ICON: Record<GraphNode['kind'], string> = {
+  database: 'codicon-database',
+  dbGroup: 'codicon-shield',
+  cidr: 'codicon-globe',
+  group: 'codicon-shield',
+  ec2: 'codicon-server',
+  prefixList: 'codicon-list-unordered',
+};
+const KIND_TEXT: Record<GraphNode['kind'], string> = {
+  database: 'database',
+  dbGroup: "database's security group",
+  cidr: 'address range',
+  group: 'security group',
+  ec2: 'EC2 instance',
+  prefixList: 'prefix list',
+};
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function render(graph: ReachGraph): void {
+  const title = document.getElementById('title')!;
+  title.textContent = graph.title;
+  const summary = document.getElementById('summary')!;
+  const sources = graph.nodes.filter((n) => n.kind === 'cidr' || n.kind === 'group' || n.kind === 'prefixList');
+  const danger = graph.nodes.filter((n) => n.tone === 'danger' && n.kind === 'cidr');
+  summary.textContent = `${sources.length} source${sources.length === 1 ? '' : 's'} can open a connection on port ${graph.port}${danger.length ? ` — including the whole internet (${danger.map((d) => d.label).join(', ')})` : ''}.`;
+  summary.className = danger.length ? 'summary danger' : 'summary';
+
+  const host = document.getElementById('diagram')!;
+  // Left to right reads like the path (clients -> groups -> database); a narrow panel gets top to bottom.
+  const layout = (rankdir: 'LR' | 'TB') => {
+    const gr = new dagre.graphlib.Graph({ multigraph: true });
+    gr.setGraph({ rankdir, nodesep: rankdir === 'LR' ? 18 : 24, ranksep: rankdir === 'LR' ? 80 : 56, marginx: 16, marginy: 16 });
+    gr.setDefaultEdgeLabel(() => ({}));
+    for (const n of graph.nodes) gr.setNode(n.id, { width: NODE_W, height: NODE_H });
+    graph.edges.forEach((e, i) => gr.setEdge(e.from, e.to, { label: e.label ?? '', width: Math.min(160, 7 * (e.label ?? '').length), height: 14 }, `e${i}`));
+    dagre.layout(gr);
+    return gr;
+  };
+  let g = layout('LR');
+  if (((g.graph() as { width?: number }).width ?? 0) > Math.max(320, host.clientWidth) * 1.1) g = layout('TB');
+  const size = g.graph() as { width?: number; height?: number };
+
+  host.replaceChildren();
+  const w = size.width ?? 400;
+  const h = size.height ?? 200;
+  // Scaled down to the panel's width when wider (viewBox), never up.
+  const svg = el('svg', { viewBox: `0 0 ${w} ${h}`, width: w, height: h, role: 'img', 'aria-label': graph.title });
+  svg.style.minWidth = `${Math.round(w * 0.8)}px`;
+  const defs = el('defs');
+  const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  marker.appendChild(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }));
+  defs.appendChild(marker);
+  svg.appendChild(defs);
+
+  const edgeEls: { from: string; to: string; path: SVGPathElement }[] = [];
+  graph.edges.forEach((e, i) => {
+    const info = g.edge({ v: e.from, w: e.to, name: `e${i}` }) as { points: { x: number; y: number }[]; x?: number; y?: number };
+    if (!info) return;
+    const d = info.points.map((p, k) => `${k ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
+    const path = el('path', { d, class: `edge${e.dashed ? ' dashed' : ''}`, 'marker-end': 'url(#arrow)' });
+    svg.appendChild(path);
+    edgeEls.push({ from: e.from, to: e.to, path });
+    if (e.label && info.x !== undefined && info.y !== undefined) {
+      const t = el('text', { x: info.x, y: info.y + 4, class: 'edge-label', 'text-anchor': 'middle' });
+      t.textContent = clip(e.label, 26);
+      svg.appendChild(t);
+    }
+  });
+
+  for (const n of graph.nodes) {
+    const pos = g.node(n.id) as { x: number; y: number };
+    const grp = el('g', { class: `node ${n.kind} tone-${n.tone}`, transform: `translate(${pos.x - NODE_W / 2}, ${pos.y - NODE_H / 2})`, tabindex: 0, role: 'button' });
+    grp.setAttribute('aria-label', `${KIND_TEXT[n.kind]} ${n.label}${n.detail ? `, ${n.detail}` : ''}${n.groupId ? ', press Enter to show it in the tree' : ''}`);
+    grp.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 4 }));
+    const fo = el('foreignObject', { x: 8, y: 6, width: 22, height: 22 });
+    const icon = document.createElement('span');
+    icon.className = `codicon ${ICON[n.kind]}`;
+    fo.appendChild(icon);
+    grp.appendChild(fo);
+    const label = el('text', { x: 34, y: 22, class: 'node-label' });
+    label.textContent = clip(n.label, 25);
+    grp.appendChild(label);
+    const detail = el('text', { x: 34, y: 40, class: 'node-detail' });
+    detail.textContent = clip(n.detail ?? KIND_TEXT[n.kind], 30);
+    grp.appendChild(detail);
+    const tip = el('title');
+    tip.textContent = `${n.label}\n${n.detail ?? ''}`;
+    grp.appendChild(tip);
+    const highlight = (on: boolean) => {
+      for (const e of edgeEls) if (e.from === n.id || e.to === n.id) e.path.classList.toggle('hot', on);
+    };
+    grp.addEventListener('mouseenter', () => highlight(true));
+    grp.addEventListener('mouseleave', () => highlight(false));
+    grp.addEventListener('focus', () => highlight(true));
+    grp.addEventListener('blur', () => highlight(false));
+    if (n.groupId) {
+      const reveal = () => vscode.postMessage({ type: 'reveal', groupId: n.groupId });
+      grp.classList.add('clickable');
+      grp.addEventListener('click', reveal);
+      grp.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          reveal();
+        }
+      });
+    }
+    svg.appendChild(grp);
+  }
+  host.appendChild(svg);
+  vscode.setState({ graph });
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const m = ev.data as { type?: string; graph?: ReachGraph; message?: string };
+  if (m?.type === 'graph' && m.graph) render(m.graph);
+  if (m?.type === 'error' && typeof m.message === 'string') {
+    const s = document.getElementById('summary')!;
+    s.textContent = m.message;
+    s.className = 'summary danger';
+  }
+});
+document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+const saved = vscode.getState() as { graph?: ReachGraph } | undefined;
+if (saved?.graph) render(saved.graph);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,120 @@
+// The access-graph diagram of one database, in a webview panel.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ReachGraph } from '../domain/reachGraph';
+import { parseReachMessage, type ReachToWebview } from '../domain/reachProtocol';
+
+export interface ReachPanelHost {
+  /** Recomputes the graph (after a refresh of the data). */
+  refresh(): Promise<ReachGraph | undefined>;
+  reveal(groupId: string): Promise<void>;
+  log(message: string): void;
+}
+
+export class ReachPanel implements vscode.Disposable {
+  private static current: ReachPanel | undefined;
+  private graph: ReachGraph;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Shows the graph, reusing the open panel. */
+  static show(extensionUri: vscode.Uri, graph: ReachGraph, host: ReachPanelHost): ReachPanel {
+    if (ReachPanel.current) {
+      ReachPanel.current.host = host;
+      ReachPanel.current.update(graph);
+      ReachPanel.current.panel.reveal(vscode.ViewColumn.Active);
+      return ReachPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel('auroraSg.reach', graph.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+      retainContextWhenHidden: false,
+    });
+    ReachPanel.current = new ReachPanel(panel, extensionUri, graph, host);
+    return ReachPanel.current;
+  }
+
+  static get open(): ReachPanel | undefined {
+    return ReachPanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    graph: ReachGraph,
+    private host: ReachPanelHost,
+  ) {
+    this.graph = graph;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
+    panel.webview.html = this.html();
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw), null, this.disposables);
+  }
+
+  /** The graph currently shown (for tests). */
+  get shown(): ReachGraph {
+    return this.graph;
+  }
+
+  update(graph: ReachGraph): void {
+    this.graph = graph;
+    this.panel.title = graph.title;
+    void this.post({ type: 'graph', graph });
+  }
+
+  private post(m: ReachToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(m);
+  }
+
+  /** Every message is checked against the protocol; anything else is logged and dropped. */
+  async onMessage(raw: unknown): Promise<boolean> {
+    const m = parseReachMessage(raw);
+    if (!m) {
+      this.host.log(`Diagram: ignored a malformed message (${typeof raw})`);
+      return false;
+    }
+    if (m.type === 'ready') await this.post({ type: 'graph', graph: this.graph });
+    else if (m.type === 'reveal') await this.host.reveal(m.groupId);
+    else if (m.type === 'refresh') {
+      const g = await this.host.refresh();
+      if (g) this.update(g);
+      else await this.post({ type: 'error', message: 'The database is no longer in the loaded data. Refresh the tree.' });
+    }
+    return true;
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const nonce = randomBytes(18).toString('base64');
+    const media = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', ...f.split('/')));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${w.cspSource}`,
+      `style-src ${w.cspSource}`,
+      `font-src ${w.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${media('dist/codicon.css')}" rel="stylesheet">
+<link href="${media('reach.css')}" rel="stylesheet">
+<title>Who can reach</title>
+</head>
+<body>
+<header><h1 id="title">Who can reach</h1><button id="refresh" type="button"><span class="codicon codicon-refresh"></span> Refresh</button></header>
+<p id="summary" class="summary" role="status"></p>
+<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span></div>
+<div id="diagram"></div>
+<script nonce="${nonce}" src="${media('dist/reach.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (ReachPanel.current === this) ReachPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

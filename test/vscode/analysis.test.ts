@@ -1,0 +1,112 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
+import type { PathExplanation, Reachability } from '../../src/domain/analysis';
+import type { TestAccountIds } from '../harness/seed';
+import { ScriptedPrompter } from './scripted';
+import { api, aws, MOTO_URL, REGION, reseed, setSettings } from './util';
+
+const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
+
+async function reachTabOpen(): Promise<string[]> {
+  let types: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    types = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => (t.input instanceof vscode.TabInputWebview ? t.input.viewType : String(t.label))));
+    if (types.some((t) => t.includes('auroraSg.reach'))) return types;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return types;
+}
+
+describe('Who can reach this database: reachability, paths and findings in a real VS Code', () => {
+  let ids: TestAccountIds;
+  let prompter: ScriptedPrompter;
+
+  before(async () => {
+    ids = await reseed();
+    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    const a = await api();
+    await a.ext.store.refreshAll([REGION]);
+    a.analysis.reset();
+    prompter = new ScriptedPrompter();
+    a.ext.ui = prompter;
+  });
+
+  after(async () => {
+    const { VsCodePrompter } = await import('../../src/ui/prompter');
+    (await api()).ext.ui = new VsCodePrompter();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('whoCanReach lists the app servers\' group with the EC2 instance that carries it, and opens the diagram', async () => {
+    const r = await run<Reachability>('auroraSg.whoCanReach', { region: REGION, clusterId: 'orders-mysql' });
+    assert.ok(r, prompter.errors.join());
+    assert.equal(r.port, 3306);
+    assert.deepEqual(r.attachedGroupIds, [ids.dbGroupId]);
+    assert.deepEqual(r.cidrs, []);
+    assert.equal(r.groups.length, 1);
+    assert.equal(r.groups[0].groupId, ids.appGroupId);
+    assert.equal(r.groups[0].groupName, 'appsrv1');
+    assert.deepEqual(r.groups[0].ec2Instances.map((i) => i.instanceId), [ids.appServerInstanceId]);
+    const tabs = await reachTabOpen();
+    assert.ok(tabs.some((t) => t.includes('auroraSg.reach')), `the diagram panel is open; tabs: ${tabs.join(', ')}`);
+    const a = await api();
+    const top = a.reachView.getChildren();
+    assert.equal(a.reachView.getTreeItem(top[0]).label, 'orders-mysql: port 3306');
+    const sections = a.reachView.getChildren(top[0]).map((n) => `${n.label} ${n.description}`);
+    assert.deepEqual(sections, ['Address ranges 0', 'Security groups 1']);
+  });
+
+  it('whoCanReach on the world-open RDS instance shows the internet and the IPv6 all-traffic range', async () => {
+    const r = await run<Reachability>('auroraSg.whoCanReach', { region: REGION, dbInstanceId: 'reports-mysql', diagram: false });
+    assert.ok(r?.worldOpen);
+    assert.deepEqual(r.cidrs.map((c) => c.cidr), ['0.0.0.0/0', '2001:db8::/32']);
+    assert.ok(r.cidrs[0].world && r.cidrs[0].public);
+  });
+
+  it('explainPath: the app server reaches the cluster; an outside address does not, and the missing rule is offered', async () => {
+    const open = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { ec2InstanceId: ids.appServerInstanceId } });
+    assert.equal(open?.open, true, JSON.stringify(open?.hops));
+    const closed = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '198.51.100.7' } });
+    assert.equal(closed?.open, false);
+    assert.deepEqual(closed?.missingRule, { groupId: ids.dbGroupId, isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { cidr: '198.51.100.7/32' } });
+    // The Reachability view offers the fix as a node whose command is the normal add-rule command.
+    const a = await api();
+    const fix = a.reachView.getChildren().find((n) => n.contextValue === 'missingRule');
+    assert.ok(fix?.command, 'an "Add this rule" node');
+    assert.equal(fix.command.command, 'auroraSg.addInboundRule');
+    const added = await run<string[]>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(added?.length, 1, prompter.errors.join());
+    const again = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '198.51.100.7' } });
+    assert.equal(again?.open, true);
+  });
+
+  it('explainPath refuses a bad source with a clear message', async () => {
+    prompter.errors.length = 0;
+    assert.equal(await run('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '300.1.1.1' } }), undefined);
+    assert.match(prompter.errors[0], /300/);
+  });
+
+  it('findings flag the database port open to the world, badge the group in the Access tree, and the fix revokes through removeRule', async () => {
+    const a = await api();
+    const all = await a.findings.all();
+    const world = all.find((f) => f.finding.kind === 'db-port-world' && f.finding.groupId === ids.legacyGroupId);
+    assert.ok(world, all.map((f) => f.finding.id).join('\n'));
+    assert.equal(world.finding.severity, 'high');
+    assert.equal(world.finding.fix?.kind, 'revoke');
+    const deco = a.findings.provideFileDecoration(vscode.Uri.from({ scheme: 'aurora-sg', path: `/${REGION}/${ids.legacyGroupId}` }));
+    assert.equal(deco?.badge, '!!');
+    assert.match(String(deco?.tooltip), /High/);
+    assert.equal(a.findings.provideFileDecoration(vscode.Uri.from({ scheme: 'aurora-sg', path: `/${REGION}/${ids.appGroupId}` })), undefined);
+    const roots = await a.findings.getChildren();
+    assert.equal(a.findings.getTreeItem(roots[0]).label, 'High');
+    const ruleId = (world.finding.fix as { readonly ruleIds: readonly string[] }).ruleIds[0];
+    prompter = new ScriptedPrompter([true]);
+    a.ext.ui = prompter;
+    const removed = await run<string[]>('auroraSg.applyFindingFix', world);
+    assert.deepEqual(removed, [ruleId], prompter.errors.join());
+    const left = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.legacyGroupId] }] }));
+    assert.ok(!(left.SecurityGroupRules ?? []).some((r) => r.SecurityGroupRuleId === ruleId));
+    assert.ok(!(await a.findings.all()).some((f) => f.finding.id === world.finding.id), 'the finding is gone after the fix');
+  });
+});
