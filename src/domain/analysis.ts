@@ -249,6 +249,25 @@ const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = ['10.0.0.0/8', '172
     return [fastIpv4Network, prefix] as const;
   });
 
+/**
+ * The prefix length written after the '/' of an IPv6 CIDR text (128 without one), read without
+ * parsing the address; -1 when the text does not look like one (the caller then parses it).
+ */
+function ipv6PrefixOfText(text: string): number {
+  if (!text.includes(':')) return -1;
+  const slash = text.lastIndexOf('/');
+  if (slash < 0) return 128;
+  const len = text.length - slash - 1;
+  if (len < 1 || len > 3 || (len > 1 && text.charCodeAt(slash + 1) === 48)) return -1;
+  let n = 0;
+  for (let k = slash + 1; k < text.length; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n <= 128 ? n : -1;
+}
+
 /** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
 function isPrivateV4(network: number, prefix: number): boolean {
   return PRIVATE_V4.some(([pn, pp]) => pp <= prefix && ((pn ^ network) >>> (32 - pp)) === 0);
@@ -846,6 +865,8 @@ class GroupScratch {
   /** IPv4 network as an unsigned number. */
   n4 = new Uint32Array(0);
   c6: Array<Cidr | undefined> = [];
+  /** The CIDR text of an IPv6 peer, parsed on demand into c6. */
+  text: string[] = [];
   /** Group peer id (with its peering connection) or prefix list id; '' for CIDRs. */
   key: string[] = [];
   /** direction * 4 + peer kind, and the rule indexes ordered by it. */
@@ -872,6 +893,7 @@ class GroupScratch {
       // Plain arrays sized once and never shrunk, so the pass does not reallocate them per group.
       this.rules = new Array<SecurityGroupRule | undefined>(cap).fill(undefined);
       this.c6 = new Array<Cidr | undefined>(cap).fill(undefined);
+      this.text = new Array<string>(cap).fill('');
       this.key = new Array<string>(cap).fill('');
     }
     this.n = n;
@@ -899,10 +921,17 @@ class GroupScratch {
       case 'cidr6': {
         this.bucket[i] = dir + (peer.kind === 'cidr4' ? 0 : 1);
         const fast = fastIpv4(peer.cidr);
+        const p6 = fast < 0 && peer.kind === 'cidr6' ? ipv6PrefixOfText(peer.cidr) : -1;
         if (fast >= 0) {
           this.ver[i] = 4;
           this.prefix[i] = fast;
           this.n4[i] = fastIpv4Network;
+        } else if (p6 >= 0) {
+          // IPv6 is parsed (bigint) only if the shadowing check needs the range: see c6Of.
+          this.ver[i] = 6;
+          this.prefix[i] = p6;
+          this.c6[i] = undefined;
+          this.text[i] = peer.cidr;
         } else {
           const c = cidrOf(peer.cidr);
           if (c) {
@@ -923,6 +952,16 @@ class GroupScratch {
         this.key[i] = peer.peeringConnectionId ? `${peer.groupId}|${peer.peeringConnectionId}` : peer.groupId;
         break;
     }
+  }
+
+  /** The parsed IPv6 range of rule i (ver 6), or undefined when it does not parse. */
+  c6Of(i: number): Cidr | undefined {
+    let c = this.c6[i];
+    if (c === undefined) {
+      c = cidrOf(this.text[i]!);
+      if (c) this.c6[i] = c;
+    }
+    return c?.version === 6 ? c : undefined;
   }
 
   /** Orders the rule indexes by bucket (counting sort); bucket b is order[start[b]..start[b+1]). */
@@ -962,7 +1001,11 @@ class GroupScratch {
     }
     const wp = this.prefix[w]!;
     if (this.ver[r] !== v || wp > this.prefix[r]!) return false;
-    if (v === 6) return cidrContains(this.c6[w]!, this.c6[r]!);
+    if (v === 6) {
+      const wc = this.c6Of(w);
+      const rc = this.c6Of(r);
+      return wc !== undefined && rc !== undefined && cidrContains(wc, rc);
+    }
     return wp === 0 || ((this.n4[w]! ^ this.n4[r]!) >>> (32 - wp)) === 0;
   }
 
@@ -1002,8 +1045,10 @@ class GroupScratch {
             if (wp > rp || ver[w] !== rv) continue;
             if (rv === 4) {
               if (wp !== 0 && ((n4[w]! ^ rn) >>> (32 - wp)) !== 0) continue;
-            } else if (!cidrContains(this.c6[w]!, this.c6[r]!)) {
-              continue;
+            } else {
+              const wc = this.c6Of(w);
+              const rc = this.c6Of(r);
+              if (wc === undefined || rc === undefined || !cidrContains(wc, rc)) continue;
             }
           } else if (key[w] !== rk) {
             continue;

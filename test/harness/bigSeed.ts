@@ -1,7 +1,7 @@
 // Seeds moto with a large Region for the benchmark, fast: calls run concurrently and each
 // AuthorizeSecurityGroupIngress carries many permissions.
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand } from '@aws-sdk/client-rds';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, CreateSubnetCommand, CreateVpcCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { clientsFor } from './seed';
 
 export interface BigRegionSpec {
@@ -35,7 +35,7 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function seedBigRegion(endpoint: string, region: string, spec: BigRegionSpec, concurrency = 12): Promise<{ calls: number; groupIds: string[]; firstVpcId: string }> {
+export async function seedBigRegion(endpoint: string, region: string, spec: BigRegionSpec, concurrency = 6): Promise<{ calls: number; groupIds: string[]; firstVpcId: string }> {
   const c = clientsFor(endpoint, region);
   let calls = 0;
   const rand = rng(42);
@@ -62,7 +62,13 @@ export async function seedBigRegion(endpoint: string, region: string, spec: BigR
   const groupVpc: number[] = new Array(spec.groups);
   await pool([...Array(spec.groups).keys()], concurrency, async (i) => {
     const v = spec.vpcs > 1 ? vpcOf(i) : 0;
-    const g = await c.ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcIds[v], GroupName: `bench-${i}`, Description: `bench group ${i}` }));
+    const name = `bench-${i}`;
+    // A create retried after a lost answer meets its own first attempt: then look the group up.
+    const g = await c.ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcIds[v], GroupName: name, Description: `bench group ${i}` })).catch(async (e: Error) => {
+      if (e.name !== 'InvalidGroup.Duplicate') throw e;
+      const found = await c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcIds[v]] }, { Name: 'group-name', Values: [name] }] }));
+      return { GroupId: found.SecurityGroups![0].GroupId };
+    });
     calls++;
     groupIds[i] = g.GroupId!;
     groupVpc[i] = v;
@@ -89,33 +95,57 @@ export async function seedBigRegion(endpoint: string, region: string, spec: BigR
       }
     }
     if (perms.length) {
-      await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupIds[i], IpPermissions: perms }));
+      await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupIds[i], IpPermissions: perms })).catch((e: Error) => {
+        if (e.name !== 'InvalidPermission.Duplicate') throw e; // a retry of a call that went through
+      });
       calls++;
     }
   });
   // Clusters, each guarded by a group of its VPC, with their instances. moto snapshots each new
-  // cluster: a retried create would collide with that snapshot, so no retries and less concurrency here.
+  // cluster and can answer HTTP 500 under concurrent cluster creation: create them one at a time,
+  // without SDK retries (a retried create collides with the first), checking after a failure
+  // whether the create went through.
   const rdsOnce = clientsFor(endpoint, region, 1).rds;
-  await pool([...Array(spec.clusters).keys()], Math.min(4, concurrency), async (k) => {
+  const once = async (create: () => Promise<unknown>, exists: () => Promise<boolean>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await create();
+        calls++;
+        return;
+      } catch (e) {
+        if (await exists().catch(() => false)) return;
+        if (attempt >= 4) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+  for (let k = 0; k < spec.clusters; k++) {
     const gi = (k * 7) % spec.groups;
     const v = groupVpc[gi];
     const engine = k % 2 ? 'aurora-postgresql' : 'aurora-mysql';
-    await rdsOnce.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: `bench-cluster-${k}`,
-        Engine: engine,
-        MasterUsername: 'bench_admin',
-        MasterUserPassword: 'bench-password-1',
-        DBSubnetGroupName: `bench-subnets-${v}`,
-        VpcSecurityGroupIds: [groupIds[gi]],
-      }),
+    const clusterId = `bench-cluster-${k}`;
+    await once(
+      () =>
+        rdsOnce.send(
+          new CreateDBClusterCommand({
+            DBClusterIdentifier: clusterId,
+            Engine: engine,
+            MasterUsername: 'bench_admin',
+            MasterUserPassword: 'bench-password-1',
+            DBSubnetGroupName: `bench-subnets-${v}`,
+            VpcSecurityGroupIds: [groupIds[gi]],
+          }),
+        ),
+      async () => !!(await rdsOnce.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }))).DBClusters?.length,
     );
-    calls++;
     for (let j = 1; j <= spec.instancesPerCluster; j++) {
-      await rdsOnce.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: `bench-cluster-${k}-${j}`, DBClusterIdentifier: `bench-cluster-${k}`, Engine: engine, DBInstanceClass: 'db.r6g.large' }));
-      calls++;
+      const id = `${clusterId}-${j}`;
+      await once(
+        () => rdsOnce.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: clusterId, Engine: engine, DBInstanceClass: 'db.r6g.large' })),
+        async () => !!(await rdsOnce.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.length,
+      );
     }
-  });
+  }
   c.ec2.destroy();
   c.rds.destroy();
   rdsOnce.destroy();

@@ -577,10 +577,12 @@ describe('analysis: findings', () => {
       absent: [['unused-group', 'sg-default'], ['unused-group', 'sg-vpc2-default'], ['unused-group', 'sg-db'], ['unused-group', 'sg-app'], ['unused-group', 'sg-x']],
     },
     {
-      name: 'shadowed-rule: a wider CIDR and port range, all traffic, the same group or prefix list, a duplicate',
+      name: 'shadowed-rule: a wider CIDR and port range (also for uncanonical CIDR text), all traffic, the same group or prefix list, a duplicate',
       rules: [
         inb('wide', 'sg-x', 'tcp 3000-4000', '10.0.0.0/16'),
         inb('narrow', 'sg-x', 'tcp 3306', '10.0.1.0/24'),
+        inb('host-bits', 'sg-x', 'tcp 3310', '10.0.3.77/24'),
+        inb('spaced', 'sg-x', 'tcp 3320', ' 10.0.4.0/24 '),
         inb('all', 'sg-app', '-1', '10.0.0.0/16'),
         inb('under-all', 'sg-app', 'udp 53', '10.0.2.0/24'),
         inb('g-wide', 'sg-pg', 'tcp 5400-5500', 'sg-x'),
@@ -595,7 +597,7 @@ describe('analysis: findings', () => {
         inb('v6-narrow', 'sg-x', 'tcp 443', '2001:db8:1::/48'),
       ],
       present: [
-        ['shadowed-rule', 'narrow', 'low'], ['shadowed-rule', 'under-all', 'low'], ['shadowed-rule', 'g-narrow', 'low'],
+        ['shadowed-rule', 'narrow', 'low'], ['shadowed-rule', 'host-bits', 'low'], ['shadowed-rule', 'spaced', 'low'], ['shadowed-rule', 'under-all', 'low'], ['shadowed-rule', 'g-narrow', 'low'],
         ['shadowed-rule', 'pl-narrow', 'low'], ['shadowed-rule', 'icmp-echo', 'low'], ['shadowed-rule', 'dup-b', 'low'], ['shadowed-rule', 'v6-narrow', 'low'],
       ],
       absent: [['shadowed-rule', 'wide'], ['shadowed-rule', 'all'], ['shadowed-rule', 'g-wide'], ['shadowed-rule', 'pl-wide'], ['shadowed-rule', 'icmp-all'], ['shadowed-rule', 'dup-a'], ['shadowed-rule', 'v6-wide']],

@@ -1,0 +1,38 @@
+// The analysis on a synthetic Region of 2,500 groups and 60,000 rules: argv runs. Needs --expose-gc.
+// Prints one JSON line: medians of findings() and of whoCanReach over every cluster, and heap figures.
+const path = require('node:path');
+const out = path.resolve(__dirname, '..', '..', 'out', 'src', 'domain');
+const { syntheticRegion, findings, whoCanReach } = require(path.join(out, 'analysis.js'));
+const { RegionIndex } = require(path.join(out, 'model.js'));
+const runs = Number(process.argv[2] ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+global.gc();
+const before = process.memoryUsage().heapUsed;
+const snap = syntheticRegion({ vpcs: 30, groups: 2500, rules: 60000, clusters: 200, instancesPerCluster: 3, seed: 7 });
+const idx = new RegionIndex(snap);
+global.gc();
+const modelBytes = process.memoryUsage().heapUsed - before;
+
+const fTimes = [];
+const rTimes = [];
+let count = 0;
+let heapBytes = 0;
+for (let i = 0; i < runs + 1; i++) {
+  global.gc();
+  const h0 = process.memoryUsage().heapUsed;
+  let t = performance.now();
+  const list = findings(idx);
+  const f = performance.now() - t;
+  const h1 = process.memoryUsage().heapUsed;
+  t = performance.now();
+  for (const c of snap.clusters) whoCanReach(idx, { clusterId: c.clusterId });
+  const r = performance.now() - t;
+  if (i > 0) {
+    fTimes.push(f);
+    rTimes.push(r);
+    heapBytes = Math.max(heapBytes, h1 - h0);
+  }
+  count = list.length;
+}
+console.log(JSON.stringify({ groups: snap.groups.length, rules: snap.rules.length, clusters: snap.clusters.length, findings: count, findingsMs: median(fTimes), reachMs: median(rTimes), heapBytes, modelBytes }));
