@@ -6,6 +6,7 @@ import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider } from './tree/provider';
 import { registerChangeCommands } from './commands/change';
 import { loadFeatures } from './lazy';
+import { registerWalkthrough } from './webview/walkthroughRegister';
 import { AnalysisState } from './state/analysisState';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   reg('auroraSg.revealGroup', (node?: Node) => browse.revealGroup(ext, view, node));
   reg('auroraSg.showLog', () => log.show());
   registerChangeCommands(ext, view, reg);
+  registerWalkthrough(ext, context, reg);
   const deps = { ext, analysis, reachView, reachTree: reachTree as vscode.TreeView<unknown>, extensionUri: context.extensionUri };
   reg('auroraSg.whoCanReach', (arg?: unknown) => loadFeatures().whoCanReach(deps, arg));
   reg('auroraSg.explainPath', (arg?: unknown) => loadFeatures().explainPath(deps, arg));

@@ -6,3 +6,4 @@ export { associateWithCluster, associateWithInstance, disassociateFromCluster, d
 export { createSecurityGroup } from './commands/createSecurityGroup';
 export { deleteSecurityGroup } from './commands/deleteSecurityGroup';
 export { addRule, editRule, removeRules } from './commands/rules';
+export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

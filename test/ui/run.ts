@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, remoteUri, startCodeServer, workbenchUrl, type CodeServer } from '../harness/codeServer';
-import { seedTestAccount, type TestAccountIds } from '../harness/seed';
+import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harness/seed';
+import { walkthroughUiCheck } from './walkthrough';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
   closeQuickInput,
@@ -46,6 +47,7 @@ interface Check {
 interface Context {
   page?: Page;
   ids?: TestAccountIds;
+  motoUrl?: string;
 }
 
 function checks(ctx: Context): Check[] {
@@ -249,6 +251,17 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
+      name: 'the access walkthrough: six steps clicked through in the webview against the seed document\'s starting point (walkthrough-1..6.png)',
+      run: async () => {
+        const p = page();
+        assert.ok(ctx.motoUrl, 'moto is not running');
+        // The seed document's starting point beside the account the earlier checks used.
+        await seedScenarioStart(ctx.motoUrl, TEST_REGION);
+        await runCommand(p, 'Aurora SG: Refresh');
+        await walkthroughUiCheck(p, screenshotDir());
+      },
+    },
+    {
       name: 'no error notification was shown',
       run: async () => {
         const p = page();
@@ -306,6 +319,7 @@ async function main(): Promise<number> {
     try {
       t = await prepareTestEnvironment();
       ctx.ids = await seedTestAccount(t.moto.url);
+      ctx.motoUrl = t.moto.url;
       cs = await startCodeServer({ workspace: t.workspace, settings: t.settings, env: t.env, scratchDir: t.scratchDir, log: (l) => logs.push(l) });
       browser = await launchBrowser();
       const payload: [string, string][] = [
