@@ -20,6 +20,7 @@ const useAws = argv.includes('--aws');
 const smoke = argv.includes('--smoke');
 const portArg = argv.includes('--port') ? Number(argv[argv.indexOf('--port') + 1]) : undefined;
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const sh = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env: process.env });
 
 console.log('[demo] installing what VS Code and the emulator need (skipped when present)…');
