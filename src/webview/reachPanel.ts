@@ -1,8 +1,8 @@
 // The access-graph diagram of one database, in a webview panel.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ReachGraph } from '../domain/reachGraph';
 import { parseReachMessage, type ReachToWebview } from '../domain/reachProtocol';
+import { webviewPage } from './page';
 
 export interface ReachPanelHost {
   /** Recomputes the graph (after a refresh of the data). */
@@ -83,34 +83,18 @@ export class ReachPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const w = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const media = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', ...f.split('/')));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${w.cspSource}`,
-      `style-src ${w.cspSource}`,
-      `font-src ${w.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${media('dist/codicon.css')}" rel="stylesheet">
-<link href="${media('reach.css')}" rel="stylesheet">
-<title>Who can reach</title>
-</head>
-<body>
-<header><h1 id="title">Who can reach</h1><button id="refresh" type="button"><span class="codicon codicon-refresh"></span> Refresh</button></header>
-<p id="summary" class="summary" role="status"></p>
-<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span></div>
-<div id="diagram"></div>
-<script nonce="${nonce}" src="${media('dist/reach.js')}"></script>
-</body>
-</html>`;
+    return webviewPage(this.panel.webview, this.extensionUri, {
+      title: 'Who can reach',
+      styles: ['dist/codicon.css', 'reach.css'],
+      scripts: ['dist/reach.js'],
+      fonts: true,
+      body: [
+        '<header><h1 id="title">Who can reach</h1><button id="refresh" type="button"><span class="codicon codicon-refresh"></span> Refresh</button></header>',
+        '<p id="summary" class="summary" role="status"></p>',
+        '<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span></div>',
+        '<div id="diagram"></div>',
+      ].join('\n'),
+    });
   }
 
   dispose(): void {

@@ -2,8 +2,8 @@
 // one step at a time through the AWS layer, and keeps its progress in the workspace state so a
 // closed panel, an error or a reload resumes where it stopped. The webview is untrusted: every
 // message is checked by parseWebviewMessage, and the webview never receives credentials.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './page';
 import { translateError } from '../aws/errors';
 import { findDuplicate, mergeGroupLists } from '../domain/changes';
 import type { Ec2Instance, RulePeer } from '../domain/model';
@@ -555,37 +555,14 @@ function tagOf(a: W.PlannedAction): string {
   }
 }
 
-function nonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
 /** The page: no inline script or style, scripts only with this load's nonce, files only from media/. */
 export function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const n = nonce();
-  const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${n}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('walkthrough.css')}">
-<title>Aurora access walkthrough</title>
-</head>
-<body>
-<div id="app" class="app"><p class="loading">Loading the walkthrough…</p></div>
-<div id="notice" class="notice" role="status" aria-live="polite"></div>
-<script nonce="${n}" src="${media('walkthrough-icons.js')}"></script>
-<script nonce="${n}" src="${media('walkthrough.js')}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, extensionUri, {
+    title: 'Aurora access walkthrough',
+    styles: ['walkthrough.css'],
+    scripts: ['walkthrough-icons.js', 'walkthrough.js'],
+    body: '<div id="app" class="app"><p class="loading">Loading the walkthrough…</p></div>\n<div id="notice" class="notice" role="status" aria-live="polite"></div>',
+  });
 }
 
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
