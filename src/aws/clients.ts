@@ -3,7 +3,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import { attachConnection, CREDENTIAL_CODES, rememberSecrets } from './errors';
 
 export interface ConnectionSettings {
   /** A profile of the shared config/credentials files; undefined = the SDK's default chain. */
@@ -12,7 +13,17 @@ export interface ConnectionSettings {
   readonly endpoint?: string;
   /** Attempts per call, retries included (SDK standard mode). */
   readonly maxAttempts?: number;
+  /** A retry strategy instead of the SDK's standard one (tests use short delays). */
+  readonly retryStrategy?: RetryStrategyV2;
+  /** Give up on an attempt that has no complete answer after this long (it is then retried); 0 = never. */
+  readonly requestTimeoutMs?: number;
+  /** Give up connecting after this long; 0 = the system's limit. */
+  readonly connectionTimeoutMs?: number;
 }
+
+/** Defaults: a hung connection must not leave the tree loading forever. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 
 export interface CallRecord {
   readonly service: string;
@@ -20,6 +31,8 @@ export interface CallRecord {
   readonly region: string;
   readonly ms: number;
   readonly error?: string;
+  /** Attempts the SDK made, retries included. */
+  readonly attempts?: number;
 }
 
 export type CallListener = (call: CallRecord, input: unknown) => void;
@@ -42,7 +55,16 @@ function isLoopback(endpoint: string | undefined): boolean {
 
 /** Credentials for the connection. A local emulator accepts any: fall back to fixed test keys there. */
 export function credentialProvider(settings: ConnectionSettings): AwsCredentialIdentityProvider {
-  const base = settings.profile ? fromIni({ profile: settings.profile }) : fromNodeProviderChain();
+  // Read the shared config and credentials files afresh (the SDK caches their text for the life of
+  // the process): a profile added, or keys renewed, after a failure must be seen on the retry.
+  const init = { ignoreCache: true };
+  const chain = settings.profile ? fromIni({ profile: settings.profile, ...init }) : fromNodeProviderChain(init);
+  // Whatever credentials are used, redact() scrubs them from any text shown or logged.
+  const base: AwsCredentialIdentityProvider = (...args: Parameters<typeof chain>) =>
+    chain(...args).then((id) => {
+      rememberSecrets(id.accessKeyId, id.secretAccessKey, id.sessionToken);
+      return id;
+    });
   if (!isLoopback(settings.endpoint)) return base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   return () =>
@@ -51,7 +73,9 @@ export function credentialProvider(settings: ConnectionSettings): AwsCredentialI
 
 export class ClientPool {
   private readonly pool = new Map<string, RegionClients>();
-  private readonly credentials: AwsCredentialIdentityProvider;
+  /** Clients replaced after a credentials error; closed with the pool (calls may still be in flight). */
+  private readonly retired: RegionClients[] = [];
+  private credentials: AwsCredentialIdentityProvider;
 
   constructor(private readonly settings: ConnectionSettings, private readonly onCall?: CallListener) {
     this.credentials = credentialProvider(settings);
@@ -60,10 +84,17 @@ export class ClientPool {
   get(region: string): RegionClients {
     let c = this.pool.get(region);
     if (!c) {
+      const requestTimeout = this.settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const connectionTimeout = this.settings.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
       const config = {
         region,
         credentials: this.credentials,
         maxAttempts: this.settings.maxAttempts ?? 3,
+        ...(this.settings.retryStrategy ? { retryStrategy: this.settings.retryStrategy } : {}),
+        requestHandler: {
+          ...(requestTimeout > 0 ? { requestTimeout, throwOnRequestTimeout: true } : {}),
+          ...(connectionTimeout > 0 ? { connectionTimeout } : {}),
+        },
         ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
       };
       c = { region, ec2: new EC2Client(config), rds: new RDSClient(config) };
@@ -74,17 +105,28 @@ export class ClientPool {
     return c;
   }
 
+  /**
+   * Forget the credentials (and the clients that cached them): after an expired or rejected
+   * credential, the next call reads the profile or the environment again, so signing in again
+   * and retrying is enough.
+   */
+  resetCredentials(): void {
+    this.credentials = credentialProvider(this.settings);
+    this.retired.push(...this.pool.values());
+    this.pool.clear();
+  }
+
   destroy(): void {
-    for (const c of this.pool.values()) {
+    for (const c of [...this.pool.values(), ...this.retired]) {
       c.ec2.destroy();
       c.rds.destroy();
     }
     this.pool.clear();
+    this.retired.length = 0;
   }
 
   private instrument(client: EC2Client | RDSClient, service: string, region: string): void {
     const onCall = this.onCall;
-    if (!onCall) return;
     // 'initialize' sees each logical call once, retries included, before signing: no secret is in reach.
     (client.middlewareStack as { add: (mw: unknown, opts: unknown) => void }).add(
       (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) =>
@@ -93,10 +135,14 @@ export class ClientPool {
           const command = (context.commandName ?? 'Call').replace(/Command$/, '');
           try {
             const out = await next(args);
-            onCall({ service, command, region, ms: Date.now() - started }, args.input);
+            const attempts = (out as { output?: { $metadata?: { attempts?: number } } })?.output?.$metadata?.attempts;
+            onCall?.({ service, command, region, ms: Date.now() - started, attempts }, args.input);
             return out;
           } catch (e) {
-            onCall({ service, command, region, ms: Date.now() - started, error: (e as Error)?.name ?? 'Error' }, args.input);
+            const err = e as { name?: string; $metadata?: { attempts?: number } };
+            attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint });
+            if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
+            onCall?.({ service, command, region, ms: Date.now() - started, error: err?.name ?? 'Error', attempts: err?.$metadata?.attempts }, args.input);
             throw e;
           }
         },

@@ -18,6 +18,8 @@ export interface ErrorContext {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  /** The extension has already refreshed the tree after this error (a stale node): say so instead of asking. */
+  readonly refreshed?: boolean;
 }
 
 interface SdkLikeError {
@@ -29,14 +31,57 @@ interface SdkLikeError {
 
 const rid = (m: string) => /(sgr-[0-9a-f]+)/.exec(m)?.[1];
 
+/** What to do about data that changed under the tree: refresh it, or say it was refreshed. */
+const refreshHint = (ctx: ErrorContext, what: string) =>
+  ctx.refreshed ? `The tree has been refreshed to show the current ${what}.` : `Refresh the tree to see the current ${what}.`;
+const refreshTree = (ctx: ErrorContext) => (ctx.refreshed ? 'The tree has been refreshed.' : 'Refresh the tree.');
+
+/** How to fix credentials, naming the commands (the status-bar item opens the same choices). */
+const PROFILE_FIX = 'choose another profile (click the ☁ status-bar item → Select Profile…, or run "Aurora SG: Select AWS Profile")';
+const ssoLogin = (ctx: ErrorContext) => `aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}`;
+
+/**
+ * The credentials in use (key id, secret, session token), wherever they were resolved: both
+ * bundles (the extension and the AWS layer) carry a copy of this module, so the set lives on a
+ * global symbol. Only long values are kept (never a short word such as an emulator's "test").
+ */
+function knownSecrets(): Set<string> {
+  const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  return (g[Symbol.for('auroraSg.knownSecrets')] ??= new Set<string>());
+}
+
+export function rememberSecrets(...values: (string | undefined)[]): void {
+  const set = knownSecrets();
+  for (const v of values) if (typeof v === 'string' && v.length >= 16) set.add(v);
+}
+
+/**
+ * Removes anything that looks like a credential from text that may reach the log, a
+ * notification or the tree: the credentials in use, access key ids, signatures, security
+ * tokens, Authorization headers and signed-URL parameters. AWS's own messages never carry
+ * them; a proxy, an emulator or a credential process might.
+ */
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets()) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  return out
+    .replace(/(authorization)(["']?\s*[:=]\s*["']?)(?:AWS4-HMAC-SHA256\s+)?[^\s"'&,;]+(?:,?\s*(?:Credential|SignedHeaders|Signature)=[^\s,"'&]+)*/gi, '$1$2[redacted]')
+    .replace(/(x-amz-security-token|x-amz-signature|x-amz-credential|aws_secret_access_key|aws_session_token|aws_access_key_id|secretaccesskey|sessiontoken|accesskeyid)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1$2[redacted]')
+    .replace(/\b(Credential|Signature|SignedHeaders)=[^\s,"'&]+/g, '$1=[redacted]')
+    .replace(/AWS4-HMAC-SHA256[^\n"']*/g, 'AWS4-HMAC-SHA256 [redacted]')
+    .replace(/\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, '$1[redacted]');
+}
+
 const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> = {
   'InvalidPermission.Duplicate': (d) => {
     const id = rid(d);
     return id ? `This access is already allowed by rule ${id}; nothing was changed.` : `This access is already allowed by an existing rule; nothing was changed.`;
   },
-  'InvalidPermission.NotFound': () => 'The rule no longer exists (someone may have removed it). Refresh the tree to see the current rules.',
+  'InvalidPermission.NotFound': (_d, ctx) => `The rule no longer exists (someone may have removed it). ${refreshHint(ctx, 'rules')}`,
+  'InvalidSecurityGroupRuleId.NotFound': (_d, ctx) => `The rule no longer exists (someone may have removed it). ${refreshHint(ctx, 'rules')}`,
+  'InvalidSecurityGroupRuleId.Malformed': (d) => `That is not a valid security group rule id (sgr- followed by 17 hex digits). ${d}`,
   'InvalidPermission.Malformed': (d) => `AWS rejected the rule as malformed: ${d}`,
-  'InvalidGroup.NotFound': () => 'The security group no longer exists in this Region. Refresh the tree to see the current groups.',
+  'InvalidGroup.NotFound': (_d, ctx) => `The security group no longer exists in this Region. ${refreshHint(ctx, 'groups')}`,
   'InvalidGroup.Duplicate': () => 'A security group with this name already exists in this VPC. Choose another name, or reuse the existing group.',
   'InvalidGroupId.Malformed': (d) => `That is not a valid security group id (sg- followed by 8 or 17 hex digits). ${d}`,
   'InvalidGroup.InUse': () => 'The group is in use; detach it first.',
@@ -48,29 +93,35 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
   CannotDelete: () => 'The default security group of a VPC cannot be deleted.',
   InvalidParameterValue: (d) => `AWS rejected a value: ${d}`,
   MissingParameter: (d) => `A required value is missing: ${d}`,
-  InvalidVpcID: () => 'The VPC does not exist in this Region. Refresh the tree.',
-  'InvalidVpcID.NotFound': () => 'The VPC does not exist in this Region. Refresh the tree.',
+  InvalidVpcID: (_d, ctx) => `The VPC does not exist in this Region. ${refreshTree(ctx)}`,
+  'InvalidVpcID.NotFound': (_d, ctx) => `The VPC does not exist in this Region. ${refreshTree(ctx)}`,
   'InvalidInstanceID.NotFound': () => 'The EC2 instance does not exist in this Region. Refresh and pick another instance.',
   UnauthorizedOperation: (_d, ctx) =>
-    `Your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''} are not allowed to do this. Ask for the IAM permission it needs, or choose another profile.`,
+    `Your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''} are not allowed to do this. Ask for the IAM permission it needs, or ${PROFILE_FIX}.`,
   AccessDenied: (_d, ctx) =>
     `Access denied for your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Ask for the IAM permission it needs, or choose another profile.`,
   AccessDeniedException: (_d, ctx) =>
     `Access denied for your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Ask for the IAM permission it needs, or choose another profile.`,
-  AuthFailure: () => 'AWS did not accept your credentials. Check the profile\'s keys, or sign in again.',
-  ExpiredToken: () => 'Your session token has expired. Sign in again (for SSO: aws sso login) and refresh.',
-  ExpiredTokenException: () => 'Your session token has expired. Sign in again (for SSO: aws sso login) and refresh.',
+  AuthFailure: (_d, ctx) =>
+    `AWS did not accept your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}${ctx.region ? ` in ${ctx.region}` : ''}. ` +
+    `If ${ctx.region ?? 'the Region'} is an opt-in Region, enable it for the account or remove it from auroraSg.regions; otherwise check the profile's keys, sign in again, or ${PROFILE_FIX}.`,
+  ExpiredToken: (_d, ctx) => `Your session token has expired. Sign in again (for SSO: ${ssoLogin(ctx)}), or ${PROFILE_FIX}; then refresh.`,
+  ExpiredTokenException: (_d, ctx) => `Your session token has expired. Sign in again (for SSO: ${ssoLogin(ctx)}), or ${PROFILE_FIX}; then refresh.`,
   RequestExpired: () => 'The request expired before AWS received it. Check this computer\'s clock and try again.',
-  InvalidClientTokenId: () => 'AWS does not know these access keys. Check the profile\'s credentials.',
-  SignatureDoesNotMatch: () => 'AWS could not verify the request signature. Check the profile\'s secret key.',
+  InvalidClientTokenId: (_d, ctx) =>
+    `AWS does not know these access keys${ctx.profile ? ` (profile ${ctx.profile})` : ''}${ctx.region ? ` in ${ctx.region}` : ''}. ` +
+    `Check the profile's credentials, and that the Region is in the keys' partition (aws, aws-cn, aws-us-gov); or ${PROFILE_FIX}.`,
+  UnrecognizedClientException: (_d, ctx) =>
+    `AWS does not know these access keys${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Check the profile's credentials, or ${PROFILE_FIX}.`,
+  SignatureDoesNotMatch: () => `AWS could not verify the request signature. Check the profile's secret key, or ${PROFILE_FIX}.`,
   OptInRequired: (_d, ctx) => `The Region ${ctx.region ?? ''} is not enabled for this account. Enable it in the account settings or remove it from auroraSg.regions.`,
   RequestLimitExceeded: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
   Throttling: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
   ThrottlingException: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
   DryRunOperation: () => 'The check passed: this change would be allowed.',
-  DBClusterNotFoundFault: () => 'The DB cluster no longer exists in this Region. Refresh the tree.',
-  DBInstanceNotFound: () => 'The DB instance no longer exists in this Region. Refresh the tree.',
-  DBInstanceNotFoundFault: () => 'The DB instance no longer exists in this Region. Refresh the tree.',
+  DBClusterNotFoundFault: (_d, ctx) => `The DB cluster no longer exists in this Region. ${refreshTree(ctx)}`,
+  DBInstanceNotFound: (_d, ctx) => `The DB instance no longer exists in this Region. ${refreshTree(ctx)}`,
+  DBInstanceNotFoundFault: (_d, ctx) => `The DB instance no longer exists in this Region. ${refreshTree(ctx)}`,
   InvalidDBClusterStateFault: () => 'The DB cluster is not in the available state (it may be modifying, stopped or backing up). Wait until it is available and try again.',
   InvalidDBInstanceState: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
   InvalidDBInstanceStateFault: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
@@ -80,28 +131,82 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
       ? 'This instance belongs to an Aurora cluster: its security groups are the cluster\'s. Change the cluster\'s groups instead.'
       : `AWS rejected the combination of values: ${d}`,
   CredentialsProviderError: (d, ctx) =>
-    `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}. Choose a profile (AWS: Select Profile), sign in (aws sso login / aws configure), or set auroraSg.endpoint for a local emulator. (${d})`,
+    /expired|refresh failed|token is invalid|sso session/i.test(d)
+      ? `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}: the sign-in has expired. Run "${ssoLogin(ctx)}" in a terminal, then refresh; or ${PROFILE_FIX}. (${d})`
+      : `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}. Choose a profile (click the ☁ status-bar item → Select Profile…, or run "Aurora SG: Select AWS Profile"), sign in (aws sso login / aws configure), or set auroraSg.endpoint for a local emulator. (${d})`,
   TimeoutError: (_d, ctx) => `AWS did not answer in time${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}. Check your network and try again.`,
   AbortError: () => 'Cancelled.',
 };
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-export function translateError(err: unknown, ctx: ErrorContext = {}): TranslatedError {
-  const e = (err ?? {}) as SdkLikeError;
-  const name = e.name && e.name !== 'Error' ? e.name : e.code ?? 'Error';
-  const detail = (e.message ?? String(err)).trim();
+/** The connection an error happened on, attached by the AWS layer (so any caller can name the profile and Region). */
+export interface ErrorConnection {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+}
+
+export function attachConnection(err: unknown, conn: ErrorConnection): void {
+  if (err && typeof err === 'object' && !Object.prototype.hasOwnProperty.call(err, '$connection')) {
+    try {
+      Object.defineProperty(err, '$connection', { value: conn, enumerable: false });
+    } catch {
+      // a frozen error: no context to add
+    }
+  }
+}
+
+export function translateError(err: unknown, context: ErrorContext = {}): TranslatedError {
+  const conn = (err && typeof err === 'object' ? (err as { $connection?: ErrorConnection }).$connection : undefined) ?? {};
+  // The profile the failing call used, when the caller did not say (the tree's error node does not know it).
+  const ctx: ErrorContext = { ...context, region: context.region ?? conn.region, profile: context.profile ?? conn.profile };
+  const t = translate(err, ctx);
+  // Whatever reaches the log, a notification or the tree carries no credential.
+  return { ...t, message: redact(t.message), detail: t.detail === undefined ? undefined : redact(t.detail) };
+}
+
+/** String(x) that never throws (an object without a usable toString, a revoked proxy). */
+function text(x: unknown): string {
+  try {
+    return String(x);
+  } catch {
+    return Object.prototype.toString.call(x);
+  }
+}
+
+function translate(err: unknown, ctx: ErrorContext): TranslatedError {
+  // Anything can be thrown: read only string fields, and never trust the shape.
+  const raw = (err !== null && typeof err === 'object') || typeof err === 'function' ? (err as Record<string, unknown>) : {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const meta = raw.$metadata && typeof raw.$metadata === 'object' ? (raw.$metadata as Record<string, unknown>) : undefined;
+  const e: SdkLikeError = {
+    name: str(raw.name),
+    message: str(raw.message),
+    code: str(raw.code),
+    $metadata: meta && { httpStatusCode: typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined, requestId: str(meta.requestId) },
+  };
+  let name = e.name && e.name !== 'Error' ? e.name : e.code ?? 'Error';
+  if (name === 'TokenProviderError') name = 'CredentialsProviderError';
+  const detail = (e.message ?? text(err)).trim();
   const httpStatus = e.$metadata?.httpStatusCode;
   const requestId = e.$metadata?.requestId;
   const prefix = ctx.action ? `Could not ${ctx.action}: ` : '';
-  const sentence = SENTENCES[name];
+  // A reset connection (the SDK calls it a TimeoutError) is a network failure, not a slow answer.
+  const sentence = (e.code === "ECONNRESET" && (name === "TimeoutError" || name === "ECONNRESET")) || !Object.hasOwn(SENTENCES, name) ? undefined : SENTENCES[name];
   if (sentence) return { code: name, message: prefix + sentence(detail, ctx), detail, requestId, httpStatus };
   const netCode = e.code ?? /\b(E[A-Z]{4,})\b/.exec(detail)?.[1];
   if (netCode && NETWORK_CODES.has(netCode)) {
     const where = ctx.endpoint ? `the endpoint ${ctx.endpoint}` : `AWS${ctx.region ? ` in ${ctx.region}` : ''}`;
+    const why =
+      netCode === 'ECONNRESET'
+        ? ': the connection was cut before the answer was complete'
+        : netCode === 'ENOTFOUND' && !ctx.endpoint && ctx.region
+          ? `: is ${ctx.region} a Region code? (Aurora SG: Select Regions…)`
+          : '';
     return {
       code: netCode,
-      message: `${prefix}Could not connect to ${where} (${netCode}). Check the network${ctx.endpoint ? ' and the auroraSg.endpoint setting' : ''}, then retry.`,
+      message: `${prefix}Could not connect to ${where} (${netCode})${why}. Check the network${ctx.endpoint ? ' and the auroraSg.endpoint setting' : ''}, then retry.`,
       detail,
     };
   }
@@ -114,5 +219,55 @@ export function translateError(err: unknown, ctx: ErrorContext = {}): Translated
   if (httpStatus && httpStatus >= 500) {
     return { code: name, message: `${prefix}AWS had an internal error (HTTP ${httpStatus}, ${name}). Try again in a moment.`, detail, requestId, httpStatus };
   }
+  if (/Deserialization error/i.test(detail)) {
+    return { code: name, message: `${prefix}AWS's answer could not be read (it was cut off or malformed). Try again in a moment.`, detail, requestId, httpStatus };
+  }
   return { code: name, message: `${prefix}${detail || name}`, detail, requestId, httpStatus };
+}
+
+/** Codes that mean "the thing is gone": the tree is stale where it shows it. */
+export const STALE_CODES: ReadonlySet<string> = new Set([
+  'InvalidGroup.NotFound',
+  'InvalidPermission.NotFound',
+  'InvalidSecurityGroupRuleId.NotFound',
+  'InvalidVpcID.NotFound',
+  'DBClusterNotFoundFault',
+  'DBInstanceNotFound',
+  'DBInstanceNotFoundFault',
+]);
+
+/** Codes that mean the credentials (not the request) are at fault: cached credentials must be read again. */
+export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
+  'AuthFailure',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'CredentialsProviderError',
+  'TokenProviderError',
+]);
+
+/**
+ * Whether a failed write may still have been applied: AWS answered with a 4xx error on the first
+ * and only attempt means it was not; anything else (no answer, a 5xx, a cut or unreadable answer,
+ * or an error only after a retry, whose earlier attempt may have gone through) needs a re-read.
+ */
+export function mayHaveApplied(err: unknown): boolean {
+  const e = (err ?? {}) as SdkLikeError & { $metadata?: { attempts?: number } };
+  if (e.name === 'UserError') return false;
+  const attempts = e.$metadata?.attempts ?? 1;
+  const status = e.$metadata?.httpStatusCode;
+  if (attempts > 1) return true;
+  // Failures before anything was sent: no credentials, no Region, no connection.
+  if (CREDENTIAL_CODES.has(e.name ?? '') || /Region is missing/i.test(e.message ?? '')) return false;
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(e.code ?? '')) return false;
+  if (status === undefined || status >= 500) return true;
+  return /Deserialization error/i.test(e.message ?? '');
+}
+
+/** How many attempts the SDK made before this error (1 when unknown). */
+export function attemptsOf(err: unknown): number {
+  return ((err ?? {}) as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
 }

@@ -19,7 +19,8 @@ export interface AwsProfileInfo {
 
 /** Profiles from the shared config and credentials files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE honoured). */
 export async function listProfiles(): Promise<AwsProfileInfo[]> {
-  const { configFile, credentialsFile } = await loadSharedConfigFiles();
+  // Not the SDK's cached copy: profiles added since the last look must show.
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
   return [...names].sort().map((name) => {
     const c = configFile[name] ?? {};
@@ -65,6 +66,9 @@ export class AwsGateway {
   }
   readGroups(region: string, groupIds: string[], o: LoadOptions = {}): Promise<SecurityGroup[]> {
     return reads.readGroups(this.c(region), o, groupIds);
+  }
+  findGroupsByName(region: string, vpcId: string, groupName: string, o: LoadOptions = {}): Promise<SecurityGroup[]> {
+    return reads.readGroupsByName(this.c(region), vpcId, groupName, o);
   }
   readRules(region: string, groupIds: string[], o: LoadOptions = {}): Promise<SecurityGroupRule[]> {
     return reads.readRules(this.c(region), o, groupIds);

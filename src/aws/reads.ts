@@ -92,6 +92,15 @@ export function toGroup(region: string, g: SdkGroup): SecurityGroup {
   };
 }
 
+/**
+ * AWS sends a protocol name or number; anything else (an emulator's or a proxy's invention) is
+ * kept readable but can never be taken for a known protocol or an object property ('constructor').
+ */
+export function safeProtocol(p: string): string {
+  if (/^(-1|tcp|udp|icmp|icmpv6|\d{1,3}|x-[a-z0-9-]+)$/.test(p)) return p;
+  return `x-${p.replace(/[^a-z0-9-]/g, '').slice(0, 20) || 'unknown'}`;
+}
+
 export function toRule(region: string, r: SdkRule): SecurityGroupRule {
   let peer: RulePeer;
   if (r.CidrIpv4) peer = { kind: 'cidr4', cidr: r.CidrIpv4 };
@@ -105,7 +114,7 @@ export function toRule(region: string, r: SdkRule): SecurityGroupRule {
       vpcId: r.ReferencedGroupInfo?.VpcId,
       peeringConnectionId: r.ReferencedGroupInfo?.VpcPeeringConnectionId,
     };
-  const protocol = normaliseIpProtocol(r.IpProtocol);
+  const protocol = safeProtocol(normaliseIpProtocol(r.IpProtocol));
   return {
     region,
     ruleId: r.SecurityGroupRuleId!,
@@ -212,6 +221,15 @@ export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds
   }
   const pages = paginateDescribeSecurityGroups({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
   return (await collect(pages, (p) => p.SecurityGroups)).map((g) => toGroup(c.region, g));
+}
+
+/** The groups of a VPC with this exact name (to find a group whose creation answer was lost). */
+export async function readGroupsByName(c: RegionClients, vpcId: string, groupName: string, o: ReadOptions = {}): Promise<SecurityGroup[]> {
+  const out = await c.ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [groupName] }] }),
+    { abortSignal: o.abortSignal },
+  );
+  return (out.SecurityGroups ?? []).filter((g) => g.GroupName === groupName).map((g) => toGroup(c.region, g));
 }
 
 export async function readRules(c: RegionClients, o: ReadOptions = {}, groupIds?: string[]): Promise<SecurityGroupRule[]> {

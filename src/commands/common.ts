@@ -1,6 +1,6 @@
 // What every changing command shares: a progress notification, the outcome, translated errors.
 import * as vscode from 'vscode';
-import { translateError } from '../aws/errors';
+import { STALE_CODES, translateError } from '../aws/errors';
 import type { RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import type { Node } from '../tree/nodes';
@@ -19,8 +19,30 @@ export class UserError extends Error {
 }
 
 /**
+ * Text for a notification: VS Code turns `[text](command:…)` in a notification into a link that
+ * runs a command, and names, descriptions and tags come from AWS, where `[`, `]`, `(`, `)` and
+ * `:` are allowed. A zero-width space after `]` keeps the text as it reads and never a link.
+ */
+export function plainText(text: string): string {
+  return text.replace(/\]\(/g, ']\u200b(');
+}
+
+/** Notifications with AWS text in them, never as links. */
+export function say(ext: Ext): { info(m: string): void; warn(m: string): void; error(m: string): void } {
+  return {
+    info: (m) => ext.ui.info(plainText(m)),
+    warn: (m) => ext.ui.warn(plainText(m)),
+    error: (m) => ext.ui.error(plainText(m)),
+  };
+}
+
+/** A JavaScript error (a bug or hostile arguments that slipped through), not a message for the user. */
+const INTERNAL = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
+/**
  * Runs a command body: cancellations end quietly, a UserError or an AWS error becomes one
- * clear notification (details in the log), and the command returns undefined.
+ * clear notification (details in the log), and the command returns undefined. When AWS says
+ * the thing is gone (a stale tree node), the Region is reloaded so the tree stops showing it.
  */
 export async function guarded<T>(ext: Ext, action: string, region: string | undefined, body: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -30,12 +52,20 @@ export async function guarded<T>(ext: Ext, action: string, region: string | unde
     if (e instanceof UserError || (e as Error)?.name === 'UserError') {
       const message = (e as Error).message;
       ext.log.warn(`${action}: ${message}`);
-      ext.ui.error(message);
+      say(ext).error(message);
       return undefined;
     }
-    const t = translateError(e, { action, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint });
+    if (INTERNAL.has((e as Error)?.name) && !(e as { $metadata?: unknown }).$metadata) {
+      ext.log.error(`${action}: internal error: ${(e as Error).stack ?? String(e)}`);
+      say(ext).error(`Could not ${action}: an internal error occurred (${(e as Error).name}); nothing more was done. Details are in the Aurora Security Groups log.`);
+      return undefined;
+    }
+    const code = (e as { name?: string })?.name ?? '';
+    const stale = !!region && STALE_CODES.has(code) && !!ext.store.index(region);
+    if (stale) await ext.store.load(region!).catch(() => undefined);
+    const t = translateError(e, { action, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint, refreshed: stale });
     ext.log.error(`${action} failed: ${t.code}: ${t.detail ?? ''}${t.requestId ? ` (request ${t.requestId})` : ''}`);
-    ext.ui.error(t.message);
+    say(ext).error(t.message);
     return undefined;
   }
 }
@@ -46,7 +76,7 @@ export function progress<T>(title: string, fn: () => Promise<T>): Promise<T> {
 
 export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
   try {
-    return await ext.store.ensure(region);
+    return await ext.store.ensure(region, { retryFailed: true });
   } catch (e) {
     throw new UserError(`The data of ${region} could not be loaded: ${translateError(e, { region, endpoint: ext.settings.endpoint }).message}`);
   }
@@ -55,8 +85,8 @@ export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
 /** The Region from a node, the arguments, or the only/one chosen configured Region. */
 export async function pickRegion(ext: Ext, given: string | undefined, title: string): Promise<string> {
   const regions = await ext.regions();
-  if (given) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(given)) throw new UserError(`"${given}" is not a Region code (such as us-east-1).`);
+  if (given !== undefined && given !== null && given !== '') {
+    if (typeof given !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(given)) throw new UserError(`"${given}" is not a Region code (such as us-east-1).`);
     return given;
   }
   if (regions.length === 0) throw new UserError('No Region is selected. Run "Aurora SG: Select Regions" first.');

@@ -1,7 +1,8 @@
 import type { Ext } from '../ext';
 import { validateGroupDescription, validateGroupName } from '../domain/validation';
 import { runSteps } from '../ui/prompter';
-import { guarded, indexFor, isNode, pickRegion, progress, requireString, UserError } from './common';
+import { attemptsOf, mayHaveApplied, translateError } from '../aws/errors';
+import { guarded, indexFor, isNode, pickRegion, progress, requireString, say, UserError } from './common';
 
 export interface CreateGroupArgs {
   region?: string;
@@ -41,6 +42,10 @@ export function createSecurityGroup(ext: Ext, arg?: unknown): Promise<string | u
     const namesIn = (vpcId: string | undefined) => (idx.groupsByVpc.get(vpcId ?? '') ?? []).map((g) => g.groupName);
 
     if (scripted) {
+      if (typeof s.groupName !== 'string') throw new UserError('The argument "groupName" must be text.');
+      if (s.description !== undefined && typeof s.description !== 'string') throw new UserError('The argument "description" must be text.');
+      if (s.tags !== undefined && (!s.tags || typeof s.tags !== 'object' || Array.isArray(s.tags) || Object.values(s.tags).some((v) => typeof v !== 'string')))
+        throw new UserError('The argument "tags" must be an object of text values, such as { "team": "shop" }.');
       const vpcId = requireString(s.vpcId, 'vpcId');
       if (!idx.snapshot.vpcs.some((v) => v.vpcId === vpcId)) throw new UserError(`VPC ${vpcId} is not in ${s.region}. Refresh the tree or check the id.`);
       const e = validateGroupName(s.groupName ?? '', namesIn(vpcId)) ?? validateGroupDescription(s.description ?? '');
@@ -106,12 +111,35 @@ export function createSecurityGroup(ext: Ext, arg?: unknown): Promise<string | u
     const vpcId = s.vpcId!;
     const groupName = s.groupName!.trim();
     const tags = { ...(s.tags ?? {}) };
-    const groupId = await progress(`Creating security group ${groupName} in ${vpcId}…`, () =>
-      ext.gateway().createSecurityGroup(s.region, { vpcId, groupName, description: s.description!.trim(), tags }),
-    );
+    const description = s.description!.trim();
+    let groupId: string;
+    let recovered = '';
+    try {
+      groupId = await progress(`Creating security group ${groupName} in ${vpcId}…`, () =>
+        ext.gateway().createSecurityGroup(s.region, { vpcId, groupName, description, tags }),
+      );
+    } catch (e) {
+      // An answer lost after AWS created the group: the SDK's retry then fails with
+      // InvalidGroup.Duplicate. Look the group up by name and report it as created, once.
+      const retriedDuplicate = (e as Error)?.name === 'InvalidGroup.Duplicate' && attemptsOf(e) > 1;
+      if (!retriedDuplicate && !mayHaveApplied(e)) throw e;
+      let found: { groupId: string; description: string }[] | undefined;
+      try {
+        found = await ext.gateway().findGroupsByName(s.region, vpcId, groupName);
+      } catch {
+        found = undefined;
+      }
+      const t = translateError(e, { action: `create the security group ${groupName}`, region: s.region, profile: ext.settings.profile, endpoint: ext.settings.endpoint });
+      ext.log.error(`create the security group ${groupName} failed: ${t.code}: ${t.detail ?? ''} (${attemptsOf(e)} attempt(s))`);
+      if (!found) throw new UserError(`${t.message} Could not check whether ${groupName} was created; refresh the tree before trying again.`);
+      const mine = found.find((g) => g.description === description);
+      if (!mine) throw new UserError(`${t.message} ${groupName} does not exist in ${vpcId}: nothing was created.`);
+      groupId = mine.groupId;
+      recovered = ` (AWS's answer was lost; the group, looked up by name, was created once)`;
+    }
     await ext.store.refreshGroups(s.region, [groupId]);
-    ext.log.info(`Created security group ${groupName} (${groupId}) in ${vpcId}, ${s.region}`);
-    ext.ui.info(`Created security group ${groupName} (${groupId}). It has no inbound rules yet: add one to let something in.`);
+    ext.log.info(`Created security group ${groupName} (${groupId}) in ${vpcId}, ${s.region}${recovered}`);
+    say(ext).info(`Created security group ${groupName} (${groupId})${recovered}. It has no inbound rules yet: add one to let something in.`);
     return groupId;
   });
 }

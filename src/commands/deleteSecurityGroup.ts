@@ -1,6 +1,8 @@
 import { deleteBlockers } from '../domain/changes';
 import type { Ext } from '../ext';
-import { guarded, indexFor, isNode, pickRegion, progress, requireString, UserError } from './common';
+import { attemptsOf, mayHaveApplied, translateError } from '../aws/errors';
+import { validateGroupId } from '../domain/validation';
+import { guarded, indexFor, isNode, pickRegion, progress, requireString, say, UserError } from './common';
 
 export interface DeleteGroupArgs {
   region?: string;
@@ -16,6 +18,8 @@ export function deleteSecurityGroup(ext: Ext, arg?: unknown): Promise<string | u
   return guarded(ext, 'delete the security group', args.region ?? node?.region, async () => {
     const region = await pickRegion(ext, args.region ?? node?.region, 'Delete security group: Region');
     const groupId = requireString(node?.groupId ?? args.groupId, 'groupId');
+    const bad = validateGroupId(groupId);
+    if (bad) throw new UserError(bad);
     // Re-read the Region: attachments and references must be current before deciding.
     const idx = await ext.store.load(region).catch(() => indexFor(ext, region));
     const group = idx.groupsById.get(groupId);
@@ -32,9 +36,29 @@ export function deleteSecurityGroup(ext: Ext, arg?: unknown): Promise<string | u
         validate: (v) => (v === group.groupName ? undefined : `Type ${group.groupName} exactly to confirm.`),
       }));
     if (typed !== group.groupName) throw new UserError(`The confirmation "${typed}" does not match the group's name ${group.groupName}; nothing was deleted.`);
-    await progress(`Deleting ${group.groupName} (${groupId})…`, () => ext.gateway().deleteSecurityGroup(region, groupId));
+    let recovered = '';
+    try {
+      await progress(`Deleting ${group.groupName} (${groupId})…`, () => ext.gateway().deleteSecurityGroup(region, groupId));
+    } catch (e) {
+      // Deleted, but the answer was lost (a retry then says InvalidGroup.NotFound)? Read it again.
+      const notFound = (e as Error)?.name === 'InvalidGroup.NotFound';
+      if (!notFound && !mayHaveApplied(e)) throw e;
+      let exists: boolean | undefined;
+      try {
+        exists = (await ext.gateway().readGroups(region, [groupId]).catch((x: Error) => (x?.name === 'InvalidGroup.NotFound' ? [] : Promise.reject(x)))).length > 0;
+      } catch {
+        exists = undefined;
+      }
+      await ext.store.refreshGroups(region, [groupId]).catch(() => undefined);
+      const t = translateError(e, { action: `delete ${group.groupName} (${groupId})`, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint, refreshed: true });
+      ext.log.error(`delete the security group ${groupId} failed: ${t.code}: ${t.detail ?? ''}`);
+      if (exists === undefined) throw new UserError(`${t.message} Could not check whether ${group.groupName} was deleted; refresh the tree before trying again.`);
+      if (exists) throw new UserError(`${t.message} ${group.groupName} (${groupId}) still exists: nothing was deleted.`);
+      if (notFound && attemptsOf(e) <= 1) throw new UserError(`${group.groupName} (${groupId}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
+      recovered = " (AWS's answer was lost; the group, read again, is gone: it was deleted once)";
+    }
     await ext.store.refreshGroups(region, [groupId]);
-    ext.ui.info(`Deleted security group ${group.groupName} (${groupId}).`);
+    say(ext).info(`Deleted security group ${group.groupName} (${groupId})${recovered}.`);
     return groupId;
   });
 }

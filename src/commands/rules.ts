@@ -7,7 +7,8 @@ import { parsePortRange, validateCidrInput, validatePrefixListId, validateRuleDe
 import type { Ext } from '../ext';
 import type { Node } from '../tree/nodes';
 import { BackError, runSteps, type PickItem } from '../ui/prompter';
-import { guarded, indexFor, isNode, pickRegion, progress, requireString, UserError } from './common';
+import { attemptsOf, mayHaveApplied, translateError } from '../aws/errors';
+import { guarded, indexFor, isNode, pickRegion, progress, requireString, say, UserError } from './common';
 
 export interface AddRuleArgs {
   region?: string;
@@ -76,9 +77,35 @@ async function applyRule(ext: Ext, region: string, idx: RegionIndex, d: RuleDraf
     );
     if (!ok) return undefined;
   }
-  const created = await progress(`Adding ${d.isEgress ? 'outbound' : 'inbound'} rule ${text} to ${g.groupName}…`, () =>
-    ext.gateway().authorizeRule(region, { groupId: d.groupId, isEgress: d.isEgress, protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description }),
-  );
+  let created: SecurityGroupRule[];
+  let recovered: string | undefined;
+  try {
+    created = await progress(`Adding ${d.isEgress ? 'outbound' : 'inbound'} rule ${text} to ${g.groupName}…`, () =>
+      ext.gateway().authorizeRule(region, { groupId: d.groupId, isEgress: d.isEgress, protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description }),
+    );
+  } catch (e) {
+    // The call may have been applied though it failed (an answer lost, then a retry that found the
+    // rule in place: InvalidPermission.Duplicate). Re-read the group and say what is true.
+    const duplicate = (e as Error)?.name === 'InvalidPermission.Duplicate';
+    if (duplicate && attemptsOf(e) <= 1) {
+      // Someone else added the same access since the tree was loaded.
+      await ext.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
+      const other = ext.store.index(region) && findDuplicate(ext.store.index(region)!.rulesOf(d.groupId), d);
+      throw new UserError(`This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`);
+    }
+    if (!duplicate && !mayHaveApplied(e)) throw e;
+    const rule = await findAfterFailure(ext, region, d);
+    if (rule === 'unknown') throw new UserError(`Could not tell whether ${text} was added to ${g.groupName}: ${errorText(e)} Refresh the tree to check before trying again.`);
+    if (!rule) {
+      await ext.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
+      const t = translateError(e, { action: `add ${text} to ${g.groupName}`, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint });
+      ext.log.error(`Authorize ${text} on ${d.groupId} failed: ${t.code}: ${t.detail ?? ''}`);
+      throw new UserError(`${t.message} Nothing was added: the group, read again, does not have the rule.`);
+    }
+    ext.log.info(`Authorize ${text} on ${d.groupId}: the call failed (${(e as Error)?.name}, ${attemptsOf(e)} attempt(s)), but the rule is in place: ${rule.ruleId}`);
+    created = [rule];
+    recovered = attemptsOf(e) > 1 ? 'AWS\'s first answer was lost; the retry found the rule in place' : 'AWS\'s answer was lost; the group, read again, has the rule';
+  }
   await ext.store.refreshGroups(region, [d.groupId]);
   let ids = created.map((r) => r.ruleId);
   if (!ids.length) {
@@ -86,8 +113,42 @@ async function applyRule(ext: Ext, region: string, idx: RegionIndex, d: RuleDraf
     const fresh = ext.store.index(region) ? findDuplicate(ext.store.index(region)!.rulesOf(d.groupId), d) : undefined;
     ids = fresh ? [fresh.ruleId] : [];
   }
-  ext.ui.info(`Added ${text} to ${g.groupName} (${ids.join(', ') || 'rule'})${d.canonicalisedFrom ? `; AWS stores ${d.canonicalisedFrom} as ${peerLabel(d.peer)}` : ''}.`);
+  say(ext).info(
+    `Added ${text} to ${g.groupName} (${ids.join(', ') || 'rule'})${d.canonicalisedFrom ? `; AWS stores ${d.canonicalisedFrom} as ${peerLabel(d.peer)}` : ''}${recovered ? ` (${recovered}; it was applied once)` : ''}.`,
+  );
   return ids;
+}
+
+const errorText = (e: unknown) => {
+  const m = translateError(e).message.split('\n')[0].trim();
+  return m.endsWith('.') ? m : `${m}.`;
+};
+
+/** After a failed authorize: the rule as it now exists, undefined when it does not, 'unknown' when the re-read fails too. */
+async function findAfterFailure(ext: Ext, region: string, d: RuleDraft): Promise<SecurityGroupRule | undefined | 'unknown'> {
+  try {
+    const rules = await ext.gateway().readRules(region, [d.groupId]);
+    return findDuplicate(rules, d);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** What a command accepts as arguments, checked: any extension can call it with anything. */
+function checkRuleArgs(args: AddRuleArgs): void {
+  const bad = (what: string, v: unknown) => new UserError(`The argument "${what}" must be ${v}.`);
+  if (args.protocol !== undefined && typeof args.protocol !== 'string' && typeof args.protocol !== 'number') throw bad('protocol', 'text such as "tcp", or a protocol number');
+  for (const k of ['fromPort', 'toPort'] as const) if (args[k] !== undefined && typeof args[k] !== 'number') throw bad(k, 'a number');
+  if (args.description !== undefined && typeof args.description !== 'string') throw bad('description', 'text');
+  const src = args.source as unknown;
+  if (src !== undefined) {
+    if (!src || typeof src !== 'object' || Array.isArray(src)) throw bad('source', '{ cidr }, { groupId } or { prefixListId }');
+    const keys = ['cidr', 'groupId', 'prefixListId'].filter((k) => (src as Record<string, unknown>)[k] !== undefined);
+    if (keys.length !== 1) throw bad('source', 'exactly one of { cidr }, { groupId } or { prefixListId }');
+    if (typeof (src as Record<string, unknown>)[keys[0]] !== 'string') throw bad(`source.${keys[0]}`, 'text');
+    const userId = (src as { userId?: unknown }).userId;
+    if (userId !== undefined && (typeof userId !== 'string' || !/^\d{12}$/.test(userId))) throw bad('source.userId', 'a 12-digit AWS account id');
+  }
 }
 
 export function addRule(ext: Ext, isEgress: boolean, arg?: unknown): Promise<string[] | undefined> {
@@ -103,7 +164,8 @@ export function addRule(ext: Ext, isEgress: boolean, arg?: unknown): Promise<str
     const clusterPorts = idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
     if (scripted) {
       const groupId = requireString(args.groupId, 'groupId');
-      const r = buildRule({ groupId, isEgress, protocol: args.protocol ?? '', fromPort: args.fromPort, toPort: args.toPort, source: args.source!, description: args.description });
+      checkRuleArgs(args);
+      const r = buildRule({ groupId, isEgress, protocol: String(args.protocol ?? ''), fromPort: args.fromPort, toPort: args.toPort, source: args.source!, description: args.description });
       if (!r.ok) throw new UserError(r.error);
       return applyRule(ext, region, idx, r.value, clusterPorts);
     }
@@ -223,7 +285,15 @@ export function editRule(ext: Ext, arg?: unknown): Promise<string | undefined> {
     const idx = await indexFor(ext, region);
     const ruleId = node?.ruleId ?? requireString(args.ruleId, 'ruleId');
     const rule = idx.snapshot.rules.find((r) => r.ruleId === ruleId);
-    if (!rule) throw new UserError(`Rule ${ruleId} is not in the loaded data of ${region} (someone may have removed it). Refresh the tree.`);
+    if (!rule) {
+      if (node) await ext.store.refreshGroups(region, [node.groupId]).catch(() => undefined);
+      throw new UserError(
+        node
+          ? `Rule ${ruleId} no longer exists (someone removed it); the tree has been refreshed. Nothing was changed.`
+          : `Rule ${ruleId} is not in the loaded data of ${region} (someone may have removed it). Refresh the tree.`,
+      );
+    }
+    if (!node) checkRuleArgs(args);
     const st: EditRuleArgs = node ? {} : { ...args };
     if (node) {
       const what = await ext.ui.pick<'ports' | 'source' | 'description'>({
@@ -286,11 +356,35 @@ export function editRule(ext: Ext, arg?: unknown): Promise<string | undefined> {
       const ok = await ext.ui.confirm(`Open ${portLabel(d)} to the whole internet?`, 'The edited rule would accept database connections from any address.', 'Allow from anywhere');
       if (!ok) return undefined;
     }
-    await progress(`Editing rule ${rule.ruleId}…`, () =>
-      ext.gateway().modifyRule(region, rule.groupId, rule.ruleId, { protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description }),
-    );
+    try {
+      await progress(`Editing rule ${rule.ruleId}…`, () =>
+        ext.gateway().modifyRule(region, rule.groupId, rule.ruleId, { protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description }),
+      );
+    } catch (e) {
+      const name = (e as Error)?.name;
+      if (name === 'InvalidSecurityGroupRuleId.NotFound' || name === 'InvalidPermission.NotFound' || name === 'InvalidGroup.NotFound') {
+        await ext.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+        throw new UserError(`Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`);
+      }
+      if (!mayHaveApplied(e)) throw e;
+      // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
+      let now: SecurityGroupRule | undefined | 'unknown';
+      try {
+        now = (await ext.gateway().readRules(region, [rule.groupId])).find((r) => r.ruleId === rule.ruleId);
+      } catch {
+        now = 'unknown';
+      }
+      if (now === 'unknown') throw new UserError(`Could not tell whether rule ${rule.ruleId} was changed: ${errorText(e)} Refresh the tree to check.`);
+      await ext.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+      const applied = now && findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '');
+      if (!applied) {
+        const t = translateError(e, { action: `edit rule ${rule.ruleId}`, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint });
+        throw new UserError(`${t.message} ${now ? 'The rule, read again, is unchanged.' : 'The rule no longer exists.'}`);
+      }
+      ext.log.info(`Edit ${rule.ruleId}: the call failed (${name}, ${attemptsOf(e)} attempt(s)), but the rule reads as asked.`);
+    }
     await ext.store.refreshGroups(region, [rule.groupId]);
-    ext.ui.info(`Rule ${rule.ruleId} is now ${portLabel(d)} ${d.isEgress ? 'to' : 'from'} ${peerLabel(d.peer, (id) => idx.groupsById.get(id))}.`);
+    say(ext).info(`Rule ${rule.ruleId} is now ${portLabel(d)} ${d.isEgress ? 'to' : 'from'} ${peerLabel(d.peer, (id) => idx.groupsById.get(id))}.`);
     return rule.ruleId;
   });
 }
@@ -310,12 +404,22 @@ export function removeRules(ext: Ext, arg?: unknown, selected?: unknown): Promis
     const region = await pickRegion(ext, region0, 'Remove rules: Region');
     if (nodes.some((n) => n.region !== region)) throw new UserError('Select rules of one Region at a time.');
     const idx = await indexFor(ext, region);
-    const ids = nodes.length ? nodes.map((n) => n.ruleId) : args.ruleIds ?? [];
+    const ids: unknown = nodes.length ? nodes.map((n) => n.ruleId) : args.ruleIds ?? [];
+    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw new UserError('The argument "ruleIds" must be a list of rule ids (sgr-…).');
     if (!ids.length) throw new UserError('No rule was given: select rules in the tree, or pass { region, groupId, ruleIds }.');
+    if (args.groupId !== undefined && typeof args.groupId !== 'string') throw new UserError('The argument "groupId" must be a security group id.');
     const rules: SecurityGroupRule[] = [];
-    for (const id of ids) {
+    for (const id of ids as string[]) {
       const r = idx.snapshot.rules.find((x) => x.ruleId === id);
-      if (!r) throw new UserError(`Rule ${id} is not in the loaded data of ${region} (someone may have removed it already). Refresh the tree.`);
+      if (!r) {
+        const stale = nodes.find((n) => n.ruleId === id);
+        if (stale) await ext.store.refreshGroups(region, [stale.groupId]).catch(() => undefined);
+        throw new UserError(
+          stale
+            ? `Rule ${id} no longer exists (someone removed it); the tree has been refreshed. Nothing was removed.`
+            : `Rule ${id} is not in the loaded data of ${region} (someone may have removed it already). Refresh the tree.`,
+        );
+      }
       if (args.groupId && r.groupId !== args.groupId) throw new UserError(`Rule ${id} belongs to ${r.groupId}, not ${args.groupId}.`);
       rules.push(r);
     }
@@ -327,6 +431,17 @@ export function removeRules(ext: Ext, arg?: unknown, selected?: unknown): Promis
       rules.length === 1 ? 'Remove Rule' : `Remove ${rules.length} Rules`,
     );
     if (!ok) return undefined;
+    // Re-read right before the revoke: a rule removed elsewhere meanwhile would fail its whole
+    // batch; refuse instead, with the tree refreshed, and remove nothing.
+    const groupIds = [...new Set(rules.map((r) => r.groupId))];
+    await ext.store.refreshGroups(region, groupIds);
+    const present = new Set(ext.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
+    const gone = (ids as string[]).filter((i) => !present.has(i));
+    if (gone.length) {
+      throw new UserError(
+        `${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`,
+      );
+    }
     // One call per group and direction; on a failure part way, say exactly what was removed.
     const batches = new Map<string, SecurityGroupRule[]>();
     for (const r of rules) {
@@ -334,6 +449,7 @@ export function removeRules(ext: Ext, arg?: unknown, selected?: unknown): Promis
       batches.set(key, [...(batches.get(key) ?? []), r]);
     }
     const done: string[] = [];
+    let failure: unknown;
     try {
       await progress(`Removing ${rules.length} rule(s)…`, async () => {
         for (const batch of batches.values()) {
@@ -342,12 +458,32 @@ export function removeRules(ext: Ext, arg?: unknown, selected?: unknown): Promis
         }
       });
     } catch (e) {
-      await ext.store.refreshGroups(region, [...new Set(rules.map((r) => r.groupId))]).catch(() => undefined);
-      if (done.length) ext.ui.warn(`Removed ${done.join(', ')} before the failure; ${ids.filter((i) => !done.includes(i)).join(', ')} were not removed.`);
-      throw e;
+      failure = e;
     }
-    await ext.store.refreshGroups(region, [...new Set(rules.map((r) => r.groupId))]);
-    ext.ui.info(`Removed ${done.length} rule(s): ${done.join(', ')}.`);
+    if (failure !== undefined) {
+      // What is true now, whatever the failed call did (its answer may have been lost after it was applied).
+      let remaining: Set<string> | undefined;
+      try {
+        await ext.store.refreshGroups(region, groupIds);
+        remaining = new Set(ext.store.index(region)?.snapshot.rules.filter((r) => groupIds.includes(r.groupId)).map((r) => r.ruleId) ?? []);
+      } catch {
+        remaining = undefined;
+      }
+      const t = translateError(failure, { action: 'remove the rules', region, profile: ext.settings.profile, endpoint: ext.settings.endpoint });
+      ext.log.error(`remove the rules failed: ${t.code}: ${t.detail ?? ''}`);
+      if (!remaining) {
+        throw new UserError(`${t.message} Removed for sure: ${done.join(', ') || 'none'}; could not read the groups again to check ${(ids as string[]).filter((i) => !done.includes(i)).join(', ')}. Refresh the tree to see what is left.`);
+      }
+      const removed = (ids as string[]).filter((i) => !remaining!.has(i));
+      const kept = (ids as string[]).filter((i) => remaining!.has(i));
+      if (kept.length) {
+        throw new UserError(`${t.message} Removed: ${removed.join(', ') || 'none'}; not removed: ${kept.join(', ')}.`);
+      }
+      ext.log.info(`Revoke failed (${t.code}, ${attemptsOf(failure)} attempt(s)), but every selected rule is gone.`);
+      done.splice(0, done.length, ...removed);
+    }
+    await ext.store.refreshGroups(region, groupIds);
+    say(ext).info(`Removed ${done.length} rule(s): ${done.join(', ')}.`);
     return done;
   });
 }

@@ -55,6 +55,7 @@ export function parseSource(source: SourceInput | undefined): Result<{ peer: Rul
   if ('groupId' in source && typeof source.groupId === 'string') {
     const err = validateGroupId(source.groupId);
     if (err) return fail(err);
+    if (source.userId !== undefined && (typeof source.userId !== 'string' || !/^\d{12}$/.test(source.userId))) return fail(`userId must be a 12-digit AWS account id, not ${JSON.stringify(source.userId)}.`);
     return { ok: true, value: { peer: { kind: 'group', groupId: source.groupId.trim(), userId: source.userId } } };
   }
   if ('prefixListId' in source && typeof source.prefixListId === 'string') {
@@ -81,6 +82,7 @@ export function buildRule(input: RuleInput): Result<RuleDraft> {
   if (!src.ok) return src;
   if (src.value.peer.kind === 'cidr6' && protocol === 'icmp') return fail('ICMP (IPv4) cannot have an IPv6 source; use icmpv6.');
   if (src.value.peer.kind === 'cidr4' && protocol === 'icmpv6') return fail('ICMPv6 cannot have an IPv4 source; use icmp.');
+  if (input.description !== undefined && typeof input.description !== 'string') return fail('description must be text.');
   const description = (input.description ?? '').trim() || undefined;
   if (description) {
     const e = validateRuleDescription(description, src.value.peer.kind);

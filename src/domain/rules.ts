@@ -26,13 +26,13 @@ export const WELL_KNOWN_PORTS: Readonly<Record<number, string>> = {
 export function normaliseIpProtocol(p: string | undefined): string {
   const v = (p ?? '-1').trim().toLowerCase();
   if (v === 'all') return '-1';
-  const named = PROTOCOL_NAMES[v];
+  const named = Object.hasOwn(PROTOCOL_NAMES, v) ? PROTOCOL_NAMES[v] : undefined;
   if (named && /^\d+$/.test(v) && ['tcp', 'udp', 'icmp', 'icmpv6'].includes(named)) return named;
   return v;
 }
 
 export function protocolName(protocol: string): string {
-  return PROTOCOL_NAMES[protocol] ?? (/^\d+$/.test(protocol) ? `protocol ${protocol}` : protocol);
+  return (Object.hasOwn(PROTOCOL_NAMES, protocol) ? PROTOCOL_NAMES[protocol] : undefined) ?? (/^\d+$/.test(protocol) ? `protocol ${protocol}` : protocol);
 }
 
 /** "tcp 3306", "tcp 1024-2048", "all traffic", "icmp echo request", "udp all ports". */

@@ -1,5 +1,6 @@
 // What the extension knows about each Region: the last snapshot, a load in flight, or the
 // error of the last load. No `vscode` here: the tree and the commands listen through `onChange`.
+import { setMaxListeners } from 'node:events';
 import type { DbCluster, DbInstance, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { RegionIndex } from '../domain/model';
 
@@ -18,6 +19,25 @@ export interface RegionState {
   /** The last good data: kept visible when a later load fails. */
   readonly index?: RegionIndex;
   readonly error?: unknown;
+  /** The last load was cancelled (its error is the cancellation when there is no data yet). */
+  readonly cancelled?: boolean;
+  /** The failed load was started by ensure() (the tree), not asked for: ensure() does not repeat it. */
+  readonly failedAutomatically?: boolean;
+}
+
+/** The error a cancelled load records when there is no earlier data to show. */
+export function cancelledError(region: string): Error {
+  return Object.assign(new Error(`Loading ${region} was cancelled. Refresh to load it again.`), { name: 'AbortError' });
+}
+
+type Patch = (s: RegionSnapshot) => RegionSnapshot;
+
+interface Inflight {
+  readonly promise: Promise<RegionIndex>;
+  readonly abort: AbortController;
+  /** Partial refreshes made while this load runs: replayed on its result, which may predate them. */
+  readonly patches: Patch[];
+  readonly automatic: boolean;
 }
 
 /** The VPC of the first attached group that is known: where a database without a subnet group lives. */
@@ -33,7 +53,7 @@ type Listener = (region: string | undefined) => void;
 
 export class RegionStore {
   private readonly states = new Map<string, RegionState>();
-  private readonly inflight = new Map<string, { promise: Promise<RegionIndex>; abort: AbortController }>();
+  private readonly inflight = new Map<string, Inflight>();
   private readonly listeners = new Set<Listener>();
   private generation = 0;
 
@@ -71,53 +91,93 @@ export class RegionStore {
     return this.states.get(region)?.index;
   }
 
-  /** The loaded index, loading it first when needed. Concurrent callers share one load. */
-  async ensure(region: string): Promise<RegionIndex> {
+  /**
+   * The loaded index, loading it first when needed. Concurrent callers share one load. A load
+   * that the tree started (through ensure) and that failed or was cancelled is not repeated by
+   * the next ensure(): the tree shows the error with a retry instead of reloading in a loop.
+   * `retryFailed` (commands) loads again anyway.
+   */
+  async ensure(region: string, o: { retryFailed?: boolean } = {}): Promise<RegionIndex> {
     const s = this.states.get(region);
     if (s?.index && !s.loading) return s.index;
-    return this.load(region);
+    const running = this.inflight.get(region);
+    if (running) return running.promise;
+    if (s?.error && !o.retryFailed && (s.failedAutomatically || s.cancelled)) throw s.error;
+    return this.start(region, true);
   }
 
   /** (Re)load a Region. A load already in flight is joined, not repeated. */
   load(region: string): Promise<RegionIndex> {
-    const running = this.inflight.get(region);
-    if (running) return running.promise;
+    return this.inflight.get(region)?.promise ?? this.start(region, false);
+  }
+
+  private start(region: string, automatic: boolean): Promise<RegionIndex> {
     const gen = this.generation;
     const abort = new AbortController();
+    // Six paginated reads (and their retries) listen to one signal.
+    setMaxListeners(100, abort.signal);
     const prev = this.states.get(region);
     this.states.set(region, { region, loading: true, index: prev?.index });
+    const patches: Patch[] = [];
+    const current = () => gen === this.generation && this.inflight.get(region) === entry;
     const promise = (async () => {
+      await undefined; // never settle before `entry` is registered below, even if source() throws at once
       try {
         const src = await this.source();
         const snap = await src.loadRegion(region, { abortSignal: abort.signal });
-        const index = new RegionIndex(snap);
-        if (gen === this.generation) this.states.set(region, { region, loading: false, index });
+        if (abort.signal.aborted) throw cancelledError(region);
+        const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
+        if (current()) this.states.set(region, { region, loading: false, index });
         return index;
       } catch (error) {
-        if (gen === this.generation) this.states.set(region, { region, loading: false, index: this.states.get(region)?.index, error });
-        throw error;
+        const cancelled = abort.signal.aborted;
+        // A cancelled load's state was set by cancel() (or reset()); a failed one records its error.
+        if (current()) this.states.set(region, { region, loading: false, index: this.states.get(region)?.index, error, failedAutomatically: automatic });
+        throw cancelled && (error as Error)?.name !== 'AbortError' ? cancelledError(region) : error;
       } finally {
-        if (gen === this.generation) {
+        if (current()) {
           this.inflight.delete(region);
           this.emit(region);
         }
       }
     })();
-    this.inflight.set(region, { promise, abort });
+    const entry: Inflight = { promise, abort, patches, automatic };
+    this.inflight.set(region, entry);
     this.emit(region);
     return promise;
   }
 
-  /** Cancel a Region's load in flight; the last good data stays. */
+  /** Whether a load of the Region is in flight. */
+  isLoading(region: string): boolean {
+    return this.inflight.has(region);
+  }
+
+  /**
+   * Cancel a Region's load in flight, at once: the last good data stays, nothing shows as
+   * loading, and the next load() starts afresh instead of joining the cancelled one.
+   */
   cancel(region: string): void {
-    this.inflight.get(region)?.abort.abort();
+    const entry = this.inflight.get(region);
+    if (!entry) return;
+    entry.abort.abort();
+    this.inflight.delete(region);
+    const last = this.states.get(region)?.index;
+    this.states.set(region, { region, loading: false, index: last, error: last ? undefined : cancelledError(region), cancelled: true, failedAutomatically: entry.automatic });
+    this.emit(region);
+  }
+
+  /** Cancel every load in flight. */
+  cancelAll(): void {
+    for (const region of [...this.inflight.keys()]) this.cancel(region);
   }
 
   refreshAll(regions: readonly string[] = this.regions): Promise<unknown> {
     return Promise.allSettled(regions.map((r) => this.load(r)));
   }
 
-  private replace(region: string, f: (s: RegionSnapshot) => RegionSnapshot): void {
+  private replace(region: string, f: Patch): void {
+    // A full load in flight may have read this part before the change: apply it to its result too.
+    this.inflight.get(region)?.patches.push(f);
     const prev = this.states.get(region);
     if (!prev?.index) return;
     this.states.set(region, { ...prev, index: new RegionIndex(f(prev.index.snapshot)) });

@@ -1,0 +1,369 @@
+// A fault-injecting HTTP proxy between the AWS SDK and moto. The SDK's endpoint is the proxy's
+// URL; every request is forwarded to moto unless a rule says otherwise. Rules are keyed by the
+// AWS action (the query protocol's `Action=` form field) and fail the first N matching calls
+// with a fault: AWS throttling errors, HTTP 500/503, a slow answer, a reset connection, a
+// truncated body, or any AWS error code. In "after" mode the call is forwarded first (moto
+// applies it) and then the answer is lost: the write happened but the SDK does not know.
+// Every request is recorded (action, status, fault) so tests can count attempts.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultKind =
+  /** HTTP 400 with EC2's RequestLimitExceeded or RDS's Throttling. */
+  | 'throttle'
+  /** HTTP 500 InternalError / InternalFailure. */
+  | 'http500'
+  /** HTTP 503 Unavailable / ServiceUnavailable. */
+  | 'http503'
+  /** Wait `delayMs`, then forward (or, with `after`, forward and answer late). */
+  | 'slow'
+  /** Destroy the socket without an answer. */
+  | 'reset'
+  /** Forward, then send the headers and only half of moto's body, and close. */
+  | 'truncate'
+  /** An AWS error of your choice: `status`, `code`, `message`. */
+  | 'error'
+  /** No fault: forward, but run `before` first (to stage a race at an exact call). */
+  | 'pass';
+
+export interface FaultRule {
+  /** The AWS action (e.g. 'DescribeVpcs'), or a pattern. */
+  readonly action: string | RegExp;
+  readonly service?: 'ec2' | 'rds';
+  readonly region?: string;
+  readonly kind: FaultKind;
+  /** How many matching calls to fail (after `skip`); default 1; Infinity for all. */
+  readonly times?: number;
+  /** Let this many matching calls through untouched first. */
+  readonly skip?: number;
+  /** Forward to moto first, then fail the answer (the call is applied, the answer lost). */
+  readonly after?: boolean;
+  /** For 'slow'. */
+  readonly delayMs?: number;
+  /** For 'error'. */
+  readonly status?: number;
+  readonly code?: string;
+  /** The error message; a function sees the request (e.g. to echo its headers back, as a careless server might). */
+  readonly message?: string | ((req: RecordedRequest) => string);
+  /** Runs when the rule fires, before anything is forwarded. */
+  readonly before?: (req: RecordedRequest) => void | Promise<void>;
+}
+
+export interface RecordedRequest {
+  readonly seq: number;
+  readonly action: string;
+  readonly service: string;
+  readonly region?: string;
+  readonly params: URLSearchParams;
+  readonly headers: http.IncomingHttpHeaders;
+  /** The status the SDK saw; 0 when the connection was reset before any answer. */
+  status?: number;
+  /** The fault injected, if any ('truncate' still carries moto's status). */
+  fault?: FaultKind;
+  /** Whether moto received (and so applied) the call. */
+  forwarded: boolean;
+  ms?: number;
+}
+
+export interface FaultProxy {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Adds a rule; returns a function that removes it. */
+  add(rule: FaultRule): () => void;
+  /** Removes every rule (the recorded requests stay). */
+  clear(): void;
+  /** Forgets the recorded requests. */
+  reset(): void;
+  /** Requests (attempts) for an action, optionally only those that reached moto. */
+  count(action: string, o?: { forwarded?: boolean; fault?: FaultKind | 'none' }): number;
+  /** Faults injected so far, by kind. */
+  readonly injected: Readonly<Record<string, number>>;
+  /** Serve EC2 list actions in pages of `size` items (moto never pages); 0 turns it off. */
+  paginate(action: string, size: number): void;
+  close(): Promise<void>;
+}
+
+interface LiveRule {
+  rule: FaultRule;
+  seen: number;
+  fired: number;
+}
+
+const EC2_LISTS: Record<string, string> = {
+  DescribeVpcs: 'vpcSet',
+  DescribeSecurityGroups: 'securityGroupInfo',
+  DescribeSecurityGroupRules: 'securityGroupRuleSet',
+  DescribeInstances: 'reservationSet',
+};
+
+function scopeOf(headers: http.IncomingHttpHeaders): { region?: string; service?: string } {
+  const auth = String(headers.authorization ?? '');
+  const m = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+  return m ? { region: m[1], service: m[2] } : {};
+}
+
+function serviceOf(params: URLSearchParams, scope: { service?: string }): string {
+  if (scope.service) return scope.service;
+  const v = params.get('Version') ?? '';
+  return v === '2014-10-31' ? 'rds' : 'ec2';
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** An AWS query-protocol error body, as EC2 or RDS would send it. */
+export function awsErrorBody(service: string, code: string, message: string, requestId: string): string {
+  if (service === 'ec2') {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>${code === 'Throttling' ? 'Sender' : 'Receiver'}</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+function faultAnswer(rule: FaultRule, service: string, rec: RecordedRequest): { status: number; code: string; message: string } {
+  switch (rule.kind) {
+    case 'throttle':
+      return service === 'ec2'
+        ? { status: 400, code: 'RequestLimitExceeded', message: 'Request limit exceeded.' }
+        : { status: 400, code: 'Throttling', message: 'Rate exceeded' };
+    case 'http500':
+      return { status: 500, code: service === 'ec2' ? 'InternalError' : 'InternalFailure', message: 'An internal error has occurred.' };
+    case 'http503':
+      return { status: 503, code: service === 'ec2' ? 'Unavailable' : 'ServiceUnavailable', message: 'The service is unavailable. Try again shortly.' };
+    default:
+      return {
+        status: rule.status ?? 400,
+        code: rule.code ?? 'InvalidParameterValue',
+        message: typeof rule.message === 'function' ? rule.message(rec) : rule.message ?? 'Injected error.',
+      };
+  }
+}
+
+/** The top-level <item> elements of `<tag>…</tag>` in an EC2 answer, found by depth (items nest). */
+export function splitItems(xml: string, tag: string): { head: string; items: string[]; tail: string } | undefined {
+  const open = xml.indexOf(`<${tag}>`);
+  const close = xml.lastIndexOf(`</${tag}>`);
+  if (open < 0 || close < 0) {
+    const empty = xml.indexOf(`<${tag}/>`);
+    return empty < 0 ? undefined : { head: `${xml.slice(0, empty)}<${tag}>`, items: [], tail: `</${tag}>${xml.slice(empty + tag.length + 3)}` };
+  }
+  const bodyStart = open + tag.length + 2;
+  const body = xml.slice(bodyStart, close);
+  const items: string[] = [];
+  const re = /<(\/?)item(\s[^>]*)?(\/?)>/g;
+  let depth = 0;
+  let start = -1;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    if (m[3] === '/') {
+      if (depth === 0) items.push(m[0]);
+      continue;
+    }
+    if (m[1] === '') {
+      if (depth === 0) start = m.index;
+      depth++;
+    } else {
+      depth--;
+      if (depth === 0) items.push(body.slice(start, m.index + m[0].length));
+    }
+  }
+  return { head: xml.slice(0, bodyStart), items, tail: xml.slice(close) };
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const rules: LiveRule[] = [];
+  const requests: RecordedRequest[] = [];
+  const injected: Record<string, number> = {};
+  const pageSizes = new Map<string, number>();
+  const pageCache = new Map<string, { head: string; items: string[]; tail: string }>();
+  const sockets = new Set<import('node:net').Socket>();
+  let seq = 0;
+  let tokens = 0;
+
+  const forward = (req: http.IncomingMessage, body: Buffer, overrideBody?: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const sent = overrideBody ?? body;
+      const headers = { ...req.headers, host: upstream.host, 'content-length': String(sent.length) };
+      const up = http.request({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      up.on('error', reject);
+      up.end(sent);
+    });
+
+  const send = (res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | string) => {
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    res.writeHead(status, { ...headers, 'content-length': String(b.length), connection: 'close' });
+    res.end(b);
+  };
+
+  /** Every rule counts the calls it matches (for `skip`); the first rule still due fires. */
+  const matching = (rec: RecordedRequest): LiveRule | undefined => {
+    let chosen: LiveRule | undefined;
+    for (const r of rules) {
+      const a = r.rule.action;
+      const hit = typeof a === 'string' ? a === rec.action : a.test(rec.action);
+      if (!hit) continue;
+      if (r.rule.service && r.rule.service !== rec.service) continue;
+      if (r.rule.region && r.rule.region !== rec.region) continue;
+      r.seen++;
+      if (chosen || r.seen <= (r.rule.skip ?? 0) || r.fired >= (r.rule.times ?? 1)) continue;
+      chosen = r;
+    }
+    if (chosen) chosen.fired++;
+    return chosen;
+  };
+
+  /** Forward, paging the answer when the action is paginated here. */
+  const forwardPaged = async (req: http.IncomingMessage, body: Buffer, rec: RecordedRequest) => {
+    const size = pageSizes.get(rec.action) ?? 0;
+    const tag = EC2_LISTS[rec.action];
+    const token = rec.params.get('NextToken');
+    if (size > 0 && tag && token && pageCache.has(token.split(':')[0])) {
+      // A later page: served from the first page's full answer (moto has no pages to ask for).
+      const [key, offset] = token.split(':');
+      rec.forwarded = false;
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(page(pageCache.get(key)!, key, Number(offset), size)) };
+    }
+    const params = new URLSearchParams(rec.params);
+    params.delete('MaxResults');
+    params.delete('NextToken');
+    const out = await forward(req, body, size > 0 && tag ? Buffer.from(params.toString()) : undefined);
+    rec.forwarded = true;
+    if (size > 0 && tag && out.status === 200) {
+      const split = splitItems(out.body.toString('utf8'), tag);
+      if (split && split.items.length > size) {
+        const key = `pg${++tokens}`;
+        pageCache.set(key, split);
+        return { ...out, body: Buffer.from(page(split, key, 0, size)) };
+      }
+    }
+    return out;
+  };
+
+  const page = (all: { head: string; items: string[]; tail: string }, key: string, offset: number, size: number): string => {
+    const next = offset + size < all.items.length ? `<nextToken>${key}:${offset + size}</nextToken>` : '';
+    const tail = all.tail.replace(/<nextToken>[^<]*<\/nextToken>/, '');
+    // The token goes right after the list's closing tag, where EC2 puts it.
+    const closeTag = tail.indexOf('>') + 1;
+    return all.head + all.items.slice(offset, offset + size).join('') + tail.slice(0, closeTag) + next + tail.slice(closeTag);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const started = Date.now();
+        const body = Buffer.concat(chunks);
+        const params = new URLSearchParams(body.toString('utf8'));
+        const scope = scopeOf(req.headers);
+        const service = serviceOf(params, scope);
+        const rec: RecordedRequest = {
+          seq: ++seq,
+          action: params.get('Action') ?? `${req.method} ${req.url}`,
+          service,
+          region: scope.region,
+          params,
+          headers: req.headers,
+          forwarded: false,
+        };
+        requests.push(rec);
+        const live = matching(rec);
+        const rule = live?.rule;
+        const requestId = `fault-${rec.seq}`;
+        try {
+          if (rule?.before) await rule.before(rec);
+          if (!rule || rule.kind === 'pass') {
+            const out = await forwardPaged(req, body, rec);
+            rec.status = out.status;
+            send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            return;
+          }
+          rec.fault = rule.kind;
+          injected[rule.kind] = (injected[rule.kind] ?? 0) + 1;
+          if (rule.kind === 'slow') {
+            if (!rule.after) await sleep(rule.delayMs ?? 1000);
+            if (req.socket.destroyed) return;
+            const out = await forwardPaged(req, body, rec);
+            if (rule.after) await sleep(rule.delayMs ?? 1000);
+            rec.status = out.status;
+            if (!res.destroyed) send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            return;
+          }
+          if (rule.kind === 'truncate') {
+            const out = await forwardPaged(req, body, rec);
+            rec.status = out.status;
+            res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': String(out.body.length) });
+            res.write(out.body.subarray(0, Math.floor(out.body.length / 2)), () => res.socket?.destroy());
+            return;
+          }
+          if (rule.after) {
+            await forwardPaged(req, body, rec);
+          }
+          if (rule.kind === 'reset') {
+            rec.status = 0;
+            req.socket.destroy();
+            return;
+          }
+          const a = faultAnswer(rule, service, rec);
+          rec.status = a.status;
+          send(res, a.status, { 'content-type': 'text/xml' }, awsErrorBody(service, a.code, a.message, requestId));
+        } catch (e) {
+          rec.status = 502;
+          if (!res.headersSent) send(res, 502, { 'content-type': 'text/plain' }, `fault proxy: ${(e as Error).message}`);
+          else res.destroy();
+        } finally {
+          rec.ms = Date.now() - started;
+        }
+      })();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    injected,
+    add(rule) {
+      const live: LiveRule = { rule, seen: 0, fired: 0 };
+      rules.push(live);
+      return () => {
+        const i = rules.indexOf(live);
+        if (i >= 0) rules.splice(i, 1);
+      };
+    },
+    clear() {
+      rules.length = 0;
+    },
+    reset() {
+      requests.length = 0;
+    },
+    count(action, o = {}) {
+      return requests.filter(
+        (r) =>
+          r.action === action &&
+          (o.forwarded === undefined || r.forwarded === o.forwarded) &&
+          (o.fault === undefined || (o.fault === 'none' ? !r.fault : r.fault === o.fault)),
+      ).length;
+    },
+    paginate(action, size) {
+      if (!EC2_LISTS[action]) throw new Error(`The proxy pages only ${Object.keys(EC2_LISTS).join(', ')}`);
+      if (size > 0) pageSizes.set(action, size);
+      else pageSizes.delete(action);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
