@@ -5,7 +5,7 @@ import type { DbCluster, DbInstance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import { mayHaveApplied, translateError } from '../aws/errors';
 import { guarded, indexFor, isNode, pickRegion, progress, requireString, say, UserError } from './common';
-import { engineLabel } from '../tree/provider';
+import { engineLabel } from '../domain/engines';
 
 export interface AssociateClusterArgs {
   region?: string;

@@ -8,6 +8,7 @@
 // - Groups are stateful: replies are allowed automatically, so only the initiating direction
 //   counts (outbound on the client's groups, inbound on the database's groups).
 // - Protocol '-1' is every protocol on every port; 'tcp' with from/to -1 is read as every port.
+import { defaultPortFor } from './engines';
 import {
   canonicalCidr,
   Cidr,
@@ -59,19 +60,7 @@ export interface ResolvedTarget {
   readonly vpcId?: string;
 }
 
-/**
- * The engine's default port, for a database that reports none: 5432 for PostgreSQL engines
- * (postgres, aurora-postgresql), 1433 for SQL Server, 1521 for Oracle, 50000 for Db2, and 3306
- * for everything else (mysql, aurora-mysql, the legacy 'aurora' MySQL 5.6 engine, mariadb).
- */
-export function defaultPortFor(engine: string): number {
-  const e = engine.toLowerCase();
-  if (e.includes('postgres')) return 5432;
-  if (e.startsWith('sqlserver')) return 1433;
-  if (e.startsWith('oracle')) return 1521;
-  if (e.startsWith('db2')) return 50000;
-  return 3306;
-}
+export { defaultPortFor };
 
 function uniqueGroupIds(list: readonly AttachedGroup[]): string[] {
   return [...new Set(list.map((g) => g.groupId))];

@@ -2,6 +2,7 @@
 // group -> database group -> cluster. Pure (no vscode, no AWS SDK): the state and its step machine,
 // the plan of each step (the exact API calls and the equivalent AWS CLI commands, skipping what
 // already exists), the verification of the path per hop, and the view the webview renders.
+import { defaultPortFor as enginePort, engineLabel as engineName } from './engines';
 import { canonicalCidr, cidrContains, isPrivateCidr, isWorld, parseCidr } from './cidr';
 import { buildRule, findDuplicate, MAX_DB_GROUPS, MAX_RULES_PER_DIRECTION, mergeGroupLists, type RuleDraft } from './changes';
 import type { DbCluster, DbInstance, Ec2Instance, RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule, Vpc } from './model';
@@ -342,25 +343,6 @@ export interface Resolved {
   readonly ec2?: Ec2Instance;
   /** Problems per field, in step order. */
   readonly errors: readonly FieldError[];
-}
-
-const ENGINE_LABELS: Readonly<Record<string, string>> = {
-  'aurora-mysql': 'Aurora MySQL',
-  'aurora-postgresql': 'Aurora PostgreSQL',
-  aurora: 'Aurora MySQL 5.6',
-  mysql: 'MySQL',
-  postgres: 'PostgreSQL',
-  mariadb: 'MariaDB',
-};
-export const engineName = (e: string): string => ENGINE_LABELS[e] ?? e;
-
-/** The engine's default port, for a database that reports none. */
-export function enginePort(engine: string): number {
-  const e = engine.toLowerCase();
-  if (e.includes('postgres')) return 5432;
-  if (e.startsWith('sqlserver')) return 1433;
-  if (e.startsWith('oracle')) return 1521;
-  return 3306;
 }
 
 export const MAX_CLIENT_CIDRS = 20;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DbCluster, DbInstance, RegionIndex, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import { engineLabel } from '../domain/engines';
 import { compareRules, peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
@@ -25,16 +26,6 @@ function statusColor(status: string): vscode.ThemeColor | undefined {
 function isSettling(status: string | undefined): boolean {
   return !!status && !['available', 'active', 'stopped', 'failed'].includes(status);
 }
-
-const DB_ENGINE_LABEL: Record<string, string> = {
-  'aurora-mysql': 'Aurora MySQL',
-  'aurora-postgresql': 'Aurora PostgreSQL',
-  aurora: 'Aurora MySQL 5.6',
-  mysql: 'MySQL',
-  postgres: 'PostgreSQL',
-  mariadb: 'MariaDB',
-};
-export const engineLabel = (e: string) => DB_ENGINE_LABEL[e] ?? e;
 
 export interface ProviderHost {
   readonly store: RegionStore;
