@@ -125,7 +125,7 @@ try {
   const mem = JSON.parse(
     execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/memory-child.cjs'), moto.url, region], { env: { ...process.env, ...credsEnv } }).toString(),
   );
-  row('memory', 'heap used by the loaded model (snapshot + index)', mib(mem.modelBytes), mib(cliBytes), 'the same data as AWS CLI JSON', `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`);
+  row('memory', `heap used by the loaded model (snapshot + index, ${mem.rules} rules)`, mib(mem.modelBytes), mib(cliBytes), 'the same data as AWS CLI JSON', `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`);
 
   // 6. Analysis (issue 5) on the synthetic 2,500-group / 60,000-rule Region --------------------
   const analysisPath = path.join(root, 'out/src/domain/analysis.js');
