@@ -38,6 +38,11 @@ interface Inflight {
   /** Partial refreshes made while this load runs: replayed on its result, which may predate them. */
   readonly patches: Patch[];
   readonly automatic: boolean;
+  /** Its reads have begun: from then on it may have read the account before a new request's reason. */
+  started: boolean;
+  cancelled: boolean;
+  /** The one load that follows it, shared by everyone who asked for a fresh load while it was reading. */
+  next?: Promise<RegionIndex>;
 }
 
 /** The VPC of the first attached group that is known: where a database without a subnet group lives. */
@@ -75,7 +80,10 @@ export class RegionStore {
   /** New connection or Regions: forget everything, cancel loads in flight. */
   reset(source: () => Promise<RegionSource>, regions: readonly string[]): void {
     this.generation++;
-    for (const f of this.inflight.values()) f.abort.abort();
+    for (const f of this.inflight.values()) {
+      f.cancelled = true;
+      f.abort.abort();
+    }
     this.inflight.clear();
     this.states.clear();
     this.source = source;
@@ -106,9 +114,26 @@ export class RegionStore {
     return this.start(region, true);
   }
 
-  /** (Re)load a Region. A load already in flight is joined, not repeated. */
+  /**
+   * (Re)load a Region: the answer reflects the account as it is now. A load in flight whose reads
+   * have not begun is joined. One that is already reading may have read before the caller's reason
+   * to reload (a change made in the console a moment ago), so the caller gets the load that
+   * follows it, one for everyone who asks meanwhile: rapid refreshes make at most two loads, and
+   * never two at a time.
+   */
   load(region: string): Promise<RegionIndex> {
-    return this.inflight.get(region)?.promise ?? this.start(region, false);
+    const running = this.inflight.get(region);
+    if (!running) return this.start(region, false);
+    if (!running.started) return running.promise;
+    return (running.next ??= this.after(running, region));
+  }
+
+  private async after(running: Inflight, region: string): Promise<RegionIndex> {
+    const gen = this.generation;
+    await running.promise.catch(() => undefined);
+    // Cancelled, or a new connection: the follow-up is cancelled with it.
+    if (running.cancelled || gen !== this.generation) throw cancelledError(region);
+    return this.load(region);
   }
 
   private start(region: string, automatic: boolean): Promise<RegionIndex> {
@@ -124,6 +149,8 @@ export class RegionStore {
       await undefined; // never settle before `entry` is registered below, even if source() throws at once
       try {
         const src = await this.source();
+        // (Through current(): `entry` is registered below, after this function has paused.)
+        if (current()) this.inflight.get(region)!.started = true;
         const snap = await src.loadRegion(region, { abortSignal: abort.signal });
         if (abort.signal.aborted) throw cancelledError(region);
         const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
@@ -141,7 +168,7 @@ export class RegionStore {
         }
       }
     })();
-    const entry: Inflight = { promise, abort, patches, automatic };
+    const entry: Inflight = { promise, abort, patches, automatic, started: false, cancelled: false };
     this.inflight.set(region, entry);
     this.emit(region);
     return promise;
@@ -159,6 +186,7 @@ export class RegionStore {
   cancel(region: string): void {
     const entry = this.inflight.get(region);
     if (!entry) return;
+    entry.cancelled = true;
     entry.abort.abort();
     this.inflight.delete(region);
     const last = this.states.get(region)?.index;

@@ -293,13 +293,17 @@ describe('store: reset', () => {
     assert.equal(store.state(R)?.loading, true, 'the new load is still in flight');
     assert.deepEqual(events, [], 'no change is announced for a stale load');
 
-    // It did not drop the new load's in-flight entry: a third call joins it.
+    // It did not drop the new load's in-flight entry: a third call does not start a second load
+    // beside it, but the one that follows it (the new load was already reading).
     const p3 = store.load(R);
+    await tick();
     assert.equal(src2.loads.length, 1);
 
     fresh.resolve(snapshot(R, { loadedAt: 222 }));
     const [i2, i3] = await Promise.all([p2, p3]);
-    assert.equal(i2, i3);
+    assert.equal(src2.loads.length, 2);
+    assert.notEqual(i2, i3);
+    assert.equal(store.index(R), i3);
     assert.equal(store.index(R)?.snapshot.loadedAt, 222);
   });
 

@@ -103,6 +103,65 @@ describe('reliability: rapid refreshes share one load', () => {
   });
 });
 
+describe('reliability: a refresh asked while a load is reading', () => {
+  it('gets the load that follows it, one for every such caller, never one beside it', async () => {
+    const src = new ManualSource();
+    const store = new RegionStore(async () => src, [R]);
+    const first = store.load(R);
+    await tick();
+    assert.equal(src.loads.length, 1, 'the first load is reading');
+    // Someone changed the account in the console, then pressed Refresh (twice), and a command re-read.
+    const late = [store.load(R), store.refreshAll(), store.load(R)];
+    const joined = store.ensure(R); // ensure() wants any data: it joins the running load
+    await tick();
+    assert.equal(src.loads.length, 1, 'no second load beside the first');
+    src.loads[0].d.resolve(snapshot(1));
+    assert.equal((await first).snapshot.loadedAt, 1);
+    assert.equal((await joined).snapshot.loadedAt, 1);
+    await tick();
+    assert.equal(src.loads.length, 2, 'one follow-up load for all the late callers');
+    src.loads[1].d.resolve(snapshot(2));
+    const [a, , c] = await Promise.all(late);
+    assert.equal((a as { snapshot: RegionSnapshot }).snapshot.loadedAt, 2, 'the late caller sees data read after its request');
+    assert.equal(a, c);
+    assert.equal(store.index(R)?.snapshot.loadedAt, 2);
+    assert.equal(src.loads.length, 2);
+  });
+
+  it('a failed load is followed by the follow-up all the same', async () => {
+    const src = new ManualSource();
+    const store = new RegionStore(async () => src, [R]);
+    const first = store.load(R).catch((e) => e);
+    await tick();
+    const late = store.load(R);
+    src.loads[0].d.reject(Object.assign(new Error('throttled'), { name: 'Throttling' }));
+    assert.equal(((await first) as Error).name, 'Throttling');
+    await tick();
+    assert.equal(src.loads.length, 2);
+    src.loads[1].d.resolve(snapshot(2));
+    assert.equal((await late).snapshot.loadedAt, 2);
+    assert.equal(store.state(R)?.error, undefined);
+  });
+
+  it('cancel() and reset() cancel the follow-up too: nothing loads after them', async () => {
+    for (const how of ['cancel', 'reset'] as const) {
+      const src = new ManualSource();
+      const store = new RegionStore(async () => src, [R]);
+      const first = store.load(R).catch((e) => e);
+      await tick();
+      const late = store.load(R).catch((e) => e);
+      if (how === 'cancel') store.cancel(R);
+      else store.reset(async () => src, [R]);
+      src.loads[0].d.reject(abortError());
+      assert.equal(((await first) as Error).name, 'AbortError', how);
+      assert.equal(((await late) as Error).name, 'AbortError', how);
+      await tick();
+      assert.equal(src.loads.length, 1, `${how}: no follow-up load`);
+      assert.equal(store.isLoading(R), false, how);
+    }
+  });
+});
+
 describe('reliability: cancellation', () => {
   it('cancel() keeps the last good data, stops loading at once, and the next load starts afresh', async () => {
     const src = new ManualSource();
@@ -301,9 +360,14 @@ describe('reliability: any interleaving of loads, cancels, refreshes and failure
           await tick();
           if (o === 'answer' && s.count() > 0) await s.waitOne();
         }
-        while (s.count() > 0 || pending.length) {
-          await s.waitAll();
-          await Promise.all(pending.splice(0));
+        // A follow-up load starts only when the load before it settles: keep answering until every
+        // call has settled (a call that never settles fails the run).
+        let settled = false;
+        void Promise.all(pending).then(() => (settled = true));
+        for (let rounds = 0; !settled || s.count() > 0; rounds++) {
+          assert.ok(rounds < 1000, 'every call settles');
+          if (s.count() > 0) await s.waitAll();
+          else await tick();
         }
 
         assert.equal(store.isLoading(R), false, 'settled');
