@@ -14,19 +14,11 @@ import {
   type SecurityGroupRuleRequest,
 } from '@aws-sdk/client-ec2';
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
-import type { DbCluster, DbInstance, RulePeer, SecurityGroupRule } from '../domain/model';
+import type { DbCluster, DbInstance, RuleSpec, SecurityGroupRule } from '../domain/model';
 import type { RegionClients } from './clients';
 import { toCluster, toInstance, toRule } from './reads';
 
-export interface RuleSpec {
-  readonly groupId: string;
-  readonly isEgress: boolean;
-  readonly protocol: string;
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly peer: RulePeer;
-  readonly description?: string;
-}
+export type { RuleSpec };
 
 export interface CreateGroupSpec {
   readonly vpcId?: string;

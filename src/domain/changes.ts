@@ -1,6 +1,6 @@
 // Building and checking changes before any AWS call: rule requests, group lists, delete blockers.
 import { canonicalCidr } from './cidr';
-import type { RegionIndex, RulePeer, SecurityGroupRule } from './model';
+import type { RegionIndex, RulePeer, RuleSpec, SecurityGroupRule } from './model';
 import { peerLabel } from './rules';
 import {
   isDatabasePort,
@@ -27,14 +27,7 @@ export interface RuleInput {
   readonly description?: string;
 }
 
-export interface RuleDraft {
-  readonly groupId: string;
-  readonly isEgress: boolean;
-  readonly protocol: string;
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly peer: RulePeer;
-  readonly description?: string;
+export interface RuleDraft extends RuleSpec {
   /** Set when the CIDR the user typed was canonicalised (host bits dropped). */
   readonly canonicalisedFrom?: string;
 }

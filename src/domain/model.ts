@@ -38,12 +38,11 @@ export type RulePeer =
     };
 
 /**
- * One security group rule. `protocol` is AWS's IpProtocol lower-cased: 'tcp', 'udp', 'icmp',
+ * What a security group rule allows, in which group: a rule to create, or (with its Region and
+ * id) one read from AWS. `protocol` is AWS's IpProtocol lower-cased: 'tcp', 'udp', 'icmp',
  * 'icmpv6', '-1' (all traffic) or a protocol number as text. Ports are -1 where AWS gives none.
  */
-export interface SecurityGroupRule {
-  readonly region: string;
-  readonly ruleId: string;
+export interface RuleSpec {
   readonly groupId: string;
   readonly isEgress: boolean;
   readonly protocol: string;
@@ -51,6 +50,12 @@ export interface SecurityGroupRule {
   readonly toPort: number;
   readonly peer: RulePeer;
   readonly description?: string;
+}
+
+/** One security group rule as AWS holds it. */
+export interface SecurityGroupRule extends RuleSpec {
+  readonly region: string;
+  readonly ruleId: string;
 }
 
 export interface AttachedGroup {

@@ -40,7 +40,6 @@ interface Inflight {
   readonly automatic: boolean;
   /** Its reads have begun: from then on it may have read the account before a new request's reason. */
   started: boolean;
-  cancelled: boolean;
   /** The one load that follows it, shared by everyone who asked for a fresh load while it was reading. */
   next?: Promise<RegionIndex>;
 }
@@ -80,10 +79,7 @@ export class RegionStore {
   /** New connection or Regions: forget everything, cancel loads in flight. */
   reset(source: () => Promise<RegionSource>, regions: readonly string[]): void {
     this.generation++;
-    for (const f of this.inflight.values()) {
-      f.cancelled = true;
-      f.abort.abort();
-    }
+    for (const f of this.inflight.values()) f.abort.abort();
     this.inflight.clear();
     this.states.clear();
     this.source = source;
@@ -132,7 +128,7 @@ export class RegionStore {
     const gen = this.generation;
     await running.promise.catch(() => undefined);
     // Cancelled, or a new connection: the follow-up is cancelled with it.
-    if (running.cancelled || gen !== this.generation) throw cancelledError(region);
+    if (running.abort.signal.aborted || gen !== this.generation) throw cancelledError(region);
     return this.load(region);
   }
 
@@ -168,7 +164,7 @@ export class RegionStore {
         }
       }
     })();
-    const entry: Inflight = { promise, abort, patches, automatic, started: false, cancelled: false };
+    const entry: Inflight = { promise, abort, patches, automatic, started: false };
     this.inflight.set(region, entry);
     this.emit(region);
     return promise;
@@ -186,7 +182,6 @@ export class RegionStore {
   cancel(region: string): void {
     const entry = this.inflight.get(region);
     if (!entry) return;
-    entry.cancelled = true;
     entry.abort.abort();
     this.inflight.delete(region);
     const last = this.states.get(region)?.index;

@@ -6,24 +6,9 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../../src/domain/model';
 import { RegionStore, type RegionSource } from '../../src/state/store';
+import { deferred, tick, type Deferred } from './async';
 
 const R = 'us-east-1';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(v: T): void;
-  reject(e: unknown): void;
-}
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-const tick = () => new Promise((r) => setImmediate(r));
 
 const group = (groupId: string, description = `${groupId} v1`): SecurityGroup => ({ region: R, groupId, groupName: groupId, description, vpcId: 'vpc-1', tags: {} });
 
