@@ -732,7 +732,9 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
         return { cmd, arg };
       });
       const anything = fc.tuple(fc.constantFrom(...commands), fc.anything({ maxDepth: 3 })).map(([cmd, arg]) => ({ cmd, arg: arg as unknown }));
-      const runs = 250;
+      // Enough runs that the share refused before AWS (about 39%) is well clear of the one third
+      // checked below: at 250 runs that check failed about one run in eight by chance alone.
+      const runs = 1000;
       tally.fuzzRuns['command arguments'] = runs;
       // AWS refuses every write here: arguments good enough to be sent are refused there, and the account never changes.
       inject({ action: /^(?!Describe)/, kind: 'error', status: 403, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', times: Infinity });
@@ -753,7 +755,12 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
           const writes = proxy.requests.slice(before).filter((r) => !r.action.startsWith('Describe'));
           for (const w of writes) {
             assert.equal(w.forwarded, false);
-            for (const [k, v] of w.params) assert.doesNotMatch(v, /^$|undefined|NaN|Infinity|\[object|function /, `${what} sent ${w.action} with ${k}=${v}`);
+            for (const [k, v] of w.params) {
+              // The one empty value that is meant: ModifySecurityGroupRules replaces the whole rule,
+              // and an empty Description is how an edit says "no description" (src/aws/writes.ts).
+              if (v === '' && w.action === 'ModifySecurityGroupRules' && /^SecurityGroupRule\.\d+\.SecurityGroupRule\.Description$/.test(k)) continue;
+              assert.doesNotMatch(v, /^$|undefined|NaN|Infinity|\[object|function /, `${what} sent ${w.action} with ${k}=${v}`);
+            }
           }
           if (writes.length) sent++;
           else if (p.errors.length) refusedBeforeAws++;
