@@ -15,12 +15,16 @@ import {
   cidrContains,
   cidrOverlaps,
   cidrSize,
+  fastIpv4,
+  fastIpv6,
+  fastRead,
   formatCidr,
   IpVersion,
   isPrivateCidr,
   isWorld,
   mergeCidrs,
   parseCidr,
+  samePrefix6,
 } from './cidr';
 import { MAX_RULES_PER_DIRECTION } from './changes';
 import type {
@@ -177,85 +181,11 @@ function peerCidr(peer: RulePeer): Cidr | undefined {
   return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
 }
 
-// The findings pass looks at every rule of the Region, so it compares CIDRs without bigint: an
-// IPv4 range is an unsigned 32-bit number and a prefix length; IPv6 (rare in rules) keeps the
-// bigint Cidr. The fast IPv4 reader accepts only the plain canonical shape AWS stores
-// ('a.b.c.d/n', or a bare address); anything else goes through parseCidr.
-
-/** The network of the last successful fastIpv4 call (a number, to avoid an object per rule). */
-let fastIpv4Network = 0;
-
-/** The prefix length of a plain 'a.b.c.d/n' (or bare 'a.b.c.d') with its network in fastIpv4Network; -1 otherwise. */
-function fastIpv4(text: string): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let i = 0;
-  const len = text.length;
-  for (; i < len; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch >= 48 && ch <= 57) {
-      if (digits > 0 && octet === 0) return -1; // leading zero
-      octet = octet * 10 + (ch - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (ch === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else if (ch === 47) {
-      break;
-    } else {
-      return -1;
-    }
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  value = value * 256 + octet;
-  let prefix = 32;
-  if (i < len) {
-    // text[i] is '/': one or two digits, no leading zero, at most 32.
-    const rest = len - i - 1;
-    if (rest < 1 || rest > 2) return -1;
-    const a = text.charCodeAt(i + 1) - 48;
-    if (a < 0 || a > 9) return -1;
-    if (rest === 2) {
-      const b = text.charCodeAt(i + 2) - 48;
-      if (a === 0 || b < 0 || b > 9) return -1;
-      prefix = a * 10 + b;
-    } else {
-      prefix = a;
-    }
-    if (prefix > 32) return -1;
-  }
-  fastIpv4Network = prefix === 0 ? 0 : (value & (0xffffffff << (32 - prefix))) >>> 0;
-  return prefix;
-}
-
 const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
   .map((t) => {
     const prefix = fastIpv4(t);
-    return [fastIpv4Network, prefix] as const;
+    return [fastRead.v4, prefix] as const;
   });
-
-/**
- * The prefix length written after the '/' of an IPv6 CIDR text (128 without one), read without
- * parsing the address; -1 when the text does not look like one (the caller then parses it).
- */
-function ipv6PrefixOfText(text: string): number {
-  if (!text.includes(':')) return -1;
-  const slash = text.lastIndexOf('/');
-  if (slash < 0) return 128;
-  const len = text.length - slash - 1;
-  if (len < 1 || len > 3 || (len > 1 && text.charCodeAt(slash + 1) === 48)) return -1;
-  let n = 0;
-  for (let k = slash + 1; k < text.length; k++) {
-    const d = text.charCodeAt(k) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n <= 128 ? n : -1;
-}
 
 /** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
 function isPrivateV4(network: number, prefix: number): boolean {
@@ -834,6 +764,11 @@ function otherProtoCode(protocol: string): number {
   return c;
 }
 
+// GroupScratch.flags
+const EGRESS = 1;
+const MISSING_PEER = 2;
+const SELF_PEER = 4;
+
 /**
  * Facts about the rules of one group, as parallel arrays reused from group to group, so the
  * pass over tens of thousands of rules allocates almost nothing (allocation and the garbage
@@ -842,7 +777,8 @@ function otherProtoCode(protocol: string): number {
 class GroupScratch {
   cap = 0;
   n = 0;
-  rules: Array<SecurityGroupRule | undefined> = [];
+  /** The rules of the group being scanned (slot i is rules[i]). */
+  private rules: readonly SecurityGroupRule[] = [];
   /** See protoCode. */
   pc = new Int32Array(0);
   /** tcp/udp: the port range (every port when AWS gives -1); icmp: type and code (-1 = all). */
@@ -853,18 +789,45 @@ class GroupScratch {
   prefix = new Uint8Array(0);
   /** IPv4 network as an unsigned number. */
   n4 = new Uint32Array(0);
-  c6: Array<Cidr | undefined> = [];
-  /** The CIDR text of an IPv6 peer, parsed on demand into c6. */
-  text: string[] = [];
+  /** IPv6 network as four 32-bit words at 4 * i. */
+  w6 = new Uint32Array(0);
   /** Group peer id (with its peering connection) or prefix list id; '' for CIDRs. */
   key: string[] = [];
+  /** For a group peer in the snapshot without a peering connection: the group's ordinal (see begin); else -1. */
+  ord = new Int32Array(0);
+  /** EGRESS, MISSING_PEER (a group peer not in the snapshot), SELF_PEER (the group itself). */
+  flags = new Uint8Array(0);
+  // The group being filled, and what set() needs of the whole pass (see begin()).
+  private groupId = '';
+  private ordinal: ReadonlyMap<string, number> = new Map();
+  private referenced: Uint8Array = new Uint8Array(0);
+  /** Sum of what prefetch() read, kept so that the reads are not optimised away. */
+  private touched = 0;
   /** direction * 4 + peer kind, and the rule indexes ordered by it. */
   bucket = new Uint8Array(0);
   order = new Int32Array(0);
   readonly start = new Int32Array(9);
   private readonly next = new Int32Array(8);
-  /** Pairs (narrow, wide) of rule indexes found by shadowed(). */
+  /** Pairs (narrow, wide) of rule indexes found by shadowed(), and their count. */
   found = new Int32Array(0);
+  pairs = 0;
+  /** Per rule: the first rule found to shadow it, or -1. */
+  private best = new Int32Array(0);
+  // sameKey: the chains of equal keys (first and last member, next member); the chain heads by
+  // group ordinal (valid where the stamp is the current one), else by key.
+  private readonly heads = new Map<string, number>();
+  private ordHead = new Int32Array(0);
+  private ordStamp = new Int32Array(0);
+  private stamp = 0;
+  private first = new Int32Array(0);
+  private last = new Int32Array(0);
+  private link = new Int32Array(0);
+  // sweepIpv4: the sort keys, the rule indexes in sorted order, and the stack of enclosing ranges.
+  private keys = new Float64Array(0);
+  private sortedIdx = new Int32Array(0);
+  private readonly stkFrom = new Int32Array(34);
+  private readonly stkTo = new Int32Array(34);
+  private readonly stkEnd = new Float64Array(34);
 
   reset(n: number): void {
     if (n > this.cap) {
@@ -879,18 +842,57 @@ class GroupScratch {
       this.bucket = new Uint8Array(cap);
       this.order = new Int32Array(cap);
       this.found = new Int32Array(cap * 2);
-      // Plain arrays sized once and never shrunk, so the pass does not reallocate them per group.
-      this.rules = new Array<SecurityGroupRule | undefined>(cap).fill(undefined);
-      this.c6 = new Array<Cidr | undefined>(cap).fill(undefined);
-      this.text = new Array<string>(cap).fill('');
+      this.best = new Int32Array(cap);
+      this.ord = new Int32Array(cap);
+      this.flags = new Uint8Array(cap);
+      this.first = new Int32Array(cap);
+      this.last = new Int32Array(cap);
+      this.link = new Int32Array(cap);
+      this.keys = new Float64Array(cap);
+      this.sortedIdx = new Int32Array(cap);
+      this.w6 = new Uint32Array(cap * 4);
+      // A plain array sized once and never shrunk, so the pass does not reallocate it per group.
       this.key = new Array<string>(cap).fill('');
     }
     this.n = n;
   }
 
+  /**
+   * Starts a pass: `ordinal` numbers the groups of the snapshot, and `referenced` (by ordinal)
+   * gets a 1 for each group that another group's rule references.
+   */
+  begin(ordinal: ReadonlyMap<string, number>, referenced: Uint8Array): void {
+    this.ordinal = ordinal;
+    this.referenced = referenced;
+    this.groupId = '';
+    this.rules = [];
+    this.key.fill('');
+    const groups = referenced.length;
+    if (groups > this.ordHead.length) {
+      this.ordHead = new Int32Array(groups);
+      this.ordStamp = new Int32Array(groups);
+      this.stamp = 0;
+    }
+  }
+
+  /**
+   * Reads each rule, its peer and the peer's text in a tight loop before the real work. The
+   * pass is bound by memory: the rule objects of a Region lie all over the heap, and the long
+   * dependent work of set() waits for each miss in turn. This loop has no dependencies between
+   * iterations, so the processor fetches many rules at once and set() then finds them in cache
+   * (about a quarter off the pass in the bench).
+   */
+  prefetch(rules: readonly SecurityGroupRule[]): void {
+    let t = 0;
+    for (let i = 0; i < rules.length; i++) {
+      const peer = rules[i]!.peer;
+      t += peer.kind === 'cidr4' || peer.kind === 'cidr6' ? peer.cidr.length : peer.kind === 'group' ? peer.groupId.length : 0;
+    }
+    this.touched += t;
+  }
+
   /** Fills slot i from the rule. */
   set(i: number, r: SecurityGroupRule): void {
-    this.rules[i] = r;
     const pc = protoCode(r.protocol);
     this.pc[i] = pc;
     let lo = r.fromPort;
@@ -903,31 +905,31 @@ class GroupScratch {
     this.hi[i] = hi;
     const peer = r.peer;
     const dir = r.isEgress ? 4 : 0;
-    // key is read only for group and prefix list peers, c6 only when ver is 6: no need to clear them.
+    this.flags[i] = dir === 0 ? 0 : EGRESS;
+    // key is read only for group and prefix list peers, n4 and w6 only for their version: no need to clear them.
     this.ver[i] = 0;
+    this.ord[i] = -1;
     switch (peer.kind) {
       case 'cidr4':
       case 'cidr6': {
         this.bucket[i] = dir + (peer.kind === 'cidr4' ? 0 : 1);
-        const fast = fastIpv4(peer.cidr);
-        const p6 = fast < 0 && peer.kind === 'cidr6' ? ipv6PrefixOfText(peer.cidr) : -1;
-        if (fast >= 0) {
+        const text = peer.cidr;
+        let p = fastIpv4(text);
+        if (p >= 0) {
           this.ver[i] = 4;
-          this.prefix[i] = fast;
-          this.n4[i] = fastIpv4Network;
-        } else if (p6 >= 0) {
-          // IPv6 is parsed (bigint) only if the shadowing check needs the range: see c6Of.
+          this.prefix[i] = p;
+          this.n4[i] = fastRead.v4;
+        } else if ((p = fastIpv6(text)) >= 0) {
           this.ver[i] = 6;
-          this.prefix[i] = p6;
-          this.c6[i] = undefined;
-          this.text[i] = peer.cidr;
+          this.prefix[i] = p;
+          this.w6.set(fastRead.v6, i * 4);
         } else {
-          const c = cidrOf(peer.cidr);
+          const c = cidrOf(text);
           if (c) {
             this.ver[i] = c.version;
             this.prefix[i] = c.prefix;
             if (c.version === 4) this.n4[i] = Number(c.network);
-            else this.c6[i] = c;
+            else for (let k = 0; k < 4; k++) this.w6[i * 4 + k] = Number((c.network >> BigInt(96 - 32 * k)) & 0xffffffffn);
           }
         }
         break;
@@ -936,21 +938,34 @@ class GroupScratch {
         this.bucket[i] = dir + 2;
         this.key[i] = peer.prefixListId;
         break;
-      case 'group':
+      case 'group': {
         this.bucket[i] = dir + 3;
-        this.key[i] = peer.peeringConnectionId ? `${peer.groupId}|${peer.peeringConnectionId}` : peer.groupId;
+        const id = peer.groupId;
+        this.key[i] = peer.peeringConnectionId ? `${id}|${peer.peeringConnectionId}` : id;
+        // One lookup answers "may be stale", marks the use and gives sameKey its number.
+        const self = id === this.groupId;
+        if (self) this.flags[i] |= SELF_PEER;
+        const o = this.ordinal.get(id);
+        if (o === undefined) this.flags[i] |= MISSING_PEER;
+        else {
+          if (!self) this.referenced[o] = 1;
+          if (!peer.peeringConnectionId) this.ord[i] = o;
+        }
+        break;
+      }
+      default:
+        // Not a peer AWS gives: a key bucket with no key, so it neither covers nor is covered.
+        this.bucket[i] = dir + 2;
+        this.key[i] = '';
         break;
     }
   }
 
-  /** The parsed IPv6 range of rule i (ver 6), or undefined when it does not parse. */
-  c6Of(i: number): Cidr | undefined {
-    let c = this.c6[i];
-    if (c === undefined) {
-      c = cidrOf(this.text[i]!);
-      if (c) this.c6[i] = c;
-    }
-    return c?.version === 6 ? c : undefined;
+  /** Fills the slots from the rules of group `groupId` (after reset and prefetch). */
+  fill(groupId: string, rules: readonly SecurityGroupRule[]): void {
+    this.groupId = groupId;
+    this.rules = rules;
+    for (let i = 0; i < rules.length; i++) this.set(i, rules[i]!);
   }
 
   /** Orders the rule indexes by bucket (counting sort); bucket b is order[start[b]..start[b+1]). */
@@ -990,11 +1005,7 @@ class GroupScratch {
     }
     const wp = this.prefix[w]!;
     if (this.ver[r] !== v || wp > this.prefix[r]!) return false;
-    if (v === 6) {
-      const wc = this.c6Of(w);
-      const rc = this.c6Of(r);
-      return wc !== undefined && rc !== undefined && cidrContains(wc, rc);
-    }
+    if (v === 6) return samePrefix6(this.w6, w * 4, r * 4, wp);
     return wp === 0 || ((this.n4[w]! ^ this.n4[r]!) >>> (32 - wp)) === 0;
   }
 
@@ -1004,119 +1015,228 @@ class GroupScratch {
 
   /**
    * Finds each rule that another single rule of the same direction and peer kind fully covers,
-   * with that wider rule, as pairs (narrow, wide) of indexes in `found`; answers the pair count.
-   * Quadratic within a bucket (at most ~60 rules by quota), with the cheapest test first: the
-   * prefix length and range for CIDRs, the id for groups and prefix lists. When two rules cover
-   * each other (the same permission twice), only the one with the larger rule id is reported,
-   * so exactly one of the pair is suggested for removal.
+   * with that wider rule (the first such rule in the group's order), as pairs (narrow, wide) of
+   * indexes in `found`, in bucket and then rule order; answers the pair count. When two rules
+   * cover each other (the same permission twice), only the one with the larger rule id is
+   * reported, so exactly one of the pair is suggested for removal.
+   *
+   * Comparing every pair of a bucket was most of the cost of findings() (groups of 20-60 rules),
+   * so candidates are found by peer first: rules of a group or prefix list peer meet only rules
+   * with the same key (a hash chain); IPv4 ranges, which either nest or do not overlap, are
+   * sorted by start and then width, and a sweep keeps the ranges that contain the current one on
+   * a stack. Only those candidates get the protocol and port test. IPv6 (rare) is compared pairwise.
    */
   shadowed(): number {
-    this.sortBuckets();
-    const { order, rules, ver, prefix, n4, key, start } = this;
-    let count = 0;
+    const { order, start } = this;
+    this.pairs = 0;
     for (let b = 0; b < 8; b++) {
       const s = start[b]!;
       const e = start[b + 1]!;
       if (e - s < 2) continue;
-      const cidrBucket = (b & 3) < 2;
+      for (let x = s; x < e; x++) this.best[order[x]!] = -1;
+      if ((b & 3) < 2) {
+        this.sweepIpv4(s, e);
+        this.pairwiseIpv6(s, e);
+      } else {
+        this.sameKey(s, e);
+      }
       for (let x = s; x < e; x++) {
         const r = order[x]!;
-        const rv = ver[r]!;
-        if (cidrBucket && rv === 0) continue; // an unparsable CIDR is neither covered nor covering
-        const rp = prefix[r]!;
-        const rn = n4[r]!;
-        const rk = cidrBucket ? '' : key[r]!;
-        for (let y = s; y < e; y++) {
-          if (y === x) continue;
-          const w = order[y]!;
-          if (cidrBucket) {
-            const wp = prefix[w]!;
-            if (wp > rp || ver[w] !== rv) continue;
-            if (rv === 4) {
-              if (wp !== 0 && ((n4[w]! ^ rn) >>> (32 - wp)) !== 0) continue;
-            } else {
-              const wc = this.c6Of(w);
-              const rc = this.c6Of(r);
-              if (wc === undefined || rc === undefined || !cidrContains(wc, rc)) continue;
-            }
-          } else if (key[w] !== rk) {
-            continue;
-          }
-          if (!this.protoPortsCover(w, r)) continue;
-          // The same permission twice: keep the rule with the smaller id.
-          if (rules[r]!.ruleId < rules[w]!.ruleId && this.covers(r, w)) continue;
-          this.found[count * 2] = r;
-          this.found[count * 2 + 1] = w;
-          count++;
-          break;
-        }
+        const w = this.best[r]!;
+        if (w < 0) continue;
+        this.found[this.pairs * 2] = r;
+        this.found[this.pairs * 2 + 1] = w;
+        this.pairs++;
       }
     }
-    return count;
+    return this.pairs;
+  }
+
+  /** Whether w shadows r, given that w's peer includes r's; records the first such w in best. */
+  private consider(w: number, r: number): void {
+    if (!this.protoPortsCover(w, r)) return;
+    // The same permission twice: keep the rule with the smaller id.
+    if (this.rules[r]!.ruleId < this.rules[w]!.ruleId && this.covers(r, w)) return;
+    const cur = this.best[r]!;
+    if (cur < 0 || w < cur) this.best[r] = w;
+  }
+
+  /** Group and prefix list peers: only rules with the same key can cover each other. */
+  private sameKey(s: number, e: number): void {
+    const { order, key, ord, first, link, last, ordHead, ordStamp } = this;
+    if (this.stamp >= 0x3fffffff) {
+      ordStamp.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    let mapUsed = false;
+    let shared = false;
+    for (let x = s; x < e; x++) {
+      const r = order[x]!;
+      link[r] = -1;
+      const o = ord[r]!;
+      let h: number | undefined;
+      if (o >= 0) {
+        if (ordStamp[o] === stamp) h = ordHead[o];
+        else {
+          ordStamp[o] = stamp;
+          ordHead[o] = r;
+        }
+      } else {
+        const k = key[r]!;
+        if (k === '') {
+          first[r] = -1;
+          continue;
+        }
+        if (!mapUsed) {
+          this.heads.clear();
+          mapUsed = true;
+        }
+        h = this.heads.get(k);
+        if (h === undefined) this.heads.set(k, r);
+      }
+      if (h === undefined) {
+        first[r] = r;
+        last[r] = r;
+      } else {
+        first[r] = h;
+        link[last[h]!] = r;
+        last[h] = r;
+        shared = true;
+      }
+    }
+    if (!shared) return;
+    for (let x = s; x < e; x++) {
+      const r = order[x]!;
+      const h = first[r]!;
+      if (h < 0 || (h === r && link[r] === -1)) continue;
+      for (let w = h; w >= 0; w = link[w]!) if (w !== r) this.consider(w, r);
+    }
+  }
+
+  /** IPv4 ranges of a CIDR bucket: sorted by (start, prefix), then a sweep with a stack of the enclosing ranges. */
+  private sweepIpv4(s: number, e: number): void {
+    const { order, ver, prefix, n4 } = this;
+    if (this.n > 32768) {
+      this.pairwise(s, e, 4);
+      return;
+    }
+    let m = 0;
+    const keys = this.keys;
+    for (let x = s; x < e; x++) {
+      const r = order[x]!;
+      // start (32 bits), prefix (6 bits) and rule index (15 bits) in one exact double, sorted natively.
+      if (ver[r] === 4) keys[m++] = (n4[r]! * 64 + prefix[r]!) * 32768 + r;
+    }
+    if (m < 2) return;
+    const sorted = keys.subarray(0, m).sort();
+    const idx = this.sortedIdx;
+    for (let j = 0; j < m; j++) idx[j] = sorted[j]! % 32768;
+    const stkFrom = this.stkFrom;
+    const stkTo = this.stkTo;
+    const stkEnd = this.stkEnd;
+    let depth = 0;
+    let a = 0;
+    while (a < m) {
+      const ra = idx[a]!;
+      const net = n4[ra]!;
+      const p = prefix[ra]!;
+      let z = a + 1;
+      while (z < m && n4[idx[z]!] === net && prefix[idx[z]!] === p) z++;
+      // Ranges that end before this one starts contain neither it nor anything after it.
+      while (depth > 0 && stkEnd[depth - 1]! < net) depth--;
+      for (let j = a; j < z; j++) {
+        const r = idx[j]!;
+        for (let d = 0; d < depth; d++) for (let q = stkFrom[d]!; q < stkTo[d]!; q++) this.consider(idx[q]!, r);
+        for (let q = a; q < z; q++) if (q !== j) this.consider(idx[q]!, r);
+      }
+      stkFrom[depth] = a;
+      stkTo[depth] = z;
+      stkEnd[depth] = net + 2 ** (32 - p) - 1;
+      depth++;
+      a = z;
+    }
+  }
+
+  private pairwiseIpv6(s: number, e: number): void {
+    let m = 0;
+    for (let x = s; x < e; x++) if (this.ver[this.order[x]!] === 6) m++;
+    if (m >= 2) this.pairwise(s, e, 6);
+  }
+
+  /** Every pair of the bucket's CIDRs of one IP version. */
+  private pairwise(s: number, e: number, v: number): void {
+    const { order, ver } = this;
+    for (let x = s; x < e; x++) {
+      const r = order[x]!;
+      if (ver[r] !== v) continue;
+      for (let y = s; y < e; y++) {
+        const w = order[y]!;
+        if (y !== x && ver[w] === v && this.peerCovers(w, r)) this.consider(w, r);
+      }
+    }
   }
 }
+
+/**
+ * One scratch for every findings() call (the pass is synchronous). Besides saving the buffers,
+ * keeping an instance alive keeps its hidden class alive: when the last instance died, the next
+ * garbage collection dropped the class and with it the optimised code of the whole pass, so
+ * every later call ran unoptimised again.
+ */
+const SCRATCH = new GroupScratch();
 
 interface ScanContext {
   readonly idx: RegionIndex;
   readonly out: Finding[];
   readonly lookup: (groupId: string) => SecurityGroup | undefined;
   readonly dbsByGroup: ReadonlyMap<string, readonly ResolvedTarget[]>;
-  /** Groups that some other group's rule references. */
-  readonly referenced: Set<string>;
+  /** By ordinal (position in snapshot.groups): 1 for groups that some other group's rule references. */
+  readonly referenced: Uint8Array;
   readonly sc: GroupScratch;
 }
 
 const NO_DBS: readonly ResolvedTarget[] = [];
+const NO_ORDINALS: ReadonlyMap<string, number> = new Map();
+const NO_MARKS = new Uint8Array(0);
 
 /**
  * The per-rule checks of one group, and its shadowed rules and quota. Kept small, with the
  * finding texts built in separate functions, so V8 optimises this loop once and keeps it.
  */
 function scanGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityGroupRule[]): void {
-  const { idx, sc, referenced } = ctx;
+  const { idx, sc } = ctx;
   const guarded = ctx.dbsByGroup.get(groupId) ?? NO_DBS;
   const n = rules.length;
-  let in4 = 0;
-  let in6 = 0;
-  let out4 = 0;
-  let out6 = 0;
   sc.reset(n);
+  sc.prefetch(rules);
+  sc.fill(groupId, rules);
+  const { flags, pc, ver, prefix } = sc;
   for (let i = 0; i < n; i++) {
-    const r = rules[i]!;
-    sc.set(i, r);
-    const peer = r.peer;
-    const kind = peer.kind;
-    // A group or prefix list reference counts once for IPv4 and once for IPv6.
-    if (r.isEgress) {
-      if (kind !== 'cidr6') out4++;
-      if (kind !== 'cidr4') out6++;
-    } else {
-      if (kind !== 'cidr6') in4++;
-      if (kind !== 'cidr4') in6++;
-    }
-    if (kind === 'group') {
-      if (peer.groupId !== groupId) referenced.add(peer.groupId);
-      if (!idx.groupsById.has(peer.groupId) && isStaleReference(idx, r)) emitStale(ctx, groupId, r);
-    }
-    if (r.isEgress) continue;
-
-    const pc = sc.pc[i]!;
-    const ver = sc.ver[i]!;
-    const prefix = sc.prefix[i]!;
-    const world = ver !== 0 && prefix === 0;
+    const f = flags[i]!;
+    if ((f & MISSING_PEER) !== 0 && isStaleReference(idx, rules[i]!)) emitStale(ctx, groupId, rules[i]!);
+    if ((f & EGRESS) !== 0) continue;
+    const p = pc[i]!;
+    const v = ver[i]!;
+    const world = v !== 0 && prefix[i] === 0;
     let worldFinding = false;
-    if (world && guarded.length) worldFinding = emitWorld(ctx, groupId, r, guarded, pc, sc.lo[i]!, sc.hi[i]!);
-    if (pc === -1 && !worldFinding && !(kind === 'group' && peer.groupId === groupId)) emitAllTraffic(ctx, groupId, r, guarded, world);
-    if (ver === 4 && prefix >= 1 && prefix <= 23 && !isPrivateV4(sc.n4[i]!, prefix)) emitWide(ctx, groupId, r, guarded, sc.n4[i]!, prefix);
+    if (world && guarded.length) worldFinding = emitWorld(ctx, groupId, rules[i]!, guarded, p, sc.lo[i]!, sc.hi[i]!);
+    if (p === -1 && !worldFinding && (f & SELF_PEER) === 0) emitAllTraffic(ctx, groupId, rules[i]!, guarded, world);
+    if (v === 4 && prefix[i]! >= 1 && prefix[i]! <= 23 && !isPrivateV4(sc.n4[i]!, prefix[i]!)) emitWide(ctx, groupId, rules[i]!, guarded, sc.n4[i]!, prefix[i]!);
   }
+  sc.sortBuckets();
   if (n > 1) {
     const pairs = sc.shadowed();
-    for (let p = 0; p < pairs; p++) emitShadowed(ctx, groupId, sc.rules[sc.found[p * 2]!]!, sc.rules[sc.found[p * 2 + 1]!]!);
+    for (let p = 0; p < pairs; p++) emitShadowed(ctx, groupId, rules[sc.found[p * 2]!]!, rules[sc.found[p * 2 + 1]!]!);
   }
-  if (in4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in4, 'inbound', 'IPv4');
-  if (in6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in6, 'inbound', 'IPv6');
-  if (out4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out4, 'outbound', 'IPv4');
-  if (out6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out6, 'outbound', 'IPv6');
+  // Buckets are direction * 4 + peer kind (cidr4, cidr6, prefix list, group); a group or prefix
+  // list reference counts once for IPv4 and once for IPv6.
+  const count = (b: number): number => sc.start[b + 1]! - sc.start[b]!;
+  const shared = (d: number): number => count(d + 2) + count(d + 3);
+  if (count(0) + shared(0) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(0) + shared(0), 'inbound', 'IPv4');
+  if (count(1) + shared(0) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(1) + shared(0), 'inbound', 'IPv6');
+  if (count(4) + shared(4) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(4) + shared(4), 'outbound', 'IPv4');
+  if (count(5) + shared(4) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(5) + shared(4), 'outbound', 'IPv6');
 }
 
 function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule): void {
@@ -1270,16 +1390,25 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   }
   for (const i of idx.snapshot.instances) for (const g of i.securityGroups) attachedAnywhere.add(g.groupId);
 
+  const groups = idx.snapshot.groups;
+  const ordinal = new Map<string, number>();
+  for (let k = 0; k < groups.length; k++) ordinal.set(groups[k]!.groupId, k);
   const ctx: ScanContext = {
     idx,
     out: [],
     lookup: (id: string) => idx.groupsById.get(id),
     dbsByGroup,
-    referenced: new Set<string>(),
-    sc: new GroupScratch(),
+    referenced: new Uint8Array(groups.length),
+    sc: SCRATCH,
   };
-  // One pass over every group's rules (the hot part: see scanGroup).
-  idx.rulesByGroup.forEach((rules, groupId) => scanGroup(ctx, groupId, rules));
+  // One pass over every group's rules (the hot part: see scanGroup). The scratch is left holding
+  // nothing of this Region.
+  SCRATCH.begin(ordinal, ctx.referenced);
+  try {
+    idx.rulesByGroup.forEach((rules, groupId) => scanGroup(ctx, groupId, rules));
+  } finally {
+    SCRATCH.begin(NO_ORDINALS, NO_MARKS);
+  }
   const out = ctx.out;
   const referenced = ctx.referenced;
 
@@ -1332,9 +1461,9 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
 
   // unused-group
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
-  for (const g of idx.snapshot.groups) {
+  for (const g of groups) {
     if (g.groupName === 'default') continue;
-    if (attachedAnywhere.has(g.groupId) || referenced.has(g.groupId)) continue;
+    if (attachedAnywhere.has(g.groupId) || referenced[ordinal.get(g.groupId)!]) continue;
     if (carriers?.has(g.groupId)) continue;
     out.push({
       id: `unused-group:${g.groupId}`,

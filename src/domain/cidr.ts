@@ -232,6 +232,134 @@ export function canonicalCidr(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fast readers for hot loops (the findings pass reads every rule of a Region). They compare
+// without bigint: an IPv4 network is an unsigned 32-bit number, an IPv6 network four of them.
+// They accept only the plain shapes AWS stores ('a.b.c.d/n', hex groups with at most one '::',
+// or a bare address) and answer -1 for anything else, which the caller hands to parseCidr.
+
+/** The network read by the last successful fastIpv4 / fastIpv6 call (out-parameters, so a read allocates nothing). */
+export const fastRead = { v4: 0, v6: new Uint32Array(4) };
+
+/** The prefix length of a plain 'a.b.c.d/n' (or bare 'a.b.c.d') with its masked network in fastRead.v4; -1 otherwise. */
+export function fastIpv4(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  const len = text.length;
+  for (; i < len; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (ch - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (ch === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (ch === 47) {
+      break;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  value = value * 256 + octet;
+  const prefix = i < len ? prefixAfter(text, i + 1, 32) : 32;
+  if (prefix < 0) return -1;
+  fastRead.v4 = prefix === 0 ? 0 : (value & (0xffffffff << (32 - prefix))) >>> 0;
+  return prefix;
+}
+
+/** Decimal digits from text[from] to the end: 1 to 3 of them, no leading zero, at most max; -1 otherwise. */
+function prefixAfter(text: string, from: number, max: number): number {
+  const len = text.length - from;
+  if (len < 1 || len > 3 || (len > 1 && text.charCodeAt(from) === 48)) return -1;
+  let n = 0;
+  for (let k = from; k < text.length; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n <= max ? n : -1;
+}
+
+const GROUPS = new Int32Array(8);
+
+/**
+ * The prefix length of an IPv6 'groups/n' (or a bare address) with its masked network in
+ * fastRead.v6 (four 32-bit words, most significant first); -1 for anything else, including an
+ * embedded IPv4 tail and surrounding whitespace.
+ */
+export function fastIpv6(text: string): number {
+  const g = GROUPS;
+  const len = text.length;
+  let n = 0; // groups read
+  let gap = -1; // the number of groups before '::'
+  let value = 0;
+  let digits = 0;
+  let i = 0;
+  if (len >= 2 && text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return -1;
+    gap = 0;
+    i = 2;
+  }
+  for (; i < len; i++) {
+    const ch = text.charCodeAt(i);
+    let d: number;
+    if (ch >= 48 && ch <= 57) d = ch - 48;
+    else if (ch >= 97 && ch <= 102) d = ch - 87;
+    else if (ch >= 65 && ch <= 70) d = ch - 55;
+    else if (ch === 58) {
+      if (digits === 0 || n === 8) return -1;
+      g[n++] = value;
+      value = 0;
+      digits = 0;
+      if (i + 1 < len && text.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return -1;
+        gap = n;
+        i++;
+      }
+      continue;
+    } else if (ch === 47) break;
+    else return -1;
+    if (++digits > 4) return -1;
+    value = value * 16 + d;
+  }
+  if (digits > 0) {
+    if (n === 8) return -1;
+    g[n++] = value;
+  } else if (gap !== n) {
+    return -1; // empty, or a single ':' at the end
+  }
+  if (gap < 0 ? n !== 8 : n > 7) return -1;
+  const prefix = i < len ? prefixAfter(text, i + 1, 128) : 128;
+  if (prefix < 0) return -1;
+  const w = fastRead.v6;
+  w.fill(0);
+  for (let k = 0; k < n; k++) {
+    const pos = gap < 0 || k < gap ? k : k + 8 - n;
+    w[pos >> 1] |= (pos & 1) === 0 ? g[k]! << 16 : g[k]!;
+  }
+  for (let k = 0, bits = prefix; k < 4; k++, bits -= 32) {
+    if (bits <= 0) w[k] = 0;
+    else if (bits < 32) w[k] = w[k]! & (0xffffffff << (32 - bits));
+  }
+  return prefix;
+}
+
+/** Whether two networks (four words each, at a and b in `words`) agree on their first `prefix` bits. */
+export function samePrefix6(words: Uint32Array, a: number, b: number, prefix: number): boolean {
+  for (let k = 0, bits = prefix; k < 4 && bits > 0; k++, bits -= 32) {
+    const x = words[a + k]! ^ words[b + k]!;
+    if (bits >= 32 ? x !== 0 : x >>> (32 - bits) !== 0) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Set arithmetic.
 
 /** Whether every address of `inner` is in `outer` (false across IP versions). */

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import fc from 'fast-check';
 import {
-  canonicalCidr, Cidr, cidrContains, cidrContainsAddress, cidrOverlaps, formatCidr, IpVersion, mergeCidrs, parseCidr,
+  canonicalCidr, Cidr, cidrContains, cidrContainsAddress, cidrOverlaps, fastIpv4, fastIpv6, fastRead, formatCidr, IpVersion,
+  mergeCidrs, parseCidr, samePrefix6,
 } from '../../src/domain/cidr';
 import {
   normaliseProtocol, parsePortRange, validateCidrInput, validateGroupDescription, validateGroupId, validateGroupName,
@@ -106,6 +107,67 @@ describe('properties: CIDR parse/format', () => {
       assert.equal('error' in parsed, net.isIP(s) === 0, `'${s}'`);
       if (!('error' in parsed) && parsed.version === 6) assert.equal(formatCidr(parsed), `${urlIpv6(s)}/128`);
     }), { numRuns: 3000 });
+  });
+});
+
+/** What a fast reader read, as a Cidr; undefined when it declined the text. */
+function fastCidr(text: string): Cidr | undefined {
+  let prefix = fastIpv4(text);
+  if (prefix >= 0) return { version: 4, network: BigInt(fastRead.v4), prefix };
+  prefix = fastIpv6(text);
+  if (prefix < 0) return undefined;
+  const network = [...fastRead.v6].reduce((acc, w) => (acc << 32n) | BigInt(w), 0n);
+  return { version: 6, network, prefix };
+}
+
+describe('properties: the fast CIDR readers of the findings pass', () => {
+  const variants = (c: Cidr): string[] => {
+    const canonical = formatCidr(c);
+    if (c.version === 4) return [canonical];
+    const groups = Array.from({ length: 8 }, (_, k) => Number((c.network >> BigInt(112 - 16 * k)) & 0xffffn));
+    return [canonical, `${groups.map((g) => g.toString(16).toUpperCase().padStart(4, '0')).join(':')}/${c.prefix}`, `${groups.map((g) => g.toString(16)).join(':')}/${c.prefix}`];
+  };
+
+  it('read every canonical and uncompressed text, exactly as parseCidr does', () => {
+    fc.assert(fc.property(fc.oneof(ipv4Cidr, ipv6Cidr), (c) => {
+      for (const text of variants(c)) assert.deepEqual(fastCidr(text), c, text);
+    }), RUNS);
+  });
+
+  it('clear the host bits of any address, as parseCidr does', () => {
+    const v4 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), fc.integer({ min: 0, max: 32 }))
+      .map(([a, p]) => ({ text: `${formatCidr({ version: 4, network: a, prefix: 32 }).replace(/\/32$/, '')}/${p}`, c: { version: 4 as const, network: mask(4, a, p), prefix: p } }));
+    const v6 = fc.tuple(ipv6Groups, fc.integer({ min: 0, max: 128 }))
+      .map(([g, p]) => ({ text: `${g.map((x) => x.toString(16)).join(':')}/${p}`, c: { version: 6 as const, network: mask(6, groupsToBigint(g), p), prefix: p } }));
+    fc.assert(fc.property(fc.oneof(v4, v6), ({ text, c }) => {
+      assert.deepEqual(fastCidr(text), c, text);
+      assert.deepEqual(parseCidr(text), c, text);
+    }), { numRuns: 2000 });
+  });
+
+  it('never read a text other than parseCidr reads it (they may decline and leave it to parseCidr)', () => {
+    const chars = [...'0123456789abcdefABCDEF:./', ':', ':', '.', '/', '0', ' ', '%', 'g'];
+    const cidrLike = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...chars), maxLength: 44 }),
+      fc.oneof(ipv4Cidr, ipv6Cidr).chain((c) => fc.constantFrom(...variants(c))).chain((t) =>
+        fc.tuple(fc.nat({ max: t.length }), fc.constantFrom('', ':', '.', '/', '0', '::', '1', ' ', '/0', '00')).map(([at, ins]) => t.slice(0, at) + ins + t.slice(at))),
+    );
+    fc.assert(fc.property(cidrLike, (text) => {
+      const fast = fastCidr(text);
+      if (fast === undefined) return;
+      const parsed = parseCidr(text);
+      assert.ok(!('error' in parsed), `fast read '${text}', parseCidr refused it: ${'error' in parsed ? parsed.error : ''}`);
+      assert.deepEqual(fast, parsed, text);
+    }), { numRuns: 5000 });
+  });
+
+  it('samePrefix6 answers what cidrContains answers for ranges of the same prefix', () => {
+    fc.assert(fc.property(ipv6Cidr, ipv6Cidr, fc.integer({ min: 0, max: 128 }), (a, b, p) => {
+      const words = new Uint32Array(8);
+      for (const [at, c] of [[0, a], [4, b]] as const) for (let k = 0; k < 4; k++) words[at + k] = Number((c.network >> BigInt(96 - 32 * k)) & 0xffffffffn);
+      const outer: Cidr = { version: 6, network: mask(6, a.network, p), prefix: p };
+      assert.equal(samePrefix6(words, 0, 4, p), cidrContains(outer, { ...b, prefix: 128 }));
+    }), RUNS);
   });
 });
 
