@@ -547,9 +547,7 @@ describe('AWS gateway against moto', function () {
       const endpoint = 'http://127.0.0.1:9';
       const closed = createGateway({ endpoint, maxAttempts: 1 });
       try {
-        const started = Date.now();
         const e = await failure(closed.loadRegion(US));
-        assert.ok(Date.now() - started < 10_000, 'one attempt, no long retries');
         const t = translateError(e, { endpoint, region: US });
         assert.equal(t.code, 'ECONNREFUSED');
         assert.equal(

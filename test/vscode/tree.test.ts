@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { TestAccountIds } from '../harness/seed';
-import { api, aws, childLabels, children, descriptions, item, labelOf, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, childLabels, children, descriptions, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
 
 describe('Foundation: activation, commands and the tree in a real VS Code', () => {
   let ids: TestAccountIds;
@@ -13,10 +13,9 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     await (await api()).ext.store.refreshAll([REGION]);
   });
 
-  it('runs in a real VS Code 1.99 and activates quickly without loading the AWS SDK', async () => {
+  it('runs in a real VS Code 1.99 and activates without loading the AWS SDK (its time is the bench\'s job)', async () => {
     assert.match(vscode.version, /^1\.99\./);
-    const a = await api();
-    assert.ok(a.activationMs < 1000, `activation took ${a.activationMs} ms`);
+    assert.match(await logText(), /Activated in [\d.]+ ms \(.*\); AWS SDK loaded: no/);
     const ext = vscode.extensions.getExtension('aurora-sg.aurora-sg')!;
     assert.ok(ext.isActive);
   });

@@ -1,5 +1,7 @@
 // Helpers for the extension-host tests: the extension's API, moto, settings and the tree.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/tree/nodes';
@@ -13,6 +15,20 @@ export async function api(): Promise<ExtensionApi> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
   return ext.isActive ? ext.exports : await ext.activate();
+}
+
+/** Everything the extension's output channel has written to its log file so far. */
+export async function logText(): Promise<string> {
+  const a = await api();
+  const marker = `log-flush-marker-${Date.now()}`;
+  a.ext.log.info(marker);
+  const file = path.join(a.ext.context.logUri.fsPath, 'Aurora Security Groups.log');
+  for (let i = 0; i < 50; i++) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (text.includes(marker)) return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`the output channel's log file ${file} never showed the marker`);
 }
 
 export async function resetMoto(): Promise<void> {
