@@ -771,8 +771,9 @@ const SELF_PEER = 4;
 
 /**
  * Facts about the rules of one group, as parallel arrays reused from group to group, so the
- * pass over tens of thousands of rules allocates almost nothing (allocation and the garbage
- * collector were most of the cost with one object per rule).
+ * pass over tens of thousands of rules allocates little: a sort view per CIDR bucket and the
+ * findings themselves (allocation and the garbage collector were most of the cost with one
+ * object per rule).
  */
 class GroupScratch {
   cap = 0;
@@ -791,7 +792,7 @@ class GroupScratch {
   n4 = new Uint32Array(0);
   /** IPv6 network as four 32-bit words at 4 * i. */
   w6 = new Uint32Array(0);
-  /** Group peer id (with its peering connection) or prefix list id; '' for CIDRs. */
+  /** Group peer id (for other group peers: its length, the id and the peering connection) or prefix list id; '' for CIDRs. */
   key: string[] = [];
   /** For a group peer in the snapshot without a peering connection: the group's ordinal (see begin); else -1. */
   ord = new Int32Array(0);
@@ -867,6 +868,7 @@ class GroupScratch {
     this.groupId = '';
     this.rules = [];
     this.key.fill('');
+    this.heads.clear();
     const groups = referenced.length;
     if (groups > this.ordHead.length) {
       this.ordHead = new Int32Array(groups);
@@ -886,9 +888,10 @@ class GroupScratch {
     let t = 0;
     for (let i = 0; i < rules.length; i++) {
       const peer = rules[i]!.peer;
-      t += peer.kind === 'cidr4' || peer.kind === 'cidr6' ? peer.cidr.length : peer.kind === 'group' ? peer.groupId.length : 0;
+      const text = peer.kind === 'group' ? peer.groupId : peer.kind === 'cidr4' || peer.kind === 'cidr6' ? peer.cidr : undefined;
+      if (typeof text === 'string') t += text.length;
     }
-    this.touched += t;
+    this.touched = (this.touched + t) & 0xffff;
   }
 
   /** Fills slot i from the rule. */
@@ -941,15 +944,19 @@ class GroupScratch {
       case 'group': {
         this.bucket[i] = dir + 3;
         const id = peer.groupId;
-        this.key[i] = peer.peeringConnectionId ? `${id}|${peer.peeringConnectionId}` : id;
-        // One lookup answers "may be stale", marks the use and gives sameKey its number.
+        const pcx = peer.peeringConnectionId;
         const self = id === this.groupId;
         if (self) this.flags[i] |= SELF_PEER;
+        // One lookup answers "may be stale", marks the use and gives sameKey its number; only
+        // the other group peers need a key string, and theirs cannot be mistaken for an id.
         const o = this.ordinal.get(id);
         if (o === undefined) this.flags[i] |= MISSING_PEER;
-        else {
-          if (!self) this.referenced[o] = 1;
-          if (!peer.peeringConnectionId) this.ord[i] = o;
+        else if (!self) this.referenced[o] = 1;
+        if (o !== undefined && !pcx) {
+          this.ord[i] = o;
+          this.key[i] = id;
+        } else {
+          this.key[i] = pcx ? `${String(id).length}:${id}|${pcx}` : `${String(id).length}:${id}`;
         }
         break;
       }
@@ -1117,21 +1124,24 @@ class GroupScratch {
   /** IPv4 ranges of a CIDR bucket: sorted by (start, prefix), then a sweep with a stack of the enclosing ranges. */
   private sweepIpv4(s: number, e: number): void {
     const { order, ver, prefix, n4 } = this;
-    if (this.n > 32768) {
-      this.pairwise(s, e, 4);
-      return;
-    }
-    let m = 0;
-    const keys = this.keys;
-    for (let x = s; x < e; x++) {
-      const r = order[x]!;
-      // start (32 bits), prefix (6 bits) and rule index (15 bits) in one exact double, sorted natively.
-      if (ver[r] === 4) keys[m++] = (n4[r]! * 64 + prefix[r]!) * 32768 + r;
-    }
-    if (m < 2) return;
-    const sorted = keys.subarray(0, m).sort();
     const idx = this.sortedIdx;
-    for (let j = 0; j < m; j++) idx[j] = sorted[j]! % 32768;
+    let m = 0;
+    if (this.n <= 32768) {
+      // start (32 bits), prefix (6 bits) and rule index (15 bits) in one exact double, sorted natively.
+      const keys = this.keys;
+      for (let x = s; x < e; x++) {
+        const r = order[x]!;
+        if (ver[r] === 4) keys[m++] = (n4[r]! * 64 + prefix[r]!) * 32768 + r;
+      }
+      if (m < 2) return;
+      const sorted = keys.subarray(0, m).sort();
+      for (let j = 0; j < m; j++) idx[j] = sorted[j]! % 32768;
+    } else {
+      // More rules than AWS allows in a group: the same order, with a comparison function.
+      for (let x = s; x < e; x++) if (ver[order[x]!] === 4) idx[m++] = order[x]!;
+      if (m < 2) return;
+      idx.subarray(0, m).sort((a, b) => n4[a]! - n4[b]! || prefix[a]! - prefix[b]! || a - b);
+    }
     const stkFrom = this.stkFrom;
     const stkTo = this.stkTo;
     const stkEnd = this.stkEnd;
@@ -1164,7 +1174,7 @@ class GroupScratch {
     if (m >= 2) this.pairwise(s, e, 6);
   }
 
-  /** Every pair of the bucket's CIDRs of one IP version. */
+  /** Every pair of the bucket's CIDRs of one IP version (IPv6 is rare in rules). */
   private pairwise(s: number, e: number, v: number): void {
     const { order, ver } = this;
     for (let x = s; x < e; x++) {
@@ -1231,12 +1241,15 @@ function scanGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityGr
   }
   // Buckets are direction * 4 + peer kind (cidr4, cidr6, prefix list, group); a group or prefix
   // list reference counts once for IPv4 and once for IPv6.
-  const count = (b: number): number => sc.start[b + 1]! - sc.start[b]!;
-  const shared = (d: number): number => count(d + 2) + count(d + 3);
-  if (count(0) + shared(0) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(0) + shared(0), 'inbound', 'IPv4');
-  if (count(1) + shared(0) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(1) + shared(0), 'inbound', 'IPv6');
-  if (count(4) + shared(4) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(4) + shared(4), 'outbound', 'IPv4');
-  if (count(5) + shared(4) >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, count(5) + shared(4), 'outbound', 'IPv6');
+  const st = sc.start;
+  const in4 = st[1]! - st[0]! + st[4]! - st[2]!;
+  const in6 = st[2]! - st[1]! + st[4]! - st[2]!;
+  const out4 = st[5]! - st[4]! + st[8]! - st[6]!;
+  const out6 = st[6]! - st[5]! + st[8]! - st[6]!;
+  if (in4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in4, 'inbound', 'IPv4');
+  if (in6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, in6, 'inbound', 'IPv6');
+  if (out4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out4, 'outbound', 'IPv4');
+  if (out6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, out6, 'outbound', 'IPv6');
 }
 
 function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule): void {
@@ -1401,8 +1414,8 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
     referenced: new Uint8Array(groups.length),
     sc: SCRATCH,
   };
-  // One pass over every group's rules (the hot part: see scanGroup). The scratch is left holding
-  // nothing of this Region.
+  // One pass over every group's rules (the hot part: see scanGroup). The scratch keeps no
+  // reference to this Region's objects afterwards (only numbers in its buffers).
   SCRATCH.begin(ordinal, ctx.referenced);
   try {
     idx.rulesByGroup.forEach((rules, groupId) => scanGroup(ctx, groupId, rules));

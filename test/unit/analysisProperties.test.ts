@@ -9,7 +9,7 @@ import { RegionIndex, RegionSnapshot, RulePeer, SecurityGroupRule } from '../../
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '111122223333';
-const GROUPS = ['sg-a', 'sg-b', 'sg-c'];
+const GROUPS = ['sg-a', 'sg-b', 'sg-c', 'sg-a|pcx-1'];
 
 const V4 = [
   '0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '10.1.2.3/32', '10.1.2.3', '10.1.2.77/24', ' 10.1.0.0/16',
@@ -36,7 +36,8 @@ const peer: fc.Arbitrary<RulePeer> = fc.oneof(
   v4Text.map((cidr): RulePeer => ({ kind: 'cidr4', cidr })),
   v6Text.map((cidr): RulePeer => ({ kind: 'cidr6', cidr })),
   fc.constantFrom('pl-1', 'pl-2', '').map((prefixListId): RulePeer => ({ kind: 'prefixList', prefixListId })),
-  fc.tuple(fc.constantFrom(...GROUPS, 'sg-gone'), fc.constantFrom(undefined, 'pcx-1')).map(([groupId, pcx]): RulePeer =>
+  // 'sg-a|pcx-1' (a group in the snapshot) and 'sg-gone|pcx-1' (not) must not pass for sg-a or sg-gone over pcx-1.
+  fc.tuple(fc.constantFrom(...GROUPS, 'sg-gone', 'sg-gone|pcx-1'), fc.constantFrom(undefined, 'pcx-1')).map(([groupId, pcx]): RulePeer =>
     pcx ? { kind: 'group', groupId, userId: ACCOUNT, peeringConnectionId: pcx } : { kind: 'group', groupId, userId: ACCOUNT }),
 );
 
@@ -56,11 +57,13 @@ const rules = fc.array(
   ruleId: `sgr-${String(idKey).padStart(3, '0')}-${k}`,
 })));
 
-function snapshotOf(list: SecurityGroupRule[]): RegionSnapshot {
+/** The rules' Region, with `filler` more groups (so the pass sizes its buffers for Regions of different sizes). */
+function snapshotOf(list: SecurityGroupRule[], filler = 0): RegionSnapshot {
+  const ids = [...Array.from({ length: filler }, (_, k) => `sg-filler-${k}`), ...GROUPS];
   return {
     region: REGION,
     vpcs: [],
-    groups: GROUPS.map((groupId) => ({ region: REGION, groupId, groupName: groupId, description: groupId, vpcId: 'vpc-1', ownerId: ACCOUNT, tags: {} })),
+    groups: ids.map((groupId) => ({ region: REGION, groupId, groupName: groupId, description: groupId, vpcId: 'vpc-1', ownerId: ACCOUNT, tags: {} })),
     rules: list,
     clusters: [],
     instances: [],
@@ -96,9 +99,9 @@ function peerCovers(w: RulePeer, r: RulePeer): boolean {
     const b = parseCidr((r as { cidr: string }).cidr);
     return !('error' in a) && !('error' in b) && cidrContains(a, b);
   }
-  const key = (p: RulePeer): string =>
-    p.kind === 'prefixList' ? p.prefixListId : p.kind === 'group' ? (p.peeringConnectionId ? `${p.groupId}|${p.peeringConnectionId}` : p.groupId) : '';
-  return key(w) !== '' && key(w) === key(r);
+  if (w.kind === 'prefixList') return w.prefixListId !== '' && w.prefixListId === (r as { prefixListId: string }).prefixListId;
+  const g = r as { groupId: string; peeringConnectionId?: string };
+  return w.groupId !== '' && w.groupId === g.groupId && w.peeringConnectionId === g.peeringConnectionId;
 }
 
 function covers(w: SecurityGroupRule, r: SecurityGroupRule): boolean {
@@ -130,11 +133,37 @@ describe('properties: findings against their definition', () => {
   });
 
   it('one Region analysed between two analyses of another changes nothing (the pass keeps no state)', () => {
-    fc.assert(fc.property(rules, rules, (a, b) => {
-      const idx = new RegionIndex(snapshotOf(a));
+    fc.assert(fc.property(rules, rules, fc.nat({ max: 300 }), fc.nat({ max: 300 }), (a, b, fa, fb) => {
+      const idx = new RegionIndex(snapshotOf(a, fa));
       const first = JSON.stringify(findings(idx));
-      findings(new RegionIndex(snapshotOf(b)));
+      findings(new RegionIndex(snapshotOf(b, fb)));
       assert.equal(JSON.stringify(findings(idx)), first);
     }), { numRuns: 200 });
+  });
+
+  it('a group with more rules than AWS allows (32,769) is analysed the same way', () => {
+    const list: SecurityGroupRule[] = Array.from({ length: 32769 }, (_, i) => ({
+      region: REGION, groupId: 'sg-a', isEgress: false, protocol: 'tcp', fromPort: 443, toPort: 443,
+      peer: { kind: 'cidr4', cidr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32` }, ruleId: `sgr-${String(i).padStart(6, '0')}`,
+    }));
+    list.push({ region: REGION, groupId: 'sg-a', isEgress: false, protocol: 'tcp', fromPort: 0, toPort: 65535, peer: { kind: 'cidr4', cidr: '10.0.0.0/8' }, ruleId: 'sgr-wide' });
+    list.push({ ...list[7]!, ruleId: 'sgr-zz-dup' });
+    const found = shadowedFound(list);
+    assert.equal(found.length, 32770);
+    // Each host by the /8; the duplicate by the first rule that covers it, its twin.
+    assert.deepEqual(found.filter((f) => !f.endsWith(' <- sgr-wide')), ['sgr-zz-dup <- sgr-000007']);
+  });
+
+  it('odd peers AWS never gives change nothing else and do not stop the analysis', () => {
+    const odd = [{ kind: 'group' }, { kind: 'weird', cidr: '0.0.0.0/0' }, { kind: 'cidr6', cidr: 'x:/0' }, { kind: 'prefixList' }] as unknown as RulePeer[];
+    const list: SecurityGroupRule[] = [
+      { region: REGION, ruleId: 'sgr-1', groupId: 'sg-a', isEgress: true, protocol: 'tcp', fromPort: 1, toPort: 100, peer: { kind: 'prefixList', prefixListId: 'pl-2' } },
+      ...odd.map((peer, k): SecurityGroupRule => ({ region: REGION, ruleId: `sgr-odd-${k}`, groupId: 'sg-c', isEgress: k % 2 === 0, protocol: 'tcp', fromPort: 3306, toPort: 3306, peer })),
+      { region: REGION, ruleId: 'sgr-2', groupId: 'sg-c', isEgress: true, protocol: 'tcp', fromPort: 1, toPort: 100, peer: { kind: 'prefixList', prefixListId: 'pl-2' } },
+    ];
+    const fs = findings(new RegionIndex(snapshotOf(list)));
+    assert.deepEqual(fs.filter((f) => f.kind === 'shadowed-rule'), [], 'nothing shadowed: the odd rules sit between two unrelated ones');
+    assert.ok(fs.some((f) => f.id === 'stale-reference:sgr-odd-0'), 'a group peer without an id is a stale reference');
+    assert.ok(!fs.some((f) => f.ruleId?.startsWith('sgr-odd-') && f.kind !== 'stale-reference'), 'no other finding for an odd peer');
   });
 });
