@@ -809,9 +809,8 @@ class GroupScratch {
   order = new Int32Array(0);
   readonly start = new Int32Array(9);
   private readonly next = new Int32Array(8);
-  /** Pairs (narrow, wide) of rule indexes found by shadowed(), and their count. */
+  /** Pairs (narrow, wide) of rule indexes found by shadowed(). */
   found = new Int32Array(0);
-  pairs = 0;
   /** Per rule: the first rule found to shadow it, or -1. */
   private best = new Int32Array(0);
   // sameKey: the chains of equal keys (first and last member, next member); the chain heads by
@@ -1035,7 +1034,7 @@ class GroupScratch {
    */
   shadowed(): number {
     const { order, start } = this;
-    this.pairs = 0;
+    let pairs = 0;
     for (let b = 0; b < 8; b++) {
       const s = start[b]!;
       const e = start[b + 1]!;
@@ -1051,12 +1050,12 @@ class GroupScratch {
         const r = order[x]!;
         const w = this.best[r]!;
         if (w < 0) continue;
-        this.found[this.pairs * 2] = r;
-        this.found[this.pairs * 2 + 1] = w;
-        this.pairs++;
+        this.found[pairs * 2] = r;
+        this.found[pairs * 2 + 1] = w;
+        pairs++;
       }
     }
-    return this.pairs;
+    return pairs;
   }
 
   /** Whether w shadows r, given that w's peer includes r's; records the first such w in best. */
@@ -1168,21 +1167,15 @@ class GroupScratch {
     }
   }
 
+  /** Every pair of the bucket's IPv6 ranges (rare in rules). */
   private pairwiseIpv6(s: number, e: number): void {
-    let m = 0;
-    for (let x = s; x < e; x++) if (this.ver[this.order[x]!] === 6) m++;
-    if (m >= 2) this.pairwise(s, e, 6);
-  }
-
-  /** Every pair of the bucket's CIDRs of one IP version (IPv6 is rare in rules). */
-  private pairwise(s: number, e: number, v: number): void {
     const { order, ver } = this;
     for (let x = s; x < e; x++) {
       const r = order[x]!;
-      if (ver[r] !== v) continue;
+      if (ver[r] !== 6) continue;
       for (let y = s; y < e; y++) {
         const w = order[y]!;
-        if (y !== x && ver[w] === v && this.peerCovers(w, r)) this.consider(w, r);
+        if (y !== x && ver[w] === 6 && this.peerCovers(w, r)) this.consider(w, r);
       }
     }
   }
