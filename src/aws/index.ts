@@ -1,13 +1,13 @@
 // The AWS layer's one entry point. The extension loads this module (bundled as dist/aws.js)
 // on its first AWS call, never during activation.
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
 import * as reads from './reads';
 import * as writes from './writes';
 
 export type { CallListener, CallRecord, ConnectionSettings } from './clients';
-export type { CreateGroupSpec, PrefixListInfo, RuleSpec } from './writes';
+export type { CreateGroupSpec, PrefixListInfo } from './writes';
 
 export interface AwsProfileInfo {
   readonly name: string;
@@ -89,13 +89,13 @@ export class AwsGateway {
   createSecurityGroup(region: string, spec: writes.CreateGroupSpec): Promise<string> {
     return writes.createSecurityGroup(this.c(region), spec);
   }
-  authorizeRule(region: string, spec: writes.RuleSpec): Promise<SecurityGroupRule[]> {
+  authorizeRule(region: string, spec: RuleSpec): Promise<SecurityGroupRule[]> {
     return writes.authorizeRule(this.c(region), spec);
   }
   revokeRules(region: string, groupId: string, isEgress: boolean, ruleIds: readonly string[]): Promise<void> {
     return writes.revokeRules(this.c(region), groupId, isEgress, ruleIds);
   }
-  modifyRule(region: string, groupId: string, ruleId: string, spec: Omit<writes.RuleSpec, 'groupId' | 'isEgress'>): Promise<void> {
+  modifyRule(region: string, groupId: string, ruleId: string, spec: Omit<RuleSpec, 'groupId' | 'isEgress'>): Promise<void> {
     return writes.modifyRule(this.c(region), groupId, ruleId, spec);
   }
   deleteSecurityGroup(region: string, groupId: string): Promise<void> {

@@ -18,8 +18,6 @@ import type { DbCluster, DbInstance, RuleSpec, SecurityGroupRule } from '../doma
 import type { RegionClients } from './clients';
 import { toCluster, toInstance, toRule } from './reads';
 
-export type { RuleSpec };
-
 export interface CreateGroupSpec {
   readonly vpcId?: string;
   readonly groupName: string;
