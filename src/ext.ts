@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
 import { RegionStore } from './state/store';
-import { VsCodePrompter, type Prompter } from './ui/prompter';
+import type { Prompter } from './ui/prompter';
+import { VsCodePrompter } from './ui/vscodePrompter';
 
 export interface Settings {
   readonly profile?: string;

@@ -10,13 +10,8 @@ export function isNode(x: unknown): x is Node {
   return !!x && typeof x === 'object' && typeof (x as { kind?: unknown }).kind === 'string' && typeof (x as { region?: unknown }).region === 'string';
 }
 
-/** A problem found before any AWS call: shown, logged, nothing changed. */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+import { UserError } from '../ops/userError';
+export { UserError };
 
 /**
  * Text for a notification: VS Code turns `[text](command:…)` in a notification into a link that

@@ -33,7 +33,7 @@ describe('Who can reach this database: reachability, paths and findings in a rea
   });
 
   after(async () => {
-    const { VsCodePrompter } = await import('../../src/ui/prompter');
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -41,7 +41,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
   });
 
   after(async () => {
-    const { VsCodePrompter } = await import('../../src/ui/prompter');
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
   });
 

@@ -112,7 +112,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
   });
 
   after(async () => {
-    const { VsCodePrompter } = await import('../../src/ui/prompter');
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
     await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
     await proxy?.close();

@@ -23,6 +23,19 @@ export class ScriptedPrompter implements Prompter {
     return this.answers.length;
   }
 
+  readonly progressTitles: string[] = [];
+
+  /** Runs the work at once; the signal never aborts unless a test calls cancelProgress(). */
+  private readonly progressAbort = new AbortController();
+  cancelProgress(): void {
+    this.progressAbort.abort();
+  }
+
+  async progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
+    this.progressTitles.push(title);
+    return work(this.progressAbort.signal, () => undefined);
+  }
+
   private next(what: string): Answer {
     this.asked.push(what);
     if (!this.answers.length) throw new Error(`No scripted answer left for: ${what}`);

@@ -80,7 +80,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
 
   after(async () => {
     await closeWalkthroughTabs();
-    const { VsCodePrompter } = await import('../../src/ui/prompter');
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
   });
 

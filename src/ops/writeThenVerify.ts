@@ -1,0 +1,59 @@
+// The lost-answer protocol, once: send a write; when it fails in a way that may still have been
+// applied (no answer, a 5xx, an error only after a retry: mayHaveApplied), read AWS again and
+// decide applied / not applied / unknown; log it; phrase it for the user. Every change goes
+// through here (create / delete group, add / edit / remove rules, database group lists).
+import { attemptsOf, mayHaveApplied, translateError } from '../aws/errors';
+import { UserError } from './userError';
+import type { OpsContext } from './context';
+
+/** What a re-read after a failed write found. */
+export type Verified<T> = { readonly applied: true; readonly value: T } | { readonly applied: false; readonly detail?: string };
+
+export interface WriteSpec<T> {
+  /** What the write does, as a phrase for messages and the log: "add tcp 3306 from appsrv1 to dbsrv1". */
+  readonly action: string;
+  readonly region: string;
+  /** The write itself. */
+  readonly call: () => Promise<T>;
+  /**
+   * After a failure that may have been applied: read AWS again and say whether the change is in
+   * place (and its result). Throwing means the re-read failed too: the outcome is unknown.
+   */
+  readonly verify: (error: unknown) => Promise<Verified<T>>;
+  /**
+   * Errors, beyond mayHaveApplied, that can mean "already applied" when they come after a retry
+   * (InvalidPermission.Duplicate, InvalidGroup.Duplicate, InvalidGroup.NotFound for a delete).
+   * Returning a UserError instead refuses with that message (e.g. "added elsewhere meanwhile").
+   */
+  readonly classify?: (error: unknown) => 'verify' | UserError | undefined;
+  /** Said when the re-read shows nothing was applied; default "Nothing was changed." */
+  readonly notApplied?: (detail: string | undefined) => string;
+}
+
+export interface WriteOutcome<T> {
+  readonly value: T;
+  /** Set when the answer was lost but the change is in place: a phrase for the success message. */
+  readonly recovered?: string;
+}
+
+export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): Promise<WriteOutcome<T>> {
+  try {
+    return { value: await spec.call() };
+  } catch (e) {
+    const c = spec.classify?.(e);
+    if (c instanceof UserError) throw c;
+    if (c !== 'verify' && !mayHaveApplied(e)) throw e;
+    const t = translateError(e, { action: spec.action, region: spec.region, profile: ctx.settings.profile, endpoint: ctx.settings.endpoint });
+    ctx.log.error(`${spec.action} failed: ${t.code}: ${t.detail ?? ''} (${attemptsOf(e)} attempt(s))`);
+    let found: Verified<T>;
+    try {
+      found = await spec.verify(e);
+    } catch {
+      throw new UserError(`${t.message} Could not tell whether that was applied: reading AWS again failed too. Refresh the tree to check before trying again.`);
+    }
+    if (!found.applied) throw new UserError(`${t.message} ${spec.notApplied?.(found.detail) ?? 'Nothing was changed.'}`);
+    const recovered = attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found it in place" : "AWS's answer was lost; read again, it is in place";
+    ctx.log.info(`${spec.action}: the call failed (${(e as Error)?.name}, ${attemptsOf(e)} attempt(s)), but it was applied (${recovered}).`);
+    return { value: found.value, recovered };
+  }
+}
