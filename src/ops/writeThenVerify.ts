@@ -17,7 +17,8 @@ export interface WriteSpec<T> {
   readonly call: () => Promise<T>;
   /**
    * After a failure that may have been applied: read AWS again and say whether the change is in
-   * place (and its result). Throwing means the re-read failed too: the outcome is unknown.
+   * place (and its result). Throwing means the re-read failed too: the outcome is unknown; throwing
+   * a UserError says what the re-read found instead (its message follows the translated error).
    */
   readonly verify: (error: unknown) => Promise<Verified<T>>;
   /**
@@ -48,7 +49,9 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     let found: Verified<T>;
     try {
       found = await spec.verify(e);
-    } catch {
+    } catch (v) {
+      // A UserError from verify is its own verdict (e.g. "the list now differs from both").
+      if (v instanceof UserError) throw new UserError(`${t.message} ${v.message}`);
       throw new UserError(`${t.message} Could not tell whether that was applied: reading AWS again failed too. Refresh the tree to check before trying again.`);
     }
     if (!found.applied) throw new UserError(`${t.message} ${spec.notApplied?.(found.detail) ?? 'Nothing was changed.'}`);
