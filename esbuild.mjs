@@ -52,7 +52,7 @@ const contexts = [
     sourcemap: false,
     logLevel: 'warning',
     metafile: true,
-    entryPoints: { reach: 'src/webview/reach/main.ts' },
+    entryPoints: { reach: 'src/webview/reach/main.ts', walkthrough: 'src/webview/walkthrough/main.ts' },
     outdir: 'media/dist',
   }),
 ];

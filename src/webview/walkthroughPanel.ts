@@ -560,7 +560,7 @@ export function html(webview: vscode.Webview, extensionUri: vscode.Uri): string 
   return webviewPage(webview, extensionUri, {
     title: 'Aurora access walkthrough',
     styles: ['walkthrough.css'],
-    scripts: ['walkthrough-icons.js', 'walkthrough.js'],
+    scripts: ['dist/walkthrough.js'],
     body: '<div id="app" class="app"><p class="loading">Loading the walkthrough…</p></div>\n<div id="notice" class="notice" role="status" aria-live="polite"></div>',
   });
 }

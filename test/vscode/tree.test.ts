@@ -76,7 +76,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const link = (await children(orders))[2];
     assert.equal(link.kind, 'group');
     const linkItem = await item(link);
-    assert.equal(linkItem.contextValue, 'groupLink.cluster');
+    assert.equal(linkItem.contextValue, 'groupLink.cluster.available');
     assert.equal(linkItem.command?.command, 'auroraSg.revealGroup');
     // The attached group leads to the same group under its VPC.
     assert.deepEqual(await childLabels(await walk(REGION, 'Aurora DB clusters', 'orders-mysql', 'dbsrv1', 'Inbound')), [`tcp 3306 from appsrv1 (${ids.appGroupId})`]);
