@@ -18,10 +18,10 @@ export const EXTENSION_ID = 'aurora-sg.aurora-sg';
 export async function api(): Promise<TestApi> {
   const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  assert.equal(exports.apiVersion, 1);
-  assert.ok('ext' in exports, 'the extension returned no test API: the launcher must set AURORA_SG_TEST_API=1 in the extension host');
-  return exports;
+  const returned = ext.isActive ? ext.exports : await ext.activate();
+  assert.equal(returned.apiVersion, 1);
+  assert.ok('ext' in returned, 'the extension returned no test API: the launcher must set AURORA_SG_TEST_API=1 in the extension host');
+  return returned;
 }
 
 /** Everything the extension's output channel has written to its log file so far. */
