@@ -20,27 +20,25 @@ export function readSettings(): Settings {
   return { profile, regions, endpoint };
 }
 
-type AwsModule = typeof import('./aws/index');
-let awsModule: AwsModule | undefined;
-
-export const isAwsLoaded = (): boolean => awsModule !== undefined;
-
-/** The AWS layer (dist/aws.js), loaded on first use: activation never pays for the SDK. */
-export function loadAws(): AwsModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (awsModule ??= require('./aws/index') as AwsModule);
-}
+/** The AWS layer's module; the composition root passes its loader (src/bundles.ts), so activation never pays for the SDK. */
+export type AwsModule = typeof import('./aws/index');
 
 export class Ext implements vscode.Disposable {
   readonly store: RegionStore;
   /** Every question and notification goes through here; tests swap in scripted answers. */
   ui: Prompter = new VsCodePrompter();
+  /** Every context key the extension has set, with its value (menus and welcome views read them; so do the tests). */
+  readonly contextKeys = new Map<string, unknown>();
   private gw: AwsGateway | undefined;
   private settingsValue: Settings;
+  /** The profile's Region from ~/.aws/config, read once per settings (the file is read synchronously). */
+  private profileRegionValue: { readonly region: string | undefined } | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
+    /** Loads the AWS layer (dist/aws.js) on first use. */
+    readonly loadAws: () => AwsModule,
   ) {
     this.settingsValue = readSettings();
     this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
@@ -54,7 +52,7 @@ export class Ext implements vscode.Disposable {
   gateway(): AwsGateway {
     if (!this.gw) {
       const { profile, endpoint } = this.settingsValue;
-      const aws = loadAws();
+      const aws = this.loadAws();
       this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
       this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
@@ -69,13 +67,20 @@ export class Ext implements vscode.Disposable {
   /** Regions to show: the setting, else AWS_REGION, else the profile's region (read without the SDK). */
   async regions(): Promise<readonly string[]> {
     if (this.settingsValue.regions.length) return this.settingsValue.regions;
-    const r = process.env.AWS_REGION || profileRegion(this.settingsValue.profile);
+    const r = process.env.AWS_REGION || (this.profileRegionValue ??= { region: profileRegion(this.settingsValue.profile) }).region;
     return r ? [r] : [];
+  }
+
+  /** Sets a context key (through VS Code's setContext) and records it in contextKeys. */
+  setContext(key: string, value: unknown): void {
+    this.contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 
   /** Settings changed: drop the gateway and the cached data. */
   reload(): void {
     this.settingsValue = readSettings();
+    this.profileRegionValue = undefined;
     this.gw?.dispose();
     this.gw = undefined;
     this.store.reset(async () => this.gateway(), this.settingsValue.regions);

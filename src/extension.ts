@@ -1,90 +1,98 @@
-// Activation wires things together and does nothing slow: no AWS call, no SDK code loaded.
+// The composition root. Activation wires things together and does nothing slow: no AWS call, no
+// SDK code loaded, no command body loaded (src/bundles.ts; the commands are in src/commands/index.ts).
 import * as vscode from 'vscode';
-import * as browse from './commands/browse';
-import { Ext, isAwsLoaded } from './ext';
-import type { Node } from './tree/nodes';
-import { AuroraSgTreeProvider } from './tree/provider';
-import { registerChangeCommands } from './commands/change';
-import { loadFeatures } from './lazy';
-import { registerWalkthrough } from './webview/walkthroughRegister';
+import { isAwsLoaded, loadAws, loadFeatures } from './bundles';
+import { registerCommands } from './commands/index';
+import { Ext } from './ext';
 import { AnalysisState } from './state/analysisState';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
+import type { Node } from './tree/nodes';
+import { AuroraSgTreeProvider } from './tree/provider';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
 declare const __auroraSgLoadEnd: number | undefined;
 
+/** What activate() returns to other extensions: versioned, and nothing more is public yet. */
 export interface ExtensionApi {
+  readonly apiVersion: 1;
+}
+
+/** The internals the extension-host tests drive, returned only under the test harness (AURORA_SG_TEST_API=1). */
+export interface TestApi extends ExtensionApi {
   readonly ext: Ext;
   readonly provider: AuroraSgTreeProvider;
   readonly view: vscode.TreeView<Node>;
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  /** Every context key the extension has set, with its last value. */
+  readonly contextKeys: ReadonlyMap<string, unknown>;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
   /** Milliseconds of module evaluation plus activate(): the extension's own start-up cost. */
   readonly loadAndActivateMs: number;
 }
 
+/** The environment variable the test harness sets in the extension host (test/harness/testEnv.ts). */
+export const TEST_API_ENV = 'AURORA_SG_TEST_API';
+
+/** auroraSg.loading is true while any Region loads: the view title then offers Cancel Loading. */
+function trackLoading(ext: Ext): { dispose(): void } {
+  const loading = new Set<string>();
+  const sub = ext.store.onChange((region) => {
+    if (region === undefined) loading.clear();
+    else if (ext.store.isLoading(region)) loading.add(region);
+    else loading.delete(region);
+    const now = loading.size > 0;
+    if (ext.contextKeys.get('auroraSg.loading') !== now) ext.setContext('auroraSg.loading', now);
+  });
+  return sub;
+}
+
+function statusBar(ext: Ext): { item: vscode.StatusBarItem; update(): Promise<void> } {
+  const item = vscode.window.createStatusBarItem('auroraSg.connection', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Aurora Security Groups connection';
+  item.command = 'auroraSg.configure';
+  const update = async () => {
+    const s = ext.settings;
+    const regions = await ext.regions();
+    ext.setContext('auroraSg.noRegions', regions.length === 0);
+    item.text = `$(cloud) ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}`;
+    item.tooltip = new vscode.MarkdownString(
+      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}\n\nClick to change.`,
+    );
+    item.show();
+  };
+  return { item, update };
+}
+
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Aurora Security Groups', { log: true });
-  const ext = new Ext(context, log);
-  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  const ext = new Ext(context, log, loadAws);
 
   const provider = new AuroraSgTreeProvider({
     store: ext.store,
     regions: () => ext.regions(),
-    onDidLoadEmpty: (empty) => setContext('auroraSg.empty', empty),
+    onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
-  const analysis = new AnalysisState((region) => ext.gateway().readEc2Instances(region));
+  // The analysis state gets its readers injected: the EC2 instances from the gateway, the findings pass from dist/features.js.
+  const analysis = new AnalysisState(
+    (region) => ext.gateway().readEc2Instances(region),
+    (idx, o) => loadFeatures().findings(idx, o),
+  );
   const reachView = new ReachTreeProvider(ext.store);
   const reachTree = vscode.window.createTreeView<ReachNode>('auroraSg.reach', { treeDataProvider: reachView });
-  const findings = new FindingsProvider(ext.store, analysis, () => ext.regions());
+  const findings = new FindingsProvider(ext.store, analysis, () => ext.regions(), (m) => log.error(m));
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
 
-  const status = vscode.window.createStatusBarItem('auroraSg.connection', vscode.StatusBarAlignment.Left, 50);
-  status.name = 'Aurora Security Groups connection';
-  status.command = 'auroraSg.configure';
-  const updateStatus = async () => {
-    const s = ext.settings;
-    const regions = await ext.regions();
-    setContext('auroraSg.noRegions', regions.length === 0);
-    status.text = `$(cloud) ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}`;
-    status.tooltip = new vscode.MarkdownString(
-      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}\n\nClick to change.`,
-    );
-    status.show();
-  };
-  void updateStatus();
+  const status = statusBar(ext);
+  void status.update();
 
-  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  reg('auroraSg.refresh', (node?: Node) => {
-    if (!node || node.kind === 'region') analysis.reset(node?.region);
-    return browse.refresh(ext, node);
-  });
-  reg('auroraSg.selectProfile', (p?: string) => browse.selectProfile(ext, typeof p === 'string' ? p : undefined));
-  reg('auroraSg.selectRegions', (r?: string[]) => browse.selectRegions(ext, Array.isArray(r) ? r : undefined));
-  reg('auroraSg.setEndpoint', (e?: string) => browse.setEndpoint(ext, typeof e === 'string' ? e : undefined));
-  reg('auroraSg.configure', () => browse.configure(ext));
-  reg('auroraSg.copyId', (node?: Node) => browse.copyId(ext, node));
-  reg('auroraSg.copyArn', (node?: Node) => browse.copyArn(ext, node));
-  reg('auroraSg.openInConsole', (node?: Node) => browse.openInConsole(ext, node));
-  reg('auroraSg.revealGroup', (node?: Node) => browse.revealGroup(ext, view, node));
-  reg('auroraSg.showLog', () => log.show());
-  registerChangeCommands(ext, view, reg);
-  registerWalkthrough(ext, context, reg);
-  const deps = { ext, analysis, reachView, reachTree: reachTree as vscode.TreeView<unknown>, extensionUri: context.extensionUri };
-  reg('auroraSg.whoCanReach', (arg?: unknown) => loadFeatures().whoCanReach(deps, arg));
-  reg('auroraSg.explainPath', (arg?: unknown) => loadFeatures().explainPath(deps, arg));
-  reg('auroraSg.applyFindingFix', (arg?: unknown) => loadFeatures().applyFindingFix(deps, arg));
-  reg('auroraSg.refreshFindings', () => {
-    analysis.reset();
-    findings.changed();
-  });
+  registerCommands({ ext, context, view, analysis, reachView, findings });
 
   context.subscriptions.push(
     log,
@@ -96,13 +104,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     findings,
     findingsTree,
     vscode.window.registerFileDecorationProvider(findings),
-    status,
+    status.item,
+    trackLoading(ext),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
       ext.reload();
       analysis.reset();
-      setContext('auroraSg.empty', false);
-      void updateStatus();
+      ext.setContext('auroraSg.empty', false);
+      void status.update();
       provider.refreshView();
     }),
   );
@@ -115,9 +124,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   log.info(
     `Activated in ${activationMs.toFixed(1)} ms (${loadAndActivateMs.toFixed(1)} ms with module load; VS Code took ${hostMs.toFixed(1)} ms between load and activate); AWS SDK loaded: ${isAwsLoaded() ? 'yes' : 'no'}`,
   );
-  return { ext, provider, view, analysis, reachView, findings, activationMs, loadAndActivateMs };
+  const api: ExtensionApi = { apiVersion: 1 };
+  if (process.env[TEST_API_ENV] !== '1') return api;
+  const testApi: TestApi = { ...api, ext, provider, view, analysis, reachView, findings, contextKeys: ext.contextKeys, activationMs, loadAndActivateMs };
+  return testApi;
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything is disposed through context.subscriptions (the open panels too: src/commands/index.ts).
 }

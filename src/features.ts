@@ -1,9 +1,13 @@
-// Everything commands need beyond activation, bundled as dist/features.js and loaded on the first
-// command that needs it: activation stays small (see esbuild.mjs and src/lazy.ts).
+// Everything commands need beyond activation, bundled as dist/features.js and loaded (src/bundles.ts)
+// on the first command that needs it or on the first findings pass, which runs after a Region's
+// data arrives: activation stays small (see esbuild.mjs).
 export { findings } from './domain/analysis';
-export { applyFindingFix, explainPath, whoCanReach } from './commands/analyze';
+export { applyFindingFix } from './commands/applyFindingFix';
+export { explainPath } from './commands/explainPath';
+export { whoCanReach } from './commands/whoCanReach';
 export { associateWithCluster, associateWithInstance, disassociateFromCluster, disassociateFromInstance } from './commands/associate';
 export { createSecurityGroup } from './commands/createSecurityGroup';
 export { deleteSecurityGroup } from './commands/deleteSecurityGroup';
 export { addRule, editRule, removeRules } from './commands/rules';
+export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

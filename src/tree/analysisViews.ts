@@ -176,29 +176,70 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
   private readonly decoEmitter = new vscode.EventEmitter<undefined>();
   readonly onDidChangeFileDecorations = this.decoEmitter.event;
   private readonly sub: { dispose(): void };
+  /** Regions whose data changed since the last findings pass; `all` when every Region is to be redone. */
+  private readonly pending = new Set<string>();
+  private pendingAll = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: RegionStore,
     private readonly analysis: AnalysisState,
     private readonly regions: () => Promise<readonly string[]>,
+    private readonly log: (message: string) => void = () => undefined,
   ) {
-    this.sub = store.onChange(() => this.changed());
+    this.sub = store.onChange((region) => this.dataChanged(region));
   }
 
+  /** Recompute everything (after the analysis state was reset). */
   changed(): void {
+    this.dataChanged(undefined);
+  }
+
+  /**
+   * A Region's data changed: the Findings view re-reads at once; the badges wait for the findings
+   * pass, which runs here, after the change and off any callback of VS Code's, never inside
+   * provideFileDecoration.
+   */
+  private dataChanged(region: string | undefined): void {
     this.emitter.fire();
+    if (region === undefined) this.pendingAll = true;
+    else this.pending.add(region);
+    this.timer ??= setTimeout(() => void this.computePending(), 0);
+  }
+
+  private async computePending(): Promise<void> {
+    this.timer = undefined;
+    const all = this.pendingAll;
+    const some = [...this.pending];
+    this.pendingAll = false;
+    this.pending.clear();
+    const regions = all ? await this.regions().catch(() => some) : some;
+    for (const region of regions) {
+      const idx = this.store.index(region);
+      if (!idx) continue;
+      try {
+        this.analysis.findingsOf(region, idx);
+      } catch (e) {
+        this.log(`Findings of ${region} could not be computed: ${(e as Error)?.stack ?? String(e)}`);
+      }
+    }
     this.decoEmitter.fire(undefined);
   }
 
   /** All findings of the loaded Regions (EC2 data loaded first, for "attached to nothing"). */
   async all(): Promise<{ region: string; finding: Finding }[]> {
     const out: { region: string; finding: Finding }[] = [];
+    let badgesChanged = false;
     for (const region of await this.regions()) {
       const idx = await this.store.ensure(region).catch(() => this.store.index(region));
       if (!idx) continue;
       await this.analysis.ec2Instances(region).catch(() => undefined);
-      for (const finding of this.analysis.findingsOf(region, idx)) out.push({ region, finding });
+      const before = this.analysis.computed(idx);
+      const list = this.analysis.findingsOf(region, idx);
+      if (list !== before) badgesChanged = true;
+      for (const finding of list) out.push({ region, finding });
     }
+    if (badgesChanged) this.decoEmitter.fire(undefined);
     return out;
   }
 
@@ -234,13 +275,16 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     return item;
   }
 
-  /** Badges on the Access tree: groups and rules with findings (resourceUri aurora-sg:/region/group[/rule]). */
+  /**
+   * Badges on the Access tree: groups and rules with findings (resourceUri aurora-sg:/region/group[/rule]).
+   * Reads only findings already computed for the Region's current data: no pass runs here, no code loads.
+   */
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== 'aurora-sg') return undefined;
     const [region, groupId, ruleId] = uri.path.split('/').filter(Boolean);
     const idx = region ? this.store.index(region) : undefined;
     if (!idx || !groupId) return undefined;
-    const hits = this.analysis.findingsOf(region, idx).filter((f) => f.severity !== 'info' && f.groupId === groupId && (ruleId ? f.ruleId === ruleId : true));
+    const hits = (this.analysis.computed(idx) ?? []).filter((f) => f.severity !== 'info' && f.groupId === groupId && (ruleId ? f.ruleId === ruleId : true));
     if (!hits.length) return undefined;
     const worst = SEVERITIES.find((s) => hits.some((h) => h.severity === s))!;
     return {
@@ -252,6 +296,7 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
   }
 
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.sub.dispose();
     this.emitter.dispose();
     this.decoEmitter.dispose();

@@ -33,8 +33,9 @@ export class ReachPanel implements vscode.Disposable {
     return ReachPanel.current;
   }
 
-  static get open(): ReachPanel | undefined {
-    return ReachPanel.current;
+  /** Closes the open panel, if any (on deactivation). */
+  static disposeOpen(): void {
+    ReachPanel.current?.panel.dispose();
   }
 
   private constructor(
@@ -48,11 +49,6 @@ export class ReachPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw), null, this.disposables);
-  }
-
-  /** The graph currently shown (for tests). */
-  get shown(): ReachGraph {
-    return this.graph;
   }
 
   update(graph: ReachGraph): void {

@@ -26,6 +26,8 @@ export async function prepareTestEnvironment(): Promise<TestEnvironment> {
     ...motoEnv(moto.url, scratchDir),
     AURORA_SG_TEST_REGION: TEST_REGION,
     AURORA_SG_REPO: REPO_ROOT,
+    // activate() returns its internals (test/vscode/util.ts api()) only when this is set.
+    AURORA_SG_TEST_API: '1',
     AURORA_SG_SCREENSHOTS: process.env.AURORA_SG_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots'),
   };
   const settings = { 'auroraSg.endpoint': moto.url, 'auroraSg.regions': [TEST_REGION] };

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import type { PathExplanation, Reachability } from '../../src/domain/analysis';
@@ -87,6 +88,24 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     assert.match(prompter.errors[0], /300/);
   });
 
+  it('badges read only findings already computed: the pass runs after the data changes, never inside the decoration callback', async () => {
+    const a = await api();
+    const uri = vscode.Uri.from({ scheme: 'aurora-sg', path: `/${REGION}/${ids.legacyGroupId}` });
+    const fresh = await a.ext.store.load(REGION);
+    const before = a.analysis.computed(fresh);
+    const deco = a.findings.provideFileDecoration(uri);
+    assert.equal(a.analysis.computed(fresh), before, 'the callback computed nothing');
+    if (!before) assert.equal(deco, undefined, 'nothing computed yet: no badge');
+    for (let i = 0; i < 50 && !a.analysis.computed(fresh); i++) {
+      await new Promise<void>((resolve) => {
+        const sub = a.findings.onDidChangeFileDecorations(() => (sub.dispose(), resolve()));
+        setTimeout(() => (sub.dispose(), resolve()), 200);
+      });
+    }
+    assert.ok(a.analysis.computed(fresh), 'the findings were computed after the load');
+    assert.equal(a.findings.provideFileDecoration(uri)?.badge, '!!');
+  });
+
   it('findings flag the database port open to the world, badge the group in the Access tree, and the fix revokes through removeRule', async () => {
     const a = await api();
     const all = await a.findings.all();
@@ -108,5 +127,63 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     const left = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.legacyGroupId] }] }));
     assert.ok(!(left.SecurityGroupRules ?? []).some((r) => r.SecurityGroupRuleId === ruleId));
     assert.ok(!(await a.findings.all()).some((f) => f.finding.id === world.finding.id), 'the finding is gone after the fix');
+  });
+});
+
+describe('Loading: a cancellable progress, the auroraSg.loading context key and Cancel Loading', () => {
+  // An endpoint that accepts connections and never answers: every load stays in flight until cancelled.
+  let server: net.Server;
+  const sockets = new Set<net.Socket>();
+  let prompter: ScriptedPrompter;
+
+  before(async () => {
+    server = net.createServer((s) => void sockets.add(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await setSettings({ endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, regions: [REGION], profile: '' });
+  });
+
+  beforeEach(async () => {
+    prompter = new ScriptedPrompter();
+    (await api()).ext.ui = prompter;
+  });
+
+  after(async () => {
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
+    (await api()).ext.ui = new VsCodePrompter();
+    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('activate() returns a versioned API; the context keys the extension set are recorded', async () => {
+    const a = await api();
+    assert.equal(a.apiVersion, 1);
+    assert.equal(a.contextKeys.get('auroraSg.noRegions'), false);
+  });
+
+  it('Cancel Loading stops every load in flight, and auroraSg.loading follows the loads', async () => {
+    const a = await api();
+    const pending = a.ext.store.load(REGION).catch((e: Error) => e);
+    assert.equal(a.contextKeys.get('auroraSg.loading'), true, 'a Region is loading');
+    await run('auroraSg.cancelLoading');
+    assert.equal(a.contextKeys.get('auroraSg.loading'), false);
+    assert.equal(a.ext.store.state(REGION)?.cancelled, true);
+    assert.equal(a.ext.store.isLoading(REGION), false);
+    assert.match(String(await pending), /cancel/i);
+    assert.deepEqual(prompter.errors, []);
+  });
+
+  it('Refresh runs with a cancellable progress; cancelling it stops the reads in flight, silently', async () => {
+    const a = await api();
+    const pending = run('auroraSg.refresh');
+    for (let i = 0; i < 50 && !a.ext.store.isLoading(REGION); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(a.ext.store.isLoading(REGION), true);
+    assert.deepEqual(prompter.progressTitles, [`Loading ${REGION}…`]);
+    prompter.cancelProgress();
+    assert.equal(await pending, undefined);
+    assert.equal(a.ext.store.isLoading(REGION), false);
+    assert.equal(a.ext.store.state(REGION)?.cancelled, true);
+    assert.equal(a.contextKeys.get('auroraSg.loading'), false);
+    assert.deepEqual(prompter.errors, []);
   });
 });

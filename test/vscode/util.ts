@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { TestApi } from '../../src/extension';
 import type { Node } from '../../src/tree/nodes';
 import { clientsFor, seedTestAccount, type Clients, type TestAccountIds } from '../harness/seed';
 
@@ -11,10 +11,17 @@ export const MOTO_URL = process.env.MOTO_URL ?? '';
 export const REGION = process.env.AURORA_SG_TEST_REGION ?? 'us-east-1';
 export const EXTENSION_ID = 'aurora-sg.aurora-sg';
 
-export async function api(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+/**
+ * The extension's internals. activate() returns them only under the test harness, which sets
+ * AURORA_SG_TEST_API=1 in the extension host (test/harness/testEnv.ts); other extensions get { apiVersion: 1 }.
+ */
+export async function api(): Promise<TestApi> {
+  const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
-  return ext.isActive ? ext.exports : await ext.activate();
+  const returned = ext.isActive ? ext.exports : await ext.activate();
+  assert.equal(returned.apiVersion, 1);
+  assert.ok('ext' in returned, 'the extension returned no test API: the launcher must set AURORA_SG_TEST_API=1 in the extension host');
+  return returned;
 }
 
 /** Everything the extension's output channel has written to its log file so far. */

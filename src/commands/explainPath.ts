@@ -1,0 +1,67 @@
+// auroraSg.explainPath: whether a source (an EC2 instance, a group, an address) can reach a
+// database, hop by hop, and the rule that is missing when it cannot.
+import * as vscode from 'vscode';
+import { explainPath as explain, type PathExplanation, type PathSource } from '../domain/analysis';
+import { canonicalCidr } from '../domain/cidr';
+import type { Ec2Instance, RegionIndex } from '../domain/model';
+import { validateCidrInput } from '../domain/validation';
+import { ec2Of, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { plainText, say, UserError } from './common';
+
+/** Asks where the connection comes from. */
+async function askSource(d: AnalysisDeps, region: string, idx: RegionIndex, ec2: readonly Ec2Instance[]): Promise<{ source: PathSource; text: string }> {
+  const kind = await d.ext.ui.pick<'cidr' | 'group' | 'ec2'>({
+    title: 'Explain the path: from where?',
+    placeholder: 'Source',
+    items: [
+      { label: '$(server) An EC2 instance', description: `${ec2.length} in ${region}`, value: 'ec2' },
+      { label: '$(shield) A security group', description: 'what carries it', value: 'group' },
+      { label: '$(globe) An IP address or CIDR range', description: 'e.g. 203.0.113.10', value: 'cidr' },
+    ],
+  });
+  if (kind === 'cidr') {
+    const text = await d.ext.ui.input({ title: 'Explain the path: source address', prompt: 'An IP address or CIDR range', validate: validateCidrInput });
+    const c = canonicalCidr(text) as { cidr: string };
+    return { source: { cidr: c.cidr }, text: c.cidr };
+  }
+  if (kind === 'group') {
+    const gid = await d.ext.ui.pick({
+      title: 'Explain the path: source group',
+      items: idx.snapshot.groups.map((g) => ({ label: g.groupName, description: g.groupId, value: g.groupId })),
+    });
+    return { source: { groupId: gid }, text: idx.groupsById.get(gid)?.groupName ?? gid };
+  }
+  if (!ec2.length) throw new UserError(`There is no EC2 instance in ${region}.`);
+  const inst = await d.ext.ui.pick({
+    title: 'Explain the path: source instance',
+    items: ec2.map((i) => ({ label: i.name ?? i.instanceId, description: [i.instanceId, i.privateIp].filter(Boolean).join(' · '), value: i })),
+  });
+  return { source: { ec2Instance: inst }, text: inst.name ?? inst.instanceId };
+}
+
+export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathExplanation> {
+  const { region, idx, target, args } = await pickDatabase(d, arg, 'Explain the path to a database');
+  const ec2 = await ec2Of(d, region);
+  const given = parseSource(args.source, region, idx, ec2);
+  const { source, text } = given ?? (await askSource(d, region, idx, ec2));
+  const p = explain(idx, source, target, parsePort(args.port));
+  d.reachView.show({ kind: 'path', region, source: text, path: p });
+  void vscode.commands.executeCommand('auroraSg.reach.focus');
+  if (given) return p;
+  const m = p.missingRule;
+  if (!p.open && m) {
+    // AWS names in the text: never a link. The offer does not hold the command open.
+    const group = idx.groupsById.get(m.groupId)?.groupName ?? m.groupId;
+    const message = plainText(`${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`);
+    void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => {
+      if (!pick) return;
+      const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };
+      return vscode.commands.executeCommand(m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule', rule);
+    });
+  } else if (p.open) {
+    say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
+  } else {
+    say(d.ext).warn(`${text} cannot reach ${p.target.id} on port ${p.port}; the Reachability view shows which hop is closed.`);
+  }
+  return p;
+}
