@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
+import { SettleWatches } from './ops/settle';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
 import { VsCodePrompter } from './ui/vscodePrompter';
@@ -33,6 +34,8 @@ export function loadAws(): AwsModule {
 
 export class Ext implements vscode.Disposable {
   readonly store: RegionStore;
+  /** Waits for databases to settle after their groups changed; all stop on reset and dispose. */
+  readonly settle: SettleWatches;
   /** Every question and notification goes through here; tests swap in scripted answers. */
   ui: Prompter = new VsCodePrompter();
   private gw: AwsGateway | undefined;
@@ -44,6 +47,7 @@ export class Ext implements vscode.Disposable {
   ) {
     this.settingsValue = readSettings();
     this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
+    this.settle = new SettleWatches(this.store);
   }
 
   get settings(): Settings {
@@ -82,6 +86,7 @@ export class Ext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settle.dispose();
     this.gw?.dispose();
   }
 }

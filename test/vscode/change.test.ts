@@ -257,7 +257,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
   describe('associating groups with databases', () => {
     it('associating with a cluster that has two groups keeps all three', async () => {
-      await script();
+      await script(true); // arguments never answer the confirmation of a replacing change
       const r1 = await run<string[]>('auroraSg.associateWithCluster', { region: REGION, clusterId: 'orders-mysql', groupIds: [ids.pgGroupId] });
       assert.deepEqual(r1, [ids.dbGroupId, ids.pgGroupId]);
       assert.deepEqual(await clusterGroups('orders-mysql'), [ids.dbGroupId, ids.pgGroupId]);
@@ -309,7 +309,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
     });
 
     it('a standalone RDS instance gets the merged list through ModifyDBInstance', async () => {
-      await script();
+      await script(true);
       const r = await run<string[]>('auroraSg.associateWithInstance', { region: REGION, dbInstanceId: 'reports-mysql', groupIds: [ids.dbGroupId] });
       assert.deepEqual(r, [ids.legacyGroupId, ids.dbGroupId]);
       assert.deepEqual(await instanceGroups('reports-mysql'), [ids.legacyGroupId, ids.dbGroupId]);
