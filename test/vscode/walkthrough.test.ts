@@ -279,4 +279,46 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     assert.equal(p.confirms.length, 2);
     assert.deepEqual(await groupsByName(ids.vpcId), groups);
   });
+
+  it('a replacing write whose answer was lost but which was applied counts as applied once (EC2 instance and cluster), not as an error', async () => {
+    const { ext } = await api();
+    const gw = ext.gateway();
+    const { setEc2InstanceGroups, setClusterGroups } = gw;
+    const sent: string[] = [];
+    // AWS applies the call, and its answer is lost on every attempt.
+    const lost = () => Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500, attempts: 3 } });
+    const c = new WalkthroughController(ext, memoryStorage(), W.initialState({ region: REGION, target: `cluster:${ids.clusterId}` }));
+    try {
+      await applyStep(c);
+      await applyStep(c, { appGroupName: 'appsrv3', clientCidrs: CLIENTS, appPort: '443' });
+      gw.setEc2InstanceGroups = async (...a) => {
+        sent.push('ModifyInstanceAttribute');
+        await setEc2InstanceGroups.apply(gw, a);
+        throw lost();
+      };
+      gw.setClusterGroups = async (...a) => {
+        sent.push('ModifyDBCluster');
+        await setClusterGroups.apply(gw, a);
+        throw lost();
+      };
+      const ec2 = await applyStep(c, { ec2InstanceId: ids.appServerInstanceId });
+      assert.equal(ec2?.error, undefined, ec2?.error);
+      await applyStep(c, { dbGroupName: 'dbsrv3' });
+      const assoc = await applyStep(c);
+      assert.equal(assoc?.error, undefined, assoc?.error);
+      const names = await groupsByName(ids.vpcId);
+      const [app3, db1, db3] = [names.get('appsrv3')!, names.get('dbsrv1')!, names.get('dbsrv3')!];
+      assert.deepEqual(ec2!.created, [`ec2:${ids.appServerInstanceId}+${app3}`]);
+      assert.match(ec2!.applied.join(' '), /^Added appsrv3 to i-[0-9a-f]+; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
+      assert.deepEqual(assoc!.created, [`cluster:${ids.clusterId}+${db3}`]);
+      assert.match(assoc!.applied.join(' '), /^Associated dbsrv3 with .*; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
+      assert.deepEqual(sent, ['ModifyInstanceAttribute', 'ModifyDBCluster'], 'each sent once');
+      assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, names.get('appsrv1'), app3]);
+      assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, db1, db3]);
+    } finally {
+      gw.setEc2InstanceGroups = setEc2InstanceGroups;
+      gw.setClusterGroups = setClusterGroups;
+      c.dispose();
+    }
+  });
 });
