@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
+import { SettleWatches } from './ops/settle';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
 import { VsCodePrompter } from './ui/vscodePrompter';
@@ -25,6 +26,8 @@ export type AwsModule = typeof import('./aws/index');
 
 export class Ext implements vscode.Disposable {
   readonly store: RegionStore;
+  /** Waits for databases to settle after their groups changed; all stop on reset and dispose. */
+  readonly settle: SettleWatches;
   /** Every question and notification goes through here; tests swap in scripted answers. */
   ui: Prompter = new VsCodePrompter();
   /** Every context key the extension has set, with its value (menus and welcome views read them; so do the tests). */
@@ -42,6 +45,7 @@ export class Ext implements vscode.Disposable {
   ) {
     this.settingsValue = readSettings();
     this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
+    this.settle = new SettleWatches(this.store);
   }
 
   get settings(): Settings {
@@ -87,6 +91,7 @@ export class Ext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settle.dispose();
     this.gw?.dispose();
   }
 }

@@ -4,7 +4,7 @@ import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import { BACK, ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, children, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, children, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -257,7 +257,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
   describe('associating groups with databases', () => {
     it('associating with a cluster that has two groups keeps all three', async () => {
-      await script();
+      await script(true); // arguments never answer the confirmation of a replacing change
       const r1 = await run<string[]>('auroraSg.associateWithCluster', { region: REGION, clusterId: 'orders-mysql', groupIds: [ids.pgGroupId] });
       assert.deepEqual(r1, [ids.dbGroupId, ids.pgGroupId]);
       assert.deepEqual(await clusterGroups('orders-mysql'), [ids.dbGroupId, ids.pgGroupId]);
@@ -308,8 +308,28 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId]);
     });
 
+    it('complete arguments skip the questions but never the confirmation: an Aurora instance redirects to its cluster without asking, then confirms', async () => {
+      const p = await script(true);
+      const r = await run<string[]>('auroraSg.associateWithInstance', { region: REGION, dbInstanceId: 'billing-pg-2', groupIds: [ids.legacyGroupId] });
+      assert.deepEqual(r, [ids.pgGroupId, ids.legacyGroupId], p.errors.join());
+      assert.equal(p.confirms.length, 1, 'no question about the redirect');
+      assert.match(p.confirms[0].message, /^Associate legacy-db \(sg-[0-9a-f]+\) with billing-pg\?$/);
+      assert.match(p.confirms[0].detail, /Before: pgsrv1.*\nAfter: +pgsrv1.*legacy-db/);
+      assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId, ids.legacyGroupId]);
+      assert.match(await logText(), /billing-pg-2 belongs to Aurora cluster billing-pg: associating sg-[0-9a-f]+ with the cluster instead/);
+      // Both removal commands refuse an empty list before any call; a removal given in full still asks.
+      const p2 = await script();
+      assert.equal(await run('auroraSg.disassociateFromInstance', { region: REGION, dbInstanceId: 'reports-mysql', groupIds: [] }), undefined);
+      assert.equal(await run('auroraSg.disassociateFromCluster', { region: REGION, clusterId: 'billing-pg', groupIds: [] }), undefined);
+      assert.deepEqual(p2.errors, ['No group was given to remove.', 'No group was given to remove.']);
+      const p3 = await script(true);
+      assert.deepEqual(await run('auroraSg.disassociateFromCluster', { region: REGION, clusterId: 'billing-pg', groupId: ids.legacyGroupId }), [ids.pgGroupId], p3.errors.join());
+      assert.match(p3.confirms[0].message, /^Remove legacy-db \(sg-[0-9a-f]+\) from billing-pg\?$/);
+      assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId]);
+    });
+
     it('a standalone RDS instance gets the merged list through ModifyDBInstance', async () => {
-      await script();
+      await script(true);
       const r = await run<string[]>('auroraSg.associateWithInstance', { region: REGION, dbInstanceId: 'reports-mysql', groupIds: [ids.dbGroupId] });
       assert.deepEqual(r, [ids.legacyGroupId, ids.dbGroupId]);
       assert.deepEqual(await instanceGroups('reports-mysql'), [ids.legacyGroupId, ids.dbGroupId]);

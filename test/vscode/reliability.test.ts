@@ -21,7 +21,8 @@ import {
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { RegionSnapshot, SecurityGroupRule } from '../../src/domain/model';
 import type { Node } from '../../src/tree/nodes';
-import type { WalkthroughController } from '../../src/webview/walkthroughPanel';
+import type { WalkthroughController } from '../../src/webview/walkthroughController';
+import { watchWalkthrough } from '../harness/headlessWalkthrough';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../harness/faultProxy';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
@@ -220,14 +221,14 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
 
     it('ModifyDBCluster: an answer lost is a success (the list is as sent); a call never applied changes nothing and says so', async () => {
       inject({ action: 'ModifyDBCluster', kind: 'http500', after: true, times: 3 });
-      const p = await script();
+      const p = await script(true);
       const r = await run<string[]>('auroraSg.associateWithCluster', { region: REGION, clusterId: ids.mysqlClusterId, groupIds: [ids.pgGroupId] });
       assert.deepEqual(p.errors, []);
       assert.deepEqual(r, [ids.dbGroupId, ids.pgGroupId]);
       assert.deepEqual(await clusterGroups(ids.mysqlClusterId), [ids.dbGroupId, ids.pgGroupId]);
       proxy.clear();
       inject({ action: 'ModifyDBCluster', kind: 'http503', times: 3 });
-      const p2 = await script();
+      const p2 = await script(true);
       assert.equal(await run('auroraSg.associateWithCluster', { region: REGION, clusterId: ids.mysqlClusterId, groupIds: [ids.appGroupId] }), undefined);
       assert.match(p2.errors[0], /HTTP 503.*Nothing was changed: orders-mysql still has dbsrv1 \(sg-[0-9a-f]+\), pgsrv1 \(sg-[0-9a-f]+\)\./);
       assert.deepEqual(await clusterGroups(ids.mysqlClusterId), [ids.dbGroupId, ids.pgGroupId]);
@@ -274,7 +275,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       tally.races++;
       await refresh();
       await setClusterGroupsElsewhere(ids.mysqlClusterId, [ids.dbGroupId, ids.appGroupId]);
-      const p = await script();
+      const p = await script(true);
       const r = await run<string[]>('auroraSg.associateWithCluster', { region: REGION, clusterId: ids.mysqlClusterId, groupIds: [ids.pgGroupId] });
       assert.deepEqual(p.errors, []);
       assert.deepEqual(r, [ids.dbGroupId, ids.appGroupId, ids.pgGroupId]);
@@ -300,7 +301,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       await refresh();
       // The command reads the cluster, then reads it again right before writing: the change lands on that second read.
       inject({ action: 'DescribeDBClusters', kind: 'pass', skip: 1, before: () => setClusterGroupsElsewhere(ids.mysqlClusterId, [ids.dbGroupId, ids.appGroupId]) });
-      const p = await script();
+      const p = await script(true);
       assert.equal(await run('auroraSg.associateWithCluster', { region: REGION, clusterId: ids.mysqlClusterId, groupIds: [ids.pgGroupId] }), undefined);
       assert.match(p.errors[0], /changed while you were choosing/);
       assert.deepEqual(await clusterGroups(ids.mysqlClusterId), [ids.dbGroupId, ids.appGroupId]);
@@ -319,14 +320,14 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
           await aws().rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ids.rdsInstanceId, VpcSecurityGroupIds: [ids.legacyGroupId, ids.appGroupId], ApplyImmediately: true }));
         },
       });
-      const p = await script();
+      const p = await script(true);
       assert.equal(await run('auroraSg.associateWithInstance', { region: REGION, dbInstanceId: ids.rdsInstanceId, groupIds: [ids.dbGroupId] }), undefined);
       assert.match(p.errors[0], /The groups of reports-mysql changed while you were choosing/);
       assert.deepEqual(await instanceGroups(ids.rdsInstanceId), [ids.legacyGroupId, ids.appGroupId]);
       assert.equal(proxy.count('ModifyDBInstance'), 0);
       // Run again, as the message says: the merged list keeps the other change.
       proxy.clear();
-      await script();
+      await script(true);
       assert.deepEqual(await run('auroraSg.associateWithInstance', { region: REGION, dbInstanceId: ids.rdsInstanceId, groupIds: [ids.dbGroupId] }), [ids.legacyGroupId, ids.appGroupId, ids.dbGroupId]);
       assert.deepEqual(await instanceGroups(ids.rdsInstanceId), [ids.legacyGroupId, ids.appGroupId, ids.dbGroupId]);
     });
@@ -440,7 +441,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
 
     it('waiting for a database to settle stops when cancelled, when a newer wait starts, and when the connection changes', async () => {
       const a = await api();
-      const { watchUntilSettled, cancelWatches } = await import('../../src/commands/associate');
+      // The extension's own watches (Ext.settle), not a copy loaded from out/.
+      const settle = a.ext.settle;
       const counts = [0, 0, 0];
       const modifying = (i: number) => async () => {
         counts[i]++;
@@ -448,11 +450,11 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       };
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       const fast = { firstMs: 10, everyMs: 20, maxTries: 1000 };
-      const w0 = watchUntilSettled(a.ext, 'k0', modifying(0), fast);
-      watchUntilSettled(a.ext, 'k1', modifying(1), fast);
+      const w0 = settle.watch('k0', modifying(0), fast);
+      settle.watch('k1', modifying(1), fast);
       await sleep(150);
-      w0.abort();
-      watchUntilSettled(a.ext, 'k1', modifying(2), fast); // a newer wait on the same database
+      w0.cancel();
+      settle.watch('k1', modifying(2), fast); // a newer wait on the same database
       const [c0, c1] = [counts[0], counts[1]];
       await sleep(150);
       assert.ok(c0 > 0 && c1 > 0 && counts[2] > 0, JSON.stringify(counts));
@@ -463,7 +465,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       const c2 = counts[2];
       await sleep(150);
       assert.equal(counts[2], c2, 'the connection changed: no more polls');
-      cancelWatches();
+      settle.cancelAll();
       await setSettings({ regions: [REGION] });
       await refresh();
     });
@@ -540,9 +542,10 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
 
         // The walkthrough webview: what it is sent (its view and notices) and its HTML, while reads fail with echoing errors.
         const c = await run<WalkthroughController>('auroraSg.openWalkthrough', { kind: 'cluster', region: REGION, clusterId: ids.mysqlClusterId });
+        const seen = watchWalkthrough(c);
         let webview = '';
         try {
-          for (let i = 0; i < 100 && c.viewsPosted === 0; i++) await new Promise((r) => setTimeout(r, 100));
+          for (let i = 0; i < 100 && seen.viewsPosted === 0; i++) await new Promise((r) => setTimeout(r, 100));
           inject({
             action: /^Describe(Vpcs|Instances)$/,
             kind: 'error',
@@ -552,7 +555,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
             message: (req) => `Signature mismatch. Authorization: ${req.headers.authorization} X-Amz-Security-Token: ${req.headers['x-amz-security-token']}`,
           });
           await c.handle({ type: 'refresh' });
-          webview = [JSON.stringify(await c.view()), ...c.notices.map((n) => n.text), c.webviewPanel?.webview.html ?? ''].join('\n');
+          webview = [JSON.stringify(await c.view()), ...seen.notices.map((n) => n.text), c.webviewPanel?.webview.html ?? ''].join('\n');
           assert.ok(webview.length > 1000, 'the webview had content to scan');
         } finally {
           c.dispose();

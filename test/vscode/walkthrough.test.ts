@@ -7,7 +7,8 @@ import { AuthorizeSecurityGroupIngressCommand, DescribeInstancesCommand, Describ
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import * as W from '../../src/domain/walkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
-import { memoryStorage, runWalkthroughHeadless, STATE_KEY, WalkthroughController, type HeadlessResult } from '../../src/webview/walkthroughPanel';
+import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
+import { lastVerification, memoryStorage, runWalkthroughHeadless, watchWalkthrough, type HeadlessResult, type WalkthroughWatch } from '../harness/headlessWalkthrough';
 import { ScriptedPrompter } from './scripted';
 import { api, aws, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
@@ -131,6 +132,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   });
 
   let live: WalkthroughController;
+  let liveSeen: WalkthroughWatch;
 
   it('the command opens the panel (a webview of type auroraSg.walkthrough) for a cluster node, with a strict CSP', async () => {
     const { ext } = await api();
@@ -138,6 +140,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     await until('the walkthrough tab', () => walkthroughTabs().length === 1 || undefined);
     assert.ok(c && typeof c.handle === 'function', 'the command returns its walkthrough');
     live = c;
+    liveSeen = watchWalkthrough(c);
     assert.equal(c.state.choices.target, `cluster:${ids.clusterId}`);
     assert.equal(c.state.step, 'target');
     await until('the tab title', () => walkthroughTabs()[0]?.label === `Access: ${ids.clusterId}` || undefined);
@@ -162,22 +165,23 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   it('malformed messages posted to the controller are refused without effect', async () => {
     const { ext } = await api();
     const c = live;
+    const seen = liveSeen;
     // Let the page load and the walkthrough settle (it fills the VPC from the cluster) first.
-    await until('the first view posted to the page', () => c.viewsPosted > 0 || undefined);
+    await until('the first view posted to the page', () => seen.viewsPosted > 0 || undefined);
     await c.view();
     const state = JSON.stringify(c.state);
     const calls = ext.gateway().callCount;
-    const rejected = c.rejected;
+    const rejected = seen.rejected;
     const bad: unknown[] = [
       null, 'apply', [], { type: 'apply' }, { type: 'apply', step: 'target', planKey: 'x', extra: true }, { type: 'update', field: 'region', value: { nested: 'eu-west-1' } },
       { type: 'update', field: 'clientCidrs', value: 'x'.repeat(5000) }, { type: 'update', field: 'secret', value: 'x' }, { type: 'goto', step: 'verify; rm -rf' },
       { type: 'copy', step: 'target', index: 1e9 }, { type: 'exec', command: 'workbench.action.quit' },
     ];
     for (const b of bad) assert.equal(await c.handle(b), false, JSON.stringify(b));
-    assert.equal(c.rejected, rejected + bad.length);
+    assert.equal(seen.rejected, rejected + bad.length);
     // Well-formed but out of turn: a field of another step is refused too, and nothing changes.
     assert.equal(await c.handle({ type: 'update', field: 'appPort', value: '1' }), true);
-    assert.match(c.notices.at(-1)?.text ?? '', /belongs to the step/);
+    assert.match(seen.notices.at(-1)?.text ?? '', /belongs to the step/);
     assert.equal(await c.handle({ type: 'goto', step: 'verify' }), true);
     assert.equal(await c.handle({ type: 'apply', step: 'dbGroup', planKey: '1-00000000' }), true);
     assert.equal(JSON.stringify(c.state), state);
@@ -208,7 +212,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
       assert.deepEqual(o?.created, []);
     }
     assert.equal(again.state.step, 'verify');
-    const v = await until('the verification', () => again.lastVerification);
+    const v = await until('the verification', () => lastVerification(again));
     assert.equal(v.ok, true);
     assert.ok(again.state.completed.includes('verify'));
     live = again;
@@ -274,5 +278,47 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     assert.equal(live.state.choices.target, `cluster:${ids.clusterId}`);
     assert.equal(p.confirms.length, 2);
     assert.deepEqual(await groupsByName(ids.vpcId), groups);
+  });
+
+  it('a replacing write whose answer was lost but which was applied counts as applied once (EC2 instance and cluster), not as an error', async () => {
+    const { ext } = await api();
+    const gw = ext.gateway();
+    const { setEc2InstanceGroups, setClusterGroups } = gw;
+    const sent: string[] = [];
+    // AWS applies the call, and its answer is lost on every attempt.
+    const lost = () => Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500, attempts: 3 } });
+    const c = new WalkthroughController(ext, memoryStorage(), W.initialState({ region: REGION, target: `cluster:${ids.clusterId}` }));
+    try {
+      await applyStep(c);
+      await applyStep(c, { appGroupName: 'appsrv3', clientCidrs: CLIENTS, appPort: '443' });
+      gw.setEc2InstanceGroups = async (...a) => {
+        sent.push('ModifyInstanceAttribute');
+        await setEc2InstanceGroups.apply(gw, a);
+        throw lost();
+      };
+      gw.setClusterGroups = async (...a) => {
+        sent.push('ModifyDBCluster');
+        await setClusterGroups.apply(gw, a);
+        throw lost();
+      };
+      const ec2 = await applyStep(c, { ec2InstanceId: ids.appServerInstanceId });
+      assert.equal(ec2?.error, undefined, ec2?.error);
+      await applyStep(c, { dbGroupName: 'dbsrv3' });
+      const assoc = await applyStep(c);
+      assert.equal(assoc?.error, undefined, assoc?.error);
+      const names = await groupsByName(ids.vpcId);
+      const [app3, db1, db3] = [names.get('appsrv3')!, names.get('dbsrv1')!, names.get('dbsrv3')!];
+      assert.deepEqual(ec2!.created, [`ec2:${ids.appServerInstanceId}+${app3}`]);
+      assert.match(ec2!.applied.join(' '), /^Added appsrv3 to i-[0-9a-f]+; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
+      assert.deepEqual(assoc!.created, [`cluster:${ids.clusterId}+${db3}`]);
+      assert.match(assoc!.applied.join(' '), /^Associated dbsrv3 with .*; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
+      assert.deepEqual(sent, ['ModifyInstanceAttribute', 'ModifyDBCluster'], 'each sent once');
+      assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, names.get('appsrv1'), app3]);
+      assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, db1, db3]);
+    } finally {
+      gw.setEc2InstanceGroups = setEc2InstanceGroups;
+      gw.setClusterGroups = setClusterGroups;
+      c.dispose();
+    }
   });
 });

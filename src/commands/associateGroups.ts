@@ -1,0 +1,104 @@
+// Associate security groups with a DB cluster or a standalone DB instance. ModifyDBCluster /
+// ModifyDBInstance replace the list, so the change always asks, showing the list before and after
+// (arguments answer the other questions, never this one); the write itself is ops/databaseGroups.
+import { engineLabel } from '../domain/engines';
+import type { DbInstance, RegionIndex } from '../domain/model';
+import type { Ext } from '../ext';
+import { groupNames, setDatabaseGroups, type DatabaseKind } from '../ops/databaseGroups';
+import { associateArgs, knownDatabase, type DatabaseArgs } from './databaseArgs';
+import { indexFor, pickRegion, say, UserError } from './common';
+
+/** auroraSg.associateWithCluster: a cluster node (or one of its instances), or { region, clusterId, groupIds }. */
+export function associateWithCluster(ext: Ext, arg?: unknown): Promise<string[] | undefined> {
+  return associate(ext, associateArgs('cluster', arg));
+}
+
+/** auroraSg.associateWithInstance: a DB instance node, or { region, dbInstanceId, groupIds }. An Aurora member changes its cluster. */
+export function associateWithInstance(ext: Ext, arg?: unknown): Promise<string[] | undefined> {
+  return associate(ext, associateArgs('instance', arg));
+}
+
+async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefined> {
+  const region = await pickRegion(ext, a.region, 'Associate groups: Region');
+  const idx = await indexFor(ext, region);
+  const id = a.id ?? (await pickDatabase(ext, idx, a.kind, region));
+  const known = knownDatabase(idx, a.kind, region, id);
+  const clusterId = a.kind === 'instance' ? (known as DbInstance).clusterId : undefined;
+  if (clusterId) {
+    // Aurora: the instance's groups are the cluster's. Never send VpcSecurityGroupIds to ModifyDBInstance here.
+    if (a.groupIds) {
+      ext.log.info(`${id} belongs to Aurora cluster ${clusterId}: associating ${a.groupIds.join(', ')} with the cluster instead.`);
+    } else {
+      const ok = await ext.ui.confirm(
+        `${id} belongs to Aurora cluster ${clusterId}.`,
+        `An Aurora instance takes its security groups from its cluster; the change is made on ${clusterId} and applies to every instance in it.`,
+        `Associate with ${clusterId}`,
+      );
+      if (!ok) return undefined;
+    }
+    return associate(ext, { kind: 'cluster', region, id: clusterId, groupIds: a.groupIds });
+  }
+  const names = (ids: readonly string[]) => groupNames(ext, region, ids);
+  let groupIds = a.groupIds;
+  let expected: readonly string[] | undefined;
+  if (!groupIds) {
+    // Choose from what the database has now, not from what the tree loaded.
+    const fresh = a.kind === 'cluster' ? await ext.store.refreshCluster(region, id) : await ext.store.refreshInstance(region, id);
+    if (!fresh) throw new UserError(`${a.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${id} no longer exists in ${region}. Refresh the tree.`);
+    expected = fresh.securityGroups.map((g) => g.groupId);
+    groupIds = await chooseGroups(ext, idx, fresh.vpcId, expected, `Associate security groups with ${id}`);
+  }
+  const r = await setDatabaseGroups(
+    ext,
+    { kind: a.kind, region, id },
+    { add: groupIds },
+    {
+      expected,
+      confirm: (before, after) =>
+        ext.ui.confirm(
+          `Associate ${names(after.filter((g) => !before.includes(g)))} with ${id}?`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}${a.kind === 'cluster' ? '\n\nThe change applies at once to every instance of the cluster, with no outage.' : ''}`,
+          'Associate',
+        ),
+    },
+  );
+  if (!r.changed) throw new UserError(r.unchanged ?? 'Nothing to change.');
+  say(ext).info(`${id} is now guarded by ${names(r.after)}${r.recovered ? ` (${r.recovered})` : ''}.`);
+  return [...r.after];
+}
+
+async function pickDatabase(ext: Ext, idx: RegionIndex, kind: DatabaseKind, region: string): Promise<string> {
+  const s = idx.snapshot;
+  if (kind === 'cluster') {
+    if (!s.clusters.length) throw new UserError(`There is no DB cluster in ${region}.`);
+    return ext.ui.pick({
+      title: 'Associate security groups with a DB cluster',
+      placeholder: 'DB cluster',
+      items: s.clusters.map((c) => ({
+        label: c.clusterId,
+        description: `${engineLabel(c.engine)} · port ${c.port ?? '?'} · ${groupNames(ext, region, c.securityGroups.map((g) => g.groupId))}`,
+        value: c.clusterId,
+      })),
+    });
+  }
+  if (!s.instances.length) throw new UserError(`There is no DB instance in ${region}.`);
+  return ext.ui.pick({
+    title: 'Associate security groups with a DB instance',
+    placeholder: 'DB instance',
+    items: s.instances.map((i) => ({ label: i.instanceId, description: i.clusterId ? `member of ${i.clusterId}` : engineLabel(i.engine), value: i.instanceId })),
+  });
+}
+
+async function chooseGroups(ext: Ext, idx: RegionIndex, vpcId: string | undefined, current: readonly string[], title: string): Promise<string[]> {
+  const candidates = idx.snapshot.groups.filter((g) => (!vpcId || g.vpcId === vpcId) && !current.includes(g.groupId));
+  if (!candidates.length) throw new UserError(`Every security group of ${vpcId ?? 'the VPC'} is already associated. Create a group first.`);
+  const picked = await ext.ui.pickMany({
+    title,
+    placeholder: `Currently: ${groupNames(ext, idx.snapshot.region, current)}. Choose groups to add (at most 5 in all).`,
+    items: [...candidates]
+      .sort((x, y) => x.groupName.localeCompare(y.groupName))
+      .map((g) => ({ label: g.groupName, description: g.groupId, detail: g.description, value: g.groupId })),
+  });
+  if (!picked.length) throw new UserError('No group was chosen; nothing was changed.');
+  return picked;
+}

@@ -1,0 +1,185 @@
+// The walkthrough's calls: one planned action of a step, and the re-reads around it. The database's
+// group list goes through ops/databaseGroups (the same path as the association commands) and the
+// EC2 instance's through writeThenVerify; a lost answer that was applied counts as applied once.
+import { findDuplicate } from '../domain/changes';
+import type { Ec2Instance, RulePeer } from '../domain/model';
+import type * as W from '../domain/walkthrough';
+import { sameSet, setDatabaseGroups, type DatabaseOpsContext } from '../ops/databaseGroups';
+import { UserError } from '../ops/userError';
+import { writeThenVerify } from '../ops/writeThenVerify';
+import type { Prompter } from '../ui/prompter';
+
+/** What a step did, for its outcome: sentences, and tags of what it made or found ('group:sg-…', 'cluster:id+sg-…'). */
+export interface RunLog {
+  readonly applied: string[];
+  readonly created: string[];
+  readonly reused: string[];
+}
+
+/** The ids of the groups made (or found) by earlier actions of the same run. */
+export type RunIds = { app?: string; db?: string };
+
+export interface ActionDeps {
+  readonly ops: DatabaseOpsContext;
+  /** Reads the VPC's EC2 instances again (the walkthrough's copy follows); undefined when that failed. */
+  readonly reloadEc2: (region: string, vpcId: string) => Promise<readonly Ec2Instance[] | undefined>;
+}
+
+/**
+ * A Prompter that shows ops' progress inside the walkthrough's own progress notification (the
+ * step's), as its message, instead of a second notification. Everything else goes to `base`.
+ */
+export class InlineProgress implements Prompter {
+  private readonly never = new AbortController().signal;
+  constructor(
+    private readonly base: Prompter,
+    private readonly report: (message: string) => void,
+  ) {}
+  progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
+    this.report(title);
+    return work(this.never, this.report);
+  }
+  pick: Prompter['pick'] = (o) => this.base.pick(o);
+  pickMany: Prompter['pickMany'] = (o) => this.base.pickMany(o);
+  input: Prompter['input'] = (o) => this.base.input(o);
+  confirm: Prompter['confirm'] = (m, d, a) => this.base.confirm(m, d, a);
+  info = (m: string) => this.base.info(m);
+  warn = (m: string) => this.base.warn(m);
+  error = (m: string) => this.base.error(m);
+}
+
+export function tagOf(a: W.PlannedAction): string {
+  switch (a.kind) {
+    case 'createGroup':
+      return `group:${a.existingId}`;
+    case 'authorizeIngress':
+      return `rule:${a.existingId}`;
+    case 'modifyInstanceAttribute':
+      return `ec2:${a.existingId}`;
+    case 'modifyDbCluster':
+      return `cluster:${a.existingId}`;
+    case 'modifyDbInstance':
+      return `instance:${a.existingId}`;
+    case 'describe':
+      return `read:${a.id}`;
+  }
+}
+
+const plural = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+
+/** One call of a plan (and the re-reads around it). */
+export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.PlanContext, ids: RunIds, log: RunLog): Promise<void> {
+  const gw = d.ops.gateway();
+  const store = d.ops.store;
+  const region = ctx.choices.region;
+  const idOf = (ref: W.GroupRef): string => {
+    const id = ref.groupId ?? ids[ref.role];
+    if (!id) throw new UserError(`The id of ${ref.groupName} is not known: apply the step that creates it first.`);
+    return id;
+  };
+  const e = a.exec;
+  switch (e.op) {
+    case 'createGroup': {
+      let id: string;
+      try {
+        id = await gw.createSecurityGroup(region, { vpcId: e.vpcId, groupName: e.groupName, description: e.description });
+        log.created.push(`group:${id}`);
+        log.applied.push(`Created ${e.groupName} (${id}).`);
+      } catch (err) {
+        if ((err as Error)?.name !== 'InvalidGroup.Duplicate') throw err;
+        // Made meanwhile (elsewhere): reuse it rather than fail.
+        const idx = await store.load(region);
+        const g = (idx.groupsByVpc.get(e.vpcId) ?? []).find((x) => x.groupName.toLowerCase() === e.groupName.toLowerCase());
+        if (!g) throw err;
+        id = g.groupId;
+        log.reused.push(`group:${id}`);
+        log.applied.push(`Found ${g.groupName} (${id}), created meanwhile; reused it.`);
+      }
+      ids[e.role] = id;
+      await store.refreshGroups(region, [id]);
+      return;
+    }
+    case 'authorizeIngress': {
+      const groupId = idOf(e.group);
+      const peer: RulePeer = e.peer.kind === 'group' ? { kind: 'group', groupId: idOf(e.peer.group) } : e.peer;
+      const text = `tcp ${e.port} from ${e.peer.kind === 'group' ? e.peer.group.groupName : e.peer.cidr} into ${e.group.groupName}`;
+      try {
+        const rules = await gw.authorizeRule(region, { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer, description: e.description });
+        await store.refreshGroups(region, [groupId]);
+        let ruleIds = rules.map((r) => r.ruleId);
+        if (!ruleIds.length) {
+          const idx = store.index(region);
+          const found = idx && findDuplicate(idx.rulesOf(groupId), { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer });
+          ruleIds = found ? [found.ruleId] : [`${groupId}:tcp:${e.port}`];
+        }
+        for (const r of ruleIds) log.created.push(`rule:${r}`);
+        log.applied.push(`Allowed ${text} (${ruleIds.join(', ')}).`);
+      } catch (err) {
+        if ((err as Error)?.name !== 'InvalidPermission.Duplicate') throw err;
+        log.reused.push(`rule:${groupId}:tcp:${e.port}`);
+        log.applied.push(`${text} was already allowed (added meanwhile); nothing was sent twice.`);
+        await store.refreshGroups(region, [groupId]);
+      }
+      return;
+    }
+    case 'setEc2Groups':
+      return setEc2Groups(d, e, idOf(e.add), ctx, log);
+    case 'setClusterGroups':
+    case 'setDbInstanceGroups': {
+      const add = idOf(e.add);
+      const kind = e.op === 'setClusterGroups' ? 'cluster' : 'instance';
+      const id = e.op === 'setClusterGroups' ? e.clusterId : e.instanceId;
+      // The Apply button was the confirmation (after the preview): no question here.
+      const r = await setDatabaseGroups(d.ops, { kind, region, id }, { add: [add] }, { expected: e.current, seen: 'preview' });
+      if (!r.changed) {
+        log.reused.push(`${kind}:${id}+${add}`);
+        log.applied.push(`${e.add.groupName} is already associated with ${id}.`);
+        return;
+      }
+      log.created.push(`${kind}:${id}+${add}`);
+      log.applied.push(`Associated ${e.add.groupName} with ${id}; it kept ${plural(r.before.length)}${r.recovered ? ` (${r.recovered})` : ''}.`);
+      log.applied.push(...r.warnings);
+      return;
+    }
+    case 'read':
+      return;
+  }
+}
+
+/** ModifyInstanceAttribute replaces the EC2 instance's groups: re-read right before, send the list merged. */
+async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2Groups' }>, add: string, ctx: W.PlanContext, log: RunLog): Promise<void> {
+  const gw = d.ops.gateway();
+  const region = ctx.choices.region;
+  const vpcId = ctx.choices.vpcId;
+  const find = async () => (await gw.readEc2Instances(region, { vpcId })).find((i) => i.instanceId === e.instanceId);
+  const live = await find();
+  if (!live) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}. Refresh and choose another instance.`);
+  const before = live.securityGroupIds;
+  if (before.includes(add)) {
+    log.reused.push(`ec2:${e.instanceId}+${add}`);
+    log.applied.push(`${e.instanceId} already carries ${e.add.groupName}.`);
+    return;
+  }
+  const text = (l: readonly string[]) => l.join(', ') || 'none';
+  if (!sameSet(before, e.current))
+    throw new UserError(`The groups of ${e.instanceId} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`);
+  const list = [...before, add];
+  const w = await writeThenVerify(d.ops, {
+    action: `add ${e.add.groupName} to ${e.instanceId}`,
+    region,
+    call: () => gw.setEc2InstanceGroups(region, e.instanceId, list),
+    verify: async () => {
+      const now = await find();
+      if (!now) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}.`);
+      if (sameSet(now.securityGroupIds, list)) return { applied: true, value: undefined };
+      if (sameSet(now.securityGroupIds, before)) return { applied: false, detail: text(now.securityGroupIds) };
+      throw new UserError(`${e.instanceId} now has ${text(now.securityGroupIds)} (sent: ${text(list)}); check it before trying again.`);
+    },
+    notApplied: (detail) => `Nothing was changed: ${e.instanceId} still has ${detail}.`,
+  });
+  const after = (await d.reloadEc2(region, vpcId))?.find((i) => i.instanceId === e.instanceId);
+  d.ops.log.info(`ModifyInstanceAttribute ${e.instanceId}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${after?.securityGroupIds.join(', ') ?? '?'}]`);
+  if (after && !after.securityGroupIds.includes(add)) throw new UserError(`AWS reports ${e.instanceId} without ${e.add.groupName} after the change; check the instance in the console.`);
+  log.created.push(`ec2:${e.instanceId}+${add}`);
+  log.applied.push(`Added ${e.add.groupName} to ${e.instanceId}; it kept ${plural(before.length)}${w.recovered ? ` (${w.recovered})` : ''}.`);
+}
