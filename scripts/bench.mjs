@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log('node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui]\n  builds, packages, seeds moto and measures; see the comment at the top of this file.');
+  process.exit(0);
+}
 const opt = (name, def) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : def);
 const scale = opt('--scale', 1);
 const runs = opt('--runs', 5);
