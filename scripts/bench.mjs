@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log('node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui]\n  builds, packages, seeds moto and measures; see the comment at the top of this file.');
+  process.exit(0);
+}
 const opt = (name, def) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : def);
 const scale = opt('--scale', 1);
 const runs = opt('--runs', 5);
@@ -128,7 +132,7 @@ try {
   row('memory', `heap used by the loaded model (snapshot + index, ${mem.rules} rules)`, mib(mem.modelBytes), mib(cliBytes), 'the same data as AWS CLI JSON', `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`);
 
   // 6. Analysis (issue 5) on the synthetic 2,500-group / 60,000-rule Region --------------------
-  const analysisPath = path.join(root, 'out/src/domain/analysis.js');
+  const analysisPath = path.join(root, 'out/src/domain/analysis/index.js');
   if (fs.existsSync(analysisPath)) {
     const a = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/analysis-child.cjs'), String(runs)]).toString());
     row('analysis', `findings on ${a.groups} groups / ${a.rules} rules (${a.findings} findings), later calls`, ms(a.findingsMs), '100 ms', 'target', a.findingsMs < 100 ? 'met' : 'MISSED');

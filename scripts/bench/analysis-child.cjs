@@ -4,9 +4,11 @@
 // optimised the pass yet), the medians of the later calls of findings() and of whoCanReach over
 // every cluster, and heap figures.
 const path = require('node:path');
-const out = path.resolve(__dirname, '..', '..', 'out', 'src', 'domain');
-const { syntheticRegion, findings, whoCanReach } = require(path.join(out, 'analysis.js'));
+const outDir = path.resolve(__dirname, '..', '..', 'out');
+const out = path.join(outDir, 'src', 'domain');
+const { findings, whoCanReach } = require(path.join(out, 'analysis', 'index.js'));
 const { RegionIndex } = require(path.join(out, 'model.js'));
+const { syntheticRegion } = require(path.join(outDir, 'test', 'harness', 'syntheticRegion.js'));
 const runs = Number(process.argv[2] ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 

@@ -1,9 +1,9 @@
 // Building and checking changes before any AWS call: rule requests, group lists, delete blockers.
 import { canonicalCidr } from './cidr';
+import { DATABASE_PORTS } from './engines';
 import type { RegionIndex, RulePeer, RuleSpec, SecurityGroupRule } from './model';
 import { peerLabel } from './rules';
 import {
-  isDatabasePort,
   normaliseProtocol,
   validateGroupId,
   validatePorts,
@@ -122,8 +122,7 @@ export function worldOpenDatabasePort(d: RuleDraft, extraDbPorts: readonly numbe
   if (!world || d.isEgress) return false;
   if (d.protocol === '-1') return true;
   if (d.protocol !== 'tcp') return false;
-  const ports = [3306, 5432, 1433, 1521, 27017, 6379, 5439, ...extraDbPorts];
-  return ports.some((p) => p >= d.fromPort && p <= d.toPort) || isDatabasePort(d.fromPort, extraDbPorts);
+  return [...DATABASE_PORTS, ...extraDbPorts].some((p) => d.fromPort <= p && p <= d.toPort);
 }
 
 export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDraft): string | undefined {

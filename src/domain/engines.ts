@@ -1,4 +1,4 @@
-// Database engines: how to name them and their default ports.
+// Database engines: how to name them and their default ports, and the usual database ports.
 
 const ENGINE_LABELS: Readonly<Record<string, string>> = {
   'aurora-mysql': 'Aurora MySQL',
@@ -24,4 +24,12 @@ export function defaultPortFor(engine: string): number {
   if (e.startsWith('oracle')) return 1521;
   if (e.startsWith('db2')) return 50000;
   return 3306;
+}
+
+/** Engine ports of common databases: MySQL/Aurora MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Redshift. */
+export const DATABASE_PORTS: readonly number[] = [3306, 5432, 1433, 1521, 27017, 6379, 5439];
+
+/** Whether the port is a usual database port (see DATABASE_PORTS) or one of `extra`. */
+export function isDatabasePort(port: number, extra: readonly number[] = []): boolean {
+  return DATABASE_PORTS.includes(port) || extra.includes(port);
 }

@@ -22,12 +22,25 @@ export const WELL_KNOWN_PORTS: Readonly<Record<number, string>> = {
   3389: 'RDP', 5432: 'PostgreSQL/Aurora PostgreSQL', 5439: 'Redshift', 6379: 'Redis', 27017: 'MongoDB',
 };
 
-/** 'tcp', 'udp', 'icmp', 'icmpv6', '-1' or the number, from AWS's IpProtocol. */
+/** The protocols that have a name in the model; every other protocol is kept as its number. */
+const NAMED_NUMBERS: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/**
+ * The one protocol normaliser: AWS's IpProtocol (or what a user typed, once checked) as the
+ * model holds it: 'tcp', 'udp', 'icmp', 'icmpv6', '-1' (all traffic) or another protocol's
+ * number as text. Case and surrounding space are ignored; 'all' and a missing value are '-1';
+ * 6, 17, 1 and 58 (also written with leading zeros) become their names. Anything else is
+ * returned lower-cased, as it is: validation.ts's normaliseProtocol refuses it for user input.
+ */
 export function normaliseIpProtocol(p: string | undefined): string {
+  // Already in the model's form: the analysis' loops call this once per rule.
+  if (p === 'tcp' || p === '-1' || p === 'udp' || p === 'icmp' || p === 'icmpv6') return p;
   const v = (p ?? '-1').trim().toLowerCase();
   if (v === 'all') return '-1';
-  const named = Object.hasOwn(PROTOCOL_NAMES, v) ? PROTOCOL_NAMES[v] : undefined;
-  if (named && /^\d+$/.test(v) && ['tcp', 'udp', 'icmp', 'icmpv6'].includes(named)) return named;
+  if (/^\d{1,3}$/.test(v)) {
+    const n = String(Number(v));
+    return Object.hasOwn(NAMED_NUMBERS, n) ? NAMED_NUMBERS[n] : n;
+  }
   return v;
 }
 

@@ -2,6 +2,10 @@
 // and again before any AWS call. Each returns undefined when the value is fine, or one sentence
 // naming the bad value and the AWS rule it breaks. No vscode, no AWS SDK.
 import { canonicalCidr } from './cidr';
+import { DATABASE_PORTS, isDatabasePort } from './engines';
+import { normaliseIpProtocol } from './rules';
+
+export { DATABASE_PORTS, isDatabasePort };
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_DESCRIPTION_LENGTH = 255;
@@ -13,8 +17,13 @@ const RULE_TEXT_PUNCTUATION = '._-:/()#,@[]+=;{}!$*';
 
 export type PeerKind = 'cidr4' | 'cidr6' | 'prefixList' | 'group';
 
-/** Engine ports of common databases: MySQL/Aurora MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Redshift. */
-export const DATABASE_PORTS: readonly number[] = [3306, 5432, 1433, 1521, 27017, 6379, 5439];
+/** An AWS Region code such as us-east-1 or ap-southeast-2 (the settings schema's pattern). */
+export const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Whether the value is a Region code (see REGION_CODE). */
+export function isRegionCode(s: unknown): s is string {
+  return typeof s === 'string' && REGION_CODE.test(s);
+}
 
 function describeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
@@ -102,23 +111,19 @@ export function validateRuleDescription(d: string, peerKind: PeerKind): string |
 }
 
 const PROTOCOL_HELP = 'use tcp, udp, icmp, icmpv6, all (-1) or a protocol number from 0 to 255';
-const NUMBER_TO_NAME: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 
 /**
  * The protocol as AWS's IpProtocol: 'tcp', 'udp', 'icmp', 'icmpv6', '-1' (all) or a number as text.
- * Names are case-insensitive; 'all' becomes '-1'; 6, 17, 1 and 58 become their names.
+ * Names are case-insensitive; 'all' becomes '-1'; 6, 17, 1 and 58 become their names (the
+ * canonical form is normaliseIpProtocol's; this adds the checks and messages for typed input).
  */
 export function normaliseProtocol(p: string): string | { error: string } {
   const v = p.trim().toLowerCase();
   if (v === '') return { error: `A protocol is required: ${PROTOCOL_HELP}.` };
-  if (v === 'all' || v === '-1') return '-1';
-  if (v === 'tcp' || v === 'udp' || v === 'icmp' || v === 'icmpv6') return v;
-  if (/^[0-9]+$/.test(v)) {
-    const n = Number(v);
-    if (n > 255) return { error: `Protocol number ${v} is out of range: ${PROTOCOL_HELP}.` };
-    return NUMBER_TO_NAME[String(n)] ?? String(n);
-  }
-  if (/^-[0-9]+$/.test(v)) return { error: `Protocol number ${v} is not allowed: only -1 (all) may be negative.` };
+  if (/^[0-9]+$/.test(v) && Number(v) > 255) return { error: `Protocol number ${v} is out of range: ${PROTOCOL_HELP}.` };
+  if (v !== '-1' && /^-[0-9]+$/.test(v)) return { error: `Protocol number ${v} is not allowed: only -1 (all) may be negative.` };
+  const normal = normaliseIpProtocol(v);
+  if (/^(-1|tcp|udp|icmp|icmpv6|[0-9]{1,3})$/.test(normal)) return normal;
   return { error: `${quote(p.trim())} is not a protocol: ${PROTOCOL_HELP}.` };
 }
 
@@ -242,9 +247,4 @@ export function validateVpcId(id: string): string | undefined {
 export function validateCidrInput(text: string): string | undefined {
   const c = canonicalCidr(text);
   return 'error' in c ? c.error : undefined;
-}
-
-/** Whether the port is a usual database port (see DATABASE_PORTS) or one of `extra`. */
-export function isDatabasePort(port: number, extra: readonly number[] = []): boolean {
-  return DATABASE_PORTS.includes(port) || extra.includes(port);
 }

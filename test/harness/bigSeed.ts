@@ -3,6 +3,7 @@
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, CreateSubnetCommand, CreateVpcCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { clientsFor } from './seed';
+import { mulberry32 } from './syntheticRegion';
 
 export interface BigRegionSpec {
   vpcs: number;
@@ -26,19 +27,10 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T, i
   );
 }
 
-/** A deterministic pseudo-random sequence. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 export async function seedBigRegion(endpoint: string, region: string, spec: BigRegionSpec, concurrency = 6): Promise<{ calls: number; groupIds: string[]; firstVpcId: string }> {
   const c = clientsFor(endpoint, region);
   let calls = 0;
-  const rand = rng(42);
+  const rand = mulberry32(42);
   const vpcIds: string[] = [];
   const subnets: string[][] = [];
   for (let v = 0; v < spec.vpcs; v++) {

@@ -8,7 +8,6 @@ import {
   MissingRule,
   PathSource,
   Severity,
-  syntheticRegion,
   whoCanReach,
 } from '../../src/domain/analysis';
 import {
@@ -22,6 +21,7 @@ import {
   SecurityGroupRule,
   Vpc,
 } from '../../src/domain/model';
+import { syntheticRegion } from '../harness/syntheticRegion';
 
 // ---------------------------------------------------------------------------------------------
 // Builders: a Region by hand, in as few words as possible.

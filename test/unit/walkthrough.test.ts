@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { RegionIndex, type DbCluster, type Ec2Instance, type RegionSnapshot, type SecurityGroup, type SecurityGroupRule } from '../../src/domain/model';
+import { explainPath } from '../../src/domain/analysis';
 import * as W from '../../src/domain/walkthrough';
 import { FIELD_MAX, parseWebviewMessage, type WebviewMessage } from '../../src/domain/walkthroughProtocol';
 
@@ -92,7 +93,9 @@ class Sim {
         case 'createGroup': {
           const id = `sg-${hex17(0xa000 + this.n++)}`;
           ids[e.role] = id;
-          this.snapshot = { ...this.snapshot, groups: [...this.snapshot.groups, group(id, e.groupName, e.vpcId, e.description)] };
+          // As AWS does, a new group of a VPC comes with one outbound rule: all traffic to 0.0.0.0/0.
+          const egress: SecurityGroupRule = { region: REGION, ruleId: `sgr-${hex17(0xe000 + this.n)}`, groupId: id, isEgress: true, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } };
+          this.snapshot = { ...this.snapshot, groups: [...this.snapshot.groups, group(id, e.groupName, e.vpcId, e.description)], rules: [...this.snapshot.rules, egress] };
           created.push(id);
           break;
         }
@@ -461,6 +464,44 @@ describe('walkthrough: verification', () => {
     assert.deepEqual(v.others.map((o) => [o.ruleId, o.severity]), [['sgr-000000000000000c1', 'info'], ['sgr-000000000000000c2', 'danger'], ['sgr-000000000000000c3', 'warning']]);
     assert.match(v.others[0].text, /all traffic from members of default itself/);
     assert.ok(!v.others.some((o) => o.ruleId === 'sgr-000000000000000c4'), 'port 22 does not reach the database');
+  });
+
+  it('a reused app-server group whose outbound rules do not allow the database port: the walkthrough and Explain Path both say closed, and both open with the rule', () => {
+    // appsrv1 exists already and may only call out on 443: it is reused, and nothing of the plan touches its outbound rules.
+    const app = group('sg-00000000000000a01', 'appsrv1');
+    const out443: SecurityGroupRule = { region: REGION, ruleId: 'sgr-00000000000000e01', groupId: app.groupId, isEgress: true, protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } };
+    const sim = new Sim(scenario({ groups: [...scenario().groups, app], rules: [out443] }), [appServer()]);
+    sim.runAll(CHOICES);
+    const explain = () => explainPath(new RegionIndex(sim.snapshot), { groupId: app.groupId }, { clusterId: 'orders-db' });
+    const closed = W.verifyPath(sim.ctx(CHOICES));
+    assert.equal(closed.ok, false);
+    assert.deepEqual(closed.hops.map((h) => [h.id, h.ok]), [['clients', true], ['appServer', true], ['appToDb', false], ['attached', true]]);
+    assert.match(closed.hops[2].detail, /^Allowed by sgr-\S+ \(tcp 3306 from appsrv1 \(sg-00000000000000a01\)\)\. No outbound rule of appsrv1 \(sg-00000000000000a01\) allows tcp 3306/);
+    const before = explain();
+    assert.equal(before.open, false);
+    assert.deepEqual(before.hops.filter((h) => h.kind === 'egress').map((h) => h.ok), [false]);
+    assert.ok(before.hops.some((h) => h.kind === 'ingress' && h.ok), 'dbsrv1 lets appsrv1 in');
+
+    // The outbound rule Explain Path proposes opens both.
+    const fix = before.missingRules.find((m) => m.isEgress)!;
+    assert.deepEqual([fix.groupId, fix.fromPort, fix.toPort], [app.groupId, 3306, 3306]);
+    const outDb: SecurityGroupRule = { region: REGION, ruleId: 'sgr-00000000000000e02', groupId: fix.groupId, isEgress: true, protocol: fix.protocol, fromPort: fix.fromPort, toPort: fix.toPort, peer: { kind: 'group', groupId: (fix.source as { groupId: string }).groupId } };
+    sim.snapshot = { ...sim.snapshot, rules: [...sim.snapshot.rules, outDb] };
+    const open = W.verifyPath(sim.ctx(CHOICES));
+    assert.equal(open.ok, true, JSON.stringify(open.hops));
+    assert.ok(open.hops[2].ruleIds.includes(outDb.ruleId));
+    assert.equal(explain().open, true);
+
+    // So does one to the database group itself, or to the VPC's addresses; one to another port does not.
+    const dbsrv1 = sim.snapshot.groups.find((g) => g.groupName === 'dbsrv1')!.groupId;
+    const withEgress = (peer: SecurityGroupRule['peer'], port = 3306) =>
+      ({ ...sim.snapshot, rules: [...sim.snapshot.rules.filter((r) => r !== outDb), { ...outDb, fromPort: port, toPort: port, peer }] });
+    for (const [peer, port, ok] of [[{ kind: 'group', groupId: dbsrv1 }, 3306, true], [{ kind: 'cidr4', cidr: '10.0.0.0/16' }, 3306, true], [{ kind: 'cidr4', cidr: '10.9.0.0/16' }, 3306, false], [{ kind: 'group', groupId: dbsrv1 }, 5432, false]] as const) {
+      const snap = withEgress(peer, port);
+      const ctx = { ...sim.ctx(CHOICES), index: new RegionIndex(snap) };
+      assert.equal(W.verifyPath(ctx).ok, ok, `${JSON.stringify(peer)} ${port}`);
+      assert.equal(explainPath(ctx.index, { groupId: app.groupId }, { clusterId: 'orders-db' }).open, ok, `${JSON.stringify(peer)} ${port}`);
+    }
   });
 
   it('a skipped EC2 step is shown as skipped, not failed', () => {

@@ -786,7 +786,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
     });
 
     it('the tree and the analysis work on the benchmark\'s large Region (2,500 groups, 20,000 rules; times reported, not asserted)', async () => {
-      const { syntheticRegion, findings, whoCanReach } = await import('../../src/domain/analysis');
+      const { findings, whoCanReach } = await import('../../src/domain/analysis');
+      const { syntheticRegion } = await import('../harness/syntheticRegion');
       const { RegionStore } = await import('../../src/state/store');
       const { AuroraSgTreeProvider } = await import('../../src/tree/provider');
       const { RegionIndex } = await import('../../src/domain/model');

@@ -1,0 +1,219 @@
+// What every analysis starts from: the database resolved to its port and groups, whether a rule
+// allows TCP on a port, parsed CIDRs (memoised), and the small lookups the other parts share.
+//
+// Security group semantics assumed throughout the analysis (as AWS documents them):
+// - Rules only allow; the groups attached to a network interface are a union, so traffic is let
+//   in when any inbound rule of any attached group matches.
+// - Groups are stateful: replies are allowed automatically, so only the initiating direction
+//   counts (outbound on the client's groups, inbound on the database's groups).
+// - Protocol '-1' is every protocol on every port; 'tcp' with from/to -1 is read as every port.
+import { Cidr, fastIpv4, fastRead, parseCidr } from '../cidr';
+import { defaultPortFor } from '../engines';
+import type { AttachedGroup, DbCluster, DbInstance, Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
+import { normaliseIpProtocol } from '../rules';
+
+/** A database to analyse: a DB cluster, or a DB instance (a cluster member or a standalone one). */
+export type DbTarget = { readonly clusterId: string } | { readonly instanceId: string };
+
+/** A database resolved to what matters for access: its engine port and its security groups. */
+export interface ResolvedTarget {
+  readonly kind: 'cluster' | 'instance';
+  /** The cluster id or the instance id, as asked. */
+  readonly id: string;
+  /** The cluster whose groups and port apply (for a cluster, or a member instance of one). */
+  readonly clusterId?: string;
+  /** Set when the target was an instance. */
+  readonly instanceId?: string;
+  readonly engine: string;
+  readonly port: number;
+  /** The attached groups, deduplicated, in the order RDS lists them. */
+  readonly groupIds: readonly string[];
+  readonly vpcId?: string;
+}
+
+export interface AnalysisOptions {
+  /** EC2 instances of the Region, for "who carries this group". */
+  readonly ec2Instances?: readonly Ec2Instance[];
+}
+
+export { defaultPortFor };
+
+function uniqueGroupIds(list: readonly AttachedGroup[]): string[] {
+  return [...new Set(list.map((g) => g.groupId))];
+}
+
+function resolveCluster(c: DbCluster): ResolvedTarget {
+  return {
+    kind: 'cluster',
+    id: c.clusterId,
+    clusterId: c.clusterId,
+    instanceId: undefined,
+    engine: c.engine,
+    port: c.port ?? defaultPortFor(c.engine),
+    groupIds: uniqueGroupIds(c.securityGroups),
+    vpcId: c.vpcId,
+  };
+}
+
+function resolveInstance(i: DbInstance, cluster: DbCluster | undefined): ResolvedTarget {
+  if (cluster) {
+    // Aurora: the cluster's groups apply to every member; the port is the cluster's.
+    return {
+      kind: 'instance',
+      id: i.instanceId,
+      clusterId: cluster.clusterId,
+      instanceId: i.instanceId,
+      engine: cluster.engine || i.engine,
+      port: cluster.port ?? i.port ?? defaultPortFor(cluster.engine || i.engine),
+      groupIds: uniqueGroupIds(cluster.securityGroups.length ? cluster.securityGroups : i.securityGroups),
+      vpcId: cluster.vpcId ?? i.vpcId,
+    };
+  }
+  return {
+    kind: 'instance',
+    id: i.instanceId,
+    clusterId: i.clusterId,
+    instanceId: i.instanceId,
+    engine: i.engine,
+    port: i.port ?? defaultPortFor(i.engine),
+    groupIds: uniqueGroupIds(i.securityGroups),
+    vpcId: i.vpcId,
+  };
+}
+
+/** The database's port and groups. Throws when the cluster or instance is not in the index. */
+export function resolveDbTarget(idx: RegionIndex, target: DbTarget): ResolvedTarget {
+  if ('clusterId' in target) {
+    const c = idx.clustersById.get(target.clusterId);
+    if (!c) throw new Error(`DB cluster ${target.clusterId} is not in ${idx.snapshot.region} (refresh the tree).`);
+    return resolveCluster(c);
+  }
+  const i = idx.instancesById.get(target.instanceId);
+  if (!i) throw new Error(`DB instance ${target.instanceId} is not in ${idx.snapshot.region} (refresh the tree).`);
+  return resolveInstance(i, i.clusterId ? idx.clustersById.get(i.clusterId) : undefined);
+}
+
+/** Every database of the Region: each cluster, and each DB instance that belongs to no cluster. */
+export function databasesOf(idx: RegionIndex): ResolvedTarget[] {
+  const out = idx.snapshot.clusters.map(resolveCluster);
+  for (const i of idx.snapshot.instances) {
+    // Members of a loaded cluster are covered by the cluster; a member whose cluster is missing
+    // from the snapshot is analysed on its own so its groups are not forgotten.
+    if (i.clusterId && idx.clustersById.has(i.clusterId)) continue;
+    out.push(resolveInstance(i, undefined));
+  }
+  return out;
+}
+
+/** The port range of a tcp/udp rule; -1 (no ports given) reads as every port. */
+function portRangeOf(r: Pick<SecurityGroupRule, 'fromPort' | 'toPort'>): [number, number] {
+  if (r.fromPort < 0 || r.toPort < 0) return [0, 65535];
+  return [r.fromPort, r.toPort];
+}
+
+/** Whether the rule allows TCP on the port: tcp with from <= port <= to, or all traffic. */
+export function allowsTcpPort(r: Pick<SecurityGroupRule, 'protocol' | 'fromPort' | 'toPort'>, port: number): boolean {
+  const p = normaliseIpProtocol(r.protocol);
+  if (p === '-1') return true;
+  if (p !== 'tcp') return false;
+  const [lo, hi] = portRangeOf(r);
+  return lo <= port && port <= hi;
+}
+
+// whoCanReach and explainPath parse the same CIDR texts again and again (one call per database),
+// so parsed ranges are memoised. The results are never handed out or changed; the cache is
+// dropped when it grows large so it cannot leak.
+const CIDR_CACHE_LIMIT = 100_000;
+const cidrCache = new Map<string, Cidr | null>();
+
+export function cidrOf(text: string): Cidr | undefined {
+  let c = cidrCache.get(text);
+  if (c === undefined) {
+    const parsed = parseCidr(text);
+    c = 'error' in parsed ? null : parsed;
+    if (cidrCache.size >= CIDR_CACHE_LIMIT) cidrCache.clear();
+    cidrCache.set(text, c);
+  }
+  return c ?? undefined;
+}
+
+export function peerCidr(peer: RulePeer): Cidr | undefined {
+  return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
+}
+
+const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
+  .map((t) => {
+    const prefix = fastIpv4(t);
+    return [fastRead.v4, prefix] as const;
+  });
+
+/** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
+export function isPrivateV4(network: number, prefix: number): boolean {
+  return PRIVATE_V4.some(([pn, pp]) => pp <= prefix && ((pn ^ network) >>> (32 - pp)) === 0);
+}
+
+/** 1234567 -> '1,234,567' (toLocaleString goes through Intl, which is slow in a hot loop). */
+export function thousands(n: bigint | number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const homeAccountCache = new WeakMap<RegionIndex, Set<string>>();
+
+/** The account ids that own the loaded groups and VPCs. */
+function homeAccounts(idx: RegionIndex): Set<string> {
+  let s = homeAccountCache.get(idx);
+  if (!s) {
+    s = new Set<string>();
+    for (const g of idx.snapshot.groups) if (g.ownerId) s.add(g.ownerId);
+    for (const v of idx.snapshot.vpcs) if (v.ownerId) s.add(v.ownerId);
+    homeAccountCache.set(idx, s);
+  }
+  return s;
+}
+
+/**
+ * Whether a group reference points outside what the snapshot can show: a group of another
+ * account (UserId differs from the owner of the rule's group, or from every loaded owner when
+ * that is unknown), or a group across a VPC peering connection (possibly another Region).
+ * Such groups are legitimately absent from the index, so they are never called stale.
+ */
+export function isForeignReference(idx: RegionIndex, rule: SecurityGroupRule): boolean {
+  const peer = rule.peer;
+  if (peer.kind !== 'group') return false;
+  if (peer.peeringConnectionId) return true;
+  if (!peer.userId) return false;
+  const owner = idx.groupsById.get(rule.groupId)?.ownerId;
+  if (owner) return peer.userId !== owner;
+  const home = homeAccounts(idx);
+  return home.size > 0 && !home.has(peer.userId);
+}
+
+export function isStaleReference(idx: RegionIndex, rule: SecurityGroupRule): boolean {
+  return rule.peer.kind === 'group' && !idx.groupsById.has(rule.peer.groupId) && !isForeignReference(idx, rule);
+}
+
+/** 'name (sg-…)' for a loaded group, else the id. */
+export function groupText(idx: RegionIndex, groupId: string): string {
+  const g = idx.groupsById.get(groupId);
+  return g ? `${g.groupName} (${groupId})` : groupId;
+}
+
+const carrierCache = new WeakMap<readonly Ec2Instance[], Map<string, Ec2Instance[]>>();
+
+/** Group id -> the EC2 instances carrying it; memoised per instance list. */
+export function carriersByGroup(list: readonly Ec2Instance[] | undefined): Map<string, Ec2Instance[]> {
+  if (!list) return new Map();
+  let m = carrierCache.get(list);
+  if (!m) {
+    m = new Map();
+    for (const inst of list) {
+      for (const g of new Set(inst.securityGroupIds)) {
+        let l = m.get(g);
+        if (!l) m.set(g, (l = []));
+        l.push(inst);
+      }
+    }
+    carrierCache.set(list, m);
+  }
+  return m;
+}
