@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
 import type { RegionIndex } from '../domain/model';
+import { isRegionCode } from '../domain/validation';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
 import type { Node } from '../tree/nodes';
@@ -51,7 +52,7 @@ export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
 export async function pickRegion(ext: Ext, given: string | undefined, title: string): Promise<string> {
   const regions = await ext.regions();
   if (given !== undefined && given !== null && given !== '') {
-    if (typeof given !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(given)) throw new UserError(`"${given}" is not a Region code (such as us-east-1).`);
+    if (typeof given !== 'string' || !isRegionCode(given)) throw new UserError(`"${given}" is not a Region code (such as us-east-1).`);
     return given;
   }
   if (regions.length === 0) throw new UserError('No Region is selected. Run "Aurora SG: Select Regions" first.');

@@ -2,11 +2,10 @@
 // through ext.ui (the Prompter); the answers are written to the user settings.
 import * as vscode from 'vscode';
 import type { Ext } from '../ext';
+import { isRegionCode } from '../domain/validation';
 import { UserError } from '../ops/userError';
 import type { PickItem } from '../ui/prompter';
 import { AWS_REGIONS } from './regions';
-
-const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function write(key: 'profile' | 'regions' | 'endpoint', value: unknown): Thenable<void> {
   return vscode.workspace.getConfiguration('auroraSg').update(key, value, vscode.ConfigurationTarget.Global);
@@ -60,7 +59,7 @@ export async function selectRegions(ext: Ext, arg?: unknown): Promise<string[] |
       items: all.map((code) => ({ label: code, description: names.get(code), picked: current.has(code), value: code })),
     });
   }
-  const bad = regions.filter((r) => !REGION_CODE.test(r));
+  const bad = regions.filter((r) => !isRegionCode(r));
   if (bad.length) throw new UserError(`Not a Region code: ${bad.join(', ')}. Use codes such as us-east-1.`);
   await write('regions', regions);
   return regions;

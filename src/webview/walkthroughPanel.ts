@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { webviewPage } from './page';
 import * as W from '../domain/walkthrough';
+import { isRegionCode } from '../domain/validation';
 import type { Ext } from '../ext';
 import { STATE_KEY, WalkthroughController, type StateStorage } from './walkthroughController';
 
@@ -29,15 +30,13 @@ export function html(webview: vscode.Webview, extensionUri: vscode.Uri): string 
   });
 }
 
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 /** The database asked for: a tree node (cluster, DB instance) or { region, clusterId } / { region, dbInstanceId }. */
 export function targetOf(arg: unknown): { region: string; target: string } | { error: string } | undefined {
   if (arg === undefined || arg === null) return undefined;
   if (typeof arg !== 'object' || Array.isArray(arg)) return { error: 'The walkthrough takes a cluster or DB instance, or { region, clusterId } / { region, dbInstanceId }.' };
   const a = arg as Record<string, unknown>;
   const region = a.region;
-  if (typeof region !== 'string' || !REGION_RE.test(region)) return { error: `"${String(region)}" is not a Region code (such as us-east-1).` };
+  if (typeof region !== 'string' || !isRegionCode(region)) return { error: `"${String(region)}" is not a Region code (such as us-east-1).` };
   const str = (v: unknown) => (typeof v === 'string' && v.trim() && v.length <= 128 ? v.trim() : undefined);
   if (a.kind === 'cluster' && str(a.clusterId)) return { region, target: `cluster:${str(a.clusterId)}` };
   if (a.kind === 'dbInstance') {
