@@ -1,11 +1,10 @@
-// What the changing commands accept, checked: any extension (or a keybinding, or a test) can call
-// them with anything. Each parser turns the command's `unknown` argument into typed arguments, or
-// refuses it with a specific UserError before any call. The rule everywhere: arguments answer
-// questions (a command called with complete arguments asks none), never a confirmation.
+// What the changing commands accept: any extension can call them with anything. Each parser turns a
+// command's `unknown` argument into typed arguments, or refuses it with a specific UserError before
+// any call. Arguments answer questions (complete arguments: none is asked), never a confirmation.
 // No `vscode` here: unit-tested in plain Node (test/unit/args.test.ts).
-import type { SourceInput } from '../domain/changes';
 import { validateGroupId } from '../domain/validation';
-import { tagProblem } from '../ops/groups';
+import { tagProblem, type NewGroup } from '../ops/groups';
+import type { RuleEdit, RulesToRemove } from '../ops/rules';
 import { UserError } from '../ops/userError';
 import type { Node, NodeOf } from '../tree/nodes';
 
@@ -18,7 +17,7 @@ function argsOf(arg: unknown): Record<string, unknown> {
   return !isNode(arg) && arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
 }
 
-/** Text for a message, whatever was passed (an object without toString included). */
+/** Text for a message, whatever was passed (an object without a usable toString included). */
 function shown(v: unknown): string {
   try {
     return String(v);
@@ -32,21 +31,18 @@ export function requireString(v: unknown, name: string): string {
   return v.trim();
 }
 
-function optionalText(v: unknown, name: string): string | undefined {
+const optionalText = (v: unknown, name: string): string | undefined => {
   if (v !== undefined && typeof v !== 'string') throw new UserError(`The argument "${name}" must be text.`);
   return v;
-}
-
-const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+};
 
 /** A Region code such as us-east-1, or undefined when none was given (then the command asks, or takes the only one). */
 export function regionArg(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' || !REGION_CODE.test(v)) throw new UserError(`"${shown(v)}" is not a Region code (such as us-east-1).`);
+  if (typeof v !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v)) throw new UserError(`"${shown(v)}" is not a Region code (such as us-east-1).`);
   return v;
 }
 
-/** A list of security group ids. */
 export function groupIdList(v: unknown, what: string): string[] {
   if (!Array.isArray(v) || v.some((g) => typeof g !== 'string')) throw new UserError(`${what} must be a list of security group ids.`);
   return v as string[];
@@ -79,15 +75,10 @@ export function tagsArg(v: unknown): Record<string, string> | undefined {
   return { ...(v as Record<string, string>) };
 }
 
-export interface RuleFields {
-  readonly protocol?: string | number;
-  readonly fromPort?: number;
-  readonly toPort?: number;
-  readonly source?: SourceInput;
-  readonly description?: string;
-}
+/** A rule's fields as passed (their values are checked when the rule is built). */
+export type RuleFields = RuleEdit;
 
-/** The fields of a rule, each checked for its type (their values are checked when the rule is built). */
+/** The fields of a rule, each checked for its type. */
 export function checkRuleArgs(a: Record<string, unknown>): RuleFields {
   const bad = (what: string, v: string) => new UserError(`The argument "${what}" must be ${v}.`);
   if (a.protocol !== undefined && typeof a.protocol !== 'string' && typeof a.protocol !== 'number') throw bad('protocol', 'text such as "tcp", or a protocol number');
@@ -102,15 +93,10 @@ export function checkRuleArgs(a: Record<string, unknown>): RuleFields {
     const userId = (src as { userId?: unknown }).userId;
     if (userId !== undefined && (typeof userId !== 'string' || !/^\d{12}$/.test(userId))) throw bad('source.userId', 'a 12-digit AWS account id');
   }
-  return { protocol: a.protocol as string | number | undefined, fromPort: a.fromPort as number | undefined, toPort: a.toPort as number | undefined, source: src as SourceInput | undefined, description: a.description as string | undefined };
+  return { protocol: a.protocol, fromPort: a.fromPort, toPort: a.toPort, source: src, description: a.description } as RuleFields;
 }
 
-// ---------------------------------------------------------------------------------------------
-export interface CreateGroupArgs {
-  readonly region?: string;
-  readonly vpcId?: string;
-  readonly groupName?: string;
-  readonly description?: string;
+export interface CreateGroupArgs extends Partial<Pick<NewGroup, 'region' | 'vpcId' | 'groupName' | 'description'>> {
   readonly tags?: Record<string, string>;
   /** Called with a group name: nothing is asked (no description is an error, no tags are none). */
   readonly complete: boolean;
@@ -125,8 +111,7 @@ export function createGroupArgs(arg: unknown): CreateGroupArgs {
   if (complete && typeof a.groupName !== 'string') throw new UserError('The argument "groupName" must be text.');
   const description = optionalText(a.description, 'description');
   const tags = tagsArg(a.tags);
-  const vpcId = complete || a.vpcId !== undefined ? requireString(a.vpcId, 'vpcId') : undefined;
-  return { region, vpcId, groupName: a.groupName as string | undefined, description, tags, complete };
+  return { region, vpcId: complete || a.vpcId !== undefined ? requireString(a.vpcId, 'vpcId') : undefined, groupName: a.groupName as string | undefined, description, tags, complete };
 }
 
 export interface AddRuleArgs extends RuleFields {
@@ -171,12 +156,8 @@ export function editRuleArgs(arg: unknown): EditRuleArgs {
   return { region, ruleId: requireString(a.ruleId, 'ruleId'), ...checkRuleArgs(a) };
 }
 
-export interface RemoveRulesArgs {
+export interface RemoveRulesArgs extends RulesToRemove {
   readonly region?: string;
-  readonly groupId?: string;
-  readonly ruleIds: string[];
-  /** Rules selected in the tree: rule id → the group it was shown in. */
-  readonly fromTree?: ReadonlyMap<string, string>;
 }
 
 /** auroraSg.removeRule: the selected rule nodes (or the one clicked), or { region, groupId?, ruleIds }. */

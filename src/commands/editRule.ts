@@ -1,5 +1,6 @@
 // auroraSg.editRule: from a rule node, what to change and its new value (two steps); with
 // arguments, nothing is asked. ops/rules.ts modifyRule confirms a change of what the rule allows.
+import type { SourceInput } from '../domain/changes';
 import type { RegionIndex, SecurityGroupRule } from '../domain/model';
 import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import { parsePortRange, validateCidrInput, validateRuleDescription } from '../domain/validation';
@@ -10,7 +11,13 @@ import { runSteps } from '../ui/steps';
 import { editRuleArgs } from './args';
 import { indexFor, pickRegion, say } from './common';
 
-type Edit = { what?: 'ports' | 'source' | 'description' } & { -readonly [K in keyof RuleEdit]?: RuleEdit[K] };
+interface Edit {
+  what?: 'ports' | 'source' | 'description';
+  fromPort?: number;
+  toPort?: number;
+  source?: SourceInput;
+  description?: string;
+}
 
 /** The questions from a rule node: what to change, then its new value. */
 async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Promise<RuleEdit> {

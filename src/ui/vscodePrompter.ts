@@ -15,6 +15,8 @@ const SHOW_LOG = 'Show Log';
 class Session {
   private current: Input | undefined;
   private watch: vscode.Disposable | undefined;
+  /** A new input taken for the next question, shown once configured; then the one it replaces goes. */
+  private pending: { next: Input; prev?: Input } | undefined;
   /** The user closed the input while no question was open (e.g. while the next step loaded). */
   private closed = false;
 
@@ -30,12 +32,21 @@ class Session {
     const prev = this.current;
     this.forget();
     this.current = next;
+    // Its hiding counts only while it is the current input (not when the next one replaces it).
     this.watch = next.onDidHide(() => {
       if (this.current === next) this.closed = true;
     });
-    next.show();
-    prev?.dispose();
+    this.pending = { next, prev };
     return next;
+  }
+
+  /** Shows the input taken last, once its question is set up, in place of the one before. */
+  present(i: Input): void {
+    if (this.pending?.next !== i) return;
+    const { prev } = this.pending;
+    this.pending = undefined;
+    i.show();
+    prev?.dispose();
   }
 
   /** Between questions: the input stays up, greyed out and busy, until the next question. */
@@ -44,11 +55,14 @@ class Session {
     i.busy = true;
   }
 
-  /** Before a modal dialog (it takes the focus and would close the input as if the user had). */
+  /** Before a modal dialog (it takes the focus and would close the input as if the user had), and at the end. */
   release(): void {
     const c = this.current;
+    const p = this.pending;
     this.forget();
+    this.pending = undefined;
     c?.dispose();
+    p?.prev?.dispose();
   }
 
   private forget(): void {
@@ -101,7 +115,8 @@ export class VsCodePrompter implements Prompter {
         input.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new BackError()))),
         input.onDidHide(() => finish(() => reject(new CancelledError()))),
       );
-      if (!s) input.show();
+      if (s) s.present(input);
+      else input.show();
     });
   }
 
