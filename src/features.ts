@@ -9,6 +9,8 @@ export { associateWithCluster, associateWithInstance } from './commands/associat
 export { disassociateFromCluster, disassociateFromInstance } from './commands/disassociateGroup';
 export { createSecurityGroup } from './commands/createSecurityGroup';
 export { deleteSecurityGroup } from './commands/deleteSecurityGroup';
-export { addRule, editRule, removeRules } from './commands/rules';
+export { addRule } from './commands/addRule';
+export { editRule } from './commands/editRule';
+export { removeRules } from './commands/removeRules';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

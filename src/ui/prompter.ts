@@ -1,5 +1,6 @@
 // Every question a command asks goes through a Prompter, so tests can replay scripted answers
-// through the very same command code (the interactive path), and so Back works in every wizard.
+// through the very same command code (the interactive path); multi-step inputs run through the
+// step runner (src/ui/steps.ts), so Back works the same in every wizard.
 // No `vscode` here: the operations layer (src/ops/) takes a Prompter. The VS Code implementation
 // is src/ui/vscodePrompter.ts.
 
@@ -58,24 +59,15 @@ export interface Prompter {
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T>;
   info(message: string): void;
   warn(message: string): void;
+  /** An error for the user; the VS Code prompter offers a "Show Log" button with it. */
   error(message: string): void;
+  /**
+   * Optional: runs the questions of one multi-step input (src/ui/steps.ts) as one session, so the
+   * VS Code prompter reuses one input box across them and shows it busy while the next step loads.
+   */
+  session?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** By name, not instanceof: the bundle and the tests each have their own copy of the classes. */
 export const isBack = (e: unknown): boolean => (e as Error | undefined)?.name === 'BackError';
 export const isCancel = (e: unknown): boolean => (e as Error | undefined)?.name === 'CancelledError';
-
-/** Runs steps in order; a BackError from a step goes back one step. */
-export async function runSteps(steps: readonly (() => Promise<void>)[]): Promise<void> {
-  let i = 0;
-  while (i < steps.length) {
-    try {
-      await steps[i]();
-      i++;
-    } catch (e) {
-      if (isBack(e) && i > 0) i--;
-      else throw e;
-    }
-  }
-}
-

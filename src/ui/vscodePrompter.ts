@@ -1,8 +1,94 @@
 // The Prompter of the real VS Code: quick picks, input boxes, modal confirmations, notifications.
+// Inside a session (a multi-step input run by src/ui/steps.ts) the questions share one input: the
+// box of the step just answered stays up, disabled and busy, while the next step loads (the prefix
+// lists being listed, say), and the next question reuses it; a pick after a text input (or the other
+// way round) replaces it, as quickinput-sample's multiStepInput.ts does.
 import * as vscode from 'vscode';
 import { BackError, CancelledError, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
 
+type Item<T> = PickItem<T> & vscode.QuickPickItem;
+type Input = vscode.QuickPick<Item<unknown>> | vscode.InputBox;
+
+const SHOW_LOG = 'Show Log';
+
+/** The input shared by the questions of one multi-step input. */
+class Session {
+  private current: Input | undefined;
+  private watch: vscode.Disposable | undefined;
+  /** A new input taken for the next question, shown once configured; then the one it replaces goes. */
+  private pending: { next: Input; prev?: Input } | undefined;
+  /** The user closed the input while no question was open (e.g. while the next step loaded). */
+  private closed = false;
+
+  /** The input for the next question: the current one when it is of the kind asked for, else a new one. */
+  take<I extends Input>(isKind: (i: Input) => i is I, create: () => I): I {
+    if (this.closed) throw new CancelledError();
+    if (this.current && isKind(this.current)) {
+      this.current.enabled = true;
+      this.current.busy = false;
+      return this.current;
+    }
+    const next = create();
+    const prev = this.current;
+    this.forget();
+    this.current = next;
+    // Its hiding counts only while it is the current input (not when the next one replaces it).
+    this.watch = next.onDidHide(() => {
+      if (this.current === next) this.closed = true;
+    });
+    this.pending = { next, prev };
+    return next;
+  }
+
+  /** Shows the input taken last, once its question is set up, in place of the one before. */
+  present(i: Input): void {
+    if (this.pending?.next !== i) return;
+    const { prev } = this.pending;
+    this.pending = undefined;
+    i.show();
+    prev?.dispose();
+  }
+
+  /** Between questions: the input stays up, greyed out and busy, until the next question. */
+  idle(i: Input): void {
+    i.enabled = false;
+    i.busy = true;
+  }
+
+  /** Before a modal dialog (it takes the focus and would close the input as if the user had), and at the end. */
+  release(): void {
+    const c = this.current;
+    const p = this.pending;
+    this.forget();
+    this.pending = undefined;
+    c?.dispose();
+    p?.prev?.dispose();
+  }
+
+  private forget(): void {
+    this.watch?.dispose();
+    this.watch = undefined;
+    this.current = undefined;
+  }
+}
+
+const isPick = (i: Input): i is vscode.QuickPick<Item<unknown>> => 'items' in i;
+const isBox = (i: Input): i is vscode.InputBox => !('items' in i);
+
 export class VsCodePrompter implements Prompter {
+  private active: Session | undefined;
+
+  async session<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active) return work();
+    const s = (this.active = new Session());
+    try {
+      return await work();
+    } finally {
+      this.active = undefined;
+      s.release();
+    }
+  }
+
   pick<T>(o: PickOptions<T>): Promise<T> {
     return this.quickPick(o, false).then((v) => v[0]);
   }
@@ -11,45 +97,64 @@ export class VsCodePrompter implements Prompter {
     return this.quickPick(o, true);
   }
 
+  /** Listens until one outcome; then the input is disposed, or left up and idle in a session. */
+  private ask<R>(s: Session | undefined, input: Input, wire: (done: (result: R) => void) => vscode.Disposable[]): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let settled = false;
+      const subs: vscode.Disposable[] = [];
+      const finish = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        for (const d of subs) d.dispose();
+        if (s) s.idle(input);
+        else input.dispose();
+        f();
+      };
+      subs.push(
+        ...wire((r) => finish(() => resolve(r))),
+        input.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new BackError()))),
+        input.onDidHide(() => finish(() => reject(new CancelledError()))),
+      );
+      if (s) s.present(input);
+      else input.show();
+    });
+  }
+
   private quickPick<T>(o: PickOptions<T>, many: boolean): Promise<T[]> {
-    const qp = vscode.window.createQuickPick<PickItem<T> & vscode.QuickPickItem>();
+    const s = this.active;
+    const create = () => vscode.window.createQuickPick<Item<unknown>>();
+    const qp = (s ? s.take(isPick, create) : create()) as unknown as vscode.QuickPick<Item<T>>;
     qp.title = o.title;
     qp.step = o.step;
     qp.totalSteps = o.totalSteps;
     qp.placeholder = o.placeholder;
-    qp.items = o.items as (PickItem<T> & vscode.QuickPickItem)[];
+    qp.value = '';
     qp.canSelectMany = many;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
-    if (many) qp.selectedItems = qp.items.filter((i) => i.picked);
+    qp.items = o.items as Item<T>[];
+    qp.selectedItems = many ? qp.items.filter((i) => i.picked) : [];
+    // Back only when a previous step prompted: the step runner numbers only those.
     qp.buttons = o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : [];
-    return new Promise<T[]>((resolve, reject) => {
-      let done = false;
-      const finish = (f: () => void) => {
-        if (done) return;
-        done = true;
-        f();
-        qp.dispose();
-      };
-      qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new BackError())));
+    return this.ask<T[]>(s, qp as unknown as Input, (done) => [
       qp.onDidAccept(() => {
         const chosen = many ? qp.selectedItems : qp.activeItems.slice(0, 1);
         if (!many && chosen.length === 0) return;
-        finish(() => resolve(chosen.map((c) => c.value)));
-      });
-      qp.onDidHide(() => finish(() => reject(new CancelledError())));
-      qp.show();
-    });
+        done(chosen.map((c) => c.value));
+      }),
+    ]);
   }
 
   input(o: InputOptions): Promise<string> {
-    const box = vscode.window.createInputBox();
+    const s = this.active;
+    const box = s ? s.take(isBox, () => vscode.window.createInputBox()) : vscode.window.createInputBox();
     box.title = o.title;
     box.step = o.step;
     box.totalSteps = o.totalSteps;
     box.prompt = o.prompt;
     box.value = o.value ?? '';
     box.placeholder = o.placeholder;
+    box.validationMessage = undefined;
     box.buttons = o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     let version = 0;
     const check = async (v: string) => {
@@ -60,16 +165,8 @@ export class VsCodePrompter implements Prompter {
     };
     // An empty box shows the prompt, not an error: validation starts with the first keystroke.
     if (box.value) void check(box.value);
-    return new Promise<string>((resolve, reject) => {
-      let done = false;
-      const finish = (f: () => void) => {
-        if (done) return;
-        done = true;
-        f();
-        box.dispose();
-      };
-      box.onDidChangeValue((v) => void check(v));
-      box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(() => reject(new BackError())));
+    return this.ask<string>(s, box, (done) => [
+      box.onDidChangeValue((v) => void check(v)),
       box.onDidAccept(async () => {
         const v = box.value;
         box.enabled = false;
@@ -77,14 +174,13 @@ export class VsCodePrompter implements Prompter {
         const msg = await check(v);
         box.enabled = true;
         box.busy = false;
-        if (!msg) finish(() => resolve(v));
-      });
-      box.onDidHide(() => finish(() => reject(new CancelledError())));
-      box.show();
-    });
+        if (!msg) done(v);
+      }),
+    ]);
   }
 
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    this.active?.release();
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   }
 
@@ -104,7 +200,11 @@ export class VsCodePrompter implements Prompter {
   warn(message: string): void {
     void vscode.window.showWarningMessage(message);
   }
+  /** With a "Show Log" button: the details of an error are in the log. */
   error(message: string): void {
-    void vscode.window.showErrorMessage(message);
+    void Promise.resolve(vscode.window.showErrorMessage(message, SHOW_LOG)).then(
+      (c) => (c === SHOW_LOG ? vscode.commands.executeCommand('auroraSg.showLog') : undefined),
+      () => undefined,
+    );
   }
 }

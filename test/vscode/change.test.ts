@@ -169,13 +169,14 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
     it('interactive from a group node: preset, source group picked by name, description', async () => {
       const node = await walk(REGION, 'VPCs', 'shop-vpc', 'pgsrv1');
-      const p = await script('Aurora PostgreSQL', 'Another security group', 'legacy-db', 'From the reporting DB');
+      const p = await script('Aurora PostgreSQL / PostgreSQL', 'Another security group', 'legacy-db', 'From the reporting DB');
       const r = await run<string[]>('auroraSg.addInboundRule', node);
       assert.equal(r?.length, 1, p.errors.join());
       const rule = (await rulesOf(ids.pgGroupId)).find((x) => x.SecurityGroupRuleId === r![0])!;
       assert.equal(rule.ReferencedGroupInfo?.GroupId, ids.legacyGroupId);
       assert.equal(rule.FromPort, 5432);
       assert.ok(p.pickItems[0].some((l) => l.startsWith('Aurora MySQL')));
+      assert.deepEqual(p.steps, ['Add inbound rule 1/4', 'Add inbound rule 2/4', 'Add inbound rule 3/4', 'Add inbound rule 4/4'], 'numbered from the steps that prompt');
       // the tree shows the new rule without a manual refresh
       const inbound = await walk(REGION, 'VPCs', 'shop-vpc', 'pgsrv1', 'Inbound');
       assert.ok((await children(inbound)).some((n) => n.kind === 'rule' && n.ruleId === r![0]));
@@ -183,7 +184,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
     it('interactive: a custom range with a CIDR that is shown canonicalised before sending', async () => {
       const node = await walk(REGION, 'VPCs', 'shop-vpc', 'appsrv1');
-      const p = await script('Custom TCP', '9000-8000', '8000-8100', 'IPv4 or IPv6 CIDR', '192.0.2.77/24', true, '');
+      const p = await script('Custom TCP port or range…', '9000-8000', '8000-8100', 'IPv4 or IPv6 CIDR range', '192.0.2.77/24', true, '');
       const r = await run<string[]>('auroraSg.addInboundRule', node);
       assert.equal(r?.length, 1, p.errors.join());
       assert.match(p.validations[0], /9000/);
@@ -198,7 +199,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       await script();
       const ruleIds = await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.appGroupId, protocol: 'tcp', fromPort: 8443, source: { cidr: '198.51.100.0/24' } });
       const id = ruleIds![0];
-      const p = await script();
+      const p = await script(true); // the port changes: confirmed, though called with arguments
       const edited = await run<string>('auroraSg.editRule', { region: REGION, ruleId: id, fromPort: 9443, toPort: 9443, description: 'Admin UI' });
       assert.equal(edited, id, p.errors.join());
       const r = (await rulesOf(ids.appGroupId)).find((x) => x.SecurityGroupRuleId === id)!;

@@ -240,13 +240,13 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       const id = await addRuleElsewhere(ids.appGroupId, 8201, '10.82.1.0/24');
       await refresh();
       inject({ action: 'ModifySecurityGroupRules', kind: 'reset', after: true, times: 3 });
-      const p = await script();
+      const p = await script(true); // the port changes: confirmed, though called with arguments
       assert.equal(await run('auroraSg.editRule', { region: REGION, ruleId: id, fromPort: 8202, toPort: 8202 }), id);
       assert.deepEqual(p.errors, []);
       assert.equal((await rulesOf(ids.appGroupId)).find((r) => r.SecurityGroupRuleId === id)?.FromPort, 8202);
       proxy.clear();
       inject({ action: 'ModifySecurityGroupRules', kind: 'http503', times: 3 });
-      const p2 = await script();
+      const p2 = await script(true);
       assert.equal(await run('auroraSg.editRule', { region: REGION, ruleId: id, fromPort: 8203, toPort: 8203 }), undefined);
       assert.match(p2.errors[0], /HTTP 503.*The rule, read again, is unchanged\./);
       assert.equal((await rulesOf(ids.appGroupId)).find((r) => r.SecurityGroupRuleId === id)?.FromPort, 8202);
@@ -368,7 +368,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       await refresh();
       const node = await walk(REGION, 'VPCs', 'shop-vpc', 'gone-soon');
       await aws().ec2.send(new DeleteSecurityGroupCommand({ GroupId }));
-      const p = await script('Custom TCP', '9100', 'IPv4 or IPv6 CIDR', '10.91.0.0/16', '');
+      const p = await script('Custom TCP port or range…', '9100', 'IPv4 or IPv6 CIDR range', '10.91.0.0/16', '');
       assert.equal(await run('auroraSg.addInboundRule', node), undefined);
       assert.equal(p.errors.length, 1);
       assert.match(p.errors[0], /The security group no longer exists in this Region\. The tree has been refreshed to show the current groups\./);

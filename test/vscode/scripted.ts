@@ -1,12 +1,21 @@
 // A Prompter that replays scripted answers, so tests drive the commands' interactive path.
+// An answer picks exactly: the item's label without its codicons, or its value; a RegExp answer
+// matches labels explicitly. A test fails when an answer is left unused, when a question finds no
+// answer, or when an answer matches no choice (the commands would turn those into messages a
+// test could mistake for the behaviour under test): see the root hook at the end.
 import type { InputOptions, PickItem, PickOptions, Prompter } from '../../src/ui/prompter';
 import { BackError, CancelledError } from '../../src/ui/prompter';
 
 export const BACK = Symbol('back');
 export const CANCEL = Symbol('cancel');
-export type Answer = string | string[] | boolean | typeof BACK | typeof CANCEL;
+export type Choice = string | RegExp;
+export type Answer = Choice | Choice[] | boolean | typeof BACK | typeof CANCEL;
 
 const plain = (s: string | undefined) => (s ?? '').replace(/\$\([^)]+\)\s*/g, '').trim();
+const shown = (a: Answer) => (typeof a === 'symbol' ? a.description ?? 'symbol' : a instanceof RegExp ? String(a) : JSON.stringify(a));
+
+/** Every prompter made since the last check (by the root hook below). */
+const made: ScriptedPrompter[] = [];
 
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
@@ -16,11 +25,23 @@ export class ScriptedPrompter implements Prompter {
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
   readonly pickItems: string[][] = [];
+  /** "title step/total" of every numbered question, in order. */
+  readonly steps: string[] = [];
+  /** What went wrong with the script itself: no answer left, or an answer that matched nothing. */
+  readonly scriptErrors: string[] = [];
 
-  constructor(private readonly answers: Answer[] = []) {}
+  constructor(private readonly answers: Answer[] = []) {
+    made.push(this);
+  }
 
   get remaining(): number {
     return this.answers.length;
+  }
+
+  /** Asserts that every answer was used and the script matched every question it met. */
+  done(): void {
+    const problems = [...this.scriptErrors, ...(this.answers.length ? [`${this.answers.length} scripted answer(s) left unused: ${this.answers.map(shown).join(', ')}`] : [])];
+    if (problems.length) throw new Error(`${problems.join('; ')} (questions asked: ${this.asked.join(' → ') || 'none'})`);
   }
 
   readonly progressTitles: string[] = [];
@@ -36,42 +57,46 @@ export class ScriptedPrompter implements Prompter {
     return work(this.progressAbort.signal, () => undefined);
   }
 
-  private next(what: string): Answer {
+  private fail(message: string): never {
+    this.scriptErrors.push(message);
+    throw new Error(message);
+  }
+
+  private next(what: string, o?: { title: string; step?: number; totalSteps?: number }): Answer {
     this.asked.push(what);
-    if (!this.answers.length) throw new Error(`No scripted answer left for: ${what}`);
+    if (o?.step !== undefined) this.steps.push(`${o.title} ${o.step}/${o.totalSteps ?? '?'}`);
+    if (!this.answers.length) this.fail(`No scripted answer left for: ${what}`);
     const a = this.answers.shift()!;
     if (a === BACK) throw new BackError();
     if (a === CANCEL) throw new CancelledError();
     return a;
   }
 
-  private find<T>(o: PickOptions<T>, want: string): PickItem<T> {
-    const hit =
-      o.items.find((i) => plain(i.label) === want || i.value === (want as unknown)) ??
-      o.items.find((i) => plain(i.label).startsWith(want) || (i.description ?? '').includes(want));
-    if (!hit) throw new Error(`"${want}" is not among the choices of "${o.title}": ${o.items.map((i) => plain(i.label)).join(' | ')}`);
+  private find<T>(o: PickOptions<T>, want: Choice): PickItem<T> {
+    const hit = want instanceof RegExp ? o.items.find((i) => want.test(plain(i.label))) : o.items.find((i) => plain(i.label) === want || i.value === (want as unknown));
+    if (!hit) this.fail(`${shown(want)} is not among the choices of "${o.title}": ${o.items.map((i) => plain(i.label)).join(' | ')}`);
     return hit;
   }
 
   async pick<T>(o: PickOptions<T>): Promise<T> {
     this.pickItems.push(o.items.map((i) => plain(i.label)));
-    const a = this.next(`pick: ${o.title} / ${o.placeholder ?? ''}`);
-    if (typeof a !== 'string') throw new Error(`pick expects a label, got ${String(a)}`);
+    const a = this.next(`pick: ${o.title} / ${o.placeholder ?? ''}`, o);
+    if (typeof a !== 'string' && !(a instanceof RegExp)) this.fail(`pick "${o.title}" expects a label, got ${shown(a)}`);
     return this.find(o, a).value;
   }
 
   async pickMany<T>(o: PickOptions<T>): Promise<T[]> {
     this.pickItems.push(o.items.map((i) => plain(i.label)));
-    const a = this.next(`pickMany: ${o.title}`);
-    if (!Array.isArray(a)) throw new Error(`pickMany expects a list of labels, got ${String(a)}`);
+    const a = this.next(`pickMany: ${o.title}`, o);
+    if (!Array.isArray(a)) this.fail(`pickMany "${o.title}" expects a list of labels, got ${shown(a)}`);
     return a.map((w) => this.find(o, w).value);
   }
 
   async input(o: InputOptions): Promise<string> {
     // Like a person: a rejected value gets its validation message, and the next answer is typed.
     for (;;) {
-      const a = this.next(`input: ${o.title} / ${o.prompt ?? ''}`);
-      if (typeof a !== 'string') throw new Error(`input expects text, got ${String(a)}`);
+      const a = this.next(`input: ${o.title} / ${o.prompt ?? ''}`, o);
+      if (typeof a !== 'string') this.fail(`input "${o.title}" expects text, got ${shown(a)}`);
       const msg = o.validate ? await o.validate(a) : undefined;
       if (!msg) return a;
       this.validations.push(msg);
@@ -81,7 +106,7 @@ export class ScriptedPrompter implements Prompter {
   async confirm(message: string, detail: string): Promise<boolean> {
     this.confirms.push({ message, detail });
     const a = this.next(`confirm: ${message}`);
-    if (typeof a !== 'boolean') throw new Error(`confirm expects true/false, got ${String(a)}`);
+    if (typeof a !== 'boolean') this.fail(`confirm "${message}" expects true/false, got ${shown(a)}`);
     return a;
   }
 
@@ -94,4 +119,30 @@ export class ScriptedPrompter implements Prompter {
   error(m: string): void {
     this.errors.push(m);
   }
+}
+
+/**
+ * The root hook: after every test (in whatever file, as long as it imports this module), each
+ * ScriptedPrompter made since the previous test, in the test or in a hook before it, must have used
+ * every answer and matched every question. It wraps each test's function rather than being an
+ * afterEach hook, so that the failure is the test's own: a failing root afterEach hook would stop
+ * the whole run. (A prompter made in a `before` hook is checked after the first test.)
+ */
+if (typeof beforeEach === 'function') {
+  beforeEach(function () {
+    const test = this.currentTest;
+    const fn = test?.fn;
+    if (!test || !fn || fn.length > 0) return; // a test with a done callback is not wrapped
+    test.fn = async function (this: Mocha.Context) {
+      let passed = false;
+      try {
+        await (fn as (this: Mocha.Context) => unknown).call(this);
+        passed = true;
+      } finally {
+        const mine = made.splice(0);
+        // When the test failed on its own, that failure says more.
+        if (passed) for (const p of mine) p.done();
+      }
+    };
+  });
 }

@@ -1,0 +1,259 @@
+// Adding, editing and removing security group rules: the checks against the loaded Region, the
+// confirmations (a database port opened to the world, a change of what a rule allows, a removal),
+// the writes inside a cancellable progress with the lost-answer protocol, and the tree refreshed.
+import { attemptsOf } from '../aws/errors';
+import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
+import type { RegionIndex, RulePeer, SecurityGroupRule } from '../domain/model';
+import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
+import type { OpsContext } from './context';
+import type { Done } from './groups';
+import { UserError } from './userError';
+import { errorSentence, writeThenVerify } from './writeThenVerify';
+
+const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
+const direction = (isEgress: boolean) => (isEgress ? 'outbound' : 'inbound');
+const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
+
+/** The ports of the Region's clusters, beyond the usual database ports. */
+const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
+
+/**
+ * AuthorizeSecurityGroupIngress/Egress for one rule, after the checks that need the loaded data
+ * (the group and a source group exist, no rule already allows it, the quota) and, for a database
+ * port open to the whole internet, a confirmation. Undefined when that confirmation is declined.
+ */
+export async function authorizeRule(ctx: OpsContext, region: string, idx: RegionIndex, d: RuleDraft): Promise<Done<string[]> | undefined> {
+  const g = idx.groupsById.get(d.groupId);
+  if (!g) throw new UserError(`Security group ${d.groupId} is not in ${region}. Refresh the tree or check the id.`);
+  if (d.peer.kind === 'group' && !d.peer.userId && !idx.groupsById.has(d.peer.groupId))
+    throw new UserError(`The source group ${d.peer.groupId} is not in ${region}. A group of another account needs its account id (userId).`);
+  const existing = idx.rulesOf(d.groupId);
+  const dup = findDuplicate(existing, d);
+  if (dup) throw new UserError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`);
+  const quota = ruleQuotaError(existing, d);
+  if (quota) throw new UserError(quota);
+  const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
+  if (worldOpenDatabasePort(d, clusterPorts(idx))) {
+    const ok = await ctx.ui.confirm(
+      `Open ${text} to the whole internet?`,
+      `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.`,
+      'Allow from anywhere',
+    );
+    if (!ok) return undefined;
+  }
+  const refresh = () => ctx.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
+  const { value: created, recovered } = await ctx.ui.progress(`Adding ${direction(d.isEgress)} rule ${text} to ${g.groupName}…`, (signal) =>
+    writeThenVerify<SecurityGroupRule[]>(ctx, {
+      action: `add ${text} to ${g.groupName}`,
+      region,
+      signal,
+      call: async () => {
+        try {
+          return await ctx.gateway().authorizeRule(region, { groupId: d.groupId, isEgress: d.isEgress, protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description });
+        } catch (e) {
+          // On the first and only attempt: someone else added the same access since the tree was loaded.
+          if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
+          await refresh();
+          const other = ctx.store.index(region) && findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d);
+          throw new UserError(`This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`);
+        }
+      },
+      // After a retry, Duplicate means the first attempt went through.
+      classify: (e) => ((e as Error)?.name === 'InvalidPermission.Duplicate' ? 'verify' : undefined),
+      verify: async () => {
+        const rule = findDuplicate(await ctx.gateway().readRules(region, [d.groupId]), d);
+        if (rule) return { applied: true, value: [rule] };
+        await refresh();
+        return { applied: false };
+      },
+      notApplied: () => 'Nothing was added: the group, read again, does not have the rule.',
+      unknown: (e) => `Could not tell whether ${text} was added to ${g.groupName}: ${errorSentence(e)} Refresh the tree to check before trying again.`,
+      recovered: (e) => (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found the rule in place" : "AWS's answer was lost; the group, read again, has the rule"),
+    }),
+  );
+  await ctx.store.refreshGroups(region, [d.groupId]);
+  let ids = created.map((r) => r.ruleId);
+  if (!ids.length) {
+    // Some endpoints do not return the created rules: find it in the re-read group.
+    const fresh = ctx.store.index(region) ? findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d) : undefined;
+    ids = fresh ? [fresh.ruleId] : [];
+  }
+  const canonical = d.canonicalisedFrom ? `; AWS stores ${d.canonicalisedFrom} as ${peerLabel(d.peer)}` : '';
+  return { value: ids, message: `Added ${text} to ${g.groupName} (${ids.join(', ') || 'rule'})${canonical}${recovered ? ` (${recovered}; it was applied once)` : ''}.` };
+}
+
+/** The rule to edit, from the loaded data; a stale tree node (`treeGroupId`: its group) refreshes its group and says so. */
+export async function ruleToEdit(ctx: OpsContext, region: string, idx: RegionIndex, ruleId: string, treeGroupId?: string): Promise<SecurityGroupRule> {
+  const rule = idx.snapshot.rules.find((r) => r.ruleId === ruleId);
+  if (rule) return rule;
+  if (treeGroupId) await ctx.store.refreshGroups(region, [treeGroupId]).catch(() => undefined);
+  throw new UserError(
+    treeGroupId !== undefined
+      ? `Rule ${ruleId} no longer exists (someone removed it); the tree has been refreshed. Nothing was changed.`
+      : `Rule ${ruleId} is not in the loaded data of ${region} (someone may have removed it). Refresh the tree.`,
+  );
+}
+
+/** What an edit changes; anything left out keeps the rule's current value. */
+export interface RuleEdit {
+  readonly protocol?: string | number;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly source?: SourceInput;
+  readonly description?: string;
+}
+
+const sourceOf = (p: RulePeer): SourceInput =>
+  p.kind === 'cidr4' || p.kind === 'cidr6' ? { cidr: p.cidr } : p.kind === 'group' ? { groupId: p.groupId, userId: p.userId } : { prefixListId: p.prefixListId };
+
+/** The rule as the edit would leave it, validated like a new rule. */
+export function editedRule(rule: SecurityGroupRule, e: RuleEdit): RuleDraft {
+  const merged = buildRule({
+    groupId: rule.groupId,
+    isEgress: rule.isEgress,
+    protocol: (e.protocol ?? rule.protocol) as string,
+    fromPort: e.fromPort ?? (rule.fromPort === -1 && (rule.protocol === 'tcp' || rule.protocol === 'udp') ? undefined : rule.fromPort),
+    toPort: e.toPort ?? (e.fromPort !== undefined ? e.fromPort : rule.toPort),
+    source: e.source ?? sourceOf(rule.peer),
+    description: e.description !== undefined ? e.description : rule.description,
+  });
+  if (!merged.ok) throw new UserError(merged.error);
+  return merged.value;
+}
+
+/**
+ * ModifySecurityGroupRules in place (the rule keeps its id). An edit that changes what the rule
+ * allows (protocol, ports, source) is confirmed first, whoever asked for it; a database port newly
+ * open to the whole internet gets that stronger confirmation instead. Undefined when declined.
+ */
+export async function modifyRule(ctx: OpsContext, region: string, idx: RegionIndex, rule: SecurityGroupRule, edit: RuleEdit): Promise<Done<string> | undefined> {
+  const d = editedRule(rule, edit);
+  const other = findDuplicate(idx.rulesOf(rule.groupId).filter((r) => r.ruleId !== rule.ruleId), d);
+  if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
+  const lookup = lookupIn(idx);
+  const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
+  let ok = true;
+  if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
+    ok = await ctx.ui.confirm(`Open ${portLabel(d)} to the whole internet?`, 'The edited rule would accept database connections from any address.', 'Allow from anywhere');
+  } else if (!findDuplicate([rule], d)) {
+    const g = idx.groupsById.get(rule.groupId);
+    ok = await ctx.ui.confirm(
+      `Change what rule ${rule.ruleId} allows?`,
+      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.`,
+      'Change Rule',
+    );
+  }
+  if (!ok) return undefined;
+  const gone = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound', 'InvalidGroup.NotFound']);
+  await ctx.ui.progress(`Editing rule ${rule.ruleId}…`, (signal) =>
+    writeThenVerify(ctx, {
+      action: `edit rule ${rule.ruleId}`,
+      region,
+      signal,
+      call: async () => {
+        try {
+          await ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, { protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description });
+        } catch (e) {
+          if (!gone.has((e as Error)?.name)) throw e;
+          await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+          throw new UserError(`Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`);
+        }
+      },
+      // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
+      verify: async () => {
+        const now = (await ctx.gateway().readRules(region, [rule.groupId])).find((r) => r.ruleId === rule.ruleId);
+        await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+        const applied = !!now && !!findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '');
+        return applied ? { applied: true, value: undefined } : { applied: false, detail: now ? 'unchanged' : 'gone' };
+      },
+      notApplied: (detail) => (detail === 'gone' ? 'The rule no longer exists.' : 'The rule, read again, is unchanged.'),
+      unknown: (e) => `Could not tell whether rule ${rule.ruleId} was changed: ${errorSentence(e)} Refresh the tree to check.`,
+    }),
+  );
+  await ctx.store.refreshGroups(region, [rule.groupId]);
+  return { value: rule.ruleId, message: `Rule ${rule.ruleId} is now ${allows(d)}.` };
+}
+
+export interface RulesToRemove {
+  readonly ruleIds: readonly string[];
+  /** With arguments: every rule must belong to this group. */
+  readonly groupId?: string;
+  /** Rules selected in the tree: rule id → the group the tree showed it in ('' when unknown); a stale one refreshes it. */
+  readonly fromTree?: ReadonlyMap<string, string>;
+}
+
+/**
+ * RevokeSecurityGroupIngress/Egress, one call per group and direction, after a confirmation that
+ * lists every rule, and a re-read right before the first call (a rule removed elsewhere meanwhile
+ * would fail its whole batch: refused instead, nothing removed). On a failure or a cancel part way,
+ * the message says exactly which rules were removed and which were not. Undefined when declined.
+ */
+export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIndex, what: RulesToRemove): Promise<Done<string[]> | undefined> {
+  const ids = [...what.ruleIds];
+  const rules: SecurityGroupRule[] = [];
+  for (const id of ids) {
+    const r = idx.snapshot.rules.find((x) => x.ruleId === id);
+    if (!r) {
+      const stale = what.fromTree?.get(id);
+      if (stale) await ctx.store.refreshGroups(region, [stale]).catch(() => undefined);
+      throw new UserError(
+        stale !== undefined
+          ? `Rule ${id} no longer exists (someone removed it); the tree has been refreshed. Nothing was removed.`
+          : `Rule ${id} is not in the loaded data of ${region} (someone may have removed it already). Refresh the tree.`,
+      );
+    }
+    if (what.groupId && r.groupId !== what.groupId) throw new UserError(`Rule ${id} belongs to ${r.groupId}, not ${what.groupId}.`);
+    rules.push(r);
+  }
+  const lookup = lookupIn(idx);
+  const lines = rules.map((r) => `• ${lookup(r.groupId)?.groupName ?? r.groupId}: ${direction(r.isEgress)} ${ruleLabel(r, lookup)} (${r.ruleId})`);
+  const one = rules.length === 1;
+  const ok = await ctx.ui.confirm(
+    one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
+    `${lines.join('\n')}\n\nWhatever these rules allow stops at once.`,
+    one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
+  );
+  if (!ok) return undefined;
+  const groupIds = [...new Set(rules.map((r) => r.groupId))];
+  const batches = new Map<string, SecurityGroupRule[]>();
+  for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
+  const done: string[] = [];
+  const list = (xs: readonly string[]) => xs.join(', ') || 'none';
+  await ctx.ui.progress(`Removing ${rules.length} rule(s)…`, async (signal) => {
+    await ctx.store.refreshGroups(region, groupIds);
+    const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
+    const gone = ids.filter((i) => !present.has(i));
+    if (gone.length) {
+      throw new UserError(`${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`);
+    }
+    for (const batch of batches.values()) {
+      if (signal.aborted && done.length) {
+        // Cancelled between two calls: the ones sent are done, the others were never sent.
+        await ctx.store.refreshGroups(region, groupIds).catch(() => undefined);
+        throw new UserError(`Cancelled part way: removed ${list(done)}; not removed: ${list(ids.filter((i) => !done.includes(i)))}.`);
+      }
+      const batchIds = batch.map((r) => r.ruleId);
+      await writeThenVerify(ctx, {
+        action: 'remove the rules',
+        region,
+        signal: done.length ? undefined : signal,
+        call: () => ctx.gateway().revokeRules(region, batch[0].groupId, batch[0].isEgress, batchIds),
+        // Whatever the failure, the call may have done part of it: read again and say what is true.
+        classify: () => 'verify',
+        verify: async () => {
+          await ctx.store.refreshGroups(region, groupIds);
+          const remaining = new Set(ctx.store.index(region)?.snapshot.rules.filter((r) => groupIds.includes(r.groupId)).map((r) => r.ruleId) ?? []);
+          if (batchIds.every((i) => !remaining.has(i))) return { applied: true, value: undefined };
+          return { applied: false, detail: `Removed: ${list(ids.filter((i) => !remaining.has(i)))}; not removed: ${ids.filter((i) => remaining.has(i)).join(', ')}.` };
+        },
+        notApplied: (detail) => detail!,
+        unknown: (_e, t) =>
+          `${t.message} Removed for sure: ${list(done)}; could not read the groups again to check ${ids.filter((i) => !done.includes(i)).join(', ')}. Refresh the tree to see what is left.`,
+        recovered: () => 'every rule of the call is gone',
+      });
+      done.push(...batchIds);
+    }
+  });
+  await ctx.store.refreshGroups(region, groupIds);
+  return { value: done, message: `Removed ${done.length} rule(s): ${done.join(', ')}.` };
+}

@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { createGroup, deleteGroup, regionIndex, tagProblem } from '../../../src/ops/groups';
+import { APP, awsError, DB, DEFAULT, FakeAws, fakeContext, R, rejection, SPARE, VPC } from './fakeAws';
+
+describe('ops: createGroup', () => {
+  const spec = { region: R, vpcId: VPC, groupName: ' web-tier ', description: ' Web servers ', tags: { team: 'shop' } as Record<string, string> };
+
+  it('creates the group (trimmed, with its tags), refreshes the tree and says what to do next', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, load, store } = fakeContext(aws);
+    const done = await createGroup(ctx, await load(), spec);
+    const g = aws.groups.find((x) => x.groupId === done.value)!;
+    assert.deepEqual([g.groupName, g.description, g.tags], ['web-tier', 'Web servers', { team: 'shop' }]);
+    assert.equal(done.message, `Created security group web-tier (${done.value}). It has no inbound rules yet: add one to let something in.`);
+    assert.ok(store.index(R)!.groupsById.has(done.value), 'the tree shows it');
+    assert.deepEqual(ui.progressTitles, [`Creating security group web-tier in ${VPC}…`]);
+  });
+
+  const refusals: [string, Partial<typeof spec>, RegExp][] = [
+    ['a VPC not in the Region', { vpcId: 'vpc-0dead000' }, /VPC vpc-0dead000 is not in us-east-1\. Refresh the tree or check the id\./],
+    ['a name starting with sg-', { groupName: 'sg-web' }, /sg-/],
+    ['a name taken in the VPC, in another case', { groupName: 'APPSRV1' }, /clashes with the existing group 'appsrv1'/],
+    ['an empty description', { description: ' ' }, /description is required/],
+    ['a reserved tag key', { tags: { 'aws:x': 'y' } }, /reserved by AWS/],
+    ['a tag value over 256 characters', { tags: { k: 'v'.repeat(257) } }, /longer than 256/],
+  ];
+  for (const [what, over, msg] of refusals) {
+    it(`refuses ${what} before any call`, async () => {
+      const aws = new FakeAws();
+      const { ctx, load } = fakeContext(aws);
+      const e = await rejection(createGroup(ctx, await load(), { ...spec, ...over }));
+      assert.equal(e.name, 'UserError');
+      assert.match(e.message, msg);
+      assert.equal(aws.count('createSecurityGroup'), 0);
+    });
+  }
+
+  it('an answer lost after AWS created it (the retry says Duplicate): looked up by name, reported as created once', async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', { applied: true, error: awsError('InvalidGroup.Duplicate', 400, 2) });
+    const { ctx, load, logs } = fakeContext(aws);
+    const done = await createGroup(ctx, await load(), spec);
+    assert.equal(aws.groups.filter((g) => g.groupName === 'web-tier').length, 1);
+    assert.equal(done.message, `Created security group web-tier (${done.value}) (AWS's answer was lost; the group, looked up by name, was created once). It has no inbound rules yet: add one to let something in.`);
+    assert.ok(logs.some((l) => /^error: create the security group web-tier failed: InvalidGroup\.Duplicate/.test(l)));
+  });
+
+  it('every answer lost (HTTP 500 three times, applied): created once', async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', { applied: true, error: awsError('InternalError', 500, 3) });
+    const { ctx, load } = fakeContext(aws);
+    assert.match((await createGroup(ctx, await load(), spec)).message, /looked up by name, was created once/);
+  });
+
+  it('never applied (HTTP 503): says nothing was created', async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', { error: awsError('Unavailable', 503, 3) });
+    const { ctx, load } = fakeContext(aws);
+    const e = await rejection(createGroup(ctx, await load(), spec));
+    assert.equal(e.message, `Could not create the security group web-tier: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. web-tier does not exist in ${VPC}: nothing was created.`);
+    assert.equal(aws.groups.length, 4);
+  });
+
+  it('a group of that name made elsewhere meanwhile (Duplicate on the first attempt): AWS\'s refusal, no re-read', async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', { before: () => aws.groups.push(aws.group('sg-0c000001', 'web-tier')), error: awsError('InvalidGroup.Duplicate', 400) });
+    const { ctx, load } = fakeContext(aws);
+    assert.equal((await rejection(createGroup(ctx, await load(), spec))).name, 'InvalidGroup.Duplicate');
+    assert.equal(aws.count('findGroupsByName'), 0);
+  });
+
+  it('the look-up fails too: cannot tell, refresh before trying again', async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', { applied: true, error: awsError('InternalError', 500) }).fault('findGroupsByName', { error: awsError('Unavailable', 503) });
+    const { ctx, load } = fakeContext(aws);
+    assert.match((await rejection(createGroup(ctx, await load(), spec))).message, /Try again in a moment\. Could not check whether web-tier was created; refresh the tree before trying again\.$/);
+  });
+
+  it('cancelled before the call: nothing is created', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, load } = fakeContext(aws);
+    const idx = await load();
+    ui.cancelProgress();
+    assert.equal((await rejection(createGroup(ctx, idx, spec))).name, 'CancelledError');
+    assert.equal(aws.count('createSecurityGroup'), 0);
+  });
+});
+
+describe('ops: deleteGroup', () => {
+  it('asks for the name to be typed, deletes, refreshes the tree', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, store } = fakeContext(aws, ['Spare', 'spare']);
+    const done = await deleteGroup(ctx, R, SPARE);
+    assert.equal(done.message, `Deleted security group spare (${SPARE}).`);
+    assert.deepEqual(ui.validations, ['Type spare exactly to confirm.']);
+    assert.ok(!aws.groups.some((g) => g.groupId === SPARE));
+    assert.ok(!store.index(R)!.groupsById.has(SPARE));
+  });
+
+  it('confirmName is the typed confirmation: no question, and a wrong one deletes nothing', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui } = fakeContext(aws);
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'Spare'))).message, `The confirmation "Spare" does not match the group's name spare; nothing was deleted.`);
+    assert.equal(aws.count('deleteSecurityGroup'), 0);
+    assert.equal((await deleteGroup(ctx, R, SPARE, 'spare')).value, SPARE);
+    assert.deepEqual(ui.asked, []);
+  });
+
+  it('refuses, with every reason, a group that is in use; and an id that is malformed or unknown', async () => {
+    const aws = new FakeAws();
+    aws.ec2.push({ region: R, instanceId: 'i-0a1', name: 'app-server-1', securityGroupIds: [APP] });
+    const { ctx } = fakeContext(aws);
+    assert.match((await rejection(deleteGroup(ctx, R, DEFAULT, 'default'))).message, /default group/);
+    assert.match((await rejection(deleteGroup(ctx, R, DB, 'dbsrv1'))).message, /It guards DB cluster orders\./);
+    const app = (await rejection(deleteGroup(ctx, R, APP, 'appsrv1'))).message;
+    assert.match(app, /^appsrv1 \(sg-0a000001\) cannot be deleted: A rule of dbsrv1 \(sg-0a000002\) references it \(sgr-db0001, inbound appsrv1 \(sg-0a000001\)\)\. EC2 instance app-server-1 \(i-0a1\) carries it\.$/);
+    assert.match((await rejection(deleteGroup(ctx, R, 'sg-nope'))).message, /sg-/);
+    assert.equal((await rejection(deleteGroup(ctx, R, 'sg-0dead000'))).message, 'Security group sg-0dead000 is not in us-east-1. Refresh the tree or check the id.');
+    assert.equal(aws.count('deleteSecurityGroup'), 0);
+  });
+
+  it('an answer lost (HTTP 500, applied): read again, gone: deleted once', async () => {
+    const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InternalError', 500) });
+    const { ctx } = fakeContext(aws);
+    assert.equal((await deleteGroup(ctx, R, SPARE, 'spare')).message, `Deleted security group spare (${SPARE}) (AWS's answer was lost; the group, read again, is gone: it was deleted once).`);
+  });
+
+  it('NotFound after a retry: the first attempt deleted it, once', async () => {
+    const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InvalidGroup.NotFound', 400, 2) });
+    const { ctx } = fakeContext(aws);
+    assert.match((await deleteGroup(ctx, R, SPARE, 'spare')).message, /it was deleted once\)\.$/);
+  });
+
+  it('NotFound on the first attempt: it was already deleted elsewhere', async () => {
+    const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InvalidGroup.NotFound', 400) });
+    const { ctx, store } = fakeContext(aws);
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, `spare (${SPARE}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
+    assert.ok(!store.index(R)!.groupsById.has(SPARE));
+  });
+
+  it('never applied (HTTP 503): it still exists; the re-read failing too: cannot tell', async () => {
+    const aws = new FakeAws().fault('deleteSecurityGroup', { error: awsError('Unavailable', 503, 3) });
+    const { ctx } = fakeContext(aws);
+    assert.match((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, /Try again in a moment\. spare \(sg-0a000003\) still exists: nothing was deleted\.$/);
+    aws.fault('deleteSecurityGroup', { error: awsError('Unavailable', 503, 3) }).fault('readGroups', { error: awsError('Unavailable', 503) });
+    assert.match((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, /Try again in a moment\. Could not check whether spare was deleted; refresh the tree before trying again\.$/);
+    assert.ok(aws.groups.some((g) => g.groupId === SPARE));
+  });
+
+  it('cancelled before the call: nothing is deleted', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui } = fakeContext(aws);
+    ui.cancelProgress();
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).name, 'CancelledError');
+    assert.ok(aws.groups.some((g) => g.groupId === SPARE));
+  });
+});
+
+describe('ops: regionIndex and tagProblem', () => {
+  it('a Region that cannot be loaded is a UserError that says why', async () => {
+    const aws = new FakeAws().fault('loadRegion', { error: awsError('Unavailable', 503) });
+    const { ctx } = fakeContext(aws);
+    assert.equal((await rejection(regionIndex(ctx, R))).message, 'The data of us-east-1 could not be loaded: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment.');
+  });
+
+  it('tag keys and values within AWS\'s limits', () => {
+    assert.equal(tagProblem('team', 'shop'), undefined);
+    assert.match(tagProblem('', 'x')!, /has no key/);
+    assert.match(tagProblem('k'.repeat(129), '')!, /longer than 128/);
+  });
+});
