@@ -45,7 +45,7 @@ export function regionArg(v: unknown): string | undefined {
 
 export function groupIdList(v: unknown, what: string): string[] {
   if (!Array.isArray(v) || v.some((g) => typeof g !== 'string')) throw new UserError(`${what} must be a list of security group ids.`);
-  return v as string[];
+  return [...(v as string[])];
 }
 
 /** Tags typed as `key=value, key=value`: the tags, or why they cannot be used. */

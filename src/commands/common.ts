@@ -1,33 +1,15 @@
-// What the command bodies share: argument sniffing, the Region and its data, notifications.
-import * as vscode from 'vscode';
+// What the command bodies share: the Region and its data, notifications (argument parsing: args.ts).
 import { translateError } from '../aws/errors';
 import type { RegionIndex } from '../domain/model';
 import { isRegionCode } from '../domain/validation';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
-import type { Node } from '../tree/nodes';
 import { CancelledError } from '../ui/prompter';
-import { runCommand } from './run';
 
 export { UserError };
 export { plainText, say } from './run';
 
-export function isNode(x: unknown): x is Node {
-  return !!x && typeof x === 'object' && typeof (x as { kind?: unknown }).kind === 'string' && typeof (x as { region?: unknown }).region === 'string';
-}
-
-/**
- * The error policy around a body. Every registered command already runs through runCommand
- * (src/commands/run.ts, applied by the table in src/commands/index.ts); this thin alias stays
- * only until the command bodies that still call it throw instead.
- */
-export function guarded<T>(ext: Ext, action: string, region: string | undefined, body: () => Promise<T>): Promise<T | undefined> {
-  return runCommand(ext, action, region, body);
-}
-
-export function progress<T>(title: string, fn: () => Promise<T>): Promise<T> {
-  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, fn));
-}
+export { isNode, requireString } from './args';
 
 /** A Region's data, loaded first when needed (with a cancellable progress: a cancel stops the reads). */
 export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
@@ -58,9 +40,4 @@ export async function pickRegion(ext: Ext, given: string | undefined, title: str
   if (regions.length === 0) throw new UserError('No Region is selected. Run "Aurora SG: Select Regions" first.');
   if (regions.length === 1) return regions[0];
   return ext.ui.pick({ title, placeholder: 'Region', items: regions.map((r) => ({ label: r, value: r })) });
-}
-
-export function requireString(v: unknown, name: string): string {
-  if (typeof v !== 'string' || !v.trim()) throw new UserError(`The argument "${name}" is required.`);
-  return v.trim();
 }

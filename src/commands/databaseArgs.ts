@@ -4,7 +4,8 @@
 // anything is read or asked; what is missing is asked for by the command.
 import type { DbCluster, DbInstance, RegionIndex } from '../domain/model';
 import type { DatabaseKind } from '../ops/databaseGroups';
-import { isNode, UserError } from './common';
+import { UserError } from '../ops/userError';
+import { groupIdList, isNode } from './args';
 
 export interface DatabaseArgs {
   readonly kind: DatabaseKind;
@@ -42,11 +43,6 @@ function region(v: unknown): string | undefined {
 function id(v: unknown, name: string): string {
   if (typeof v !== 'string' || !v.trim()) throw new UserError(`The argument "${name}" is required.`);
   return v.trim();
-}
-
-function groupIdList(v: unknown, what: string): string[] {
-  if (!Array.isArray(v) || v.some((g) => typeof g !== 'string')) throw new UserError(`${what} must be a list of security group ids.`);
-  return [...(v as string[])];
 }
 
 /** associateWithCluster / associateWithInstance: a database node, or { region, clusterId | dbInstanceId, groupIds }. */

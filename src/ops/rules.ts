@@ -7,7 +7,7 @@ import type { RegionIndex, RulePeer, SecurityGroupRule } from '../domain/model';
 import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
-import { UserError } from './userError';
+import { UserError, AlreadyAllowedError } from './userError';
 import { errorSentence, writeThenVerify } from './writeThenVerify';
 
 const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
@@ -29,7 +29,7 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     throw new UserError(`The source group ${d.peer.groupId} is not in ${region}. A group of another account needs its account id (userId).`);
   const existing = idx.rulesOf(d.groupId);
   const dup = findDuplicate(existing, d);
-  if (dup) throw new UserError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`);
+  if (dup) throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
   const quota = ruleQuotaError(existing, d);
   if (quota) throw new UserError(quota);
   const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
@@ -55,7 +55,10 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
           if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
           await refresh();
           const other = ctx.store.index(region) && findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d);
-          throw new UserError(`This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`);
+          throw new AlreadyAllowedError(
+            `This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`,
+            other ? other.ruleId : undefined,
+          );
         }
       },
       // After a retry, Duplicate means the first attempt went through.

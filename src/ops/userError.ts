@@ -7,4 +7,14 @@ export class UserError extends Error {
   }
 }
 
+/** An add-rule refused because the access is already allowed (by `ruleId`, when known): nothing was sent twice. */
+export class AlreadyAllowedError extends UserError {
+  constructor(
+    message: string,
+    readonly ruleId?: string,
+  ) {
+    super(message);
+  }
+}
+
 export const isUserError = (e: unknown): e is Error => e instanceof UserError || (e as Error | undefined)?.name === 'UserError';

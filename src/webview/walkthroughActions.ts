@@ -1,11 +1,12 @@
 // The walkthrough's calls: one planned action of a step, and the re-reads around it. The database's
 // group list goes through ops/databaseGroups (the same path as the association commands) and the
 // EC2 instance's through writeThenVerify; a lost answer that was applied counts as applied once.
-import { findDuplicate } from '../domain/changes';
 import type { Ec2Instance, RulePeer } from '../domain/model';
 import type * as W from '../domain/walkthrough';
 import { sameSet, setDatabaseGroups, type DatabaseOpsContext } from '../ops/databaseGroups';
-import { UserError } from '../ops/userError';
+import { createGroup, regionIndex } from '../ops/groups';
+import { authorizeRule } from '../ops/rules';
+import { AlreadyAllowedError, UserError } from '../ops/userError';
 import { writeThenVerify } from '../ops/writeThenVerify';
 import type { Prompter } from '../ui/prompter';
 
@@ -67,9 +68,16 @@ export function tagOf(a: W.PlannedAction): string {
 
 const plural = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
 
+/** After a create failed: the group of that name made meanwhile, elsewhere (AWS said Duplicate, or ops found the name taken). */
+async function madeMeanwhile(d: ActionDeps, err: unknown, region: string, vpcId: string, groupName: string): Promise<{ groupId: string; groupName: string } | undefined> {
+  const name = (err as Error)?.name;
+  if (name !== 'InvalidGroup.Duplicate' && name !== 'UserError') return undefined;
+  const idx = await d.ops.store.load(region);
+  return (idx.groupsByVpc.get(vpcId) ?? []).find((x) => x.groupName.toLowerCase() === groupName.toLowerCase());
+}
+
 /** One call of a plan (and the re-reads around it). */
 export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.PlanContext, ids: RunIds, log: RunLog): Promise<void> {
-  const gw = d.ops.gateway();
   const store = d.ops.store;
   const region = ctx.choices.region;
   const idOf = (ref: W.GroupRef): string => {
@@ -80,45 +88,41 @@ export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.Pl
   const e = a.exec;
   switch (e.op) {
     case 'createGroup': {
+      // Through ops (the checks and the lost-answer protocol of the create command); a group of
+      // that name made meanwhile, elsewhere, is reused rather than refused.
       let id: string;
       try {
-        id = await gw.createSecurityGroup(region, { vpcId: e.vpcId, groupName: e.groupName, description: e.description });
+        const idx = await regionIndex(d.ops, region);
+        id = (await createGroup(d.ops, idx, { region, vpcId: e.vpcId, groupName: e.groupName, description: e.description })).value;
         log.created.push(`group:${id}`);
         log.applied.push(`Created ${e.groupName} (${id}).`);
       } catch (err) {
-        if ((err as Error)?.name !== 'InvalidGroup.Duplicate') throw err;
-        // Made meanwhile (elsewhere): reuse it rather than fail.
-        const idx = await store.load(region);
-        const g = (idx.groupsByVpc.get(e.vpcId) ?? []).find((x) => x.groupName.toLowerCase() === e.groupName.toLowerCase());
+        const g = await madeMeanwhile(d, err, region, e.vpcId, e.groupName);
         if (!g) throw err;
         id = g.groupId;
         log.reused.push(`group:${id}`);
         log.applied.push(`Found ${g.groupName} (${id}), created meanwhile; reused it.`);
       }
       ids[e.role] = id;
-      await store.refreshGroups(region, [id]);
       return;
     }
     case 'authorizeIngress': {
       const groupId = idOf(e.group);
       const peer: RulePeer = e.peer.kind === 'group' ? { kind: 'group', groupId: idOf(e.peer.group) } : e.peer;
       const text = `tcp ${e.port} from ${e.peer.kind === 'group' ? e.peer.group.groupName : e.peer.cidr} into ${e.group.groupName}`;
+      // Through ops: duplicate and quota checks, the world-open confirmation, the lost-answer protocol.
+      await store.refreshGroups(region, [groupId]);
+      const idx = await regionIndex(d.ops, region);
       try {
-        const rules = await gw.authorizeRule(region, { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer, description: e.description });
-        await store.refreshGroups(region, [groupId]);
-        let ruleIds = rules.map((r) => r.ruleId);
-        if (!ruleIds.length) {
-          const idx = store.index(region);
-          const found = idx && findDuplicate(idx.rulesOf(groupId), { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer });
-          ruleIds = found ? [found.ruleId] : [`${groupId}:tcp:${e.port}`];
-        }
+        const done = await authorizeRule(d.ops, region, idx, { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer, description: e.description });
+        if (!done) throw new UserError(`${text} was not added: the rule would open a database port to the whole internet, and that was declined.`);
+        const ruleIds = done.value.length ? done.value : [`${groupId}:tcp:${e.port}`];
         for (const r of ruleIds) log.created.push(`rule:${r}`);
         log.applied.push(`Allowed ${text} (${ruleIds.join(', ')}).`);
       } catch (err) {
-        if ((err as Error)?.name !== 'InvalidPermission.Duplicate') throw err;
-        log.reused.push(`rule:${groupId}:tcp:${e.port}`);
+        if (!(err instanceof AlreadyAllowedError)) throw err;
+        log.reused.push(`rule:${err.ruleId ?? `${groupId}:tcp:${e.port}`}`);
         log.applied.push(`${text} was already allowed (added meanwhile); nothing was sent twice.`);
-        await store.refreshGroups(region, [groupId]);
       }
       return;
     }
@@ -148,9 +152,9 @@ export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.Pl
 
 /** ModifyInstanceAttribute replaces the EC2 instance's groups: re-read right before, send the list merged. */
 async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2Groups' }>, add: string, ctx: W.PlanContext, log: RunLog): Promise<void> {
-  const gw = d.ops.gateway();
   const region = ctx.choices.region;
   const vpcId = ctx.choices.vpcId;
+  const gw = d.ops.gateway();
   const find = async () => (await gw.readEc2Instances(region, { vpcId })).find((i) => i.instanceId === e.instanceId);
   const live = await find();
   if (!live) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}. Refresh and choose another instance.`);
