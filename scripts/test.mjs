@@ -31,14 +31,16 @@ for (const layer of layers) {
 
 /** Under CI, mocha itself refuses `.only` and pending tests too (the extension-host suite is counted below). */
 const mochaCi = ci ? ['--forbid-only', '--forbid-pending'] : [];
+/** MOCHA_GREP narrows the plain mocha layers as it narrows the extension-host suite (test/vscode/index.ts). */
+const mochaGrep = grep ? ['--grep', grep] : [];
 /** Each layer is one or more steps; a lint step counts as one check, a mocha step by its own counts. */
 const steps = {
   lint: [
     { name: 'eslint', cmd: 'npx', args: ['eslint', '--max-warnings', '0', 'src', 'test'], check: true },
     { name: 'prettier', cmd: 'npx', args: ['prettier', '--check', '.'], check: true },
   ],
-  unit: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.unit.json', ...mochaCi] }],
-  aws: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.aws.json', ...mochaCi] }],
+  unit: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.unit.json', ...mochaGrep, ...mochaCi] }],
+  aws: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.aws.json', ...mochaGrep, ...mochaCi] }],
   vscode: [{ name: 'extension host', cmd: 'node', args: ['out/test/harness/runCodeServer.js'] }],
   ui: [{ name: 'ui', cmd: 'node', args: ['out/test/ui/run.js'] }],
 };
