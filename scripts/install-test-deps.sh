@@ -1,36 +1,72 @@
 #!/usr/bin/env bash
-# Installs what the real-VS-Code test layers and the demo need on a fresh Debian machine:
-#   - Debian packages: chromium (headless browser), ripgrep and the headers code-server builds against
-#   - code-server 4.99.4 (VS Code 1.99.3, runs on Node 20) into a cache folder outside node_modules
-#   - moto (the local AWS API server) when it is not already on PATH
+# Installs what the chosen test layers need on a fresh Debian machine, and nothing more:
+#   lint, unit  - nothing beyond `npm ci`
+#   aws         - moto (the local AWS API server), pinned to MOTO_VERSION
+#   vscode, ui  - moto, Debian's chromium (headless browser) and ripgrep, the headers code-server
+#                 builds against, and code-server 4.99.4 (VS Code 1.99.3, runs on Node 20) in a cache
+#                 folder outside node_modules
+# Layers: the first argument or TEST_LAYERS (comma-separated; default, or "all": every layer).
 # Idempotent: each part is skipped when it is already there.
 set -euo pipefail
 
+ALL_LAYERS=lint,unit,aws,vscode,ui
+LAYERS="${1:-${TEST_LAYERS:-}}"
+if [ -z "$LAYERS" ] || [ "$LAYERS" = all ]; then LAYERS=$ALL_LAYERS; fi
+MOTO_VERSION=5.2.1
 CS_VERSION=4.99.4
 CACHE_DIR="${AURORA_SG_CACHE:-$HOME/.cache/aurora-sg}"
 CS_DIR="$CACHE_DIR/code-server-$CS_VERSION"
 
-need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
-if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
-  for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do
-    dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
-  done
-fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "[install] apt-get install ${need_apt[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-
-if ! command -v moto_server >/dev/null 2>&1; then
-  echo "[install] pip install moto[server]"
-  python3 -m pip install --quiet 'moto[server]'
+want_moto=no
+want_vscode=no
+IFS=',' read -r -a requested <<<"$LAYERS"
+for raw in "${requested[@]}"; do
+  layer="${raw//[[:space:]]/}"
+  case "$layer" in
+    '' | lint | unit) ;;
+    aws) want_moto=yes ;;
+    vscode | ui) want_moto=yes want_vscode=yes ;;
+    *) echo "[install] unknown test layer '$layer' (known: $ALL_LAYERS)" >&2; exit 2 ;;
+  esac
+done
+echo "[install] layers: $LAYERS"
+if [ "$want_moto" = no ] && [ "$want_vscode" = no ]; then
+  echo "[install] nothing to install beyond npm for these layers"
+  exit 0
 fi
 
-if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+if [ "$want_vscode" = yes ]; then
+  need_apt=()
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+  if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+    for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do
+      dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
+    done
+  fi
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "[install] apt-get install ${need_apt[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+if [ "$want_moto" = yes ]; then
+  # The README's figures were measured with this moto; another version answers some calls differently.
+  have=$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)
+  if [ "$have" = "$MOTO_VERSION" ] && command -v moto_server >/dev/null 2>&1; then
+    echo "[install] moto $MOTO_VERSION already installed ($(command -v moto_server))"
+  else
+    echo "[install] moto ${have:-not installed}: python3 -m pip install 'moto[server]==$MOTO_VERSION' into $(python3 -c 'import sys; print(sys.prefix)')"
+    python3 -m pip install --quiet "moto[server]==$MOTO_VERSION"
+    # pyenv and friends put console scripts behind shims that must be rebuilt.
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+    command -v moto_server >/dev/null 2>&1 || { echo "[install] moto_server is not on PATH after installing moto" >&2; exit 1; }
+  fi
+fi
+
+if [ "$want_vscode" = yes ] && [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   echo "[install] code-server@$CS_VERSION into $CS_DIR"
   mkdir -p "$CS_DIR"
   # @vscode/ripgrep's postinstall downloads rg from GitHub unless it finds a cached archive:
@@ -44,4 +80,7 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
       npm install --no-audit --no-fund --foreground-scripts "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1 ) \
     || { tail -50 "$CS_DIR/install.log"; echo "[install] code-server install failed" >&2; exit 1; }
 fi
-echo "[install] ready: chromium=$(command -v chromium) code-server=$CS_DIR/node_modules/.bin/code-server moto=$(command -v moto_server)"
+
+ready=("moto=$(command -v moto_server)")
+[ "$want_vscode" = yes ] && ready+=("chromium=$(command -v chromium)" "code-server=$CS_DIR/node_modules/.bin/code-server")
+echo "[install] ready: ${ready[*]}"

@@ -293,7 +293,9 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
       const good = await store.load(US);
       inject({ action: 'DescribeSecurityGroupRules', kind: 'slow', delayMs: 5000 });
       const p = store.load(US);
-      setTimeout(() => store.cancel(US), 150);
+      // Cancel once the proxy holds the slow read (not after a guessed delay).
+      await proxy.waitForRequest((r) => r.action === 'DescribeSecurityGroupRules' && r.fault === 'slow', { what: 'slow DescribeSecurityGroupRules' });
+      store.cancel(US);
       const e = await failure(p);
       assert.equal(e.name, 'AbortError');
       // At once: the load ended while the proxy still held the slow read back from moto.

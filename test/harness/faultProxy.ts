@@ -4,7 +4,8 @@
 // with a fault: AWS throttling errors, HTTP 500/503, a slow answer, a reset connection, a
 // truncated body, or any AWS error code. In "after" mode the call is forwarded first (moto
 // applies it) and then the answer is lost: the write happened but the SDK does not know.
-// Every request is recorded (action, status, fault) so tests can count attempts.
+// Every request is recorded (action, status, fault) so tests can count attempts, and announced as
+// it arrives (`onRequest`, `waitForRequest`) so tests wait for a call instead of sleeping.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -74,6 +75,16 @@ export interface FaultProxy {
   clear(): void;
   /** Forgets the recorded requests. */
   reset(): void;
+  /**
+   * Calls `listener` with every request as it arrives, once its rule is chosen (`fault` is set),
+   * before anything is forwarded or answered. Returns a function that unsubscribes.
+   */
+  onRequest(listener: (req: RecordedRequest) => void): () => void;
+  /**
+   * Resolves with the first request, already recorded or still to come, that `match` accepts (seen
+   * as `onRequest` sees it); rejects after `timeoutMs` (default 30 s) saying what it waited for.
+   */
+  waitForRequest(match: (req: RecordedRequest) => boolean, o?: { timeoutMs?: number; what?: string }): Promise<RecordedRequest>;
   /** Requests (attempts) for an action, optionally only those that reached moto. */
   count(action: string, o?: { forwarded?: boolean; fault?: FaultKind | 'none' }): number;
   /** Faults injected so far, by kind. */
@@ -175,6 +186,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const pageSizes = new Map<string, number>();
   const pageCache = new Map<string, { head: string; items: string[]; tail: string }>();
   const sockets = new Set<import('node:net').Socket>();
+  const listeners = new Set<(req: RecordedRequest) => void>();
   let seq = 0;
   let tokens = 0;
 
@@ -273,6 +285,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         const live = matching(rec);
         const rule = live?.rule;
         const requestId = `fault-${rec.seq}`;
+        if (rule && rule.kind !== 'pass') rec.fault = rule.kind;
+        for (const l of [...listeners]) l(rec);
         try {
           if (rule?.before) await rule.before(rec);
           if (!rule || rule.kind === 'pass') {
@@ -281,7 +295,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
             return;
           }
-          rec.fault = rule.kind;
           injected[rule.kind] = (injected[rule.kind] ?? 0) + 1;
           if (rule.kind === 'slow') {
             if (!rule.after) await sleep(rule.delayMs ?? 1000);
@@ -341,6 +354,28 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     },
     clear() {
       rules.length = 0;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    waitForRequest(match, o = {}) {
+      const already = requests.find(match);
+      if (already) return Promise.resolve(already);
+      const timeoutMs = o.timeoutMs ?? 30_000;
+      return new Promise<RecordedRequest>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`the fault proxy saw no ${o.what ?? 'matching request'} within ${timeoutMs} ms (${requests.length} requests; the last: ${requests.slice(-20).map((r) => r.action).join(', ') || 'none'})`));
+        }, timeoutMs);
+        const listener = (req: RecordedRequest) => {
+          if (!match(req)) return;
+          clearTimeout(timer);
+          listeners.delete(listener);
+          resolve(req);
+        };
+        listeners.add(listener);
+      });
     },
     reset() {
       requests.length = 0;

@@ -1,12 +1,14 @@
 // Page-driving helpers for the UI-level checks: a real VS Code workbench (code-server) in headless
-// Chromium, driven like a person with playwright-core locators. Every helper waits and retries,
-// because the workbench renders lazily and the extension loads its data from AWS (moto) on first show.
+// Chromium, driven like a person with playwright-core locators. Every helper waits for what it needs
+// to see (a selector, an attribute, a rendered row), never for a fixed time, because the workbench
+// renders lazily and the extension loads its data from AWS (moto) on first show.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 export const DEFAULT_TIMEOUT = 30_000;
 
+/** A pause: only for the polling interval of `retry` (test/ui/walkthrough.ts still uses it; wait on a condition instead). */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -63,10 +65,13 @@ export async function openView(page: Page, title: string, timeoutMs = DEFAULT_TI
       const titleText = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').toLowerCase();
       if (!(await sideBar(page).isVisible()) || !titleText.includes(title.toLowerCase())) {
         await item.click({ timeout: 5000 });
-        await sleep(300);
       }
-      const now = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 2000 })) ?? '').toLowerCase();
-      if (!now.includes(title.toLowerCase())) throw new Error(`side bar title is '${now}'`);
+      // The side bar shows the container once its title does.
+      const shown = sideBar(page).locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }).first();
+      await shown.waitFor({ state: 'visible', timeout: 5000 }).catch(async () => {
+        const now = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 2000 })) ?? '').toLowerCase();
+        throw new Error(`side bar title is '${now}'`);
+      });
     },
     timeoutMs,
   );
@@ -130,8 +135,9 @@ export async function waitForRow(page: Page, label: RowLabel, q: RowQuery = {}, 
 
 /**
  * Expands the collapsible row labelled `label` (no-op when already expanded): clicks the row, then
- * the twistie, until aria-expanded is "true". Rows with a command (links) should be expanded by
- * their twistie only, which is what the retry falls back to.
+ * the twistie, until aria-expanded is "true", then waits until its first child is rendered (the
+ * extension's getChildren is async). Rows with a command (links) should be expanded by their
+ * twistie only, which is what the retry falls back to.
  */
 export async function expandRow(page: Page, label: RowLabel, q: RowQuery = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
   const row = await waitForRow(page, label, q, timeoutMs);
@@ -142,7 +148,7 @@ export async function expandRow(page: Page, label: RowLabel, q: RowQuery = {}, t
       const state = await row.getAttribute('aria-expanded', { timeout: 2000 });
       if (state === null) throw new Error(`the row '${label}' is not collapsible`);
       if (state === 'true') return;
-      await row.scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => undefined);
+      // (A click scrolls the row into view first.)
       if (attempt++ % 2 === 0) await row.click({ timeout: 3000 });
       else await row.locator('.monaco-tl-twistie').first().click({ timeout: 3000 });
       await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle({ timeout: 2000 }), { timeout: 2000 });
@@ -150,26 +156,64 @@ export async function expandRow(page: Page, label: RowLabel, q: RowQuery = {}, t
     timeoutMs,
     300,
   );
-  // Let the children render (the extension's getChildren is async).
-  await page.waitForTimeout(150);
+  await waitForFirstChild(page, row, label, timeoutMs);
   return row;
+}
+
+/**
+ * Waits until an expanded row's first child is rendered right below it (one level deeper), or the
+ * row is at the bottom edge of the list, where its children are out of view and not rendered.
+ */
+async function waitForFirstChild(page: Page, row: Locator, label: RowLabel, timeoutMs: number): Promise<void> {
+  await page
+    .waitForFunction(
+      (el) => {
+        if (!el) return false;
+        const level = Number(el.getAttribute('aria-level'));
+        const box = el.getBoundingClientRect();
+        const list = el.closest('.monaco-list')?.getBoundingClientRect();
+        if (list && box.bottom + 1 >= list.bottom) return true;
+        return Array.from(el.parentElement?.querySelectorAll('.monaco-list-row') ?? []).some(
+          (r) => Number(r.getAttribute('aria-level')) === level + 1 && Math.abs(r.getBoundingClientRect().top - box.bottom) < 2,
+        );
+      },
+      await row.elementHandle({ timeout: 2000 }),
+      { timeout: timeoutMs },
+    )
+    .catch((err: Error) => {
+      throw new Error(`the row '${label}' was expanded but showed no child: ${err.message.split('\n')[0]}`);
+    });
 }
 
 /** Clicks the close button of every notification toast (they can cover the side bar's bottom). */
 export async function dismissNotifications(page: Page): Promise<number> {
+  const toasts = page.locator('.notifications-toasts .notification-toast');
   let closed = 0;
   for (let i = 0; i < 10; i++) {
-    const btn = page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear').first();
-    if (!(await btn.isVisible().catch(() => false))) break;
-    const toast = page.locator('.notifications-toasts .notification-toast').first();
-    await toast.hover({ timeout: 2000 }).catch(() => undefined);
-    await btn.click({ timeout: 2000 }).catch(() => undefined);
+    const btn = toasts.locator('.codicon-notifications-clear').first();
+    if (!(await btn.isVisible())) break;
+    const before = await toasts.count();
+    try {
+      await toasts.first().hover({ timeout: 2000 });
+      await btn.click({ timeout: 2000 });
+    } catch (err) {
+      // An information toast also hides by itself after a while: if it went while we aimed at it,
+      // there is nothing left to close. Anything else is a real failure.
+      if ((await toasts.count()) < before) continue;
+      throw err;
+    }
     closed++;
-    await sleep(200);
+    await page.waitForFunction((n) => document.querySelectorAll('.notifications-toasts .notification-toast').length < n, before, { timeout: 5000 });
   }
   // Leave the mouse somewhere harmless so no hover shows in screenshots.
-  await parkMouse(page).catch(() => undefined);
+  await parkMouse(page);
+  await waitForNoHover(page);
   return closed;
+}
+
+/** Waits until no hover or tooltip is shown (after parking the mouse, before a screenshot). */
+export async function waitForNoHover(page: Page, timeoutMs = 5000): Promise<void> {
+  await page.locator('.monaco-hover:not(.hidden), .workbench-hover-container').first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
 /** The texts of the notification toasts shown now. */
@@ -199,7 +243,7 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = D
     'open the command palette',
     async () => {
       if (!(await widget.isVisible())) {
-        await page.locator('.monaco-workbench').first().focus().catch(() => undefined);
+        await page.locator('.monaco-workbench').first().focus();
         await page.keyboard.press('F1');
       }
       await widget.waitFor({ state: 'visible', timeout: 3000 });
@@ -222,10 +266,10 @@ export async function runCommand(page: Page, title: string, timeoutMs = DEFAULT_
   else await page.keyboard.press('Enter');
 }
 
-/** Closes whatever quick input is open. */
+/** Closes whatever quick input is open, and fails when it stays open. */
 export async function closeQuickInput(page: Page): Promise<void> {
   if (await quickInput(page).isVisible()) await page.keyboard.press('Escape');
-  await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 });
 }
 
 export function screenshotDir(): string {

@@ -395,7 +395,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       const a = await api();
       inject({ action: 'DescribeSecurityGroupRules', kind: 'slow', delayMs: 8000 });
       const pending = run('auroraSg.refresh');
-      await new Promise((r) => setTimeout(r, 300));
+      await proxy.waitForRequest((r) => r.action === 'DescribeSecurityGroupRules' && r.fault === 'slow', { what: 'slow DescribeSecurityGroupRules' });
       assert.equal(a.ext.store.state(REGION)?.loading, true);
       a.ext.store.cancel(REGION);
       await pending;
@@ -417,7 +417,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       await setSettings({ regions: [REGION, 'eu-west-1'] });
       try {
       const roots = children(); // the tree asks for its rows: both Regions start loading
-      await new Promise((r) => setTimeout(r, 300));
+      await proxy.waitForRequest((r) => r.action === 'DescribeVpcs' && r.region === 'eu-west-1' && r.fault === 'slow', { what: 'slow DescribeVpcs in eu-west-1' });
       assert.equal(a.ext.store.state('eu-west-1')?.loading, true);
       a.ext.store.cancel('eu-west-1');
       await roots;
@@ -471,19 +471,67 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
     });
 
     it('a Region that fails with nothing to show is not reloaded in a loop while the view is open', async () => {
-      inject({ action: /.*/, region: 'eu-west-1', kind: 'http503', times: Infinity });
+      const a = await api();
+      const EU = 'eu-west-1';
+      inject({ action: /.*/, region: EU, kind: 'http503', times: Infinity });
       await vscode.commands.executeCommand('workbench.view.extension.auroraSg');
       await setSettings({ regions: [REGION] });
-      await setSettings({ regions: [REGION, 'eu-west-1'] });
+      // Watch the loop where it would turn: each load of EU the store starts, and each time VS Code
+      // (or this test) asks the tree for its rows, which is what would start the next load.
+      const rootCalls: Promise<unknown>[] = [];
+      let onRootCall: () => void = () => undefined;
+      let loadsStarted = 0;
+      let wasLoading = false;
+      let failedAt: number | undefined;
+      let onFailed: () => void = () => undefined;
+      const failed = new Promise<void>((resolve) => (onFailed = resolve));
+      const sub = a.ext.store.onChange(() => {
+        const loading = a.ext.store.isLoading(EU);
+        if (loading && !wasLoading) loadsStarted++;
+        wasLoading = loading;
+        const st = a.ext.store.state(EU);
+        if (failedAt === undefined && st && !st.loading && st.error) {
+          failedAt = rootCalls.length;
+          onFailed();
+        }
+      });
+      const original = a.provider.getChildren;
+      a.provider.getChildren = function (this: typeof a.provider, parent?: Node) {
+        const p = original.call(this, parent);
+        if (!parent) {
+          rootCalls.push(p.catch(() => undefined));
+          onRootCall();
+        }
+        return p;
+      };
+      const nextRootCallFrom = (i: number) =>
+        new Promise<Promise<unknown>>((resolve) => {
+          const check = () => {
+            if (rootCalls.length > i) resolve(rootCalls[i]);
+          };
+          onRootCall = check;
+          check();
+        });
+      const timeout = (ms: number, what: string) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms).unref());
       try {
+        await setSettings({ regions: [REGION, EU] });
         await children();
-        await new Promise((r) => setTimeout(r, 4000));
-        const calls = proxy.requests.filter((r) => r.region === 'eu-west-1').length;
-        // One load is six reads of three attempts: a loop would make hundreds in four seconds.
-        assert.ok(calls > 0 && calls <= 2 * 6 * 3, `${calls} requests for the failing Region`);
-        const err = await item((await children(await walk('eu-west-1')))[0]);
+        await Promise.race([failed, timeout(60_000, `the load of ${EU} did not fail`)]);
+        // The failure changed the store: the open view asks for its rows again. That is where a loop
+        // would start the next load; wait for that request and its answer, then look.
+        const rerender = await Promise.race([nextRootCallFrom(failedAt!), timeout(30_000, 'VS Code did not ask the tree for its rows after the failure')]);
+        await rerender;
+        await children();
+        const err = await item((await children(await walk(EU)))[0]);
         assert.match(labelOf(err), /^Failed to load eu-west-1: AWS had an internal error \(HTTP 503/);
+        assert.equal(loadsStarted, 1, `${loadsStarted} loads of ${EU}`);
+        assert.equal(a.ext.store.isLoading(EU), false, 'a new load started');
+        // One load is six reads of at most three attempts each.
+        const calls = proxy.requests.filter((r) => r.region === EU).length;
+        assert.ok(calls > 0 && calls <= 6 * 3, `${calls} requests for the failing Region`);
       } finally {
+        a.provider.getChildren = original;
+        sub.dispose();
         await setSettings({ regions: [REGION] });
       }
     });
@@ -720,8 +768,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
         return { cmd, arg };
       });
       const anything = fc.tuple(fc.constantFrom(...commands), fc.anything({ maxDepth: 3 })).map(([cmd, arg]) => ({ cmd, arg: arg as unknown }));
-      // Enough runs that the share refused before AWS (about 39%) is well clear of the one third
-      // checked below: at 250 runs that check failed about one run in eight by chance alone.
+      // Every run asserts the properties that matter (no internal error, nothing malformed sent,
+      // nothing applied); the share of runs refused before AWS is the fuzzer's, reported, not checked.
       const runs = 1000;
       tally.fuzzRuns['command arguments'] = runs;
       // AWS refuses every write here: arguments good enough to be sent are refused there, and the account never changes.
@@ -760,7 +808,6 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       delete (proxy.injected as Record<string, number>).error;
       tally.fuzzRuns['refused before any AWS call'] = refusedBeforeAws;
       tally.fuzzRuns['valid enough to reach AWS (refused there)'] = sent;
-      assert.ok(refusedBeforeAws > runs / 3, `${refusedBeforeAws} refused`);
       assert.ok(sent > 0, 'some arguments were good enough to be sent');
       proxy.clear();
       assert.deepEqual(await groupsNamed(ids.vpcId, 'fuzz-group'), [], 'nothing was created');
