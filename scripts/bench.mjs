@@ -34,26 +34,59 @@ const row = (section, figure, ours, baseline, baselineIs, verdict = '') => {
   console.log(`[bench] ${section} | ${figure}: ${ours} vs ${baseline} (${baselineIs}) ${verdict}`);
 };
 
-console.log(`[bench] machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${mib(os.totalmem())} RAM, Node ${process.version}; scale ${scale}, ${runs} runs`);
+console.log(
+  `[bench] machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${mib(os.totalmem())} RAM, Node ${process.version}; scale ${scale}, ${runs} runs`,
+);
 console.log('[bench] building (production) and packaging…');
 execSync('bash scripts/install-test-deps.sh', { cwd: root, stdio: 'inherit' });
-execSync('node esbuild.mjs --production && npx tsc -p tsconfig.test.json && npx vsce package --no-dependencies --no-rewrite-relative-links --out aurora-sg.vsix', { cwd: root, stdio: 'pipe' });
+execSync(
+  'node esbuild.mjs --production && npx tsc -p tsconfig.test.json && npx vsce package --no-dependencies --no-rewrite-relative-links --out aurora-sg.vsix',
+  { cwd: root, stdio: 'pipe' },
+);
 
 // 1. Package -------------------------------------------------------------------------------
 const size = (f) => fs.statSync(path.join(root, f)).size;
 const esbuild = await import('esbuild');
 const eagerDefault = await esbuild.build({
-  entryPoints: [path.join(root, 'src/aws/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-  minify: true, write: false, external: ['vscode'], logLevel: 'silent',
+  entryPoints: [path.join(root, 'src/aws/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  write: false,
+  external: ['vscode'],
+  logLevel: 'silent',
 });
 const defaultFieldsSdk = eagerDefault.outputFiles[0].contents.length;
 const extMeta = JSON.parse(fs.readFileSync(path.join(root, 'dist/extension.meta.json'), 'utf8'));
 const extInputs = Object.keys(extMeta.inputs);
 const sdkInActivation = extInputs.filter((f) => f.includes('node_modules')).length;
 row('package', '.vsix size', kib(size('aurora-sg.vsix')), '—', 'no baseline: the AWS Toolkit has no such feature', '');
-row('package', 'bundle loaded at activation (dist/extension.js)', kib(size('dist/extension.js')), kib(size('dist/extension.js') + size('dist/aws.js')), 'one bundle with the SDK', `${((size('dist/extension.js') + size('dist/aws.js')) / size('dist/extension.js')).toFixed(0)}x smaller`);
-row('package', 'SDK part (dist/aws.js, loaded on first AWS call)', kib(size('dist/aws.js')), kib(defaultFieldsSdk), "esbuild's default main fields", `${(100 - (100 * size('dist/aws.js')) / defaultFieldsSdk).toFixed(0)}% smaller`);
-row('package', 'modules bundled into activation', `${extInputs.length} own, ${sdkInActivation} from node_modules`, '—', 'target: no SDK code', sdkInActivation === 0 ? 'met' : 'MISSED');
+row(
+  'package',
+  'bundle loaded at activation (dist/extension.js)',
+  kib(size('dist/extension.js')),
+  kib(size('dist/extension.js') + size('dist/aws.js')),
+  'one bundle with the SDK',
+  `${((size('dist/extension.js') + size('dist/aws.js')) / size('dist/extension.js')).toFixed(0)}x smaller`,
+);
+row(
+  'package',
+  'SDK part (dist/aws.js, loaded on first AWS call)',
+  kib(size('dist/aws.js')),
+  kib(defaultFieldsSdk),
+  "esbuild's default main fields",
+  `${(100 - (100 * size('dist/aws.js')) / defaultFieldsSdk).toFixed(0)}% smaller`,
+);
+row(
+  'package',
+  'modules bundled into activation',
+  `${extInputs.length} own, ${sdkInActivation} from node_modules`,
+  '—',
+  'target: no SDK code',
+  sdkInActivation === 0 ? 'met' : 'MISSED',
+);
 
 // 2. Activation in plain Node ------------------------------------------------------------------
 const activation = (mode) => {
@@ -68,7 +101,14 @@ const activation = (mode) => {
 };
 const lazy = activation('lazy');
 const eager = activation('eager');
-row('activation', 'load + activate() in Node (stubbed vscode)', ms(lazy.ms), ms(eager.ms), 'SDK loaded at activation', `${lazy.ms < 20 ? 'target <20 ms met' : 'target <20 ms MISSED'}; SDK loaded: ${lazy.sdk ? 'yes' : 'no'}`);
+row(
+  'activation',
+  'load + activate() in Node (stubbed vscode)',
+  ms(lazy.ms),
+  ms(eager.ms),
+  'SDK loaded at activation',
+  `${lazy.ms < 20 ? 'target <20 ms met' : 'target <20 ms MISSED'}; SDK loaded: ${lazy.sdk ? 'yes' : 'no'}`,
+);
 
 // 3 + 4. First full tree and memory on a large Region in moto ------------------------------------
 const { startMoto } = require(path.join(root, 'out/test/harness/moto.js'));
@@ -84,12 +124,19 @@ const spec = {
 const region = 'us-east-1';
 const moto = await startMoto();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-bench-'));
-const credsEnv = { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_CONFIG_FILE: path.join(scratch, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'none2') };
+const credsEnv = {
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_CONFIG_FILE: path.join(scratch, 'none'),
+  AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'none2'),
+};
 Object.assign(process.env, credsEnv);
 try {
   let t = Date.now();
   const seeded = await seedBigRegion(moto.url, region, spec);
-  console.log(`[bench] seeded moto with ${spec.vpcs} VPCs, ${spec.groups} groups, ${spec.rules} rules, ${spec.clusters} clusters, ${spec.clusters * spec.instancesPerCluster} instances in ${((Date.now() - t) / 1000).toFixed(1)} s (${seeded.calls} calls)`);
+  console.log(
+    `[bench] seeded moto with ${spec.vpcs} VPCs, ${spec.groups} groups, ${spec.rules} rules, ${spec.clusters} clusters, ${spec.clusters * spec.instancesPerCluster} instances in ${((Date.now() - t) / 1000).toFixed(1)} s (${seeded.calls} calls)`,
+  );
 
   const { createGateway } = require(path.join(root, 'out/src/aws/index.js'));
   const loadTimes = [];
@@ -116,7 +163,10 @@ try {
     t = performance.now();
     cliBytes = 0;
     for (const c of cliCommands) {
-      const r = spawnSync('aws', ['--endpoint-url', moto.url, '--region', region, '--output', 'json', ...c], { env: { ...process.env, ...credsEnv }, maxBuffer: 2 ** 31 });
+      const r = spawnSync('aws', ['--endpoint-url', moto.url, '--region', region, '--output', 'json', ...c], {
+        env: { ...process.env, ...credsEnv },
+        maxBuffer: 2 ** 31,
+      });
       if (r.status !== 0) throw new Error(`aws ${c.join(' ')} failed: ${r.stderr}`);
       cliBytes += r.stdout.length;
     }
@@ -124,19 +174,49 @@ try {
   }
   const ours = median(loadTimes);
   const cli = median(cliTimes);
-  row('first full tree', `load ${snap.groups.length} groups, ${snap.rules.length} rules, ${snap.clusters.length} clusters, ${snap.instances.length} instances`, `${ms(ours)}, ${calls} calls`, `${ms(cli)}, ${cliCommands.length} commands`, 'AWS CLI, same data, same moto', `${(cli / ours).toFixed(1)}x faster (target 3x: ${cli / ours >= 3 ? 'met' : 'MISSED'})`);
+  row(
+    'first full tree',
+    `load ${snap.groups.length} groups, ${snap.rules.length} rules, ${snap.clusters.length} clusters, ${snap.instances.length} instances`,
+    `${ms(ours)}, ${calls} calls`,
+    `${ms(cli)}, ${cliCommands.length} commands`,
+    'AWS CLI, same data, same moto',
+    `${(cli / ours).toFixed(1)}x faster (target 3x: ${cli / ours >= 3 ? 'met' : 'MISSED'})`,
+  );
 
   const mem = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/memory-child.cjs'), moto.url, region], { env: { ...process.env, ...credsEnv } }).toString(),
+    execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/memory-child.cjs'), moto.url, region], {
+      env: { ...process.env, ...credsEnv },
+    }).toString(),
   );
-  row('memory', `heap used by the loaded model (snapshot + index, ${mem.rules} rules)`, mib(mem.modelBytes), mib(cliBytes), 'the same data as AWS CLI JSON', `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`);
+  row(
+    'memory',
+    `heap used by the loaded model (snapshot + index, ${mem.rules} rules)`,
+    mib(mem.modelBytes),
+    mib(cliBytes),
+    'the same data as AWS CLI JSON',
+    `target <100 MiB: ${mem.modelBytes < 100 * 2 ** 20 ? 'met' : 'MISSED'}`,
+  );
 
   // 6. Analysis (issue 5) on the synthetic 2,500-group / 60,000-rule Region --------------------
   const analysisPath = path.join(root, 'out/src/domain/analysis/index.js');
   if (fs.existsSync(analysisPath)) {
     const a = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'scripts/bench/analysis-child.cjs'), String(runs)]).toString());
-    row('analysis', `findings on ${a.groups} groups / ${a.rules} rules (${a.findings} findings), later calls`, ms(a.findingsMs), '100 ms', 'target', a.findingsMs < 100 ? 'met' : 'MISSED');
-    row('analysis', 'findings, first call in a fresh process (pass not yet optimised by V8)', ms(a.findingsFirstMs), '100 ms', 'target', a.findingsFirstMs < 100 ? 'met' : 'MISSED');
+    row(
+      'analysis',
+      `findings on ${a.groups} groups / ${a.rules} rules (${a.findings} findings), later calls`,
+      ms(a.findingsMs),
+      '100 ms',
+      'target',
+      a.findingsMs < 100 ? 'met' : 'MISSED',
+    );
+    row(
+      'analysis',
+      'findings, first call in a fresh process (pass not yet optimised by V8)',
+      ms(a.findingsFirstMs),
+      '100 ms',
+      'target',
+      a.findingsFirstMs < 100 ? 'met' : 'MISSED',
+    );
     row('analysis', `who can reach, all ${a.clusters} clusters`, ms(a.reachMs), '100 ms', 'target', a.reachMs < 100 ? 'met' : 'MISSED');
     row('analysis', 'heap used by the analysis', mib(a.heapBytes), mib(a.modelBytes), 'the model it reads', '');
   }
@@ -147,18 +227,64 @@ try {
       execFileSync(process.execPath, [path.join(root, 'scripts/bench/render-child.cjs'), moto.url, region, `bench-vpc-0`, String(spec.groupsInFirstVpc)], {
         env: { ...process.env, ...credsEnv },
         maxBuffer: 2 ** 26,
-      }).toString().split('\n').filter((l) => l.startsWith('{')).pop(),
+      })
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop(),
     );
     const cliVpc = [];
     for (let i = 0; i < 3; i++) {
       t = performance.now();
-      spawnSync('aws', ['--endpoint-url', moto.url, '--region', region, '--output', 'table', 'ec2', 'describe-security-groups', '--filters', `Name=vpc-id,Values=${seeded.firstVpcId}`], { env: { ...process.env, ...credsEnv }, maxBuffer: 2 ** 31 });
+      spawnSync(
+        'aws',
+        [
+          '--endpoint-url',
+          moto.url,
+          '--region',
+          region,
+          '--output',
+          'table',
+          'ec2',
+          'describe-security-groups',
+          '--filters',
+          `Name=vpc-id,Values=${seeded.firstVpcId}`,
+        ],
+        { env: { ...process.env, ...credsEnv }, maxBuffer: 2 ** 31 },
+      );
       cliVpc.push(performance.now() - t);
     }
-    const act = JSON.parse(execFileSync(process.execPath, [path.join(root, 'scripts/bench/vscode-activation-child.cjs'), String(Math.max(3, runs))]).toString().split('\n').filter((l) => l.startsWith('{')).pop());
-    row('activation', 'module load + activate() in the real VS Code (code-server 1.99.3)', ms(act.loadAndActivateMs), `${ms(lazy.ms)} / 20 ms`, 'plain Node / target', `${act.loadAndActivateMs < 20 ? 'target met' : 'target MISSED'} (activate() alone ${ms(act.activateMs)}; VS Code's own gap before activate ${ms(act.hostGapMs)})`);
-    row('tree render', `first rows of the tree after opening the view (${spec.groups} groups loaded)`, ms(r.firstRowsMs), ms(cli), 'AWS CLI fetching the same data', '');
-    row('tree render', `expand a VPC of ${spec.groupsInFirstVpc} groups until its rows show`, ms(r.expandMs), ms(median(cliVpc)), 'AWS CLI listing that VPC\'s groups', `${(median(cliVpc) / r.expandMs).toFixed(0)}x faster`);
+    const act = JSON.parse(
+      execFileSync(process.execPath, [path.join(root, 'scripts/bench/vscode-activation-child.cjs'), String(Math.max(3, runs))])
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop(),
+    );
+    row(
+      'activation',
+      'module load + activate() in the real VS Code (code-server 1.99.3)',
+      ms(act.loadAndActivateMs),
+      `${ms(lazy.ms)} / 20 ms`,
+      'plain Node / target',
+      `${act.loadAndActivateMs < 20 ? 'target met' : 'target MISSED'} (activate() alone ${ms(act.activateMs)}; VS Code's own gap before activate ${ms(act.hostGapMs)})`,
+    );
+    row(
+      'tree render',
+      `first rows of the tree after opening the view (${spec.groups} groups loaded)`,
+      ms(r.firstRowsMs),
+      ms(cli),
+      'AWS CLI fetching the same data',
+      '',
+    );
+    row(
+      'tree render',
+      `expand a VPC of ${spec.groupsInFirstVpc} groups until its rows show`,
+      ms(r.expandMs),
+      ms(median(cliVpc)),
+      "AWS CLI listing that VPC's groups",
+      `${(median(cliVpc) / r.expandMs).toFixed(0)}x faster`,
+    );
   }
 } finally {
   await moto.stop();

@@ -50,7 +50,9 @@ if (useAws) {
 } else {
   moto = await startMoto();
   const ids = await seedScenarioStart(moto.url, region);
-  console.log(`[demo] moto at ${moto.url}, seeded: VPC ${ids.vpcId}, app server ${ids.appServerInstanceId}, Aurora MySQL cluster ${ids.clusterId} (${ids.clusterInstanceIds.join(', ')})`);
+  console.log(
+    `[demo] moto at ${moto.url}, seeded: VPC ${ids.vpcId}, app server ${ids.appServerInstanceId}, Aurora MySQL cluster ${ids.clusterId} (${ids.clusterInstanceIds.join(', ')})`,
+  );
   env = motoEnv(moto.url, scratch);
   settings = { 'auroraSg.endpoint': moto.url, 'auroraSg.regions': [region] };
 }
@@ -60,7 +62,10 @@ if (!port) {
   port = 8080;
   const net = await import('node:net');
   const busy = await new Promise((resolve) => {
-    const s = net.createServer().once('error', () => resolve(true)).once('listening', () => s.close(() => resolve(false)));
+    const s = net
+      .createServer()
+      .once('error', () => resolve(true))
+      .once('listening', () => s.close(() => resolve(false)));
     s.listen(port, '127.0.0.1');
   });
   if (busy) port = await freePort();

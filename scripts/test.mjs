@@ -115,7 +115,9 @@ if (ci && narrowed.length) {
 console.log('\n=== summary ===');
 for (const r of results) {
   const pending = r.pending ? `, ${r.pending} pending` : '';
-  console.log(`${r.layer.padEnd(7)} ${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.passing} passed, ${r.failing} failed${pending} (${r.seconds} s)${r.note ? ` -${r.note}` : ''}`);
+  console.log(
+    `${r.layer.padEnd(7)} ${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.passing} passed, ${r.failing} failed${pending} (${r.seconds} s)${r.note ? ` -${r.note}` : ''}`,
+  );
 }
 const ran = results.filter((r) => ALL.includes(r.layer)).map((r) => r.layer);
 const notRun = ALL.filter((l) => !ran.includes(l));

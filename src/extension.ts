@@ -86,7 +86,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   const reachView = new ReachTreeProvider(ext.store);
   const reachTree = vscode.window.createTreeView<ReachNode>('auroraSg.reach', { treeDataProvider: reachView });
-  const findings = new FindingsProvider(ext.store, analysis, () => ext.regions(), (m) => log.error(m));
+  const findings = new FindingsProvider(
+    ext.store,
+    analysis,
+    () => ext.regions(),
+    (m) => log.error(m),
+  );
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
 
   const status = statusBar(ext);

@@ -9,18 +9,42 @@ const mode = process.argv[2] ?? 'lazy';
 const noop = () => undefined;
 const disposable = { dispose: noop };
 class EventEmitter {
-  constructor() { this.event = () => disposable; }
+  constructor() {
+    this.event = () => disposable;
+  }
   fire() {}
   dispose() {}
 }
-class TreeItem { constructor(label, state) { this.label = label; this.collapsibleState = state; } }
-class ThemeIcon { constructor(id, color) { this.id = id; this.color = color; } }
-class ThemeColor { constructor(id) { this.id = id; } }
-class MarkdownString { constructor(v) { this.value = v; } }
+class TreeItem {
+  constructor(label, state) {
+    this.label = label;
+    this.collapsibleState = state;
+  }
+}
+class ThemeIcon {
+  constructor(id, color) {
+    this.id = id;
+    this.color = color;
+  }
+}
+class ThemeColor {
+  constructor(id) {
+    this.id = id;
+  }
+}
+class MarkdownString {
+  constructor(v) {
+    this.value = v;
+  }
+}
 const channel = { info: noop, warn: noop, error: noop, debug: noop, trace: noop, append: noop, appendLine: noop, show: noop, dispose: noop };
 const vscode = {
   version: '1.99.3',
-  EventEmitter, TreeItem, ThemeIcon, ThemeColor, MarkdownString,
+  EventEmitter,
+  TreeItem,
+  ThemeIcon,
+  ThemeColor,
+  MarkdownString,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
   StatusBarAlignment: { Left: 1, Right: 2 },
   ConfigurationTarget: { Global: 1 },
@@ -51,12 +75,20 @@ Module._resolveFilename = function (request, ...rest) {
 };
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
 
-const context = { subscriptions: [], extensionUri: { fsPath: path.dirname(dist) }, extensionPath: path.dirname(dist), workspaceState: { get: noop, update: async () => undefined }, globalState: { get: noop, update: async () => undefined } };
+const context = {
+  subscriptions: [],
+  extensionUri: { fsPath: path.dirname(dist) },
+  extensionPath: path.dirname(dist),
+  workspaceState: { get: noop, update: async () => undefined },
+  globalState: { get: noop, update: async () => undefined },
+};
 const started = process.hrtime.bigint();
 if (mode === 'eager') require(path.join(dist, 'aws.js'));
 const ext = require(path.join(dist, 'extension.js'));
 ext.activate(context);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 const modules = Object.keys(require.cache).filter((k) => k !== 'vscode');
-console.log(JSON.stringify({ ms, sdkLoaded: modules.some((m) => m.endsWith(path.join('dist', 'aws.js'))), modules: modules.map((m) => path.relative(process.cwd(), m)) }));
+console.log(
+  JSON.stringify({ ms, sdkLoaded: modules.some((m) => m.endsWith(path.join('dist', 'aws.js'))), modules: modules.map((m) => path.relative(process.cwd(), m)) }),
+);
 process.exit(0);

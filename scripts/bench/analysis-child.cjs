@@ -47,4 +47,16 @@ for (let i = 0; i < runs + 1; i++) {
   heapBytes = Math.max(heapBytes, h1 - h0);
   count = list.length;
 }
-console.log(JSON.stringify({ groups: snap.groups.length, rules: snap.rules.length, clusters: snap.clusters.length, findings: count, findingsMs: median(fTimes), findingsFirstMs: firstMs, reachMs: median(rTimes), heapBytes, modelBytes }));
+console.log(
+  JSON.stringify({
+    groups: snap.groups.length,
+    rules: snap.rules.length,
+    clusters: snap.clusters.length,
+    findings: count,
+    findingsMs: median(fTimes),
+    findingsFirstMs: firstMs,
+    reachMs: median(rTimes),
+    heapBytes,
+    modelBytes,
+  }),
+);

@@ -15,7 +15,14 @@ const wb = require(path.join(root, 'out/test/ui/workbench.js'));
   const browser = await launchBrowser();
   try {
     const logs = [];
-    const page = await openWorkbench(browser, workbenchUrl(cs, workspace, [['extensionDevelopmentPath', remoteUri(cs, root)], ['skipWelcome', 'true']]), { onLog: (_t, a) => logs.push(String(a)) });
+    const page = await openWorkbench(
+      browser,
+      workbenchUrl(cs, workspace, [
+        ['extensionDevelopmentPath', remoteUri(cs, root)],
+        ['skipWelcome', 'true'],
+      ]),
+      { onLog: (_t, a) => logs.push(String(a)) },
+    );
     await wb.waitForWorkbench(page);
     const t0 = Date.now();
     await wb.openView(page, 'Aurora Security Groups');

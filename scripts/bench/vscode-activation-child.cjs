@@ -25,9 +25,20 @@ function* walk(d) {
     const ws = path.join(scratch, 'ws');
     fs.mkdirSync(ws);
     // A closed endpoint: activation makes no AWS call, so none is needed.
-    const cs = await startCodeServer({ workspace: ws, scratchDir: scratch, env: {}, settings: { 'auroraSg.endpoint': 'http://127.0.0.1:9', 'auroraSg.regions': ['us-east-1'] } });
+    const cs = await startCodeServer({
+      workspace: ws,
+      scratchDir: scratch,
+      env: {},
+      settings: { 'auroraSg.endpoint': 'http://127.0.0.1:9', 'auroraSg.regions': ['us-east-1'] },
+    });
     try {
-      const page = await openWorkbench(browser, workbenchUrl(cs, ws, [['extensionDevelopmentPath', remoteUri(cs, root)], ['skipWelcome', 'true']]));
+      const page = await openWorkbench(
+        browser,
+        workbenchUrl(cs, ws, [
+          ['extensionDevelopmentPath', remoteUri(cs, root)],
+          ['skipWelcome', 'true'],
+        ]),
+      );
       await wb.waitForWorkbench(page);
       await wb.openView(page, 'Aurora Security Groups');
       let m;

@@ -67,8 +67,7 @@ export function credentialProvider(settings: ConnectionSettings): AwsCredentialI
     });
   if (!isLoopback(settings.endpoint)) return base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
-  return () =>
-    (cached ??= base().catch(() => ({ accessKeyId: 'test', secretAccessKey: 'test' })));
+  return () => (cached ??= base().catch(() => ({ accessKeyId: 'test', secretAccessKey: 'test' })));
 }
 
 export class ClientPool {
@@ -77,7 +76,10 @@ export class ClientPool {
   private readonly retired: RegionClients[] = [];
   private credentials: AwsCredentialIdentityProvider;
 
-  constructor(private readonly settings: ConnectionSettings, private readonly onCall?: CallListener) {
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly onCall?: CallListener,
+  ) {
     this.credentials = credentialProvider(settings);
   }
 
@@ -129,23 +131,22 @@ export class ClientPool {
     const onCall = this.onCall;
     // 'initialize' sees each logical call once, retries included, before signing: no secret is in reach.
     (client.middlewareStack as { add: (mw: unknown, opts: unknown) => void }).add(
-      (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) =>
-        async (args: { input: unknown }) => {
-          const started = Date.now();
-          const command = (context.commandName ?? 'Call').replace(/Command$/, '');
-          try {
-            const out = await next(args);
-            const attempts = (out as { output?: { $metadata?: { attempts?: number } } })?.output?.$metadata?.attempts;
-            onCall?.({ service, command, region, ms: Date.now() - started, attempts }, args.input);
-            return out;
-          } catch (e) {
-            const err = e as { name?: string; $metadata?: { attempts?: number } };
-            attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint });
-            if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
-            onCall?.({ service, command, region, ms: Date.now() - started, error: err?.name ?? 'Error', attempts: err?.$metadata?.attempts }, args.input);
-            throw e;
-          }
-        },
+      (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+        const started = Date.now();
+        const command = (context.commandName ?? 'Call').replace(/Command$/, '');
+        try {
+          const out = await next(args);
+          const attempts = (out as { output?: { $metadata?: { attempts?: number } } })?.output?.$metadata?.attempts;
+          onCall?.({ service, command, region, ms: Date.now() - started, attempts }, args.input);
+          return out;
+        } catch (e) {
+          const err = e as { name?: string; $metadata?: { attempts?: number } };
+          attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint });
+          if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
+          onCall?.({ service, command, region, ms: Date.now() - started, error: err?.name ?? 'Error', attempts: err?.$metadata?.attempts }, args.input);
+          throw e;
+        }
+      },
       { step: 'initialize', name: 'auroraSgCallLog' },
     );
   }

@@ -65,8 +65,14 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of knownSecrets()) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   return out
-    .replace(/(authorization)(["']?\s*[:=]\s*["']?)(?:AWS4-HMAC-SHA256\s+)?[^\s"'&,;]+(?:,?\s*(?:Credential|SignedHeaders|Signature)=[^\s,"'&]+)*/gi, '$1$2[redacted]')
-    .replace(/(x-amz-security-token|x-amz-signature|x-amz-credential|aws_secret_access_key|aws_session_token|aws_access_key_id|secretaccesskey|sessiontoken|accesskeyid)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1$2[redacted]')
+    .replace(
+      /(authorization)(["']?\s*[:=]\s*["']?)(?:AWS4-HMAC-SHA256\s+)?[^\s"'&,;]+(?:,?\s*(?:Credential|SignedHeaders|Signature)=[^\s,"'&]+)*/gi,
+      '$1$2[redacted]',
+    )
+    .replace(
+      /(x-amz-security-token|x-amz-signature|x-amz-credential|aws_secret_access_key|aws_session_token|aws_access_key_id|secretaccesskey|sessiontoken|accesskeyid)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+      '$1$2[redacted]',
+    )
     .replace(/\b(Credential|Signature|SignedHeaders)=[^\s,"'&]+/g, '$1=[redacted]')
     .replace(/AWS4-HMAC-SHA256[^\n"']*/g, 'AWS4-HMAC-SHA256 [redacted]')
     .replace(/\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, '$1[redacted]');
@@ -75,7 +81,9 @@ export function redact(text: string): string {
 const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> = {
   'InvalidPermission.Duplicate': (d) => {
     const id = rid(d);
-    return id ? `This access is already allowed by rule ${id}; nothing was changed.` : `This access is already allowed by an existing rule; nothing was changed.`;
+    return id
+      ? `This access is already allowed by rule ${id}; nothing was changed.`
+      : `This access is already allowed by an existing rule; nothing was changed.`;
   },
   'InvalidPermission.NotFound': (_d, ctx) => `The rule no longer exists (someone may have removed it). ${refreshHint(ctx, 'rules')}`,
   'InvalidSecurityGroupRuleId.NotFound': (_d, ctx) => `The rule no longer exists (someone may have removed it). ${refreshHint(ctx, 'rules')}`,
@@ -89,7 +97,7 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
     'The group has reached its rule limit (60 inbound and 60 outbound by default). Remove or merge rules, put the rule in another group, or request a higher quota.',
   SecurityGroupLimitExceeded: () => 'The Region has reached its security group limit (2,500 by default). Delete unused groups or request a higher quota.',
   DependencyViolation: () =>
-    'The group is still in use: a network interface, instance or database carries it, or another group\'s rule references it. Detach it and remove those rules first.',
+    "The group is still in use: a network interface, instance or database carries it, or another group's rule references it. Detach it and remove those rules first.",
   CannotDelete: () => 'The default security group of a VPC cannot be deleted.',
   InvalidParameterValue: (d) => `AWS rejected a value: ${d}`,
   MissingParameter: (d) => `A required value is missing: ${d}`,
@@ -107,14 +115,15 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
     `If ${ctx.region ?? 'the Region'} is an opt-in Region, enable it for the account or remove it from auroraSg.regions; otherwise check the profile's keys, sign in again, or ${PROFILE_FIX}.`,
   ExpiredToken: (_d, ctx) => `Your session token has expired. Sign in again (for SSO: ${ssoLogin(ctx)}), or ${PROFILE_FIX}; then refresh.`,
   ExpiredTokenException: (_d, ctx) => `Your session token has expired. Sign in again (for SSO: ${ssoLogin(ctx)}), or ${PROFILE_FIX}; then refresh.`,
-  RequestExpired: () => 'The request expired before AWS received it. Check this computer\'s clock and try again.',
+  RequestExpired: () => "The request expired before AWS received it. Check this computer's clock and try again.",
   InvalidClientTokenId: (_d, ctx) =>
     `AWS does not know these access keys${ctx.profile ? ` (profile ${ctx.profile})` : ''}${ctx.region ? ` in ${ctx.region}` : ''}. ` +
     `Check the profile's credentials, and that the Region is in the keys' partition (aws, aws-cn, aws-us-gov); or ${PROFILE_FIX}.`,
   UnrecognizedClientException: (_d, ctx) =>
     `AWS does not know these access keys${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Check the profile's credentials, or ${PROFILE_FIX}.`,
   SignatureDoesNotMatch: () => `AWS could not verify the request signature. Check the profile's secret key, or ${PROFILE_FIX}.`,
-  OptInRequired: (_d, ctx) => `The Region ${ctx.region ?? ''} is not enabled for this account. Enable it in the account settings or remove it from auroraSg.regions.`,
+  OptInRequired: (_d, ctx) =>
+    `The Region ${ctx.region ?? ''} is not enabled for this account. Enable it in the account settings or remove it from auroraSg.regions.`,
   RequestLimitExceeded: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
   Throttling: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
   ThrottlingException: () => 'AWS is throttling requests from this account. Wait a moment and try again.',
@@ -122,13 +131,15 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
   DBClusterNotFoundFault: (_d, ctx) => `The DB cluster no longer exists in this Region. ${refreshTree(ctx)}`,
   DBInstanceNotFound: (_d, ctx) => `The DB instance no longer exists in this Region. ${refreshTree(ctx)}`,
   DBInstanceNotFoundFault: (_d, ctx) => `The DB instance no longer exists in this Region. ${refreshTree(ctx)}`,
-  InvalidDBClusterStateFault: () => 'The DB cluster is not in the available state (it may be modifying, stopped or backing up). Wait until it is available and try again.',
+  InvalidDBClusterStateFault: () =>
+    'The DB cluster is not in the available state (it may be modifying, stopped or backing up). Wait until it is available and try again.',
   InvalidDBInstanceState: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
   InvalidDBInstanceStateFault: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
-  InvalidVPCNetworkStateFault: () => 'A security group is not in the database\'s VPC, or the VPC\'s subnets do not allow it. Choose groups of the database\'s own VPC.',
+  InvalidVPCNetworkStateFault: () =>
+    "A security group is not in the database's VPC, or the VPC's subnets do not allow it. Choose groups of the database's own VPC.",
   InvalidParameterCombination: (d) =>
     /aurora|cluster/i.test(d)
-      ? 'This instance belongs to an Aurora cluster: its security groups are the cluster\'s. Change the cluster\'s groups instead.'
+      ? "This instance belongs to an Aurora cluster: its security groups are the cluster's. Change the cluster's groups instead."
       : `AWS rejected the combination of values: ${d}`,
   CredentialsProviderError: (d, ctx) =>
     /expired|refresh failed|token is invalid|sso session/i.test(d)
@@ -186,14 +197,15 @@ function translate(err: unknown, ctx: ErrorContext): TranslatedError {
     code: str(raw.code),
     $metadata: meta && { httpStatusCode: typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined, requestId: str(meta.requestId) },
   };
-  let name = e.name && e.name !== 'Error' ? e.name : e.code ?? 'Error';
+  let name = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
   if (name === 'TokenProviderError') name = 'CredentialsProviderError';
   const detail = (e.message ?? text(err)).trim();
   const httpStatus = e.$metadata?.httpStatusCode;
   const requestId = e.$metadata?.requestId;
   const prefix = ctx.action ? `Could not ${ctx.action}: ` : '';
   // A reset connection (the SDK calls it a TimeoutError) is a network failure, not a slow answer.
-  const sentence = (e.code === "ECONNRESET" && (name === "TimeoutError" || name === "ECONNRESET")) || !Object.hasOwn(SENTENCES, name) ? undefined : SENTENCES[name];
+  const sentence =
+    (e.code === 'ECONNRESET' && (name === 'TimeoutError' || name === 'ECONNRESET')) || !Object.hasOwn(SENTENCES, name) ? undefined : SENTENCES[name];
   if (sentence) return { code: name, message: prefix + sentence(detail, ctx), detail, requestId, httpStatus };
   const netCode = e.code ?? /\b(E[A-Z]{4,})\b/.exec(detail)?.[1];
   if (netCode && NETWORK_CODES.has(netCode)) {
@@ -220,7 +232,13 @@ function translate(err: unknown, ctx: ErrorContext): TranslatedError {
     return { code: name, message: `${prefix}AWS had an internal error (HTTP ${httpStatus}, ${name}). Try again in a moment.`, detail, requestId, httpStatus };
   }
   if (/Deserialization error/i.test(detail)) {
-    return { code: name, message: `${prefix}AWS's answer could not be read (it was cut off or malformed). Try again in a moment.`, detail, requestId, httpStatus };
+    return {
+      code: name,
+      message: `${prefix}AWS's answer could not be read (it was cut off or malformed). Try again in a moment.`,
+      detail,
+      requestId,
+      httpStatus,
+    };
   }
   return { code: name, message: `${prefix}${detail || name}`, detail, requestId, httpStatus };
 }

@@ -26,7 +26,8 @@ export async function listProfiles(): Promise<AwsProfileInfo[]> {
     const c = configFile[name] ?? {};
     const k = credentialsFile[name] ?? {};
     const all = { ...k, ...c };
-    const kind = all.sso_session || all.sso_start_url ? 'sso' : all.role_arn ? 'role' : all.credential_process ? 'process' : all.aws_access_key_id ? 'keys' : 'other';
+    const kind =
+      all.sso_session || all.sso_start_url ? 'sso' : all.role_arn ? 'role' : all.credential_process ? 'process' : all.aws_access_key_id ? 'keys' : 'other';
     const source = configFile[name] && credentialsFile[name] ? 'both' : configFile[name] ? 'config' : 'credentials';
     return { name, region: c.region ?? k.region, kind, source };
   });
@@ -41,7 +42,10 @@ export class AwsGateway {
   private readonly pool: ClientPool;
   private calls = 0;
 
-  constructor(readonly settings: ConnectionSettings, onCall?: CallListener) {
+  constructor(
+    readonly settings: ConnectionSettings,
+    onCall?: CallListener,
+  ) {
     this.pool = new ClientPool(settings, (call, input) => {
       this.calls++;
       onCall?.(call, input);

@@ -21,17 +21,7 @@ import {
   type DBCluster,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import type {
-  DbCluster,
-  DbInstance,
-  Ec2Instance,
-  RegionSnapshot,
-  RulePeer,
-  SecurityGroup,
-  SecurityGroupRule,
-  Tags,
-  Vpc,
-} from '../domain/model';
+import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Tags, Vpc } from '../domain/model';
 import { displayName } from '../domain/model';
 import { normaliseIpProtocol } from '../domain/rules';
 import type { RegionClients } from './clients';
@@ -121,8 +111,8 @@ export function toRule(region: string, r: SdkRule): SecurityGroupRule {
     groupId: r.GroupId!,
     isEgress: r.IsEgress === true,
     protocol,
-    fromPort: protocol === '-1' ? -1 : r.FromPort ?? -1,
-    toPort: protocol === '-1' ? -1 : r.ToPort ?? -1,
+    fromPort: protocol === '-1' ? -1 : (r.FromPort ?? -1),
+    toPort: protocol === '-1' ? -1 : (r.ToPort ?? -1),
     peer,
     description: r.Description || undefined,
   };
@@ -194,8 +184,7 @@ export function resolveVpcs(
   subnetVpc: ReadonlyMap<string, string> = new Map(),
 ): { clusters: DbCluster[]; instances: DbInstance[] } {
   const groupVpc = new Map(groups.map((g) => [g.groupId, g.vpcId]));
-  const viaGroups = (attached: readonly { groupId: string }[]) =>
-    attached.map((a) => groupVpc.get(a.groupId)).find((v): v is string => !!v);
+  const viaGroups = (attached: readonly { groupId: string }[]) => attached.map((a) => groupVpc.get(a.groupId)).find((v): v is string => !!v);
   const outClusters = clusters.map((c) =>
     c.vpcId ? c : { ...c, vpcId: (c.subnetGroupName ? subnetVpc.get(c.subnetGroupName) : undefined) ?? viaGroups(c.securityGroups) },
   );
@@ -226,7 +215,12 @@ export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds
 /** The groups of a VPC with this exact name (to find a group whose creation answer was lost). */
 export async function readGroupsByName(c: RegionClients, vpcId: string, groupName: string, o: ReadOptions = {}): Promise<SecurityGroup[]> {
   const out = await c.ec2.send(
-    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [groupName] }] }),
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: [groupName] },
+      ],
+    }),
     { abortSignal: o.abortSignal },
   );
   return (out.SecurityGroups ?? []).filter((g) => g.GroupName === groupName).map((g) => toGroup(c.region, g));
@@ -263,19 +257,13 @@ export async function readSubnetGroupVpcs(c: RegionClients, o: ReadOptions = {})
   return map;
 }
 
-export async function readClusters(
-  c: RegionClients,
-  o: ReadOptions = {},
-  clusterId?: string,
-): Promise<DbCluster[]> {
+export async function readClusters(c: RegionClients, o: ReadOptions = {}, clusterId?: string): Promise<DbCluster[]> {
   if (clusterId) {
     const out = await c.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }), { abortSignal: o.abortSignal });
     return (out.DBClusters ?? []).map((x) => toCluster(c.region, x));
   }
   const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
-  return (await collect(pages, (p) => p.DBClusters))
-    .filter((x) => isDatabaseEngine(x.Engine))
-    .map((x) => toCluster(c.region, x));
+  return (await collect(pages, (p) => p.DBClusters)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toCluster(c.region, x));
 }
 
 export async function readInstances(c: RegionClients, o: ReadOptions = {}, instanceId?: string): Promise<DbInstance[]> {
@@ -302,11 +290,7 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
 }
 
 /** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */
-export async function readEc2Instances(
-  c: RegionClients,
-  o: ReadOptions = {},
-  filter?: { vpcId?: string; groupIds?: string[] },
-): Promise<Ec2Instance[]> {
+export async function readEc2Instances(c: RegionClients, o: ReadOptions = {}, filter?: { vpcId?: string; groupIds?: string[] }): Promise<Ec2Instance[]> {
   const Filters = [
     ...(filter?.vpcId ? [{ Name: 'vpc-id', Values: [filter.vpcId] }] : []),
     ...(filter?.groupIds?.length ? [{ Name: 'instance.group-id', Values: filter.groupIds }] : []),
@@ -317,4 +301,3 @@ export async function readEc2Instances(
   for await (const p of pages) for (const r of p.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toEc2Instance(c.region, i));
   return out;
 }
-

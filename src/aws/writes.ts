@@ -46,13 +46,7 @@ export async function authorizeRule(c: RegionClients, spec: RuleSpec, signal?: A
   return (out.SecurityGroupRules ?? []).map((r) => toRule(c.region, r));
 }
 
-export async function revokeRules(
-  c: RegionClients,
-  groupId: string,
-  isEgress: boolean,
-  ruleIds: readonly string[],
-  signal?: AbortSignal,
-): Promise<void> {
+export async function revokeRules(c: RegionClients, groupId: string, isEgress: boolean, ruleIds: readonly string[], signal?: AbortSignal): Promise<void> {
   const input = buildRevokeSecurityGroupInput(groupId, ruleIds);
   if (isEgress) await c.ec2.send(new RevokeSecurityGroupEgressCommand(input), { abortSignal: signal });
   else await c.ec2.send(new RevokeSecurityGroupIngressCommand(input), { abortSignal: signal });
@@ -73,7 +67,12 @@ export async function setClusterGroups(c: RegionClients, clusterId: string, grou
 }
 
 /** Replaces a standalone DB instance's group list. Never for an Aurora cluster member. */
-export async function setInstanceGroups(c: RegionClients, instanceId: string, groupIds: readonly string[], signal?: AbortSignal): Promise<DbInstance | undefined> {
+export async function setInstanceGroups(
+  c: RegionClients,
+  instanceId: string,
+  groupIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<DbInstance | undefined> {
   const out = await c.rds.send(new ModifyDBInstanceCommand(buildModifyDBInstanceInput(instanceId, groupIds)), { abortSignal: signal });
   return out.DBInstance ? toInstance(c.region, out.DBInstance) : undefined;
 }

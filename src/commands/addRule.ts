@@ -17,7 +17,15 @@ export async function addRule(ext: Ext, isEgress: boolean, arg?: unknown): Promi
   const idx = await indexFor(ext, region);
   let input: RuleInput;
   if (a.complete) {
-    input = { groupId: a.groupId!, isEgress, protocol: String(a.protocol ?? ''), fromPort: a.fromPort, toPort: a.toPort, source: a.source!, description: a.description };
+    input = {
+      groupId: a.groupId!,
+      isEgress,
+      protocol: String(a.protocol ?? ''),
+      fromPort: a.fromPort,
+      toPort: a.toPort,
+      source: a.source!,
+      description: a.description,
+    };
   } else {
     const clusterPort = a.clusterId ? idx.clustersById.get(a.clusterId)?.port : undefined;
     const s: AddRuleState = { groupId: a.groupId, description: a.description };

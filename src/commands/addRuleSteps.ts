@@ -19,7 +19,11 @@ export interface Preset {
 export function presets(clusterPort: number | undefined): PickItem<Preset>[] {
   const items: PickItem<Preset>[] = [];
   if (clusterPort && clusterPort !== 3306 && clusterPort !== 5432)
-    items.push({ label: `$(database) The cluster's port ${clusterPort}`, description: 'tcp', value: { protocol: 'tcp', fromPort: clusterPort, toPort: clusterPort } });
+    items.push({
+      label: `$(database) The cluster's port ${clusterPort}`,
+      description: 'tcp',
+      value: { protocol: 'tcp', fromPort: clusterPort, toPort: clusterPort },
+    });
   items.push(
     { label: '$(database) Aurora MySQL / MySQL', description: 'tcp 3306', value: { protocol: 'tcp', fromPort: 3306, toPort: 3306 } },
     { label: '$(database) Aurora PostgreSQL / PostgreSQL', description: 'tcp 5432', value: { protocol: 'tcp', fromPort: 5432, toPort: 5432 } },
@@ -53,7 +57,15 @@ export interface AddRuleState {
 /** The rule the answers describe (checked by buildRule). */
 export function ruleInput(s: AddRuleState, isEgress: boolean): RuleInput {
   const p = s.preset!;
-  return { groupId: s.groupId!, isEgress, protocol: p.protocol, fromPort: s.ports?.fromPort ?? p.fromPort, toPort: s.ports?.toPort ?? p.toPort, source: s.source!, description: s.description };
+  return {
+    groupId: s.groupId!,
+    isEgress,
+    protocol: p.protocol,
+    fromPort: s.ports?.fromPort ?? p.fromPort,
+    toPort: s.ports?.toPort ?? p.toPort,
+    source: s.source!,
+    description: s.description,
+  };
 }
 
 const portRangeError = (v: string) => {
@@ -74,7 +86,14 @@ async function askCidr(ctx: OpsContext, at: { title: string; step?: number; tota
     });
     const c = canonicalCidr(text);
     if ('error' in c || !c.changed || text.trim() === c.cidr || !text.includes('/')) return text;
-    if (await ctx.ui.confirm(`AWS will store ${text.trim()} as ${c.cidr}.`, 'The host bits of a CIDR range are cleared. Continue with this range?', `Use ${c.cidr}`)) return text;
+    if (
+      await ctx.ui.confirm(
+        `AWS will store ${text.trim()} as ${c.cidr}.`,
+        'The host bits of a CIDR range are cleared. Continue with this range?',
+        `Use ${c.cidr}`,
+      )
+    )
+      return text;
     typed = text;
   }
 }
@@ -95,7 +114,11 @@ export function addRuleSteps(ctx: OpsContext, region: string, idx: RegionIndex, 
     {
       prompts: (s) => !!s.preset?.custom,
       run: async (s, at) => {
-        const text = await ctx.ui.input({ ...at, prompt: `${s.preset!.protocol.toUpperCase()} port or range (e.g. 8080 or 8000-8100)`, validate: portRangeError });
+        const text = await ctx.ui.input({
+          ...at,
+          prompt: `${s.preset!.protocol.toUpperCase()} port or range (e.g. 8080 or 8000-8100)`,
+          validate: portRangeError,
+        });
         s.ports = parsePortRange(text) as { fromPort: number; toPort: number };
       },
     },
@@ -142,7 +165,12 @@ export function addRuleSteps(ctx: OpsContext, region: string, idx: RegionIndex, 
       prompts: (s) => s.description === undefined,
       run: async (s, at) => {
         const kind = s.kind === 'cidr' ? 'cidr4' : s.kind === 'group' ? 'group' : 'prefixList';
-        s.description = await ctx.ui.input({ ...at, prompt: 'Description (optional)', placeholder: 'e.g. From app servers', validate: (v) => validateRuleDescription(v, kind) });
+        s.description = await ctx.ui.input({
+          ...at,
+          prompt: 'Description (optional)',
+          placeholder: 'e.g. From app servers',
+          validate: (v) => validateRuleDescription(v, kind),
+        });
       },
     },
   ];

@@ -41,7 +41,11 @@ export function parseDbArg(arg: unknown): { node?: Node; args: PathArgs } {
 }
 
 /** The database of the arguments, else the one the user picks in the Region. */
-export async function pickDatabase(d: AnalysisDeps, arg: unknown, title: string): Promise<{ region: string; idx: RegionIndex; target: DbTarget; args: PathArgs }> {
+export async function pickDatabase(
+  d: AnalysisDeps,
+  arg: unknown,
+  title: string,
+): Promise<{ region: string; idx: RegionIndex; target: DbTarget; args: PathArgs }> {
   const { node, args } = parseDbArg(arg);
   const region = await pickRegion(d.ext, args.region ?? node?.region, `${title}: Region`);
   const idx = await indexFor(d.ext, region);
@@ -52,14 +56,22 @@ export async function pickDatabase(d: AnalysisDeps, arg: unknown, title: string)
   else if (args.dbInstanceId) target = { instanceId: args.dbInstanceId };
   else {
     const items = [
-      ...idx.snapshot.clusters.map((c) => ({ label: c.clusterId, description: `${c.engine} · port ${c.port ?? '?'}`, value: { clusterId: c.clusterId } as DbTarget })),
-      ...idx.standaloneInstances().map((i) => ({ label: i.instanceId, description: `${i.engine} · port ${i.port ?? '?'}`, value: { instanceId: i.instanceId } as DbTarget })),
+      ...idx.snapshot.clusters.map((c) => ({
+        label: c.clusterId,
+        description: `${c.engine} · port ${c.port ?? '?'}`,
+        value: { clusterId: c.clusterId } as DbTarget,
+      })),
+      ...idx
+        .standaloneInstances()
+        .map((i) => ({ label: i.instanceId, description: `${i.engine} · port ${i.port ?? '?'}`, value: { instanceId: i.instanceId } as DbTarget })),
     ];
     if (!items.length) throw new UserError(`There is no database in ${region}.`);
     target = await d.ext.ui.pick({ title, placeholder: 'Database', items });
   }
-  if ('clusterId' in target && !idx.clustersById.has(target.clusterId)) throw new UserError(`DB cluster ${target.clusterId} is not in ${region}. Refresh the tree or check the id.`);
-  if ('instanceId' in target && !idx.instancesById.has(target.instanceId)) throw new UserError(`DB instance ${target.instanceId} is not in ${region}. Refresh the tree or check the id.`);
+  if ('clusterId' in target && !idx.clustersById.has(target.clusterId))
+    throw new UserError(`DB cluster ${target.clusterId} is not in ${region}. Refresh the tree or check the id.`);
+  if ('instanceId' in target && !idx.instancesById.has(target.instanceId))
+    throw new UserError(`DB instance ${target.instanceId} is not in ${region}. Refresh the tree or check the id.`);
   return { region, idx, target, args };
 }
 

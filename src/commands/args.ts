@@ -51,7 +51,10 @@ export function groupIdList(v: unknown, what: string): string[] {
 /** Tags typed as `key=value, key=value`: the tags, or why they cannot be used. */
 export function parseTags(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? '' : part.slice(eq + 1).trim();
@@ -81,7 +84,8 @@ export type RuleFields = RuleEdit;
 /** The fields of a rule, each checked for its type. */
 export function checkRuleArgs(a: Record<string, unknown>): RuleFields {
   const bad = (what: string, v: string) => new UserError(`The argument "${what}" must be ${v}.`);
-  if (a.protocol !== undefined && typeof a.protocol !== 'string' && typeof a.protocol !== 'number') throw bad('protocol', 'text such as "tcp", or a protocol number');
+  if (a.protocol !== undefined && typeof a.protocol !== 'string' && typeof a.protocol !== 'number')
+    throw bad('protocol', 'text such as "tcp", or a protocol number');
   for (const k of ['fromPort', 'toPort'] as const) if (a[k] !== undefined && typeof a[k] !== 'number') throw bad(k, 'a number');
   if (a.description !== undefined && typeof a.description !== 'string') throw bad('description', 'text');
   const src = a.source;
@@ -111,7 +115,14 @@ export function createGroupArgs(arg: unknown): CreateGroupArgs {
   if (complete && typeof a.groupName !== 'string') throw new UserError('The argument "groupName" must be text.');
   const description = optionalText(a.description, 'description');
   const tags = tagsArg(a.tags);
-  return { region, vpcId: complete || a.vpcId !== undefined ? requireString(a.vpcId, 'vpcId') : undefined, groupName: a.groupName as string | undefined, description, tags, complete };
+  return {
+    region,
+    vpcId: complete || a.vpcId !== undefined ? requireString(a.vpcId, 'vpcId') : undefined,
+    groupName: a.groupName as string | undefined,
+    description,
+    tags,
+    complete,
+  };
 }
 
 export interface AddRuleArgs extends RuleFields {
@@ -194,6 +205,7 @@ export function deleteGroupArgs(arg: unknown): DeleteGroupArgs {
   const bad = validateGroupId(groupId);
   if (bad) throw new UserError(bad);
   const confirmName = a.confirmName ?? undefined;
-  if (confirmName !== undefined && typeof confirmName !== 'string') throw new UserError('The argument "confirmName" must be text: the group\'s name, typed as the confirmation.');
+  if (confirmName !== undefined && typeof confirmName !== 'string')
+    throw new UserError('The argument "confirmName" must be text: the group\'s name, typed as the confirmation.');
   return { region, groupId, confirmName };
 }

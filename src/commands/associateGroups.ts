@@ -76,7 +76,11 @@ async function pickDatabase(ext: Ext, idx: RegionIndex, kind: DatabaseKind, regi
       placeholder: 'DB cluster',
       items: s.clusters.map((c) => ({
         label: c.clusterId,
-        description: `${engineLabel(c.engine)} · port ${c.port ?? '?'} · ${groupNames(ext, region, c.securityGroups.map((g) => g.groupId))}`,
+        description: `${engineLabel(c.engine)} · port ${c.port ?? '?'} · ${groupNames(
+          ext,
+          region,
+          c.securityGroups.map((g) => g.groupId),
+        )}`,
         value: c.clusterId,
       })),
     });
@@ -85,7 +89,11 @@ async function pickDatabase(ext: Ext, idx: RegionIndex, kind: DatabaseKind, regi
   return ext.ui.pick({
     title: 'Associate security groups with a DB instance',
     placeholder: 'DB instance',
-    items: s.instances.map((i) => ({ label: i.instanceId, description: i.clusterId ? `member of ${i.clusterId}` : engineLabel(i.engine), value: i.instanceId })),
+    items: s.instances.map((i) => ({
+      label: i.instanceId,
+      description: i.clusterId ? `member of ${i.clusterId}` : engineLabel(i.engine),
+      value: i.instanceId,
+    })),
   });
 }
 

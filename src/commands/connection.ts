@@ -38,7 +38,9 @@ export async function selectProfile(ext: Ext, arg?: unknown): Promise<string | u
     ];
     profile = await ext.ui.pick({
       title: 'AWS profile for Aurora Security Groups',
-      placeholder: profiles.length ? 'Choose a profile from ~/.aws/config and ~/.aws/credentials' : 'No profiles found in ~/.aws; the default chain will be used',
+      placeholder: profiles.length
+        ? 'Choose a profile from ~/.aws/config and ~/.aws/credentials'
+        : 'No profiles found in ~/.aws; the default chain will be used',
       items,
     });
   }
@@ -65,7 +67,8 @@ export async function selectRegions(ext: Ext, arg?: unknown): Promise<string[] |
   return regions;
 }
 
-const validEndpoint = (v: string) => (v.trim() === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(v.trim()) ? undefined : 'Enter an http:// or https:// URL, or leave empty to use AWS.');
+const validEndpoint = (v: string) =>
+  v.trim() === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(v.trim()) ? undefined : 'Enter an http:// or https:// URL, or leave empty to use AWS.';
 
 /** auroraSg.setEndpoint [url]: a URL ('' for AWS itself) skips the input box. */
 export async function setEndpoint(ext: Ext, arg?: unknown): Promise<string | undefined> {

@@ -27,7 +27,11 @@ function steps(ext: Ext, idx: RegionIndex, region: string): Step<NewGroupState>[
         s.vpcId = await ext.ui.pick({
           ...at,
           placeholder: 'VPC of the new group',
-          items: vpcs.map((v) => ({ label: v.name ?? v.vpcId, description: [v.name ? v.vpcId : '', v.cidrBlocks.join(', '), v.isDefault ? 'default' : ''].filter(Boolean).join(' · '), value: v.vpcId })),
+          items: vpcs.map((v) => ({
+            label: v.name ?? v.vpcId,
+            description: [v.name ? v.vpcId : '', v.cidrBlocks.join(', '), v.isDefault ? 'default' : ''].filter(Boolean).join(' · '),
+            value: v.vpcId,
+          })),
         });
       },
     },

@@ -49,7 +49,16 @@ function id(v: unknown, name: string): string {
 export function associateArgs(kind: DatabaseKind, arg: unknown): DatabaseArgs {
   if (isNode(arg)) {
     // A cluster takes a cluster node or one of its instances; an instance takes its node. Any other node asks.
-    const nodeId = kind === 'cluster' ? (arg.kind === 'cluster' ? arg.clusterId : arg.kind === 'dbInstance' ? arg.clusterId : undefined) : arg.kind === 'dbInstance' ? arg.instanceId : undefined;
+    const nodeId =
+      kind === 'cluster'
+        ? arg.kind === 'cluster'
+          ? arg.clusterId
+          : arg.kind === 'dbInstance'
+            ? arg.clusterId
+            : undefined
+        : arg.kind === 'dbInstance'
+          ? arg.instanceId
+          : undefined;
     return { kind, region: arg.region, id: nodeId === undefined ? undefined : id(nodeId, idField(kind)) };
   }
   const a = objectArgs(arg, kind);
@@ -67,7 +76,12 @@ export function removeArgs(kind: DatabaseKind, arg: unknown): RemoveArgs {
   let out: RemoveArgs;
   if (isNode(arg)) {
     const via = arg.kind === 'group' ? arg.via : undefined;
-    out = { kind, region: arg.region, id: id(kind === 'cluster' ? via?.clusterId : via?.instanceId, idField(kind)), groupIds: arg.kind === 'group' ? groupIdList([arg.groupId], 'The groups to remove') : [] };
+    out = {
+      kind,
+      region: arg.region,
+      id: id(kind === 'cluster' ? via?.clusterId : via?.instanceId, idField(kind)),
+      groupIds: arg.kind === 'group' ? groupIdList([arg.groupId], 'The groups to remove') : [],
+    };
   } else {
     const a = objectArgs(arg, kind);
     const groups = a.groupIds ?? (a.groupId !== undefined ? [a.groupId] : []);

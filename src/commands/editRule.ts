@@ -22,7 +22,8 @@ interface Edit {
 /** The questions from a rule node: what to change, then its new value. */
 async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Promise<RuleEdit> {
   const lookup = (id: string) => idx.groupsById.get(id);
-  const peerText = rule.peer.kind === 'cidr4' || rule.peer.kind === 'cidr6' ? rule.peer.cidr : rule.peer.kind === 'group' ? rule.peer.groupId : rule.peer.prefixListId;
+  const peerText =
+    rule.peer.kind === 'cidr4' || rule.peer.kind === 'cidr6' ? rule.peer.cidr : rule.peer.kind === 'group' ? rule.peer.groupId : rule.peer.prefixListId;
   const s: Edit = {};
   await runSteps(ext.ui, `Edit ${ruleLabel(rule, lookup)}`, s, [
     {
@@ -41,7 +42,8 @@ async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Pro
     {
       prompts: (s) => s.what === 'ports',
       run: async (s, at) => {
-        if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') throw new UserError(`A ${portLabel(rule)} rule has no port range to edit; remove it and add another.`);
+        if (rule.protocol !== 'tcp' && rule.protocol !== 'udp')
+          throw new UserError(`A ${portLabel(rule)} rule has no port range to edit; remove it and add another.`);
         const text = await ext.ui.input({
           ...at,
           title: 'Edit rule: port or range',
@@ -70,7 +72,12 @@ async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Pro
     {
       prompts: (s) => s.what === 'description',
       run: async (s, at) => {
-        s.description = await ext.ui.input({ ...at, title: 'Edit rule: description', value: rule.description ?? '', validate: (v) => validateRuleDescription(v, rule.peer.kind) });
+        s.description = await ext.ui.input({
+          ...at,
+          title: 'Edit rule: description',
+          value: rule.description ?? '',
+          validate: (v) => validateRuleDescription(v, rule.peer.kind),
+        });
       },
     },
   ]);

@@ -52,7 +52,9 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   if (!p.open && m) {
     // AWS names in the text: never a link. The offer does not hold the command open.
     const group = idx.groupsById.get(m.groupId)?.groupName ?? m.groupId;
-    const message = plainText(`${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`);
+    const message = plainText(
+      `${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`,
+    );
     void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => {
       if (!pick) return;
       const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };

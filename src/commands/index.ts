@@ -57,10 +57,22 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.editRule': { action: 'edit the rule', run: (s, arg) => loadFeatures().editRule(s.ext, arg) },
   'auroraSg.removeRule': { action: 'remove the rules', run: (s, arg, selected) => loadFeatures().removeRules(s.ext, arg, selected) },
   'auroraSg.deleteSecurityGroup': { action: 'delete the security group', run: (s, arg) => loadFeatures().deleteSecurityGroup(s.ext, arg) },
-  'auroraSg.associateWithCluster': { action: 'associate the security groups with the DB cluster', run: (s, arg) => loadFeatures().associateWithCluster(s.ext, arg) },
-  'auroraSg.disassociateFromCluster': { action: 'remove the security group from the DB cluster', run: (s, arg) => loadFeatures().disassociateFromCluster(s.ext, arg) },
-  'auroraSg.associateWithInstance': { action: 'associate the security groups with the DB instance', run: (s, arg) => loadFeatures().associateWithInstance(s.ext, arg) },
-  'auroraSg.disassociateFromInstance': { action: 'remove the security group from the DB instance', run: (s, arg) => loadFeatures().disassociateFromInstance(s.ext, arg) },
+  'auroraSg.associateWithCluster': {
+    action: 'associate the security groups with the DB cluster',
+    run: (s, arg) => loadFeatures().associateWithCluster(s.ext, arg),
+  },
+  'auroraSg.disassociateFromCluster': {
+    action: 'remove the security group from the DB cluster',
+    run: (s, arg) => loadFeatures().disassociateFromCluster(s.ext, arg),
+  },
+  'auroraSg.associateWithInstance': {
+    action: 'associate the security groups with the DB instance',
+    run: (s, arg) => loadFeatures().associateWithInstance(s.ext, arg),
+  },
+  'auroraSg.disassociateFromInstance': {
+    action: 'remove the security group from the DB instance',
+    run: (s, arg) => loadFeatures().disassociateFromInstance(s.ext, arg),
+  },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },

@@ -51,7 +51,9 @@ export async function runCommand<T>(ext: Ext, action: string, region: string | u
     }
     if (INTERNAL.has((e as Error)?.name) && !(e as { $metadata?: unknown }).$metadata) {
       ext.log.error(`${action}: internal error: ${(e as Error).stack ?? String(e)}`);
-      say(ext).error(`Could not ${action}: an internal error occurred (${(e as Error).name}); nothing more was done. Details are in the Aurora Security Groups log.`);
+      say(ext).error(
+        `Could not ${action}: an internal error occurred (${(e as Error).name}); nothing more was done. Details are in the Aurora Security Groups log.`,
+      );
       return undefined;
     }
     const code = (e as { name?: string })?.name ?? '';

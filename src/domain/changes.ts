@@ -3,13 +3,7 @@ import { canonicalCidr } from './cidr';
 import { DATABASE_PORTS } from './engines';
 import type { RegionIndex, RulePeer, RuleSpec, SecurityGroupRule } from './model';
 import { peerLabel } from './rules';
-import {
-  normaliseProtocol,
-  validateGroupId,
-  validatePorts,
-  validatePrefixListId,
-  validateRuleDescription,
-} from './validation';
+import { normaliseProtocol, validateGroupId, validatePorts, validatePrefixListId, validateRuleDescription } from './validation';
 
 /** Aurora's quota of VPC security groups per DB cluster (and RDS per instance). */
 export const MAX_DB_GROUPS = 5;
@@ -42,13 +36,17 @@ export function parseSource(source: SourceInput | undefined): Result<{ peer: Rul
     if ('error' in c) return fail(c.error);
     return {
       ok: true,
-      value: { peer: c.version === 4 ? { kind: 'cidr4', cidr: c.cidr } : { kind: 'cidr6', cidr: c.cidr }, canonicalisedFrom: c.changed ? source.cidr.trim() : undefined },
+      value: {
+        peer: c.version === 4 ? { kind: 'cidr4', cidr: c.cidr } : { kind: 'cidr6', cidr: c.cidr },
+        canonicalisedFrom: c.changed ? source.cidr.trim() : undefined,
+      },
     };
   }
   if ('groupId' in source && typeof source.groupId === 'string') {
     const err = validateGroupId(source.groupId);
     if (err) return fail(err);
-    if (source.userId !== undefined && (typeof source.userId !== 'string' || !/^\d{12}$/.test(source.userId))) return fail(`userId must be a 12-digit AWS account id, not ${JSON.stringify(source.userId)}.`);
+    if (source.userId !== undefined && (typeof source.userId !== 'string' || !/^\d{12}$/.test(source.userId)))
+      return fail(`userId must be a 12-digit AWS account id, not ${JSON.stringify(source.userId)}.`);
     return { ok: true, value: { peer: { kind: 'group', groupId: source.groupId.trim(), userId: source.userId } } };
   }
   if ('prefixListId' in source && typeof source.prefixListId === 'string') {
@@ -65,7 +63,10 @@ export function buildRule(input: RuleInput): Result<RuleDraft> {
   if (gid) return fail(gid);
   const protocol = normaliseProtocol(String(input.protocol ?? ''));
   if (typeof protocol !== 'string') return fail(protocol.error);
-  for (const [name, v] of [['fromPort', input.fromPort], ['toPort', input.toPort]] as const) {
+  for (const [name, v] of [
+    ['fromPort', input.fromPort],
+    ['toPort', input.toPort],
+  ] as const) {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) return fail(`${name} must be a whole number, not ${JSON.stringify(v)}.`);
   }
   if ((protocol === 'tcp' || protocol === 'udp') && input.fromPort === undefined) return fail(`A port is required for ${protocol}.`);
@@ -112,7 +113,13 @@ function samePeer(a: RulePeer, b: RulePeer): boolean {
 /** The existing rule that already allows exactly this (AWS would answer InvalidPermission.Duplicate). */
 export function findDuplicate(existing: readonly SecurityGroupRule[], d: RuleDraft): SecurityGroupRule | undefined {
   return existing.find(
-    (r) => r.groupId === d.groupId && r.isEgress === d.isEgress && r.protocol === d.protocol && r.fromPort === d.fromPort && r.toPort === d.toPort && samePeer(r.peer, d.peer),
+    (r) =>
+      r.groupId === d.groupId &&
+      r.isEgress === d.isEgress &&
+      r.protocol === d.protocol &&
+      r.fromPort === d.fromPort &&
+      r.toPort === d.toPort &&
+      samePeer(r.peer, d.peer),
   );
 }
 
@@ -145,7 +152,9 @@ export function mergeGroupLists(current: readonly string[], add: readonly string
   }
   if (added.length === 0) return fail('Every chosen group is already associated; nothing to change.');
   if (list.length > max)
-    return fail(`A database can have at most ${max} security groups: it has ${current.length}, and adding ${added.length} would make ${list.length}. Remove one first, or merge groups.`);
+    return fail(
+      `A database can have at most ${max} security groups: it has ${current.length}, and adding ${added.length} would make ${list.length}. Remove one first, or merge groups.`,
+    );
   return { ok: true, value: { list, added } };
 }
 
@@ -169,7 +178,9 @@ export function deleteBlockers(idx: RegionIndex, groupId: string, carriers: read
   const lookup = (id: string) => idx.groupsById.get(id);
   for (const r of idx.referencesTo(groupId)) {
     const owner = lookup(r.groupId);
-    out.push(`A rule of ${owner ? `${owner.groupName} (${r.groupId})` : r.groupId} references it (${r.ruleId}, ${r.isEgress ? 'outbound' : 'inbound'} ${peerLabel(r.peer, lookup)}).`);
+    out.push(
+      `A rule of ${owner ? `${owner.groupName} (${r.groupId})` : r.groupId} references it (${r.ruleId}, ${r.isEgress ? 'outbound' : 'inbound'} ${peerLabel(r.peer, lookup)}).`,
+    );
   }
   for (const c of carriers) out.push(`EC2 instance ${c} carries it.`);
   return out;

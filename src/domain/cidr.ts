@@ -179,8 +179,7 @@ export function parseCidr(text: string): Cidr | { error: string } {
     }
     if (prefixText.length > 3 || Number(prefixText) > max) {
       return {
-        error: `'${t}' is not a valid CIDR: the prefix length ${prefixText} is more than ${max}, ` +
-          `the maximum for IPv${version}.`,
+        error: `'${t}' is not a valid CIDR: the prefix length ${prefixText} is more than ${max}, ` + `the maximum for IPv${version}.`,
       };
     }
     prefix = Number(prefixText);
@@ -200,11 +199,17 @@ function formatIpv6(n: bigint): string {
   for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((n >> shift) & 0xffffn));
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
@@ -222,9 +227,7 @@ export function formatCidr(c: Cidr): string {
  * The text AWS would store for a CIDR: host bits cleared, canonical form, with '/prefix'.
  * `changed` says whether that differs from the text given (including surrounding whitespace).
  */
-export function canonicalCidr(
-  text: string,
-): { cidr: string; changed: boolean; version: IpVersion } | { error: string } {
+export function canonicalCidr(text: string): { cidr: string; changed: boolean; version: IpVersion } | { error: string } {
   const parsed = parseCidr(text);
   if ('error' in parsed) return parsed;
   const cidr = formatCidr(parsed);
@@ -364,8 +367,7 @@ export function samePrefix6(words: Uint32Array, a: number, b: number, prefix: nu
 
 /** Whether every address of `inner` is in `outer` (false across IP versions). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return outer.version === inner.version && outer.prefix <= inner.prefix &&
-    maskNetwork(outer.version, inner.network, outer.prefix) === outer.network;
+  return outer.version === inner.version && outer.prefix <= inner.prefix && maskNetwork(outer.version, inner.network, outer.prefix) === outer.network;
 }
 
 /** Whether the two ranges share at least one address. CIDR ranges overlap only by nesting. */
@@ -390,8 +392,15 @@ function must(text: string): Cidr {
 }
 
 const PRIVATE_RANGES: readonly Cidr[] = [
-  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
-  'fc00::/7', 'fe80::/10', '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+  '::1/128',
 ].map(must);
 
 /**
@@ -405,7 +414,10 @@ export function isPrivateCidr(c: Cidr): boolean {
 
 function log2(n: bigint): number {
   let bits = 0;
-  while (n > 1n) { n >>= 1n; bits++; }
+  while (n > 1n) {
+    n >>= 1n;
+    bits++;
+  }
   return bits;
 }
 

@@ -31,7 +31,12 @@ export function consoleUrl(t: ConsoleTarget): string {
   }
 }
 
-export function ec2Arn(region: string, ownerId: string | undefined, resource: 'vpc' | 'security-group' | 'security-group-rule', id: string): string | undefined {
+export function ec2Arn(
+  region: string,
+  ownerId: string | undefined,
+  resource: 'vpc' | 'security-group' | 'security-group-rule',
+  id: string,
+): string | undefined {
   if (!ownerId) return undefined;
   return `arn:${partitionOf(region).partition}:ec2:${region}:${ownerId}:${resource}/${id}`;
 }

@@ -47,7 +47,7 @@ export function reachGraph(r: Reachability, groupName: (id: string) => string | 
     edges.push({ from: `dbg:${g}`, to: dbId, label: 'guards' });
   }
   const link = (from: string, rules: readonly { groupId: string; protocol: string; fromPort: number; toPort: number }[]) => {
-    const byGroup = new Map<string, typeof rules[number][]>();
+    const byGroup = new Map<string, (typeof rules)[number][]>();
     for (const rule of rules) byGroup.set(rule.groupId, [...(byGroup.get(rule.groupId) ?? []), rule]);
     for (const [g, rs] of byGroup) edges.push({ from, to: `dbg:${g}`, label: portsOf(rs) });
   };

@@ -4,10 +4,7 @@ import type { ReachGraph } from './reachGraph';
 
 export type ReachToWebview = { readonly type: 'graph'; readonly graph: ReachGraph } | { readonly type: 'error'; readonly message: string };
 
-export type ReachFromWebview =
-  | { readonly type: 'ready' }
-  | { readonly type: 'refresh' }
-  | { readonly type: 'reveal'; readonly groupId: string };
+export type ReachFromWebview = { readonly type: 'ready' } | { readonly type: 'refresh' } | { readonly type: 'reveal'; readonly groupId: string };
 
 const GROUP_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 

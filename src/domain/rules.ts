@@ -2,24 +2,53 @@
 import type { RulePeer, SecurityGroup, SecurityGroupRule } from './model';
 
 const PROTOCOL_NAMES: Record<string, string> = {
-  '-1': 'all traffic', '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6',
-  '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp',
+  '-1': 'all traffic',
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '58': 'icmpv6',
+  '47': 'gre',
+  '50': 'esp',
+  '51': 'ah',
+  '132': 'sctp',
 };
 
 const ICMP_TYPES: Record<number, string> = {
-  0: 'echo reply', 3: 'destination unreachable', 5: 'redirect', 8: 'echo request', 11: 'time exceeded',
-  12: 'parameter problem', 13: 'timestamp', 14: 'timestamp reply',
+  0: 'echo reply',
+  3: 'destination unreachable',
+  5: 'redirect',
+  8: 'echo request',
+  11: 'time exceeded',
+  12: 'parameter problem',
+  13: 'timestamp',
+  14: 'timestamp reply',
 };
 const ICMPV6_TYPES: Record<number, string> = {
-  1: 'destination unreachable', 2: 'packet too big', 3: 'time exceeded', 4: 'parameter problem',
-  128: 'echo request', 129: 'echo reply', 133: 'router solicitation', 134: 'router advertisement',
-  135: 'neighbor solicitation', 136: 'neighbor advertisement',
+  1: 'destination unreachable',
+  2: 'packet too big',
+  3: 'time exceeded',
+  4: 'parameter problem',
+  128: 'echo request',
+  129: 'echo reply',
+  133: 'router solicitation',
+  134: 'router advertisement',
+  135: 'neighbor solicitation',
+  136: 'neighbor advertisement',
 };
 
 /** Well-known ports, for a hint next to the number. */
 export const WELL_KNOWN_PORTS: Readonly<Record<number, string>> = {
-  22: 'SSH', 80: 'HTTP', 443: 'HTTPS', 1433: 'SQL Server', 1521: 'Oracle', 3306: 'MySQL/Aurora MySQL',
-  3389: 'RDP', 5432: 'PostgreSQL/Aurora PostgreSQL', 5439: 'Redshift', 6379: 'Redis', 27017: 'MongoDB',
+  22: 'SSH',
+  80: 'HTTP',
+  443: 'HTTPS',
+  1433: 'SQL Server',
+  1521: 'Oracle',
+  3306: 'MySQL/Aurora MySQL',
+  3389: 'RDP',
+  5432: 'PostgreSQL/Aurora PostgreSQL',
+  5439: 'Redshift',
+  6379: 'Redis',
+  27017: 'MongoDB',
 };
 
 /** The protocols that have a name in the model; every other protocol is kept as its number. */

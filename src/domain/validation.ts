@@ -63,8 +63,7 @@ function checkText(what: string, text: string, punctuation: string): string | un
   }
   const bad = firstBadChar(text, punctuation);
   if (bad !== undefined) {
-    return `${what} ${quote(text)} contains ${describeChar(bad)}, which AWS does not allow. ` +
-      `Allowed: ${allowedList(punctuation)}.`;
+    return `${what} ${quote(text)} contains ${describeChar(bad)}, which AWS does not allow. ` + `Allowed: ${allowedList(punctuation)}.`;
   }
   return undefined;
 }
@@ -73,8 +72,7 @@ function checkText(what: string, text: string, punctuation: string): string | un
 export function validateGroupName(name: string, existingNamesInVpc: readonly string[]): string | undefined {
   if (name.trim() === '') return 'A security group name is required.';
   if (name.toLowerCase().startsWith('sg-')) {
-    return `Security group name ${quote(name)} starts with '${name.slice(0, 3)}': ` +
-      "AWS reserves the 'sg-' prefix for security group ids.";
+    return `Security group name ${quote(name)} starts with '${name.slice(0, 3)}': ` + "AWS reserves the 'sg-' prefix for security group ids.";
   }
   const textProblem = checkText('Security group name', name, GROUP_TEXT_PUNCTUATION);
   if (textProblem) return textProblem;
@@ -84,7 +82,7 @@ export function validateGroupName(name: string, existingNamesInVpc: readonly str
     return clash === name
       ? `A security group named ${quote(clash)} already exists in this VPC; names must be unique per VPC.`
       : `Security group name ${quote(name)} clashes with the existing group ${quote(clash)} in this VPC: ` +
-        'names must be unique per VPC, ignoring upper and lower case.';
+          'names must be unique per VPC, ignoring upper and lower case.';
   }
   return undefined;
 }
@@ -104,8 +102,7 @@ export function validateRuleDescription(d: string, peerKind: PeerKind): string |
   const cidrPeer = peerKind === 'cidr4' || peerKind === 'cidr6';
   if (!cidrPeer && d.includes('&')) {
     const peer = peerKind === 'group' ? 'a security group' : 'a prefix list';
-    return `Rule description ${quote(d)} contains '&', which AWS does not allow when the peer is ${peer} ` +
-      '(only on IPv4 or IPv6 CIDR rules).';
+    return `Rule description ${quote(d)} contains '&', which AWS does not allow when the peer is ${peer} ` + '(only on IPv4 or IPv6 CIDR rules).';
   }
   return checkText('Rule description', d, cidrPeer ? GROUP_TEXT_PUNCTUATION : RULE_TEXT_PUNCTUATION);
 }

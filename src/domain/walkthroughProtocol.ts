@@ -29,8 +29,7 @@ export type WebviewMessageType = WebviewMessage['type'];
 
 /** Extension -> webview. */
 export type ExtensionMessage =
-  | { readonly type: 'view'; readonly view: WalkthroughView }
-  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string };
+  { readonly type: 'view'; readonly view: WalkthroughView } | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string };
 
 /** Longest text accepted per field (the domain explains AWS's own, smaller limits). */
 export const FIELD_MAX: Readonly<Record<ChoiceField, number>> = {
@@ -105,7 +104,8 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
     }
     case 'apply': {
       const { step, planKey } = x;
-      if (!isStepId(step) || typeof planKey !== 'string' || planKey.length === 0 || planKey.length > PLAN_KEY_MAX || !/^[A-Za-z0-9-]+$/.test(planKey)) return undefined;
+      if (!isStepId(step) || typeof planKey !== 'string' || planKey.length === 0 || planKey.length > PLAN_KEY_MAX || !/^[A-Za-z0-9-]+$/.test(planKey))
+        return undefined;
       return { type: 'apply', step, planKey };
     }
     case 'goto': {

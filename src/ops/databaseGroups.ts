@@ -87,7 +87,13 @@ interface Plan {
 }
 
 /** Reads the database and works out the list to send, refusing what AWS would refuse or what would drop a group. */
-async function plan(ctx: DatabaseOpsContext, t: DatabaseTarget, edit: GroupEdit, expected: readonly string[] | undefined, seen: 'choosing' | 'preview'): Promise<Plan> {
+async function plan(
+  ctx: DatabaseOpsContext,
+  t: DatabaseTarget,
+  edit: GroupEdit,
+  expected: readonly string[] | undefined,
+  seen: 'choosing' | 'preview',
+): Promise<Plan> {
   const db = await read(ctx, t);
   if (!db) throw new UserError(`${label(t)} ${t.id} no longer exists in ${t.region}. Refresh the tree.`);
   const member = t.kind === 'instance' ? (db as DbInstance).clusterId : undefined;
@@ -96,7 +102,10 @@ async function plan(ctx: DatabaseOpsContext, t: DatabaseTarget, edit: GroupEdit,
   const before = idsOf(db);
   const names = (ids: readonly string[]) => groupNames(ctx, t.region, ids);
   if ('add' in edit ? edit.add.every((g) => before.includes(g)) : edit.remove.every((g) => !before.includes(g))) {
-    const unchanged = 'add' in edit ? `Every chosen group is already associated with ${t.id}; nothing to change.` : `Not associated with ${t.id}: ${edit.remove.join(', ')}. Refresh the tree to see the current groups.`;
+    const unchanged =
+      'add' in edit
+        ? `Every chosen group is already associated with ${t.id}; nothing to change.`
+        : `Not associated with ${t.id}: ${edit.remove.join(', ')}. Refresh the tree to see the current groups.`;
     return { db, before, unchanged };
   }
   if (expected && !sameSet(before, expected)) {
@@ -116,7 +125,8 @@ async function plan(ctx: DatabaseOpsContext, t: DatabaseTarget, edit: GroupEdit,
     for (const g of merged.value.added) {
       const grp = idx?.groupsById.get(g);
       if (!grp) throw new UserError(`Security group ${g} is not in ${t.region}. Refresh the tree or check the id.`);
-      if (db.vpcId && grp.vpcId !== db.vpcId) throw new UserError(`${grp.groupName} (${g}) is in ${grp.vpcId}, but the database is in ${db.vpcId}: a database can only use groups of its own VPC.`);
+      if (db.vpcId && grp.vpcId !== db.vpcId)
+        throw new UserError(`${grp.groupName} (${g}) is in ${grp.vpcId}, but the database is in ${db.vpcId}: a database can only use groups of its own VPC.`);
     }
   } else {
     const next = removeFromGroupList(before, edit.remove);
@@ -179,8 +189,10 @@ export async function setDatabaseGroups(ctx: DatabaseOpsContext, t: DatabaseTarg
     ctx.log.info(`${op} ${t.id}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${db ? after.join(', ') : '?'}]`);
     if (db) {
       const lost = before.filter((g) => list.includes(g) && !after.includes(g));
-      if (lost.length) warnings.push(`AWS reports ${t.id} without ${lost.join(', ')}; check the ${t.kind === 'cluster' ? 'cluster' : 'instance'} in the console.`);
-      else if (!sameSet(after, list)) warnings.push(`${t.id} now has ${names(after)}, not what was sent (${names(list)}): it was changed elsewhere at the same time.`);
+      if (lost.length)
+        warnings.push(`AWS reports ${t.id} without ${lost.join(', ')}; check the ${t.kind === 'cluster' ? 'cluster' : 'instance'} in the console.`);
+      else if (!sameSet(after, list))
+        warnings.push(`${t.id} now has ${names(after)}, not what was sent (${names(list)}): it was changed elsewhere at the same time.`);
     }
     for (const w of warnings) ctx.ui.warn(plain(w));
     const state = db ?? written.value;

@@ -94,7 +94,11 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
   if (!group) throw new UserError(`Security group ${groupId} is not in ${region}. Refresh the tree or check the id.`);
   // moto never raises DependencyViolation: look for EC2 instances that carry the group ourselves.
   const carriers = (await ctx.gateway().readEc2Instances(region, { groupIds: [groupId] })).filter((i) => i.securityGroupIds.includes(groupId));
-  const blockers = deleteBlockers(idx, groupId, carriers.map((c) => `${c.name ? `${c.name} ` : ''}(${c.instanceId})`));
+  const blockers = deleteBlockers(
+    idx,
+    groupId,
+    carriers.map((c) => `${c.name ? `${c.name} ` : ''}(${c.instanceId})`),
+  );
   const name = group.groupName;
   if (blockers.length) throw new UserError(`${name} (${groupId}) cannot be deleted: ${blockers.join(' ')}`);
   const typed =
@@ -121,7 +125,10 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
       verify: async (e) => {
         let exists: boolean;
         try {
-          const found = await ctx.gateway().readGroups(region, [groupId]).catch((x: Error) => (x?.name === 'InvalidGroup.NotFound' ? [] : Promise.reject(x)));
+          const found = await ctx
+            .gateway()
+            .readGroups(region, [groupId])
+            .catch((x: Error) => (x?.name === 'InvalidGroup.NotFound' ? [] : Promise.reject(x)));
           exists = found.length > 0;
         } finally {
           await ctx.store.refreshGroups(region, [groupId]).catch(() => undefined);

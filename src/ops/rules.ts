@@ -29,7 +29,8 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     throw new UserError(`The source group ${d.peer.groupId} is not in ${region}. A group of another account needs its account id (userId).`);
   const existing = idx.rulesOf(d.groupId);
   const dup = findDuplicate(existing, d);
-  if (dup) throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
+  if (dup)
+    throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
   const quota = ruleQuotaError(existing, d);
   if (quota) throw new UserError(quota);
   const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
@@ -49,7 +50,17 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
       signal,
       call: async () => {
         try {
-          return await ctx.gateway().authorizeRule(region, { groupId: d.groupId, isEgress: d.isEgress, protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description });
+          return await ctx
+            .gateway()
+            .authorizeRule(region, {
+              groupId: d.groupId,
+              isEgress: d.isEgress,
+              protocol: d.protocol,
+              fromPort: d.fromPort,
+              toPort: d.toPort,
+              peer: d.peer,
+              description: d.description,
+            });
         } catch (e) {
           // On the first and only attempt: someone else added the same access since the tree was loaded.
           if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
@@ -71,7 +82,8 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
       },
       notApplied: () => 'Nothing was added: the group, read again, does not have the rule.',
       unknown: (e) => `Could not tell whether ${text} was added to ${g.groupName}: ${errorSentence(e)} Refresh the tree to check before trying again.`,
-      recovered: (e) => (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found the rule in place" : "AWS's answer was lost; the group, read again, has the rule"),
+      recovered: (e) =>
+        attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found the rule in place" : "AWS's answer was lost; the group, read again, has the rule",
     }),
   );
   await ctx.store.refreshGroups(region, [d.groupId]);
@@ -82,7 +94,10 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     ids = fresh ? [fresh.ruleId] : [];
   }
   const canonical = d.canonicalisedFrom ? `; AWS stores ${d.canonicalisedFrom} as ${peerLabel(d.peer)}` : '';
-  return { value: ids, message: `Added ${text} to ${g.groupName} (${ids.join(', ') || 'rule'})${canonical}${recovered ? ` (${recovered}; it was applied once)` : ''}.` };
+  return {
+    value: ids,
+    message: `Added ${text} to ${g.groupName} (${ids.join(', ') || 'rule'})${canonical}${recovered ? ` (${recovered}; it was applied once)` : ''}.`,
+  };
 }
 
 /** The rule to edit, from the loaded data; a stale tree node (`treeGroupId`: its group) refreshes its group and says so. */
@@ -107,7 +122,11 @@ export interface RuleEdit {
 }
 
 const sourceOf = (p: RulePeer): SourceInput =>
-  p.kind === 'cidr4' || p.kind === 'cidr6' ? { cidr: p.cidr } : p.kind === 'group' ? { groupId: p.groupId, userId: p.userId } : { prefixListId: p.prefixListId };
+  p.kind === 'cidr4' || p.kind === 'cidr6'
+    ? { cidr: p.cidr }
+    : p.kind === 'group'
+      ? { groupId: p.groupId, userId: p.userId }
+      : { prefixListId: p.prefixListId };
 
 /** The rule as the edit would leave it, validated like a new rule. */
 export function editedRule(rule: SecurityGroupRule, e: RuleEdit): RuleDraft {
@@ -129,15 +148,28 @@ export function editedRule(rule: SecurityGroupRule, e: RuleEdit): RuleDraft {
  * allows (protocol, ports, source) is confirmed first, whoever asked for it; a database port newly
  * open to the whole internet gets that stronger confirmation instead. Undefined when declined.
  */
-export async function modifyRule(ctx: OpsContext, region: string, idx: RegionIndex, rule: SecurityGroupRule, edit: RuleEdit): Promise<Done<string> | undefined> {
+export async function modifyRule(
+  ctx: OpsContext,
+  region: string,
+  idx: RegionIndex,
+  rule: SecurityGroupRule,
+  edit: RuleEdit,
+): Promise<Done<string> | undefined> {
   const d = editedRule(rule, edit);
-  const other = findDuplicate(idx.rulesOf(rule.groupId).filter((r) => r.ruleId !== rule.ruleId), d);
+  const other = findDuplicate(
+    idx.rulesOf(rule.groupId).filter((r) => r.ruleId !== rule.ruleId),
+    d,
+  );
   if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
   let ok = true;
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
-    ok = await ctx.ui.confirm(`Open ${portLabel(d)} to the whole internet?`, 'The edited rule would accept database connections from any address.', 'Allow from anywhere');
+    ok = await ctx.ui.confirm(
+      `Open ${portLabel(d)} to the whole internet?`,
+      'The edited rule would accept database connections from any address.',
+      'Allow from anywhere',
+    );
   } else if (!findDuplicate([rule], d)) {
     const g = idx.groupsById.get(rule.groupId);
     ok = await ctx.ui.confirm(
@@ -155,11 +187,21 @@ export async function modifyRule(ctx: OpsContext, region: string, idx: RegionInd
       signal,
       call: async () => {
         try {
-          await ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, { protocol: d.protocol, fromPort: d.fromPort, toPort: d.toPort, peer: d.peer, description: d.description });
+          await ctx
+            .gateway()
+            .modifyRule(region, rule.groupId, rule.ruleId, {
+              protocol: d.protocol,
+              fromPort: d.fromPort,
+              toPort: d.toPort,
+              peer: d.peer,
+              description: d.description,
+            });
         } catch (e) {
           if (!gone.has((e as Error)?.name)) throw e;
           await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
-          throw new UserError(`Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`);
+          throw new UserError(
+            `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
+          );
         }
       },
       // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
@@ -227,7 +269,9 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
     const gone = ids.filter((i) => !present.has(i));
     if (gone.length) {
-      throw new UserError(`${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`);
+      throw new UserError(
+        `${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`,
+      );
     }
     for (const batch of batches.values()) {
       if (signal.aborted && done.length) {
@@ -245,9 +289,17 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
         classify: () => 'verify',
         verify: async () => {
           await ctx.store.refreshGroups(region, groupIds);
-          const remaining = new Set(ctx.store.index(region)?.snapshot.rules.filter((r) => groupIds.includes(r.groupId)).map((r) => r.ruleId) ?? []);
+          const remaining = new Set(
+            ctx.store
+              .index(region)
+              ?.snapshot.rules.filter((r) => groupIds.includes(r.groupId))
+              .map((r) => r.ruleId) ?? [],
+          );
           if (batchIds.every((i) => !remaining.has(i))) return { applied: true, value: undefined };
-          return { applied: false, detail: `Removed: ${list(ids.filter((i) => !remaining.has(i)))}; not removed: ${ids.filter((i) => remaining.has(i)).join(', ')}.` };
+          return {
+            applied: false,
+            detail: `Removed: ${list(ids.filter((i) => !remaining.has(i)))}; not removed: ${ids.filter((i) => remaining.has(i)).join(', ')}.`,
+          };
         },
         notApplied: (detail) => detail!,
         unknown: (_e, t) =>

@@ -56,7 +56,13 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     const c = spec.classify?.(e);
     if (c instanceof UserError) throw c;
     if (c !== 'verify' && !mayHaveApplied(e)) throw e;
-    const t = translateError(e, { action: spec.action, region: spec.region, profile: ctx.settings.profile, endpoint: ctx.settings.endpoint, refreshed: spec.refreshed });
+    const t = translateError(e, {
+      action: spec.action,
+      region: spec.region,
+      profile: ctx.settings.profile,
+      endpoint: ctx.settings.endpoint,
+      refreshed: spec.refreshed,
+    });
     ctx.log.error(`${spec.action} failed: ${t.code}: ${t.detail ?? ''} (${attemptsOf(e)} attempt(s))`);
     let found: Verified<T>;
     try {
@@ -69,7 +75,8 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     }
     if (!found.applied) throw new UserError(`${t.message} ${spec.notApplied?.(found.detail) ?? 'Nothing was changed.'}`);
     const recovered =
-      spec.recovered?.(e) ?? (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found it in place" : "AWS's answer was lost; read again, it is in place");
+      spec.recovered?.(e) ??
+      (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found it in place" : "AWS's answer was lost; read again, it is in place");
     ctx.log.info(`${spec.action}: the call failed (${(e as Error)?.name}, ${attemptsOf(e)} attempt(s)), but it was applied (${recovered}).`);
     return { value: found.value, recovered };
   }

@@ -61,7 +61,10 @@ export class RegionStore {
   private readonly listeners = new Set<Listener>();
   private generation = 0;
 
-  constructor(private source: () => Promise<RegionSource>, private regions: readonly string[]) {}
+  constructor(
+    private source: () => Promise<RegionSource>,
+    private regions: readonly string[],
+  ) {}
 
   onChange(l: Listener): { dispose(): void } {
     this.listeners.add(l);
@@ -185,7 +188,14 @@ export class RegionStore {
     entry.abort.abort();
     this.inflight.delete(region);
     const last = this.states.get(region)?.index;
-    this.states.set(region, { region, loading: false, index: last, error: last ? undefined : cancelledError(region), cancelled: true, failedAutomatically: entry.automatic });
+    this.states.set(region, {
+      region,
+      loading: false,
+      index: last,
+      error: last ? undefined : cancelledError(region),
+      cancelled: true,
+      failedAutomatically: entry.automatic,
+    });
     this.emit(region);
   }
 

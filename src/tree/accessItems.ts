@@ -5,7 +5,17 @@ import type { DbCluster, DbInstance, RegionIndex, SecurityGroupRule } from '../d
 import { engineLabel } from '../domain/engines';
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import type { RegionStore } from '../state/store';
-import { clusterContext, directionContext, groupContext, instanceContext, messageContext, REGION_CONTEXT, ruleContext, sectionContext, VPC_CONTEXT } from './contextValues';
+import {
+  clusterContext,
+  directionContext,
+  groupContext,
+  instanceContext,
+  messageContext,
+  REGION_CONTEXT,
+  ruleContext,
+  sectionContext,
+  VPC_CONTEXT,
+} from './contextValues';
 import type { Node, NodeOf, Via } from './nodes';
 
 /** The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. */
@@ -38,7 +48,10 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
     const s = store.state(n.region);
     const item = new vscode.TreeItem(n.region, Expanded);
     item.contextValue = REGION_CONTEXT;
-    item.iconPath = new vscode.ThemeIcon(s?.loading ? 'loading~spin' : s?.error ? 'warning' : 'globe', s?.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      s?.loading ? 'loading~spin' : s?.error ? 'warning' : 'globe',
+      s?.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+    );
     const snap = s?.index?.snapshot;
     if (snap) {
       item.description = `${plural(snap.vpcs.length, 'VPC')} · ${plural(snap.groups.length, 'group')} · ${plural(snap.clusters.length, 'cluster')}`;
@@ -75,7 +88,12 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
       const v = idx?.snapshot.vpcs.find((x) => x.vpcId === n.vpcId);
       const groups = idx?.groupsByVpc.get(n.vpcId)?.length ?? 0;
       const item = new vscode.TreeItem(v?.name ?? n.vpcId, Collapsed);
-      item.description = [v?.cidrBlocks.join(', '), v?.isDefault ? 'default' : undefined, `${groups} group${groups === 1 ? '' : 's'}`, v?.name ? n.vpcId : undefined]
+      item.description = [
+        v?.cidrBlocks.join(', '),
+        v?.isDefault ? 'default' : undefined,
+        `${groups} group${groups === 1 ? '' : 's'}`,
+        v?.name ? n.vpcId : undefined,
+      ]
         .filter(Boolean)
         .join(' · ');
       item.iconPath = new vscode.ThemeIcon('vm-connect');
@@ -128,12 +146,20 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
     item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     return item;
   }
-  item.description = [`${inbound} in / ${rules.length - inbound} out`, attachedStatus && attachedStatus !== 'active' ? attachedStatus : undefined, n.via ? undefined : g.description, n.groupId]
+  item.description = [
+    `${inbound} in / ${rules.length - inbound} out`,
+    attachedStatus && attachedStatus !== 'active' ? attachedStatus : undefined,
+    n.via ? undefined : g.description,
+    n.groupId,
+  ]
     .filter(Boolean)
     .join(' · ');
   const isDefault = g.groupName === 'default';
   item.resourceUri = findingUri(n.region, n.groupId);
-  item.iconPath = new vscode.ThemeIcon(n.via ? 'link' : 'shield', attachedStatus && isSettling(attachedStatus) ? new vscode.ThemeColor('charts.yellow') : undefined);
+  item.iconPath = new vscode.ThemeIcon(
+    n.via ? 'link' : 'shield',
+    attachedStatus && isSettling(attachedStatus) ? new vscode.ThemeColor('charts.yellow') : undefined,
+  );
   item.contextValue = groupContext({ found: true, isDefault, via: viaKind(n.via), dbStatus: n.via ? viaStatusOf(n.via, idx) : undefined });
   const att = idx?.attachmentsOf(n.groupId);
   const used = [...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []), ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? [])];
@@ -155,7 +181,8 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
       .join('\n'),
     true,
   );
-  if (n.via) item.command = { command: 'auroraSg.revealGroup', title: 'Show under its VPC', arguments: [{ kind: 'group', region: n.region, groupId: n.groupId }] };
+  if (n.via)
+    item.command = { command: 'auroraSg.revealGroup', title: 'Show under its VPC', arguments: [{ kind: 'group', region: n.region, groupId: n.groupId }] };
   return item;
 }
 
@@ -192,7 +219,9 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
   item.description = [engineLabel(c.engine), c.port ? `port ${c.port}` : undefined, c.status].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(isSettling(c.status) ? 'sync~spin' : 'database', statusColor(c.status));
   item.contextValue = clusterContext(c.status);
-  const groups = c.securityGroups.map((g) => `\`${g.groupId}\` ${md(idx?.groupsById.get(g.groupId)?.groupName)}${g.status && g.status !== 'active' ? ` (${md(g.status)})` : ''}`);
+  const groups = c.securityGroups.map(
+    (g) => `\`${g.groupId}\` ${md(idx?.groupsById.get(g.groupId)?.groupName)}${g.status && g.status !== 'active' ? ` (${md(g.status)})` : ''}`,
+  );
   item.tooltip = new vscode.MarkdownString(
     [
       `$(database) **${md(c.clusterId)}**`,
@@ -224,7 +253,10 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
     return item;
   }
   item.description = [role ?? engineLabel(i.engine), i.instanceClass, i.status].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon(isSettling(i.status) ? 'sync~spin' : role === 'writer' ? 'edit' : role === 'reader' ? 'eye' : 'server', statusColor(i.status));
+  item.iconPath = new vscode.ThemeIcon(
+    isSettling(i.status) ? 'sync~spin' : role === 'writer' ? 'edit' : role === 'reader' ? 'eye' : 'server',
+    statusColor(i.status),
+  );
   item.contextValue = instanceContextOf(n, i, idx);
   item.tooltip = new vscode.MarkdownString(
     [
@@ -235,7 +267,9 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
       `- Status: ${md(i.status)}`,
       i.endpointAddress ? `- Endpoint: \`${i.endpointAddress}:${i.port ?? ''}\`` : '',
       i.availabilityZone ? `- Availability Zone: ${md(i.availabilityZone)}` : '',
-      n.clusterId ? `- Security groups: those of cluster ${md(n.clusterId)}` : `- Security groups: ${i.securityGroups.map((g) => `\`${g.groupId}\``).join(', ') || 'none'}`,
+      n.clusterId
+        ? `- Security groups: those of cluster ${md(n.clusterId)}`
+        : `- Security groups: ${i.securityGroups.map((g) => `\`${g.groupId}\``).join(', ') || 'none'}`,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -247,7 +281,11 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function attachedStatusOf(via: Via, groupId: string, idx: RegionIndex | undefined): string | undefined {
-  const list = via.clusterId ? idx?.clustersById.get(via.clusterId)?.securityGroups : via.instanceId ? idx?.instancesById.get(via.instanceId)?.securityGroups : undefined;
+  const list = via.clusterId
+    ? idx?.clustersById.get(via.clusterId)?.securityGroups
+    : via.instanceId
+      ? idx?.instancesById.get(via.instanceId)?.securityGroups
+      : undefined;
   return list?.find((g) => g.groupId === groupId)?.status;
 }
 

@@ -53,11 +53,19 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
     const groups: ReachNode[] = r.groups.map((g) => ({
       id: `sg/${g.groupId}`,
       label: g.groupName ?? g.groupId,
-      description: [g.groupId, g.stale ? 'no longer exists' : undefined, g.foreign ? `account ${g.userId ?? '?'}` : undefined, g.selfReference ? 'itself' : undefined, g.ec2Instances.length ? `${g.ec2Instances.length} EC2 instance(s)` : undefined]
+      description: [
+        g.groupId,
+        g.stale ? 'no longer exists' : undefined,
+        g.foreign ? `account ${g.userId ?? '?'}` : undefined,
+        g.selfReference ? 'itself' : undefined,
+        g.ec2Instances.length ? `${g.ec2Instances.length} EC2 instance(s)` : undefined,
+      ]
         .filter(Boolean)
         .join(' · '),
       icon: new vscode.ThemeIcon(g.stale ? 'warning' : 'shield', tone(false, g.stale)),
-      command: g.exists ? { command: 'auroraSg.revealGroup', title: 'Show', arguments: [{ kind: 'group', region: result.region, groupId: g.groupId }] } : undefined,
+      command: g.exists
+        ? { command: 'auroraSg.revealGroup', title: 'Show', arguments: [{ kind: 'group', region: result.region, groupId: g.groupId }] }
+        : undefined,
       children: [
         ...ruleNodes(`sg/${g.groupId}`, g.rules, idx),
         ...g.ec2Instances.map((i) => ({
@@ -68,20 +76,38 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
         })),
       ],
     }));
-    const lists: ReachNode[] = r.prefixLists.map((p) => ({ id: `pl/${p.prefixListId}`, label: p.prefixListId, icon: new vscode.ThemeIcon('list-unordered'), children: ruleNodes(`pl/${p.prefixListId}`, p.rules, idx) }));
+    const lists: ReachNode[] = r.prefixLists.map((p) => ({
+      id: `pl/${p.prefixListId}`,
+      label: p.prefixListId,
+      icon: new vscode.ThemeIcon('list-unordered'),
+      children: ruleNodes(`pl/${p.prefixListId}`, p.rules, idx),
+    }));
     const total = cidrs.length + groups.length + lists.length;
     return [
       {
         id: 'summary',
         label: `${r.target.id}: port ${r.port}`,
-        description: total ? `${total} source${total === 1 ? '' : 's'} can connect${r.worldOpen ? ', including the whole internet' : ''}` : 'nothing can connect',
+        description: total
+          ? `${total} source${total === 1 ? '' : 's'} can connect${r.worldOpen ? ', including the whole internet' : ''}`
+          : 'nothing can connect',
         icon: new vscode.ThemeIcon('database', tone(r.worldOpen, false)),
         tooltip: `Every source that can open a TCP connection to ${r.target.id} on port ${r.port} through its groups (${r.attachedGroupIds.join(', ') || 'none'}). Computed from the loaded rules.`,
         expanded: true,
         children: [
           { id: 'cidrs', label: 'Address ranges', description: `${cidrs.length}`, icon: new vscode.ThemeIcon('globe'), children: cidrs, expanded: true },
           { id: 'groups', label: 'Security groups', description: `${groups.length}`, icon: new vscode.ThemeIcon('shield'), children: groups, expanded: true },
-          ...(lists.length ? [{ id: 'lists', label: 'Prefix lists', description: `${lists.length}`, icon: new vscode.ThemeIcon('list-unordered'), children: lists, expanded: true }] : []),
+          ...(lists.length
+            ? [
+                {
+                  id: 'lists',
+                  label: 'Prefix lists',
+                  description: `${lists.length}`,
+                  icon: new vscode.ThemeIcon('list-unordered'),
+                  children: lists,
+                  expanded: true,
+                },
+              ]
+            : []),
         ],
       },
     ];
@@ -91,7 +117,10 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
     {
       id: 'verdict',
       label: `${p.open ? 'Open' : 'Closed'}: ${result.source} → ${p.target.id} on port ${p.port}`,
-      icon: new vscode.ThemeIcon(p.open ? 'pass-filled' : 'error', p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground')),
+      icon: new vscode.ThemeIcon(
+        p.open ? 'pass-filled' : 'error',
+        p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground'),
+      ),
       expanded: true,
       children: p.hops.map((h, i) => ({
         id: `hop/${i}`,
@@ -104,7 +133,7 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
   ];
   for (const [i, m] of p.missingRules.entries()) {
     const gname = idx?.groupsById.get(m.groupId)?.groupName ?? m.groupId;
-    const peer = 'cidr' in m.source ? m.source.cidr : idx?.groupsById.get(m.source.groupId)?.groupName ?? m.source.groupId;
+    const peer = 'cidr' in m.source ? m.source.cidr : (idx?.groupsById.get(m.source.groupId)?.groupName ?? m.source.groupId);
     out.push({
       id: `fix/${i}`,
       label: `Add this rule: ${gname} ${m.isEgress ? 'outbound' : 'inbound'} tcp ${m.fromPort} ${m.isEgress ? 'to' : 'from'} ${peer}`,
@@ -112,7 +141,17 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
       command: {
         command: m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule',
         title: 'Add this rule',
-        arguments: [{ region: result.region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source, description: `Path to ${p.target.id}` }],
+        arguments: [
+          {
+            region: result.region,
+            groupId: m.groupId,
+            protocol: m.protocol,
+            fromPort: m.fromPort,
+            toPort: m.toPort,
+            source: m.source,
+            description: `Path to ${p.target.id}`,
+          },
+        ],
       },
       contextValue: 'missingRule',
     });
@@ -135,7 +174,14 @@ export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vs
   }
 
   getTreeItem(n: ReachNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(n.label, n.children?.length ? (n.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      n.label,
+      n.children?.length
+        ? n.expanded
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip;
@@ -247,12 +293,17 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     if (n?.kind === 'severity') return n.items.map((i) => ({ kind: 'finding', ...i }));
     if (n) return [];
     const all = await this.all();
-    return SEVERITIES.map((severity) => ({ kind: 'severity' as const, severity, items: all.filter((x) => x.finding.severity === severity) })).filter((s) => s.items.length);
+    return SEVERITIES.map((severity) => ({ kind: 'severity' as const, severity, items: all.filter((x) => x.finding.severity === severity) })).filter(
+      (s) => s.items.length,
+    );
   }
 
   getTreeItem(n: FindingNode): vscode.TreeItem {
     if (n.kind === 'severity') {
-      const item = new vscode.TreeItem(SEVERITY_TEXT[n.severity], n.severity === 'info' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(
+        SEVERITY_TEXT[n.severity],
+        n.severity === 'info' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+      );
       item.id = `sev:${n.severity}`;
       item.description = `${n.items.length}`;
       const [icon, color] = SEVERITY_ICON[n.severity];
@@ -271,7 +322,8 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
       `**${md(f.title)}**\n\n${md(f.why)}${f.fix ? `\n\nFix: ${f.fix.kind === 'revoke' ? `remove ${md(f.fix.ruleIds.join(', '))}` : md(f.fix.suggestion)} (right-click, Apply Fix)` : ''}`,
     );
     item.contextValue = f.fix ? `finding.${f.fix.kind}` : 'finding';
-    if (f.groupId && g) item.command = { command: 'auroraSg.revealGroup', title: 'Show the group', arguments: [{ kind: 'group', region: n.region, groupId: f.groupId }] };
+    if (f.groupId && g)
+      item.command = { command: 'auroraSg.revealGroup', title: 'Show the group', arguments: [{ kind: 'group', region: n.region, groupId: f.groupId }] };
     return item;
   }
 

@@ -42,7 +42,12 @@ export function instanceContext(member: boolean, status: string | undefined): st
  * database: `groupLink.cluster.<state>` / `groupLink.instance.<state>` (the database's state, which
  * decides whether it can be removed now), `groupLink.missing` when the group is not in the Region.
  */
-export function groupContext(o: { readonly found: boolean; readonly isDefault: boolean; readonly via?: 'cluster' | 'instance'; readonly dbStatus?: string }): string {
+export function groupContext(o: {
+  readonly found: boolean;
+  readonly isDefault: boolean;
+  readonly via?: 'cluster' | 'instance';
+  readonly dbStatus?: string;
+}): string {
   if (!o.found) return o.via ? 'groupLink.missing' : 'group.missing';
   if (o.via) return `groupLink.${o.via}.${dbState(o.dbStatus)}`;
   return o.isDefault ? 'group.default' : 'group';

@@ -153,7 +153,14 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       case 'direction': {
         const rules = idx.rulesOf(n.groupId, n.egress).sort(compareRules);
         if (!rules.length)
-          return [{ kind: 'message', region, id: `${n.groupId}-${n.egress}-none`, text: n.egress ? 'No outbound rules: no traffic out' : 'No inbound rules: nothing can connect' }];
+          return [
+            {
+              kind: 'message',
+              region,
+              id: `${n.groupId}-${n.egress}-none`,
+              text: n.egress ? 'No outbound rules: no traffic out' : 'No inbound rules: nothing can connect',
+            },
+          ];
         return rules.map((r) => ({ kind: 'rule', region, groupId: n.groupId, ruleId: r.ruleId, egress: n.egress, via: n.via }));
       }
       case 'cluster': {

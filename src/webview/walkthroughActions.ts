@@ -69,7 +69,13 @@ export function tagOf(a: W.PlannedAction): string {
 const plural = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
 
 /** After a create failed: the group of that name made meanwhile, elsewhere (AWS said Duplicate, or ops found the name taken). */
-async function madeMeanwhile(d: ActionDeps, err: unknown, region: string, vpcId: string, groupName: string): Promise<{ groupId: string; groupName: string } | undefined> {
+async function madeMeanwhile(
+  d: ActionDeps,
+  err: unknown,
+  region: string,
+  vpcId: string,
+  groupName: string,
+): Promise<{ groupId: string; groupName: string } | undefined> {
   const name = (err as Error)?.name;
   if (name !== 'InvalidGroup.Duplicate' && name !== 'UserError') return undefined;
   const idx = await d.ops.store.load(region);
@@ -114,7 +120,15 @@ export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.Pl
       await store.refreshGroups(region, [groupId]);
       const idx = await regionIndex(d.ops, region);
       try {
-        const done = await authorizeRule(d.ops, region, idx, { groupId, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer, description: e.description });
+        const done = await authorizeRule(d.ops, region, idx, {
+          groupId,
+          isEgress: false,
+          protocol: 'tcp',
+          fromPort: e.port,
+          toPort: e.port,
+          peer,
+          description: e.description,
+        });
         if (!done) throw new UserError(`${text} was not added: the rule would open a database port to the whole internet, and that was declined.`);
         const ruleIds = done.value.length ? done.value : [`${groupId}:tcp:${e.port}`];
         for (const r of ruleIds) log.created.push(`rule:${r}`);
@@ -166,7 +180,9 @@ async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2G
   }
   const text = (l: readonly string[]) => l.join(', ') || 'none';
   if (!sameSet(before, e.current))
-    throw new UserError(`The groups of ${e.instanceId} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`);
+    throw new UserError(
+      `The groups of ${e.instanceId} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`,
+    );
   const list = [...before, add];
   const w = await writeThenVerify(d.ops, {
     action: `add ${e.add.groupName} to ${e.instanceId}`,
@@ -182,8 +198,11 @@ async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2G
     notApplied: (detail) => `Nothing was changed: ${e.instanceId} still has ${detail}.`,
   });
   const after = (await d.reloadEc2(region, vpcId))?.find((i) => i.instanceId === e.instanceId);
-  d.ops.log.info(`ModifyInstanceAttribute ${e.instanceId}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${after?.securityGroupIds.join(', ') ?? '?'}]`);
-  if (after && !after.securityGroupIds.includes(add)) throw new UserError(`AWS reports ${e.instanceId} without ${e.add.groupName} after the change; check the instance in the console.`);
+  d.ops.log.info(
+    `ModifyInstanceAttribute ${e.instanceId}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${after?.securityGroupIds.join(', ') ?? '?'}]`,
+  );
+  if (after && !after.securityGroupIds.includes(add))
+    throw new UserError(`AWS reports ${e.instanceId} without ${e.add.groupName} after the change; check the instance in the console.`);
   log.created.push(`ec2:${e.instanceId}+${add}`);
   log.applied.push(`Added ${e.add.groupName} to ${e.instanceId}; it kept ${plural(before.length)}${w.recovered ? ` (${w.recovered})` : ''}.`);
 }

@@ -346,7 +346,10 @@ export class WalkthroughController implements vscode.Disposable {
           if (plan.errors.length) throw new UserError(plan.errors.map((e) => e.message).join(' '));
           if (plan.planKey !== planKey)
             throw new UserError('The account or the choices changed since the preview, so nothing was sent. Check the updated preview, then apply again.');
-          const deps = { ops: this.ops((message) => progress.report({ message })), reloadEc2: async (region: string, vpcId: string) => (await this.loadEc2(region, vpcId, true)).list };
+          const deps = {
+            ops: this.ops((message) => progress.report({ message })),
+            reloadEc2: async (region: string, vpcId: string) => (await this.loadEc2(region, vpcId, true)).list,
+          };
           const ids: RunIds = {};
           for (const a of plan.actions) {
             if (a.status === 'exists') {
@@ -382,20 +385,32 @@ export class WalkthroughController implements vscode.Disposable {
     await this.sendView();
     let v: W.Verification | undefined;
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Access walkthrough: verifying the path', cancellable: false }, async () => {
-        const ctx = await this.context(true);
-        if (!ctx) throw new UserError(this.loadError ?? 'Choose a Region first.');
-        v = W.verifyPath(ctx);
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Access walkthrough: verifying the path', cancellable: false },
+        async () => {
+          const ctx = await this.context(true);
+          if (!ctx) throw new UserError(this.loadError ?? 'Choose a Region first.');
+          v = W.verifyPath(ctx);
+        },
+      );
       this.verification = v;
       const checked = v!.hops.filter((h) => !h.skipped);
       const outcome: W.StepOutcome = {
         at: Date.now(),
-        applied: [v!.ok ? `The path is open on every hop (${checked.length} checked).` : `Not open: ${checked.filter((h) => !h.ok).map((h) => h.label).join('; ')}.`],
+        applied: [
+          v!.ok
+            ? `The path is open on every hop (${checked.length} checked).`
+            : `Not open: ${checked
+                .filter((h) => !h.ok)
+                .map((h) => h.label)
+                .join('; ')}.`,
+        ],
         created: [],
         reused: [],
       };
-      await this.setState(v!.ok ? W.completeStep(this.stateValue, 'verify', outcome) : W.failStep(this.stateValue, 'verify', { ...outcome, error: outcome.applied[0] }));
+      await this.setState(
+        v!.ok ? W.completeStep(this.stateValue, 'verify', outcome) : W.failStep(this.stateValue, 'verify', { ...outcome, error: outcome.applied[0] }),
+      );
     } catch (e) {
       const message = this.translate(e, 'verify the path');
       await this.setState(W.failStep(this.stateValue, 'verify', { at: Date.now(), applied: [], created: [], reused: [], error: message }));

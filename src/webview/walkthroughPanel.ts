@@ -33,7 +33,8 @@ export function html(webview: vscode.Webview, extensionUri: vscode.Uri): string 
 /** The database asked for: a tree node (cluster, DB instance) or { region, clusterId } / { region, dbInstanceId }. */
 export function targetOf(arg: unknown): { region: string; target: string } | { error: string } | undefined {
   if (arg === undefined || arg === null) return undefined;
-  if (typeof arg !== 'object' || Array.isArray(arg)) return { error: 'The walkthrough takes a cluster or DB instance, or { region, clusterId } / { region, dbInstanceId }.' };
+  if (typeof arg !== 'object' || Array.isArray(arg))
+    return { error: 'The walkthrough takes a cluster or DB instance, or { region, clusterId } / { region, dbInstanceId }.' };
   const a = arg as Record<string, unknown>;
   const region = a.region;
   if (typeof region !== 'string' || !isRegionCode(region)) return { error: `"${String(region)}" is not a Region code (such as us-east-1).` };
@@ -61,7 +62,7 @@ export async function openWalkthrough(ext: Ext, context: vscode.ExtensionContext
   }
   const saved = loadState(context.workspaceState);
   const fresh = (): W.WalkthroughState => W.initialState(t ? { region: t.region, target: t.target } : {});
-  const wanted = !t ? saved ?? fresh() : saved && saved.choices.region === t.region && saved.choices.target === t.target ? saved : fresh();
+  const wanted = !t ? (saved ?? fresh()) : saved && saved.choices.region === t.region && saved.choices.target === t.target ? saved : fresh();
   const open = WalkthroughController.current;
   if (open?.webviewPanel) {
     if (t && (open.state.choices.region !== t.region || open.state.choices.target !== t.target)) {

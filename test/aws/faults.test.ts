@@ -53,7 +53,10 @@ async function failure(p: Promise<unknown>): Promise<Error & { code?: string; $m
 
 /** The snapshot without its timestamp, in a stable order, for comparing loads. */
 const data = (s: RegionSnapshot) => {
-  const by = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const by =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     ...s,
     loadedAt: 0,
@@ -100,7 +103,15 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-faults-'));
     process.env.AWS_ACCESS_KEY_ID = 'testing';
     process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-    for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE']) delete process.env[k];
+    for (const k of [
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_REGION',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ])
+      delete process.env[k];
     process.env.AWS_CONFIG_FILE = path.join(scratch, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(scratch, 'credentials');
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -164,7 +175,7 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
       assert.equal(proxy.count('DescribeSecurityGroupRules'), 3);
     });
 
-    it('with the SDK\'s own retry strategy and delays (as shipped), a throttled read succeeds', async () => {
+    it("with the SDK's own retry strategy and delays (as shipped), a throttled read succeeds", async () => {
       inject({ action: 'DescribeVpcs', kind: 'throttle' });
       const g = createGateway({ endpoint: proxy.url });
       gateways.push(g);
@@ -221,26 +232,49 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
     it('AuthorizeSecurityGroupIngress applied, answer lost (HTTP 500 after moto applied it): the retry says Duplicate; one rule', async () => {
       inject({ action: 'AuthorizeSecurityGroupIngress', kind: 'http500', after: true });
       const e = await failure(
-        gateway().authorizeRule(US, { groupId: ids.appGroupId, isEgress: false, protocol: 'tcp', fromPort: 7001, toPort: 7001, peer: { kind: 'cidr4', cidr: '10.70.1.0/24' } }),
+        gateway().authorizeRule(US, {
+          groupId: ids.appGroupId,
+          isEgress: false,
+          protocol: 'tcp',
+          fromPort: 7001,
+          toPort: 7001,
+          peer: { kind: 'cidr4', cidr: '10.70.1.0/24' },
+        }),
       );
       assert.equal(e.name, 'InvalidPermission.Duplicate');
       assert.equal(e.$metadata?.attempts, 2);
       assert.equal(mayHaveApplied(e), true, 'a Duplicate after a retry may be our own first attempt');
       assert.equal(proxy.count('AuthorizeSecurityGroupIngress', { forwarded: true }), 2);
-      const rules = (await clientsFor(moto.url, US).ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.appGroupId] }] }))).SecurityGroupRules ?? [];
+      const rules =
+        (await clientsFor(moto.url, US).ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.appGroupId] }] })))
+          .SecurityGroupRules ?? [];
       assert.equal(rules.filter((r) => r.FromPort === 7001 && r.CidrIpv4 === '10.70.1.0/24').length, 1);
     });
 
     it('a fault before AWS saw the call (HTTP 503): the retry adds the rule, once', async () => {
       inject({ action: 'AuthorizeSecurityGroupIngress', kind: 'http503' });
-      const created = await gateway().authorizeRule(US, { groupId: ids.appGroupId, isEgress: false, protocol: 'tcp', fromPort: 7002, toPort: 7002, peer: { kind: 'cidr4', cidr: '10.70.2.0/24' } });
+      const created = await gateway().authorizeRule(US, {
+        groupId: ids.appGroupId,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 7002,
+        toPort: 7002,
+        peer: { kind: 'cidr4', cidr: '10.70.2.0/24' },
+      });
       assert.equal(created.length, 1);
       assert.equal(proxy.count('AuthorizeSecurityGroupIngress', { forwarded: true }), 1);
     });
 
     it('a first-attempt 4xx is known not to be applied', async () => {
       const e = await failure(
-        gateway().authorizeRule(US, { groupId: ids.appGroupId, isEgress: false, protocol: 'tcp', fromPort: 7001, toPort: 7001, peer: { kind: 'cidr4', cidr: '10.70.1.0/24' } }),
+        gateway().authorizeRule(US, {
+          groupId: ids.appGroupId,
+          isEgress: false,
+          protocol: 'tcp',
+          fromPort: 7001,
+          toPort: 7001,
+          peer: { kind: 'cidr4', cidr: '10.70.1.0/24' },
+        }),
       );
       assert.equal(e.name, 'InvalidPermission.Duplicate');
       assert.equal(e.$metadata?.attempts, 1);
@@ -258,7 +292,14 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
 
     it('RevokeSecurityGroupIngress applied, answer lost: the retry says NotFound; the rule is gone', async () => {
       const g = gateway();
-      const [rule] = await g.authorizeRule(US, { groupId: ids.appGroupId, isEgress: false, protocol: 'tcp', fromPort: 7003, toPort: 7003, peer: { kind: 'cidr4', cidr: '10.70.3.0/24' } });
+      const [rule] = await g.authorizeRule(US, {
+        groupId: ids.appGroupId,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 7003,
+        toPort: 7003,
+        peer: { kind: 'cidr4', cidr: '10.70.3.0/24' },
+      });
       inject({ action: 'RevokeSecurityGroupIngress', kind: 'http503', after: true });
       const e = await failure(g.revokeRules(US, ids.appGroupId, false, [rule.ruleId]));
       assert.equal(e.name, 'InvalidPermission.NotFound');
@@ -271,7 +312,10 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
       const g = gateway();
       await g.setClusterGroups(US, ids.mysqlClusterId, [ids.dbGroupId, ids.pgGroupId]);
       assert.equal(proxy.count('ModifyDBCluster', { forwarded: true }), 2);
-      assert.deepEqual((await g.readCluster(US, ids.mysqlClusterId))?.securityGroups.map((x) => x.groupId), [ids.dbGroupId, ids.pgGroupId]);
+      assert.deepEqual(
+        (await g.readCluster(US, ids.mysqlClusterId))?.securityGroups.map((x) => x.groupId),
+        [ids.dbGroupId, ids.pgGroupId],
+      );
       await g.setClusterGroups(US, ids.mysqlClusterId, [ids.dbGroupId]);
     });
 
@@ -343,7 +387,10 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         const e = await failure(g.loadRegion(US));
         const t = translateError(e, { region: US });
         assert.equal(t.code, 'CredentialsProviderError');
-        assert.match(t.message, /^No AWS credentials were found\. Choose a profile \(click the ☁ status-bar item → Select Profile…, or run "Aurora SG: Select AWS Profile"\), sign in \(aws sso login \/ aws configure\)/);
+        assert.match(
+          t.message,
+          /^No AWS credentials were found\. Choose a profile \(click the ☁ status-bar item → Select Profile…, or run "Aurora SG: Select AWS Profile"\), sign in \(aws sso login \/ aws configure\)/,
+        );
         const p = await failure(createGateway({ endpoint: 'https://ec2.aurora-sg-test.invalid', profile: 'nope', maxAttempts: 1 }).loadRegion(US));
         assert.match(translateError(p, { profile: 'nope' }).message, /No AWS credentials were found for profile nope\. Choose a profile/);
       } finally {
@@ -360,7 +407,10 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
       const e = await failure(g.loadRegion(US));
       assert.equal(e.name, 'ExpiredToken');
       const t = translateError(e, { region: US, profile: 'rotating' });
-      assert.match(t.message, /^Your session token has expired\. Sign in again \(for SSO: aws sso login --profile rotating\), or choose another profile \(click the ☁ status-bar item → Select Profile…/);
+      assert.match(
+        t.message,
+        /^Your session token has expired\. Sign in again \(for SSO: aws sso login --profile rotating\), or choose another profile \(click the ☁ status-bar item → Select Profile…/,
+      );
       // The user signs in again (new keys in the file) and clicks Retry.
       writeCredentials('rotating', 'AKIANEWNEWNEWNEWNEW2', 'new-secret-value');
       await g.loadRegion(US);
@@ -368,15 +418,29 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
     });
 
     it('wrong Region for the credentials (AuthFailure in an opt-in Region; keys of another partition): says which Region and what to do', async () => {
-      inject({ action: /.*/, region: 'eu-south-2', kind: 'error', status: 401, code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials', times: Infinity });
+      inject({
+        action: /.*/,
+        region: 'eu-south-2',
+        kind: 'error',
+        status: 401,
+        code: 'AuthFailure',
+        message: 'AWS was not able to validate the provided access credentials',
+        times: Infinity,
+      });
       const g = gateway({ maxAttempts: 1 });
       const e = await failure(g.loadRegion('eu-south-2'));
       assert.equal(e.name, 'AuthFailure');
       const t = translateError(e, { region: 'eu-south-2', profile: 'dev' });
-      assert.match(t.message, /did not accept your credentials \(profile dev\) in eu-south-2\. If eu-south-2 is an opt-in Region, enable it for the account or remove it from auroraSg\.regions/);
+      assert.match(
+        t.message,
+        /did not accept your credentials \(profile dev\) in eu-south-2\. If eu-south-2 is an opt-in Region, enable it for the account or remove it from auroraSg\.regions/,
+      );
       // The other Region is unaffected.
       assert.deepEqual(data(await g.loadRegion(US)), data(await truth()));
-      const k = translateError({ name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', $metadata: { httpStatusCode: 403 } }, { region: 'cn-north-1' });
+      const k = translateError(
+        { name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', $metadata: { httpStatusCode: 403 } },
+        { region: 'cn-north-1' },
+      );
       assert.match(k.message, /does not know these access keys in cn-north-1.*partition \(aws, aws-cn, aws-us-gov\)/);
     });
 
@@ -392,7 +456,8 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         kind: 'error',
         status: 403,
         code: 'SignatureDoesNotMatch',
-        message: (req) => `The request signature we calculated does not match. Authorization: ${req.headers.authorization} x-amz-security-token: ${req.headers['x-amz-security-token']}`,
+        message: (req) =>
+          `The request signature we calculated does not match. Authorization: ${req.headers.authorization} x-amz-security-token: ${req.headers['x-amz-security-token']}`,
       });
       const e = await failure(g.loadRegion(US));
       assert.ok(String(e.message).includes(token), 'the server did echo the token (the test is real)');
@@ -438,7 +503,9 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         assert.ok(pages >= Math.ceil(allRules.length / 100), `${pages} pages of rules`);
         // Time is reported, not asserted (speed is `npm run bench`'s job).
         const maxDelay = h.max / 1e6;
-        console.log(`      [load] ${snap.groups.length} groups, ${snap.rules.length} rules in ${pages} pages, ${JSON.stringify(proxy.injected)} injected, ${ms} ms, event loop max delay ${maxDelay.toFixed(0)} ms`);
+        console.log(
+          `      [load] ${snap.groups.length} groups, ${snap.rules.length} rules in ${pages} pages, ${JSON.stringify(proxy.injected)} injected, ${ms} ms, event loop max delay ${maxDelay.toFixed(0)} ms`,
+        );
       } finally {
         for (const a of ['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs']) proxy.paginate(a, 0);
         direct.ec2.destroy();

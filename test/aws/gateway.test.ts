@@ -84,7 +84,10 @@ describe('AWS gateway against moto', function () {
       assert.deepEqual(byName.get('shop-vpc')?.cidrBlocks, ['10.20.0.0/16']);
       assert.equal(byName.get('analytics-vpc')?.vpcId, ids.otherVpcId);
       assert.equal(byName.get('shop-vpc')?.isDefault, false);
-      assert.ok(snap.vpcs.some((v) => v.isDefault), "moto's default VPC is listed too");
+      assert.ok(
+        snap.vpcs.some((v) => v.isDefault),
+        "moto's default VPC is listed too",
+      );
       assert.ok(!byName.has('app-vpc'), "eu-west-1's VPC is not in us-east-1");
       for (const v of snap.vpcs) assert.equal(v.region, US);
     });
@@ -141,7 +144,10 @@ describe('AWS gateway against moto', function () {
       assert.ok(pg.some((r) => r.peer.kind === 'group' && r.peer.groupId === ids.appGroupId && r.fromPort === 5432));
 
       const app = rulesOf(ids.appGroupId);
-      assert.deepEqual(app.map((r) => [r.fromPort, r.peer.kind === 'cidr4' ? r.peer.cidr : '', r.description]), [[443, '203.0.113.0/24', 'Client offices']]);
+      assert.deepEqual(
+        app.map((r) => [r.fromPort, r.peer.kind === 'cidr4' ? r.peer.cidr : '', r.description]),
+        [[443, '203.0.113.0/24', 'Client offices']],
+      );
       // Every new group has the default outbound rule.
       const out = rulesOf(ids.appGroupId, true);
       assert.equal(out.length, 1);
@@ -160,21 +166,24 @@ describe('AWS gateway against moto', function () {
       assert.equal(mysql.status, 'available');
       assert.equal(mysql.subnetGroupName, 'shop-db-subnets');
       assert.equal(mysql.vpcId, ids.vpcId);
-      assert.deepEqual(mysql.securityGroups.map((g) => g.groupId), [ids.dbGroupId]);
       assert.deepEqual(
-        mysql.members.map((m) => [m.instanceId, m.isWriter]).sort(),
-        [
-          ['orders-mysql-1', true],
-          ['orders-mysql-2', false],
-        ],
+        mysql.securityGroups.map((g) => g.groupId),
+        [ids.dbGroupId],
       );
+      assert.deepEqual(mysql.members.map((m) => [m.instanceId, m.isWriter]).sort(), [
+        ['orders-mysql-1', true],
+        ['orders-mysql-2', false],
+      ]);
       assert.ok(mysql.endpoint && mysql.readerEndpoint);
 
       const pg = c.get('billing-pg')!;
       assert.equal(pg.engine, 'aurora-postgresql');
       assert.equal(pg.port, 5432);
       assert.equal(pg.vpcId, ids.vpcId);
-      assert.deepEqual(pg.securityGroups.map((g) => g.groupId), [ids.pgGroupId]);
+      assert.deepEqual(
+        pg.securityGroups.map((g) => g.groupId),
+        [ids.pgGroupId],
+      );
       assert.equal(pg.members.length, 2);
       assert.equal(pg.members.filter((m) => m.isWriter).length, 1);
     });
@@ -188,7 +197,10 @@ describe('AWS gateway against moto', function () {
       assert.equal(reports.engine, 'mysql');
       assert.equal(reports.instanceClass, 'db.t3.medium');
       assert.equal(reports.vpcId, ids.vpcId);
-      assert.deepEqual(reports.securityGroups.map((g) => g.groupId), [ids.legacyGroupId]);
+      assert.deepEqual(
+        reports.securityGroups.map((g) => g.groupId),
+        [ids.legacyGroupId],
+      );
       const member = i.get('orders-mysql-1')!;
       assert.equal(member.clusterId, 'orders-mysql');
       assert.equal(member.vpcId, ids.vpcId, "moto gives members no subnet group: the cluster's VPC");
@@ -202,9 +214,15 @@ describe('AWS gateway against moto', function () {
       const usNames = us.vpcs.map((v) => v.name).filter(Boolean);
       assert.deepEqual(euNames, ['app-vpc']);
       assert.deepEqual(usNames.sort(), ['analytics-vpc', 'shop-vpc']);
-      assert.deepEqual(euSnap.clusters.map((c) => c.clusterId), ['orders-db']);
+      assert.deepEqual(
+        euSnap.clusters.map((c) => c.clusterId),
+        ['orders-db'],
+      );
       assert.equal(euSnap.clusters[0].vpcId, eu.vpcId);
-      assert.deepEqual(euSnap.clusters[0].securityGroups.map((g) => g.groupId), [eu.defaultGroupId]);
+      assert.deepEqual(
+        euSnap.clusters[0].securityGroups.map((g) => g.groupId),
+        [eu.defaultGroupId],
+      );
       assert.deepEqual(euSnap.instances.map((i) => i.instanceId).sort(), ['orders-db-1', 'orders-db-2']);
       assert.ok(!us.clusters.some((c) => c.clusterId === 'orders-db'));
       assert.ok(!euSnap.groups.some((g) => g.groupId === ids.appGroupId));
@@ -266,7 +284,10 @@ describe('AWS gateway against moto', function () {
     });
 
     it('filters by VPC', async () => {
-      assert.deepEqual((await gw.readEc2Instances(US, { vpcId: ids.vpcId })).map((i) => i.instanceId), [ids.appServerInstanceId]);
+      assert.deepEqual(
+        (await gw.readEc2Instances(US, { vpcId: ids.vpcId })).map((i) => i.instanceId),
+        [ids.appServerInstanceId],
+      );
       assert.deepEqual(await gw.readEc2Instances(US, { vpcId: ids.otherVpcId }), []);
       assert.deepEqual(await gw.readEc2Instances(US, { groupIds: [ids.dbGroupId] }), []);
     });
@@ -387,11 +408,7 @@ describe('AWS gateway against moto', function () {
       for (const [kind, r] of Object.entries(created)) {
         const back = byId.get(r.ruleId);
         assert.ok(back, `${kind} rule ${r.ruleId} reads back`);
-        assert.deepEqual(
-          { ...back, description: back.peer.kind === 'group' ? r.description : back.description },
-          r,
-          `${kind} rule reads back as created`,
-        );
+        assert.deepEqual({ ...back, description: back.peer.kind === 'group' ? r.description : back.description }, r, `${kind} rule reads back as created`);
       }
       // Plus the default outbound all-traffic rule of a new group.
       assert.equal(rules.length, Object.keys(created).length + 1);
@@ -484,7 +501,10 @@ describe('AWS gateway against moto', function () {
     it('setClusterGroups with a shorter list removes a group', async () => {
       await gw.setClusterGroups(US, 'orders-mysql', [ids.dbGroupId]);
       const back = await gw.readCluster(US, 'orders-mysql');
-      assert.deepEqual(back?.securityGroups.map((g) => g.groupId), [ids.dbGroupId]);
+      assert.deepEqual(
+        back?.securityGroups.map((g) => g.groupId),
+        [ids.dbGroupId],
+      );
     });
 
     it('deleteSecurityGroup removes a group', async () => {
@@ -510,7 +530,10 @@ describe('AWS gateway against moto', function () {
       assert.equal(e.$metadata?.httpStatusCode, 400);
       const t = translateError(e, { action: `read ${MISSING_GROUP}`, region: US });
       assert.equal(t.code, 'InvalidGroup.NotFound');
-      assert.equal(t.message, `Could not read ${MISSING_GROUP}: The security group no longer exists in this Region. Refresh the tree to see the current groups.`);
+      assert.equal(
+        t.message,
+        `Could not read ${MISSING_GROUP}: The security group no longer exists in this Region. Refresh the tree to see the current groups.`,
+      );
       assert.match(t.detail ?? '', /sg-0123456789abcdef0/);
       assert.ok(t.requestId);
     });
@@ -526,7 +549,14 @@ describe('AWS gateway against moto', function () {
 
     it('adding a rule to a missing group gives InvalidGroup.NotFound', async () => {
       const e = await failure(
-        gw.authorizeRule(US, { groupId: MISSING_GROUP, isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, peer: { kind: 'cidr4', cidr: '10.0.0.0/8' } }),
+        gw.authorizeRule(US, {
+          groupId: MISSING_GROUP,
+          isEgress: false,
+          protocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          peer: { kind: 'cidr4', cidr: '10.0.0.0/8' },
+        }),
       );
       assert.equal(e.name, 'InvalidGroup.NotFound');
     });

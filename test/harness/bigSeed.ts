@@ -1,7 +1,20 @@
 // Seeds moto with a large Region for the benchmark, fast: calls run concurrently and each
 // AuthorizeSecurityGroupIngress carries many permissions.
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, CreateSubnetCommand, CreateVpcCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBSubnetGroupCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+} from '@aws-sdk/client-rds';
 import { clientsFor } from './seed';
 import { mulberry32 } from './syntheticRegion';
 
@@ -27,14 +40,21 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T, i
   );
 }
 
-export async function seedBigRegion(endpoint: string, region: string, spec: BigRegionSpec, concurrency = 6): Promise<{ calls: number; groupIds: string[]; firstVpcId: string }> {
+export async function seedBigRegion(
+  endpoint: string,
+  region: string,
+  spec: BigRegionSpec,
+  concurrency = 6,
+): Promise<{ calls: number; groupIds: string[]; firstVpcId: string }> {
   const c = clientsFor(endpoint, region);
   let calls = 0;
   const rand = mulberry32(42);
   const vpcIds: string[] = [];
   const subnets: string[][] = [];
   for (let v = 0; v < spec.vpcs; v++) {
-    const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: `10.${v}.0.0/16`, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: `bench-vpc-${v}` }] }] }));
+    const vpc = await c.ec2.send(
+      new CreateVpcCommand({ CidrBlock: `10.${v}.0.0/16`, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: `bench-vpc-${v}` }] }] }),
+    );
     calls++;
     vpcIds.push(vpc.Vpc!.VpcId!);
     const s: string[] = [];
@@ -56,11 +76,20 @@ export async function seedBigRegion(endpoint: string, region: string, spec: BigR
     const v = spec.vpcs > 1 ? vpcOf(i) : 0;
     const name = `bench-${i}`;
     // A create retried after a lost answer meets its own first attempt: then look the group up.
-    const g = await c.ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcIds[v], GroupName: name, Description: `bench group ${i}` })).catch(async (e: Error) => {
-      if (e.name !== 'InvalidGroup.Duplicate') throw e;
-      const found = await c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcIds[v]] }, { Name: 'group-name', Values: [name] }] }));
-      return { GroupId: found.SecurityGroups![0].GroupId };
-    });
+    const g = await c.ec2
+      .send(new CreateSecurityGroupCommand({ VpcId: vpcIds[v], GroupName: name, Description: `bench group ${i}` }))
+      .catch(async (e: Error) => {
+        if (e.name !== 'InvalidGroup.Duplicate') throw e;
+        const found = await c.ec2.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: [
+              { Name: 'vpc-id', Values: [vpcIds[v]] },
+              { Name: 'group-name', Values: [name] },
+            ],
+          }),
+        );
+        return { GroupId: found.SecurityGroups![0].GroupId };
+      });
     calls++;
     groupIds[i] = g.GroupId!;
     groupVpc[i] = v;
@@ -79,9 +108,19 @@ export async function seedBigRegion(endpoint: string, region: string, spec: BigR
         const peer = groupIds[(i + 1 + Math.floor(rand() * 50)) % spec.groups];
         perms.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: peer }] });
       } else if (r < 0.9) {
-        perms.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: `10.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}.0/24`, Description: 'bench' }] });
+        perms.push({
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port,
+          IpRanges: [{ CidrIp: `10.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}.0/24`, Description: 'bench' }],
+        });
       } else if (r < 0.97) {
-        perms.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port + 10, IpRanges: [{ CidrIp: `${100 + Math.floor(rand() * 100)}.${Math.floor(rand() * 255)}.0.0/16` }] });
+        perms.push({
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port + 10,
+          IpRanges: [{ CidrIp: `${100 + Math.floor(rand() * 100)}.${Math.floor(rand() * 255)}.0.0/16` }],
+        });
       } else {
         perms.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, Ipv6Ranges: [{ CidrIpv6: `2001:db8:${(i % 65535).toString(16)}::/48` }] });
       }
@@ -133,7 +172,10 @@ export async function seedBigRegion(endpoint: string, region: string, spec: BigR
     for (let j = 1; j <= spec.instancesPerCluster; j++) {
       const id = `${clusterId}-${j}`;
       await once(
-        () => rdsOnce.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: clusterId, Engine: engine, DBInstanceClass: 'db.r6g.large' })),
+        () =>
+          rdsOnce.send(
+            new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: clusterId, Engine: engine, DBInstanceClass: 'db.r6g.large' }),
+          ),
         async () => !!(await rdsOnce.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.length,
       );
     }

@@ -143,7 +143,7 @@ function faultAnswer(rule: FaultRule, service: string, rec: RecordedRequest): { 
       return {
         status: rule.status ?? 400,
         code: rule.code ?? 'InvalidParameterValue',
-        message: typeof rule.message === 'function' ? rule.message(rec) : rule.message ?? 'Injected error.',
+        message: typeof rule.message === 'function' ? rule.message(rec) : (rule.message ?? 'Injected error.'),
       };
   }
 }
@@ -190,7 +190,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let seq = 0;
   let tokens = 0;
 
-  const forward = (req: http.IncomingMessage, body: Buffer, overrideBody?: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (
+    req: http.IncomingMessage,
+    body: Buffer,
+    overrideBody?: Buffer,
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const sent = overrideBody ?? body;
       const headers = { ...req.headers, host: upstream.host, 'content-length': String(sent.length) };
@@ -366,7 +370,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return new Promise<RecordedRequest>((resolve, reject) => {
         const timer = setTimeout(() => {
           listeners.delete(listener);
-          reject(new Error(`the fault proxy saw no ${o.what ?? 'matching request'} within ${timeoutMs} ms (${requests.length} requests; the last: ${requests.slice(-20).map((r) => r.action).join(', ') || 'none'})`));
+          reject(
+            new Error(
+              `the fault proxy saw no ${o.what ?? 'matching request'} within ${timeoutMs} ms (${requests.length} requests; the last: ${
+                requests
+                  .slice(-20)
+                  .map((r) => r.action)
+                  .join(', ') || 'none'
+              })`,
+            ),
+          );
         }, timeoutMs);
         const listener = (req: RecordedRequest) => {
           if (!match(req)) return;

@@ -99,7 +99,8 @@ export async function runWalkthroughHeadless(ext: Ext, choices: HeadlessChoices,
         if (W.FIELD_STEP[field] === step) await c.handle({ type: 'update', field, value });
       }
       const v = await c.view();
-      if (!v.primary.enabled) throw new Error(`Step ${v.number} (${v.title}) cannot be applied: ${[...v.errors, ...v.fields.map((f) => f.error).filter(Boolean)].join(' ')}`);
+      if (!v.primary.enabled)
+        throw new Error(`Step ${v.number} (${v.title}) cannot be applied: ${[...v.errors, ...v.fields.map((f) => f.error).filter(Boolean)].join(' ')}`);
       await c.handle({ type: 'apply', step, planKey: v.planKey });
       const o = c.state.outcomes[step];
       if (o?.error) throw new Error(`Step ${v.number} (${v.title}) stopped: ${o.error}`);

@@ -33,7 +33,14 @@ export async function createVpc(c: Clients, cidr: string, name: string): Promise
     const s = await c.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${base}.${i + 1}.0/24`, AvailabilityZone: `${region}${az}` }));
     subnetIds.push(s.Subnet!.SubnetId!);
   }
-  const dg = await c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }));
+  const dg = await c.ec2.send(
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: ['default'] },
+      ],
+    }),
+  );
   return { vpcId, subnetIds, defaultGroupId: dg.SecurityGroups![0].GroupId! };
 }
 
@@ -62,7 +69,9 @@ export async function createAuroraCluster(
   const ids: string[] = [];
   for (let i = 1; i <= o.instances; i++) {
     const id = `${o.clusterId}-${i}`;
-    await c.rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: o.clusterId, Engine: o.engine, DBInstanceClass: 'db.r6g.large' }));
+    await c.rds.send(
+      new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: o.clusterId, Engine: o.engine, DBInstanceClass: 'db.r6g.large' }),
+    );
     ids.push(id);
   }
   return ids;
@@ -145,7 +154,14 @@ export async function seedTestAccount(endpoint: string, region = 'us-east-1'): P
     { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32' }] },
   ]);
   await createAuroraCluster(c, { clusterId: 'orders-mysql', engine: 'aurora-mysql', subnetGroup: 'shop-db-subnets', groupIds: [dbGroupId], instances: 2 });
-  await createAuroraCluster(c, { clusterId: 'billing-pg', engine: 'aurora-postgresql', subnetGroup: 'shop-db-subnets', groupIds: [pgGroupId], instances: 2, port: 5432 });
+  await createAuroraCluster(c, {
+    clusterId: 'billing-pg',
+    engine: 'aurora-postgresql',
+    subnetGroup: 'shop-db-subnets',
+    groupIds: [pgGroupId],
+    instances: 2,
+    port: 5432,
+  });
   await c.rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: 'reports-mysql',

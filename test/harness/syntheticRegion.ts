@@ -122,12 +122,21 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
   };
   const groupTotal = Math.max(0, Math.floor(opts.groups));
   for (let i = 0; i < vpcCount && synth.length < groupTotal; i++) addGroup('default', i);
-  const roleTable: Array<[Role, number]> = [['db', 0.16], ['app', 0.3], ['web', 0.1], ['bastion', 0.05], ['misc', 0.39]];
+  const roleTable: Array<[Role, number]> = [
+    ['db', 0.16],
+    ['app', 0.3],
+    ['web', 0.1],
+    ['bastion', 0.05],
+    ['misc', 0.39],
+  ];
   while (synth.length < groupTotal) {
     let x = rnd();
     let role: Role = 'misc';
     for (const [r, p] of roleTable) {
-      if (x < p) { role = r; break; }
+      if (x < p) {
+        role = r;
+        break;
+      }
       x -= p;
     }
     addGroup(role, int(vpcCount));
@@ -166,18 +175,21 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
     });
     return true;
   };
-  const groupPeer = (g: SynthGroup | undefined, fallback: SynthGroup): RulePeer =>
-    ({ kind: 'group', groupId: (g ?? fallback).group.groupId, userId: owner });
+  const groupPeer = (g: SynthGroup | undefined, fallback: SynthGroup): RulePeer => ({ kind: 'group', groupId: (g ?? fallback).group.groupId, userId: owner });
   const cidr4 = (cidr: string): RulePeer => ({ kind: 'cidr4', cidr });
   const cidr6 = (cidr: string): RulePeer => ({ kind: 'cidr6', cidr });
   const publicHost = (): string => `${pick([3, 13, 18, 34, 35, 44, 52, 54, 63, 99, 198, 203])}.${int(256)}.${int(256)}.${1 + int(254)}/32`;
   const publicWide = (): string => {
     const a = pick([3, 13, 18, 34, 35, 52, 54, 99]);
     switch (int(4)) {
-      case 0: return `${a}.0.0.0/8`;
-      case 1: return `${a}.${int(256)}.0.0/16`;
-      case 2: return `${a}.${int(256)}.${int(16) * 16}.0/20`;
-      default: return `${a}.${int(256)}.${int(128) * 2}.0/23`;
+      case 0:
+        return `${a}.0.0.0/8`;
+      case 1:
+        return `${a}.${int(256)}.0.0/16`;
+      case 2:
+        return `${a}.${int(256)}.${int(16) * 16}.0/20`;
+      default:
+        return `${a}.${int(256)}.${int(128) * 2}.0/23`;
     }
   };
   const public6 = (): string => `2600:1f18:${(1 + int(0xfffe)).toString(16)}:${(1 + int(0xfffe)).toString(16)}::/64`;

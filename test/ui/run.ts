@@ -74,7 +74,10 @@ function checks(ctx: Context): Check[] {
         // The container holds three views (Access, Reachability, Findings): its own title shows.
         assert.match(title, /aurora security groups/i, `side bar title '${title}'`);
         const panes = await bar.locator('.pane-header').allTextContents();
-        assert.ok(panes.some((x) => /access/i.test(x)) && panes.some((x) => /reachability/i.test(x)) && panes.some((x) => /findings/i.test(x)), `panes: ${panes.join(' | ')}`);
+        assert.ok(
+          panes.some((x) => /access/i.test(x)) && panes.some((x) => /reachability/i.test(x)) && panes.some((x) => /findings/i.test(x)),
+          `panes: ${panes.join(' | ')}`,
+        );
       },
     },
     {
@@ -174,7 +177,9 @@ function checks(ctx: Context): Check[] {
         // At the default side-bar width the descriptions are cut; a wider side bar shows them whole
         // once the tree has laid its rows out again at the new width.
         await setSideBarWidth(p, 640);
-        const label = treeRow(p, /^tcp 3306 from appsrv1\b/, { level: 6 }).locator('.monaco-icon-label-container').first();
+        const label = treeRow(p, /^tcp 3306 from appsrv1\b/, { level: 6 })
+          .locator('.monaco-icon-label-container')
+          .first();
         const whole = await p
           .waitForFunction((el) => !!el && el.scrollWidth <= el.clientWidth + 1, await label.elementHandle(), { timeout: 10_000 })
           .then(
@@ -230,7 +235,10 @@ function checks(ctx: Context): Check[] {
         await answerQuickInput(p, /Description/, 'UI check');
         await retry('the outcome notification', async () => {
           const texts = await notificationTexts(p);
-          assert.ok(texts.some((x) => /Added tcp 6543 from 10\.20\.3\.0\/24 to pgsrv1/.test(x)), texts.join(' | '));
+          assert.ok(
+            texts.some((x) => /Added tcp 6543 from 10\.20\.3\.0\/24 to pgsrv1/.test(x)),
+            texts.join(' | '),
+          );
         });
         await expandRow(p, 'pgsrv1', { level: 4 });
         await expandRow(p, 'Inbound', { level: 5 });
@@ -240,7 +248,7 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
-      name: 'who can reach billing-pg: the diagram shows the CIDR, the app servers\' group and the EC2 instance that carries it',
+      name: "who can reach billing-pg: the diagram shows the CIDR, the app servers' group and the EC2 instance that carries it",
       run: async () => {
         const p = page();
         await dismissNotifications(p);
@@ -249,7 +257,8 @@ function checks(ctx: Context): Check[] {
         const frame = await webviewFrame(p, { titleContains: 'billing-pg', timeoutMs: 30_000 });
         await frame.locator('svg .node').first().waitFor({ state: 'visible', timeout: 20_000 });
         const labels = await frame.locator('svg .node-label').allTextContents();
-        for (const want of ['billing-pg', 'pgsrv1', 'appsrv1', '198.51.100.0/24', 'app-server-1']) assert.ok(labels.includes(want), `diagram nodes: ${labels.join(', ')}`);
+        for (const want of ['billing-pg', 'pgsrv1', 'appsrv1', '198.51.100.0/24', 'app-server-1'])
+          assert.ok(labels.includes(want), `diagram nodes: ${labels.join(', ')}`);
         const summary = (await frame.locator('#summary').textContent()) ?? '';
         assert.match(summary, /2 sources can open a connection on port 5432/);
         await waitForRow(p, 'billing-pg: port 5432', {}, 10_000);
@@ -258,7 +267,7 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
-      name: 'the access walkthrough: six steps clicked through in the webview against the seed document\'s starting point (walkthrough-1..6.png)',
+      name: "the access walkthrough: six steps clicked through in the webview against the seed document's starting point (walkthrough-1..6.png)",
       run: async () => {
         const p = page();
         assert.ok(ctx.motoUrl, 'moto is not running');
@@ -284,9 +293,24 @@ async function waitForQuickInput(p: Page, what: RegExp): Promise<void> {
   await retry(`the quick input '${what}'`, async () => {
     const w = quickInput(p);
     assert.ok(await w.isVisible(), 'no quick input');
-    const title = (await w.locator('.quick-input-title').first().textContent().catch(() => '')) ?? '';
-    const placeholder = (await w.locator('.quick-input-box input').first().getAttribute('placeholder').catch(() => '')) ?? '';
-    const message = (await w.locator('.quick-input-message').first().textContent().catch(() => '')) ?? '';
+    const title =
+      (await w
+        .locator('.quick-input-title')
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
+    const placeholder =
+      (await w
+        .locator('.quick-input-box input')
+        .first()
+        .getAttribute('placeholder')
+        .catch(() => '')) ?? '';
+    const message =
+      (await w
+        .locator('.quick-input-message')
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
     assert.ok(what.test(`${title} | ${placeholder} | ${message}`), `quick input shows '${title} | ${placeholder} | ${message}'`);
   });
 }
@@ -359,7 +383,11 @@ async function main(): Promise<number> {
         } catch (err) {
           failing++;
           // Playwright's messages carry ANSI colours and a long call log: keep the gist.
-          const msg = (err instanceof Error ? err.message : String(err)).replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 8).join('\n      ');
+          const msg = (err instanceof Error ? err.message : String(err))
+            .replace(/\x1b\[[0-9;]*m/g, '')
+            .split('\n')
+            .slice(0, 8)
+            .join('\n      ');
           console.log(`  ✗ ${c.name}: ${msg}`);
           await saveFailure(c.name);
         }
@@ -367,7 +395,10 @@ async function main(): Promise<number> {
     }
     if (failing && ctx.page) {
       const rows = await visibleRows(ctx.page).catch(() => []);
-      if (rows.length) console.log(`    tree rows: ${rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label}${r.description ? ` [${r.description}]` : ''}`).join('\n               ')}`);
+      if (rows.length)
+        console.log(
+          `    tree rows: ${rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label}${r.description ? ` [${r.description}]` : ''}`).join('\n               ')}`,
+        );
       const toasts = await notificationTexts(ctx.page).catch(() => []);
       if (toasts.length) console.log(`    notifications: ${toasts.join(' | ')}`);
       console.log(`    last code-server output:\n${logs.join('').slice(-3000)}`);

@@ -64,7 +64,11 @@ async function clickPrimary(frame: Frame, label: RegExp): Promise<void> {
 async function shot(page: Page, frame: Frame, dir: string, n: number, section?: string): Promise<void> {
   await dismissNotifications(page);
   // The progress notification of the step just applied closes by itself.
-  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 8000 }).catch(() => undefined);
+  await page
+    .locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 8000 })
+    .catch(() => undefined);
   await frame.evaluate((sel) => {
     const el = sel ? document.querySelector(sel) : null;
     window.scrollTo(0, el ? Math.max(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight / 3) : 0);
@@ -94,7 +98,10 @@ export async function walkthroughUiCheck(page: Page, screenshotsDir: string): Pr
     90_000,
     1000,
   );
-  await page.locator('.tab', { hasText: /Access/ }).first().waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+  await page
+    .locator('.tab', { hasText: /Access/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
   const frame = await webviewFrame(page, { titleContains: 'Aurora access walkthrough', timeoutMs: 60_000 });
 
   // 1. The database: Region, VPC and cluster filled from the account; the port comes from the cluster.
@@ -168,7 +175,10 @@ export async function walkthroughUiCheck(page: Page, screenshotsDir: string): Pr
   await atStep(frame, 5, 'Associate');
   await primary(frame, /^Apply 1 change$/);
   await expectText(frame, 'Associate dbsrv1 with orders-db, keeping default.');
-  await expectText(frame, /aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids sg-[0-9a-f]+ sg-[0-9a-f]+ --apply-immediately/);
+  await expectText(
+    frame,
+    /aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids sg-[0-9a-f]+ sg-[0-9a-f]+ --apply-immediately/,
+  );
   await expectText(frame, 'before default; after default, dbsrv1');
   await shot(page, frame, screenshotsDir, 5, '.plan');
   // By keyboard: from Back, Tab reaches the primary button, Enter applies.

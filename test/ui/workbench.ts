@@ -62,12 +62,20 @@ export async function openView(page: Page, title: string, timeoutMs = DEFAULT_TI
   await retry(
     `open the view container '${title}'`,
     async () => {
-      const titleText = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').toLowerCase();
+      const titleText = (
+        (await sideBar(page)
+          .locator('.composite.title')
+          .first()
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? ''
+      ).toLowerCase();
       if (!(await sideBar(page).isVisible()) || !titleText.includes(title.toLowerCase())) {
         await item.click({ timeout: 5000 });
       }
       // The side bar shows the container once its title does.
-      const shown = sideBar(page).locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }).first();
+      const shown = sideBar(page)
+        .locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') })
+        .first();
       await shown.waitFor({ state: 'visible', timeout: 5000 }).catch(async () => {
         const now = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 2000 })) ?? '').toLowerCase();
         throw new Error(`side bar title is '${now}'`);
@@ -336,7 +344,11 @@ export async function webviewFrame(page: Page, opts: { titleContains?: string; t
           if (id !== 'active-frame') continue;
           if (opts.titleContains) {
             const title = await inner.title().catch(() => '');
-            const body = (await inner.locator('body').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+            const body =
+              (await inner
+                .locator('body')
+                .textContent({ timeout: 1000 })
+                .catch(() => '')) ?? '';
             if (!title.includes(opts.titleContains) && !body.includes(opts.titleContains)) continue;
           }
           await inner.waitForLoadState('domcontentloaded');

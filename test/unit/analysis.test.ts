@@ -1,26 +1,6 @@
 import * as assert from 'node:assert/strict';
-import {
-  DbTarget,
-  explainPath,
-  Finding,
-  FindingKind,
-  findings,
-  MissingRule,
-  PathSource,
-  Severity,
-  whoCanReach,
-} from '../../src/domain/analysis';
-import {
-  DbCluster,
-  DbInstance,
-  Ec2Instance,
-  RegionIndex,
-  RegionSnapshot,
-  RulePeer,
-  SecurityGroup,
-  SecurityGroupRule,
-  Vpc,
-} from '../../src/domain/model';
+import { DbTarget, explainPath, Finding, FindingKind, findings, MissingRule, PathSource, Severity, whoCanReach } from '../../src/domain/analysis';
+import { DbCluster, DbInstance, Ec2Instance, RegionIndex, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Vpc } from '../../src/domain/model';
 import { syntheticRegion } from '../harness/syntheticRegion';
 
 // ---------------------------------------------------------------------------------------------
@@ -89,8 +69,13 @@ function ec2(instanceId: string, groups: string[], privateIp?: string, publicIp?
 }
 
 const VPC: Vpc = {
-  region: REGION, vpcId: 'vpc-1', ownerId: ACCOUNT, cidrBlocks: ['10.0.0.0/16'], ipv6CidrBlocks: ['2001:db8:1::/56'],
-  isDefault: false, tags: {},
+  region: REGION,
+  vpcId: 'vpc-1',
+  ownerId: ACCOUNT,
+  cidrBlocks: ['10.0.0.0/16'],
+  ipv6CidrBlocks: ['2001:db8:1::/56'],
+  isDefault: false,
+  tags: {},
 };
 
 function region(p: { groups?: SecurityGroup[]; rules?: SecurityGroupRule[]; clusters?: DbCluster[]; instances?: DbInstance[]; vpcs?: Vpc[] }): RegionIndex {
@@ -137,7 +122,11 @@ describe('analysis: whoCanReach', () => {
         const r = whoCanReach(dbWith(inb('r1', 'sg-db', spec, '10.0.0.0/16')), DB);
         assert.equal(r.port, 3306);
         assert.equal(r.cidrs.length, counted ? 1 : 0);
-        if (counted) assert.deepEqual(r.cidrs[0]!.rules.map((x) => x.ruleId), ['r1']);
+        if (counted)
+          assert.deepEqual(
+            r.cidrs[0]!.rules.map((x) => x.ruleId),
+            ['r1'],
+          );
       });
     }
 
@@ -177,7 +166,10 @@ describe('analysis: whoCanReach', () => {
       const r = whoCanReach(idx, { instanceId: 'pg-1' });
       assert.equal(r.port, 5432);
       assert.deepEqual(r.attachedGroupIds, ['sg-db']);
-      assert.deepEqual(r.cidrs.map((c) => c.rules.map((x) => x.ruleId)), [['r1']]);
+      assert.deepEqual(
+        r.cidrs.map((c) => c.rules.map((x) => x.ruleId)),
+        [['r1']],
+      );
       assert.equal(r.target.kind, 'instance');
       assert.equal(r.target.clusterId, 'pg');
     });
@@ -190,7 +182,10 @@ describe('analysis: whoCanReach', () => {
       });
       const r = whoCanReach(idx, { instanceId: 'solo' });
       assert.equal(r.port, 5433);
-      assert.deepEqual(r.cidrs.map((c) => c.cidr), ['10.0.0.0/24']);
+      assert.deepEqual(
+        r.cidrs.map((c) => c.cidr),
+        ['10.0.0.0/24'],
+      );
     });
 
     it('deduplicates attached groups and reports those missing from the index', () => {
@@ -236,12 +231,15 @@ describe('analysis: whoCanReach', () => {
     });
 
     it('handles IPv6 sources: merging, sizes beyond 2^53, private and world blocks, IPv4 listed first', () => {
-      const r = whoCanReach(dbWith(
-        inb('v6a', 'sg-db', 'tcp 3306', '2001:db8:8000::/33'),
-        inb('v6b', 'sg-db', 'tcp 3306', '2001:db8::/33'),
-        inb('v6c', 'sg-db', 'tcp 3306', 'fd00::/8'),
-        inb('v4', 'sg-db', 'tcp 3306', '10.0.0.0/8'),
-      ), DB);
+      const r = whoCanReach(
+        dbWith(
+          inb('v6a', 'sg-db', 'tcp 3306', '2001:db8:8000::/33'),
+          inb('v6b', 'sg-db', 'tcp 3306', '2001:db8::/33'),
+          inb('v6c', 'sg-db', 'tcp 3306', 'fd00::/8'),
+          inb('v4', 'sg-db', 'tcp 3306', '10.0.0.0/8'),
+        ),
+        DB,
+      );
       assert.deepEqual(
         r.cidrs.map((c) => [c.cidr, c.version, c.size, c.public, c.rules.map((x) => x.ruleId)]),
         [
@@ -253,15 +251,17 @@ describe('analysis: whoCanReach', () => {
     });
 
     it('flags the world, for IPv4 and for IPv6', () => {
-      const r = whoCanReach(dbWith(
-        inb('w4', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
-        inb('n4', 'sg-db', 'tcp 3306', '10.0.0.0/8'),
-        inb('w6', 'sg-db', '-1', '::/0'),
-      ), DB);
-      assert.deepEqual(r.cidrs.map((c) => [c.cidr, c.world, c.public, c.rules.map((x) => x.ruleId)]), [
-        ['0.0.0.0/0', true, true, ['w4', 'n4']],
-        ['::/0', true, true, ['w6']],
-      ]);
+      const r = whoCanReach(
+        dbWith(inb('w4', 'sg-db', 'tcp 3306', '0.0.0.0/0'), inb('n4', 'sg-db', 'tcp 3306', '10.0.0.0/8'), inb('w6', 'sg-db', '-1', '::/0')),
+        DB,
+      );
+      assert.deepEqual(
+        r.cidrs.map((c) => [c.cidr, c.world, c.public, c.rules.map((x) => x.ruleId)]),
+        [
+          ['0.0.0.0/0', true, true, ['w4', 'n4']],
+          ['::/0', true, true, ['w6']],
+        ],
+      );
       assert.equal(r.cidrs[0]!.size, '4294967296');
       assert.equal(r.worldOpen, true);
     });
@@ -271,17 +271,22 @@ describe('analysis: whoCanReach', () => {
     it('lists referenced groups with names, the carrying EC2 instances and self references', () => {
       const idx = region({
         groups: [sg('sg-db', 'database'), sg('sg-app', 'app servers')],
-        rules: [
-          inb('r1', 'sg-db', 'tcp 3306', 'sg-app'),
-          inb('r2', 'sg-db', 'tcp 3306', 'sg-db'),
-          inb('r3', 'sg-db', 'tcp 22', 'sg-app'),
-        ],
+        rules: [inb('r1', 'sg-db', 'tcp 3306', 'sg-app'), inb('r2', 'sg-db', 'tcp 3306', 'sg-db'), inb('r3', 'sg-db', 'tcp 22', 'sg-app')],
         clusters: [cluster('db', ['sg-db'])],
       });
       const instances = [ec2('i-1', ['sg-app']), ec2('i-2', ['sg-web']), ec2('i-3', ['sg-app', 'sg-app'])];
       const r = whoCanReach(idx, DB, { ec2Instances: instances });
       assert.deepEqual(
-        r.groups.map((g) => [g.groupId, g.groupName, g.exists, g.stale, g.selfReference, g.attached, g.rules.map((x) => x.ruleId), g.ec2Instances.map((i) => i.instanceId)]),
+        r.groups.map((g) => [
+          g.groupId,
+          g.groupName,
+          g.exists,
+          g.stale,
+          g.selfReference,
+          g.attached,
+          g.rules.map((x) => x.ruleId),
+          g.ec2Instances.map((i) => i.instanceId),
+        ]),
         [
           ['sg-app', 'app servers', true, false, false, false, ['r1'], ['i-1', 'i-3']],
           ['sg-db', 'database', true, false, true, true, ['r2'], []],
@@ -297,39 +302,57 @@ describe('analysis: whoCanReach', () => {
         clusters: [cluster('one', ['sg-a']), cluster('both', ['sg-a', 'sg-b'])],
       });
       const one = whoCanReach(idx, { clusterId: 'one' }, { ec2Instances: [ec2('i-b', ['sg-b'])] });
-      assert.deepEqual(one.groups.map((g) => [g.groupId, g.attached, g.ec2Instances.length]), [['sg-b', false, 1]]);
+      assert.deepEqual(
+        one.groups.map((g) => [g.groupId, g.attached, g.ec2Instances.length]),
+        [['sg-b', false, 1]],
+      );
       const both = whoCanReach(idx, { clusterId: 'both' });
-      assert.deepEqual(both.groups.map((g) => [g.groupId, g.attached, g.selfReference, g.rules.map((x) => x.ruleId)]), [
-        ['sg-a', true, false, ['rb']],
-        ['sg-b', true, false, ['ra']],
-      ]);
+      assert.deepEqual(
+        both.groups.map((g) => [g.groupId, g.attached, g.selfReference, g.rules.map((x) => x.ruleId)]),
+        [
+          ['sg-a', true, false, ['rb']],
+          ['sg-b', true, false, ['ra']],
+        ],
+      );
     });
 
-    it('flags a referenced group missing from the index as stale, but not another account\'s or a peered one', () => {
-      const r = whoCanReach(dbWith(
-        inb('r1', 'sg-db', 'tcp 3306', 'sg-gone'),
-        inb('r2', 'sg-db', 'tcp 3306', { kind: 'group', groupId: 'sg-partner', userId: '999988887777' }),
-        inb('r3', 'sg-db', 'tcp 3306', { kind: 'group', groupId: 'sg-peer', userId: ACCOUNT, peeringConnectionId: 'pcx-1' }),
-      ), DB);
-      assert.deepEqual(r.groups.map((g) => [g.groupId, g.exists, g.stale, g.foreign]), [
-        ['sg-gone', false, true, false],
-        ['sg-partner', false, false, true],
-        ['sg-peer', false, false, true],
-      ]);
+    it("flags a referenced group missing from the index as stale, but not another account's or a peered one", () => {
+      const r = whoCanReach(
+        dbWith(
+          inb('r1', 'sg-db', 'tcp 3306', 'sg-gone'),
+          inb('r2', 'sg-db', 'tcp 3306', { kind: 'group', groupId: 'sg-partner', userId: '999988887777' }),
+          inb('r3', 'sg-db', 'tcp 3306', { kind: 'group', groupId: 'sg-peer', userId: ACCOUNT, peeringConnectionId: 'pcx-1' }),
+        ),
+        DB,
+      );
+      assert.deepEqual(
+        r.groups.map((g) => [g.groupId, g.exists, g.stale, g.foreign]),
+        [
+          ['sg-gone', false, true, false],
+          ['sg-partner', false, false, true],
+          ['sg-peer', false, false, true],
+        ],
+      );
       assert.equal(r.groups[1]!.userId, '999988887777');
     });
 
     it('lists prefix lists with their rules', () => {
-      const r = whoCanReach(dbWith(
-        inb('r1', 'sg-db', 'tcp 3306', 'pl-0123abcd'),
-        inb('r2', 'sg-db', 'tcp 3300-3310', 'pl-0123abcd'),
-        inb('r3', 'sg-db', 'tcp 443', 'pl-99999999'),
-        inb('r4', 'sg-db', '-1', 'pl-00000001'),
-      ), DB);
-      assert.deepEqual(r.prefixLists.map((p) => [p.prefixListId, p.rules.map((x) => x.ruleId)]), [
-        ['pl-00000001', ['r4']],
-        ['pl-0123abcd', ['r1', 'r2']],
-      ]);
+      const r = whoCanReach(
+        dbWith(
+          inb('r1', 'sg-db', 'tcp 3306', 'pl-0123abcd'),
+          inb('r2', 'sg-db', 'tcp 3300-3310', 'pl-0123abcd'),
+          inb('r3', 'sg-db', 'tcp 443', 'pl-99999999'),
+          inb('r4', 'sg-db', '-1', 'pl-00000001'),
+        ),
+        DB,
+      );
+      assert.deepEqual(
+        r.prefixLists.map((p) => [p.prefixListId, p.rules.map((x) => x.ruleId)]),
+        [
+          ['pl-00000001', ['r4']],
+          ['pl-0123abcd', ['r1', 'r2']],
+        ],
+      );
       assert.equal(r.cidrs.length, 0);
       assert.equal(r.groups.length, 0);
     });
@@ -340,7 +363,10 @@ describe('analysis: whoCanReach', () => {
 
 describe('analysis: explainPath', () => {
   /** sg-db guards MySQL cluster 'db'; sg-app (egress allow-all) and sg-web are client groups. */
-  function world(dbRules: SecurityGroupRule[], extra: SecurityGroupRule[] = [outb('app-out', 'sg-app', '-1', '0.0.0.0/0'), outb('web-out', 'sg-web', '-1', '0.0.0.0/0')]): RegionIndex {
+  function world(
+    dbRules: SecurityGroupRule[],
+    extra: SecurityGroupRule[] = [outb('app-out', 'sg-app', '-1', '0.0.0.0/0'), outb('web-out', 'sg-web', '-1', '0.0.0.0/0')],
+  ): RegionIndex {
     return region({
       groups: [sg('sg-db', 'database'), sg('sg-app', 'app'), sg('sg-web', 'web'), sg('sg-db2', 'database 2')],
       rules: [...dbRules, ...extra],
@@ -348,22 +374,109 @@ describe('analysis: explainPath', () => {
       instances: [dbInstance('db-1', ['sg-db', 'sg-db2'], { engine: 'aurora-mysql', clusterId: 'db' })],
     });
   }
-  const inbound = (source: { cidr: string } | { groupId: string }, groupId = 'sg-db', port = 3306): MissingRule =>
-    ({ groupId, isEgress: false, protocol: 'tcp', fromPort: port, toPort: port, source });
+  const inbound = (source: { cidr: string } | { groupId: string }, groupId = 'sg-db', port = 3306): MissingRule => ({
+    groupId,
+    isEgress: false,
+    protocol: 'tcp',
+    fromPort: port,
+    toPort: port,
+    source,
+  });
 
-  const cases: Array<{ name: string; idx: () => RegionIndex; source: PathSource; port?: number; open: boolean; missing?: MissingRule[]; ingressRuleIds?: string[] }> = [
-    { name: 'CIDR inside a rule CIDR', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]), source: { cidr: '10.0.5.9' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'CIDR equal to a rule CIDR (via the second db group)', idx: () => world([inb('r1', 'sg-db2', 'tcp 3300-3310', '10.0.5.0/24')]), source: { cidr: '10.0.5.0/24' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'CIDR wider than the rule CIDR', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]), source: { cidr: '10.0.0.0/8' }, open: false, missing: [inbound({ cidr: '10.0.0.0/8' })] },
-    { name: 'CIDR outside, canonicalised in missingRule', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]), source: { cidr: ' 203.0.113.77/24 ' }, open: false, missing: [inbound({ cidr: '203.0.113.0/24' })] },
-    { name: 'CIDR allowed on another port only', idx: () => world([inb('r1', 'sg-db', 'tcp 5432', '10.0.0.0/16')]), source: { cidr: '10.0.0.1/32' }, open: false, missing: [inbound({ cidr: '10.0.0.1/32' })] },
-    { name: 'CIDR allowed by udp only', idx: () => world([inb('r1', 'sg-db', 'udp 3306', '10.0.0.0/16')]), source: { cidr: '10.0.0.1' }, open: false, missing: [inbound({ cidr: '10.0.0.1/32' })] },
-    { name: 'CIDR allowed by all traffic', idx: () => world([inb('r1', 'sg-db', '-1', '0.0.0.0/0')]), source: { cidr: '198.51.100.1' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'IPv6 CIDR inside an IPv6 rule', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '2001:db8::/32')]), source: { cidr: '2001:DB8:0:1::5' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'IPv6 CIDR against IPv4 rules only', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '0.0.0.0/0')]), source: { cidr: '2001:db8::1/128' }, open: false, missing: [inbound({ cidr: '2001:db8::1/128' })] },
-    { name: 'port override closes the path', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]), source: { cidr: '10.0.0.1' }, port: 5432, open: false, missing: [inbound({ cidr: '10.0.0.1/32' }, 'sg-db', 5432)] },
-    { name: 'group referenced by a db group rule', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')]), source: { groupId: 'sg-app' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'group not referenced', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-web')]), source: { groupId: 'sg-app' }, open: false, missing: [inbound({ groupId: 'sg-app' })] },
+  const cases: Array<{
+    name: string;
+    idx: () => RegionIndex;
+    source: PathSource;
+    port?: number;
+    open: boolean;
+    missing?: MissingRule[];
+    ingressRuleIds?: string[];
+  }> = [
+    {
+      name: 'CIDR inside a rule CIDR',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]),
+      source: { cidr: '10.0.5.9' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'CIDR equal to a rule CIDR (via the second db group)',
+      idx: () => world([inb('r1', 'sg-db2', 'tcp 3300-3310', '10.0.5.0/24')]),
+      source: { cidr: '10.0.5.0/24' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'CIDR wider than the rule CIDR',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]),
+      source: { cidr: '10.0.0.0/8' },
+      open: false,
+      missing: [inbound({ cidr: '10.0.0.0/8' })],
+    },
+    {
+      name: 'CIDR outside, canonicalised in missingRule',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]),
+      source: { cidr: ' 203.0.113.77/24 ' },
+      open: false,
+      missing: [inbound({ cidr: '203.0.113.0/24' })],
+    },
+    {
+      name: 'CIDR allowed on another port only',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 5432', '10.0.0.0/16')]),
+      source: { cidr: '10.0.0.1/32' },
+      open: false,
+      missing: [inbound({ cidr: '10.0.0.1/32' })],
+    },
+    {
+      name: 'CIDR allowed by udp only',
+      idx: () => world([inb('r1', 'sg-db', 'udp 3306', '10.0.0.0/16')]),
+      source: { cidr: '10.0.0.1' },
+      open: false,
+      missing: [inbound({ cidr: '10.0.0.1/32' })],
+    },
+    {
+      name: 'CIDR allowed by all traffic',
+      idx: () => world([inb('r1', 'sg-db', '-1', '0.0.0.0/0')]),
+      source: { cidr: '198.51.100.1' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'IPv6 CIDR inside an IPv6 rule',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '2001:db8::/32')]),
+      source: { cidr: '2001:DB8:0:1::5' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'IPv6 CIDR against IPv4 rules only',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '0.0.0.0/0')]),
+      source: { cidr: '2001:db8::1/128' },
+      open: false,
+      missing: [inbound({ cidr: '2001:db8::1/128' })],
+    },
+    {
+      name: 'port override closes the path',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.0.0/16')]),
+      source: { cidr: '10.0.0.1' },
+      port: 5432,
+      open: false,
+      missing: [inbound({ cidr: '10.0.0.1/32' }, 'sg-db', 5432)],
+    },
+    {
+      name: 'group referenced by a db group rule',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')]),
+      source: { groupId: 'sg-app' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'group not referenced',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-web')]),
+      source: { groupId: 'sg-app' },
+      open: false,
+      missing: [inbound({ groupId: 'sg-app' })],
+    },
     {
       name: 'group referenced, but without outbound rules',
       idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], []),
@@ -377,10 +490,23 @@ describe('analysis: explainPath', () => {
       idx: () => world([], [outb('o1', 'sg-app', 'tcp 443', '0.0.0.0/0')]),
       source: { groupId: 'sg-app' },
       open: false,
-      missing: [inbound({ groupId: 'sg-app' }), { groupId: 'sg-app', isEgress: true, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { groupId: 'sg-db' } }],
+      missing: [
+        inbound({ groupId: 'sg-app' }),
+        { groupId: 'sg-app', isEgress: true, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { groupId: 'sg-db' } },
+      ],
     },
-    { name: 'group let out to the db group only', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], [outb('o1', 'sg-app', 'tcp 3306', 'sg-db2')]), source: { groupId: 'sg-app' }, open: true },
-    { name: 'group let out to the database VPC range', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], [outb('o1', 'sg-app', 'tcp 3000-4000', '10.0.0.0/16')]), source: { groupId: 'sg-app' }, open: true },
+    {
+      name: 'group let out to the db group only',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], [outb('o1', 'sg-app', 'tcp 3306', 'sg-db2')]),
+      source: { groupId: 'sg-app' },
+      open: true,
+    },
+    {
+      name: 'group let out to the database VPC range',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], [outb('o1', 'sg-app', 'tcp 3000-4000', '10.0.0.0/16')]),
+      source: { groupId: 'sg-app' },
+      open: true,
+    },
     {
       name: 'group let out only to another VPC range',
       idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')], [outb('o1', 'sg-app', 'tcp 3306', '192.168.0.0/16')]),
@@ -388,12 +514,48 @@ describe('analysis: explainPath', () => {
       open: false,
       missing: [{ groupId: 'sg-app', isEgress: true, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { groupId: 'sg-db' } }],
     },
-    { name: 'self-referencing db group as the source', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-db')], [outb('o1', 'sg-db', '-1', '0.0.0.0/0')]), source: { groupId: 'sg-db' }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'EC2 instance by one of its groups', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')]), source: { ec2Instance: ec2('i-1', ['sg-web', 'sg-app'], '10.0.9.9') }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'EC2 instance by its private IP', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.1.0/24')]), source: { ec2Instance: ec2('i-1', ['sg-web'], '10.0.1.20') }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'EC2 instance by its public IP', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '198.51.100.7/32')]), source: { ec2Instance: ec2('i-1', ['sg-web'], '10.0.1.20', '198.51.100.7') }, open: true, ingressRuleIds: ['r1'] },
-    { name: 'EC2 instance not allowed: suggests its first group', idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.1.0.0/16')]), source: { ec2Instance: ec2('i-1', ['sg-web', 'sg-app'], '10.0.1.20') }, open: false, missing: [inbound({ groupId: 'sg-web' })] },
-    { name: 'EC2 instance without groups: suggests its private IP', idx: () => world([]), source: { ec2Instance: ec2('i-1', [], '10.0.1.20') }, open: false, missing: [inbound({ cidr: '10.0.1.20/32' })] },
+    {
+      name: 'self-referencing db group as the source',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-db')], [outb('o1', 'sg-db', '-1', '0.0.0.0/0')]),
+      source: { groupId: 'sg-db' },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'EC2 instance by one of its groups',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', 'sg-app')]),
+      source: { ec2Instance: ec2('i-1', ['sg-web', 'sg-app'], '10.0.9.9') },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'EC2 instance by its private IP',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.0.1.0/24')]),
+      source: { ec2Instance: ec2('i-1', ['sg-web'], '10.0.1.20') },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'EC2 instance by its public IP',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '198.51.100.7/32')]),
+      source: { ec2Instance: ec2('i-1', ['sg-web'], '10.0.1.20', '198.51.100.7') },
+      open: true,
+      ingressRuleIds: ['r1'],
+    },
+    {
+      name: 'EC2 instance not allowed: suggests its first group',
+      idx: () => world([inb('r1', 'sg-db', 'tcp 3306', '10.1.0.0/16')]),
+      source: { ec2Instance: ec2('i-1', ['sg-web', 'sg-app'], '10.0.1.20') },
+      open: false,
+      missing: [inbound({ groupId: 'sg-web' })],
+    },
+    {
+      name: 'EC2 instance without groups: suggests its private IP',
+      idx: () => world([]),
+      source: { ec2Instance: ec2('i-1', [], '10.0.1.20') },
+      open: false,
+      missing: [inbound({ cidr: '10.0.1.20/32' })],
+    },
   ];
 
   for (const c of cases) {
@@ -404,24 +566,33 @@ describe('analysis: explainPath', () => {
       assert.deepEqual(e.missingRules, c.missing ?? []);
       assert.deepEqual(e.missingRule, c.missing?.[0]);
       if (c.ingressRuleIds) {
-        assert.deepEqual(e.hops.filter((h) => h.kind === 'ingress').flatMap((h) => h.ruleIds), c.ingressRuleIds);
+        assert.deepEqual(
+          e.hops.filter((h) => h.kind === 'ingress').flatMap((h) => h.ruleIds),
+          c.ingressRuleIds,
+        );
       }
       assert.equal(e.hops[0]!.kind, 'source');
       assert.equal(e.hops.filter((h) => h.kind === 'ingress').length, 2, 'one hop per database group');
       const hasEgress = 'groupId' in c.source || ('ec2Instance' in c.source && c.source.ec2Instance.securityGroupIds.length > 0);
-      assert.equal(e.hops.some((h) => h.kind === 'egress'), hasEgress);
+      assert.equal(
+        e.hops.some((h) => h.kind === 'egress'),
+        hasEgress,
+      );
       if (hasEgress) assert.equal(e.hops[1]!.kind, 'egress');
     });
   }
 
   it('says hop by hop what happens for a group source', () => {
     const e = explainPath(world([inb('r1', 'sg-db2', 'tcp 3306', 'sg-app')]), { groupId: 'sg-app' }, DB);
-    assert.deepEqual(e.hops.map((h) => [h.kind, h.label, h.ok, h.ruleIds]), [
-      ['source', 'Source group app (sg-app)', true, []],
-      ['egress', 'Outbound from sg-app', true, ['app-out']],
-      ['ingress', 'Inbound to database (sg-db)', false, []],
-      ['ingress', 'Inbound to database 2 (sg-db2)', true, ['r1']],
-    ]);
+    assert.deepEqual(
+      e.hops.map((h) => [h.kind, h.label, h.ok, h.ruleIds]),
+      [
+        ['source', 'Source group app (sg-app)', true, []],
+        ['egress', 'Outbound from sg-app', true, ['app-out']],
+        ['ingress', 'Inbound to database (sg-db)', false, []],
+        ['ingress', 'Inbound to database 2 (sg-db2)', true, ['r1']],
+      ],
+    );
     assert.match(e.hops[2]!.detail, /No inbound rule allows tcp 3306 from app \(sg-app\)/);
     assert.match(e.hops[3]!.detail, /r1 allows tcp 3306 from app \(sg-app\)/);
   });
@@ -491,12 +662,21 @@ describe('analysis: findings', () => {
     assert.deepEqual(findings(fixture([])), []);
   });
 
-  const table: Array<{ name: string; rules: SecurityGroupRule[]; more?: { groups?: SecurityGroup[]; clusters?: DbCluster[] }; present: Expect[]; absent: Array<[FindingKind, string]> }> = [
+  const table: Array<{
+    name: string;
+    rules: SecurityGroupRule[];
+    more?: { groups?: SecurityGroup[]; clusters?: DbCluster[] };
+    present: Expect[];
+    absent: Array<[FindingKind, string]>;
+  }> = [
     {
       name: 'db-port-world: IPv4 world on the database port',
       rules: [inb('r1', 'sg-db', 'tcp 3306', '0.0.0.0/0')],
       present: [['db-port-world', 'r1', 'high']],
-      absent: [['any-port-world-on-db-group', 'r1'], ['wide-public-cidr', 'r1']],
+      absent: [
+        ['any-port-world-on-db-group', 'r1'],
+        ['wide-public-cidr', 'r1'],
+      ],
     },
     {
       name: 'db-port-world: IPv6 world on a range holding the port',
@@ -512,9 +692,23 @@ describe('analysis: findings', () => {
     },
     {
       name: 'db-port-world negatives: group guards nothing, private source, the other engine port',
-      rules: [inb('r1', 'sg-x', 'tcp 3306', '0.0.0.0/0'), inb('r2', 'sg-db', 'tcp 3306', '10.0.0.0/8'), inb('r3', 'sg-db', 'tcp 5432', '0.0.0.0/0'), inb('r4', 'sg-db', 'udp 3306', '0.0.0.0/0')],
-      present: [['any-port-world-on-db-group', 'r3', 'high'], ['any-port-world-on-db-group', 'r4', 'medium']],
-      absent: [['db-port-world', 'r1'], ['db-port-world', 'r2'], ['db-port-world', 'r3'], ['db-port-world', 'r4'], ['any-port-world-on-db-group', 'r1']],
+      rules: [
+        inb('r1', 'sg-x', 'tcp 3306', '0.0.0.0/0'),
+        inb('r2', 'sg-db', 'tcp 3306', '10.0.0.0/8'),
+        inb('r3', 'sg-db', 'tcp 5432', '0.0.0.0/0'),
+        inb('r4', 'sg-db', 'udp 3306', '0.0.0.0/0'),
+      ],
+      present: [
+        ['any-port-world-on-db-group', 'r3', 'high'],
+        ['any-port-world-on-db-group', 'r4', 'medium'],
+      ],
+      absent: [
+        ['db-port-world', 'r1'],
+        ['db-port-world', 'r2'],
+        ['db-port-world', 'r3'],
+        ['db-port-world', 'r4'],
+        ['any-port-world-on-db-group', 'r1'],
+      ],
     },
     {
       name: 'any-port-world-on-db-group: SSH high, a web port medium, a wide range high; ICMP ignored',
@@ -526,8 +720,17 @@ describe('analysis: findings', () => {
         inb('ssh-x', 'sg-x', 'tcp 22', '0.0.0.0/0'),
         inb('ssh-private', 'sg-db', 'tcp 22', '10.0.0.0/8'),
       ],
-      present: [['any-port-world-on-db-group', 'ssh', 'high'], ['any-port-world-on-db-group', 'web', 'medium'], ['any-port-world-on-db-group', 'range', 'high']],
-      absent: [['any-port-world-on-db-group', 'ping'], ['any-port-world-on-db-group', 'ssh-x'], ['any-port-world-on-db-group', 'ssh-private'], ['db-port-world', 'ssh']],
+      present: [
+        ['any-port-world-on-db-group', 'ssh', 'high'],
+        ['any-port-world-on-db-group', 'web', 'medium'],
+        ['any-port-world-on-db-group', 'range', 'high'],
+      ],
+      absent: [
+        ['any-port-world-on-db-group', 'ping'],
+        ['any-port-world-on-db-group', 'ssh-x'],
+        ['any-port-world-on-db-group', 'ssh-private'],
+        ['db-port-world', 'ssh'],
+      ],
     },
     {
       name: 'wide-public-cidr: public IPv4 /8 to /23, inbound only',
@@ -542,8 +745,19 @@ describe('analysis: findings', () => {
         inb('v6', 'sg-x', 'tcp 443', '2600::/16'),
         outb('out8', 'sg-x', 'tcp 443', '52.0.0.0/8'),
       ],
-      present: [['wide-public-cidr', 'w8', 'medium'], ['wide-public-cidr', 'w16', 'medium'], ['wide-public-cidr', 'w23', 'medium']],
-      absent: [['wide-public-cidr', 'w24'], ['wide-public-cidr', 'p8'], ['wide-public-cidr', 'cgnat'], ['wide-public-cidr', 'world'], ['wide-public-cidr', 'v6'], ['wide-public-cidr', 'out8']],
+      present: [
+        ['wide-public-cidr', 'w8', 'medium'],
+        ['wide-public-cidr', 'w16', 'medium'],
+        ['wide-public-cidr', 'w23', 'medium'],
+      ],
+      absent: [
+        ['wide-public-cidr', 'w24'],
+        ['wide-public-cidr', 'p8'],
+        ['wide-public-cidr', 'cgnat'],
+        ['wide-public-cidr', 'world'],
+        ['wide-public-cidr', 'v6'],
+        ['wide-public-cidr', 'out8'],
+      ],
     },
     {
       name: 'all-traffic: from a CIDR or another group; not from itself, not tcp 0-65535, not outbound',
@@ -554,11 +768,19 @@ describe('analysis: findings', () => {
         inb('tcpall', 'sg-x', 'tcp 0-65535', '10.0.0.0/8'),
         outb('out', 'sg-x', '-1', '10.0.0.0/8'),
       ],
-      present: [['all-traffic', 'a1', 'medium'], ['all-traffic', 'a2', 'medium']],
-      absent: [['all-traffic', 'self'], ['all-traffic', 'tcpall'], ['all-traffic', 'out'], ['all-traffic', 'base-default']],
+      present: [
+        ['all-traffic', 'a1', 'medium'],
+        ['all-traffic', 'a2', 'medium'],
+      ],
+      absent: [
+        ['all-traffic', 'self'],
+        ['all-traffic', 'tcpall'],
+        ['all-traffic', 'out'],
+        ['all-traffic', 'base-default'],
+      ],
     },
     {
-      name: 'stale-reference: a missing group, in either direction; not another account\'s, a peered one or an existing one',
+      name: "stale-reference: a missing group, in either direction; not another account's, a peered one or an existing one",
       rules: [
         inb('s1', 'sg-x', 'tcp 443', 'sg-gone'),
         outb('s2', 'sg-x', 'tcp 443', 'sg-gone2'),
@@ -566,15 +788,31 @@ describe('analysis: findings', () => {
         inb('peer', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-peer', userId: ACCOUNT, peeringConnectionId: 'pcx-1' }),
         inb('ok', 'sg-x', 'tcp 8443', 'sg-app'),
       ],
-      present: [['stale-reference', 's1', 'low'], ['stale-reference', 's2', 'low']],
-      absent: [['stale-reference', 'acct'], ['stale-reference', 'peer'], ['stale-reference', 'ok']],
+      present: [
+        ['stale-reference', 's1', 'low'],
+        ['stale-reference', 's2', 'low'],
+      ],
+      absent: [
+        ['stale-reference', 'acct'],
+        ['stale-reference', 'peer'],
+        ['stale-reference', 'ok'],
+      ],
     },
     {
       name: 'unused-group: not attached, not referenced, not default; a self reference does not count as use',
       rules: [inb('self', 'sg-self', 'tcp 443', 'sg-self')],
       more: { groups: [sg('sg-lonely'), sg('sg-self'), sg('sg-vpc2-default', 'default', 'vpc-2')] },
-      present: [['unused-group', 'sg-lonely', 'info'], ['unused-group', 'sg-self', 'info']],
-      absent: [['unused-group', 'sg-default'], ['unused-group', 'sg-vpc2-default'], ['unused-group', 'sg-db'], ['unused-group', 'sg-app'], ['unused-group', 'sg-x']],
+      present: [
+        ['unused-group', 'sg-lonely', 'info'],
+        ['unused-group', 'sg-self', 'info'],
+      ],
+      absent: [
+        ['unused-group', 'sg-default'],
+        ['unused-group', 'sg-vpc2-default'],
+        ['unused-group', 'sg-db'],
+        ['unused-group', 'sg-app'],
+        ['unused-group', 'sg-x'],
+      ],
     },
     {
       name: 'shadowed-rule: a wider CIDR and port range (also for uncanonical CIDR text), all traffic, the same group or prefix list, a duplicate',
@@ -597,10 +835,25 @@ describe('analysis: findings', () => {
         inb('v6-narrow', 'sg-x', 'tcp 443', '2001:db8:1::/48'),
       ],
       present: [
-        ['shadowed-rule', 'narrow', 'low'], ['shadowed-rule', 'host-bits', 'low'], ['shadowed-rule', 'spaced', 'low'], ['shadowed-rule', 'under-all', 'low'], ['shadowed-rule', 'g-narrow', 'low'],
-        ['shadowed-rule', 'pl-narrow', 'low'], ['shadowed-rule', 'icmp-echo', 'low'], ['shadowed-rule', 'dup-b', 'low'], ['shadowed-rule', 'v6-narrow', 'low'],
+        ['shadowed-rule', 'narrow', 'low'],
+        ['shadowed-rule', 'host-bits', 'low'],
+        ['shadowed-rule', 'spaced', 'low'],
+        ['shadowed-rule', 'under-all', 'low'],
+        ['shadowed-rule', 'g-narrow', 'low'],
+        ['shadowed-rule', 'pl-narrow', 'low'],
+        ['shadowed-rule', 'icmp-echo', 'low'],
+        ['shadowed-rule', 'dup-b', 'low'],
+        ['shadowed-rule', 'v6-narrow', 'low'],
       ],
-      absent: [['shadowed-rule', 'wide'], ['shadowed-rule', 'all'], ['shadowed-rule', 'g-wide'], ['shadowed-rule', 'pl-wide'], ['shadowed-rule', 'icmp-all'], ['shadowed-rule', 'dup-a'], ['shadowed-rule', 'v6-wide']],
+      absent: [
+        ['shadowed-rule', 'wide'],
+        ['shadowed-rule', 'all'],
+        ['shadowed-rule', 'g-wide'],
+        ['shadowed-rule', 'pl-wide'],
+        ['shadowed-rule', 'icmp-all'],
+        ['shadowed-rule', 'dup-a'],
+        ['shadowed-rule', 'v6-wide'],
+      ],
     },
     {
       name: 'shadowed-rule negatives: other protocol, partial ports, CIDR not contained, other version, other direction, other group, across peering',
@@ -619,21 +872,39 @@ describe('analysis: findings', () => {
         inb('icmp0', 'sg-x', 'icmp 0', '10.0.0.0/16'),
       ],
       present: [['shadowed-rule', 'v4in6', 'low']],
-      absent: [['shadowed-rule', 'tcp'], ['shadowed-rule', 'udp'], ['shadowed-rule', 'partial'], ['shadowed-rule', 'outside'], ['shadowed-rule', 'v6'], ['shadowed-rule', 'egress'], ['shadowed-rule', 'ga'], ['shadowed-rule', 'gb'], ['shadowed-rule', 'gp'], ['shadowed-rule', 'icmp8'], ['shadowed-rule', 'icmp0']],
+      absent: [
+        ['shadowed-rule', 'tcp'],
+        ['shadowed-rule', 'udp'],
+        ['shadowed-rule', 'partial'],
+        ['shadowed-rule', 'outside'],
+        ['shadowed-rule', 'v6'],
+        ['shadowed-rule', 'egress'],
+        ['shadowed-rule', 'ga'],
+        ['shadowed-rule', 'gb'],
+        ['shadowed-rule', 'gp'],
+        ['shadowed-rule', 'icmp8'],
+        ['shadowed-rule', 'icmp0'],
+      ],
     },
     {
       name: 'port-not-covered: no group of the database allows its port (medium)',
       rules: [inb('r1', 'sg-custom', 'tcp 3306', 'sg-app')],
       more: { groups: [sg('sg-custom')], clusters: [cluster('custom', ['sg-custom'], { port: 13306 })] },
       present: [['port-not-covered', 'sg-custom', 'medium']],
-      absent: [['port-not-covered', 'sg-db'], ['port-not-covered', 'sg-pg']],
+      absent: [
+        ['port-not-covered', 'sg-db'],
+        ['port-not-covered', 'sg-pg'],
+      ],
     },
     {
       name: 'port-not-covered: another group covers the port (info); a group with no inbound rules is not reported',
       rules: [inb('r1', 'sg-extra', 'tcp 443', 'sg-app'), outb('o1', 'sg-egress-only', 'tcp 443', '0.0.0.0/0')],
       more: { groups: [sg('sg-extra'), sg('sg-egress-only')], clusters: [cluster('two', ['sg-db', 'sg-extra', 'sg-egress-only'])] },
       present: [['port-not-covered', 'sg-extra', 'info']],
-      absent: [['port-not-covered', 'sg-db'], ['port-not-covered', 'sg-egress-only']],
+      absent: [
+        ['port-not-covered', 'sg-db'],
+        ['port-not-covered', 'sg-egress-only'],
+      ],
     },
     {
       name: 'port-not-covered: a database whose groups have no inbound rules at all',
@@ -661,13 +932,15 @@ describe('analysis: findings', () => {
   }
 
   it('gives the fixes: revoke for world-open, stale and shadowed rules, narrow for wide and all-traffic rules', () => {
-    const fs = findings(fixture([
-      inb('world', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
-      inb('stale', 'sg-x', 'tcp 443', 'sg-gone'),
-      inb('wide', 'sg-x', 'tcp 443', '52.0.0.0/8'),
-      inb('all', 'sg-db', '-1', '10.0.0.0/8'),
-      inb('dup', 'sg-x', 'tcp 443', 'sg-app'),
-    ]));
+    const fs = findings(
+      fixture([
+        inb('world', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
+        inb('stale', 'sg-x', 'tcp 443', 'sg-gone'),
+        inb('wide', 'sg-x', 'tcp 443', '52.0.0.0/8'),
+        inb('all', 'sg-db', '-1', '10.0.0.0/8'),
+        inb('dup', 'sg-x', 'tcp 443', 'sg-app'),
+      ]),
+    );
     const world = find(fs, 'db-port-world', 'world')!;
     assert.equal(world.id, 'db-port-world:world');
     assert.equal(world.groupId, 'sg-db');
@@ -695,12 +968,19 @@ describe('analysis: findings', () => {
       ['30 IPv4 and 30 IPv6 inbound rules (counted separately)', [...many(30, 'sg-q', v4(false)), ...many(30, 'sg-q', v6)], []],
       ['50 IPv6 inbound rules', many(50, 'sg-q', v6), ['near-quota:sg-q:inbound:ipv6']],
       ['50 outbound IPv4 rules', many(50, 'sg-q', v4(true)), ['near-quota:sg-q:outbound:ipv4']],
-      ['25 IPv4 and 25 group rules (a group reference counts for both families)', [...many(25, 'sg-q', v4(false)), ...many(25, 'sg-q', grp)], ['near-quota:sg-q:inbound:ipv4']],
+      [
+        '25 IPv4 and 25 group rules (a group reference counts for both families)',
+        [...many(25, 'sg-q', v4(false)), ...many(25, 'sg-q', grp)],
+        ['near-quota:sg-q:inbound:ipv4'],
+      ],
     ];
     for (const [name, rules, ids] of cases) {
       it(name, () => {
         const fs = findings(fixture(rules, { groups: [sg('sg-q')] })).filter((f) => f.kind === 'near-quota');
-        assert.deepEqual(fs.map((f) => f.id), ids);
+        assert.deepEqual(
+          fs.map((f) => f.id),
+          ids,
+        );
         for (const f of fs) assert.equal(f.severity, 'low');
       });
     }
@@ -726,13 +1006,16 @@ describe('analysis: findings', () => {
   });
 
   it('has stable, unique ids, and lists the most severe first', () => {
-    const idx = fixture([
-      inb('r1', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
-      inb('r2', 'sg-x', '-1', '10.0.0.0/8'),
-      inb('r3', 'sg-x', 'tcp 443', 'sg-gone'),
-      inb('r4', 'sg-x', 'tcp 443', '52.0.0.0/8'),
-      inb('r5', 'sg-x', 'tcp 443', '52.1.0.0/16'),
-    ], { groups: [sg('sg-lonely')] });
+    const idx = fixture(
+      [
+        inb('r1', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
+        inb('r2', 'sg-x', '-1', '10.0.0.0/8'),
+        inb('r3', 'sg-x', 'tcp 443', 'sg-gone'),
+        inb('r4', 'sg-x', 'tcp 443', '52.0.0.0/8'),
+        inb('r5', 'sg-x', 'tcp 443', '52.1.0.0/16'),
+      ],
+      { groups: [sg('sg-lonely')] },
+    );
     const a = findings(idx);
     const b = findings(new RegionIndex(idx.snapshot));
     assert.deepEqual(a, b);
@@ -767,7 +1050,10 @@ describe('analysis: syntheticRegion', () => {
     assert.deepEqual([...kinds].sort(), ['cidr4', 'cidr6', 'group', 'prefixList']);
     const protocols = new Set(s.rules.map((r) => r.protocol));
     for (const p of ['tcp', 'udp', '-1']) assert.ok(protocols.has(p), p);
-    assert.ok(s.rules.some((r) => r.fromPort !== r.toPort && r.protocol === 'tcp'), 'port ranges');
+    assert.ok(
+      s.rules.some((r) => r.fromPort !== r.toPort && r.protocol === 'tcp'),
+      'port ranges',
+    );
     const groupIds = new Set(s.groups.map((g) => g.groupId));
     for (const c of s.clusters) for (const g of c.securityGroups) assert.ok(groupIds.has(g.groupId));
     for (const r of s.rules) assert.ok(groupIds.has(r.groupId));
@@ -780,7 +1066,16 @@ describe('analysis: syntheticRegion', () => {
     const idx = new RegionIndex(s);
     const fs = findings(idx);
     const kinds = new Set(fs.map((f) => f.kind));
-    for (const k of ['db-port-world', 'wide-public-cidr', 'all-traffic', 'stale-reference', 'shadowed-rule', 'near-quota', 'unused-group', 'port-not-covered'] as const) {
+    for (const k of [
+      'db-port-world',
+      'wide-public-cidr',
+      'all-traffic',
+      'stale-reference',
+      'shadowed-rule',
+      'near-quota',
+      'unused-group',
+      'port-not-covered',
+    ] as const) {
       assert.ok(kinds.has(k), `synthetic Region shows ${k}`);
     }
     assert.equal(new Set(fs.map((f) => f.id)).size, fs.length);

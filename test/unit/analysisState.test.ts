@@ -28,11 +28,14 @@ describe('AnalysisState: findings and EC2 data through injected readers', () => 
   it('shares one EC2 read per Region until reset, and retries after a failure', async () => {
     let reads = 0;
     let fail = true;
-    const a = new AnalysisState(async () => {
-      reads++;
-      if (fail) throw new Error('denied');
-      return [];
-    }, () => []);
+    const a = new AnalysisState(
+      async () => {
+        reads++;
+        if (fail) throw new Error('denied');
+        return [];
+      },
+      () => [],
+    );
     await assert.rejects(a.ec2Instances('us-east-1'), /denied/);
     fail = false;
     await Promise.all([a.ec2Instances('us-east-1'), a.ec2Instances('us-east-1')]);

@@ -33,7 +33,7 @@ describe('commands/args: unknown arguments to typed arguments', () => {
     refused(() => groupIdList(G, 'groupIds'), /^groupIds must be a list of security group ids\.$/);
   });
 
-  it('tags: typed as key=value, or passed as an object of text, within AWS\'s limits', () => {
+  it("tags: typed as key=value, or passed as an object of text, within AWS's limits", () => {
     assert.deepEqual(parseTags(' team=shop, env = test ,flag'), { team: 'shop', env: 'test', flag: '' });
     assert.equal(parseTags('=x'), '"=x" has no key; write key=value.');
     assert.match(parseTags('aws:owner=me') as string, /reserved by AWS/);
@@ -44,7 +44,13 @@ describe('commands/args: unknown arguments to typed arguments', () => {
   });
 
   it('checkRuleArgs: each field of a rule has its type', () => {
-    assert.deepEqual(checkRuleArgs({ protocol: 6, fromPort: 1, source: { cidr: '10.0.0.0/8' } }), { protocol: 6, fromPort: 1, toPort: undefined, source: { cidr: '10.0.0.0/8' }, description: undefined });
+    assert.deepEqual(checkRuleArgs({ protocol: 6, fromPort: 1, source: { cidr: '10.0.0.0/8' } }), {
+      protocol: 6,
+      fromPort: 1,
+      toPort: undefined,
+      source: { cidr: '10.0.0.0/8' },
+      description: undefined,
+    });
     refused(() => checkRuleArgs({ protocol: true }), /"protocol" must be text such as "tcp", or a protocol number/);
     refused(() => checkRuleArgs({ toPort: '22' }), /"toPort" must be a number/);
     refused(() => checkRuleArgs({ description: 1 }), /"description" must be text/);
@@ -65,7 +71,14 @@ describe('commands/args: unknown arguments to typed arguments', () => {
       tags: { a: 'b' },
       complete: true,
     });
-    assert.deepEqual(createGroupArgs(undefined), { region: undefined, vpcId: undefined, groupName: undefined, description: undefined, tags: undefined, complete: false });
+    assert.deepEqual(createGroupArgs(undefined), {
+      region: undefined,
+      vpcId: undefined,
+      groupName: undefined,
+      description: undefined,
+      tags: undefined,
+      complete: false,
+    });
     refused(() => createGroupArgs({ groupName: 5, vpcId: 'vpc-1' }), /"groupName" must be text/);
     refused(() => createGroupArgs({ groupName: 'web' }), /"vpcId" is required/);
     refused(() => createGroupArgs({ groupName: 'web', vpcId: 'vpc-1', description: [] }), /"description" must be text/);
@@ -73,7 +86,12 @@ describe('commands/args: unknown arguments to typed arguments', () => {
   });
 
   it('addRule: a group, direction or rule node fixes the group; a group with a rule makes the call complete', () => {
-    assert.deepEqual(addRuleArgs({ kind: 'group', region: 'us-east-1', groupId: G, via: { clusterId: 'orders' } }), { region: 'us-east-1', groupId: G, clusterId: 'orders', complete: false });
+    assert.deepEqual(addRuleArgs({ kind: 'group', region: 'us-east-1', groupId: G, via: { clusterId: 'orders' } }), {
+      region: 'us-east-1',
+      groupId: G,
+      clusterId: 'orders',
+      complete: false,
+    });
     assert.equal(addRuleArgs({ kind: 'direction', region: 'us-east-1', groupId: G, egress: true }).groupId, G);
     assert.equal(addRuleArgs({ kind: 'vpc', region: 'us-east-1', vpcId: 'vpc-1' }).groupId, undefined);
     const full = addRuleArgs({ region: 'us-east-1', groupId: ` ${G}`, protocol: 'tcp', fromPort: 22, source: { cidr: '10.0.0.0/8' } });
@@ -85,7 +103,11 @@ describe('commands/args: unknown arguments to typed arguments', () => {
   });
 
   it('editRule: a rule node asks what to change; arguments need a ruleId', () => {
-    assert.deepEqual(editRuleArgs({ kind: 'rule', region: 'us-east-1', groupId: G, ruleId: 'sgr-1', egress: false }), { region: 'us-east-1', ruleId: 'sgr-1', treeGroupId: G });
+    assert.deepEqual(editRuleArgs({ kind: 'rule', region: 'us-east-1', groupId: G, ruleId: 'sgr-1', egress: false }), {
+      region: 'us-east-1',
+      ruleId: 'sgr-1',
+      treeGroupId: G,
+    });
     const a = editRuleArgs({ region: 'us-east-1', ruleId: 'sgr-1', fromPort: 22, toPort: 22 });
     assert.deepEqual([a.ruleId, a.fromPort, a.toPort, a.treeGroupId], ['sgr-1', 22, 22, undefined]);
     refused(() => editRuleArgs({ region: 'us-east-1' }), /"ruleId" is required/);
@@ -96,7 +118,17 @@ describe('commands/args: unknown arguments to typed arguments', () => {
   it('removeRule: the selected rule nodes (one Region), or { region, groupId?, ruleIds }', () => {
     const n = (ruleId: string, region = 'us-east-1') => ({ kind: 'rule', region, groupId: G, ruleId, egress: false });
     const sel = removeRulesArgs(n('sgr-1'), [n('sgr-1'), n('sgr-2'), { kind: 'group', region: 'us-east-1', groupId: G }]);
-    assert.deepEqual([sel.region, sel.ruleIds, [...sel.fromTree!]], ['us-east-1', ['sgr-1', 'sgr-2'], [['sgr-1', G], ['sgr-2', G]]]);
+    assert.deepEqual(
+      [sel.region, sel.ruleIds, [...sel.fromTree!]],
+      [
+        'us-east-1',
+        ['sgr-1', 'sgr-2'],
+        [
+          ['sgr-1', G],
+          ['sgr-2', G],
+        ],
+      ],
+    );
     assert.deepEqual(removeRulesArgs(n('sgr-3')).ruleIds, ['sgr-3'], 'the clicked rule when nothing is selected');
     refused(() => removeRulesArgs(n('sgr-1'), [n('sgr-1'), n('sgr-2', 'eu-west-1')]), /^Select rules of one Region at a time\.$/);
     assert.deepEqual(removeRulesArgs({ region: 'us-east-1', groupId: G, ruleIds: ['sgr-1'] }), { region: 'us-east-1', groupId: G, ruleIds: ['sgr-1'] });

@@ -1,7 +1,16 @@
 import * as assert from 'node:assert/strict';
 import {
-  canonicalCidr, Cidr, cidrContains, cidrOverlaps, cidrRange, cidrSize, formatCidr, isPrivateCidr, isWorld,
-  mergeCidrs, parseCidr,
+  canonicalCidr,
+  Cidr,
+  cidrContains,
+  cidrOverlaps,
+  cidrRange,
+  cidrSize,
+  formatCidr,
+  isPrivateCidr,
+  isWorld,
+  mergeCidrs,
+  parseCidr,
 } from '../../src/domain/cidr';
 
 function p(text: string): Cidr {
@@ -12,7 +21,7 @@ function p(text: string): Cidr {
 
 function errorOf(text: string): string {
   const c = parseCidr(text);
-  assert.ok('error' in c, `expected '${text}' to be rejected, got ${JSON.stringify(c, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`);
+  assert.ok('error' in c, `expected '${text}' to be rejected, got ${JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
   return c.error;
 }
 
@@ -237,19 +246,37 @@ describe('cidr: mergeCidrs', () => {
     [['10.0.0.128/25', '10.0.0.0/25'], ['10.0.0.0/24']],
     [['10.0.0.0/8', '10.1.0.0/16', '10.2.3.4/32'], ['10.0.0.0/8']],
     [['10.0.0.0/24', '10.0.0.0/24'], ['10.0.0.0/24']],
-    [['10.0.1.0/24', '10.0.2.0/24'], ['10.0.1.0/24', '10.0.2.0/24']], // adjacent but not aligned
+    [
+      ['10.0.1.0/24', '10.0.2.0/24'],
+      ['10.0.1.0/24', '10.0.2.0/24'],
+    ], // adjacent but not aligned
     [['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24', '10.0.0.0/24'], ['10.0.0.0/22']],
-    [['10.0.0.1', '10.0.0.2'], ['10.0.0.1/32', '10.0.0.2/32']],
+    [
+      ['10.0.0.1', '10.0.0.2'],
+      ['10.0.0.1/32', '10.0.0.2/32'],
+    ],
     [['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3'], ['10.0.0.0/30']],
-    [['192.168.0.0/24', '10.0.0.0/8'], ['10.0.0.0/8', '192.168.0.0/24']],
+    [
+      ['192.168.0.0/24', '10.0.0.0/8'],
+      ['10.0.0.0/8', '192.168.0.0/24'],
+    ],
     [['0.0.0.0/1', '128.0.0.0/1'], ['0.0.0.0/0']],
     [['2001:db8::/33', '2001:db8:8000::/33'], ['2001:db8::/32']],
-    [['2001:db8::/32', '10.0.0.0/8', '::/0'], ['10.0.0.0/8', '::/0']],
-    [['::ffff:0:0/97', '::ffff:8000:0/97', '0.0.0.0/0'], ['0.0.0.0/0', '::ffff:0.0.0.0/96']],
+    [
+      ['2001:db8::/32', '10.0.0.0/8', '::/0'],
+      ['10.0.0.0/8', '::/0'],
+    ],
+    [
+      ['::ffff:0:0/97', '::ffff:8000:0/97', '0.0.0.0/0'],
+      ['0.0.0.0/0', '::ffff:0.0.0.0/96'],
+    ],
   ];
   for (const [input, expected] of cases) {
     it(`[${input.join(', ')}] -> [${expected.join(', ')}]`, () => {
-      assert.deepEqual(mergeCidrs(input.map(p)).map(formatCidr), expected.map((e) => formatCidr(p(e))));
+      assert.deepEqual(
+        mergeCidrs(input.map(p)).map(formatCidr),
+        expected.map((e) => formatCidr(p(e))),
+      );
     });
   }
 

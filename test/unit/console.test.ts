@@ -105,10 +105,7 @@ describe('console: ec2Arn', () => {
   it('builds ARNs in the aws partition', () => {
     assert.equal(ec2Arn('us-east-1', '123456789012', 'vpc', 'vpc-0abc'), 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc');
     assert.equal(ec2Arn('eu-west-1', '123456789012', 'security-group', 'sg-0123'), 'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0123');
-    assert.equal(
-      ec2Arn('eu-west-1', '123456789012', 'security-group-rule', 'sgr-0456'),
-      'arn:aws:ec2:eu-west-1:123456789012:security-group-rule/sgr-0456',
-    );
+    assert.equal(ec2Arn('eu-west-1', '123456789012', 'security-group-rule', 'sgr-0456'), 'arn:aws:ec2:eu-west-1:123456789012:security-group-rule/sgr-0456');
   });
   it('uses the aws-cn and aws-us-gov partitions', () => {
     assert.equal(ec2Arn('cn-north-1', '123456789012', 'security-group', 'sg-1'), 'arn:aws-cn:ec2:cn-north-1:123456789012:security-group/sg-1');

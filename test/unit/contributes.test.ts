@@ -55,15 +55,26 @@ describe('package.json contributes', () => {
         assert.ok(!userFacing.has(at[at.length - 1]), `${at.join('.')} is a literal: ${s}`);
       }
     }
-    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'unused keys');
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !used.has(k)),
+      [],
+      'unused keys',
+    );
   });
 
   it('no command and no menu entry is contributed twice', () => {
     const ids = c.commands.map((x) => x.command);
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+    );
     for (const [menu, entries] of Object.entries(c.menus)) {
       const keys = entries.map((e) => JSON.stringify([e.command, e.when, e.group]));
-      assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], menu);
+      assert.deepEqual(
+        keys.filter((k, i) => keys.indexOf(k) !== i),
+        [],
+        menu,
+      );
       for (const e of entries) assert.ok(ids.includes(e.command), `${menu}: ${e.command} is not a contributed command`);
     }
   });
@@ -85,7 +96,13 @@ describe('package.json contributes', () => {
   describe('menus follow the database state', () => {
     const menu = c.menus['view/item/context'];
     const commandsOn = (contextValue: string) => [...new Set(menu.filter((e) => offeredOn(e.when, contextValue)).map((e) => e.command))].sort();
-    const changes = ['auroraSg.associateWithCluster', 'auroraSg.associateWithInstance', 'auroraSg.disassociateFromCluster', 'auroraSg.disassociateFromInstance', 'auroraSg.openWalkthrough'];
+    const changes = [
+      'auroraSg.associateWithCluster',
+      'auroraSg.associateWithInstance',
+      'auroraSg.disassociateFromCluster',
+      'auroraSg.disassociateFromInstance',
+      'auroraSg.openWalkthrough',
+    ];
     const rows = (status: string) => ({
       cluster: clusterContext(status),
       standalone: instanceContext(false, status),
@@ -121,7 +138,8 @@ describe('package.json contributes', () => {
       assert.ok(commandsOn(r.clusterLink).includes('auroraSg.disassociateFromCluster'));
       assert.ok(commandsOn(r.instanceLink).includes('auroraSg.disassociateFromInstance'));
       for (const link of [r.clusterLink, r.instanceLink]) {
-        for (const cmd of ['auroraSg.addInboundRule', 'auroraSg.addOutboundRule', 'auroraSg.revealGroup', 'auroraSg.copyId', 'auroraSg.refresh']) assert.ok(commandsOn(link).includes(cmd), `${cmd} on ${link}`);
+        for (const cmd of ['auroraSg.addInboundRule', 'auroraSg.addOutboundRule', 'auroraSg.revealGroup', 'auroraSg.copyId', 'auroraSg.refresh'])
+          assert.ok(commandsOn(link).includes(cmd), `${cmd} on ${link}`);
       }
     });
 
@@ -130,7 +148,11 @@ describe('package.json contributes', () => {
         const now = rows(status);
         const before = rows('available');
         for (const k of Object.keys(now) as (keyof typeof now)[]) {
-          assert.deepEqual(commandsOn(now[k]), commandsOn(before[k]).filter((cmd) => !changes.includes(cmd)), `${k} (${now[k]})`);
+          assert.deepEqual(
+            commandsOn(now[k]),
+            commandsOn(before[k]).filter((cmd) => !changes.includes(cmd)),
+            `${k} (${now[k]})`,
+          );
         }
       });
     }

@@ -18,7 +18,11 @@ describe('errors: translateError for AWS error codes', () => {
     ['InvalidGroup.Duplicate', "The security group 'appsrv1' already exists for VPC 'vpc-1'", /already exists in this VPC\. Choose another name/],
     ['InvalidGroupId.Malformed', 'Invalid id: "sg-xyz"', /not a valid security group id.*Invalid id: "sg-xyz"/],
     ['InvalidGroup.InUse', 'in use', /in use; detach it first/],
-    ['RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.', /rule limit \(60 inbound and 60 outbound.*request a higher quota/],
+    [
+      'RulesPerSecurityGroupLimitExceeded',
+      'The maximum number of rules per security group has been reached.',
+      /rule limit \(60 inbound and 60 outbound.*request a higher quota/,
+    ],
     ['SecurityGroupLimitExceeded', 'limit', /security group limit \(2,500.*Delete unused groups/],
     ['DependencyViolation', 'resource sg-1 has a dependent object', /still in use.*Detach it and remove those rules first/],
     ['CannotDelete', 'the specified group: "sg-1" name: "default" cannot be deleted by a user', /default security group of a VPC cannot be deleted/],
@@ -47,8 +51,16 @@ describe('errors: translateError for AWS error codes', () => {
     ['InvalidDBClusterStateFault', 'DbCluster orders-mysql is not in available state', /not in the available state.*Wait until it is available/],
     ['InvalidDBInstanceState', 'Instance is not available', /not in the available state\. Wait/],
     ['InvalidDBInstanceStateFault', 'Instance is not available', /not in the available state\. Wait/],
-    ['InvalidVPCNetworkStateFault', 'The DB instance and EC2 security group are in different VPCs.', /not in the database's VPC.*groups of the database's own VPC/],
-    ['CredentialsProviderError', 'Could not load credentials from any providers', /No AWS credentials were found.*Select Profile.*aws sso login.*Could not load credentials/],
+    [
+      'InvalidVPCNetworkStateFault',
+      'The DB instance and EC2 security group are in different VPCs.',
+      /not in the database's VPC.*groups of the database's own VPC/,
+    ],
+    [
+      'CredentialsProviderError',
+      'Could not load credentials from any providers',
+      /No AWS credentials were found.*Select Profile.*aws sso login.*Could not load credentials/,
+    ],
     ['TimeoutError', 'socket hang up', /did not answer in time/],
     ['AbortError', 'Request aborted', /^Cancelled\.$/],
   ];
@@ -98,7 +110,10 @@ describe('errors: translateError for AWS error codes', () => {
 
   it('names the Region for OptInRequired and the endpoint for a timeout', () => {
     assert.match(translateError(sdkError('OptInRequired'), { region: 'me-south-1' }).message, /The Region me-south-1 is not enabled/);
-    assert.match(translateError({ name: 'TimeoutError', message: 'timed out' }, { endpoint: 'http://127.0.0.1:5000' }).message, /at http:\/\/127\.0\.0\.1:5000/);
+    assert.match(
+      translateError({ name: 'TimeoutError', message: 'timed out' }, { endpoint: 'http://127.0.0.1:5000' }).message,
+      /at http:\/\/127\.0\.0\.1:5000/,
+    );
   });
 
   it('keeps the HTTP status and request id', () => {
@@ -190,7 +205,7 @@ describe('errors: HTTP errors and fallbacks', () => {
     assert.match(translateError(sdkError('ServiceUnavailable', 'busy', 503)).message, /internal error \(HTTP 503, ServiceUnavailable\)/);
   });
 
-  it('an unknown code falls back to AWS\'s message', () => {
+  it("an unknown code falls back to AWS's message", () => {
     const t = translateError(sdkError('VcpuLimitExceeded', 'You have requested more vCPU capacity than your current limit.'));
     assert.equal(t.code, 'VcpuLimitExceeded');
     assert.equal(t.message, 'You have requested more vCPU capacity than your current limit.');

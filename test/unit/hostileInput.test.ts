@@ -23,7 +23,19 @@ const weirdText = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom(...PROTOTYPE_KEYS, '', ' ', 'undefined', 'null', 'NaN', '<img src=x onerror=alert(1)>', '[x](command:auroraSg.refresh)', '$(alert)', '-1', 'all'),
+  fc.constantFrom(
+    ...PROTOTYPE_KEYS,
+    '',
+    ' ',
+    'undefined',
+    'null',
+    'NaN',
+    '<img src=x onerror=alert(1)>',
+    '[x](command:auroraSg.refresh)',
+    '$(alert)',
+    '-1',
+    'all',
+  ),
 );
 /** What AWS sends as IpProtocol, and what a broken or hostile endpoint might. */
 const anyProtocol = fc.oneof(
@@ -32,7 +44,10 @@ const anyProtocol = fc.oneof(
   weirdText,
 );
 const anyPort = fc.option(fc.oneof(fc.integer({ min: -1, max: 65535 }), fc.integer(), fc.constantFrom(-1, 0, 65535, 255)), { nil: undefined });
-const groupId = fc.oneof(hex(8).map((h) => `sg-${h}`), hex(17).map((h) => `sg-${h}`));
+const groupId = fc.oneof(
+  hex(8).map((h) => `sg-${h}`),
+  hex(17).map((h) => `sg-${h}`),
+);
 
 /** An SDK SecurityGroupRule with exactly one peer (or, hostile, none), any values. */
 const sdkRule: fc.Arbitrary<SdkRule> = fc
@@ -49,15 +64,21 @@ const sdkRule: fc.Arbitrary<SdkRule> = fc
       weirdText.map((CidrIpv6) => ({ CidrIpv6 })),
       weirdText.map((PrefixListId) => ({ PrefixListId })),
       fc
-        .record({ GroupId: fc.option(fc.oneof(groupId, weirdText), { nil: undefined }), UserId: fc.option(weirdText, { nil: undefined }), VpcPeeringConnectionId: fc.option(weirdText, { nil: undefined }) })
+        .record({
+          GroupId: fc.option(fc.oneof(groupId, weirdText), { nil: undefined }),
+          UserId: fc.option(weirdText, { nil: undefined }),
+          VpcPeeringConnectionId: fc.option(weirdText, { nil: undefined }),
+        })
         .map((ReferencedGroupInfo) => ({ ReferencedGroupInfo })),
       fc.constant({}),
     ),
   })
   .map(({ id, peer, ...r }) => ({ ...r, ...peer, SecurityGroupRuleId: `sgr-${id}` }) as SdkRule);
 
-const lookupOf = (names: Record<string, string>) => (id: string): SecurityGroup | undefined =>
-  Object.prototype.hasOwnProperty.call(names, id) ? { region: 'us-east-1', groupId: id, groupName: names[id], description: '', tags: {} } : undefined;
+const lookupOf =
+  (names: Record<string, string>) =>
+  (id: string): SecurityGroup | undefined =>
+    Object.prototype.hasOwnProperty.call(names, id) ? { region: 'us-east-1', groupId: id, groupName: names[id], description: '', tags: {} } : undefined;
 
 function wellFormedText(label: unknown, what: string, allowWord = false): void {
   assert.equal(typeof label, 'string', `${what} is a ${typeof label}`);
@@ -102,7 +123,16 @@ describe('hostile input: the rule labeller (property-based)', () => {
     const protocol = fc.oneof(fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6', '-1'), fc.integer({ min: 0, max: 255 }).map(String));
     fc.assert(
       fc.property(protocol, fc.integer({ min: -1, max: 70000 }), fc.integer({ min: -1, max: 70000 }), fc.boolean(), (p, from, to, egress) => {
-        const rule: SecurityGroupRule = { region: 'us-east-1', ruleId: 'sgr-1', groupId: 'sg-1', isEgress: egress, protocol: p, fromPort: from, toPort: to, peer: { kind: 'cidr4', cidr: '10.0.0.0/8' } };
+        const rule: SecurityGroupRule = {
+          region: 'us-east-1',
+          ruleId: 'sgr-1',
+          groupId: 'sg-1',
+          isEgress: egress,
+          protocol: p,
+          fromPort: from,
+          toPort: to,
+          peer: { kind: 'cidr4', cidr: '10.0.0.0/8' },
+        };
         const label = ruleLabel(rule);
         wellFormedText(label, 'ruleLabel');
         assert.doesNotMatch(label, /NaN/);
@@ -121,7 +151,10 @@ describe('hostile input: the rule labeller (property-based)', () => {
           for (const b of rules) assert.equal(Math.sign(compareRules(a, b)), -Math.sign(compareRules(b, a)) || 0);
         }
         const once = [...rules].sort(compareRules).map((r) => r.ruleId);
-        const twice = [...rules].reverse().sort(compareRules).map((r) => r.ruleId);
+        const twice = [...rules]
+          .reverse()
+          .sort(compareRules)
+          .map((r) => r.ruleId);
         assert.deepEqual(new Set(once), new Set(twice));
       }),
       { numRuns: 500 },
@@ -131,16 +164,28 @@ describe('hostile input: the rule labeller (property-based)', () => {
 
 describe('hostile input: buildRule (property-based)', () => {
   const cidrish = fc.oneof(
-    fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: -1, max: 40 })).map(
-      ([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`,
-    ),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: -1, max: 40 }),
+      )
+      .map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`),
     fc.constantFrom('0.0.0.0/0', '::/0', '2001:DB8::/32', '10.0.0.1/8', ' 10.0.0.0/8 ', 'fe80::1%eth0/64', '1.2.3.4', '::ffff:1.2.3.4/120'),
     weirdText,
   );
   const source: fc.Arbitrary<SourceInput> = fc.oneof(
     cidrish.map((cidr) => ({ cidr })),
     fc.oneof(groupId, weirdText).map((g) => ({ groupId: g })),
-    fc.oneof(hex(8).map((h) => `pl-${h}`), hex(17).map((h) => `pl-${h}`), weirdText).map((prefixListId) => ({ prefixListId })),
+    fc
+      .oneof(
+        hex(8).map((h) => `pl-${h}`),
+        hex(17).map((h) => `pl-${h}`),
+        weirdText,
+      )
+      .map((prefixListId) => ({ prefixListId })),
     // what an untyped caller may pass as the source: the builder must refuse it, not throw
     fc.anything().map((x) => x as unknown as SourceInput),
   );
@@ -186,25 +231,33 @@ describe('hostile input: buildRule (property-based)', () => {
 });
 
 describe('hostile input: errors never throw and never carry a credential (property-based)', () => {
-  const b64 = (min: number) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), minLength: min, maxLength: min + 20 });
-  const keyId = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), minLength: 16, maxLength: 16 }).chain((k) => fc.constantFrom(`AKIA${k}`, `ASIA${k}`));
+  const b64 = (min: number) =>
+    fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), minLength: min, maxLength: min + 20 });
+  const keyId = fc
+    .string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), minLength: 16, maxLength: 16 })
+    .chain((k) => fc.constantFrom(`AKIA${k}`, `ASIA${k}`));
   const secret = b64(40).map((s) => `SeCrEt${s}`);
   const token = b64(60).map((s) => `ToKeN${s}`);
   const signature = hex(64);
   /** A credential as it could appear in a message from an endpoint, a proxy or a credential process. */
-  const leak = fc.tuple(keyId, secret, token, signature).chain(([k, s, t, sig]) =>
-    fc.constantFrom(
-      { text: `Authorization: AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`, secrets: [k, sig] },
-      { text: `authorization=AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request,SignedHeaders=host,Signature=${sig}`, secrets: [k, sig] },
-      { text: `https://ec2.amazonaws.com/?X-Amz-Credential=${k}%2F20260101&X-Amz-Security-Token=${t}&X-Amz-Signature=${sig}`, secrets: [k, t, sig] },
-      { text: `x-amz-security-token: ${t}`, secrets: [t] },
-      { text: `X-Amz-Security-Token=${t}`, secrets: [t] },
-      { text: `aws_secret_access_key = ${s}`, secrets: [s] },
-      { text: `aws_session_token=${t}`, secrets: [t] },
-      { text: `{"AccessKeyId":"${k}","SecretAccessKey":"${s}","SessionToken":"${t}"}`, secrets: [k, s, t] },
-      { text: `the key ${k} is not valid`, secrets: [k] },
-    ),
-  );
+  const leak = fc
+    .tuple(keyId, secret, token, signature)
+    .chain(([k, s, t, sig]) =>
+      fc.constantFrom(
+        {
+          text: `Authorization: AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`,
+          secrets: [k, sig],
+        },
+        { text: `authorization=AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request,SignedHeaders=host,Signature=${sig}`, secrets: [k, sig] },
+        { text: `https://ec2.amazonaws.com/?X-Amz-Credential=${k}%2F20260101&X-Amz-Security-Token=${t}&X-Amz-Signature=${sig}`, secrets: [k, t, sig] },
+        { text: `x-amz-security-token: ${t}`, secrets: [t] },
+        { text: `X-Amz-Security-Token=${t}`, secrets: [t] },
+        { text: `aws_secret_access_key = ${s}`, secrets: [s] },
+        { text: `aws_session_token=${t}`, secrets: [t] },
+        { text: `{"AccessKeyId":"${k}","SecretAccessKey":"${s}","SessionToken":"${t}"}`, secrets: [k, s, t] },
+        { text: `the key ${k} is not valid`, secrets: [k] },
+      ),
+    );
   const around = fc.string({ unit: fc.constantFrom(...'abcdefghij .,;\n()[]'), maxLength: 40 });
 
   it('redact() removes every planted credential, wherever it sits in the text, and is idempotent', () => {
@@ -219,7 +272,7 @@ describe('hostile input: errors never throw and never carry a credential (proper
   });
 
   it('redact() leaves ordinary messages alone', () => {
-    const ordinary = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCDEFGH0123456789.,()-\'sg-'), maxLength: 120 });
+    const ordinary = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz ABCDEFGH0123456789.,()-'sg-"), maxLength: 120 });
     fc.assert(
       fc.property(ordinary, (t) => {
         assert.equal(redact(t), t);
@@ -231,21 +284,40 @@ describe('hostile input: errors never throw and never carry a credential (proper
   it('translateError() never throws on anything thrown, always says something, and leaks no planted credential', () => {
     const thrown = fc.oneof(
       fc.anything(),
-      fc.record({ name: weirdText, message: weirdText, code: fc.option(weirdText, { nil: undefined }), $metadata: fc.option(fc.record({ httpStatusCode: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }), attempts: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }) }), { nil: undefined }) }),
+      fc.record({
+        name: weirdText,
+        message: weirdText,
+        code: fc.option(weirdText, { nil: undefined }),
+        $metadata: fc.option(
+          fc.record({
+            httpStatusCode: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
+            attempts: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+          }),
+          { nil: undefined },
+        ),
+      }),
     );
     fc.assert(
-      fc.property(thrown, leak, fc.constantFrom('AuthFailure', 'SignatureDoesNotMatch', 'InvalidParameterValue', 'Whatever', 'CredentialsProviderError', 'InternalError'), (x, l, name) => {
-        const t = translateError(x, { action: 'add the rule', region: 'us-east-1', profile: 'dev' });
-        assert.equal(typeof t.message, 'string');
-        assert.ok(t.message.length > 0);
-        assert.equal(typeof mayHaveApplied(x), 'boolean');
-        assert.ok(Number.isFinite(attemptsOf(x)) || attemptsOf(x) === undefined);
-        const leaky = translateError({ name, message: `AWS said: ${l.text}`, $metadata: { httpStatusCode: name === 'InternalError' ? 500 : 400 } }, { region: 'us-east-1' });
-        for (const sec of l.secrets) {
-          assert.ok(!leaky.message.includes(sec), `message leaks ${sec}: ${leaky.message}`);
-          assert.ok(!(leaky.detail ?? '').includes(sec), `detail leaks ${sec}: ${leaky.detail}`);
-        }
-      }),
+      fc.property(
+        thrown,
+        leak,
+        fc.constantFrom('AuthFailure', 'SignatureDoesNotMatch', 'InvalidParameterValue', 'Whatever', 'CredentialsProviderError', 'InternalError'),
+        (x, l, name) => {
+          const t = translateError(x, { action: 'add the rule', region: 'us-east-1', profile: 'dev' });
+          assert.equal(typeof t.message, 'string');
+          assert.ok(t.message.length > 0);
+          assert.equal(typeof mayHaveApplied(x), 'boolean');
+          assert.ok(Number.isFinite(attemptsOf(x)) || attemptsOf(x) === undefined);
+          const leaky = translateError(
+            { name, message: `AWS said: ${l.text}`, $metadata: { httpStatusCode: name === 'InternalError' ? 500 : 400 } },
+            { region: 'us-east-1' },
+          );
+          for (const sec of l.secrets) {
+            assert.ok(!leaky.message.includes(sec), `message leaks ${sec}: ${leaky.message}`);
+            assert.ok(!(leaky.detail ?? '').includes(sec), `detail leaks ${sec}: ${leaky.detail}`);
+          }
+        },
+      ),
       RUNS,
     );
   });

@@ -148,7 +148,9 @@ describe('Layers: the import rules of src/, checked on every file', () => {
   });
 
   it('every relative import resolves to a file in the repository', () => {
-    const unresolved = [...imports].flatMap(([f, list]) => list.filter((i) => i.specifier.startsWith('.') && !i.target).map((i) => `${f}:${i.line} '${i.specifier}'`));
+    const unresolved = [...imports].flatMap(([f, list]) =>
+      list.filter((i) => i.specifier.startsWith('.') && !i.target).map((i) => `${f}:${i.line} '${i.specifier}'`),
+    );
     assert.deepEqual(unresolved, []);
   });
 
@@ -157,7 +159,8 @@ describe('Layers: the import rules of src/, checked on every file', () => {
     for (const [f, list] of imports) graph.set(f, [...new Set(list.flatMap((i) => (i.target?.startsWith('src/') ? [i.target] : [])))]);
     const found = cyclicComponents(graph);
     const shown = found.map(
-      (c) => `${c.cycle.join(' -> ')}${c.files.length > c.cycle.length - 1 ? ` (all ${c.files.length} files that import each other: ${c.files.join(', ')})` : ''}`,
+      (c) =>
+        `${c.cycle.join(' -> ')}${c.files.length > c.cycle.length - 1 ? ` (all ${c.files.length} files that import each other: ${c.files.join(', ')})` : ''}`,
     );
     assert.deepEqual(shown, [], `import cycles:\n  ${shown.join('\n  ')}`);
   });
@@ -180,7 +183,9 @@ describe('Layers: the import rules of src/, checked on every file', () => {
   });
 
   it('src/ops/ and src/state/ never import vscode', () => {
-    const found = breaks((f, i) => ((f.startsWith('src/ops/') || f.startsWith('src/state/')) && i.specifier === 'vscode' ? 'vscode outside the UI' : undefined));
+    const found = breaks((f, i) =>
+      (f.startsWith('src/ops/') || f.startsWith('src/state/')) && i.specifier === 'vscode' ? 'vscode outside the UI' : undefined,
+    );
     assert.deepEqual(found, []);
   });
 

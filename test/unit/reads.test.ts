@@ -108,7 +108,15 @@ describe('reads: toGroup', () => {
         OwnerId: '123456789012',
         Tags: [{ Key: 'team', Value: 'shop' }, { Key: 'empty' }],
       }),
-      { region: REGION, groupId: 'sg-1', groupName: 'appsrv1', description: 'App servers', vpcId: 'vpc-1', ownerId: '123456789012', tags: { team: 'shop', empty: '' } },
+      {
+        region: REGION,
+        groupId: 'sg-1',
+        groupName: 'appsrv1',
+        description: 'App servers',
+        vpcId: 'vpc-1',
+        ownerId: '123456789012',
+        tags: { team: 'shop', empty: '' },
+      },
     );
   });
 
@@ -191,7 +199,11 @@ describe('reads: toRule', () => {
   });
 
   it('an empty description is no description', () => {
-    assert.equal(toRule(REGION, { SecurityGroupRuleId: 'a', GroupId: 'g', IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.2.3.4/32', Description: '' }).description, undefined);
+    assert.equal(
+      toRule(REGION, { SecurityGroupRuleId: 'a', GroupId: 'g', IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.2.3.4/32', Description: '' })
+        .description,
+      undefined,
+    );
   });
 });
 
@@ -359,7 +371,12 @@ describe('reads: resolveVpcs', () => {
 
   it('else from the VPC of the first attached group whose VPC is known', () => {
     const { clusters } = resolveVpcs(
-      [cluster('c', { subnetGroupName: 'unknown-subnets', securityGroups: [{ groupId: 'sg-gone' }, { groupId: 'sg-novpc' }, { groupId: 'sg-b' }, { groupId: 'sg-a' }] })],
+      [
+        cluster('c', {
+          subnetGroupName: 'unknown-subnets',
+          securityGroups: [{ groupId: 'sg-gone' }, { groupId: 'sg-novpc' }, { groupId: 'sg-b' }, { groupId: 'sg-a' }],
+        }),
+      ],
       [],
       groups,
       subnets,
@@ -407,11 +424,7 @@ describe('reads: resolveVpcs', () => {
   });
 
   it("a member gets the cluster's VPC when that came from the cluster's group", () => {
-    const { instances } = resolveVpcs(
-      [cluster('c', { securityGroups: [{ groupId: 'sg-b' }] })],
-      [instance('m1', { clusterId: 'c' })],
-      groups,
-    );
+    const { instances } = resolveVpcs([cluster('c', { securityGroups: [{ groupId: 'sg-b' }] })], [instance('m1', { clusterId: 'c' })], groups);
     assert.equal(instances[0].vpcId, 'vpc-b');
   });
 
@@ -474,16 +487,17 @@ function accountPages(): Pages {
   return {
     DescribeVpcs: {
       token: 'NextToken',
-      pages: [
-        { Vpcs: [{ VpcId: 'vpc-1', Tags: [{ Key: 'Name', Value: 'one' }] }] },
-        { Vpcs: [{ VpcId: 'vpc-2' }] },
-        { Vpcs: [{ VpcId: 'vpc-3' }] },
-      ],
+      pages: [{ Vpcs: [{ VpcId: 'vpc-1', Tags: [{ Key: 'Name', Value: 'one' }] }] }, { Vpcs: [{ VpcId: 'vpc-2' }] }, { Vpcs: [{ VpcId: 'vpc-3' }] }],
     },
     DescribeSecurityGroups: {
       token: 'NextToken',
       pages: [
-        { SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'a', VpcId: 'vpc-1' }, { GroupId: 'sg-2', GroupName: 'b', VpcId: 'vpc-2' }] },
+        {
+          SecurityGroups: [
+            { GroupId: 'sg-1', GroupName: 'a', VpcId: 'vpc-1' },
+            { GroupId: 'sg-2', GroupName: 'b', VpcId: 'vpc-2' },
+          ],
+        },
         { SecurityGroups: [{ GroupId: 'sg-3', GroupName: 'c', VpcId: 'vpc-3' }] },
       ],
     },
@@ -494,7 +508,11 @@ function accountPages(): Pages {
         // AWS may hand out an empty page with a token: keep going.
         { SecurityGroupRules: [] },
         { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-2', IpProtocol: '-1', CidrIpv6: '::/0', IsEgress: true }] },
-        { SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-3', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-1' } }] },
+        {
+          SecurityGroupRules: [
+            { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-3', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-1' } },
+          ],
+        },
       ],
     },
     DescribeDBSubnetGroups: {
@@ -552,10 +570,19 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     const snap = await readRegion(clients);
     assert.equal(snap.region, REGION);
-    assert.deepEqual(snap.vpcs.map((v) => v.vpcId), ['vpc-1', 'vpc-2', 'vpc-3']);
+    assert.deepEqual(
+      snap.vpcs.map((v) => v.vpcId),
+      ['vpc-1', 'vpc-2', 'vpc-3'],
+    );
     assert.equal(snap.vpcs[0].name, 'one');
-    assert.deepEqual(snap.groups.map((g) => g.groupId), ['sg-1', 'sg-2', 'sg-3']);
-    assert.deepEqual(snap.rules.map((r) => r.ruleId), ['sgr-1', 'sgr-2', 'sgr-3']);
+    assert.deepEqual(
+      snap.groups.map((g) => g.groupId),
+      ['sg-1', 'sg-2', 'sg-3'],
+    );
+    assert.deepEqual(
+      snap.rules.map((r) => r.ruleId),
+      ['sgr-1', 'sgr-2', 'sgr-3'],
+    );
     assert.deepEqual(snap.rules[2].peer, { kind: 'group', groupId: 'sg-1', userId: undefined, vpcId: undefined, peeringConnectionId: undefined });
     assert.ok(typeof snap.loadedAt === 'number' && snap.loadedAt > 0);
 
@@ -581,8 +608,14 @@ describe('reads: readRegion over several pages', () => {
   it('leaves out DocumentDB and Neptune clusters and instances', async () => {
     const { clients } = fakeClients(accountPages());
     const snap = await readRegion(clients);
-    assert.deepEqual(snap.clusters.map((c) => c.clusterId), ['orders', 'billing']);
-    assert.deepEqual(snap.instances.map((i) => i.instanceId), ['orders-1', 'reports']);
+    assert.deepEqual(
+      snap.clusters.map((c) => c.clusterId),
+      ['orders', 'billing'],
+    );
+    assert.deepEqual(
+      snap.instances.map((i) => i.instanceId),
+      ['orders-1', 'reports'],
+    );
   });
 
   it("resolves the VPCs: a subnet group from the second page, a cluster's group, the member from its cluster", async () => {
@@ -650,7 +683,10 @@ describe('reads: targeted reads', () => {
     });
     const abort = new AbortController();
     const rules = await readRules(clients, { abortSignal: abort.signal }, ['sg-1', 'sg-2']);
-    assert.deepEqual(rules.map((r) => r.ruleId), ['sgr-1', 'sgr-2']);
+    assert.deepEqual(
+      rules.map((r) => r.ruleId),
+      ['sgr-1', 'sgr-2'],
+    );
     assert.equal(calls.length, 2);
     for (const c of calls) {
       assert.deepEqual(c.input.Filters, [{ Name: 'group-id', Values: ['sg-1', 'sg-2'] }]);
@@ -673,7 +709,10 @@ describe('reads: targeted reads', () => {
       DescribeSecurityGroups: { token: 'NextToken', pages: [{ SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'a' }] }] },
     });
     const groups = await readGroups(clients, {}, ['sg-1']);
-    assert.deepEqual(groups.map((g) => g.groupName), ['a']);
+    assert.deepEqual(
+      groups.map((g) => g.groupName),
+      ['a'],
+    );
     assert.deepEqual(calls[0].input.GroupIds, ['sg-1']);
     assert.equal(calls[0].input.GroupNames, undefined);
   });
@@ -683,8 +722,14 @@ describe('reads: targeted reads', () => {
       DescribeDBClusters: { token: 'Marker', pages: [{ DBClusters: [{ DBClusterIdentifier: 'orders', Engine: 'aurora-mysql' }] }] },
       DescribeDBInstances: { token: 'Marker', pages: [{ DBInstances: [{ DBInstanceIdentifier: 'orders-1', Engine: 'aurora-mysql' }] }] },
     });
-    assert.deepEqual((await readClusters(clients, {}, 'orders')).map((c) => c.clusterId), ['orders']);
-    assert.deepEqual((await readInstances(clients, {}, 'orders-1')).map((i) => i.instanceId), ['orders-1']);
+    assert.deepEqual(
+      (await readClusters(clients, {}, 'orders')).map((c) => c.clusterId),
+      ['orders'],
+    );
+    assert.deepEqual(
+      (await readInstances(clients, {}, 'orders-1')).map((i) => i.instanceId),
+      ['orders-1'],
+    );
     assert.equal(calls[0].input.DBClusterIdentifier, 'orders');
     assert.equal(calls[1].input.DBInstanceIdentifier, 'orders-1');
   });
@@ -701,7 +746,10 @@ describe('reads: targeted reads', () => {
     });
     const abort = new AbortController();
     const out = await readEc2Instances(clients, { abortSignal: abort.signal }, { vpcId: 'vpc-1', groupIds: ['sg-1'] });
-    assert.deepEqual(out.map((i) => i.instanceId), ['i-1', 'i-2', 'i-3', 'i-4']);
+    assert.deepEqual(
+      out.map((i) => i.instanceId),
+      ['i-1', 'i-2', 'i-3', 'i-4'],
+    );
     assert.equal(calls.length, 2);
     assert.deepEqual(calls[0].input.Filters, [
       { Name: 'vpc-id', Values: ['vpc-1'] },

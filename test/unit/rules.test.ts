@@ -181,7 +181,10 @@ describe('rules: ruleLabel', () => {
   });
   it('outbound udp all ports to an unknown group of another account', () => {
     assert.equal(
-      ruleLabel(rule({ isEgress: true, protocol: 'udp', fromPort: 0, toPort: 65535, peer: { kind: 'group', groupId: 'sg-9', userId: '111122223333' } }), lookup),
+      ruleLabel(
+        rule({ isEgress: true, protocol: 'udp', fromPort: 0, toPort: 65535, peer: { kind: 'group', groupId: 'sg-9', userId: '111122223333' } }),
+        lookup,
+      ),
       'udp all ports to sg-9 (account 111122223333)',
     );
   });
@@ -207,7 +210,10 @@ describe('rules: compareRules', () => {
     const r80 = rule({ ruleId: 'sgr-1', fromPort: 80, toPort: 80 });
     const r443 = rule({ ruleId: 'sgr-2', fromPort: 443, toPort: 443 });
     const r8080 = rule({ ruleId: 'sgr-3', fromPort: 8080, toPort: 8080 });
-    assert.deepEqual([r8080, r443, r80].sort(compareRules).map((r) => r.fromPort), [80, 443, 8080]);
+    assert.deepEqual(
+      [r8080, r443, r80].sort(compareRules).map((r) => r.fromPort),
+      [80, 443, 8080],
+    );
   });
 
   it('all traffic sorts before port 0, whatever ports it carries', () => {
@@ -229,6 +235,9 @@ describe('rules: compareRules', () => {
     const g = rule({ ruleId: 'sgr-1', peer: { kind: 'group', groupId: 'sg-1' } });
     const c = rule({ ruleId: 'sgr-2', peer: { kind: 'cidr4', cidr: '10.0.0.0/8' } });
     const p = rule({ ruleId: 'sgr-3', peer: { kind: 'prefixList', prefixListId: 'pl-1' } });
-    assert.deepEqual([g, p, c].sort(compareRules).map((r) => r.ruleId), ['sgr-2', 'sgr-3', 'sgr-1']);
+    assert.deepEqual(
+      [g, p, c].sort(compareRules).map((r) => r.ruleId),
+      ['sgr-2', 'sgr-3', 'sgr-1'],
+    );
   });
 });

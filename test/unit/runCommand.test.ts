@@ -11,7 +11,11 @@ function fakeExt(indexed = true) {
   const loads: string[] = [];
   const ext = {
     ui: { error: (m: string) => shown.push(m), info: () => undefined, warn: () => undefined },
-    log: { info: (t: string) => logged.push({ level: 'info', text: t }), warn: (t: string) => logged.push({ level: 'warn', text: t }), error: (t: string) => logged.push({ level: 'error', text: t }) },
+    log: {
+      info: (t: string) => logged.push({ level: 'info', text: t }),
+      warn: (t: string) => logged.push({ level: 'warn', text: t }),
+      error: (t: string) => logged.push({ level: 'error', text: t }),
+    },
     store: { index: () => (indexed ? {} : undefined), load: async (r: string) => void loads.push(r) },
     settings: {},
   } as unknown as Ext;
@@ -19,7 +23,7 @@ function fakeExt(indexed = true) {
 }
 
 describe('runCommand: the policy every registered command runs through', () => {
-  it('returns the body\'s value and shows nothing when it succeeds (sync or async)', async () => {
+  it("returns the body's value and shows nothing when it succeeds (sync or async)", async () => {
     const f = fakeExt();
     assert.equal(await runCommand(f.ext, 'do it', undefined, () => 42), 42);
     assert.equal(await runCommand(f.ext, 'do it', undefined, async () => 'ok'), 'ok');
@@ -49,7 +53,9 @@ describe('runCommand: the policy every registered command runs through', () => {
     assert.equal(f.logged.length, 1);
     assert.equal(f.logged[0].level, 'error');
     assert.match(f.logged[0].text, /internal error: TypeError[\s\S]*at /);
-    assert.deepEqual(f.shown, ['Could not add the rule: an internal error occurred (TypeError); nothing more was done. Details are in the Aurora Security Groups log.']);
+    assert.deepEqual(f.shown, [
+      'Could not add the rule: an internal error occurred (TypeError); nothing more was done. Details are in the Aurora Security Groups log.',
+    ]);
   });
 
   it('an AWS error is translated; when AWS says the thing is gone, the Region is reloaded', async () => {

@@ -94,7 +94,15 @@ describe('commands/addRuleSteps: the add-rule questions', () => {
   it('from a group: four steps, five with a custom range', async () => {
     const plain = await addRule(['HTTPS', 'Another security group', 'dbsrv1', 'From the DB']);
     assert.deepEqual(plain.ui.steps, ['Add inbound rule 1/4', 'Add inbound rule 2/4', 'Add inbound rule 3/4', 'Add inbound rule 4/4']);
-    assert.deepEqual(ruleInput(plain.s, false), { groupId: APP, isEgress: false, protocol: 'tcp', fromPort: 443, toPort: 443, source: { groupId: 'sg-0a000002' }, description: 'From the DB' });
+    assert.deepEqual(ruleInput(plain.s, false), {
+      groupId: APP,
+      isEgress: false,
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      source: { groupId: 'sg-0a000002' },
+      description: 'From the DB',
+    });
     const custom = await addRule(['Custom UDP port or range…', '5000-5010', 'IPv4 or IPv6 CIDR range', '10.0.0.0/8', '']);
     assert.deepEqual(custom.ui.steps.at(-1), 'Add inbound rule 5/5');
     assert.deepEqual(ruleInput(custom.s, false).fromPort, 5000);
@@ -109,7 +117,10 @@ describe('commands/addRuleSteps: the add-rule questions', () => {
 
   it('declining "AWS will store X as Y" asks for the CIDR again, not for the protocol', async () => {
     const r = await addRule(['HTTPS', 'IPv4 or IPv6 CIDR range', '192.0.2.77/24', false, '192.0.2.77/24', true, '']);
-    assert.deepEqual(r.ui.confirms.map((c) => c.message), ['AWS will store 192.0.2.77/24 as 192.0.2.0/24.', 'AWS will store 192.0.2.77/24 as 192.0.2.0/24.']);
+    assert.deepEqual(
+      r.ui.confirms.map((c) => c.message),
+      ['AWS will store 192.0.2.77/24 as 192.0.2.0/24.', 'AWS will store 192.0.2.77/24 as 192.0.2.0/24.'],
+    );
     assert.deepEqual(r.ui.steps, ['Add inbound rule 1/4', 'Add inbound rule 2/4', 'Add inbound rule 3/4', 'Add inbound rule 3/4', 'Add inbound rule 4/4']);
     assert.deepEqual(r.s.source, { cidr: '192.0.2.77/24' });
   });

@@ -148,7 +148,10 @@ describe('store: load', () => {
     const src = new FakeSource();
     const { store } = storeWith(src);
     const idx = await store.load(R);
-    assert.deepEqual(idx.rulesOf('sg-1').map((r) => r.ruleId), ['sgr-1a', 'sgr-1b']);
+    assert.deepEqual(
+      idx.rulesOf('sg-1').map((r) => r.ruleId),
+      ['sgr-1a', 'sgr-1b'],
+    );
     assert.equal(idx.clustersById.get('orders')?.vpcId, 'vpc-1');
   });
 
@@ -328,9 +331,15 @@ describe('store: refreshGroups', () => {
     assert.deepEqual([...idx.groupsById.keys()].sort(), ['sg-1', 'sg-3']);
     assert.equal(idx.groupsById.get('sg-1')?.description, 'sg-1 v2');
     assert.equal(idx.groupsById.get('sg-3')?.description, 'sg-3 v1', 'other groups are untouched');
-    assert.deepEqual(idx.rulesOf('sg-1').map((r) => r.ruleId), ['sgr-1new']);
+    assert.deepEqual(
+      idx.rulesOf('sg-1').map((r) => r.ruleId),
+      ['sgr-1new'],
+    );
     assert.deepEqual(idx.rulesOf('sg-2'), [], "the deleted group's rules are gone");
-    assert.deepEqual(idx.rulesOf('sg-3').map((r) => r.ruleId), ['sgr-3a']);
+    assert.deepEqual(
+      idx.rulesOf('sg-3').map((r) => r.ruleId),
+      ['sgr-3a'],
+    );
     // The rest of the snapshot is kept.
     assert.equal(idx.snapshot.clusters.length, 2);
     assert.equal(idx.snapshot.vpcs.length, 1);
@@ -347,8 +356,14 @@ describe('store: refreshGroups', () => {
     assert.deepEqual(src.groupReads, [['sg-3']]);
     const idx = store.index(R)!;
     assert.equal(idx.groupsById.get('sg-3')?.groupName, 'sg-3-renamed');
-    assert.deepEqual(idx.rulesOf('sg-3').map((r) => r.ruleId), ['sgr-3z']);
-    assert.deepEqual(idx.rulesOf('sg-1').map((r) => r.ruleId), ['sgr-1a', 'sgr-1b']);
+    assert.deepEqual(
+      idx.rulesOf('sg-3').map((r) => r.ruleId),
+      ['sgr-3z'],
+    );
+    assert.deepEqual(
+      idx.rulesOf('sg-1').map((r) => r.ruleId),
+      ['sgr-1a', 'sgr-1b'],
+    );
   });
 
   it('adds a group that is new (just created)', async () => {
@@ -359,7 +374,13 @@ describe('store: refreshGroups', () => {
     await store.refreshGroups(R, ['sg-new']);
     assert.ok(store.index(R)!.groupsById.has('sg-new'));
     assert.equal(store.index(R)!.groupsById.size, 4);
-    assert.deepEqual(store.index(R)!.rulesOf('sg-new').map((r) => r.ruleId), ['sgr-new']);
+    assert.deepEqual(
+      store
+        .index(R)!
+        .rulesOf('sg-new')
+        .map((r) => r.ruleId),
+      ['sgr-new'],
+    );
   });
 
   it('another error fails the refresh and leaves the data as it was', async () => {
@@ -393,7 +414,10 @@ describe('store: refreshCluster / refreshInstance', () => {
     assert.deepEqual(out?.securityGroups, fresh.securityGroups);
     const idx = store.index(R)!;
     const c = idx.clustersById.get('orders')!;
-    assert.deepEqual(c.securityGroups.map((g) => g.groupId), ['sg-1', 'sg-2']);
+    assert.deepEqual(
+      c.securityGroups.map((g) => g.groupId),
+      ['sg-1', 'sg-2'],
+    );
     assert.equal(c.vpcId, 'vpc-1');
     assert.equal(idx.clustersById.get('billing')?.vpcId, 'vpc-2');
     assert.equal(idx.snapshot.clusters.length, 2);
@@ -413,8 +437,7 @@ describe('store: refreshCluster / refreshInstance', () => {
     const src = new FakeSource();
     const { store } = storeWith(src);
     await store.load(R);
-    src.readClusterImpl = async () =>
-      cluster('fresh', { vpcId: undefined, securityGroups: [{ groupId: 'sg-unknown' }, { groupId: 'sg-2' }] });
+    src.readClusterImpl = async () => cluster('fresh', { vpcId: undefined, securityGroups: [{ groupId: 'sg-unknown' }, { groupId: 'sg-2' }] });
     const out = await store.refreshCluster(R, 'fresh');
     assert.equal(out?.vpcId, 'vpc-1');
     assert.equal(store.index(R)!.clustersById.get('fresh')?.vpcId, 'vpc-1');
@@ -455,7 +478,10 @@ describe('store: refreshCluster / refreshInstance', () => {
     const i = idx.instancesById.get('reports')!;
     assert.equal(i.status, 'modifying');
     assert.equal(i.vpcId, 'vpc-1');
-    assert.deepEqual(i.securityGroups.map((g) => g.groupId), ['sg-2']);
+    assert.deepEqual(
+      i.securityGroups.map((g) => g.groupId),
+      ['sg-2'],
+    );
     assert.equal(idx.instancesById.get('orders-1')?.clusterId, 'orders');
     assert.equal(idx.snapshot.instances.length, 2);
     assert.deepEqual(events, [R]);

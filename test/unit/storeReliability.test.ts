@@ -10,7 +10,14 @@ import { deferred, tick, type Deferred } from './async';
 
 const R = 'us-east-1';
 
-const group = (groupId: string, description = `${groupId} v1`): SecurityGroup => ({ region: R, groupId, groupName: groupId, description, vpcId: 'vpc-1', tags: {} });
+const group = (groupId: string, description = `${groupId} v1`): SecurityGroup => ({
+  region: R,
+  groupId,
+  groupName: groupId,
+  description,
+  vpcId: 'vpc-1',
+  tags: {},
+});
 
 function snapshot(loadedAt: number, description = 'from load'): RegionSnapshot {
   return {
@@ -212,7 +219,10 @@ describe('reliability: cancellation', () => {
     const ps = [store.load(R), store.load('eu-west-1')].map((p) => p.catch((e) => e));
     await tick();
     store.cancelAll();
-    assert.deepEqual(src.loads.map((l) => l.signal?.aborted), [true, true]);
+    assert.deepEqual(
+      src.loads.map((l) => l.signal?.aborted),
+      [true, true],
+    );
     assert.equal(store.isLoading(R), false);
     assert.equal(store.isLoading('eu-west-1'), false);
     for (const l of src.loads) l.d.reject(abortError());
@@ -223,10 +233,13 @@ describe('reliability: cancellation', () => {
 describe('reliability: a source that throws at once', () => {
   it('is recorded as the error, and the next load starts afresh (never stuck on a settled load)', async () => {
     let calls = 0;
-    const store = new RegionStore((() => {
-      calls++;
-      throw new Error('SDK bundle missing');
-    }) as unknown as () => Promise<RegionSource>, [R]);
+    const store = new RegionStore(
+      (() => {
+        calls++;
+        throw new Error('SDK bundle missing');
+      }) as unknown as () => Promise<RegionSource>,
+      [R],
+    );
     await assert.rejects(store.load(R), /SDK bundle missing/);
     assert.equal(store.isLoading(R), false);
     assert.match((store.state(R)?.error as Error).message, /SDK bundle missing/);
@@ -291,84 +304,89 @@ describe('reliability: any interleaving of loads, cancels, refreshes and failure
 
   it('never runs two loads at once, never goes back to older data, keeps its own changes, and always settles', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(op, { minLength: 1, maxLength: 30 }), fc.array(fc.constantFrom('ok', 'fail', 'ignoresAbort'), { minLength: 25, maxLength: 25 }), async (s, ops, outcomes) => {
-        let clock = 0;
-        let loadsStarted = 0;
-        let patchValue = 0;
-        const active = new Set<AbortSignal | undefined>();
-        const source: RegionSource = {
-          loadRegion: (_r, o) => {
-            const started = ++clock;
-            // Never two live loads: any other load still running has been cancelled.
-            for (const other of active) assert.ok(other?.aborted, `load@${started} started while another load was live`);
-            active.add(o?.abortSignal);
-            // Some loads fail; some answer even after a cancel (a source that ignores the signal).
-            const outcome = outcomes[loadsStarted++ % outcomes.length];
-            // Each load's groups are as read when it started.
-            return s
-              .schedule(Promise.resolve(), `load@${started}`)
-              .finally(() => active.delete(o?.abortSignal))
-              .then(() => {
-                if (o?.abortSignal?.aborted && outcome !== 'ignoresAbort') throw abortError();
-                if (outcome === 'fail') throw Object.assign(new Error('throttled'), { name: 'Throttling' });
-                return snapshot(started, `load@${started}`);
-              });
-          },
-          readGroups: (_r, ids) => {
-            const v = ++patchValue;
-            return s.schedule(Promise.resolve(ids.map((id) => group(id, `patch#${v}`))), `readGroups#${v}`);
-          },
-          readRules: () => Promise.resolve([]),
-          readCluster: () => Promise.resolve(undefined),
-          readInstance: () => Promise.resolve(undefined),
-        };
-        const store = new RegionStore(async () => source, [R]);
-        const seen: number[] = [];
-        const patchShownAt: number[] = [];
-        let shown: string | undefined;
-        store.onChange(() => {
-          const idx = store.index(R);
-          if (!idx) return;
-          seen.push(idx.snapshot.loadedAt);
-          const d = idx.groupsById.get('sg-1')?.description;
-          if (d !== shown && d?.startsWith('patch#')) patchShownAt.push(++clock);
-          shown = d;
-        });
-        const pending: Promise<unknown>[] = [];
-        for (const o of ops) {
-          if (o === 'load') pending.push(store.load(R).catch(() => undefined));
-          else if (o === 'ensure') pending.push(store.ensure(R).catch(() => undefined));
-          else if (o === 'ensureRetry') pending.push(store.ensure(R, { retryFailed: true }).catch(() => undefined));
-          else if (o === 'refreshAll') pending.push(store.refreshAll());
-          else if (o === 'cancel') store.cancel(R);
-          else if (o === 'refreshGroup') pending.push(store.refreshGroups(R, ['sg-1']).catch(() => undefined));
-          await tick();
-          if (o === 'answer' && s.count() > 0) await s.waitOne();
-        }
-        // A follow-up load starts only when the load before it settles: keep answering until every
-        // call has settled (a call that never settles fails the run).
-        let settled = false;
-        void Promise.all(pending).then(() => (settled = true));
-        for (let rounds = 0; !settled || s.count() > 0; rounds++) {
-          assert.ok(rounds < 1000, 'every call settles');
-          if (s.count() > 0) await s.waitAll();
-          else await tick();
-        }
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(op, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.constantFrom('ok', 'fail', 'ignoresAbort'), { minLength: 25, maxLength: 25 }),
+        async (s, ops, outcomes) => {
+          let clock = 0;
+          let loadsStarted = 0;
+          let patchValue = 0;
+          const active = new Set<AbortSignal | undefined>();
+          const source: RegionSource = {
+            loadRegion: (_r, o) => {
+              const started = ++clock;
+              // Never two live loads: any other load still running has been cancelled.
+              for (const other of active) assert.ok(other?.aborted, `load@${started} started while another load was live`);
+              active.add(o?.abortSignal);
+              // Some loads fail; some answer even after a cancel (a source that ignores the signal).
+              const outcome = outcomes[loadsStarted++ % outcomes.length];
+              // Each load's groups are as read when it started.
+              return s
+                .schedule(Promise.resolve(), `load@${started}`)
+                .finally(() => active.delete(o?.abortSignal))
+                .then(() => {
+                  if (o?.abortSignal?.aborted && outcome !== 'ignoresAbort') throw abortError();
+                  if (outcome === 'fail') throw Object.assign(new Error('throttled'), { name: 'Throttling' });
+                  return snapshot(started, `load@${started}`);
+                });
+            },
+            readGroups: (_r, ids) => {
+              const v = ++patchValue;
+              return s.schedule(Promise.resolve(ids.map((id) => group(id, `patch#${v}`))), `readGroups#${v}`);
+            },
+            readRules: () => Promise.resolve([]),
+            readCluster: () => Promise.resolve(undefined),
+            readInstance: () => Promise.resolve(undefined),
+          };
+          const store = new RegionStore(async () => source, [R]);
+          const seen: number[] = [];
+          const patchShownAt: number[] = [];
+          let shown: string | undefined;
+          store.onChange(() => {
+            const idx = store.index(R);
+            if (!idx) return;
+            seen.push(idx.snapshot.loadedAt);
+            const d = idx.groupsById.get('sg-1')?.description;
+            if (d !== shown && d?.startsWith('patch#')) patchShownAt.push(++clock);
+            shown = d;
+          });
+          const pending: Promise<unknown>[] = [];
+          for (const o of ops) {
+            if (o === 'load') pending.push(store.load(R).catch(() => undefined));
+            else if (o === 'ensure') pending.push(store.ensure(R).catch(() => undefined));
+            else if (o === 'ensureRetry') pending.push(store.ensure(R, { retryFailed: true }).catch(() => undefined));
+            else if (o === 'refreshAll') pending.push(store.refreshAll());
+            else if (o === 'cancel') store.cancel(R);
+            else if (o === 'refreshGroup') pending.push(store.refreshGroups(R, ['sg-1']).catch(() => undefined));
+            await tick();
+            if (o === 'answer' && s.count() > 0) await s.waitOne();
+          }
+          // A follow-up load starts only when the load before it settles: keep answering until every
+          // call has settled (a call that never settles fails the run).
+          let settled = false;
+          void Promise.all(pending).then(() => (settled = true));
+          for (let rounds = 0; !settled || s.count() > 0; rounds++) {
+            assert.ok(rounds < 1000, 'every call settles');
+            if (s.count() > 0) await s.waitAll();
+            else await tick();
+          }
 
-        assert.equal(store.isLoading(R), false, 'settled');
-        assert.notEqual(store.state(R)?.loading, true, 'nothing shows as loading');
-        for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `the data went back from load@${seen[i - 1]} to load@${seen[i]}`);
-        const last = store.index(R)?.snapshot.loadedAt;
-        if (last !== undefined) for (const at of seen) assert.ok(last >= at, `the data shown went back from load@${at} to load@${last}`);
-        const d = store.index(R)?.groupsById.get('sg-1')?.description;
-        if (d?.startsWith('load@')) {
-          // The final data is a load's read: no re-read of ours was shown after that load started.
-          const at = Number(d.slice(5));
-          for (const t of patchShownAt) assert.ok(t < at, `a re-read shown at ${t} was undone by load@${at}`);
-        } else if (d !== undefined) {
-          assert.match(d, /^patch#\d+$/);
-        }
-      }),
+          assert.equal(store.isLoading(R), false, 'settled');
+          assert.notEqual(store.state(R)?.loading, true, 'nothing shows as loading');
+          for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `the data went back from load@${seen[i - 1]} to load@${seen[i]}`);
+          const last = store.index(R)?.snapshot.loadedAt;
+          if (last !== undefined) for (const at of seen) assert.ok(last >= at, `the data shown went back from load@${at} to load@${last}`);
+          const d = store.index(R)?.groupsById.get('sg-1')?.description;
+          if (d?.startsWith('load@')) {
+            // The final data is a load's read: no re-read of ours was shown after that load started.
+            const at = Number(d.slice(5));
+            for (const t of patchShownAt) assert.ok(t < at, `a re-read shown at ${t} was undone by load@${at}`);
+          } else if (d !== undefined) {
+            assert.match(d, /^patch#\d+$/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

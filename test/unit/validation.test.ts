@@ -1,7 +1,17 @@
 import * as assert from 'node:assert/strict';
 import {
-  isDatabasePort, normaliseProtocol, parsePortRange, PeerKind, validateCidrInput, validateGroupDescription,
-  validateGroupId, validateGroupName, validatePorts, validatePrefixListId, validateRuleDescription, validateVpcId,
+  isDatabasePort,
+  normaliseProtocol,
+  parsePortRange,
+  PeerKind,
+  validateCidrInput,
+  validateGroupDescription,
+  validateGroupId,
+  validateGroupName,
+  validatePorts,
+  validatePrefixListId,
+  validateRuleDescription,
+  validateVpcId,
 } from '../../src/domain/validation';
 
 function expectError(result: string | undefined, pattern: RegExp): void {
@@ -10,8 +20,7 @@ function expectError(result: string | undefined, pattern: RegExp): void {
 }
 
 function expectErrorObject(result: unknown, pattern: RegExp): void {
-  assert.ok(result !== null && typeof result === 'object' && 'error' in result,
-    `expected { error } matching ${pattern}, got ${JSON.stringify(result)}`);
+  assert.ok(result !== null && typeof result === 'object' && 'error' in result, `expected { error } matching ${pattern}, got ${JSON.stringify(result)}`);
   assert.match((result as { error: string }).error, pattern);
 }
 
@@ -128,10 +137,24 @@ describe('validation: validateRuleDescription', () => {
 
 describe('validation: normaliseProtocol', () => {
   const good: Array<[string, string]> = [
-    ['tcp', 'tcp'], ['TCP', 'tcp'], [' Udp ', 'udp'], ['icmp', 'icmp'], ['ICMPv6', 'icmpv6'],
-    ['-1', '-1'], ['all', '-1'], ['ALL', '-1'],
-    ['6', 'tcp'], ['17', 'udp'], ['1', 'icmp'], ['58', 'icmpv6'], ['006', 'tcp'],
-    ['0', '0'], ['47', '47'], ['50', '50'], ['255', '255'], ['132', '132'],
+    ['tcp', 'tcp'],
+    ['TCP', 'tcp'],
+    [' Udp ', 'udp'],
+    ['icmp', 'icmp'],
+    ['ICMPv6', 'icmpv6'],
+    ['-1', '-1'],
+    ['all', '-1'],
+    ['ALL', '-1'],
+    ['6', 'tcp'],
+    ['17', 'udp'],
+    ['1', 'icmp'],
+    ['58', 'icmpv6'],
+    ['006', 'tcp'],
+    ['0', '0'],
+    ['47', '47'],
+    ['50', '50'],
+    ['255', '255'],
+    ['132', '132'],
   ];
   for (const [input, expected] of good) {
     it(`'${input}' -> '${expected}'`, () => assert.equal(normaliseProtocol(input), expected));
@@ -234,7 +257,9 @@ describe('validation: parsePortRange', () => {
 
 describe('validation: resource ids', () => {
   const cases: Array<[string, (id: string) => string | undefined, string[], Array<[string, RegExp]>]> = [
-    ['validateGroupId', validateGroupId,
+    [
+      'validateGroupId',
+      validateGroupId,
       ['sg-12345678', 'sg-0123456789abcdef0', ' sg-0123456789abcdef0 '],
       [
         ['', /security group id is required, like sg-/],
@@ -247,23 +272,30 @@ describe('validation: resource ids', () => {
         ['sg-', /has 0 hex digits/],
         ['SG-0123456789ABCDEF0', /AWS ids are lowercase \(sg-0123456789abcdef0\)/],
         ['sg-12 345678', /' ' is not a hexadecimal digit/],
-      ]],
-    ['validatePrefixListId', validatePrefixListId,
+      ],
+    ],
+    [
+      'validatePrefixListId',
+      validatePrefixListId,
       ['pl-63a5400a', 'pl-0123456789abcdef0'],
       [
         ['', /prefix list id is required/],
         ['sg-63a5400a', /it must start with 'pl-'/],
         ['pl-63a540', /has 6 hex digits after 'pl-'/],
         ['pl-xyz', /'x' is not a hexadecimal digit/],
-      ]],
-    ['validateVpcId', validateVpcId,
+      ],
+    ],
+    [
+      'validateVpcId',
+      validateVpcId,
       ['vpc-1a2b3c4d', 'vpc-0123456789abcdef0'],
       [
         ['', /VPC id is required/],
         ['vpc1a2b3c4d', /it must start with 'vpc-'/],
         ['vpc-1a2b3c4', /has 7 hex digits after 'vpc-'/],
         ['vpc-1a2b3c4d_', /'_' is not a hexadecimal digit/],
-      ]],
+      ],
+    ],
   ];
   for (const [name, fn, good, bad] of cases) {
     for (const id of good) it(`${name} accepts '${id}'`, () => assert.equal(fn(id), undefined));

@@ -27,7 +27,10 @@ function cluster(over: Partial<DbCluster> = {}): DbCluster {
     engine: 'aurora-mysql',
     port: 3306,
     status: 'available',
-    members: [{ instanceId: 'orders-db-1', isWriter: true }, { instanceId: 'orders-db-2', isWriter: false }],
+    members: [
+      { instanceId: 'orders-db-1', isWriter: true },
+      { instanceId: 'orders-db-2', isWriter: false },
+    ],
     securityGroups: [{ groupId: DEFAULT_SG, status: 'active' }],
     vpcId: VPC,
     ...over,
@@ -45,8 +48,22 @@ function scenario(extra: Partial<RegionSnapshot> = {}): RegionSnapshot {
     rules: [],
     clusters: [cluster()],
     instances: [
-      { region: REGION, instanceId: 'orders-db-1', clusterId: 'orders-db', engine: 'aurora-mysql', status: 'available', securityGroups: [{ groupId: DEFAULT_SG }] },
-      { region: REGION, instanceId: 'orders-db-2', clusterId: 'orders-db', engine: 'aurora-mysql', status: 'available', securityGroups: [{ groupId: DEFAULT_SG }] },
+      {
+        region: REGION,
+        instanceId: 'orders-db-1',
+        clusterId: 'orders-db',
+        engine: 'aurora-mysql',
+        status: 'available',
+        securityGroups: [{ groupId: DEFAULT_SG }],
+      },
+      {
+        region: REGION,
+        instanceId: 'orders-db-2',
+        clusterId: 'orders-db',
+        engine: 'aurora-mysql',
+        status: 'available',
+        securityGroups: [{ groupId: DEFAULT_SG }],
+      },
     ],
     loadedAt: 0,
     ...extra,
@@ -54,10 +71,23 @@ function scenario(extra: Partial<RegionSnapshot> = {}): RegionSnapshot {
 }
 
 const appServer = (groups: string[] = [DEFAULT_SG]): Ec2Instance => ({
-  region: REGION, instanceId: EC2_ID, name: 'app-server-1', state: 'running', vpcId: VPC, privateIp: '10.0.1.10', securityGroupIds: groups,
+  region: REGION,
+  instanceId: EC2_ID,
+  name: 'app-server-1',
+  state: 'running',
+  vpcId: VPC,
+  privateIp: '10.0.1.10',
+  securityGroupIds: groups,
 });
 
-const CHOICES: W.Choices = W.defaultChoices({ region: REGION, vpcId: VPC, target: 'cluster:orders-db', clientCidrs: '203.0.113.0/24', appPort: '443', ec2InstanceId: EC2_ID });
+const CHOICES: W.Choices = W.defaultChoices({
+  region: REGION,
+  vpcId: VPC,
+  target: 'cluster:orders-db',
+  clientCidrs: '203.0.113.0/24',
+  appPort: '443',
+  ec2InstanceId: EC2_ID,
+});
 
 function ctxOf(snapshot: RegionSnapshot, choices: W.Choices = CHOICES, ec2: Ec2Instance[] = [appServer()]): W.PlanContext {
   return { index: new RegionIndex(snapshot), ec2, choices };
@@ -94,15 +124,38 @@ class Sim {
           const id = `sg-${hex17(0xa000 + this.n++)}`;
           ids[e.role] = id;
           // As AWS does, a new group of a VPC comes with one outbound rule: all traffic to 0.0.0.0/0.
-          const egress: SecurityGroupRule = { region: REGION, ruleId: `sgr-${hex17(0xe000 + this.n)}`, groupId: id, isEgress: true, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } };
-          this.snapshot = { ...this.snapshot, groups: [...this.snapshot.groups, group(id, e.groupName, e.vpcId, e.description)], rules: [...this.snapshot.rules, egress] };
+          const egress: SecurityGroupRule = {
+            region: REGION,
+            ruleId: `sgr-${hex17(0xe000 + this.n)}`,
+            groupId: id,
+            isEgress: true,
+            protocol: '-1',
+            fromPort: -1,
+            toPort: -1,
+            peer: { kind: 'cidr4', cidr: '0.0.0.0/0' },
+          };
+          this.snapshot = {
+            ...this.snapshot,
+            groups: [...this.snapshot.groups, group(id, e.groupName, e.vpcId, e.description)],
+            rules: [...this.snapshot.rules, egress],
+          };
           created.push(id);
           break;
         }
         case 'authorizeIngress': {
           const id = `sgr-${hex17(0xb000 + this.n++)}`;
           const peer = e.peer.kind === 'group' ? { kind: 'group' as const, groupId: idOf(e.peer.group)! } : e.peer;
-          const rule: SecurityGroupRule = { region: REGION, ruleId: id, groupId: idOf(e.group)!, isEgress: false, protocol: 'tcp', fromPort: e.port, toPort: e.port, peer, description: e.description };
+          const rule: SecurityGroupRule = {
+            region: REGION,
+            ruleId: id,
+            groupId: idOf(e.group)!,
+            isEgress: false,
+            protocol: 'tcp',
+            fromPort: e.port,
+            toPort: e.port,
+            peer,
+            description: e.description,
+          };
           this.snapshot = { ...this.snapshot, rules: [...this.snapshot.rules, rule] };
           created.push(id);
           break;
@@ -112,11 +165,21 @@ class Sim {
           created.push(`${e.instanceId}+${idOf(e.add)}`);
           break;
         case 'setClusterGroups':
-          this.snapshot = { ...this.snapshot, clusters: s.clusters.map((c) => (c.clusterId === e.clusterId ? { ...c, securityGroups: [...e.current, idOf(e.add)!].map((groupId) => ({ groupId, status: 'active' })) } : c)) };
+          this.snapshot = {
+            ...this.snapshot,
+            clusters: s.clusters.map((c) =>
+              c.clusterId === e.clusterId ? { ...c, securityGroups: [...e.current, idOf(e.add)!].map((groupId) => ({ groupId, status: 'active' })) } : c,
+            ),
+          };
           created.push(`${e.clusterId}+${idOf(e.add)}`);
           break;
         case 'setDbInstanceGroups':
-          this.snapshot = { ...this.snapshot, instances: s.instances.map((i) => (i.instanceId === e.instanceId ? { ...i, securityGroups: [...e.current, idOf(e.add)!].map((groupId) => ({ groupId })) } : i)) };
+          this.snapshot = {
+            ...this.snapshot,
+            instances: s.instances.map((i) =>
+              i.instanceId === e.instanceId ? { ...i, securityGroups: [...e.current, idOf(e.add)!].map((groupId) => ({ groupId })) } : i,
+            ),
+          };
           created.push(`${e.instanceId}+${idOf(e.add)}`);
           break;
         case 'read':
@@ -169,7 +232,8 @@ describe('walkthrough: the step machine', () => {
     s = W.next(s);
     assert.equal(s.step, 'appGroup');
     assert.equal(W.next(s), s, 'next is refused until the step is complete');
-    for (const id of ['appGroup', 'appServer', 'dbGroup', 'associate', 'verify'] as const) s = W.completeStep(s, id, { at: 1, applied: [], created: [], reused: [] });
+    for (const id of ['appGroup', 'appServer', 'dbGroup', 'associate', 'verify'] as const)
+      s = W.completeStep(s, id, { at: 1, applied: [], created: [], reused: [] });
     assert.equal(s.step, 'verify');
     assert.deepEqual(s.completed, W.STEP_IDS);
     assert.equal(W.canNext(s), false);
@@ -269,17 +333,27 @@ describe('walkthrough: plans', () => {
     const pg = W.planStep('target', ctxOf(scenario({ clusters: [cluster({ engine: 'aurora-postgresql', port: undefined })] }), c));
     assert.match(pg.notes[0].text, /Database port: 5432 \(the Aurora PostgreSQL default/);
     const none = W.planStep('target', ctxOf(scenario(), W.defaultChoices({ region: REGION })));
-    assert.deepEqual(none.errors.map((e) => e.field), ['vpcId', 'target']);
+    assert.deepEqual(
+      none.errors.map((e) => e.field),
+      ['vpcId', 'target'],
+    );
   });
 
-  it('step 2 creates appsrv1 (not the guide\'s sg-appsrv1, and says why) with one rule per client range; CLI and API agree', () => {
+  it("step 2 creates appsrv1 (not the guide's sg-appsrv1, and says why) with one rule per client range; CLI and API agree", () => {
     const plan = W.planStep('appGroup', ctxOf(scenario(), { ...CHOICES, clientCidrs: '203.0.113.7/24, 198.51.100.10/32' }));
     assert.deepEqual(plan.errors, []);
     assert.equal(plan.todo, 3);
     const [create, r1, r2] = plan.actions;
     assert.equal(create.kind, 'createGroup');
-    assert.deepEqual(create.call, { service: 'EC2', operation: 'CreateSecurityGroup', input: { GroupName: 'appsrv1', Description: 'App servers that use orders-db', VpcId: VPC } });
-    assert.equal(create.cli, `APP_SG_ID=$(aws ec2 create-security-group --region us-east-1 --vpc-id ${VPC} --group-name appsrv1 --description 'App servers that use orders-db' --query GroupId --output text)`);
+    assert.deepEqual(create.call, {
+      service: 'EC2',
+      operation: 'CreateSecurityGroup',
+      input: { GroupName: 'appsrv1', Description: 'App servers that use orders-db', VpcId: VPC },
+    });
+    assert.equal(
+      create.cli,
+      `APP_SG_ID=$(aws ec2 create-security-group --region us-east-1 --vpc-id ${VPC} --group-name appsrv1 --description 'App servers that use orders-db' --query GroupId --output text)`,
+    );
     assert.equal(r1.call!.operation, 'AuthorizeSecurityGroupIngress');
     assert.deepEqual((r1.call!.input as { IpPermissions: unknown }).IpPermissions, [
       { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'Client application' }] },
@@ -295,7 +369,7 @@ describe('walkthrough: plans', () => {
     assert.match(notes, /AWS stores 203\.0\.113\.7\/24 as 203\.0\.113\.0\/24/);
   });
 
-  it('step 2 refuses the guide\'s name as is, a bad range and a bad port, naming the field', () => {
+  it("step 2 refuses the guide's name as is, a bad range and a bad port, naming the field", () => {
     const plan = W.planStep('appGroup', ctxOf(scenario(), { ...CHOICES, appGroupName: 'sg-appsrv1', clientCidrs: '203.0.113.0/33', appPort: '70000' }));
     const by = Object.fromEntries(plan.errors.map((e) => [e.field, e.message]));
     assert.match(by.appGroupName, /reserves the 'sg-' prefix/);
@@ -322,9 +396,21 @@ describe('walkthrough: plans', () => {
 
   it('a rule that already exists is skipped (found by findDuplicate), with its id', () => {
     const app = group('sg-00000000000000a01', 'appsrv1');
-    const rule: SecurityGroupRule = { region: REGION, ruleId: 'sgr-00000000000000b01', groupId: app.groupId, isEgress: false, protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'cidr4', cidr: '203.0.113.0/24' } };
+    const rule: SecurityGroupRule = {
+      region: REGION,
+      ruleId: 'sgr-00000000000000b01',
+      groupId: app.groupId,
+      isEgress: false,
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      peer: { kind: 'cidr4', cidr: '203.0.113.0/24' },
+    };
     const plan = W.planStep('appGroup', ctxOf(scenario({ groups: [...scenario().groups, app], rules: [rule] })));
-    assert.deepEqual(plan.actions.map((a) => a.status), ['exists', 'exists']);
+    assert.deepEqual(
+      plan.actions.map((a) => a.status),
+      ['exists', 'exists'],
+    );
     assert.match(plan.actions[1].sentence, /already allows tcp 443 from 203\.0\.113\.0\/24 \(rule sgr-00000000000000b01\)/);
     assert.equal(plan.todo, 0);
   });
@@ -334,7 +420,11 @@ describe('walkthrough: plans', () => {
     const snap = scenario({ groups: [...scenario().groups, app] });
     const plan = W.planStep('appServer', ctxOf(snap));
     assert.equal(plan.todo, 1);
-    assert.deepEqual(plan.actions[0].call, { service: 'EC2', operation: 'ModifyInstanceAttribute', input: { InstanceId: EC2_ID, Groups: [DEFAULT_SG, app.groupId] } });
+    assert.deepEqual(plan.actions[0].call, {
+      service: 'EC2',
+      operation: 'ModifyInstanceAttribute',
+      input: { InstanceId: EC2_ID, Groups: [DEFAULT_SG, app.groupId] },
+    });
     assert.equal(plan.actions[0].cli, `aws ec2 modify-instance-attribute --region us-east-1 --instance-id ${EC2_ID} --groups ${DEFAULT_SG} ${app.groupId}`);
     assert.match(plan.notes.map((n) => n.text).join(), /current groups \(default\) are sent with appsrv1/);
     assert.equal(W.planStep('appServer', ctxOf(snap, CHOICES, [appServer([DEFAULT_SG, app.groupId])])).actions[0].status, 'exists');
@@ -346,12 +436,19 @@ describe('walkthrough: plans', () => {
     assert.match(noApp.errors.map((e) => e.message).join(), /apply step 2 first/);
   });
 
-  it('step 4 creates dbsrv1 with one rule from the app group on the cluster\'s own port', () => {
+  it("step 4 creates dbsrv1 with one rule from the app group on the cluster's own port", () => {
     const app = group('sg-00000000000000a01', 'appsrv1');
-    for (const [c, port] of [[cluster(), 3306], [cluster({ engine: 'aurora-postgresql', port: 5432 }), 5432], [cluster({ port: 3307 }), 3307]] as const) {
+    for (const [c, port] of [
+      [cluster(), 3306],
+      [cluster({ engine: 'aurora-postgresql', port: 5432 }), 5432],
+      [cluster({ port: 3307 }), 3307],
+    ] as const) {
       const plan = W.planStep('dbGroup', ctxOf(scenario({ groups: [...scenario().groups, app], clusters: [c] })));
       assert.deepEqual(plan.errors, []);
-      assert.deepEqual(plan.actions.map((a) => a.kind), ['createGroup', 'authorizeIngress']);
+      assert.deepEqual(
+        plan.actions.map((a) => a.kind),
+        ['createGroup', 'authorizeIngress'],
+      );
       assert.equal((plan.actions[0].call!.input as { GroupName: string }).GroupName, 'dbsrv1');
       assert.deepEqual((plan.actions[1].call!.input as { IpPermissions: unknown }).IpPermissions, [
         { IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: app.groupId, Description: 'From the app servers' }] },
@@ -366,8 +463,15 @@ describe('walkthrough: plans', () => {
     const db = group('sg-00000000000000a02', 'dbsrv1');
     const base = scenario({ groups: [...scenario().groups, db] });
     const plan = W.planStep('associate', ctxOf(base));
-    assert.deepEqual(plan.actions[0].call, { service: 'RDS', operation: 'ModifyDBCluster', input: { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId], ApplyImmediately: true } });
-    assert.equal(plan.actions[0].cli, `aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`);
+    assert.deepEqual(plan.actions[0].call, {
+      service: 'RDS',
+      operation: 'ModifyDBCluster',
+      input: { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId], ApplyImmediately: true },
+    });
+    assert.equal(
+      plan.actions[0].cli,
+      `aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`,
+    );
     assert.match(plan.notes[0].text, /before default; after default, dbsrv1/);
     const attached = W.planStep('associate', ctxOf({ ...base, clusters: [cluster({ securityGroups: [{ groupId: DEFAULT_SG }, { groupId: db.groupId }] })] }));
     assert.deepEqual([attached.actions[0].status, attached.todo], ['exists', 0]);
@@ -383,12 +487,17 @@ describe('walkthrough: plans', () => {
     const snap = scenario({
       groups: [...scenario().groups, db],
       clusters: [],
-      instances: [{ region: REGION, instanceId: 'reports', engine: 'postgres', status: 'available', port: 5432, vpcId: VPC, securityGroups: [{ groupId: DEFAULT_SG }] }],
+      instances: [
+        { region: REGION, instanceId: 'reports', engine: 'postgres', status: 'available', port: 5432, vpcId: VPC, securityGroups: [{ groupId: DEFAULT_SG }] },
+      ],
     });
     const c = { ...CHOICES, target: 'instance:reports' };
     const plan = W.planStep('associate', ctxOf(snap, c));
     assert.equal(plan.actions[0].call!.operation, 'ModifyDBInstance');
-    assert.equal(plan.actions[0].cli, `aws rds modify-db-instance --region us-east-1 --db-instance-identifier reports --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`);
+    assert.equal(
+      plan.actions[0].cli,
+      `aws rds modify-db-instance --region us-east-1 --db-instance-identifier reports --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`,
+    );
     const member = W.planStep('target', ctxOf(scenario(), { ...CHOICES, target: 'instance:orders-db-1' }));
     assert.match(member.errors[0].message, /belongs to Aurora cluster orders-db/);
   });
@@ -397,7 +506,14 @@ describe('walkthrough: plans', () => {
     const sim = new Sim();
     const first = sim.runAll(CHOICES);
     assert.equal(first.created.length, 6, first.created.join());
-    assert.deepEqual(sim.calls, ['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'ModifyInstanceAttribute', 'CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'ModifyDBCluster']);
+    assert.deepEqual(sim.calls, [
+      'CreateSecurityGroup',
+      'AuthorizeSecurityGroupIngress',
+      'ModifyInstanceAttribute',
+      'CreateSecurityGroup',
+      'AuthorizeSecurityGroupIngress',
+      'ModifyDBCluster',
+    ]);
     const groupsAfter = sim.snapshot.groups.length;
     const second = sim.runAll(CHOICES);
     assert.deepEqual(second.created, []);
@@ -411,17 +527,32 @@ describe('walkthrough: plans', () => {
     const cidr = fc.tuple(octet, octet, octet, octet, fc.integer({ min: 8, max: 32 })).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`);
     const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((n) => !n.startsWith('sg-') && n !== 'default');
     fc.assert(
-      fc.property(fc.array(cidr, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 65535 }), name, name, fc.boolean(), fc.integer({ min: 1024, max: 65000 }), (cidrs, port, appName, dbName, withEc2, dbPort) => {
-        fc.pre(appName.toLowerCase() !== dbName.toLowerCase());
-        const choices = W.defaultChoices({ ...CHOICES, clientCidrs: cidrs.join(' '), appPort: String(port), appGroupName: appName, dbGroupName: dbName, ec2InstanceId: withEc2 ? EC2_ID : '' });
-        const sim = new Sim(scenario({ clusters: [cluster({ port: dbPort })] }));
-        const first = sim.runAll(choices);
-        assert.ok(first.created.length >= 4);
-        assert.deepEqual(sim.runAll(choices).created, []);
-        const v = W.verifyPath(sim.ctx(choices));
-        assert.equal(v.ok, true, JSON.stringify(v.hops));
-        assert.equal(v.port, dbPort);
-      }),
+      fc.property(
+        fc.array(cidr, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 65535 }),
+        name,
+        name,
+        fc.boolean(),
+        fc.integer({ min: 1024, max: 65000 }),
+        (cidrs, port, appName, dbName, withEc2, dbPort) => {
+          fc.pre(appName.toLowerCase() !== dbName.toLowerCase());
+          const choices = W.defaultChoices({
+            ...CHOICES,
+            clientCidrs: cidrs.join(' '),
+            appPort: String(port),
+            appGroupName: appName,
+            dbGroupName: dbName,
+            ec2InstanceId: withEc2 ? EC2_ID : '',
+          });
+          const sim = new Sim(scenario({ clusters: [cluster({ port: dbPort })] }));
+          const first = sim.runAll(choices);
+          assert.ok(first.created.length >= 4);
+          assert.deepEqual(sim.runAll(choices).created, []);
+          const v = W.verifyPath(sim.ctx(choices));
+          assert.equal(v.ok, true, JSON.stringify(v.hops));
+          assert.equal(v.port, dbPort);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -442,7 +573,15 @@ describe('walkthrough: verification', () => {
   it('reports each hop, and fails the hops that are not set up', () => {
     const v = W.verifyPath(ctxOf(scenario()));
     assert.equal(v.ok, false);
-    assert.deepEqual(v.hops.map((h) => [h.id, h.ok]), [['clients', false], ['appServer', false], ['appToDb', false], ['attached', false]]);
+    assert.deepEqual(
+      v.hops.map((h) => [h.id, h.ok]),
+      [
+        ['clients', false],
+        ['appServer', false],
+        ['appToDb', false],
+        ['attached', false],
+      ],
+    );
     assert.match(v.hops[0].label, /Clients → appsrv1 on tcp 443/);
     assert.match(v.hops[2].label, /appsrv1 → dbsrv1 on tcp 3306/);
   });
@@ -451,17 +590,63 @@ describe('walkthrough: verification', () => {
     const sim = new Sim();
     sim.runAll(CHOICES);
     const extra: SecurityGroupRule[] = [
-      { region: REGION, ruleId: 'sgr-000000000000000c1', groupId: DEFAULT_SG, isEgress: false, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'group', groupId: DEFAULT_SG } },
-      { region: REGION, ruleId: 'sgr-000000000000000c2', groupId: DEFAULT_SG, isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } },
-      { region: REGION, ruleId: 'sgr-000000000000000c3', groupId: DEFAULT_SG, isEgress: false, protocol: 'tcp', fromPort: 3000, toPort: 3400, peer: { kind: 'cidr4', cidr: '198.51.100.0/24' } },
-      { region: REGION, ruleId: 'sgr-000000000000000c4', groupId: DEFAULT_SG, isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } },
+      {
+        region: REGION,
+        ruleId: 'sgr-000000000000000c1',
+        groupId: DEFAULT_SG,
+        isEgress: false,
+        protocol: '-1',
+        fromPort: -1,
+        toPort: -1,
+        peer: { kind: 'group', groupId: DEFAULT_SG },
+      },
+      {
+        region: REGION,
+        ruleId: 'sgr-000000000000000c2',
+        groupId: DEFAULT_SG,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 3306,
+        toPort: 3306,
+        peer: { kind: 'cidr4', cidr: '0.0.0.0/0' },
+      },
+      {
+        region: REGION,
+        ruleId: 'sgr-000000000000000c3',
+        groupId: DEFAULT_SG,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 3000,
+        toPort: 3400,
+        peer: { kind: 'cidr4', cidr: '198.51.100.0/24' },
+      },
+      {
+        region: REGION,
+        ruleId: 'sgr-000000000000000c4',
+        groupId: DEFAULT_SG,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        peer: { kind: 'cidr4', cidr: '0.0.0.0/0' },
+      },
     ];
     sim.snapshot = { ...sim.snapshot, rules: [...sim.snapshot.rules, ...extra] };
     const v = W.verifyPath(sim.ctx(CHOICES));
     assert.equal(v.ok, true);
-    assert.deepEqual(v.hops.map((h) => h.ok), [true, true, true, true]);
+    assert.deepEqual(
+      v.hops.map((h) => h.ok),
+      [true, true, true, true],
+    );
     assert.match(v.hops[3].detail, /orders-db \(Aurora MySQL, port 3306\) has default, dbsrv1/);
-    assert.deepEqual(v.others.map((o) => [o.ruleId, o.severity]), [['sgr-000000000000000c1', 'info'], ['sgr-000000000000000c2', 'danger'], ['sgr-000000000000000c3', 'warning']]);
+    assert.deepEqual(
+      v.others.map((o) => [o.ruleId, o.severity]),
+      [
+        ['sgr-000000000000000c1', 'info'],
+        ['sgr-000000000000000c2', 'danger'],
+        ['sgr-000000000000000c3', 'warning'],
+      ],
+    );
     assert.match(v.others[0].text, /all traffic from members of default itself/);
     assert.ok(!v.others.some((o) => o.ruleId === 'sgr-000000000000000c4'), 'port 22 does not reach the database');
   });
@@ -469,23 +654,58 @@ describe('walkthrough: verification', () => {
   it('a reused app-server group whose outbound rules do not allow the database port: the walkthrough and Explain Path both say closed, and both open with the rule', () => {
     // appsrv1 exists already and may only call out on 443: it is reused, and nothing of the plan touches its outbound rules.
     const app = group('sg-00000000000000a01', 'appsrv1');
-    const out443: SecurityGroupRule = { region: REGION, ruleId: 'sgr-00000000000000e01', groupId: app.groupId, isEgress: true, protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } };
+    const out443: SecurityGroupRule = {
+      region: REGION,
+      ruleId: 'sgr-00000000000000e01',
+      groupId: app.groupId,
+      isEgress: true,
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      peer: { kind: 'cidr4', cidr: '0.0.0.0/0' },
+    };
     const sim = new Sim(scenario({ groups: [...scenario().groups, app], rules: [out443] }), [appServer()]);
     sim.runAll(CHOICES);
     const explain = () => explainPath(new RegionIndex(sim.snapshot), { groupId: app.groupId }, { clusterId: 'orders-db' });
     const closed = W.verifyPath(sim.ctx(CHOICES));
     assert.equal(closed.ok, false);
-    assert.deepEqual(closed.hops.map((h) => [h.id, h.ok]), [['clients', true], ['appServer', true], ['appToDb', false], ['attached', true]]);
-    assert.match(closed.hops[2].detail, /^Allowed by sgr-\S+ \(tcp 3306 from appsrv1 \(sg-00000000000000a01\)\)\. No outbound rule of appsrv1 \(sg-00000000000000a01\) allows tcp 3306/);
+    assert.deepEqual(
+      closed.hops.map((h) => [h.id, h.ok]),
+      [
+        ['clients', true],
+        ['appServer', true],
+        ['appToDb', false],
+        ['attached', true],
+      ],
+    );
+    assert.match(
+      closed.hops[2].detail,
+      /^Allowed by sgr-\S+ \(tcp 3306 from appsrv1 \(sg-00000000000000a01\)\)\. No outbound rule of appsrv1 \(sg-00000000000000a01\) allows tcp 3306/,
+    );
     const before = explain();
     assert.equal(before.open, false);
-    assert.deepEqual(before.hops.filter((h) => h.kind === 'egress').map((h) => h.ok), [false]);
-    assert.ok(before.hops.some((h) => h.kind === 'ingress' && h.ok), 'dbsrv1 lets appsrv1 in');
+    assert.deepEqual(
+      before.hops.filter((h) => h.kind === 'egress').map((h) => h.ok),
+      [false],
+    );
+    assert.ok(
+      before.hops.some((h) => h.kind === 'ingress' && h.ok),
+      'dbsrv1 lets appsrv1 in',
+    );
 
     // The outbound rule Explain Path proposes opens both.
     const fix = before.missingRules.find((m) => m.isEgress)!;
     assert.deepEqual([fix.groupId, fix.fromPort, fix.toPort], [app.groupId, 3306, 3306]);
-    const outDb: SecurityGroupRule = { region: REGION, ruleId: 'sgr-00000000000000e02', groupId: fix.groupId, isEgress: true, protocol: fix.protocol, fromPort: fix.fromPort, toPort: fix.toPort, peer: { kind: 'group', groupId: (fix.source as { groupId: string }).groupId } };
+    const outDb: SecurityGroupRule = {
+      region: REGION,
+      ruleId: 'sgr-00000000000000e02',
+      groupId: fix.groupId,
+      isEgress: true,
+      protocol: fix.protocol,
+      fromPort: fix.fromPort,
+      toPort: fix.toPort,
+      peer: { kind: 'group', groupId: (fix.source as { groupId: string }).groupId },
+    };
     sim.snapshot = { ...sim.snapshot, rules: [...sim.snapshot.rules, outDb] };
     const open = W.verifyPath(sim.ctx(CHOICES));
     assert.equal(open.ok, true, JSON.stringify(open.hops));
@@ -494,9 +714,16 @@ describe('walkthrough: verification', () => {
 
     // So does one to the database group itself, or to the VPC's addresses; one to another port does not.
     const dbsrv1 = sim.snapshot.groups.find((g) => g.groupName === 'dbsrv1')!.groupId;
-    const withEgress = (peer: SecurityGroupRule['peer'], port = 3306) =>
-      ({ ...sim.snapshot, rules: [...sim.snapshot.rules.filter((r) => r !== outDb), { ...outDb, fromPort: port, toPort: port, peer }] });
-    for (const [peer, port, ok] of [[{ kind: 'group', groupId: dbsrv1 }, 3306, true], [{ kind: 'cidr4', cidr: '10.0.0.0/16' }, 3306, true], [{ kind: 'cidr4', cidr: '10.9.0.0/16' }, 3306, false], [{ kind: 'group', groupId: dbsrv1 }, 5432, false]] as const) {
+    const withEgress = (peer: SecurityGroupRule['peer'], port = 3306) => ({
+      ...sim.snapshot,
+      rules: [...sim.snapshot.rules.filter((r) => r !== outDb), { ...outDb, fromPort: port, toPort: port, peer }],
+    });
+    for (const [peer, port, ok] of [
+      [{ kind: 'group', groupId: dbsrv1 }, 3306, true],
+      [{ kind: 'cidr4', cidr: '10.0.0.0/16' }, 3306, true],
+      [{ kind: 'cidr4', cidr: '10.9.0.0/16' }, 3306, false],
+      [{ kind: 'group', groupId: dbsrv1 }, 5432, false],
+    ] as const) {
       const snap = withEgress(peer, port);
       const ctx = { ...sim.ctx(CHOICES), index: new RegionIndex(snap) };
       assert.equal(W.verifyPath(ctx).ok, ok, `${JSON.stringify(peer)} ${port}`);
@@ -531,9 +758,15 @@ describe('walkthrough: AWS CLI commands', () => {
   it('shellQuote round-trips any text through bash', () => {
     // Batches of strings, one bash each.
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 40 }), (list) => {
-        assert.deepEqual(argvOf(`aws ${list.map(W.shellQuote).join(' ')}`), list);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\0')),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (list) => {
+          assert.deepEqual(argvOf(`aws ${list.map(W.shellQuote).join(' ')}`), list);
+        },
+      ),
       { numRuns: 100 },
     );
     assert.equal(W.shellQuote('appsrv1'), 'appsrv1');
@@ -595,13 +828,32 @@ describe('walkthrough: the view for the webview', () => {
     const v = W.buildView(s, ctxOf(scenario(), s.choices), { regions: [REGION] });
     assert.equal(v.step, 'appGroup');
     assert.equal(v.number, 2);
-    assert.deepEqual(v.steps.map((x) => x.status), ['done', 'current', 'todo', 'todo', 'todo', 'todo']);
-    assert.deepEqual(v.steps.map((x) => x.reachable), [true, true, false, false, false, false]);
+    assert.deepEqual(
+      v.steps.map((x) => x.status),
+      ['done', 'current', 'todo', 'todo', 'todo', 'todo'],
+    );
+    assert.deepEqual(
+      v.steps.map((x) => x.reachable),
+      [true, true, false, false, false, false],
+    );
     assert.equal(v.primary.label, 'Apply 2 changes');
     assert.equal(v.primary.enabled, true);
-    assert.deepEqual(v.fields.map((f) => f.field), ['appGroupId', 'appGroupName', 'clientCidrs', 'appPort']);
-    assert.deepEqual(v.diagram.nodes.map((n) => n.state), ['exists', 'planned', 'planned', 'exists']);
-    assert.deepEqual(v.diagram.edges.map((e) => [e.label, e.state]), [['tcp 443', 'planned'], ['tcp 3306', 'missing'], ['associated', 'missing']]);
+    assert.deepEqual(
+      v.fields.map((f) => f.field),
+      ['appGroupId', 'appGroupName', 'clientCidrs', 'appPort'],
+    );
+    assert.deepEqual(
+      v.diagram.nodes.map((n) => n.state),
+      ['exists', 'planned', 'planned', 'exists'],
+    );
+    assert.deepEqual(
+      v.diagram.edges.map((e) => [e.label, e.state]),
+      [
+        ['tcp 443', 'planned'],
+        ['tcp 3306', 'missing'],
+        ['associated', 'missing'],
+      ],
+    );
     assert.match(v.quote, /sg-appsrv1/);
     assert.equal(v.actions[1].cli!.startsWith('aws ec2 authorize-security-group-ingress'), true);
     assert.match(v.actions[0].input!, /"GroupName": "appsrv1"/);
@@ -636,8 +888,21 @@ describe('walkthrough: the view for the webview', () => {
 
 const stepArb = fc.constantFrom(...W.STEP_IDS);
 const wellFormed: fc.Arbitrary<WebviewMessage> = fc.oneof(
-  fc.constantFrom<WebviewMessage>({ type: 'ready' }, { type: 'next' }, { type: 'back' }, { type: 'refresh' }, { type: 'reset' }, { type: 'showLog' }, { type: 'selectRegions' }),
-  fc.constantFrom(...W.CHOICE_FIELDS).chain((field) => fc.string({ maxLength: Math.min(FIELD_MAX[field], 40) }).filter((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v)).map((value) => ({ type: 'update' as const, field, value }))),
+  fc.constantFrom<WebviewMessage>(
+    { type: 'ready' },
+    { type: 'next' },
+    { type: 'back' },
+    { type: 'refresh' },
+    { type: 'reset' },
+    { type: 'showLog' },
+    { type: 'selectRegions' },
+  ),
+  fc.constantFrom(...W.CHOICE_FIELDS).chain((field) =>
+    fc
+      .string({ maxLength: Math.min(FIELD_MAX[field], 40) })
+      .filter((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v))
+      .map((value) => ({ type: 'update' as const, field, value })),
+  ),
   fc.record({ type: fc.constant('apply' as const), step: stepArb, planKey: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/) }),
   fc.record({ type: fc.constant('goto' as const), step: stepArb }),
   fc.record({ type: fc.constant('copy' as const), step: stepArb, index: fc.integer({ min: -1, max: 100 }) }),
@@ -656,17 +921,38 @@ describe('walkthrough: the webview message protocol', () => {
 
   it('refuses unknown types, missing or extra keys, wrong types, nesting and over-long text', () => {
     const bad: unknown[] = [
-      undefined, null, 0, 'ready', [], [{ type: 'ready' }], {},
-      { type: 'READY' }, { type: 'ready', extra: 1 }, { type: 'eval', code: 'x' },
-      { type: 'update', field: 'region' }, { type: 'update', field: 'region', value: 5 }, { type: 'update', field: 'password', value: 'x' },
-      { type: 'update', field: 'appPort', value: '4'.repeat(17) }, { type: 'update', field: 'clientCidrs', value: 'a'.repeat(2001) },
-      { type: 'update', field: 'appGroupName', value: 'a\u0000b' }, { type: 'update', field: 'region', value: { toString: 'x' } },
-      { type: 'apply', step: 'appGroup' }, { type: 'apply', step: 'nope', planKey: '1-a' }, { type: 'apply', step: 'appGroup', planKey: '' },
-      { type: 'apply', step: 'appGroup', planKey: 'x'.repeat(65) }, { type: 'apply', step: 'appGroup', planKey: '<script>' },
-      { type: 'copy', step: 'appGroup', index: 1.5 }, { type: 'copy', step: 'appGroup', index: -2 }, { type: 'copy', step: 'appGroup', index: '1' },
-      { type: 'copy', step: 'appGroup', index: 101 }, { type: 'goto', step: ['verify'] }, { type: 'next', nested: { type: 'next' } },
+      undefined,
+      null,
+      0,
+      'ready',
+      [],
+      [{ type: 'ready' }],
+      {},
+      { type: 'READY' },
+      { type: 'ready', extra: 1 },
+      { type: 'eval', code: 'x' },
+      { type: 'update', field: 'region' },
+      { type: 'update', field: 'region', value: 5 },
+      { type: 'update', field: 'password', value: 'x' },
+      { type: 'update', field: 'appPort', value: '4'.repeat(17) },
+      { type: 'update', field: 'clientCidrs', value: 'a'.repeat(2001) },
+      { type: 'update', field: 'appGroupName', value: 'a\u0000b' },
+      { type: 'update', field: 'region', value: { toString: 'x' } },
+      { type: 'apply', step: 'appGroup' },
+      { type: 'apply', step: 'nope', planKey: '1-a' },
+      { type: 'apply', step: 'appGroup', planKey: '' },
+      { type: 'apply', step: 'appGroup', planKey: 'x'.repeat(65) },
+      { type: 'apply', step: 'appGroup', planKey: '<script>' },
+      { type: 'copy', step: 'appGroup', index: 1.5 },
+      { type: 'copy', step: 'appGroup', index: -2 },
+      { type: 'copy', step: 'appGroup', index: '1' },
+      { type: 'copy', step: 'appGroup', index: 101 },
+      { type: 'goto', step: ['verify'] },
+      { type: 'next', nested: { type: 'next' } },
       JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
-      new (class Msg { type = 'ready'; })(),
+      new (class Msg {
+        type = 'ready';
+      })(),
       Object.create({ type: 'ready' }),
       Object.defineProperty({ type: 'goto' }, 'step', { get: () => 'verify', enumerable: true }),
     ];
@@ -680,12 +966,19 @@ describe('walkthrough: the webview message protocol', () => {
       return wellFormedKeys(m);
     };
     fc.assert(
-      fc.property(fc.oneof(fc.json().map((t) => JSON.parse(t) as unknown), fc.anything(), wellFormed.map((m) => ({ ...m, extra: 1 }))), (x) => {
-        const r = parseWebviewMessage(x);
-        if (r === undefined) return;
-        assert.ok(oracle(x), `accepted ${JSON.stringify(x)}`);
-        assert.deepEqual(r, x);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json().map((t) => JSON.parse(t) as unknown),
+          fc.anything(),
+          wellFormed.map((m) => ({ ...m, extra: 1 })),
+        ),
+        (x) => {
+          const r = parseWebviewMessage(x);
+          if (r === undefined) return;
+          assert.ok(oracle(x), `accepted ${JSON.stringify(x)}`);
+          assert.deepEqual(r, x);
+        },
+      ),
       { numRuns: 3000 },
     );
     // Near misses: a valid message with one value replaced by an arbitrary one.
@@ -707,10 +1000,21 @@ function wellFormedKeys(m: Record<string, unknown>): boolean {
   const keys = Object.keys(m).sort().join(',');
   const step = W.isStepId(m.step);
   switch (m.type) {
-    case 'ready': case 'next': case 'back': case 'refresh': case 'reset': case 'showLog': case 'selectRegions':
+    case 'ready':
+    case 'next':
+    case 'back':
+    case 'refresh':
+    case 'reset':
+    case 'showLog':
+    case 'selectRegions':
       return keys === 'type';
     case 'update':
-      return keys === 'field,type,value' && (W.CHOICE_FIELDS as readonly unknown[]).includes(m.field) && typeof m.value === 'string' && m.value.length <= FIELD_MAX[m.field as W.ChoiceField];
+      return (
+        keys === 'field,type,value' &&
+        (W.CHOICE_FIELDS as readonly unknown[]).includes(m.field) &&
+        typeof m.value === 'string' &&
+        m.value.length <= FIELD_MAX[m.field as W.ChoiceField]
+      );
     case 'apply':
       return keys === 'planKey,step,type' && step && typeof m.planKey === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(m.planKey);
     case 'goto':

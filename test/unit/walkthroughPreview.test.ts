@@ -61,14 +61,44 @@ async function send(w: W.PlannedWrite): Promise<Sent> {
   return sent[0]!;
 }
 
-const sg = (groupId: string, groupName: string): SecurityGroup => ({ region: REGION, groupId, groupName, description: groupName, vpcId: VPC, ownerId: '210987654321', tags: {} });
+const sg = (groupId: string, groupName: string): SecurityGroup => ({
+  region: REGION,
+  groupId,
+  groupName,
+  description: groupName,
+  vpcId: VPC,
+  ownerId: '210987654321',
+  tags: {},
+});
 
 const ordersDb: DbCluster = {
-  region: REGION, clusterId: 'orders', engine: 'aurora-postgresql', port: 5432, status: 'available',
-  members: [{ instanceId: 'orders-1', isWriter: true }], securityGroups: [{ groupId: DEFAULT_SG, status: 'active' }], vpcId: VPC,
+  region: REGION,
+  clusterId: 'orders',
+  engine: 'aurora-postgresql',
+  port: 5432,
+  status: 'available',
+  members: [{ instanceId: 'orders-1', isWriter: true }],
+  securityGroups: [{ groupId: DEFAULT_SG, status: 'active' }],
+  vpcId: VPC,
 };
-const reportsDb: DbInstance = { region: REGION, instanceId: 'reports', engine: 'mysql', status: 'available', port: 3306, vpcId: VPC, securityGroups: [{ groupId: DEFAULT_SG }] };
-const worker: Ec2Instance = { region: REGION, instanceId: 'i-0eeeeeeeeeeeeeee4', name: 'worker', state: 'running', vpcId: VPC, privateIp: '10.20.0.9', securityGroupIds: [DEFAULT_SG] };
+const reportsDb: DbInstance = {
+  region: REGION,
+  instanceId: 'reports',
+  engine: 'mysql',
+  status: 'available',
+  port: 3306,
+  vpcId: VPC,
+  securityGroups: [{ groupId: DEFAULT_SG }],
+};
+const worker: Ec2Instance = {
+  region: REGION,
+  instanceId: 'i-0eeeeeeeeeeeeeee4',
+  name: 'worker',
+  state: 'running',
+  vpcId: VPC,
+  privateIp: '10.20.0.9',
+  securityGroupIds: [DEFAULT_SG],
+};
 
 function context(groups: SecurityGroup[], target: string): W.PlanContext {
   const snapshot: RegionSnapshot = {
@@ -77,10 +107,27 @@ function context(groups: SecurityGroup[], target: string): W.PlanContext {
     groups: [sg(DEFAULT_SG, 'default'), ...groups],
     rules: [],
     clusters: [ordersDb],
-    instances: [{ ...reportsDb }, { region: REGION, instanceId: 'orders-1', clusterId: 'orders', engine: 'aurora-postgresql', status: 'available', securityGroups: [{ groupId: DEFAULT_SG }] }],
+    instances: [
+      { ...reportsDb },
+      {
+        region: REGION,
+        instanceId: 'orders-1',
+        clusterId: 'orders',
+        engine: 'aurora-postgresql',
+        status: 'available',
+        securityGroups: [{ groupId: DEFAULT_SG }],
+      },
+    ],
     loadedAt: 0,
   };
-  const choices = W.defaultChoices({ region: REGION, vpcId: VPC, target, clientCidrs: '198.51.100.0/24 2001:db8:1234::/48', appPort: '8443', ec2InstanceId: worker.instanceId });
+  const choices = W.defaultChoices({
+    region: REGION,
+    vpcId: VPC,
+    target,
+    clientCidrs: '198.51.100.0/24 2001:db8:1234::/48',
+    appPort: '8443',
+    ec2InstanceId: worker.instanceId,
+  });
   return { index: new RegionIndex(snapshot), ec2: [worker], choices };
 }
 
@@ -104,10 +151,15 @@ describe('walkthrough preview: the previewed calls are the calls sent', () => {
   const actions = plannedWrites();
 
   it('covers every kind of planned write', () => {
-    assert.deepEqual(
-      [...new Set(actions.map((a) => `${a.call!.operation}${a.exec.op === 'authorizeIngress' ? `:${a.exec.peer.kind}` : ''}`))].sort(),
-      ['AuthorizeSecurityGroupIngress:cidr4', 'AuthorizeSecurityGroupIngress:cidr6', 'AuthorizeSecurityGroupIngress:group', 'CreateSecurityGroup', 'ModifyDBCluster', 'ModifyDBInstance', 'ModifyInstanceAttribute'],
-    );
+    assert.deepEqual([...new Set(actions.map((a) => `${a.call!.operation}${a.exec.op === 'authorizeIngress' ? `:${a.exec.peer.kind}` : ''}`))].sort(), [
+      'AuthorizeSecurityGroupIngress:cidr4',
+      'AuthorizeSecurityGroupIngress:cidr6',
+      'AuthorizeSecurityGroupIngress:group',
+      'CreateSecurityGroup',
+      'ModifyDBCluster',
+      'ModifyDBInstance',
+      'ModifyInstanceAttribute',
+    ]);
   });
 
   for (const [i, a] of actions.entries()) {
@@ -125,30 +177,115 @@ describe('walkthrough preview: the previewed calls are the calls sent', () => {
       const sent = await send(W.writeOf(a.exec as Exclude<W.ExecSpec, { op: 'read' }>, (ref) => ref.groupId ?? created[ref.role]));
       assert.deepEqual(sent.input, JSON.parse(fill(JSON.stringify(a.call!.input))), a.id);
     }
-    assert.ok(actions.some((a) => JSON.stringify(a.call!.input).includes('<id of appsrv1')), 'some preview has a placeholder');
+    assert.ok(
+      actions.some((a) => JSON.stringify(a.call!.input).includes('<id of appsrv1')),
+      'some preview has a placeholder',
+    );
   });
 });
 
 describe('walkthrough preview: the AWS layer sends the inputs it sent before the shared builders', () => {
   const group: RulePeer = { kind: 'group', groupId: APP_SG, userId: '210987654321', peeringConnectionId: 'pcx-0123456789abcdef0' };
   const cases: Array<[string, (c: RegionClients) => Promise<unknown>, Sent]> = [
-    ['a group with tags', (c) => writes.createSecurityGroup(c, { vpcId: VPC, groupName: 'g', description: 'd', tags: { team: 'data' } }),
-      { service: 'EC2', operation: 'CreateSecurityGroup', input: { GroupName: 'g', Description: 'd', VpcId: VPC, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'data' }] }] } }],
-    ['an outbound rule to a peered group', (c) => writes.authorizeRule(c, { groupId: DB_SG, isEgress: true, protocol: 'tcp', fromPort: 5432, toPort: 5432, peer: group, description: 'to app' }),
-      { service: 'EC2', operation: 'AuthorizeSecurityGroupEgress', input: { GroupId: DB_SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: APP_SG, UserId: '210987654321', VpcPeeringConnectionId: 'pcx-0123456789abcdef0', Description: 'to app' }] }] } }],
-    ['all traffic from a prefix list, no description', (c) => writes.authorizeRule(c, { groupId: DB_SG, isEgress: false, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'prefixList', prefixListId: 'pl-0123456789abcdef0' }, description: '' }),
-      { service: 'EC2', operation: 'AuthorizeSecurityGroupIngress', input: { GroupId: DB_SG, IpPermissions: [{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-0123456789abcdef0' }] }] } }],
-    ['revoking outbound rules', (c) => writes.revokeRules(c, DB_SG, true, ['sgr-1', 'sgr-2']),
-      { service: 'EC2', operation: 'RevokeSecurityGroupEgress', input: { GroupId: DB_SG, SecurityGroupRuleIds: ['sgr-1', 'sgr-2'] } }],
-    ['revoking an inbound rule', (c) => writes.revokeRules(c, DB_SG, false, ['sgr-3']),
-      { service: 'EC2', operation: 'RevokeSecurityGroupIngress', input: { GroupId: DB_SG, SecurityGroupRuleIds: ['sgr-3'] } }],
-    ['editing a rule to all traffic', (c) => writes.modifyRule(c, DB_SG, 'sgr-4', { protocol: '-1', fromPort: 1, toPort: 2, peer: { kind: 'cidr6', cidr: '::/0' } }),
-      { service: 'EC2', operation: 'ModifySecurityGroupRules', input: { GroupId: DB_SG, SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-4', SecurityGroupRule: { IpProtocol: '-1', FromPort: -1, ToPort: -1, Description: '', CidrIpv6: '::/0' } }] } }],
-    ['editing a rule to a group', (c) => writes.modifyRule(c, DB_SG, 'sgr-5', { protocol: 'udp', fromPort: 53, toPort: 53, peer: group, description: 'dns' }),
-      { service: 'EC2', operation: 'ModifySecurityGroupRules', input: { GroupId: DB_SG, SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-5', SecurityGroupRule: { IpProtocol: 'udp', FromPort: 53, ToPort: 53, Description: 'dns', ReferencedGroupId: APP_SG } }] } }],
+    [
+      'a group with tags',
+      (c) => writes.createSecurityGroup(c, { vpcId: VPC, groupName: 'g', description: 'd', tags: { team: 'data' } }),
+      {
+        service: 'EC2',
+        operation: 'CreateSecurityGroup',
+        input: {
+          GroupName: 'g',
+          Description: 'd',
+          VpcId: VPC,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'data' }] }],
+        },
+      },
+    ],
+    [
+      'an outbound rule to a peered group',
+      (c) => writes.authorizeRule(c, { groupId: DB_SG, isEgress: true, protocol: 'tcp', fromPort: 5432, toPort: 5432, peer: group, description: 'to app' }),
+      {
+        service: 'EC2',
+        operation: 'AuthorizeSecurityGroupEgress',
+        input: {
+          GroupId: DB_SG,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              UserIdGroupPairs: [{ GroupId: APP_SG, UserId: '210987654321', VpcPeeringConnectionId: 'pcx-0123456789abcdef0', Description: 'to app' }],
+            },
+          ],
+        },
+      },
+    ],
+    [
+      'all traffic from a prefix list, no description',
+      (c) =>
+        writes.authorizeRule(c, {
+          groupId: DB_SG,
+          isEgress: false,
+          protocol: '-1',
+          fromPort: -1,
+          toPort: -1,
+          peer: { kind: 'prefixList', prefixListId: 'pl-0123456789abcdef0' },
+          description: '',
+        }),
+      {
+        service: 'EC2',
+        operation: 'AuthorizeSecurityGroupIngress',
+        input: { GroupId: DB_SG, IpPermissions: [{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-0123456789abcdef0' }] }] },
+      },
+    ],
+    [
+      'revoking outbound rules',
+      (c) => writes.revokeRules(c, DB_SG, true, ['sgr-1', 'sgr-2']),
+      { service: 'EC2', operation: 'RevokeSecurityGroupEgress', input: { GroupId: DB_SG, SecurityGroupRuleIds: ['sgr-1', 'sgr-2'] } },
+    ],
+    [
+      'revoking an inbound rule',
+      (c) => writes.revokeRules(c, DB_SG, false, ['sgr-3']),
+      { service: 'EC2', operation: 'RevokeSecurityGroupIngress', input: { GroupId: DB_SG, SecurityGroupRuleIds: ['sgr-3'] } },
+    ],
+    [
+      'editing a rule to all traffic',
+      (c) => writes.modifyRule(c, DB_SG, 'sgr-4', { protocol: '-1', fromPort: 1, toPort: 2, peer: { kind: 'cidr6', cidr: '::/0' } }),
+      {
+        service: 'EC2',
+        operation: 'ModifySecurityGroupRules',
+        input: {
+          GroupId: DB_SG,
+          SecurityGroupRules: [
+            { SecurityGroupRuleId: 'sgr-4', SecurityGroupRule: { IpProtocol: '-1', FromPort: -1, ToPort: -1, Description: '', CidrIpv6: '::/0' } },
+          ],
+        },
+      },
+    ],
+    [
+      'editing a rule to a group',
+      (c) => writes.modifyRule(c, DB_SG, 'sgr-5', { protocol: 'udp', fromPort: 53, toPort: 53, peer: group, description: 'dns' }),
+      {
+        service: 'EC2',
+        operation: 'ModifySecurityGroupRules',
+        input: {
+          GroupId: DB_SG,
+          SecurityGroupRules: [
+            { SecurityGroupRuleId: 'sgr-5', SecurityGroupRule: { IpProtocol: 'udp', FromPort: 53, ToPort: 53, Description: 'dns', ReferencedGroupId: APP_SG } },
+          ],
+        },
+      },
+    ],
     ['deleting a group', (c) => writes.deleteSecurityGroup(c, DB_SG), { service: 'EC2', operation: 'DeleteSecurityGroup', input: { GroupId: DB_SG } }],
-    ['replacing a cluster\'s groups', (c) => writes.setClusterGroups(c, 'orders', [DEFAULT_SG, DB_SG]),
-      { service: 'RDS', operation: 'ModifyDBCluster', input: { DBClusterIdentifier: 'orders', VpcSecurityGroupIds: [DEFAULT_SG, DB_SG], ApplyImmediately: true } }],
+    [
+      "replacing a cluster's groups",
+      (c) => writes.setClusterGroups(c, 'orders', [DEFAULT_SG, DB_SG]),
+      {
+        service: 'RDS',
+        operation: 'ModifyDBCluster',
+        input: { DBClusterIdentifier: 'orders', VpcSecurityGroupIds: [DEFAULT_SG, DB_SG], ApplyImmediately: true },
+      },
+    ],
   ];
   for (const [what, call, expected] of cases) {
     it(what, async () => {

@@ -39,7 +39,7 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('whoCanReach lists the app servers\' group with the EC2 instance that carries it, and opens the diagram', async () => {
+  it("whoCanReach lists the app servers' group with the EC2 instance that carries it, and opens the diagram", async () => {
     const r = await run<Reachability>('auroraSg.whoCanReach', { region: REGION, clusterId: 'orders-mysql' });
     assert.ok(r, prompter.errors.join());
     assert.equal(r.port, 3306);
@@ -48,9 +48,15 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     assert.equal(r.groups.length, 1);
     assert.equal(r.groups[0].groupId, ids.appGroupId);
     assert.equal(r.groups[0].groupName, 'appsrv1');
-    assert.deepEqual(r.groups[0].ec2Instances.map((i) => i.instanceId), [ids.appServerInstanceId]);
+    assert.deepEqual(
+      r.groups[0].ec2Instances.map((i) => i.instanceId),
+      [ids.appServerInstanceId],
+    );
     const tabs = await reachTabOpen();
-    assert.ok(tabs.some((t) => t.includes('auroraSg.reach')), `the diagram panel is open; tabs: ${tabs.join(', ')}`);
+    assert.ok(
+      tabs.some((t) => t.includes('auroraSg.reach')),
+      `the diagram panel is open; tabs: ${tabs.join(', ')}`,
+    );
     const a = await api();
     const top = a.reachView.getChildren();
     assert.equal(a.reachView.getTreeItem(top[0]).label, 'orders-mysql: port 3306');
@@ -61,16 +67,30 @@ describe('Who can reach this database: reachability, paths and findings in a rea
   it('whoCanReach on the world-open RDS instance shows the internet and the IPv6 all-traffic range', async () => {
     const r = await run<Reachability>('auroraSg.whoCanReach', { region: REGION, dbInstanceId: 'reports-mysql', diagram: false });
     assert.ok(r?.worldOpen);
-    assert.deepEqual(r.cidrs.map((c) => c.cidr), ['0.0.0.0/0', '2001:db8::/32']);
+    assert.deepEqual(
+      r.cidrs.map((c) => c.cidr),
+      ['0.0.0.0/0', '2001:db8::/32'],
+    );
     assert.ok(r.cidrs[0].world && r.cidrs[0].public);
   });
 
   it('explainPath: the app server reaches the cluster; an outside address does not, and the missing rule is offered', async () => {
-    const open = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { ec2InstanceId: ids.appServerInstanceId } });
+    const open = await run<PathExplanation>('auroraSg.explainPath', {
+      region: REGION,
+      clusterId: 'orders-mysql',
+      source: { ec2InstanceId: ids.appServerInstanceId },
+    });
     assert.equal(open?.open, true, JSON.stringify(open?.hops));
     const closed = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '198.51.100.7' } });
     assert.equal(closed?.open, false);
-    assert.deepEqual(closed?.missingRule, { groupId: ids.dbGroupId, isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { cidr: '198.51.100.7/32' } });
+    assert.deepEqual(closed?.missingRule, {
+      groupId: ids.dbGroupId,
+      isEgress: false,
+      protocol: 'tcp',
+      fromPort: 3306,
+      toPort: 3306,
+      source: { cidr: '198.51.100.7/32' },
+    });
     // The Reachability view offers the fix as a node whose command is the normal add-rule command.
     const a = await api();
     const fix = a.reachView.getChildren().find((n) => n.contextValue === 'missingRule');

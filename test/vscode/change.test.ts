@@ -112,9 +112,22 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
     it('adds a rule whose source is another group and an IPv6 outbound rule', async () => {
       await script();
-      const a = await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.pgGroupId, protocol: 'tcp', fromPort: 6000, toPort: 6010, source: { groupId: ids.dbGroupId } });
+      const a = await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.pgGroupId,
+        protocol: 'tcp',
+        fromPort: 6000,
+        toPort: 6010,
+        source: { groupId: ids.dbGroupId },
+      });
       assert.equal(a?.length, 1);
-      const b = await run<string[]>('auroraSg.addOutboundRule', { region: REGION, groupId: ids.pgGroupId, protocol: 'tcp', fromPort: 443, source: { cidr: '2001:DB8::/32' } });
+      const b = await run<string[]>('auroraSg.addOutboundRule', {
+        region: REGION,
+        groupId: ids.pgGroupId,
+        protocol: 'tcp',
+        fromPort: 443,
+        source: { cidr: '2001:DB8::/32' },
+      });
       assert.equal(b?.length, 1);
       const rules = await rulesOf(ids.pgGroupId);
       assert.ok(rules.some((r) => r.ReferencedGroupInfo?.GroupId === ids.dbGroupId && r.FromPort === 6000 && r.ToPort === 6010 && !r.IsEgress));
@@ -124,7 +137,13 @@ describe('Changing access: commands against moto in a real VS Code', () => {
     it('reports a duplicate with the rule that already allows it, and changes nothing', async () => {
       const before = (await rulesOf(ids.dbGroupId)).length;
       const p = await script();
-      const r = await run('auroraSg.addInboundRule', { region: REGION, groupId: ids.dbGroupId, protocol: 'tcp', fromPort: 3306, source: { groupId: ids.appGroupId } });
+      const r = await run('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.dbGroupId,
+        protocol: 'tcp',
+        fromPort: 3306,
+        source: { groupId: ids.appGroupId },
+      });
       assert.equal(r, undefined);
       assert.match(p.errors[0], /already allowed by rule sgr-[0-9a-f]+/);
       assert.equal((await rulesOf(ids.dbGroupId)).length, before);
@@ -146,7 +165,13 @@ describe('Changing access: commands against moto in a real VS Code', () => {
         const before = (await rulesOf(ids.dbGroupId)).length;
         const p = await script();
         const src = (extra.source as { groupId?: string } | undefined)?.groupId === 'SELF' ? { source: { groupId: ids.appGroupId } } : {};
-        const r = await run('auroraSg.addInboundRule', { region: REGION, groupId: ids.dbGroupId, ...extra, ...src, ...(extra.source ? {} : { source: undefined }) });
+        const r = await run('auroraSg.addInboundRule', {
+          region: REGION,
+          groupId: ids.dbGroupId,
+          ...extra,
+          ...src,
+          ...(extra.source ? {} : { source: undefined }),
+        });
         assert.equal(r, undefined);
         assert.equal(p.errors.length, 1, `expected one error, got ${JSON.stringify(p.errors)}`);
         assert.match(p.errors[0], msg);
@@ -157,12 +182,24 @@ describe('Changing access: commands against moto in a real VS Code', () => {
     it('asks before opening a database port to the world; "no" changes nothing', async () => {
       const before = (await rulesOf(ids.dbGroupId)).length;
       const p = await script(false);
-      const r = await run('auroraSg.addInboundRule', { region: REGION, groupId: ids.dbGroupId, protocol: 'tcp', fromPort: 3306, source: { cidr: '0.0.0.0/0' } });
+      const r = await run('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.dbGroupId,
+        protocol: 'tcp',
+        fromPort: 3306,
+        source: { cidr: '0.0.0.0/0' },
+      });
       assert.equal(r, undefined);
       assert.match(p.confirms[0].message, /whole internet/);
       assert.equal((await rulesOf(ids.dbGroupId)).length, before);
       const p2 = await script(true);
-      const r2 = await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.dbGroupId, protocol: 'tcp', fromPort: 3306, source: { cidr: '::/0' } });
+      const r2 = await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.dbGroupId,
+        protocol: 'tcp',
+        fromPort: 3306,
+        source: { cidr: '::/0' },
+      });
       assert.equal(p2.confirms.length, 1);
       assert.equal(r2?.length, 1);
     });
@@ -176,7 +213,11 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.equal(rule.ReferencedGroupInfo?.GroupId, ids.legacyGroupId);
       assert.equal(rule.FromPort, 5432);
       assert.ok(p.pickItems[0].some((l) => l.startsWith('Aurora MySQL')));
-      assert.deepEqual(p.steps, ['Add inbound rule 1/4', 'Add inbound rule 2/4', 'Add inbound rule 3/4', 'Add inbound rule 4/4'], 'numbered from the steps that prompt');
+      assert.deepEqual(
+        p.steps,
+        ['Add inbound rule 1/4', 'Add inbound rule 2/4', 'Add inbound rule 3/4', 'Add inbound rule 4/4'],
+        'numbered from the steps that prompt',
+      );
       // the tree shows the new rule without a manual refresh
       const inbound = await walk(REGION, 'VPCs', 'shop-vpc', 'pgsrv1', 'Inbound');
       assert.ok((await children(inbound)).some((n) => n.kind === 'rule' && n.ruleId === r![0]));
@@ -197,7 +238,13 @@ describe('Changing access: commands against moto in a real VS Code', () => {
   describe('editRule and removeRule', () => {
     it('edits a rule in place (same id): port and description', async () => {
       await script();
-      const ruleIds = await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.appGroupId, protocol: 'tcp', fromPort: 8443, source: { cidr: '198.51.100.0/24' } });
+      const ruleIds = await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.appGroupId,
+        protocol: 'tcp',
+        fromPort: 8443,
+        source: { cidr: '198.51.100.0/24' },
+      });
       const id = ruleIds![0];
       const p = await script(true); // the port changes: confirmed, though called with arguments
       const edited = await run<string>('auroraSg.editRule', { region: REGION, ruleId: id, fromPort: 9443, toPort: 9443, description: 'Admin UI' });
@@ -208,8 +255,20 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
     it('removes several selected rules after a confirmation, and nothing else', async () => {
       await script();
-      const a = (await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.legacyGroupId, protocol: 'tcp', fromPort: 1111, source: { cidr: '10.1.0.0/16' } }))![0];
-      const b = (await run<string[]>('auroraSg.addInboundRule', { region: REGION, groupId: ids.legacyGroupId, protocol: 'tcp', fromPort: 2222, source: { cidr: '10.2.0.0/16' } }))![0];
+      const a = (await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.legacyGroupId,
+        protocol: 'tcp',
+        fromPort: 1111,
+        source: { cidr: '10.1.0.0/16' },
+      }))![0];
+      const b = (await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.legacyGroupId,
+        protocol: 'tcp',
+        fromPort: 2222,
+        source: { cidr: '10.2.0.0/16' },
+      }))![0];
       const before = (await rulesOf(ids.legacyGroupId)).map((r) => r.SecurityGroupRuleId!);
       const inbound = await walk(REGION, 'VPCs', 'shop-vpc', 'legacy-db', 'Inbound');
       const nodes = (await children(inbound)).filter((n) => n.kind === 'rule' && (n.ruleId === a || n.ruleId === b));
@@ -295,7 +354,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId]);
     });
 
-    it('an Aurora instance: explains that its groups are the cluster\'s and changes the cluster', async () => {
+    it("an Aurora instance: explains that its groups are the cluster's and changes the cluster", async () => {
       const node = await walk(REGION, 'Aurora DB clusters', 'billing-pg', 'billing-pg-2');
       const p = await script(true, ['legacy-db'], true);
       const r = await run<string[]>('auroraSg.associateWithInstance', node);
@@ -324,7 +383,11 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.equal(await run('auroraSg.disassociateFromCluster', { region: REGION, clusterId: 'billing-pg', groupIds: [] }), undefined);
       assert.deepEqual(p2.errors, ['No group was given to remove.', 'No group was given to remove.']);
       const p3 = await script(true);
-      assert.deepEqual(await run('auroraSg.disassociateFromCluster', { region: REGION, clusterId: 'billing-pg', groupId: ids.legacyGroupId }), [ids.pgGroupId], p3.errors.join());
+      assert.deepEqual(
+        await run('auroraSg.disassociateFromCluster', { region: REGION, clusterId: 'billing-pg', groupId: ids.legacyGroupId }),
+        [ids.pgGroupId],
+        p3.errors.join(),
+      );
       assert.match(p3.confirms[0].message, /^Remove legacy-db \(sg-[0-9a-f]+\) from billing-pg\?$/);
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId]);
     });

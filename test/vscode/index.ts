@@ -6,7 +6,11 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', grep: process.env.MOCHA_GREP });
   const dir = __dirname;
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       console.log(`[vscode] ${mocha.suite.total()} tests defined, ${failures} failed`);

@@ -12,7 +12,7 @@ export type Choice = string | RegExp;
 export type Answer = Choice | Choice[] | boolean | typeof BACK | typeof CANCEL;
 
 const plain = (s: string | undefined) => (s ?? '').replace(/\$\([^)]+\)\s*/g, '').trim();
-const shown = (a: Answer) => (typeof a === 'symbol' ? a.description ?? 'symbol' : a instanceof RegExp ? String(a) : JSON.stringify(a));
+const shown = (a: Answer) => (typeof a === 'symbol' ? (a.description ?? 'symbol') : a instanceof RegExp ? String(a) : JSON.stringify(a));
 
 /** Every prompter made since the last check (by the root hook below). */
 const made: ScriptedPrompter[] = [];
@@ -40,7 +40,10 @@ export class ScriptedPrompter implements Prompter {
 
   /** Asserts that every answer was used and the script matched every question it met. */
   done(): void {
-    const problems = [...this.scriptErrors, ...(this.answers.length ? [`${this.answers.length} scripted answer(s) left unused: ${this.answers.map(shown).join(', ')}`] : [])];
+    const problems = [
+      ...this.scriptErrors,
+      ...(this.answers.length ? [`${this.answers.length} scripted answer(s) left unused: ${this.answers.map(shown).join(', ')}`] : []),
+    ];
     if (problems.length) throw new Error(`${problems.join('; ')} (questions asked: ${this.asked.join(' → ') || 'none'})`);
   }
 
@@ -73,7 +76,8 @@ export class ScriptedPrompter implements Prompter {
   }
 
   private find<T>(o: PickOptions<T>, want: Choice): PickItem<T> {
-    const hit = want instanceof RegExp ? o.items.find((i) => want.test(plain(i.label))) : o.items.find((i) => plain(i.label) === want || i.value === (want as unknown));
+    const hit =
+      want instanceof RegExp ? o.items.find((i) => want.test(plain(i.label))) : o.items.find((i) => plain(i.label) === want || i.value === (want as unknown));
     if (!hit) this.fail(`${shown(want)} is not among the choices of "${o.title}": ${o.items.map((i) => plain(i.label)).join(' | ')}`);
     return hit;
   }

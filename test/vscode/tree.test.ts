@@ -116,7 +116,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     await (await api()).ext.store.refreshAll([REGION]);
   });
 
-  it('runs in a real VS Code 1.99 and activates without loading the AWS SDK (its time is the bench\'s job)', async () => {
+  it("runs in a real VS Code 1.99 and activates without loading the AWS SDK (its time is the bench's job)", async () => {
     assert.match(vscode.version, /^1\.99\./);
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     assert.ok(ext.isActive);
@@ -130,9 +130,13 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   });
 
   it('contributes and registers exactly its commands, each once', async () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> } };
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+    };
     // VS Code adds commands of its own for each view (auroraSg.explorer.focus, ...): not the extension's.
-    const viewIds = Object.values(pkg.contributes.views).flat().map((v) => v.id);
+    const viewIds = Object.values(pkg.contributes.views)
+      .flat()
+      .map((v) => v.id);
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('auroraSg.') && !viewIds.some((v) => c.startsWith(`${v}.`)));
     assert.deepEqual([...new Set(registered)].sort(), COMMANDS);
     assert.deepEqual(pkg.contributes.commands.map((c) => c.command).sort(), COMMANDS);
@@ -147,7 +151,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.ok(vpcs.includes('analytics-vpc'), vpcs.join());
   });
 
-  it('lists a VPC\'s groups with ids and rule counts, and labels rules like a network engineer', async () => {
+  it("lists a VPC's groups with ids and rule counts, and labels rules like a network engineer", async () => {
     const vpc = await walk(REGION, 'VPCs', 'shop-vpc');
     const vpcItem = await item(vpc);
     assert.match(String(vpcItem.description), /^10\.20\.0\.0\/16 · 5 groups · vpc-[0-9a-f]+$/);
@@ -189,7 +193,9 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.equal(linkItem.contextValue, 'groupLink.cluster.available');
     assert.equal(linkItem.command?.command, 'auroraSg.revealGroup');
     // The attached group leads to the same group under its VPC.
-    assert.deepEqual(await childLabels(await walk(REGION, 'Aurora DB clusters', 'orders-mysql', 'dbsrv1', 'Inbound')), [`tcp 3306 from appsrv1 (${ids.appGroupId})`]);
+    assert.deepEqual(await childLabels(await walk(REGION, 'Aurora DB clusters', 'orders-mysql', 'dbsrv1', 'Inbound')), [
+      `tcp 3306 from appsrv1 (${ids.appGroupId})`,
+    ]);
     const parent = (await api()).provider.getParent({ kind: 'group', region: REGION, groupId: ids.dbGroupId });
     assert.deepEqual(parent, { kind: 'vpc', region: REGION, vpcId: ids.vpcId });
     // Following the link selects the group itself, under its VPC (not the link under the cluster).
@@ -199,13 +205,16 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const isTheGroup = (sel: readonly Node[]) =>
       sel.length === 1 && sel[0].kind === 'group' && sel[0].region === REGION && sel[0].groupId === ids.dbGroupId && sel[0].via === undefined;
     await vscode.commands.executeCommand('auroraSg.revealGroup', link);
-    await until(() => isTheGroup(view.selection), () => `the view to select ${ids.dbGroupId} (selection: ${JSON.stringify(view.selection)})`);
+    await until(
+      () => isTheGroup(view.selection),
+      () => `the view to select ${ids.dbGroupId} (selection: ${JSON.stringify(view.selection)})`,
+    );
     const shown = view.selection[0];
     assert.ok(shown.kind === 'group');
     assert.deepEqual(await (await api()).provider.getParent(shown), { kind: 'vpc', region: REGION, vpcId: ids.vpcId });
   });
 
-  it('resolves a cluster\'s VPC from its subnet group and lists plain RDS instances', async () => {
+  it("resolves a cluster's VPC from its subnet group and lists plain RDS instances", async () => {
     const idx = (await api()).ext.store.index(REGION)!;
     assert.equal(idx.clustersById.get('orders-mysql')!.vpcId, ids.vpcId);
     const rds = await walk(REGION, 'RDS DB instances');
@@ -216,7 +225,10 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   it('refresh picks up a change made outside the extension', async () => {
     const c = aws();
     await c.ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.dbGroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '10.20.5.0/24' }] }] }),
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: ids.dbGroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '10.20.5.0/24' }] }],
+      }),
     );
     const inbound = await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1', 'Inbound');
     assert.equal((await children(inbound)).length, 1, 'cached until refresh');
@@ -233,7 +245,10 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const arn = await vscode.commands.executeCommand<string>('auroraSg.copyArn', cluster);
     assert.match(arn, /^arn:aws:rds:us-east-1:\d+:cluster:orders-mysql$/);
     const group = await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1');
-    assert.match(await vscode.commands.executeCommand<string>('auroraSg.copyArn', group), new RegExp(`^arn:aws:ec2:us-east-1:\\d+:security-group/${ids.dbGroupId}$`));
+    assert.match(
+      await vscode.commands.executeCommand<string>('auroraSg.copyArn', group),
+      new RegExp(`^arn:aws:ec2:us-east-1:\\d+:security-group/${ids.dbGroupId}$`),
+    );
   });
 
   it('shows several Regions side by side, each loaded on its own', async () => {
@@ -266,7 +281,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsWelcome: { view: string; when?: string }[] } };
     assert.ok(
       pkg.contributes.viewsWelcome.some((w) => w.view === 'auroraSg.explorer' && w.when === 'auroraSg.noRegions'),
-      'the Access view\'s welcome content depends on auroraSg.noRegions',
+      "the Access view's welcome content depends on auroraSg.noRegions",
     );
     const saved = process.env.AWS_REGION;
     delete process.env.AWS_REGION;
@@ -296,9 +311,10 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const calls = [...added.matchAll(/\[info\] (EC2|RDS) (\w+) ([a-z0-9-]+) \d+ ms$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
     assert.deepEqual(
       calls,
-      ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBSubnetGroups'].map((c) => `RDS ${c} ${REGION}`).concat(
-        ['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`),
-      ).sort(),
+      ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBSubnetGroups']
+        .map((c) => `RDS ${c} ${REGION}`)
+        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
+        .sort(),
       added,
     );
   });

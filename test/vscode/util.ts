@@ -67,7 +67,7 @@ export async function item(node: Node): Promise<vscode.TreeItem> {
 }
 
 export function labelOf(i: vscode.TreeItem): string {
-  return typeof i.label === 'string' ? i.label : i.label?.label ?? '';
+  return typeof i.label === 'string' ? i.label : (i.label?.label ?? '');
 }
 
 /** Follow a path of labels from the root; each step matches a child's label (or its start). */

@@ -3,12 +3,24 @@
 // and malformed webview messages refused without effect.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { AuthorizeSecurityGroupIngressCommand, DescribeInstancesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import * as W from '../../src/domain/walkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
-import { lastVerification, memoryStorage, runWalkthroughHeadless, watchWalkthrough, type HeadlessResult, type WalkthroughWatch } from '../harness/headlessWalkthrough';
+import {
+  lastVerification,
+  memoryStorage,
+  runWalkthroughHeadless,
+  watchWalkthrough,
+  type HeadlessResult,
+  type WalkthroughWatch,
+} from '../harness/headlessWalkthrough';
 import { ScriptedPrompter } from './scripted';
 import { api, aws, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
@@ -89,16 +101,28 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
 
   it('run 1 sets up the path: appsrv1 with the client rule, the EC2 instance in it, dbsrv1 from appsrv1 on 3306, associated with orders-db', async () => {
     const { ext } = await api();
-    first = await runWalkthroughHeadless(ext, { region: REGION, clusterId: ids.clusterId, clientCidrs: CLIENTS, appPort: 443, ec2InstanceId: ids.appServerInstanceId });
+    first = await runWalkthroughHeadless(ext, {
+      region: REGION,
+      clusterId: ids.clusterId,
+      clientCidrs: CLIENTS,
+      appPort: 443,
+      ec2InstanceId: ids.appServerInstanceId,
+    });
     const names = await groupsByName(ids.vpcId);
     const app = names.get('appsrv1');
     const db = names.get('dbsrv1');
     assert.ok(app && db, `groups in the VPC: ${[...names.keys()].join(', ')}`);
     assert.ok(!names.has('sg-appsrv1') && !names.has('sg-dbsrv1'));
     const appRules = await inboundRules(app);
-    assert.deepEqual(appRules.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4]), [['tcp', 443, 443, CLIENTS]]);
+    assert.deepEqual(
+      appRules.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4]),
+      [['tcp', 443, 443, CLIENTS]],
+    );
     const dbRules = await inboundRules(db);
-    assert.deepEqual(dbRules.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.ReferencedGroupInfo?.GroupId]), [['tcp', 3306, 3306, app]]);
+    assert.deepEqual(
+      dbRules.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.ReferencedGroupInfo?.GroupId]),
+      [['tcp', 3306, 3306, app]],
+    );
     assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, db]);
     assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, app]);
     assert.deepEqual(first.created.filter((x) => x.startsWith('group:')).sort(), [`group:${app}`, `group:${db}`].sort());
@@ -107,11 +131,17 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     assert.ok(first.created.includes(`ec2:${ids.appServerInstanceId}+${app}`));
     assert.deepEqual(first.reused, []);
     assert.equal(first.verification?.ok, true, JSON.stringify(first.verification?.hops));
-    assert.deepEqual(first.verification?.hops.map((h) => h.ok), [true, true, true, true]);
+    assert.deepEqual(
+      first.verification?.hops.map((h) => h.ok),
+      [true, true, true, true],
+    );
     // The tree's store was refreshed by the walkthrough: it knows the new groups without a reload.
     const idx = ext.store.index(REGION)!;
     assert.ok(idx.groupsById.has(app) && idx.groupsById.has(db));
-    assert.deepEqual(idx.clustersById.get(ids.clusterId)!.securityGroups.map((g) => g.groupId), [ids.defaultGroupId, db]);
+    assert.deepEqual(
+      idx.clustersById.get(ids.clusterId)!.securityGroups.map((g) => g.groupId),
+      [ids.defaultGroupId, db],
+    );
   });
 
   it('run 2 creates nothing new: the same group ids, the same rules, the same lists', async () => {
@@ -119,7 +149,13 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     const before = await groupsByName(ids.vpcId);
     const rulesBefore = (await inboundRules(before.get('appsrv1')!)).length + (await inboundRules(before.get('dbsrv1')!)).length;
     const calls = ext.gateway().callCount;
-    const second = await runWalkthroughHeadless(ext, { region: REGION, clusterId: ids.clusterId, clientCidrs: CLIENTS, appPort: 443, ec2InstanceId: ids.appServerInstanceId });
+    const second = await runWalkthroughHeadless(ext, {
+      region: REGION,
+      clusterId: ids.clusterId,
+      clientCidrs: CLIENTS,
+      appPort: 443,
+      ec2InstanceId: ids.appServerInstanceId,
+    });
     assert.deepEqual(second.created, []);
     assert.equal(second.reused.length, first.created.length, `reused ${second.reused.join(', ')}`);
     assert.deepEqual(await groupsByName(ids.vpcId), before);
@@ -136,7 +172,11 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
 
   it('the command opens the panel (a webview of type auroraSg.walkthrough) for a cluster node, with a strict CSP', async () => {
     const { ext } = await api();
-    const c = await vscode.commands.executeCommand<WalkthroughController>('auroraSg.openWalkthrough', { kind: 'cluster', region: REGION, clusterId: ids.clusterId });
+    const c = await vscode.commands.executeCommand<WalkthroughController>('auroraSg.openWalkthrough', {
+      kind: 'cluster',
+      region: REGION,
+      clusterId: ids.clusterId,
+    });
     await until('the walkthrough tab', () => walkthroughTabs().length === 1 || undefined);
     assert.ok(c && typeof c.handle === 'function', 'the command returns its walkthrough');
     live = c;
@@ -154,7 +194,10 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     assert.match(csp, /script-src 'nonce-[^']+';/);
     assert.doesNotMatch(html, /\son[a-z]+=|style="/i, 'no inline handlers or styles');
     assert.equal((html.match(/<script /g) ?? []).length, (html.match(/<script nonce="/g) ?? []).length);
-    assert.deepEqual(c.webviewPanel!.webview.options.localResourceRoots?.map((u) => u.path.replace(/.*\//, '')), ['media']);
+    assert.deepEqual(
+      c.webviewPanel!.webview.options.localResourceRoots?.map((u) => u.path.replace(/.*\//, '')),
+      ['media'],
+    );
     // The view sent to the webview holds no credentials and no endpoint.
     const text = JSON.stringify(await c.view());
     assert.doesNotMatch(text, /testing-session|secretAccessKey|accessKeyId/i);
@@ -173,9 +216,17 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     const calls = ext.gateway().callCount;
     const rejected = seen.rejected;
     const bad: unknown[] = [
-      null, 'apply', [], { type: 'apply' }, { type: 'apply', step: 'target', planKey: 'x', extra: true }, { type: 'update', field: 'region', value: { nested: 'eu-west-1' } },
-      { type: 'update', field: 'clientCidrs', value: 'x'.repeat(5000) }, { type: 'update', field: 'secret', value: 'x' }, { type: 'goto', step: 'verify; rm -rf' },
-      { type: 'copy', step: 'target', index: 1e9 }, { type: 'exec', command: 'workbench.action.quit' },
+      null,
+      'apply',
+      [],
+      { type: 'apply' },
+      { type: 'apply', step: 'target', planKey: 'x', extra: true },
+      { type: 'update', field: 'region', value: { nested: 'eu-west-1' } },
+      { type: 'update', field: 'clientCidrs', value: 'x'.repeat(5000) },
+      { type: 'update', field: 'secret', value: 'x' },
+      { type: 'goto', step: 'verify; rm -rf' },
+      { type: 'copy', step: 'target', index: 1e9 },
+      { type: 'exec', command: 'workbench.action.quit' },
     ];
     for (const b of bad) assert.equal(await c.handle(b), false, JSON.stringify(b));
     assert.equal(seen.rejected, rejected + bad.length);
@@ -244,7 +295,10 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
       assert.equal(ok?.created.filter((x) => x.startsWith('rule:')).length, 1);
       assert.equal(c.state.step, 'appServer');
       const app2 = (await groupsByName(ids.vpcId)).get('appsrv2')!;
-      assert.deepEqual((await inboundRules(app2)).map((r) => [r.FromPort, r.CidrIpv4]), [[8443, '198.51.100.0/24']]);
+      assert.deepEqual(
+        (await inboundRules(app2)).map((r) => [r.FromPort, r.CidrIpv4]),
+        [[8443, '198.51.100.0/24']],
+      );
     } finally {
       gw.authorizeRule = authorize;
       c.dispose();
@@ -254,9 +308,18 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   it('verification also shows whatever else reaches the database port (a world-open rule on the default group)', async () => {
     const { ext } = await api();
     await aws().ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.defaultGroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: ids.defaultGroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
     );
-    const r = await runWalkthroughHeadless(ext, { region: REGION, clusterId: ids.clusterId, clientCidrs: CLIENTS, appPort: 443, ec2InstanceId: ids.appServerInstanceId });
+    const r = await runWalkthroughHeadless(ext, {
+      region: REGION,
+      clusterId: ids.clusterId,
+      clientCidrs: CLIENTS,
+      appPort: 443,
+      ec2InstanceId: ids.appServerInstanceId,
+    });
     assert.deepEqual(r.created, []);
     assert.equal(r.verification?.ok, true, 'the path itself is still open');
     const open = r.verification?.others.find((o) => o.groupId === ids.defaultGroupId);
@@ -286,7 +349,12 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     const { setEc2InstanceGroups, setClusterGroups } = gw;
     const sent: string[] = [];
     // AWS applies the call, and its answer is lost on every attempt.
-    const lost = () => Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500, attempts: 3 } });
+    const lost = () =>
+      Object.assign(new Error('We encountered an internal error.'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500, attempts: 3 },
+      });
     const c = new WalkthroughController(ext, memoryStorage(), W.initialState({ region: REGION, target: `cluster:${ids.clusterId}` }));
     try {
       await applyStep(c);

@@ -111,7 +111,8 @@ function checkGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityG
     let worldFinding = false;
     if (world && guarded.length) worldFinding = emitWorld(ctx, groupId, rules[i]!, guarded, p, facts.lo[i]!, facts.hi[i]!);
     if (p === -1 && !worldFinding && (f & SELF_PEER) === 0) emitAllTraffic(ctx, groupId, rules[i]!, guarded, world);
-    if (v === 4 && prefix[i]! >= 1 && prefix[i]! <= 23 && !isPrivateV4(facts.n4[i]!, prefix[i]!)) emitWide(ctx, groupId, rules[i]!, guarded, facts.n4[i]!, prefix[i]!);
+    if (v === 4 && prefix[i]! >= 1 && prefix[i]! <= 23 && !isPrivateV4(facts.n4[i]!, prefix[i]!))
+      emitWide(ctx, groupId, rules[i]!, guarded, facts.n4[i]!, prefix[i]!);
   }
   const found = facts.found;
   for (let p = 0; p < facts.pairs; p++) emitShadowed(ctx, groupId, rules[found[p * 2]!]!, rules[found[p * 2 + 1]!]!);
@@ -303,16 +304,20 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
       if (!prev) notCovered.set(key, { groupId: g, port: db.port, severity, db, dbs: [db], empty: !withInbound.length });
       else {
         prev.dbs.push(db);
-        if (SEVERITY_RANK[severity] < SEVERITY_RANK[prev.severity]) { prev.severity = severity; prev.db = db; }
+        if (SEVERITY_RANK[severity] < SEVERITY_RANK[prev.severity]) {
+          prev.severity = severity;
+          prev.db = db;
+        }
       }
     }
   }
   for (const n of notCovered.values()) {
-    const why = n.severity === 'medium'
-      ? n.empty
-        ? `None of the groups of ${dbListText(n.dbs)} has an inbound rule, so nothing can connect to port ${n.port}.`
-        : `No group of ${dbListText(n.dbs)} allows tcp ${n.port}, so nothing can connect to the database. Check the database port, or add a rule for it.`
-      : `${groupText(idx, n.groupId)} has inbound rules, but none for tcp ${n.port}, the port of ${dbListText(n.dbs)}: it adds nothing to who can connect (another group does). It may be there for outbound calls.`;
+    const why =
+      n.severity === 'medium'
+        ? n.empty
+          ? `None of the groups of ${dbListText(n.dbs)} has an inbound rule, so nothing can connect to port ${n.port}.`
+          : `No group of ${dbListText(n.dbs)} allows tcp ${n.port}, so nothing can connect to the database. Check the database port, or add a rule for it.`
+        : `${groupText(idx, n.groupId)} has inbound rules, but none for tcp ${n.port}, the port of ${dbListText(n.dbs)}: it adds nothing to who can connect (another group does). It may be there for outbound calls.`;
     out.push({
       id: `port-not-covered:${n.groupId}:${n.port}`,
       kind: 'port-not-covered',

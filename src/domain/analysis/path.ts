@@ -6,10 +6,7 @@ import type { Ec2Instance, RegionIndex, SecurityGroupRule, Vpc } from '../model'
 import { peerKey, ruleLabel } from '../rules';
 import { allowsTcpPort, cidrOf, type DbTarget, groupText, peerCidr, resolveDbTarget, type ResolvedTarget, thousands } from './target';
 
-export type PathSource =
-  | { readonly cidr: string }
-  | { readonly groupId: string }
-  | { readonly ec2Instance: Ec2Instance };
+export type PathSource = { readonly cidr: string } | { readonly groupId: string } | { readonly ec2Instance: Ec2Instance };
 
 export interface PathHop {
   /** 'source': where traffic starts; 'egress': the source's outbound rules; 'ingress': one database group. */
@@ -60,7 +57,6 @@ function describeCidr(c: Cidr): string {
   const what = isWorld(c) ? 'every address' : size === 1n ? 'one address' : `${thousands(size)} addresses`;
   return `IPv${c.version}, ${what}, ${isPrivateCidr(c) ? 'private' : 'public'}`;
 }
-
 
 /** Which rules let a source in (the rule's port is checked separately). */
 export type SourceMatch = (r: SecurityGroupRule) => boolean;
@@ -171,7 +167,13 @@ function cidrSource(text: string): SourceCheck {
   const c = canonicalCidr(text);
   const parsed = 'error' in c ? undefined : cidrOf(c.cidr);
   if ('error' in c || !parsed) {
-    const hop: PathHop = { kind: 'source', label: `Source ${text.trim() || '(empty)'}`, ok: false, detail: 'error' in c ? c.error : 'Not a CIDR range.', ruleIds: [] };
+    const hop: PathHop = {
+      kind: 'source',
+      label: `Source ${text.trim() || '(empty)'}`,
+      ok: false,
+      detail: 'error' in c ? c.error : 'Not a CIDR range.',
+      ruleIds: [],
+    };
     return { hop, groups: [], text };
   }
   const changed = c.changed ? ` (written ${text.trim()})` : '';
@@ -189,7 +191,7 @@ function groupSource(idx: RegionIndex, db: ResolvedTarget, groupId: string): Sou
   const g = idx.groupsById.get(gid);
   const where = g
     ? `${g.vpcId ? `In ${g.vpcId}` : 'In EC2-Classic or an unknown VPC'}${db.vpcId && g.vpcId && g.vpcId !== db.vpcId ? `, not the database's ${db.vpcId}: a group reference works only within a VPC or across a peering connection` : ''}.`
-    : 'Not in this Region\'s snapshot (another account, or deleted); its outbound rules cannot be checked.';
+    : "Not in this Region's snapshot (another account, or deleted); its outbound rules cannot be checked.";
   return {
     hop: { kind: 'source', label: `Source group ${groupText(idx, gid)}`, ok: true, detail: where, ruleIds: [] },
     matches: fromGroup(gid),
@@ -239,7 +241,8 @@ function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance)
 export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number): PathExplanation {
   const db = resolveDbTarget(idx, target);
   const p = port ?? db.port;
-  const src = 'cidr' in source ? cidrSource(source.cidr) : 'groupId' in source ? groupSource(idx, db, source.groupId) : instanceSource(idx, db, source.ec2Instance);
+  const src =
+    'cidr' in source ? cidrSource(source.cidr) : 'groupId' in source ? groupSource(idx, db, source.groupId) : instanceSource(idx, db, source.ec2Instance);
   const hops: PathHop[] = [src.hop];
   const matches = src.matches;
   if (!matches) return { target: db, port: p, open: false, hops, missingRules: [] };
@@ -254,7 +257,13 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
   }
 
   if (db.groupIds.length === 0) {
-    hops.push({ kind: 'ingress', label: 'Database groups', ok: false, detail: `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id} has no security groups.`, ruleIds: [] });
+    hops.push({
+      kind: 'ingress',
+      label: 'Database groups',
+      ok: false,
+      detail: `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id} has no security groups.`,
+      ruleIds: [],
+    });
   }
   let ingressOk = false;
   for (const gid of db.groupIds) {

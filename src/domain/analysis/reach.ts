@@ -3,7 +3,16 @@
 import { Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, IpVersion, isPrivateCidr, isWorld, mergeCidrs } from '../cidr';
 import type { Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
 import { peerKey } from '../rules';
-import { allowsTcpPort, type AnalysisOptions, carriersByGroup, cidrOf, type DbTarget, isForeignReference, resolveDbTarget, type ResolvedTarget } from './target';
+import {
+  allowsTcpPort,
+  type AnalysisOptions,
+  carriersByGroup,
+  cidrOf,
+  type DbTarget,
+  isForeignReference,
+  resolveDbTarget,
+  type ResolvedTarget,
+} from './target';
 
 /** One rule that lets traffic in, as the reachability lists show it. */
 export interface ReachRule {
@@ -134,8 +143,9 @@ export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOp
   // one forward walk pairs them; a rule the walk cannot place (never expected) is matched by
   // overlap so that no rule is lost.
   const merged = mergeCidrs(cidrRules.map((x) => x.cidr));
-  const sorted = [...cidrRules].sort((a, b) =>
-    a.cidr.version - b.cidr.version || (a.cidr.network < b.cidr.network ? -1 : a.cidr.network > b.cidr.network ? 1 : 0));
+  const sorted = [...cidrRules].sort(
+    (a, b) => a.cidr.version - b.cidr.version || (a.cidr.network < b.cidr.network ? -1 : a.cidr.network > b.cidr.network ? 1 : 0),
+  );
   const rulesOfBlock: ReachRule[][] = merged.map(() => []);
   let at = 0;
   for (const x of sorted) {
@@ -144,7 +154,9 @@ export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOp
       rulesOfBlock[at]!.push(reachRule(x.rule));
     } else {
       at = 0;
-      merged.forEach((block, i) => { if (cidrOverlaps(block, x.cidr)) rulesOfBlock[i]!.push(reachRule(x.rule)); });
+      merged.forEach((block, i) => {
+        if (cidrOverlaps(block, x.cidr)) rulesOfBlock[i]!.push(reachRule(x.rule));
+      });
     }
   }
   const cidrs: ReachCidr[] = merged.map((block, i) => ({

@@ -16,12 +16,18 @@ import { cidrOf } from './target';
 function protoCode(protocol: string): number {
   const p = normaliseIpProtocol(protocol);
   switch (p) {
-    case 'tcp': return 6;
-    case '-1': return -1;
-    case 'udp': return 17;
-    case 'icmp': return 1;
-    case 'icmpv6': return 58;
-    default: return otherProtoCode(p);
+    case 'tcp':
+      return 6;
+    case '-1':
+      return -1;
+    case 'udp':
+      return 17;
+    case 'icmp':
+      return 1;
+    case 'icmpv6':
+      return 58;
+    default:
+      return otherProtoCode(p);
   }
 }
 
@@ -333,7 +339,7 @@ class GroupScratch implements GroupFacts {
     const wp = this.prefix[w]!;
     if (this.ver[r] !== v || wp > this.prefix[r]!) return false;
     if (v === 6) return samePrefix6(this.w6, w * 4, r * 4, wp);
-    return wp === 0 || ((this.n4[w]! ^ this.n4[r]!) >>> (32 - wp)) === 0;
+    return wp === 0 || (this.n4[w]! ^ this.n4[r]!) >>> (32 - wp) === 0;
   }
 
   covers(w: number, r: number): boolean {

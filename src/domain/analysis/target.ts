@@ -141,15 +141,21 @@ export function peerCidr(peer: RulePeer): Cidr | undefined {
   return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
 }
 
-const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']
-  .map((t) => {
-    const prefix = fastIpv4(t);
-    return [fastRead.v4, prefix] as const;
-  });
+const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+].map((t) => {
+  const prefix = fastIpv4(t);
+  return [fastRead.v4, prefix] as const;
+});
 
 /** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
 export function isPrivateV4(network: number, prefix: number): boolean {
-  return PRIVATE_V4.some(([pn, pp]) => pp <= prefix && ((pn ^ network) >>> (32 - pp)) === 0);
+  return PRIVATE_V4.some(([pn, pp]) => pp <= prefix && (pn ^ network) >>> (32 - pp) === 0);
 }
 
 /** 1234567 -> '1,234,567' (toLocaleString goes through Intl, which is slow in a hot loop). */

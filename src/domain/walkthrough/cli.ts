@@ -92,7 +92,11 @@ export function callOf(w: PlannedWrite): ApiCall {
     case 'createSecurityGroup':
       return { service: 'EC2', operation: 'CreateSecurityGroup', input: buildCreateSecurityGroupInput(w.spec) };
     case 'authorizeRule':
-      return { service: 'EC2', operation: w.spec.isEgress ? 'AuthorizeSecurityGroupEgress' : 'AuthorizeSecurityGroupIngress', input: buildAuthorizeSecurityGroupInput(w.spec) };
+      return {
+        service: 'EC2',
+        operation: w.spec.isEgress ? 'AuthorizeSecurityGroupEgress' : 'AuthorizeSecurityGroupIngress',
+        input: buildAuthorizeSecurityGroupInput(w.spec),
+      };
     case 'setEc2InstanceGroups':
       return { service: 'EC2', operation: 'ModifyInstanceAttribute', input: buildModifyInstanceAttributeInput(w.instanceId, w.groupIds) };
     case 'setClusterGroups':

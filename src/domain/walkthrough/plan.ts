@@ -44,7 +44,6 @@ export interface StepPlan {
 
 const refText = (ref: GroupRef) => (ref.groupId ? `${ref.groupName} (${ref.groupId})` : `${ref.groupName} (new)`);
 
-
 function todoAction(id: string, kind: PlannedAction['kind'], sentence: string, exec: ExecSpec, region: string): PlannedAction {
   return { id, kind, status: 'todo', sentence, exec, call: apiCall(exec), cli: cliCommand(exec, region) };
 }
@@ -78,10 +77,26 @@ function groupActions(role: 'app' | 'db', g: GroupResolution, vpcId: string, reg
   const id = `create-${role}`;
   if (g.status === 'exists') {
     const why = g.how === 'chosen' ? 'chosen to reuse' : 'a group of that name already exists in the VPC (names are unique per VPC, ignoring case)';
-    return [existsAction(id, 'createGroup', `Reuse ${g.groupName} (${g.groupId}): ${why}.`, g.groupId, { op: 'createGroup', role, vpcId, groupName: g.groupName, description: '' })];
+    return [
+      existsAction(id, 'createGroup', `Reuse ${g.groupName} (${g.groupId}): ${why}.`, g.groupId, {
+        op: 'createGroup',
+        role,
+        vpcId,
+        groupName: g.groupName,
+        description: '',
+      }),
+    ];
   }
   if (g.status === 'new') {
-    return [todoAction(id, 'createGroup', `Create the security group ${g.groupName} in ${vpcText}.`, { op: 'createGroup', role, vpcId, groupName: g.groupName, description: g.description }, region)];
+    return [
+      todoAction(
+        id,
+        'createGroup',
+        `Create the security group ${g.groupName} in ${vpcText}.`,
+        { op: 'createGroup', role, vpcId, groupName: g.groupName, description: g.description },
+        region,
+      ),
+    ];
   }
   return [];
 }
@@ -110,7 +125,8 @@ function buildDraft(groupId: string, port: number, source: { cidr: string } | { 
   const r = buildRule({ groupId, isEgress: false, protocol: 'tcp', fromPort: port, toPort: port, source });
   if (r.ok) return r.value;
   // Ids that AWS produced but the strict id check refuses (e.g. an emulator's): compare by value.
-  const peer: RulePeer = 'cidr' in source ? { kind: source.cidr.includes(':') ? 'cidr6' : 'cidr4', cidr: source.cidr } : { kind: 'group', groupId: source.groupId };
+  const peer: RulePeer =
+    'cidr' in source ? { kind: source.cidr.includes(':') ? 'cidr6' : 'cidr4', cidr: source.cidr } : { kind: 'group', groupId: source.groupId };
   return { groupId, isEgress: false, protocol: 'tcp', fromPort: port, toPort: port, peer };
 }
 
@@ -118,7 +134,9 @@ function quotaError(idx: RegionIndex, group: GroupRef | undefined, adding: numbe
   if (!group?.groupId || adding === 0) return undefined;
   const count = idx.rulesOf(group.groupId, false).filter((r) => (r.peer.kind === 'cidr6') === v6).length;
   return count + adding > MAX_RULES_PER_DIRECTION
-    ? { message: `${group.groupName} has ${count} inbound ${v6 ? 'IPv6' : 'IPv4'} rules; ${adding} more would pass the quota of ${MAX_RULES_PER_DIRECTION}. Remove or merge rules, or use another group.` }
+    ? {
+        message: `${group.groupName} has ${count} inbound ${v6 ? 'IPv6' : 'IPv4'} rules; ${adding} more would pass the quota of ${MAX_RULES_PER_DIRECTION}. Remove or merge rules, or use another group.`,
+      }
     : undefined;
 }
 
@@ -147,9 +165,26 @@ function readActions(ctx: PlanContext, r: Resolved): PlannedAction[] {
     const id = r.db.id;
     const read =
       r.db.kind === 'cluster'
-        ? { operation: 'DescribeDBClusters', input: { DBClusterIdentifier: id }, cli: `describe-db-clusters --region ${shellQuote(region)} --db-cluster-identifier`, query: 'DBClusters[0].[Port,VpcSecurityGroups]' }
-        : { operation: 'DescribeDBInstances', input: { DBInstanceIdentifier: id }, cli: `describe-db-instances --region ${shellQuote(region)} --db-instance-identifier`, query: 'DBInstances[0].[Endpoint.Port,VpcSecurityGroups]' };
-    out.push(readAction('read-db', `Read the groups of ${id}.`, { service: 'RDS', operation: read.operation, input: read.input }, `aws rds ${read.cli} ${shellQuote(id)} --query ${shellQuote(read.query)}`));
+        ? {
+            operation: 'DescribeDBClusters',
+            input: { DBClusterIdentifier: id },
+            cli: `describe-db-clusters --region ${shellQuote(region)} --db-cluster-identifier`,
+            query: 'DBClusters[0].[Port,VpcSecurityGroups]',
+          }
+        : {
+            operation: 'DescribeDBInstances',
+            input: { DBInstanceIdentifier: id },
+            cli: `describe-db-instances --region ${shellQuote(region)} --db-instance-identifier`,
+            query: 'DBInstances[0].[Endpoint.Port,VpcSecurityGroups]',
+          };
+    out.push(
+      readAction(
+        'read-db',
+        `Read the groups of ${id}.`,
+        { service: 'RDS', operation: read.operation, input: read.input },
+        `aws rds ${read.cli} ${shellQuote(id)} --query ${shellQuote(read.query)}`,
+      ),
+    );
   }
   const app = refOf('app', r.app)?.groupId;
   if (app) {
@@ -179,8 +214,12 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
   switch (step) {
     case 'target': {
       if (r.db) {
-        notes.push({ level: 'info', text: `Database port: ${r.db.port}${r.db.portFromDb ? ` (from ${r.db.id})` : ` (the ${r.db.engineLabel} default; ${r.db.id} reports none)`}. The rule of step 4 opens this port.` });
-        if (r.db.status !== 'available') notes.push({ level: 'warning', text: `${r.db.id} is ${r.db.status}: associating groups needs it available (step 5).` });
+        notes.push({
+          level: 'info',
+          text: `Database port: ${r.db.port}${r.db.portFromDb ? ` (from ${r.db.id})` : ` (the ${r.db.engineLabel} default; ${r.db.id} reports none)`}. The rule of step 4 opens this port.`,
+        });
+        if (r.db.status !== 'available')
+          notes.push({ level: 'warning', text: `${r.db.id} is ${r.db.status}: associating groups needs it available (step 5).` });
       }
       return makePlan(step, [], targetErrors, notes);
     }
@@ -188,18 +227,28 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       const errors = needTarget(errorsOf(r, ['appGroupId', 'appGroupName', 'clientCidrs', 'appPort']));
       const actions = groupActions('app', r.app, vpcId, region, vpcText);
       const ref = refOf('app', r.app);
-      if (!ctx.choices.appGroupId && ctx.choices.appGroupName.trim().toLowerCase() === DEFAULT_APP_GROUP_NAME) notes.push({ level: 'info', text: SG_PREFIX_EXPLANATION });
+      if (!ctx.choices.appGroupId && ctx.choices.appGroupName.trim().toLowerCase() === DEFAULT_APP_GROUP_NAME)
+        notes.push({ level: 'info', text: SG_PREFIX_EXPLANATION });
       if (r.app.status === 'exists' && r.app.isDefault)
-        notes.push({ level: 'warning', text: 'The VPC\'s default group is carried by every instance launched without a group of its own: the clients would reach all of them.' });
+        notes.push({
+          level: 'warning',
+          text: "The VPC's default group is carried by every instance launched without a group of its own: the clients would reach all of them.",
+        });
       if (ref && r.appPort !== undefined) {
         for (const c of r.clientCidrs) {
-          actions.push(ruleAction(idx, `rule-app-${c.cidr}`, ref, r.appPort, { kind: c.version === 4 ? 'cidr4' : 'cidr6', cidr: c.cidr }, APP_RULE_DESCRIPTION, region));
+          actions.push(
+            ruleAction(idx, `rule-app-${c.cidr}`, ref, r.appPort, { kind: c.version === 4 ? 'cidr4' : 'cidr6', cidr: c.cidr }, APP_RULE_DESCRIPTION, region),
+          );
           if (c.changed && c.input.includes('/')) notes.push({ level: 'info', text: `AWS stores ${c.input} as ${c.cidr} (the host bits are cleared).` });
           const parsed = parseCidr(c.cidr);
           if (!('error' in parsed) && isWorld(parsed))
-            notes.push({ level: 'warning', text: `${c.cidr} lets anyone on the internet reach the app servers on tcp ${r.appPort}${isDatabasePort(r.appPort) ? ', a database port' : ''}.` });
+            notes.push({
+              level: 'warning',
+              text: `${c.cidr} lets anyone on the internet reach the app servers on tcp ${r.appPort}${isDatabasePort(r.appPort) ? ', a database port' : ''}.`,
+            });
         }
-        const add = (v6: boolean) => actions.filter((a) => a.status === 'todo' && a.exec.op === 'authorizeIngress' && a.exec.peer.kind === (v6 ? 'cidr6' : 'cidr4')).length;
+        const add = (v6: boolean) =>
+          actions.filter((a) => a.status === 'todo' && a.exec.op === 'authorizeIngress' && a.exec.peer.kind === (v6 ? 'cidr6' : 'cidr4')).length;
         for (const q of [quotaError(idx, ref, add(false), false), quotaError(idx, ref, add(true), true)]) if (q) errors.push(q);
       }
       return makePlan(step, actions, errors, notes);
@@ -208,11 +257,17 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       const errors = needTarget(errorsOf(r, ['ec2InstanceId']));
       const ref = refOf('app', r.app);
       if (!ctx.choices.ec2InstanceId) {
-        notes.push({ level: 'info', text: 'No EC2 instance chosen: this step changes nothing. Any instance you add to the app-server group later gets the same access.' });
+        notes.push({
+          level: 'info',
+          text: 'No EC2 instance chosen: this step changes nothing. Any instance you add to the app-server group later gets the same access.',
+        });
         return makePlan(step, [], errors, notes);
       }
       if (!ctx.ec2) {
-        errors.push({ field: 'ec2InstanceId', message: ctx.ec2Error ? `The EC2 instances could not be read: ${ctx.ec2Error}` : 'The EC2 instances are not loaded yet.' });
+        errors.push({
+          field: 'ec2InstanceId',
+          message: ctx.ec2Error ? `The EC2 instances could not be read: ${ctx.ec2Error}` : 'The EC2 instances are not loaded yet.',
+        });
         return makePlan(step, [], errors, notes);
       }
       if (!ref?.groupId) {
@@ -224,14 +279,35 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       const name = inst.name ? `${inst.name} (${inst.instanceId})` : inst.instanceId;
       const exec: ExecSpec = { op: 'setEc2Groups', instanceId: inst.instanceId, current: [...inst.securityGroupIds], add: ref };
       if (inst.securityGroupIds.includes(ref.groupId)) {
-        return makePlan(step, [existsAction('ec2', 'modifyInstanceAttribute', `${name} already carries ${ref.groupName}.`, `${inst.instanceId}+${ref.groupId}`, exec)], errors, notes);
+        return makePlan(
+          step,
+          [existsAction('ec2', 'modifyInstanceAttribute', `${name} already carries ${ref.groupName}.`, `${inst.instanceId}+${ref.groupId}`, exec)],
+          errors,
+          notes,
+        );
       }
       if (inst.securityGroupIds.length >= 5)
-        errors.push({ field: 'ec2InstanceId', message: `${name} already has ${inst.securityGroupIds.length} security groups, the default quota per network interface (5). Remove one first.` });
+        errors.push({
+          field: 'ec2InstanceId',
+          message: `${name} already has ${inst.securityGroupIds.length} security groups, the default quota per network interface (5). Remove one first.`,
+        });
       const keep = inst.securityGroupIds.map((g) => idx.groupsById.get(g)?.groupName ?? g).join(', ') || 'none';
       notes.push({ level: 'info', text: `ModifyInstanceAttribute replaces the instance's list: its current groups (${keep}) are sent with ${ref.groupName}.` });
       if (inst.state && inst.state !== 'running') notes.push({ level: 'info', text: `${name} is ${inst.state}; the change applies all the same.` });
-      return makePlan(step, [todoAction('ec2', 'modifyInstanceAttribute', `Add ${ref.groupName} to ${name}, keeping its ${inst.securityGroupIds.length} current group${inst.securityGroupIds.length === 1 ? '' : 's'}.`, exec, region)], errors, notes);
+      return makePlan(
+        step,
+        [
+          todoAction(
+            'ec2',
+            'modifyInstanceAttribute',
+            `Add ${ref.groupName} to ${name}, keeping its ${inst.securityGroupIds.length} current group${inst.securityGroupIds.length === 1 ? '' : 's'}.`,
+            exec,
+            region,
+          ),
+        ],
+        errors,
+        notes,
+      );
     }
     case 'dbGroup': {
       const errors = needTarget(errorsOf(r, ['dbGroupId', 'dbGroupName']));
@@ -263,7 +339,20 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       const kind = db.kind === 'cluster' ? 'modifyDbCluster' : 'modifyDbInstance';
       if (db.groupIds.includes(ref.groupId)) {
         const st = db.groupStatus.get(ref.groupId);
-        return makePlan(step, [existsAction('associate', kind, `${ref.groupName} is already associated with ${db.id}${st && st !== 'active' ? ` (${st})` : ''}.`, `${db.id}+${ref.groupId}`, exec)], errors, notes);
+        return makePlan(
+          step,
+          [
+            existsAction(
+              'associate',
+              kind,
+              `${ref.groupName} is already associated with ${db.id}${st && st !== 'active' ? ` (${st})` : ''}.`,
+              `${db.id}+${ref.groupId}`,
+              exec,
+            ),
+          ],
+          errors,
+          notes,
+        );
       }
       const merged = mergeGroupLists(db.groupIds, [ref.groupId], MAX_DB_GROUPS);
       if (!merged.ok) errors.push({ message: merged.error });
@@ -273,7 +362,12 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
         text: `${db.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'} replaces the whole list, so it is sent merged: before ${names(db.groupIds)}; after ${names([...db.groupIds, ref.groupId])}. The cluster is read again right before the write.`,
       });
       if (db.kind === 'cluster') notes.push({ level: 'info', text: `The change applies at once to every instance of ${db.id}, with no outage.` });
-      return makePlan(step, [todoAction('associate', kind, `Associate ${ref.groupName} with ${db.id}, keeping ${names(db.groupIds)}.`, exec, region)], errors, notes);
+      return makePlan(
+        step,
+        [todoAction('associate', kind, `Associate ${ref.groupName} with ${db.id}, keeping ${names(db.groupIds)}.`, exec, region)],
+        errors,
+        notes,
+      );
     }
     case 'verify':
       return makePlan(step, readActions(ctx, r), needTarget([]), notes);

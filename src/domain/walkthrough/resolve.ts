@@ -85,16 +85,31 @@ function resolveDb(idx: RegionIndex, target: string): ResolvedDb | FieldError | 
     const c: DbCluster | undefined = idx.clustersById.get(t.id);
     if (!c) return { field: 'target', message: `DB cluster ${t.id} is not in ${idx.snapshot.region} (any more). Refresh, or choose another database.` };
     return {
-      kind: 'cluster', id: c.clusterId, engine: c.engine, engineLabel: engineLabel(c.engine), port: c.port ?? defaultPortFor(c.engine),
-      portFromDb: c.port !== undefined, vpcId: c.vpcId, status: c.status, ...fromAttached(c.securityGroups),
+      kind: 'cluster',
+      id: c.clusterId,
+      engine: c.engine,
+      engineLabel: engineLabel(c.engine),
+      port: c.port ?? defaultPortFor(c.engine),
+      portFromDb: c.port !== undefined,
+      vpcId: c.vpcId,
+      status: c.status,
+      ...fromAttached(c.securityGroups),
     };
   }
   const i: DbInstance | undefined = idx.instancesById.get(t.id);
   if (!i) return { field: 'target', message: `DB instance ${t.id} is not in ${idx.snapshot.region} (any more). Refresh, or choose another database.` };
-  if (i.clusterId) return { field: 'target', message: `${i.instanceId} belongs to Aurora cluster ${i.clusterId}: its groups are the cluster's. Choose the cluster.` };
+  if (i.clusterId)
+    return { field: 'target', message: `${i.instanceId} belongs to Aurora cluster ${i.clusterId}: its groups are the cluster's. Choose the cluster.` };
   return {
-    kind: 'instance', id: i.instanceId, engine: i.engine, engineLabel: engineLabel(i.engine), port: i.port ?? defaultPortFor(i.engine),
-    portFromDb: i.port !== undefined, vpcId: i.vpcId, status: i.status, ...fromAttached(i.securityGroups),
+    kind: 'instance',
+    id: i.instanceId,
+    engine: i.engine,
+    engineLabel: engineLabel(i.engine),
+    port: i.port ?? defaultPortFor(i.engine),
+    portFromDb: i.port !== undefined,
+    vpcId: i.vpcId,
+    status: i.status,
+    ...fromAttached(i.securityGroups),
   };
 }
 
@@ -102,20 +117,23 @@ function groupsInVpc(idx: RegionIndex, vpcId: string): SecurityGroup[] {
   return idx.groupsByVpc.get(vpcId) ?? [];
 }
 
-function resolveGroup(
-  idx: RegionIndex,
-  vpcId: string,
-  role: 'app' | 'db',
-  pickedId: string,
-  name: string,
-  description: string,
-): GroupResolution {
+function resolveGroup(idx: RegionIndex, vpcId: string, role: 'app' | 'db', pickedId: string, name: string, description: string): GroupResolution {
   const idField: ChoiceField = role === 'app' ? 'appGroupId' : 'dbGroupId';
   const nameField: ChoiceField = role === 'app' ? 'appGroupName' : 'dbGroupName';
   if (pickedId) {
     const g = idx.groupsById.get(pickedId);
-    if (!g) return { status: 'invalid', field: idField, error: `Security group ${pickedId} is not in ${idx.snapshot.region} (any more). Refresh, or choose another group.` };
-    if (g.vpcId !== vpcId) return { status: 'invalid', field: idField, error: `${g.groupName} (${g.groupId}) is in ${g.vpcId ?? 'no VPC'}, not in ${vpcId}: choose a group of the database's VPC.` };
+    if (!g)
+      return {
+        status: 'invalid',
+        field: idField,
+        error: `Security group ${pickedId} is not in ${idx.snapshot.region} (any more). Refresh, or choose another group.`,
+      };
+    if (g.vpcId !== vpcId)
+      return {
+        status: 'invalid',
+        field: idField,
+        error: `${g.groupName} (${g.groupId}) is in ${g.vpcId ?? 'no VPC'}, not in ${vpcId}: choose a group of the database's VPC.`,
+      };
     return { status: 'exists', groupId: g.groupId, groupName: g.groupName, how: 'chosen', isDefault: g.groupName === 'default' };
   }
   const n = name.trim();
@@ -136,7 +154,10 @@ function resolveGroup(
 
 /** Splits and checks the client CIDRs: each canonicalised as AWS stores it, duplicates folded. */
 export function parseClientCidrs(text: string): { cidrs: ClientCidr[]; errors: string[] } {
-  const parts = text.split(/[\s,;]+/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[\s,;]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const cidrs: ClientCidr[] = [];
   const errors: string[] = [];
   if (parts.length > MAX_CLIENT_CIDRS) errors.push(`At most ${MAX_CLIENT_CIDRS} client ranges at once (each is one rule); ${parts.length} were given.`);
@@ -153,7 +174,7 @@ export function parseClientCidrs(text: string): { cidrs: ClientCidr[]; errors: s
 
 export function parseAppPort(text: string): number | { error: string } {
   const t = text.trim();
-  if (!t) return { error: 'The application\'s port is required: the port the client application connects to (e.g. 443).' };
+  if (!t) return { error: "The application's port is required: the port the client application connects to (e.g. 443)." };
   if (!/^\d{1,5}$/.test(t)) return { error: `"${t.slice(0, 40)}" is not a port: enter one whole number from 1 to 65535.` };
   const n = Number(t);
   if (n < 1 || n > 65535) return { error: `Port ${n} is out of range: ports are 1 to 65535.` };
@@ -196,21 +217,33 @@ export function resolveChoices(ctx: PlanContext): Resolved {
     (app.status === 'exists' && dbGroup.status === 'exists' && app.groupId === dbGroup.groupId) ||
     (app.status === 'new' && dbGroup.status === 'new' && app.groupName.toLowerCase() === dbGroup.groupName.toLowerCase());
   if (same) {
-    dbGroup = { status: 'invalid', field: c.dbGroupId ? 'dbGroupId' : 'dbGroupName', error: 'The database group must be another group than the app-server group: its rule lets the app-server group in.' };
+    dbGroup = {
+      status: 'invalid',
+      field: c.dbGroupId ? 'dbGroupId' : 'dbGroupName',
+      error: 'The database group must be another group than the app-server group: its rule lets the app-server group in.',
+    };
   }
   // Without a VPC the groups cannot be resolved: the VPC's own error says so once.
   if (app.status === 'invalid' && vpc) errors.push({ field: app.field, message: app.error });
   const parsed = parseClientCidrs(c.clientCidrs);
   for (const e of parsed.errors) errors.push({ field: 'clientCidrs', message: e });
   if (!parsed.cidrs.length && !parsed.errors.length)
-    errors.push({ field: 'clientCidrs', message: 'Enter the client application\'s addresses as CIDR ranges, e.g. 203.0.113.0/24 (a single address: 203.0.113.10/32).' });
+    errors.push({
+      field: 'clientCidrs',
+      message: "Enter the client application's addresses as CIDR ranges, e.g. 203.0.113.0/24 (a single address: 203.0.113.10/32).",
+    });
   const port = parseAppPort(c.appPort);
   if (typeof port !== 'number') errors.push({ field: 'appPort', message: port.error });
   let ec2: Ec2Instance | undefined;
   if (c.ec2InstanceId && ctx.ec2) {
     ec2 = ctx.ec2.find((i) => i.instanceId === c.ec2InstanceId);
-    if (!ec2) errors.push({ field: 'ec2InstanceId', message: `EC2 instance ${c.ec2InstanceId} is not among the instances of ${vpcId || 'the VPC'} (stopped instances count; terminated ones do not). Refresh, or choose another.` });
-    else if (ec2.vpcId && vpcId && ec2.vpcId !== vpcId) errors.push({ field: 'ec2InstanceId', message: `${ec2.instanceId} is in ${ec2.vpcId}: a security group can only be used in its own VPC (${vpcId}).` });
+    if (!ec2)
+      errors.push({
+        field: 'ec2InstanceId',
+        message: `EC2 instance ${c.ec2InstanceId} is not among the instances of ${vpcId || 'the VPC'} (stopped instances count; terminated ones do not). Refresh, or choose another.`,
+      });
+    else if (ec2.vpcId && vpcId && ec2.vpcId !== vpcId)
+      errors.push({ field: 'ec2InstanceId', message: `${ec2.instanceId} is in ${ec2.vpcId}: a security group can only be used in its own VPC (${vpcId}).` });
   }
   if (dbGroup.status === 'invalid' && vpc) errors.push({ field: dbGroup.field, message: dbGroup.error });
   return { region: idx.snapshot.region, vpc, db, app, dbGroup, clientCidrs: parsed.cidrs, appPort: typeof port === 'number' ? port : undefined, ec2, errors };
@@ -225,7 +258,9 @@ export function withDefaults(c: Choices, idx: RegionIndex): Choices {
     if (v) out = { ...out, vpcId: v };
   }
   if (!out.vpcId) {
-    const dbVpcs = databases(idx).map((d) => d.vpcId).filter((v): v is string => !!v);
+    const dbVpcs = databases(idx)
+      .map((d) => d.vpcId)
+      .filter((v): v is string => !!v);
     const v = dbVpcs[0] ?? (idx.snapshot.vpcs.length === 1 ? idx.snapshot.vpcs[0].vpcId : undefined);
     if (v) out = { ...out, vpcId: v };
   }
@@ -247,10 +282,20 @@ interface DbChoice {
 export function databases(idx: RegionIndex): DbChoice[] {
   const out: DbChoice[] = [];
   for (const c of [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId))) {
-    out.push({ key: `cluster:${c.clusterId}`, label: c.clusterId, description: `${engineLabel(c.engine)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}`, vpcId: c.vpcId });
+    out.push({
+      key: `cluster:${c.clusterId}`,
+      label: c.clusterId,
+      description: `${engineLabel(c.engine)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}`,
+      vpcId: c.vpcId,
+    });
   }
   for (const i of idx.standaloneInstances().sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
-    out.push({ key: `instance:${i.instanceId}`, label: i.instanceId, description: `${engineLabel(i.engine)} instance · port ${i.port ?? defaultPortFor(i.engine)}`, vpcId: i.vpcId });
+    out.push({
+      key: `instance:${i.instanceId}`,
+      label: i.instanceId,
+      description: `${engineLabel(i.engine)} instance · port ${i.port ?? defaultPortFor(i.engine)}`,
+      vpcId: i.vpcId,
+    });
   }
   return out;
 }

@@ -34,7 +34,7 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
   appGroup: {
     title: 'App-server group',
     explanation:
-      'A security group for the application servers, with inbound rules whose source is the client application\'s addresses, ' +
+      "A security group for the application servers, with inbound rules whose source is the client application's addresses, " +
       'on the port the application listens on. An existing group with the same name in the VPC is reused, not duplicated.',
     quote:
       'Create a VPC security group (for example, sg-appsrv1) and define inbound rules that use the IP addresses of the client ' +
@@ -47,8 +47,7 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
       'Optionally add an existing EC2 instance to the app-server group. Its current groups are kept: the group is added to them. ' +
       'Skip this step to add instances later; every instance that carries the group gets the same access.',
     quote:
-      'Create an EC2 instance for the application and add the EC2 instance to the VPC security group (sg-appsrv1) that you ' +
-      'created in the previous step.',
+      'Create an EC2 instance for the application and add the EC2 instance to the VPC security group (sg-appsrv1) that you ' + 'created in the previous step.',
   },
   dbGroup: {
     title: 'Database group',
@@ -70,11 +69,9 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
   },
   verify: {
     title: 'Verify',
-    explanation:
-      'Read the account back and check each hop of the path on its port, then list everything else that can reach the database.',
+    explanation: 'Read the account back and check each hop of the path on its port, then list everything else that can reach the database.',
     quote:
-      'In an Aurora DB cluster, the VPC security group associated with the DB cluster is also associated with all of the DB ' +
-      'instances in the DB cluster.',
+      'In an Aurora DB cluster, the VPC security group associated with the DB cluster is also associated with all of the DB ' + 'instances in the DB cluster.',
   },
 };
 
@@ -103,7 +100,16 @@ export interface Choices {
 export type ChoiceField = keyof Choices;
 
 export const CHOICE_FIELDS: readonly ChoiceField[] = [
-  'region', 'vpcId', 'target', 'appGroupId', 'appGroupName', 'clientCidrs', 'appPort', 'ec2InstanceId', 'dbGroupId', 'dbGroupName',
+  'region',
+  'vpcId',
+  'target',
+  'appGroupId',
+  'appGroupName',
+  'clientCidrs',
+  'appPort',
+  'ec2InstanceId',
+  'dbGroupId',
+  'dbGroupName',
 ];
 
 /** The step whose form holds each field: changing it re-opens that step and the ones after it. */

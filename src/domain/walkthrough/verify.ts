@@ -54,7 +54,8 @@ export function verifyPath(ctx: PlanContext): Verification {
   {
     const label = `Clients → ${appName} on tcp ${r.appPort ?? '?'}`;
     if (!app?.groupId) hops.push({ id: 'clients', label, ok: false, detail: `${appName} does not exist.`, ruleIds: [] });
-    else if (r.appPort === undefined || !r.clientCidrs.length) hops.push({ id: 'clients', label, ok: false, detail: 'No valid client ranges or port were given (step 2).', ruleIds: [] });
+    else if (r.appPort === undefined || !r.clientCidrs.length)
+      hops.push({ id: 'clients', label, ok: false, detail: 'No valid client ranges or port were given (step 2).', ruleIds: [] });
     else {
       const ids: string[] = [];
       const missing: string[] = [];
@@ -68,7 +69,9 @@ export function verifyPath(ctx: PlanContext): Verification {
         id: 'clients',
         label,
         ok: missing.length === 0,
-        detail: missing.length ? `No inbound rule of ${appName} lets ${missing.join(', ')} in on tcp ${r.appPort}.` : `Allowed by ${[...new Set(ids)].join(', ')}.`,
+        detail: missing.length
+          ? `No inbound rule of ${appName} lets ${missing.join(', ')} in on tcp ${r.appPort}.`
+          : `Allowed by ${[...new Set(ids)].join(', ')}.`,
         ruleIds: [...new Set(ids)],
       });
     }
@@ -78,24 +81,47 @@ export function verifyPath(ctx: PlanContext): Verification {
     const inst = ctx.ec2?.find((i) => i.instanceId === ctx.choices.ec2InstanceId);
     const name = inst?.name ? `${inst.name} (${ctx.choices.ec2InstanceId})` : ctx.choices.ec2InstanceId;
     const label = `${name} carries ${appName}`;
-    if (!ctx.ec2) hops.push({ id: 'appServer', label, ok: false, detail: ctx.ec2Error ? `The EC2 instances could not be read: ${ctx.ec2Error}` : 'The EC2 instances were not read.', ruleIds: [] });
+    if (!ctx.ec2)
+      hops.push({
+        id: 'appServer',
+        label,
+        ok: false,
+        detail: ctx.ec2Error ? `The EC2 instances could not be read: ${ctx.ec2Error}` : 'The EC2 instances were not read.',
+        ruleIds: [],
+      });
     else if (!inst) hops.push({ id: 'appServer', label, ok: false, detail: `${ctx.choices.ec2InstanceId} is not among the VPC's instances.`, ruleIds: [] });
     else {
       const ok = !!app?.groupId && inst.securityGroupIds.includes(app.groupId);
-      hops.push({ id: 'appServer', label, ok, detail: `Its groups: ${inst.securityGroupIds.map((g) => lookup(g)?.groupName ?? g).join(', ') || 'none'}.`, ruleIds: [] });
+      hops.push({
+        id: 'appServer',
+        label,
+        ok,
+        detail: `Its groups: ${inst.securityGroupIds.map((g) => lookup(g)?.groupName ?? g).join(', ') || 'none'}.`,
+        ruleIds: [],
+      });
     }
   } else {
-    hops.push({ id: 'appServer', label: `App servers carry ${appName}`, ok: true, skipped: true, detail: `No EC2 instance was chosen: instances that carry ${appName} get this access.`, ruleIds: [] });
+    hops.push({
+      id: 'appServer',
+      label: `App servers carry ${appName}`,
+      ok: true,
+      skipped: true,
+      detail: `No EC2 instance was chosen: instances that carry ${appName} get this access.`,
+      ruleIds: [],
+    });
   }
   // 3. App-server group -> database group on the database port: out of the one, into the other.
   {
     const label = `${appName} → ${dbName} on tcp ${port ?? '?'}`;
-    if (!dbg?.groupId || !app?.groupId || !r.db || port === undefined) hops.push({ id: 'appToDb', label, ok: false, detail: `${!dbg?.groupId ? dbName : appName} does not exist.`, ruleIds: [] });
+    if (!dbg?.groupId || !app?.groupId || !r.db || port === undefined)
+      hops.push({ id: 'appToDb', label, ok: false, detail: `${!dbg?.groupId ? dbName : appName} does not exist.`, ruleIds: [] });
     else {
       const rule = rulesLettingIn(idx, dbg.groupId, fromGroup(app.groupId), port)[0];
       // The traffic goes to the database, which carries its groups and (once associated) the database group.
       const egress = egressHop(idx, [app.groupId], { groupIds: [...new Set([dbg.groupId, ...r.db.groupIds])], vpcId: r.db.vpcId ?? r.vpc?.vpcId }, port).hop;
-      const inbound = rule ? `Allowed by ${rule.ruleId} (${portLabel(rule)} from ${peerLabel(rule.peer, lookup)}).` : `No inbound rule of ${dbName} lets ${appName} in on tcp ${port}.`;
+      const inbound = rule
+        ? `Allowed by ${rule.ruleId} (${portLabel(rule)} from ${peerLabel(rule.peer, lookup)}).`
+        : `No inbound rule of ${dbName} lets ${appName} in on tcp ${port}.`;
       const outbound = egress.ok ? `Outbound: ${egress.detail}` : `${egress.detail} Add an outbound rule to ${appName}: tcp ${port} to ${dbName}.`;
       hops.push({
         id: 'appToDb',
@@ -109,7 +135,8 @@ export function verifyPath(ctx: PlanContext): Verification {
   // 4. The database group guards the database.
   {
     const label = `${dbName} guards ${r.db?.id ?? 'the database'}`;
-    if (!r.db || !dbg?.groupId) hops.push({ id: 'attached', label, ok: false, detail: !r.db ? 'The database is not in the account.' : `${dbName} does not exist.`, ruleIds: [] });
+    if (!r.db || !dbg?.groupId)
+      hops.push({ id: 'attached', label, ok: false, detail: !r.db ? 'The database is not in the account.' : `${dbName} does not exist.`, ruleIds: [] });
     else {
       const attached = r.db.groupIds.includes(dbg.groupId);
       const st = r.db.groupStatus.get(dbg.groupId);

@@ -1,6 +1,16 @@
 // The view the webview renders for the current step (plain data; no credentials, no endpoint):
 // the steps, the form, the planned calls, the diagram and the verification.
-import { parseClientCidrs, parseTarget, databases, type FieldError, type GroupResolution, type Note, type PlanContext, type Resolved, resolveChoices } from './resolve';
+import {
+  parseClientCidrs,
+  parseTarget,
+  databases,
+  type FieldError,
+  type GroupResolution,
+  type Note,
+  type PlanContext,
+  type Resolved,
+  resolveChoices,
+} from './resolve';
 import { planStep, type PlannedAction, type StepPlan } from './plan';
 import {
   canBack,
@@ -29,8 +39,25 @@ export interface OptionView {
 }
 
 export type FieldView =
-  | { readonly kind: 'select'; readonly field: ChoiceField; readonly label: string; readonly value: string; readonly options: readonly OptionView[]; readonly help?: string; readonly error?: string }
-  | { readonly kind: 'text'; readonly field: ChoiceField; readonly label: string; readonly value: string; readonly placeholder?: string; readonly help?: string; readonly error?: string; readonly multiline?: boolean };
+  | {
+      readonly kind: 'select';
+      readonly field: ChoiceField;
+      readonly label: string;
+      readonly value: string;
+      readonly options: readonly OptionView[];
+      readonly help?: string;
+      readonly error?: string;
+    }
+  | {
+      readonly kind: 'text';
+      readonly field: ChoiceField;
+      readonly label: string;
+      readonly value: string;
+      readonly placeholder?: string;
+      readonly help?: string;
+      readonly error?: string;
+      readonly multiline?: boolean;
+    };
 
 export interface DiagramNode {
   readonly id: 'clients' | 'app' | 'db' | 'target';
@@ -158,9 +185,27 @@ function diagramOf(state: WalkthroughState, r: Resolved | undefined, plans: Part
   };
   const appPort = r?.appPort;
   const edges: DiagramEdge[] = [
-    { from: 'clients', to: 'app', label: appPort !== undefined ? `tcp ${appPort}` : 'tcp ?', state: edgeState(plans.appGroup, ['authorizeIngress'], !!cidrs.length), focus: step === 'appGroup' },
-    { from: 'app', to: 'db', label: r?.db ? `tcp ${r.db.port}` : 'tcp ?', state: edgeState(plans.dbGroup, ['authorizeIngress'], !!r?.db), focus: step === 'dbGroup' },
-    { from: 'db', to: 'target', label: 'associated', state: edgeState(plans.associate, ['modifyDbCluster', 'modifyDbInstance'], !!r?.db), focus: step === 'associate' },
+    {
+      from: 'clients',
+      to: 'app',
+      label: appPort !== undefined ? `tcp ${appPort}` : 'tcp ?',
+      state: edgeState(plans.appGroup, ['authorizeIngress'], !!cidrs.length),
+      focus: step === 'appGroup',
+    },
+    {
+      from: 'app',
+      to: 'db',
+      label: r?.db ? `tcp ${r.db.port}` : 'tcp ?',
+      state: edgeState(plans.dbGroup, ['authorizeIngress'], !!r?.db),
+      focus: step === 'dbGroup',
+    },
+    {
+      from: 'db',
+      to: 'target',
+      label: 'associated',
+      state: edgeState(plans.associate, ['modifyDbCluster', 'modifyDbInstance'], !!r?.db),
+      focus: step === 'associate',
+    },
   ];
   return { nodes, edges };
 }
@@ -179,17 +224,80 @@ function fieldsOf(step: StepId, state: WalkthroughState, ctx: PlanContext | unde
       const vpcs = idx ? [...idx.snapshot.vpcs].sort((a, b) => (a.name ?? a.vpcId).localeCompare(b.name ?? b.vpcId)) : [];
       const dbs = idx ? databases(idx).filter((d) => !vpcId || !d.vpcId || d.vpcId === vpcId) : [];
       return [
-        { kind: 'select', field: 'region', label: 'Region', value: c.region, options: regions.map((r) => ({ value: r, label: r })), error: err('region'), help: regions.length ? undefined : 'No Region is selected: choose Regions in the Access view (Aurora SG: Select Regions).' },
-        { kind: 'select', field: 'vpcId', label: 'VPC', value: vpcId, options: vpcs.map((v) => ({ value: v.vpcId, label: v.name ?? v.vpcId, description: `${v.vpcId} · ${v.cidrBlocks.join(', ')}${v.isDefault ? ' · default VPC' : ''}` })), error: err('vpcId') },
-        { kind: 'select', field: 'target', label: 'Database', value: c.target, options: dbs.map((d) => ({ value: d.key, label: d.label, description: d.description })), error: err('target'), help: 'An Aurora DB cluster, or an RDS DB instance that is in no cluster.' },
+        {
+          kind: 'select',
+          field: 'region',
+          label: 'Region',
+          value: c.region,
+          options: regions.map((r) => ({ value: r, label: r })),
+          error: err('region'),
+          help: regions.length ? undefined : 'No Region is selected: choose Regions in the Access view (Aurora SG: Select Regions).',
+        },
+        {
+          kind: 'select',
+          field: 'vpcId',
+          label: 'VPC',
+          value: vpcId,
+          options: vpcs.map((v) => ({
+            value: v.vpcId,
+            label: v.name ?? v.vpcId,
+            description: `${v.vpcId} · ${v.cidrBlocks.join(', ')}${v.isDefault ? ' · default VPC' : ''}`,
+          })),
+          error: err('vpcId'),
+        },
+        {
+          kind: 'select',
+          field: 'target',
+          label: 'Database',
+          value: c.target,
+          options: dbs.map((d) => ({ value: d.key, label: d.label, description: d.description })),
+          error: err('target'),
+          help: 'An Aurora DB cluster, or an RDS DB instance that is in no cluster.',
+        },
       ];
     }
     case 'appGroup':
       return [
-        { kind: 'select', field: 'appGroupId', label: 'App-server group', value: c.appGroupId, options: [{ value: '', label: 'Create a group (or reuse one of the same name)' }, ...groupOptions], error: err('appGroupId') },
-        ...(c.appGroupId ? [] : [{ kind: 'text' as const, field: 'appGroupName' as const, label: 'Group name', value: c.appGroupName, placeholder: DEFAULT_APP_GROUP_NAME, help: `Not "${GUIDE_APP_GROUP_NAME}": AWS reserves the "sg-" prefix for group ids.`, error: err('appGroupName') }]),
-        { kind: 'text', field: 'clientCidrs', label: 'Client application addresses (CIDR)', value: c.clientCidrs, placeholder: '203.0.113.0/24, 198.51.100.7/32', help: 'One or more IPv4 or IPv6 ranges, separated by commas or spaces.', error: err('clientCidrs'), multiline: false },
-        { kind: 'text', field: 'appPort', label: 'Application port (TCP)', value: c.appPort, placeholder: DEFAULT_APP_PORT, help: 'The port the client application connects to on the app servers.', error: err('appPort') },
+        {
+          kind: 'select',
+          field: 'appGroupId',
+          label: 'App-server group',
+          value: c.appGroupId,
+          options: [{ value: '', label: 'Create a group (or reuse one of the same name)' }, ...groupOptions],
+          error: err('appGroupId'),
+        },
+        ...(c.appGroupId
+          ? []
+          : [
+              {
+                kind: 'text' as const,
+                field: 'appGroupName' as const,
+                label: 'Group name',
+                value: c.appGroupName,
+                placeholder: DEFAULT_APP_GROUP_NAME,
+                help: `Not "${GUIDE_APP_GROUP_NAME}": AWS reserves the "sg-" prefix for group ids.`,
+                error: err('appGroupName'),
+              },
+            ]),
+        {
+          kind: 'text',
+          field: 'clientCidrs',
+          label: 'Client application addresses (CIDR)',
+          value: c.clientCidrs,
+          placeholder: '203.0.113.0/24, 198.51.100.7/32',
+          help: 'One or more IPv4 or IPv6 ranges, separated by commas or spaces.',
+          error: err('clientCidrs'),
+          multiline: false,
+        },
+        {
+          kind: 'text',
+          field: 'appPort',
+          label: 'Application port (TCP)',
+          value: c.appPort,
+          placeholder: DEFAULT_APP_PORT,
+          help: 'The port the client application connects to on the app servers.',
+          error: err('appPort'),
+        },
       ];
     case 'appServer': {
       const list = ctx?.ec2 ?? [];
@@ -204,17 +312,44 @@ function fieldsOf(step: StepId, state: WalkthroughState, ctx: PlanContext | unde
             { value: '', label: 'None: skip this step' },
             ...[...list]
               .sort((a, b) => (a.name ?? a.instanceId).localeCompare(b.name ?? b.instanceId))
-              .map((i) => ({ value: i.instanceId, label: i.name ?? i.instanceId, description: [i.instanceId, i.privateIp, i.state, `groups: ${i.securityGroupIds.map(groupName).join(', ') || 'none'}`].filter(Boolean).join(' · ') })),
+              .map((i) => ({
+                value: i.instanceId,
+                label: i.name ?? i.instanceId,
+                description: [i.instanceId, i.privateIp, i.state, `groups: ${i.securityGroupIds.map(groupName).join(', ') || 'none'}`]
+                  .filter(Boolean)
+                  .join(' · '),
+              })),
           ],
           error: err('ec2InstanceId'),
-          help: ctx?.ec2Error ? `The EC2 instances could not be read: ${ctx.ec2Error}` : 'Instances of the VPC (running or stopped). Its current groups are kept.',
+          help: ctx?.ec2Error
+            ? `The EC2 instances could not be read: ${ctx.ec2Error}`
+            : 'Instances of the VPC (running or stopped). Its current groups are kept.',
         },
       ];
     }
     case 'dbGroup':
       return [
-        { kind: 'select', field: 'dbGroupId', label: 'Database group', value: c.dbGroupId, options: [{ value: '', label: 'Create a group (or reuse one of the same name)' }, ...groupOptions], error: err('dbGroupId') },
-        ...(c.dbGroupId ? [] : [{ kind: 'text' as const, field: 'dbGroupName' as const, label: 'Group name', value: c.dbGroupName, placeholder: DEFAULT_DB_GROUP_NAME, help: `Not "${GUIDE_DB_GROUP_NAME}": AWS reserves the "sg-" prefix for group ids.`, error: err('dbGroupName') }]),
+        {
+          kind: 'select',
+          field: 'dbGroupId',
+          label: 'Database group',
+          value: c.dbGroupId,
+          options: [{ value: '', label: 'Create a group (or reuse one of the same name)' }, ...groupOptions],
+          error: err('dbGroupId'),
+        },
+        ...(c.dbGroupId
+          ? []
+          : [
+              {
+                kind: 'text' as const,
+                field: 'dbGroupName' as const,
+                label: 'Group name',
+                value: c.dbGroupName,
+                placeholder: DEFAULT_DB_GROUP_NAME,
+                help: `Not "${GUIDE_DB_GROUP_NAME}": AWS reserves the "sg-" prefix for group ids.`,
+                error: err('dbGroupName'),
+              },
+            ]),
       ];
     case 'associate':
     case 'verify':
@@ -283,7 +418,9 @@ export function buildView(state: WalkthroughState, ctx: PlanContext | undefined,
     diagram: diagramOf(state, r, plans),
     ...(step === 'verify' && extras.verification ? { verification: extras.verification } : {}),
     ...(outcome ? { outcome } : {}),
-    ...(prevStep && prevOutcome && !prevOutcome.error && prevOutcome.applied.length && !outcome ? { previous: { title: STEP_TEXT[prevStep].title, outcome: prevOutcome } } : {}),
+    ...(prevStep && prevOutcome && !prevOutcome.error && prevOutcome.applied.length && !outcome
+      ? { previous: { title: STEP_TEXT[prevStep].title, outcome: prevOutcome } }
+      : {}),
     primary: { label, enabled: !busy && !blocked },
     planKey: plan?.planKey ?? 'blocked',
     canBack: !busy && canBack(state),

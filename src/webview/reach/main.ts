@@ -88,8 +88,16 @@ function render(graph: ReachGraph): void {
 
   for (const n of graph.nodes) {
     const pos = g.node(n.id) as { x: number; y: number };
-    const grp = el('g', { class: `node ${n.kind} tone-${n.tone}`, transform: `translate(${pos.x - NODE_W / 2}, ${pos.y - NODE_H / 2})`, tabindex: 0, role: 'button' });
-    grp.setAttribute('aria-label', `${KIND_TEXT[n.kind]} ${n.label}${n.detail ? `, ${n.detail}` : ''}${n.groupId ? ', press Enter to show it in the tree' : ''}`);
+    const grp = el('g', {
+      class: `node ${n.kind} tone-${n.tone}`,
+      transform: `translate(${pos.x - NODE_W / 2}, ${pos.y - NODE_H / 2})`,
+      tabindex: 0,
+      role: 'button',
+    });
+    grp.setAttribute(
+      'aria-label',
+      `${KIND_TEXT[n.kind]} ${n.label}${n.detail ? `, ${n.detail}` : ''}${n.groupId ? ', press Enter to show it in the tree' : ''}`,
+    );
     grp.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 4 }));
     const fo = el('foreignObject', { x: 8, y: 6, width: 22, height: 22 });
     const icon = document.createElement('span');

@@ -65,7 +65,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string
   return node;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Record<string, string | number | undefined | null>, children?: readonly (SVGElement | null | undefined)[]): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, string | number | undefined | null>,
+  children?: readonly (SVGElement | null | undefined)[],
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === undefined || v === null) continue;
@@ -131,7 +135,10 @@ function render(): void {
   const scroll = window.scrollY;
 
   const busy = !!view.busy;
-  const root = el('div', { class: 'wt' + (busy ? ' is-busy' : ''), 'aria-busy': busy ? 'true' : 'false' }, [header(view), el('div', { class: 'layout' }, [stepper(view), content(view)])]);
+  const root = el('div', { class: 'wt' + (busy ? ' is-busy' : ''), 'aria-busy': busy ? 'true' : 'false' }, [
+    header(view),
+    el('div', { class: 'layout' }, [stepper(view), content(view)]),
+  ]);
   app.replaceChildren(root);
 
   if (focusKey) {
@@ -155,9 +162,32 @@ function header(v: WalkthroughView): HTMLElement {
   return el('header', { class: 'top' }, [
     el('div', { class: 'heading' }, [el('h1', { text: 'Aurora access path' }), el('p', { class: 'summary', text: v.summary })]),
     el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Walkthrough' }, [
-      button('', { class: 'icon-button', icon: 'refresh', title: 'Read the account again', ariaLabel: 'Read the account again', disabled: !!v.busy, action: 'refresh', onClick: () => post({ type: 'refresh' }) }),
-      button('', { class: 'icon-button', icon: 'discard', title: 'Start over', ariaLabel: 'Start over', disabled: !!v.busy, action: 'reset', onClick: () => post({ type: 'reset' }) }),
-      button('', { class: 'icon-button', icon: 'output', title: 'Show the log of AWS calls', ariaLabel: 'Show the log of AWS calls', action: 'log', onClick: () => post({ type: 'showLog' }) }),
+      button('', {
+        class: 'icon-button',
+        icon: 'refresh',
+        title: 'Read the account again',
+        ariaLabel: 'Read the account again',
+        disabled: !!v.busy,
+        action: 'refresh',
+        onClick: () => post({ type: 'refresh' }),
+      }),
+      button('', {
+        class: 'icon-button',
+        icon: 'discard',
+        title: 'Start over',
+        ariaLabel: 'Start over',
+        disabled: !!v.busy,
+        action: 'reset',
+        onClick: () => post({ type: 'reset' }),
+      }),
+      button('', {
+        class: 'icon-button',
+        icon: 'output',
+        title: 'Show the log of AWS calls',
+        ariaLabel: 'Show the log of AWS calls',
+        action: 'log',
+        onClick: () => post({ type: 'showLog' }),
+      }),
     ]),
   ]);
 }
@@ -198,7 +228,10 @@ function content(v: WalkthroughView): HTMLElement {
     el('p', { class: 'eyebrow', text: 'Step ' + v.number + ' of ' + v.total }),
     el('h2', { id: 'step-heading', text: v.title }),
     el('p', { class: 'explanation', text: v.explanation }),
-    el('blockquote', { class: 'quote' }, [el('span', { class: 'quote-source', text: 'Aurora User Guide, Security Group Scenario' }), el('p', { text: v.quote })]),
+    el('blockquote', { class: 'quote' }, [
+      el('span', { class: 'quote-source', text: 'Aurora User Guide, Security Group Scenario' }),
+      el('p', { text: v.quote }),
+    ]),
   );
   if (v.loadError) main.append(banner('error', v.loadError));
   if (v.previous) main.append(outcomeBanner('Step ' + (v.number - 1) + ' (' + v.previous.title + ') applied', v.previous.outcome));
@@ -208,8 +241,22 @@ function content(v: WalkthroughView): HTMLElement {
   }
   main.append(diagram(v.diagram));
   if (v.fields.length) main.append(form(v));
-  if (v.errors.length) main.append(el('div', { class: 'messages' }, v.errors.map((t) => banner('error', t))));
-  if (v.notes.length) main.append(el('div', { class: 'messages' }, v.notes.map((n) => banner(n.level, n.text))));
+  if (v.errors.length)
+    main.append(
+      el(
+        'div',
+        { class: 'messages' },
+        v.errors.map((t) => banner('error', t)),
+      ),
+    );
+  if (v.notes.length)
+    main.append(
+      el(
+        'div',
+        { class: 'messages' },
+        v.notes.map((n) => banner(n.level, n.text)),
+      ),
+    );
   if (v.verification) main.append(verification(v.verification));
   main.append(plan(v));
   main.append(footer(v));
@@ -229,7 +276,13 @@ function outcomeBanner(title: string, o: StepOutcome): HTMLElement {
   if (failed) box.append(el('p', { text: o.error }));
   if (o.applied && o.applied.length) {
     if (failed) box.append(el('p', { class: 'muted', text: 'Done before the error (it stays in AWS and is reused when you apply again):' }));
-    box.append(el('ul', null, o.applied.map((t) => el('li', { text: t }))));
+    box.append(
+      el(
+        'ul',
+        null,
+        o.applied.map((t) => el('li', { text: t })),
+      ),
+    );
   } else if (failed) {
     box.append(el('p', { class: 'muted', text: 'Nothing was changed in AWS.' }));
   }
@@ -251,7 +304,14 @@ function fieldRow(field: FieldView, busy: boolean): HTMLElement {
   const described = [field.help ? helpId : null, field.error ? errId : null].filter(Boolean).join(' ') || undefined;
   let control: HTMLSelectElement | HTMLInputElement;
   if (field.kind === 'select') {
-    const select = el('select', { id, class: 'select' + (field.error ? ' invalid' : ''), 'aria-describedby': described, 'aria-invalid': field.error ? 'true' : undefined, disabled: busy, 'data-focus-key': id });
+    const select = el('select', {
+      id,
+      class: 'select' + (field.error ? ' invalid' : ''),
+      'aria-describedby': described,
+      'aria-invalid': field.error ? 'true' : undefined,
+      disabled: busy,
+      'data-focus-key': id,
+    });
     const values = field.options.map((o) => o.value);
     if (!values.includes(field.value)) select.append(el('option', { value: field.value, text: field.value ? field.value : 'Choose…' }));
     for (const o of field.options) select.append(el('option', { value: o.value, text: o.description ? o.label + ' — ' + o.description : o.label }));
@@ -288,7 +348,14 @@ function fieldRow(field: FieldView, busy: boolean): HTMLElement {
   return el('div', { class: 'field' }, [
     el('label', { for: id, text: field.label }),
     control,
-    noRegion ? button('Select Regions…', { icon: 'globe', class: 'button secondary small field-button', action: 'select-regions', onClick: () => post({ type: 'selectRegions' }) }) : null,
+    noRegion
+      ? button('Select Regions…', {
+          icon: 'globe',
+          class: 'button secondary small field-button',
+          action: 'select-regions',
+          onClick: () => post({ type: 'selectRegions' }),
+        })
+      : null,
     field.error ? el('div', { id: errId, class: 'field-error', role: 'alert' }, [icon('error'), el('span', { text: field.error })]) : null,
     field.help ? el('div', { id: helpId, class: 'field-help', text: field.help }) : null,
   ]);
@@ -302,14 +369,23 @@ function plan(v: WalkthroughView): HTMLElement {
   const title = verify ? 'What is read' : v.actions.some((a) => a.status === 'todo') ? 'What will be sent' : 'AWS calls';
   sec.append(el('h3', { id: 'plan-heading', text: title }));
   if (!v.actions.length) {
-    sec.append(el('p', { class: 'muted', text: v.step === 'target' ? 'Nothing is sent in this step: it only reads the account.' : 'Nothing to send in this step.' }));
+    sec.append(
+      el('p', { class: 'muted', text: v.step === 'target' ? 'Nothing is sent in this step: it only reads the account.' : 'Nothing to send in this step.' }),
+    );
     return sec;
   }
   const list = el('ul', { class: 'actions' });
   for (const a of v.actions) list.append(actionItem(v, a));
   sec.append(list);
   if (v.actions.filter((a) => a.cli && a.status !== 'exists').length > 1) {
-    sec.append(button('Copy all as a shell script', { icon: 'terminal', class: 'button secondary small', action: 'copy-all', onClick: () => post({ type: 'copy', step: v.step, index: -1 }) }));
+    sec.append(
+      button('Copy all as a shell script', {
+        icon: 'terminal',
+        class: 'button secondary small',
+        action: 'copy-all',
+        onClick: () => post({ type: 'copy', step: v.step, index: -1 }),
+      }),
+    );
   }
   return sec;
 }
@@ -318,12 +394,21 @@ function actionItem(v: WalkthroughView, a: ActionView): HTMLElement {
   const statusIcon = a.status === 'todo' ? icon('add', 'todo-icon') : a.status === 'exists' ? icon('check', 'ok') : icon('json', 'muted-icon');
   const badge = a.status === 'todo' ? 'will be sent' : a.status === 'exists' ? 'exists, reused' : 'read only';
   const li = el('li', { class: 'action action-' + a.status }, [
-    el('div', { class: 'action-head' }, [statusIcon, el('span', { class: 'action-text', text: a.sentence }), el('span', { class: 'badge badge-' + a.status, text: badge })]),
+    el('div', { class: 'action-head' }, [
+      statusIcon,
+      el('span', { class: 'action-text', text: a.sentence }),
+      el('span', { class: 'badge badge-' + a.status, text: badge }),
+    ]),
   ]);
   if (a.operation) {
     const key = v.step + ':' + a.index;
     const details = el('details', { class: 'call', open: expanded.has(key) });
-    details.append(el('summary', { 'data-focus-key': 'call-' + key }, [el('span', { class: 'op', text: a.service + ' ' + a.operation }), el('span', { class: 'muted', text: ' · API call' })]));
+    details.append(
+      el('summary', { 'data-focus-key': 'call-' + key }, [
+        el('span', { class: 'op', text: a.service + ' ' + a.operation }),
+        el('span', { class: 'muted', text: ' · API call' }),
+      ]),
+    );
     details.append(el('pre', { class: 'code' }, [el('code', { text: a.input })]));
     details.addEventListener('toggle', () => {
       if (details.open) expanded.add(key);
@@ -354,7 +439,12 @@ function actionItem(v: WalkthroughView, a: ActionView): HTMLElement {
 
 function verification(v: NonNullable<WalkthroughView['verification']>): HTMLElement {
   const sec = el('section', { class: 'verification', 'aria-labelledby': 'verify-heading' });
-  sec.append(el('h3', { id: 'verify-heading' }, [icon(v.ok ? 'pass-filled' : 'error', v.ok ? 'ok' : 'bad'), el('span', { text: v.ok ? 'The path is open' : 'The path is not open yet' })]));
+  sec.append(
+    el('h3', { id: 'verify-heading' }, [
+      icon(v.ok ? 'pass-filled' : 'error', v.ok ? 'ok' : 'bad'),
+      el('span', { text: v.ok ? 'The path is open' : 'The path is not open yet' }),
+    ]),
+  );
   const hops = el('ol', { class: 'hops' });
   for (const h of v.hops) {
     const state = h.skipped ? 'skipped' : h.ok ? 'ok' : 'bad';
@@ -373,7 +463,13 @@ function verification(v: NonNullable<WalkthroughView['verification']>): HTMLElem
     const others = el('ul', { class: 'others' });
     for (const o of v.others) {
       const name: IconName = o.severity === 'danger' ? 'error' : o.severity === 'warning' ? 'warning' : 'info';
-      others.append(el('li', { class: 'other other-' + o.severity }, [icon(name, o.severity), el('span', { text: o.text }), el('span', { class: 'muted', text: ' · ' + o.groupName + ' · ' + o.ruleId })]));
+      others.append(
+        el('li', { class: 'other other-' + o.severity }, [
+          icon(name, o.severity),
+          el('span', { text: o.text }),
+          el('span', { class: 'muted', text: ' · ' + o.groupName + ' · ' + o.ruleId }),
+        ]),
+      );
     }
     sec.append(others);
   }
@@ -417,14 +513,31 @@ function diagram(d: Diagram): HTMLElement {
   const titleOf = (id: DiagramNode['id']) => d.nodes.find((n) => n.id === id)?.title ?? id;
   const description = d.edges.map((e) => titleOf(e.from) + ' to ' + titleOf(e.to) + ', ' + e.label + ': ' + STATE_WORDS[e.state]).join('; ');
 
-  const s = svg('svg', { class: 'diagram-svg', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'Access path. ' + description, preserveAspectRatio: 'xMidYMid meet' });
+  const s = svg('svg', {
+    class: 'diagram-svg',
+    viewBox: '0 0 ' + W + ' ' + H,
+    role: 'img',
+    'aria-label': 'Access path. ' + description,
+    preserveAspectRatio: 'xMidYMid meet',
+  });
   s.append(svg('title', { text: 'Access path: ' + description }));
   const defs = svg('defs');
   for (const st of ['exists', 'planned', 'missing'] as const) {
     defs.append(
-      svg('marker', { id: 'arrow-' + st, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, [
-        svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow arrow-' + st }),
-      ]),
+      svg(
+        'marker',
+        {
+          id: 'arrow-' + st,
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 9,
+          markerHeight: 9,
+          markerUnits: 'userSpaceOnUse',
+          orient: 'auto-start-reverse',
+        },
+        [svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow arrow-' + st })],
+      ),
     );
   }
   s.append(defs);
@@ -434,9 +547,26 @@ function diagram(d: Diagram): HTMLElement {
     const x1 = xOf(i) + nodeW;
     const x2 = xOf(i + 1);
     const ym = y + nodeH / 2;
-    s.append(svg('line', { x1: x1 + 2, y1: ym, x2: x2 - 3, y2: ym, class: 'edge edge-' + e.state + (e.focus ? ' is-focus' : ''), 'marker-end': 'url(#arrow-' + e.state + ')' }));
+    s.append(
+      svg('line', {
+        x1: x1 + 2,
+        y1: ym,
+        x2: x2 - 3,
+        y2: ym,
+        class: 'edge edge-' + e.state + (e.focus ? ' is-focus' : ''),
+        'marker-end': 'url(#arrow-' + e.state + ')',
+      }),
+    );
     s.append(svg('text', { x: (x1 + x2) / 2, y: ym - 8, class: 'edge-label' + (e.focus ? ' is-focus' : ''), 'text-anchor': 'middle', text: e.label }));
-    s.append(svg('text', { x: (x1 + x2) / 2, y: ym + 17, class: 'edge-state', 'text-anchor': 'middle', text: e.state === 'exists' ? 'open' : e.state === 'planned' ? 'planned' : '' }));
+    s.append(
+      svg('text', {
+        x: (x1 + x2) / 2,
+        y: ym + 17,
+        class: 'edge-state',
+        'text-anchor': 'middle',
+        text: e.state === 'exists' ? 'open' : e.state === 'planned' ? 'planned' : '',
+      }),
+    );
   }
 
   ORDER.forEach((id, i) => {

@@ -11,7 +11,14 @@ import type { Prompter } from '../../../src/ui/prompter';
 
 const R = 'us-east-1';
 
-const group = (groupId: string, vpcId = 'vpc-1'): SecurityGroup => ({ region: R, groupId, groupName: `name-${groupId}`, description: groupId, vpcId, tags: {} });
+const group = (groupId: string, vpcId = 'vpc-1'): SecurityGroup => ({
+  region: R,
+  groupId,
+  groupName: `name-${groupId}`,
+  description: groupId,
+  vpcId,
+  tags: {},
+});
 const attached = (ids: readonly string[], status = 'active') => ids.map((groupId) => ({ groupId, status }));
 
 type Db = { status: string; groups: string[]; groupStatus?: string; clusterId?: string };
@@ -64,18 +71,43 @@ class FakeAws implements RegionSource {
   }
   private cluster(id: string): DbCluster | undefined {
     const d = this.clusters.get(id);
-    return d && { region: R, clusterId: id, engine: 'aurora-mysql', status: d.status, members: [], securityGroups: attached(d.groups, d.groupStatus), vpcId: 'vpc-1' };
+    return (
+      d && {
+        region: R,
+        clusterId: id,
+        engine: 'aurora-mysql',
+        status: d.status,
+        members: [],
+        securityGroups: attached(d.groups, d.groupStatus),
+        vpcId: 'vpc-1',
+      }
+    );
   }
   private instance(id: string): DbInstance | undefined {
     const d = this.instances.get(id);
-    return d && { region: R, instanceId: id, engine: 'mysql', status: d.status, clusterId: d.clusterId, securityGroups: attached(d.groups, d.groupStatus), vpcId: 'vpc-1' };
+    return (
+      d && {
+        region: R,
+        instanceId: id,
+        engine: 'mysql',
+        status: d.status,
+        clusterId: d.clusterId,
+        securityGroups: attached(d.groups, d.groupStatus),
+        vpcId: 'vpc-1',
+      }
+    );
   }
 
   write(kind: 'cluster' | 'instance', id: string, list: readonly string[]): DbCluster | DbInstance | undefined {
     this.writes.push({ kind, id, list: [...list] });
     const d = (kind === 'cluster' ? this.clusters : this.instances).get(id)!;
     const b = this.behaviour;
-    const lost = (attempts = 3) => Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500, attempts } });
+    const lost = (attempts = 3) =>
+      Object.assign(new Error('We encountered an internal error.'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500, attempts },
+      });
     if (b === 'lost, not applied') throw Object.assign(lost(), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503, attempts: 3 } });
     if (typeof b === 'object' && 'lostWith' in b) {
       d.groups = [...b.lostWith];
@@ -175,7 +207,10 @@ function change(w: World, t: DatabaseTarget, edit: GroupEdit, o: SetGroupsOption
   });
 }
 
-const withOrders = (groups = ['sg-1'], status = 'available') => (aws: FakeAws) => void aws.clusters.set('orders', { status, groups });
+const withOrders =
+  (groups = ['sg-1'], status = 'available') =>
+  (aws: FakeAws) =>
+    void aws.clusters.set('orders', { status, groups });
 
 describe('ops: setDatabaseGroups', () => {
   it('applied: re-reads, confirms with the lists before and after, sends the merged list, reads it back', async () => {
@@ -183,13 +218,27 @@ describe('ops: setDatabaseGroups', () => {
     const r = await change(w, orders, { add: ['sg-3'] });
     assert.deepEqual(w.aws.writes, [{ kind: 'cluster', id: 'orders', list: ['sg-1', 'sg-2', 'sg-3'] }]);
     assert.deepEqual(w.ui.confirms, [{ before: ['sg-1', 'sg-2'], after: ['sg-1', 'sg-2', 'sg-3'] }]);
-    assert.deepEqual(r, { changed: true, before: ['sg-1', 'sg-2'], sent: ['sg-1', 'sg-2', 'sg-3'], after: ['sg-1', 'sg-2', 'sg-3'], recovered: undefined, warnings: [] });
+    assert.deepEqual(r, {
+      changed: true,
+      before: ['sg-1', 'sg-2'],
+      sent: ['sg-1', 'sg-2', 'sg-3'],
+      after: ['sg-1', 'sg-2', 'sg-3'],
+      recovered: undefined,
+      warnings: [],
+    });
     assert.deepEqual(w.ui.progressTitles, ['Associating name-sg-3 (sg-3) with orders…']);
     assert.equal(w.aws.reads, 3, 'read before the question, again right before the write, and after it');
     assert.deepEqual(w.ui.warnings, []);
     assert.equal(w.settle.size, 0, 'settled at once: no watch');
     assert.ok(w.log.includes('info ModifyDBCluster orders: before [sg-1, sg-2], sent [sg-1, sg-2, sg-3], now [sg-1, sg-2, sg-3]'), w.log.join('\n'));
-    assert.deepEqual(w.store.index(R)!.clustersById.get('orders')!.securityGroups.map((g) => g.groupId), ['sg-1', 'sg-2', 'sg-3'], 'the store follows');
+    assert.deepEqual(
+      w.store
+        .index(R)!
+        .clustersById.get('orders')!
+        .securityGroups.map((g) => g.groupId),
+      ['sg-1', 'sg-2', 'sg-3'],
+      'the store follows',
+    );
   });
 
   it('removes a group, keeping the others in order', async () => {
@@ -207,7 +256,10 @@ describe('ops: setDatabaseGroups', () => {
     assert.deepEqual(r.after, ['sg-1', 'sg-2']);
     assert.match(r.recovered ?? '', /first answer was lost; the retry found it in place/);
     assert.equal(w.aws.writes.length, 1, 'not sent again');
-    assert.ok(w.log.some((l) => /^info change the groups of orders: the call failed .* but it was applied/.test(l)), w.log.join('\n'));
+    assert.ok(
+      w.log.some((l) => /^info change the groups of orders: the call failed .* but it was applied/.test(l)),
+      w.log.join('\n'),
+    );
   });
 
   it('a lost answer that was not applied says that nothing was changed and what the database still has', async () => {
@@ -223,7 +275,10 @@ describe('ops: setDatabaseGroups', () => {
   it('a lost answer after which the list is neither: says what it has now and what was sent', async () => {
     const w = await world(withOrders());
     w.aws.behaviour = { lostWith: ['sg-1', 'sg-4'] };
-    await assert.rejects(change(w, orders, { add: ['sg-2'] }), /orders now has name-sg-1 \(sg-1\), name-sg-4 \(sg-4\) \(sent: name-sg-1 \(sg-1\), name-sg-2 \(sg-2\)\); check it before trying again\.$/);
+    await assert.rejects(
+      change(w, orders, { add: ['sg-2'] }),
+      /orders now has name-sg-1 \(sg-1\), name-sg-4 \(sg-4\) \(sent: name-sg-1 \(sg-1\), name-sg-2 \(sg-2\)\); check it before trying again\.$/,
+    );
   });
 
   it('a lost answer and a re-read that fails too: the outcome is unknown, and said so', async () => {
@@ -238,7 +293,10 @@ describe('ops: setDatabaseGroups', () => {
       change(w, orders, { add: ['sg-3'] }, { expected: ['sg-1'] }),
       /^UserError: The groups of orders changed while you were choosing \(now: name-sg-1 \(sg-1\), name-sg-2 \(sg-2\)\)\. Nothing was changed; run the command again\.$/,
     );
-    await assert.rejects(change(w, orders, { add: ['sg-3'] }, { expected: ['sg-1'], seen: 'preview' }), /changed since the preview \(now .*\): nothing was sent\. Check the updated preview and apply again\./);
+    await assert.rejects(
+      change(w, orders, { add: ['sg-3'] }, { expected: ['sg-1'], seen: 'preview' }),
+      /changed since the preview \(now .*\): nothing was sent\. Check the updated preview and apply again\./,
+    );
     assert.deepEqual(w.aws.writes, []);
     assert.deepEqual(w.ui.confirms, []);
     // The same groups in another order are the same list.
@@ -248,12 +306,17 @@ describe('ops: setDatabaseGroups', () => {
 
   it('changed while the confirmation was shown: the read right before the write refuses, and keeps the other change', async () => {
     const w = await world(withOrders());
-    const r = setDatabaseGroups(w.ctx, orders, { add: ['sg-2'] }, {
-      confirm: async () => {
-        w.aws.clusters.get('orders')!.groups = ['sg-1', 'sg-4'];
-        return true;
+    const r = setDatabaseGroups(
+      w.ctx,
+      orders,
+      { add: ['sg-2'] },
+      {
+        confirm: async () => {
+          w.aws.clusters.get('orders')!.groups = ['sg-1', 'sg-4'];
+          return true;
+        },
       },
-    });
+    );
     await assert.rejects(r, /changed while you were choosing \(now: name-sg-1 \(sg-1\), name-sg-4 \(sg-4\)\)/);
     assert.deepEqual(w.aws.writes, []);
     assert.deepEqual(w.aws.clusters.get('orders')!.groups, ['sg-1', 'sg-4']);
@@ -268,7 +331,10 @@ describe('ops: setDatabaseGroups', () => {
 
   it('not available: refused before anything is asked or sent', async () => {
     const w = await world(withOrders(['sg-1'], 'modifying'));
-    await assert.rejects(change(w, orders, { add: ['sg-2'] }), /^UserError: DB cluster orders is modifying, not available\. Wait until it is available and try again\.$/);
+    await assert.rejects(
+      change(w, orders, { add: ['sg-2'] }),
+      /^UserError: DB cluster orders is modifying, not available\. Wait until it is available and try again\.$/,
+    );
     assert.deepEqual(w.aws.writes, []);
     assert.deepEqual(w.ui.confirms, []);
   });
@@ -290,7 +356,10 @@ describe('ops: setDatabaseGroups', () => {
   it('refuses what would drop a group or what AWS refuses: more than five, the last group, another VPC, an unknown group, an empty edit', async () => {
     const w = await world(withOrders(['sg-1', 'sg-2', 'sg-3', 'sg-4']));
     await assert.rejects(change(w, orders, { add: ['sg-5', 'sg-6'] }), /at most 5 security groups/);
-    await assert.rejects(change(w, orders, { add: ['sg-x'] }), /name-sg-x \(sg-x\) is in vpc-2, but the database is in vpc-1: a database can only use groups of its own VPC\./);
+    await assert.rejects(
+      change(w, orders, { add: ['sg-x'] }),
+      /name-sg-x \(sg-x\) is in vpc-2, but the database is in vpc-1: a database can only use groups of its own VPC\./,
+    );
     await assert.rejects(change(w, orders, { add: ['sg-nope'] }), /Security group sg-nope is not in us-east-1/);
     await assert.rejects(change(w, orders, { add: [] }), /^UserError: No group was given to associate\.$/);
     await assert.rejects(change(w, orders, { remove: [] }), /^UserError: No group was given to remove\.$/);
@@ -332,7 +401,10 @@ describe('ops: setDatabaseGroups', () => {
     w.aws.behaviour = { appliesAs: ['sg-1', 'sg-2', 'sg-4'] };
     await change(w, orders, { add: ['sg-2'] });
     assert.equal(w.ui.warnings.length, 1);
-    assert.match(w.ui.warnings[0], /^orders now has .*sg-4.*, not what was sent \(name-sg-1 \(sg-1\), name-sg-2 \(sg-2\)\): it was changed elsewhere at the same time\.$/);
+    assert.match(
+      w.ui.warnings[0],
+      /^orders now has .*sg-4.*, not what was sent \(name-sg-1 \(sg-1\), name-sg-2 \(sg-2\)\): it was changed elsewhere at the same time\.$/,
+    );
   });
 
   it('a failed read after a successful write is a warning, not an error: the change is in place', async () => {
@@ -378,9 +450,12 @@ describe('ops: setDatabaseGroups', () => {
     assert.deepEqual(w.ui.warnings, ['AWS reports reports without sg-3; check the instance in the console.'], 'the lost-group check covers instances too');
   });
 
-  it('an Aurora member instance is refused: its groups are the cluster\'s, and ModifyDBInstance never gets a list', async () => {
+  it("an Aurora member instance is refused: its groups are the cluster's, and ModifyDBInstance never gets a list", async () => {
     const w = await world((aws) => void aws.instances.set('orders-1', { status: 'available', groups: ['sg-1'], clusterId: 'orders' }));
-    await assert.rejects(change(w, { kind: 'instance', region: R, id: 'orders-1' }, { add: ['sg-2'] }), /orders-1 belongs to Aurora cluster orders: change the groups of the cluster instead\./);
+    await assert.rejects(
+      change(w, { kind: 'instance', region: R, id: 'orders-1' }, { add: ['sg-2'] }),
+      /orders-1 belongs to Aurora cluster orders: change the groups of the cluster instead\./,
+    );
     assert.deepEqual(w.aws.writes, []);
   });
 });

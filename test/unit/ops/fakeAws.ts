@@ -31,19 +31,34 @@ type Method = keyof AwsGateway;
 
 export class FakeAws {
   readonly vpcs: Vpc[] = [{ region: R, vpcId: VPC, name: 'shop-vpc', cidrBlocks: ['10.0.0.0/16'], ipv6CidrBlocks: [], isDefault: false, tags: {} }];
-  groups: SecurityGroup[] = [
-    this.group(DEFAULT, 'default'),
-    this.group(APP, 'appsrv1'),
-    this.group(DB, 'dbsrv1'),
-    this.group(SPARE, 'spare'),
-  ];
+  groups: SecurityGroup[] = [this.group(DEFAULT, 'default'), this.group(APP, 'appsrv1'), this.group(DB, 'dbsrv1'), this.group(SPARE, 'spare')];
   rules: SecurityGroupRule[] = [
     { region: R, ruleId: 'sgr-db0001', groupId: DB, isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, peer: { kind: 'group', groupId: APP } },
-    { region: R, ruleId: 'sgr-ap0001', groupId: APP, isEgress: false, protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'cidr4', cidr: '10.1.0.0/16' } },
+    {
+      region: R,
+      ruleId: 'sgr-ap0001',
+      groupId: APP,
+      isEgress: false,
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      peer: { kind: 'cidr4', cidr: '10.1.0.0/16' },
+    },
     { region: R, ruleId: 'sgr-ap0002', groupId: APP, isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, peer: { kind: 'cidr4', cidr: '10.2.0.0/16' } },
     { region: R, ruleId: 'sgr-ap0003', groupId: APP, isEgress: true, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'cidr4', cidr: '0.0.0.0/0' } },
   ];
-  clusters: DbCluster[] = [{ region: R, clusterId: 'orders', engine: 'aurora-mysql', port: 3306, status: 'available', members: [], securityGroups: [{ groupId: DB, status: 'active' }], vpcId: VPC }];
+  clusters: DbCluster[] = [
+    {
+      region: R,
+      clusterId: 'orders',
+      engine: 'aurora-mysql',
+      port: 3306,
+      status: 'available',
+      members: [],
+      securityGroups: [{ groupId: DB, status: 'active' }],
+      vpcId: VPC,
+    },
+  ];
   ec2: Ec2Instance[] = [];
   /** Every gateway call, in order, by method name. */
   readonly calls: Method[] = [];
@@ -94,9 +109,18 @@ export class FakeAws {
   gateway(): AwsGateway {
     const gw: Partial<Record<Method, unknown>> = {
       loadRegion: (region: string) =>
-        this.run('loadRegion', () => ({ region, vpcs: [...this.vpcs], groups: [...this.groups], rules: [...this.rules], clusters: [...this.clusters], instances: [], loadedAt: Date.now() })),
+        this.run('loadRegion', () => ({
+          region,
+          vpcs: [...this.vpcs],
+          groups: [...this.groups],
+          rules: [...this.rules],
+          clusters: [...this.clusters],
+          instances: [],
+          loadedAt: Date.now(),
+        })),
       readGroups: (_r: string, ids: string[]) => this.run('readGroups', () => ids.map((id) => this.need(id))),
-      findGroupsByName: (_r: string, vpcId: string, name: string) => this.run('findGroupsByName', () => this.groups.filter((g) => g.vpcId === vpcId && g.groupName === name)),
+      findGroupsByName: (_r: string, vpcId: string, name: string) =>
+        this.run('findGroupsByName', () => this.groups.filter((g) => g.vpcId === vpcId && g.groupName === name)),
       readRules: (_r: string, ids: string[]) => this.run('readRules', () => this.rules.filter((r) => ids.includes(r.groupId))),
       readCluster: (_r: string, id: string) => this.run('readCluster', () => this.clusters.find((c) => c.clusterId === id)),
       readInstance: () => this.run('readInstance', () => undefined),
@@ -105,7 +129,8 @@ export class FakeAws {
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       createSecurityGroup: (_r: string, spec: { vpcId: string; groupName: string; description: string; tags?: Record<string, string> }) =>
         this.run('createSecurityGroup', () => {
-          if (this.groups.some((g) => g.vpcId === spec.vpcId && g.groupName.toLowerCase() === spec.groupName.toLowerCase())) throw awsError('InvalidGroup.Duplicate', 400);
+          if (this.groups.some((g) => g.vpcId === spec.vpcId && g.groupName.toLowerCase() === spec.groupName.toLowerCase()))
+            throw awsError('InvalidGroup.Duplicate', 400);
           const groupId = `sg-0b${String(++this.seq).padStart(6, '0')}`;
           this.groups.push({ region: R, groupId, groupName: spec.groupName, description: spec.description, vpcId: spec.vpcId, tags: { ...(spec.tags ?? {}) } });
           return groupId;
@@ -120,7 +145,12 @@ export class FakeAws {
         this.run('authorizeRule', () => {
           this.need(spec.groupId);
           const same = (x: SecurityGroupRule) =>
-            x.groupId === spec.groupId && x.isEgress === spec.isEgress && x.protocol === spec.protocol && x.fromPort === spec.fromPort && x.toPort === spec.toPort && JSON.stringify(x.peer) === JSON.stringify(spec.peer);
+            x.groupId === spec.groupId &&
+            x.isEgress === spec.isEgress &&
+            x.protocol === spec.protocol &&
+            x.fromPort === spec.fromPort &&
+            x.toPort === spec.toPort &&
+            JSON.stringify(x.peer) === JSON.stringify(spec.peer);
           if (this.rules.some(same)) throw awsError('InvalidPermission.Duplicate', 400);
           const r = { ...spec, region: R, ruleId: `sgr-n${++this.seq}` };
           this.rules.push(r);
@@ -134,7 +164,8 @@ export class FakeAws {
         }),
       revokeRules: (_r: string, groupId: string, isEgress: boolean, ids: readonly string[]) =>
         this.run('revokeRules', () => {
-          if (ids.some((id) => !this.rules.some((x) => x.ruleId === id && x.groupId === groupId && x.isEgress === isEgress))) throw awsError('InvalidSecurityGroupRuleId.NotFound', 400);
+          if (ids.some((id) => !this.rules.some((x) => x.ruleId === id && x.groupId === groupId && x.isEgress === isEgress)))
+            throw awsError('InvalidSecurityGroupRuleId.NotFound', 400);
           this.rules = this.rules.filter((x) => !ids.includes(x.ruleId));
         }),
     };

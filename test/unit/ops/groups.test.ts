@@ -40,7 +40,10 @@ describe('ops: createGroup', () => {
     const { ctx, load, logs } = fakeContext(aws);
     const done = await createGroup(ctx, await load(), spec);
     assert.equal(aws.groups.filter((g) => g.groupName === 'web-tier').length, 1);
-    assert.equal(done.message, `Created security group web-tier (${done.value}) (AWS's answer was lost; the group, looked up by name, was created once). It has no inbound rules yet: add one to let something in.`);
+    assert.equal(
+      done.message,
+      `Created security group web-tier (${done.value}) (AWS's answer was lost; the group, looked up by name, was created once). It has no inbound rules yet: add one to let something in.`,
+    );
     assert.ok(logs.some((l) => /^error: create the security group web-tier failed: InvalidGroup\.Duplicate/.test(l)));
   });
 
@@ -54,21 +57,32 @@ describe('ops: createGroup', () => {
     const aws = new FakeAws().fault('createSecurityGroup', { error: awsError('Unavailable', 503, 3) });
     const { ctx, load } = fakeContext(aws);
     const e = await rejection(createGroup(ctx, await load(), spec));
-    assert.equal(e.message, `Could not create the security group web-tier: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. web-tier does not exist in ${VPC}: nothing was created.`);
+    assert.equal(
+      e.message,
+      `Could not create the security group web-tier: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. web-tier does not exist in ${VPC}: nothing was created.`,
+    );
     assert.equal(aws.groups.length, 4);
   });
 
-  it('a group of that name made elsewhere meanwhile (Duplicate on the first attempt): AWS\'s refusal, no re-read', async () => {
-    const aws = new FakeAws().fault('createSecurityGroup', { before: () => aws.groups.push(aws.group('sg-0c000001', 'web-tier')), error: awsError('InvalidGroup.Duplicate', 400) });
+  it("a group of that name made elsewhere meanwhile (Duplicate on the first attempt): AWS's refusal, no re-read", async () => {
+    const aws = new FakeAws().fault('createSecurityGroup', {
+      before: () => aws.groups.push(aws.group('sg-0c000001', 'web-tier')),
+      error: awsError('InvalidGroup.Duplicate', 400),
+    });
     const { ctx, load } = fakeContext(aws);
     assert.equal((await rejection(createGroup(ctx, await load(), spec))).name, 'InvalidGroup.Duplicate');
     assert.equal(aws.count('findGroupsByName'), 0);
   });
 
   it('the look-up fails too: cannot tell, refresh before trying again', async () => {
-    const aws = new FakeAws().fault('createSecurityGroup', { applied: true, error: awsError('InternalError', 500) }).fault('findGroupsByName', { error: awsError('Unavailable', 503) });
+    const aws = new FakeAws()
+      .fault('createSecurityGroup', { applied: true, error: awsError('InternalError', 500) })
+      .fault('findGroupsByName', { error: awsError('Unavailable', 503) });
     const { ctx, load } = fakeContext(aws);
-    assert.match((await rejection(createGroup(ctx, await load(), spec))).message, /Try again in a moment\. Could not check whether web-tier was created; refresh the tree before trying again\.$/);
+    assert.match(
+      (await rejection(createGroup(ctx, await load(), spec))).message,
+      /Try again in a moment\. Could not check whether web-tier was created; refresh the tree before trying again\.$/,
+    );
   });
 
   it('cancelled before the call: nothing is created', async () => {
@@ -95,7 +109,10 @@ describe('ops: deleteGroup', () => {
   it('confirmName is the typed confirmation: no question, and a wrong one deletes nothing', async () => {
     const aws = new FakeAws();
     const { ctx, ui } = fakeContext(aws);
-    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'Spare'))).message, `The confirmation "Spare" does not match the group's name spare; nothing was deleted.`);
+    assert.equal(
+      (await rejection(deleteGroup(ctx, R, SPARE, 'Spare'))).message,
+      `The confirmation "Spare" does not match the group's name spare; nothing was deleted.`,
+    );
     assert.equal(aws.count('deleteSecurityGroup'), 0);
     assert.equal((await deleteGroup(ctx, R, SPARE, 'spare')).value, SPARE);
     assert.deepEqual(ui.asked, []);
@@ -108,16 +125,25 @@ describe('ops: deleteGroup', () => {
     assert.match((await rejection(deleteGroup(ctx, R, DEFAULT, 'default'))).message, /default group/);
     assert.match((await rejection(deleteGroup(ctx, R, DB, 'dbsrv1'))).message, /It guards DB cluster orders\./);
     const app = (await rejection(deleteGroup(ctx, R, APP, 'appsrv1'))).message;
-    assert.match(app, /^appsrv1 \(sg-0a000001\) cannot be deleted: A rule of dbsrv1 \(sg-0a000002\) references it \(sgr-db0001, inbound appsrv1 \(sg-0a000001\)\)\. EC2 instance app-server-1 \(i-0a1\) carries it\.$/);
+    assert.match(
+      app,
+      /^appsrv1 \(sg-0a000001\) cannot be deleted: A rule of dbsrv1 \(sg-0a000002\) references it \(sgr-db0001, inbound appsrv1 \(sg-0a000001\)\)\. EC2 instance app-server-1 \(i-0a1\) carries it\.$/,
+    );
     assert.match((await rejection(deleteGroup(ctx, R, 'sg-nope'))).message, /sg-/);
-    assert.equal((await rejection(deleteGroup(ctx, R, 'sg-0dead000'))).message, 'Security group sg-0dead000 is not in us-east-1. Refresh the tree or check the id.');
+    assert.equal(
+      (await rejection(deleteGroup(ctx, R, 'sg-0dead000'))).message,
+      'Security group sg-0dead000 is not in us-east-1. Refresh the tree or check the id.',
+    );
     assert.equal(aws.count('deleteSecurityGroup'), 0);
   });
 
   it('an answer lost (HTTP 500, applied): read again, gone: deleted once', async () => {
     const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InternalError', 500) });
     const { ctx } = fakeContext(aws);
-    assert.equal((await deleteGroup(ctx, R, SPARE, 'spare')).message, `Deleted security group spare (${SPARE}) (AWS's answer was lost; the group, read again, is gone: it was deleted once).`);
+    assert.equal(
+      (await deleteGroup(ctx, R, SPARE, 'spare')).message,
+      `Deleted security group spare (${SPARE}) (AWS's answer was lost; the group, read again, is gone: it was deleted once).`,
+    );
   });
 
   it('NotFound after a retry: the first attempt deleted it, once', async () => {
@@ -129,16 +155,25 @@ describe('ops: deleteGroup', () => {
   it('NotFound on the first attempt: it was already deleted elsewhere', async () => {
     const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InvalidGroup.NotFound', 400) });
     const { ctx, store } = fakeContext(aws);
-    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, `spare (${SPARE}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
+    assert.equal(
+      (await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message,
+      `spare (${SPARE}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`,
+    );
     assert.ok(!store.index(R)!.groupsById.has(SPARE));
   });
 
   it('never applied (HTTP 503): it still exists; the re-read failing too: cannot tell', async () => {
     const aws = new FakeAws().fault('deleteSecurityGroup', { error: awsError('Unavailable', 503, 3) });
     const { ctx } = fakeContext(aws);
-    assert.match((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, /Try again in a moment\. spare \(sg-0a000003\) still exists: nothing was deleted\.$/);
+    assert.match(
+      (await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message,
+      /Try again in a moment\. spare \(sg-0a000003\) still exists: nothing was deleted\.$/,
+    );
     aws.fault('deleteSecurityGroup', { error: awsError('Unavailable', 503, 3) }).fault('readGroups', { error: awsError('Unavailable', 503) });
-    assert.match((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, /Try again in a moment\. Could not check whether spare was deleted; refresh the tree before trying again\.$/);
+    assert.match(
+      (await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message,
+      /Try again in a moment\. Could not check whether spare was deleted; refresh the tree before trying again\.$/,
+    );
     assert.ok(aws.groups.some((g) => g.groupId === SPARE));
   });
 
@@ -155,10 +190,13 @@ describe('ops: regionIndex and tagProblem', () => {
   it('a Region that cannot be loaded is a UserError that says why', async () => {
     const aws = new FakeAws().fault('loadRegion', { error: awsError('Unavailable', 503) });
     const { ctx } = fakeContext(aws);
-    assert.equal((await rejection(regionIndex(ctx, R))).message, 'The data of us-east-1 could not be loaded: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment.');
+    assert.equal(
+      (await rejection(regionIndex(ctx, R))).message,
+      'The data of us-east-1 could not be loaded: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment.',
+    );
   });
 
-  it('tag keys and values within AWS\'s limits', () => {
+  it("tag keys and values within AWS's limits", () => {
     assert.equal(tagProblem('team', 'shop'), undefined);
     assert.match(tagProblem('', 'x')!, /has no key/);
     assert.match(tagProblem('k'.repeat(129), '')!, /longer than 128/);

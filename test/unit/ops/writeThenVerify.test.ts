@@ -6,7 +6,11 @@ import { awsError, FakeAws, fakeContext, R, rejection } from './fakeAws';
 describe('ops: writeThenVerify, the lost-answer protocol', () => {
   const setup = () => fakeContext(new FakeAws());
   /** A spec whose call fails with `error` (or succeeds with 'sent'), and whose verify says `found`. */
-  function spec(error: unknown, found: Awaited<ReturnType<WriteSpec<string>['verify']>> | Error = { applied: true, value: 'found' }, extra: Partial<WriteSpec<string>> = {}) {
+  function spec(
+    error: unknown,
+    found: Awaited<ReturnType<WriteSpec<string>['verify']>> | Error = { applied: true, value: 'found' },
+    extra: Partial<WriteSpec<string>> = {},
+  ) {
     const seen = { calls: 0, verifies: 0 };
     const s: WriteSpec<string> = {
       action: 'add the thing',
@@ -70,7 +74,10 @@ describe('ops: writeThenVerify, the lost-answer protocol', () => {
 
   it('an answer lost but applied: the re-read value, a phrase for the message, and both logged', async () => {
     const { ctx, logs } = setup();
-    assert.deepEqual(await writeThenVerify(ctx, spec(awsError('InternalError', 500, 3)).s), { value: 'found', recovered: "AWS's first answer was lost; the retry found it in place" });
+    assert.deepEqual(await writeThenVerify(ctx, spec(awsError('InternalError', 500, 3)).s), {
+      value: 'found',
+      recovered: "AWS's first answer was lost; the retry found it in place",
+    });
     assert.match(logs[0], /^error: add the thing failed: InternalError: InternalError \(test\) \(3 attempt\(s\)\)$/);
     assert.match(logs[1], /^info: add the thing: the call failed \(InternalError, 3 attempt\(s\)\), but it was applied/);
     const custom = spec(awsError('InternalError', 500), undefined, { recovered: (e) => `phrase for ${(e as Error).name}` });
@@ -82,15 +89,22 @@ describe('ops: writeThenVerify, the lost-answer protocol', () => {
     const plain = await rejection(writeThenVerify(ctx, spec(awsError('Unavailable', 503, 3), { applied: false }).s));
     assert.equal(plain.name, 'UserError');
     assert.equal(plain.message, 'Could not add the thing: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. Nothing was changed.');
-    const said = await rejection(writeThenVerify(ctx, spec(awsError('Unavailable', 503), { applied: false, detail: 'd' }, { notApplied: (d) => `Detail ${d}.` }).s));
+    const said = await rejection(
+      writeThenVerify(ctx, spec(awsError('Unavailable', 503), { applied: false, detail: 'd' }, { notApplied: (d) => `Detail ${d}.` }).s),
+    );
     assert.match(said.message, /Try again in a moment\. Detail d\.$/);
   });
 
   it('the re-read fails too: unknown, by default or in the words given; a UserError from verify is its verdict', async () => {
     const { ctx } = setup();
     const unknown = await rejection(writeThenVerify(ctx, spec(awsError('Unavailable', 503), new Error('read failed')).s));
-    assert.match(unknown.message, /Try again in a moment\. Could not tell whether that was applied: reading AWS again failed too\. Refresh the tree to check before trying again\.$/);
-    const custom = await rejection(writeThenVerify(ctx, spec(awsError('Unavailable', 503), new Error('x'), { unknown: (e, t) => `${(e as Error).name} / ${t.code}` }).s));
+    assert.match(
+      unknown.message,
+      /Try again in a moment\. Could not tell whether that was applied: reading AWS again failed too\. Refresh the tree to check before trying again\.$/,
+    );
+    const custom = await rejection(
+      writeThenVerify(ctx, spec(awsError('Unavailable', 503), new Error('x'), { unknown: (e, t) => `${(e as Error).name} / ${t.code}` }).s),
+    );
     assert.equal(custom.message, 'Unavailable / Unavailable');
     const verdict = await rejection(writeThenVerify(ctx, spec(awsError('Unavailable', 503), new UserError('The list differs from both.')).s));
     assert.match(verdict.message, /Try again in a moment\. The list differs from both\.$/);
@@ -99,7 +113,10 @@ describe('ops: writeThenVerify, the lost-answer protocol', () => {
   it('refreshed: the translated error says the tree has been refreshed', async () => {
     const { ctx } = setup();
     const e = await rejection(writeThenVerify(ctx, spec(awsError('InvalidGroup.NotFound', 400, 2), { applied: false }, { refreshed: true }).s));
-    assert.match(e.message, /The security group no longer exists in this Region\. The tree has been refreshed to show the current groups\. Nothing was changed\.$/);
+    assert.match(
+      e.message,
+      /The security group no longer exists in this Region\. The tree has been refreshed to show the current groups\. Nothing was changed\.$/,
+    );
   });
 
   it('errorSentence: the first line of the translated error, ending with a full stop', () => {
