@@ -4,15 +4,15 @@
 // Bundled by esbuild into media/dist/walkthrough.js (an IIFE); the messages are typed by
 // src/domain/walkthroughProtocol.ts (types only: nothing of the domain runs here).
 import type { ExtensionMessage, WebviewMessage } from '../../domain/walkthroughProtocol';
-import { ICONS, type IconName } from './icons';
+import { diagram } from './diagram';
+import { button, el, icon, isTextInput } from './dom';
+import type { IconName } from './icons';
 
 type WalkthroughView = Extract<ExtensionMessage, { type: 'view' }>['view'];
 type FieldView = WalkthroughView['fields'][number];
 type ActionView = WalkthroughView['actions'][number];
 type StepOutcome = NonNullable<WalkthroughView['outcome']>;
 type StepStatus = WalkthroughView['steps'][number]['status'];
-type Diagram = WalkthroughView['diagram'];
-type DiagramNode = Diagram['nodes'][number];
 type BannerLevel = 'error' | 'warning' | 'ok' | 'info';
 
 /** UI-only state kept by VS Code across hide/show and reloads: the last view and what is expanded. */
@@ -24,7 +24,6 @@ interface SavedState {
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; getState(): unknown; setState(s: SavedState): void };
 
 const vscode = acquireVsCodeApi();
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const app = document.getElementById('app')!;
 const noticeEl = document.getElementById('notice')!;
 
@@ -40,90 +39,6 @@ function persist(): void {
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
-
-// ------------------------------------------------------------------ DOM helpers
-
-type AttrValue = string | number | boolean | undefined | null;
-type Child = Node | string | null | undefined | false;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, AttrValue> | null, children?: readonly Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (attrs) {
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === 'class') node.className = String(v);
-      else if (k === 'text') node.textContent = String(v);
-      else if (k === 'hidden') node.hidden = true;
-      else if (k === 'disabled') (node as unknown as { disabled: boolean }).disabled = true;
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-  }
-  for (const c of children ?? []) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return node;
-}
-
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs?: Record<string, string | number | undefined | null>,
-  children?: readonly (SVGElement | null | undefined)[],
-): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (v === undefined || v === null) continue;
-    if (k === 'text') node.textContent = String(v);
-    else node.setAttribute(k, String(v));
-  }
-  for (const c of children ?? []) if (c) node.append(c);
-  return node;
-}
-
-/** A codicon as inline SVG (16x16, currentColor). */
-function icon(name: IconName, cls?: string): SVGSVGElement {
-  const s = svg('svg', { class: 'icon' + (cls ? ' ' + cls : ''), viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false' });
-  for (const p of ICONS[name]) s.append(svg('path', { d: p.d, 'fill-rule': p.r, 'clip-rule': p.r }));
-  return s;
-}
-
-/** Icon drawn inside the diagram's SVG at (x, y). */
-function iconAt(name: IconName, x: number, y: number, cls?: string): SVGGElement {
-  const g = svg('g', { transform: 'translate(' + x + ' ' + y + ')', class: cls || 'd-icon' });
-  for (const p of ICONS[name]) g.append(svg('path', { d: p.d, 'fill-rule': p.r, 'clip-rule': p.r }));
-  return g;
-}
-
-interface ButtonOptions {
-  readonly class?: string;
-  readonly title?: string;
-  readonly ariaLabel?: string;
-  readonly disabled?: boolean;
-  readonly action?: string;
-  readonly icon?: IconName;
-  readonly onClick?: () => void;
-}
-
-function button(label: string, o: ButtonOptions = {}): HTMLButtonElement {
-  const b = el(
-    'button',
-    {
-      type: 'button',
-      class: o.class || 'button secondary',
-      title: o.title,
-      'aria-label': o.ariaLabel,
-      disabled: o.disabled,
-      'data-action': o.action,
-    },
-    [o.icon ? icon(o.icon) : null, label ? el('span', { text: label }) : null],
-  );
-  if (o.onClick) b.addEventListener('click', o.onClick);
-  return b;
-}
-
-const truncate = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
-
-const isTextInput = (e: Element | null): e is HTMLInputElement | HTMLTextAreaElement => !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA');
 
 // ------------------------------------------------------------------ rendering
 
@@ -492,103 +407,6 @@ function footer(v: WalkthroughView): HTMLElement {
   const nextBtn = v.canNext ? button('Next', { icon: 'arrow-right', action: 'next', onClick: () => post({ type: 'next' }) }) : null;
   if (nextBtn) nextBtn.setAttribute('data-focus-key', 'next');
   return el('footer', { class: 'footer' }, [backBtn, nextBtn, el('span', { class: 'spacer' }), primary]);
-}
-
-// ------------------------------------------------------------------ diagram
-
-const ORDER: readonly DiagramNode['id'][] = ['clients', 'app', 'db', 'target'];
-const NODE_ICONS: Readonly<Record<DiagramNode['id'], IconName>> = { clients: 'globe', app: 'shield', db: 'shield', target: 'database' };
-const STATE_WORDS: Readonly<Record<DiagramNode['state'], string>> = { exists: 'in the account', planned: 'will be created', missing: 'not set up' };
-/** Captions above the boxes: where each part lives. */
-const CAPTIONS = ['outside the VPC', 'app-server group', 'database group', 'Aurora / RDS'];
-
-function diagram(d: Diagram): HTMLElement {
-  const W = 880;
-  const H = 124;
-  const nodeW = 156;
-  const nodeH = 74;
-  const gap = (W - 4 * nodeW - 8) / 3;
-  const xOf = (i: number) => 4 + i * (nodeW + gap);
-  const y = 36;
-  const titleOf = (id: DiagramNode['id']) => d.nodes.find((n) => n.id === id)?.title ?? id;
-  const description = d.edges.map((e) => titleOf(e.from) + ' to ' + titleOf(e.to) + ', ' + e.label + ': ' + STATE_WORDS[e.state]).join('; ');
-
-  const s = svg('svg', {
-    class: 'diagram-svg',
-    viewBox: '0 0 ' + W + ' ' + H,
-    role: 'img',
-    'aria-label': 'Access path. ' + description,
-    preserveAspectRatio: 'xMidYMid meet',
-  });
-  s.append(svg('title', { text: 'Access path: ' + description }));
-  const defs = svg('defs');
-  for (const st of ['exists', 'planned', 'missing'] as const) {
-    defs.append(
-      svg(
-        'marker',
-        {
-          id: 'arrow-' + st,
-          viewBox: '0 0 10 10',
-          refX: 9,
-          refY: 5,
-          markerWidth: 9,
-          markerHeight: 9,
-          markerUnits: 'userSpaceOnUse',
-          orient: 'auto-start-reverse',
-        },
-        [svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow arrow-' + st })],
-      ),
-    );
-  }
-  s.append(defs);
-
-  for (const e of d.edges) {
-    const i = ORDER.indexOf(e.from);
-    const x1 = xOf(i) + nodeW;
-    const x2 = xOf(i + 1);
-    const ym = y + nodeH / 2;
-    s.append(
-      svg('line', {
-        x1: x1 + 2,
-        y1: ym,
-        x2: x2 - 3,
-        y2: ym,
-        class: 'edge edge-' + e.state + (e.focus ? ' is-focus' : ''),
-        'marker-end': 'url(#arrow-' + e.state + ')',
-      }),
-    );
-    s.append(svg('text', { x: (x1 + x2) / 2, y: ym - 8, class: 'edge-label' + (e.focus ? ' is-focus' : ''), 'text-anchor': 'middle', text: e.label }));
-    s.append(
-      svg('text', {
-        x: (x1 + x2) / 2,
-        y: ym + 17,
-        class: 'edge-state',
-        'text-anchor': 'middle',
-        text: e.state === 'exists' ? 'open' : e.state === 'planned' ? 'planned' : '',
-      }),
-    );
-  }
-
-  ORDER.forEach((id, i) => {
-    const n = d.nodes.find((x) => x.id === id);
-    if (!n) return;
-    const x = xOf(i);
-    const g = svg('g', { class: 'node node-' + n.state + (n.focus ? ' is-focus' : '') });
-    g.append(svg('rect', { x, y, width: nodeW, height: nodeH, rx: 4, ry: 4, class: 'node-box' }));
-    g.append(iconAt(NODE_ICONS[id], x + 10, y + 10, 'd-icon'));
-    g.append(svg('text', { x: x + 32, y: y + 22, class: 'node-title', text: truncate(n.title, 17) }));
-    g.append(svg('text', { x: x + 10, y: y + 44, class: 'node-sub', text: truncate(n.subtitle, 21) }));
-    if (n.detail) g.append(svg('text', { x: x + 10, y: y + 63, class: 'node-detail', text: truncate(n.detail, 24) }));
-    s.append(g);
-  });
-  CAPTIONS.forEach((c, i) => s.append(svg('text', { x: xOf(i), y: 22, class: 'caption', text: c })));
-
-  const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, [
-    el('span', { class: 'legend-item legend-exists', text: 'in the account' }),
-    el('span', { class: 'legend-item legend-planned', text: 'will be created' }),
-    el('span', { class: 'legend-item legend-missing', text: 'not set up yet' }),
-  ]);
-  return el('section', { class: 'diagram', 'aria-label': 'Access path diagram' }, [s, legend]);
 }
 
 // ------------------------------------------------------------------ messages from the extension
