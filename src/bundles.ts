@@ -3,7 +3,7 @@
 // loaded on first use so activation pays for neither (see esbuild.mjs). Imported only by the
 // composition root: src/extension.ts and the command table (src/commands/index.ts).
 type AwsModule = typeof import('./aws/index');
-type Features = typeof import('./features');
+export type Features = typeof import('./features');
 
 let awsModule: AwsModule | undefined;
 let features: Features | undefined;

@@ -1,10 +1,12 @@
 // The composition root. Activation wires things together and does nothing slow: no AWS call, no
 // SDK code loaded, no command body loaded (src/bundles.ts; the commands are in src/commands/index.ts).
 import * as vscode from 'vscode';
-import { isAwsLoaded, loadAws, loadFeatures } from './bundles';
+import { isAwsLoaded, loadAws, loadFeatures, type Features } from './bundles';
 import { registerCommands } from './commands/index';
 import { Ext } from './ext';
+import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
+import { RegionStore } from './state/store';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider } from './tree/provider';
@@ -28,6 +30,17 @@ export interface TestApi extends ExtensionApi {
   readonly findings: FindingsProvider;
   /** Every context key the extension has set, with its last value. */
   readonly contextKeys: ReadonlyMap<string, unknown>;
+  /**
+   * The shipped modules themselves (dist/extension.js, and dist/features.js on first use), so a test
+   * can build a store and a provider over data of its own and exercise the code that ships rather
+   * than a second copy compiled for the tests.
+   */
+  readonly modules: {
+    readonly RegionStore: typeof RegionStore;
+    readonly AuroraSgTreeProvider: typeof AuroraSgTreeProvider;
+    readonly RegionIndex: typeof RegionIndex;
+    readonly features: () => Features;
+  };
   /** Milliseconds activate() took. */
   readonly activationMs: number;
   /** Milliseconds of module evaluation plus activate(): the extension's own start-up cost. */
@@ -131,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   const api: ExtensionApi = { apiVersion: 1 };
   if (process.env[TEST_API_ENV] !== '1') return api;
-  const testApi: TestApi = { ...api, ext, provider, view, analysis, reachView, findings, contextKeys: ext.contextKeys, activationMs, loadAndActivateMs };
+  const testApi: TestApi = { ...api, ext, provider, view, analysis, reachView, findings, contextKeys: ext.contextKeys, modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures }, activationMs, loadAndActivateMs };
   return testApi;
 }
 

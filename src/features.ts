@@ -1,7 +1,8 @@
 // Everything commands need beyond activation, bundled as dist/features.js and loaded (src/bundles.ts)
 // on the first command that needs it or on the first findings pass, which runs after a Region's
 // data arrives: activation stays small (see esbuild.mjs).
-export { findings } from './domain/analysis';
+// The domain's analysis (the findings pass runs after a load; the test API reaches both through here).
+export { findings, whoCanReach as reachability } from './domain/analysis';
 export { applyFindingFix } from './commands/applyFindingFix';
 export { explainPath } from './commands/explainPath';
 export { whoCanReach } from './commands/whoCanReach';

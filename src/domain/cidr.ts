@@ -391,7 +391,7 @@ function must(text: string): Cidr {
   return c;
 }
 
-const PRIVATE_RANGES: readonly Cidr[] = [
+export const PRIVATE_RANGES: readonly Cidr[] = [
   '10.0.0.0/8',
   '172.16.0.0/12',
   '192.168.0.0/16',

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { activityBarItem, closeQuickInput, DEFAULT_TIMEOUT, dismissNotifications, parkMouse, retry, runCommand, sleep, webviewFrame } from './workbench';
+import { activityBarItem, closeQuickInput, DEFAULT_TIMEOUT, dismissNotifications, parkMouse, retry, runCommand, webviewFrame } from './workbench';
 
 export const WALKTHROUGH_COMMAND_TITLE = 'Aurora SG: Open Access Walkthrough';
 const CLIENT_CIDRS = '203.0.113.0/24';
@@ -62,19 +62,24 @@ async function clickPrimary(frame: Frame, label: RegExp): Promise<void> {
  * of the way down (the stepper and the Apply bar stay in view: they are sticky).
  */
 async function shot(page: Page, frame: Frame, dir: string, n: number, section?: string): Promise<void> {
-  await dismissNotifications(page);
-  // The progress notification of the step just applied closes by itself.
-  await page
-    .locator('.notifications-toasts .notification-toast')
-    .first()
-    .waitFor({ state: 'hidden', timeout: 8000 })
-    .catch(() => undefined);
+  // The progress notification of the step just applied closes by itself; any other toast is dismissed.
+  const toast = page.locator('.notifications-toasts .notification-toast').first();
+  for (let tries = 0; ; tries++) {
+    await dismissNotifications(page);
+    try {
+      await toast.waitFor({ state: 'hidden', timeout: 8000 });
+      break;
+    } catch (e) {
+      if (tries >= 2) throw e;
+    }
+  }
   await frame.evaluate((sel) => {
     const el = sel ? document.querySelector(sel) : null;
     window.scrollTo(0, el ? Math.max(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight / 3) : 0);
   }, section ?? null);
   await parkMouse(page);
-  await sleep(300);
+  // The scroll and the hover state are painted by the next two animation frames.
+  await frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `walkthrough-${n}.png`);
   await page.screenshot({ path: file });

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', grep: process.env.MOCHA_GREP });
+  // Under CI an `.only` or a pending test fails the run, as in the plain mocha layers (scripts/test.mjs).
+  const ci = /^(true|1)$/i.test(process.env.CI ?? '');
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', grep: process.env.MOCHA_GREP, forbidOnly: ci, forbidPending: ci });
   const dir = __dirname;
   for (const f of fs
     .readdirSync(dir)

@@ -605,8 +605,19 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
         assert.equal(loadsStarted, 1, `${loadsStarted} loads of ${EU}`);
         assert.equal(a.ext.store.isLoading(EU), false, 'a new load started');
         // One load is six reads of at most three attempts each.
-        const calls = proxy.requests.filter((r) => r.region === EU).length;
-        assert.ok(calls > 0 && calls <= 6 * 3, `${calls} requests for the failing Region`);
+        // (Counted: the six reads of a Region load. Other reads of that Region, such as the Findings
+        // view's DescribeInstances when an earlier test left that view open, are not loads.)
+        const LOAD_READS = [
+          'DescribeDBClusters',
+          'DescribeDBInstances',
+          'DescribeDBSubnetGroups',
+          'DescribeSecurityGroupRules',
+          'DescribeSecurityGroups',
+          'DescribeVpcs',
+        ];
+        const all = proxy.requests.filter((r) => r.region === EU);
+        const calls = all.filter((r) => LOAD_READS.includes(r.action)).length;
+        assert.ok(calls > 0 && calls <= 6 * 3, `${calls} load reads for the failing Region (all its requests: ${all.map((r) => r.action).join(', ')})`);
       } finally {
         a.provider.getChildren = original;
         sub.dispose();
@@ -1026,18 +1037,18 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
     });
 
     it("the tree and the analysis work on the benchmark's large Region (2,500 groups, 20,000 rules; times reported, not asserted)", async () => {
-      const { findings, whoCanReach } = await import('../../src/domain/analysis');
+      // The shipped modules (dist/extension.js, dist/features.js), not the copies compiled for the tests.
+      const { RegionStore, AuroraSgTreeProvider, RegionIndex, features } = (await api()).modules;
+      const { findings, reachability: whoCanReach } = features();
       const { syntheticRegion } = await import('../harness/syntheticRegion');
-      const { RegionStore } = await import('../../src/state/store');
-      const { AuroraSgTreeProvider } = await import('../../src/tree/provider');
-      const { RegionIndex } = await import('../../src/domain/model');
       const big: RegionSnapshot = syntheticRegion({ vpcs: 30, groups: 2500, rules: 20000, clusters: 200, instancesPerCluster: 3, region: 'us-west-2' });
       let loads = 0;
       const store = new RegionStore(
         async () => ({
           loadRegion: async () => {
             loads++;
-            await new Promise((r) => setTimeout(r, 50));
+            // Answer on a later turn of the event loop: the 50 refreshes below are all asked first.
+            await new Promise((r) => setImmediate(r));
             return big;
           },
           readGroups: async () => [],
@@ -1064,11 +1075,30 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
           const groups = await provider.getChildren(v);
           if (groups.length > biggest.length) biggest = groups;
         }
-        for (const g of biggest) provider.getTreeItem(g);
-        const dirs = await provider.getChildren(biggest[1]);
-        for (const r of await provider.getChildren(dirs[0])) provider.getTreeItem(r);
+        // Every row becomes a tree item with a label, an id and a context value the menus match.
+        const itemOf = (n: Node) => {
+          const item = provider.getTreeItem(n);
+          const label = typeof item.label === 'string' ? item.label : item.label?.label;
+          assert.ok(label, `a row without a label: ${safeJson(n)}`);
+          assert.ok(item.id && item.contextValue, `${label}: no id or context value`);
+          return { label, contextValue: item.contextValue };
+        };
+        const groupItems = biggest.map(itemOf);
+        assert.ok(
+          groupItems.every((g) => /^group/.test(g.contextValue)),
+          "the VPC's rows are groups",
+        );
+        const bigIdx = new RegionIndex(big);
+        const withRules = biggest.find((g) => g.kind === 'group' && bigIdx.rulesOf(g.groupId).some((r) => !r.isEgress)) ?? biggest[1];
+        const dirs = await provider.getChildren(withRules);
+        const ruleItems = (await provider.getChildren(dirs[0])).map(itemOf);
+        assert.ok(ruleItems.length > 0 && ruleItems.every((r) => /^rule\./.test(r.contextValue)), "the direction's rows are rules");
         const clusters = await provider.getChildren(sections[1]);
-        for (const c of clusters) provider.getTreeItem(c);
+        const clusterItems = clusters.map(itemOf);
+        assert.ok(
+          clusterItems.every((c) => /^cluster\./.test(c.contextValue)),
+          "the section's rows are clusters, with their state",
+        );
         const t2 = performance.now();
         const idx = new RegionIndex(big);
         const fs0 = performance.now();
@@ -1081,7 +1111,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
           `      [load] first rows ${(t1 - t0).toFixed(0)} ms; ${biggest.length} groups of the largest VPC + ${clusters.length} clusters ${(t2 - t1).toFixed(0)} ms; findings (${f.length}) ${(fs1 - fs0).toFixed(0)} ms; who can reach ×50 ${(fs2 - fs1).toFixed(0)} ms; event loop max ${maxDelay.toFixed(0)} ms`,
         );
         // Speed is `npm run bench`'s job; here the rows and the analysis must be complete.
-        assert.ok(biggest.length >= 80, `${biggest.length} groups in the largest VPC`);
+        const largestVpc = Math.max(...[...bigIdx.groupsByVpc.values()].map((g) => g.length));
+        assert.equal(biggest.length, largestVpc, 'every group of the largest VPC has its row');
         assert.equal(clusters.length, big.clusters.length);
         assert.equal(new Set(f.map((x) => x.id)).size, f.length, 'finding ids are unique');
         assert.ok(f.some((x) => x.kind === 'shadowed-rule') && f.some((x) => x.kind === 'db-port-world'), 'the usual kinds of finding are there');

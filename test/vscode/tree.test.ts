@@ -85,6 +85,7 @@ const COMMANDS = [
   'auroraSg.applyFindingFix',
   'auroraSg.associateWithCluster',
   'auroraSg.associateWithInstance',
+  'auroraSg.cancelLoading',
   'auroraSg.configure',
   'auroraSg.copyArn',
   'auroraSg.copyId',

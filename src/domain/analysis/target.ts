@@ -7,7 +7,7 @@
 // - Groups are stateful: replies are allowed automatically, so only the initiating direction
 //   counts (outbound on the client's groups, inbound on the database's groups).
 // - Protocol '-1' is every protocol on every port; 'tcp' with from/to -1 is read as every port.
-import { Cidr, fastIpv4, fastRead, parseCidr } from '../cidr';
+import { Cidr, parseCidr, PRIVATE_RANGES } from '../cidr';
 import { defaultPortFor } from '../engines';
 import type { AttachedGroup, DbCluster, DbInstance, Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
 import { normaliseIpProtocol } from '../rules';
@@ -141,17 +141,8 @@ export function peerCidr(peer: RulePeer): Cidr | undefined {
   return peer.kind === 'cidr4' || peer.kind === 'cidr6' ? cidrOf(peer.cidr) : undefined;
 }
 
-const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-].map((t) => {
-  const prefix = fastIpv4(t);
-  return [fastRead.v4, prefix] as const;
-});
+/** The IPv4 private ranges of cidr.ts (isPrivateCidr), as 32-bit network and prefix. */
+const PRIVATE_V4: ReadonlyArray<readonly [number, number]> = PRIVATE_RANGES.filter((c) => c.version === 4).map((c) => [Number(c.network), c.prefix] as const);
 
 /** The same answer as isPrivateCidr, for an IPv4 range given as network and prefix. */
 export function isPrivateV4(network: number, prefix: number): boolean {
