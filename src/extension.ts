@@ -144,7 +144,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   const api: ExtensionApi = { apiVersion: 1 };
   if (process.env[TEST_API_ENV] !== '1') return api;
-  const testApi: TestApi = { ...api, ext, provider, view, analysis, reachView, findings, contextKeys: ext.contextKeys, modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures }, activationMs, loadAndActivateMs };
+  const testApi: TestApi = {
+    ...api,
+    ext,
+    provider,
+    view,
+    analysis,
+    reachView,
+    findings,
+    contextKeys: ext.contextKeys,
+    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures },
+    activationMs,
+    loadAndActivateMs,
+  };
   return testApi;
 }
 

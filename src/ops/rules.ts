@@ -50,17 +50,15 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
       signal,
       call: async () => {
         try {
-          return await ctx
-            .gateway()
-            .authorizeRule(region, {
-              groupId: d.groupId,
-              isEgress: d.isEgress,
-              protocol: d.protocol,
-              fromPort: d.fromPort,
-              toPort: d.toPort,
-              peer: d.peer,
-              description: d.description,
-            });
+          return await ctx.gateway().authorizeRule(region, {
+            groupId: d.groupId,
+            isEgress: d.isEgress,
+            protocol: d.protocol,
+            fromPort: d.fromPort,
+            toPort: d.toPort,
+            peer: d.peer,
+            description: d.description,
+          });
         } catch (e) {
           // On the first and only attempt: someone else added the same access since the tree was loaded.
           if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
@@ -187,15 +185,13 @@ export async function modifyRule(
       signal,
       call: async () => {
         try {
-          await ctx
-            .gateway()
-            .modifyRule(region, rule.groupId, rule.ruleId, {
-              protocol: d.protocol,
-              fromPort: d.fromPort,
-              toPort: d.toPort,
-              peer: d.peer,
-              description: d.description,
-            });
+          await ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, {
+            protocol: d.protocol,
+            fromPort: d.fromPort,
+            toPort: d.toPort,
+            peer: d.peer,
+            description: d.description,
+          });
         } catch (e) {
           if (!gone.has((e as Error)?.name)) throw e;
           await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);

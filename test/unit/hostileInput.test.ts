@@ -240,24 +240,22 @@ describe('hostile input: errors never throw and never carry a credential (proper
   const token = b64(60).map((s) => `ToKeN${s}`);
   const signature = hex(64);
   /** A credential as it could appear in a message from an endpoint, a proxy or a credential process. */
-  const leak = fc
-    .tuple(keyId, secret, token, signature)
-    .chain(([k, s, t, sig]) =>
-      fc.constantFrom(
-        {
-          text: `Authorization: AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`,
-          secrets: [k, sig],
-        },
-        { text: `authorization=AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request,SignedHeaders=host,Signature=${sig}`, secrets: [k, sig] },
-        { text: `https://ec2.amazonaws.com/?X-Amz-Credential=${k}%2F20260101&X-Amz-Security-Token=${t}&X-Amz-Signature=${sig}`, secrets: [k, t, sig] },
-        { text: `x-amz-security-token: ${t}`, secrets: [t] },
-        { text: `X-Amz-Security-Token=${t}`, secrets: [t] },
-        { text: `aws_secret_access_key = ${s}`, secrets: [s] },
-        { text: `aws_session_token=${t}`, secrets: [t] },
-        { text: `{"AccessKeyId":"${k}","SecretAccessKey":"${s}","SessionToken":"${t}"}`, secrets: [k, s, t] },
-        { text: `the key ${k} is not valid`, secrets: [k] },
-      ),
-    );
+  const leak = fc.tuple(keyId, secret, token, signature).chain(([k, s, t, sig]) =>
+    fc.constantFrom(
+      {
+        text: `Authorization: AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`,
+        secrets: [k, sig],
+      },
+      { text: `authorization=AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/ec2/aws4_request,SignedHeaders=host,Signature=${sig}`, secrets: [k, sig] },
+      { text: `https://ec2.amazonaws.com/?X-Amz-Credential=${k}%2F20260101&X-Amz-Security-Token=${t}&X-Amz-Signature=${sig}`, secrets: [k, t, sig] },
+      { text: `x-amz-security-token: ${t}`, secrets: [t] },
+      { text: `X-Amz-Security-Token=${t}`, secrets: [t] },
+      { text: `aws_secret_access_key = ${s}`, secrets: [s] },
+      { text: `aws_session_token=${t}`, secrets: [t] },
+      { text: `{"AccessKeyId":"${k}","SecretAccessKey":"${s}","SessionToken":"${t}"}`, secrets: [k, s, t] },
+      { text: `the key ${k} is not valid`, secrets: [k] },
+    ),
+  );
   const around = fc.string({ unit: fc.constantFrom(...'abcdefghij .,;\n()[]'), maxLength: 40 });
 
   it('redact() removes every planted credential, wherever it sits in the text, and is idempotent', () => {
