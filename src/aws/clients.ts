@@ -141,7 +141,10 @@ export class ClientPool {
           return out;
         } catch (e) {
           const err = e as { name?: string; $metadata?: { attempts?: number } };
-          attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint });
+          // The IAM action is the service prefix and the API name (ec2:AuthorizeSecurityGroupIngress),
+          // so a refused call can name the permission it needs.
+          const operation = `${service.toLowerCase()}:${command}`;
+          attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint, operation });
           if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
           onCall?.({ service, command, region, ms: Date.now() - started, error: err?.name ?? 'Error', attempts: err?.$metadata?.attempts }, args.input);
           throw e;

@@ -20,6 +20,11 @@ export interface ErrorContext {
   readonly endpoint?: string;
   /** The extension has already refreshed the tree after this error (a stale node): say so instead of asking. */
   readonly refreshed?: boolean;
+  /**
+   * The IAM action of the call that failed, e.g. 'ec2:AuthorizeSecurityGroupIngress'. The AWS
+   * layer attaches it to every error it throws (see attachConnection); a caller may name it here.
+   */
+  readonly operation?: string;
 }
 
 interface SdkLikeError {
@@ -78,6 +83,48 @@ export function redact(text: string): string {
     .replace(/\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, '$1[redacted]');
 }
 
+/**
+ * The IAM action AWS refused: its own words when they name it ("User: arn:… is not authorized to
+ * perform: rds:ModifyDBCluster on resource: …", which also catches a refused iam:PassRole or kms:
+ * action behind the call), else the call that failed. EC2's UnauthorizedOperation often says only
+ * "You are not authorized to perform this operation. Encoded authorization failure message: …".
+ */
+const refusedAction = (d: string, ctx: ErrorContext) => /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(d)?.[1] ?? ctx.operation;
+
+/**
+ * EC2 encodes why a request was refused ("Encoded authorization failure message: …"); only
+ * sts:DecodeAuthorizationMessage reads it [STS API Reference, DecodeAuthorizationMessage].
+ */
+const decodeHint = (d: string, ctx: ErrorContext) =>
+  /Encoded authorization failure message/i.test(d)
+    ? ` To see which policy refused it, decode AWS's encoded message (in the full error text): aws sts decode-authorization-message --encoded-message <message>${ctx.profile ? ` --profile ${ctx.profile}` : ''} (this needs sts:DecodeAuthorizationMessage).`
+    : '';
+
+const whose = (ctx: ErrorContext) => (ctx.profile ? ` (profile ${ctx.profile})` : '');
+
+/** "Ask for the IAM permission it needs" with the action named when it is known. */
+const denied = (lead: string) => (d: string, ctx: ErrorContext) => {
+  const a = refusedAction(d, ctx);
+  const fix = a ? `Ask for the IAM permission ${a}` : 'Ask for the IAM permission it needs';
+  return `${lead}${whose(ctx)} ${a ? `are not allowed to call ${a}` : 'are not allowed to do this'}. ${fix}, or ${PROFILE_FIX}.${decodeHint(d, ctx)}`;
+};
+
+/**
+ * "You have specified two resources that belong to different networks": a rule that references
+ * a group of a VPC that is neither this one nor peered with it (actively, in the same Region),
+ * or a group put on an instance of another VPC. AWS answers InvalidGroup.NotFound for a rule
+ * (ansible/ansible#45782) and InvalidParameter "Security group sg-… and subnet subnet-… belong to
+ * different networks" for an instance. Rules: [VPC User Guide, security-group-rules: "the
+ * security group of a peer VPC"]; "You cannot reference the security group of a peer VPC that's
+ * in a different Region" [VPC Peering Guide, "Update your security groups to reference peer
+ * security groups"]. The group still exists: this is not a stale tree (see isStaleError).
+ */
+const DIFFERENT_NETWORKS = /belong to different networks/i;
+const differentNetworks = (ctx: ErrorContext, forInstance: boolean) =>
+  forInstance || /ModifyInstanceAttribute|ModifyNetworkInterfaceAttribute|RunInstances|CreateNetworkInterface/.test(ctx.operation ?? '')
+    ? 'The security group is in another VPC than the instance or network interface: those can use only groups of their own VPC. Choose a group of the same VPC.'
+    : 'The referenced security group is in a VPC this group cannot reach: a rule can reference only a group of the same VPC, or of a VPC peered with it by an active peering connection in the same Region (not a group of another Region). Peer the VPCs first, or allow the other side by its CIDR or a prefix list.';
+
 const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> = {
   'InvalidPermission.Duplicate': (d) => {
     const id = rid(d);
@@ -89,12 +136,29 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
   'InvalidSecurityGroupRuleId.NotFound': (_d, ctx) => `The rule no longer exists (someone may have removed it). ${refreshHint(ctx, 'rules')}`,
   'InvalidSecurityGroupRuleId.Malformed': (d) => `That is not a valid security group rule id (sgr- followed by 17 hex digits). ${d}`,
   'InvalidPermission.Malformed': (d) => `AWS rejected the rule as malformed: ${d}`,
-  'InvalidGroup.NotFound': (_d, ctx) => `The security group no longer exists in this Region. ${refreshHint(ctx, 'groups')}`,
+  'InvalidGroup.NotFound': (d, ctx) =>
+    DIFFERENT_NETWORKS.test(d) ? differentNetworks(ctx, false) : `The security group no longer exists in this Region. ${refreshHint(ctx, 'groups')}`,
+  InvalidParameter: (d, ctx) => (DIFFERENT_NETWORKS.test(d) ? differentNetworks(ctx, /\bsubnet\b/i.test(d)) : `AWS rejected a value: ${d}`),
   'InvalidGroup.Duplicate': () => 'A security group with this name already exists in this VPC. Choose another name, or reuse the existing group.',
   'InvalidGroupId.Malformed': (d) => `That is not a valid security group id (sg- followed by 8 or 17 hex digits). ${d}`,
   'InvalidGroup.InUse': () => 'The group is in use; detach it first.',
   RulesPerSecurityGroupLimitExceeded: () =>
     'The group has reached its rule limit (60 inbound and 60 outbound by default). Remove or merge rules, put the rule in another group, or request a higher quota.',
+  // "Security groups per network interface": 5 by default, adjustable up to 16 [VPC User Guide,
+  // amazon-vpc-limits]; EC2 answers ...PerInstance... for an instance (RunInstances,
+  // ModifyInstanceAttribute) and ...PerInterface... for a network interface (CreateNetworkInterface,
+  // ModifyNetworkInterfaceAttribute) [EC2 API Reference, "Error codes for the Amazon EC2 API"].
+  SecurityGroupsPerInstanceLimitExceeded: () =>
+    'The instance\'s network interface has reached its security group limit (5 per network interface by default; the quota can be raised to 16). Remove a group from it first, or request a higher "Security groups per network interface" quota.',
+  SecurityGroupsPerInterfaceLimitExceeded: () =>
+    'The network interface has reached its security group limit (5 per network interface by default; the quota can be raised to 16). Remove a group from it first, or request a higher "Security groups per network interface" quota.',
+  // Prefix lists are per Region; an AWS-managed list has another id in each Region [EC2 API
+  // Reference, "Error codes for the Amazon EC2 API"; VPC User Guide, managed prefix lists]. Both
+  // spellings occur.
+  'InvalidPrefixListID.NotFound': () =>
+    'The prefix list does not exist in this Region (prefix lists belong to one Region, and an AWS-managed list has a different id in each Region), or it is no longer shared with this account. Choose a prefix list of this Region.',
+  'InvalidPrefixListId.NotFound': () =>
+    'The prefix list does not exist in this Region (prefix lists belong to one Region, and an AWS-managed list has a different id in each Region), or it is no longer shared with this account. Choose a prefix list of this Region.',
   SecurityGroupLimitExceeded: () => 'The Region has reached its security group limit (2,500 by default). Delete unused groups or request a higher quota.',
   DependencyViolation: () =>
     "The group is still in use: a network interface, instance or database carries it, or another group's rule references it. Detach it and remove those rules first.",
@@ -104,12 +168,11 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
   InvalidVpcID: (_d, ctx) => `The VPC does not exist in this Region. ${refreshTree(ctx)}`,
   'InvalidVpcID.NotFound': (_d, ctx) => `The VPC does not exist in this Region. ${refreshTree(ctx)}`,
   'InvalidInstanceID.NotFound': () => 'The EC2 instance does not exist in this Region. Refresh and pick another instance.',
-  UnauthorizedOperation: (_d, ctx) =>
-    `Your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''} are not allowed to do this. Ask for the IAM permission it needs, or ${PROFILE_FIX}.`,
-  AccessDenied: (_d, ctx) =>
-    `Access denied for your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Ask for the IAM permission it needs, or choose another profile.`,
-  AccessDeniedException: (_d, ctx) =>
-    `Access denied for your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}. Ask for the IAM permission it needs, or choose another profile.`,
+  // EC2: UnauthorizedOperation, with an encoded message [EC2 API Reference, "Error codes for the
+  // Amazon EC2 API"]; RDS: AccessDenied / AccessDeniedException naming the action.
+  UnauthorizedOperation: denied('Your credentials'),
+  AccessDenied: denied('Access denied: your credentials'),
+  AccessDeniedException: denied('Access denied: your credentials'),
   AuthFailure: (_d, ctx) =>
     `AWS did not accept your credentials${ctx.profile ? ` (profile ${ctx.profile})` : ''}${ctx.region ? ` in ${ctx.region}` : ''}. ` +
     `If ${ctx.region ?? 'the Region'} is an opt-in Region, enable it for the account or remove it from auroraSg.regions; otherwise check the profile's keys, sign in again, or ${PROFILE_FIX}.`,
@@ -135,12 +198,28 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
     'The DB cluster is not in the available state (it may be modifying, stopped or backing up). Wait until it is available and try again.',
   InvalidDBInstanceState: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
   InvalidDBInstanceStateFault: () => 'The DB instance is not in the available state. Wait until it is available and try again.',
+  // "The DB subnet group doesn't cover all Availability Zones after it's created because of users'
+  // change" [RDS API Reference (botocore rds model), InvalidVPCNetworkStateFault]: a subnet group
+  // problem. A group of the wrong VPC is InvalidParameterCombination (below).
   InvalidVPCNetworkStateFault: () =>
-    "A security group is not in the database's VPC, or the VPC's subnets do not allow it. Choose groups of the database's own VPC.",
+    "The database's DB subnet group is not usable: its subnets or their VPC changed (a subnet deleted, or the subnets no longer cover the Availability Zones it needs). The security groups are not the cause: fix the DB subnet group, then try again.",
+  // The global database is switching over, failing over, or adding or removing a Region
+  // [RDS API Reference (botocore rds model), InvalidGlobalClusterStateFault: "The global cluster
+  // is in an invalid state and can't perform the requested operation", ModifyDBCluster errors].
+  InvalidGlobalClusterStateFault: () =>
+    'The Aurora global database this cluster belongs to is not in a state that allows the change (it may be switching over, failing over, or adding or removing a cluster). Wait until the global database and its clusters are available, then try again.',
+  // RDS uses this code for many refusals [RDS API Reference, ModifyDBInstance / ModifyDBCluster
+  // errors]. A member of a DB cluster (Aurora, or a Multi-AZ DB cluster) takes its groups from the
+  // cluster: "The specified DB Instance is a member of a cluster. Modify vpc security group for the
+  // DB Cluster using the ModifyDbCluster API" (crossplane-contrib/provider-aws#1799); creating one:
+  // "The requested DB Instance will be a member of a DB Cluster". A group of another VPC: "The DB
+  // instance and EC2 security group are in different VPCs" (terraform-aws-modules/terraform-aws-rds#451).
   InvalidParameterCombination: (d) =>
-    /aurora|cluster/i.test(d)
-      ? "This instance belongs to an Aurora cluster: its security groups are the cluster's. Change the cluster's groups instead."
-      : `AWS rejected the combination of values: ${d}`,
+    /\b(is|will be) a member of a (DB )?cluster/i.test(d)
+      ? "This instance belongs to a DB cluster (Aurora, or a Multi-AZ DB cluster): its security groups are the cluster's. Change the cluster's groups instead."
+      : /different VPCs/i.test(d)
+        ? `A security group is not in the database's VPC: a database can use only groups of its own VPC. Choose groups of that VPC. (${d})`
+        : `AWS rejected the combination of values: ${d}`,
   CredentialsProviderError: (d, ctx) =>
     /expired|refresh failed|token is invalid|sso session/i.test(d)
       ? `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}: the sign-in has expired. Run "${ssoLogin(ctx)}" in a terminal, then refresh; or ${PROFILE_FIX}. (${d})`
@@ -156,6 +235,8 @@ export interface ErrorConnection {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  /** The IAM action of the failed call, e.g. 'ec2:AuthorizeSecurityGroupIngress'. */
+  readonly operation?: string;
 }
 
 export function attachConnection(err: unknown, conn: ErrorConnection): void {
@@ -171,7 +252,12 @@ export function attachConnection(err: unknown, conn: ErrorConnection): void {
 export function translateError(err: unknown, context: ErrorContext = {}): TranslatedError {
   const conn = (err && typeof err === 'object' ? (err as { $connection?: ErrorConnection }).$connection : undefined) ?? {};
   // The profile the failing call used, when the caller did not say (the tree's error node does not know it).
-  const ctx: ErrorContext = { ...context, region: context.region ?? conn.region, profile: context.profile ?? conn.profile };
+  const ctx: ErrorContext = {
+    ...context,
+    region: context.region ?? conn.region,
+    profile: context.profile ?? conn.profile,
+    operation: context.operation ?? conn.operation,
+  };
   const t = translate(err, ctx);
   // Whatever reaches the log, a notification or the tree carries no credential.
   return { ...t, message: redact(t.message), detail: t.detail === undefined ? undefined : redact(t.detail) };
@@ -253,6 +339,17 @@ export const STALE_CODES: ReadonlySet<string> = new Set([
   'DBInstanceNotFound',
   'DBInstanceNotFoundFault',
 ]);
+
+/**
+ * Whether the error says a thing shown in the tree is gone. An InvalidGroup.NotFound that says
+ * "two resources that belong to different networks" names a group that exists (in an unpeered
+ * VPC or another Region): reloading the Region would not change anything.
+ */
+export function isStaleError(err: unknown): boolean {
+  const e = (err && typeof err === 'object' ? err : {}) as { name?: unknown; message?: unknown };
+  if (typeof e.name !== 'string' || !STALE_CODES.has(e.name)) return false;
+  return !(typeof e.message === 'string' && DIFFERENT_NETWORKS.test(e.message));
+}
 
 /** Codes that mean the credentials (not the request) are at fault: cached credentials must be read again. */
 export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 // The one wrapper every command runs through (src/commands/index.ts registers them all with it):
 // the error and cancel policy in one place, so a command body only throws.
-import { STALE_CODES, translateError } from '../aws/errors';
+import { isStaleError, translateError } from '../aws/errors';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
 import { isBack, isCancel } from '../ui/prompter';
@@ -56,8 +56,8 @@ export async function runCommand<T>(ext: Ext, action: string, region: string | u
       );
       return undefined;
     }
-    const code = (e as { name?: string })?.name ?? '';
-    const stale = !!region && STALE_CODES.has(code) && !!ext.store.index(region);
+    // A "different networks" InvalidGroup.NotFound names a group that exists: no reload (isStaleError).
+    const stale = !!region && isStaleError(e) && !!ext.store.index(region);
     if (stale) await ext.store.load(region!).catch(() => undefined);
     const t = translateError(e, { action, region, profile: ext.settings.profile, endpoint: ext.settings.endpoint, refreshed: stale });
     ext.log.error(`${action} failed: ${t.code}: ${t.detail ?? ''}${t.requestId ? ` (request ${t.requestId})` : ''}`);

@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { translateError } from '../../src/aws/errors';
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { ModifyDBClusterCommand } from '@aws-sdk/client-rds';
+import { ClientPool } from '../../src/aws/clients';
+import { attachConnection, isStaleError, STALE_CODES, translateError } from '../../src/aws/errors';
+import { runCommand } from '../../src/commands/run';
+import type { Ext } from '../../src/ext';
 
 /** An object shaped like an AWS SDK v3 service error. */
 function sdkError(name: string, message = `${name} happened`, httpStatusCode = 400, requestId = 'req-1234') {
@@ -52,9 +57,10 @@ describe('errors: translateError for AWS error codes', () => {
     ['InvalidDBInstanceState', 'Instance is not available', /not in the available state\. Wait/],
     ['InvalidDBInstanceStateFault', 'Instance is not available', /not in the available state\. Wait/],
     [
+      // The RDS API Reference's description of the fault (botocore rds model).
       'InvalidVPCNetworkStateFault',
-      'The DB instance and EC2 security group are in different VPCs.',
-      /not in the database's VPC.*groups of the database's own VPC/,
+      "The DB subnet group doesn't cover all Availability Zones after it's created because of users' change.",
+      /DB subnet group is not usable.*subnets.*security groups are not the cause/,
     ],
     [
       'CredentialsProviderError',
@@ -93,7 +99,37 @@ describe('errors: translateError for AWS error codes', () => {
     const t = translateError(
       sdkError('InvalidParameterCombination', 'The requested DB Instance will be a member of a DB Cluster. Set VPC security groups for the DB Cluster.'),
     );
-    assert.match(t.message, /belongs to an Aurora cluster.*Change the cluster's groups instead/);
+    assert.match(t.message, /belongs to a DB cluster \(Aurora, or a Multi-AZ DB cluster\).*Change the cluster's groups instead/);
+  });
+
+  it('InvalidParameterCombination: the member-instance message of ModifyDBInstance says to change the cluster', () => {
+    // crossplane-contrib/provider-aws#1799: AWS's words for VpcSecurityGroupIds on an Aurora member.
+    const t = translateError(
+      sdkError(
+        'InvalidParameterCombination',
+        'The specified DB Instance is a member of a cluster. Modify vpc security group for the DB Cluster using the ModifyDbCluster API',
+      ),
+    );
+    assert.match(t.message, /belongs to a DB cluster.*Change the cluster's groups instead/);
+  });
+
+  it('InvalidParameterCombination: a cluster-level refusal is not blamed on cluster membership', () => {
+    for (const m of [
+      'The DB cluster is a Multi-AZ DB cluster and cannot use this option.',
+      'Cannot modify the Aurora cluster while it has a pending maintenance action.',
+    ]) {
+      const t = translateError(sdkError('InvalidParameterCombination', m), { operation: 'rds:ModifyDBCluster' });
+      assert.doesNotMatch(t.message, /belongs to|Change the cluster's groups/, m);
+      assert.equal(t.message, `AWS rejected the combination of values: ${m}`);
+    }
+  });
+
+  it("InvalidParameterCombination: a group of another VPC says the database takes only its own VPC's groups", () => {
+    // terraform-aws-modules/terraform-aws-rds#451
+    const m = 'The DB instance and EC2 security group are in different VPCs. The DB instance is in vpc-1 and the EC2 security group is in vpc-2';
+    const t = translateError(sdkError('InvalidParameterCombination', m));
+    assert.match(t.message, /^A security group is not in the database's VPC: a database can use only groups of its own VPC\./);
+    assert.match(t.message, /vpc-1.*vpc-2/);
   });
 
   it('InvalidParameterCombination otherwise repeats what AWS said', () => {
@@ -244,5 +280,159 @@ describe('errors: the action prefix', () => {
 
   it('no prefix without an action', () => {
     assert.doesNotMatch(translateError(sdkError('InvalidGroup.NotFound')).message, /^Could not/);
+  });
+});
+
+describe('errors: refused permissions name the action', () => {
+  const ENCODED = 'You are not authorized to perform this operation. Encoded authorization failure message: 0oaZLrVVIxb8lmPCpj7S11qdDzu_uNi_mBsUZwMj5aWOq';
+
+  it('UnauthorizedOperation names the action given in the context, and how to decode the encoded message', () => {
+    const t = translateError(sdkError('UnauthorizedOperation', ENCODED, 403), { operation: 'ec2:AuthorizeSecurityGroupIngress', profile: 'dev' });
+    assert.match(
+      t.message,
+      /\(profile dev\) are not allowed to call ec2:AuthorizeSecurityGroupIngress\. Ask for the IAM permission ec2:AuthorizeSecurityGroupIngress/,
+    );
+    assert.match(t.message, /aws sts decode-authorization-message --encoded-message <message> --profile dev/);
+    assert.equal(t.detail, ENCODED, 'the encoded message stays in the detail (the log)');
+  });
+
+  it('no decode hint when the message has no encoded part; "do this" when the action is unknown', () => {
+    const t = translateError(sdkError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403));
+    assert.match(t.message, /are not allowed to do this\. Ask for the IAM permission it needs/);
+    assert.doesNotMatch(t.message, /decode-authorization-message/);
+  });
+
+  it("AWS's own words name the refused action first (RDS AccessDenied, EC2's newer messages)", () => {
+    const rds = translateError(
+      sdkError(
+        'AccessDenied',
+        'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: rds:ModifyDBCluster on resource: arn:aws:rds:us-east-1:123456789012:cluster:orders because no identity-based policy allows the rds:ModifyDBCluster action',
+        403,
+      ),
+      { operation: 'rds:ModifyDBCluster' },
+    );
+    assert.match(rds.message, /^Access denied: your credentials are not allowed to call rds:ModifyDBCluster\. Ask for the IAM permission rds:ModifyDBCluster/);
+    const passRole = translateError(
+      sdkError(
+        'AccessDeniedException',
+        'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/z',
+        400,
+      ),
+      { operation: 'rds:ModifyDBCluster' },
+    );
+    assert.match(passRole.message, /not allowed to call iam:PassRole/);
+  });
+
+  it('the operation the AWS layer attached to the error is used when the caller does not name one', () => {
+    const e = sdkError('UnauthorizedOperation', ENCODED, 403);
+    attachConnection(e, { region: 'eu-west-1', operation: 'ec2:ModifySecurityGroupRules' });
+    assert.match(translateError(e).message, /not allowed to call ec2:ModifySecurityGroupRules.*decode-authorization-message/);
+    assert.match(translateError(e, { operation: 'ec2:RevokeSecurityGroupIngress' }).message, /call ec2:RevokeSecurityGroupIngress/, 'the caller wins');
+  });
+
+  it("the client pool's call log attaches the IAM action (service prefix + API name) to every error", async () => {
+    // A loopback endpoint (test keys, nothing leaves the machine); the answer is faked before sending.
+    const pool = new ClientPool({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    try {
+      const c = pool.get('us-east-1');
+      const refuse = (name: string) => () => async () => {
+        throw Object.assign(new Error(ENCODED), { name, $metadata: { httpStatusCode: 403 } });
+      };
+      c.ec2.middlewareStack.add(refuse('UnauthorizedOperation'), { step: 'build', name: 'refuse' });
+      c.rds.middlewareStack.add(refuse('AccessDenied'), { step: 'build', name: 'refuse' });
+      const ec2 = await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: 'sg-1' })).then(
+        () => assert.fail('the call must fail'),
+        (x: unknown) => x,
+      );
+      assert.match(translateError(ec2).message, /not allowed to call ec2:AuthorizeSecurityGroupIngress\./);
+      const rds = await c.rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: 'orders' })).then(
+        () => assert.fail('the call must fail'),
+        (x: unknown) => x,
+      );
+      assert.match(translateError(rds).message, /not allowed to call rds:ModifyDBCluster\./);
+    } finally {
+      pool.destroy();
+    }
+  });
+});
+
+describe('errors: quotas, prefix lists, global databases', () => {
+  // [code, message AWS sent, what the sentence must say]
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      'SecurityGroupsPerInstanceLimitExceeded',
+      'The maximum number of security groups per instance has been reached.',
+      /network interface has reached its security group limit \(5 per network interface by default; the quota can be raised to 16\)/,
+    ],
+    [
+      'SecurityGroupsPerInterfaceLimitExceeded',
+      'The maximum number of security groups per interface has been reached.',
+      /^The network interface has reached its security group limit \(5 .*16\)\. Remove a group.*quota/,
+    ],
+    [
+      'InvalidPrefixListID.NotFound',
+      "The prefix list ID 'pl-0123456789abcdef0' does not exist",
+      /prefix list does not exist in this Region.*different id in each Region/,
+    ],
+    ['InvalidPrefixListId.NotFound', "The prefix list ID 'pl-1' does not exist", /prefix list does not exist in this Region/],
+    [
+      'InvalidGlobalClusterStateFault',
+      "The global cluster is in an invalid state and can't perform the requested operation.",
+      /Aurora global database.*not in a state that allows the change.*Wait until the global database/,
+    ],
+  ];
+  for (const [code, message, expected] of cases) {
+    it(code, () => {
+      const t = translateError(sdkError(code, message));
+      assert.equal(t.code, code);
+      assert.match(t.message, expected);
+      assert.equal(t.detail, message);
+    });
+  }
+});
+
+describe('errors: a group in another network is not a group that is gone', () => {
+  const NETWORKS = 'You have specified two resources that belong to different networks.';
+
+  it('InvalidGroup.NotFound "different networks" on a rule: peering in the same Region, not "no longer exists"', () => {
+    const t = translateError(sdkError('InvalidGroup.NotFound', NETWORKS), { operation: 'ec2:AuthorizeSecurityGroupIngress', refreshed: false });
+    assert.doesNotMatch(t.message, /no longer exists|Refresh/);
+    assert.match(t.message, /same VPC, or of a VPC peered with it by an active peering connection in the same Region/);
+    assert.match(t.message, /another Region/);
+  });
+
+  it('on an instance or a network interface: the group must be of their own VPC', () => {
+    const t = translateError(sdkError('InvalidGroup.NotFound', NETWORKS), { operation: 'ec2:ModifyNetworkInterfaceAttribute' });
+    assert.match(t.message, /another VPC than the instance or network interface/);
+    const p = translateError(sdkError('InvalidParameter', 'Security group sg-07cbbd1042f3c81b3 and subnet subnet-2c6ba676 belong to different networks.'));
+    assert.match(p.message, /another VPC than the instance/);
+    assert.equal(translateError(sdkError('InvalidParameter', 'Bad value')).message, 'AWS rejected a value: Bad value');
+  });
+
+  it('a plain InvalidGroup.NotFound still says the group is gone', () => {
+    assert.match(translateError(sdkError('InvalidGroup.NotFound', "The security group 'sg-1' does not exist")).message, /no longer exists/);
+  });
+
+  it('isStaleError: the stale codes, except a "different networks" InvalidGroup.NotFound', () => {
+    for (const code of STALE_CODES) assert.equal(isStaleError(sdkError(code, 'gone')), true, code);
+    assert.equal(isStaleError(sdkError('InvalidGroup.NotFound', NETWORKS)), false);
+    for (const x of [undefined, null, 'InvalidGroup.NotFound', {}, sdkError('InvalidPermission.Duplicate')]) assert.equal(isStaleError(x), false);
+  });
+
+  it('runCommand does not reload the Region nor say "no longer exists" for a "different networks" answer', async () => {
+    const shown: string[] = [];
+    const loads: string[] = [];
+    const ext = {
+      ui: { error: (m: string) => shown.push(m), info: () => undefined, warn: () => undefined },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      store: { index: () => ({}), load: async (r: string) => void loads.push(r) },
+      settings: {},
+    } as unknown as Ext;
+    const e = Object.assign(new Error(NETWORKS), { name: 'InvalidGroup.NotFound', $metadata: { httpStatusCode: 400 } });
+    await runCommand(ext, 'add the rule', 'eu-west-1', () => Promise.reject(e));
+    assert.deepEqual(loads, []);
+    assert.equal(shown.length, 1);
+    assert.doesNotMatch(shown[0], /no longer exists|has been refreshed/);
+    assert.match(shown[0], /^Could not add the rule: The referenced security group is in a VPC this group cannot reach/);
   });
 });
