@@ -1,7 +1,7 @@
 // Adding, editing and removing security group rules: the checks against the loaded Region, the
 // confirmations (a database port opened to the world, a change of what a rule allows, a removal),
 // the writes inside a cancellable progress with the lost-answer protocol, and the tree refreshed.
-import { attemptsOf } from '../aws/errors';
+import { attemptsOf, isStaleError } from '../aws/errors';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroupRule } from '../domain/model';
 import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
@@ -193,7 +193,8 @@ export async function modifyRule(
             description: d.description,
           });
         } catch (e) {
-          if (!gone.has((e as Error)?.name)) throw e;
+          // A group of an unpeered VPC ("different networks") is not a rule that went away.
+          if (!gone.has((e as Error)?.name) || !isStaleError(e)) throw e;
           await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
           throw new UserError(
             `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
