@@ -18,8 +18,10 @@ import {
   paginateDescribeDBClusters,
   paginateDescribeDBInstances,
   paginateDescribeDBSubnetGroups,
+  type ClusterPendingModifiedValues,
   type DBCluster,
   type DBInstance,
+  type PendingModifiedValues,
 } from '@aws-sdk/client-rds';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Tags, Vpc } from '../domain/model';
 import { displayName } from '../domain/model';
@@ -118,6 +120,65 @@ export function toRule(region: string, r: SdkRule): SecurityGroupRule {
   };
 }
 
+/** How a field of PendingModifiedValues / ClusterPendingModifiedValues is named to the user. */
+const PENDING_LABELS: Readonly<Record<string, string>> = {
+  EngineVersion: 'engine version',
+  Engine: 'engine',
+  DBInstanceClass: 'instance class',
+  DBClusterInstanceClass: 'instance class',
+  AllocatedStorage: 'allocated storage',
+  StorageType: 'storage type',
+  Iops: 'IOPS',
+  StorageThroughput: 'storage throughput',
+  MultiAZ: 'Multi-AZ',
+  Port: 'port',
+  DBInstanceIdentifier: 'new identifier',
+  DBClusterIdentifier: 'new identifier',
+  DBSubnetGroupName: 'DB subnet group',
+  CACertificateIdentifier: 'CA certificate',
+  CertificateDetails: 'CA certificate',
+  MasterUserPassword: 'master password',
+  BackupRetentionPeriod: 'backup retention',
+  IAMDatabaseAuthenticationEnabled: 'IAM database authentication',
+  PendingCloudwatchLogsExports: 'CloudWatch log exports',
+  ProcessorFeatures: 'processor features',
+  LicenseModel: 'license model',
+};
+
+const PENDING_UNITS: Readonly<Record<string, string>> = { AllocatedStorage: ' GiB', BackupRetentionPeriod: ' days' };
+
+/** Nothing in it: undefined, null, or a list or an object with nothing in it ({ LogTypesToEnable: [] }). */
+const isEmpty = (v: unknown): boolean =>
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  (Array.isArray(v) ? v.every(isEmpty) : typeof v === 'object' && !(v instanceof Date) && Object.values(v).every(isEmpty));
+
+/**
+ * What waits in a cluster's or an instance's pending-modifications queue, one short phrase a
+ * field: these stay pending until the maintenance window unless something applies them at once
+ * (ApplyImmediately=true would, which is why it is never sent: RDS user guide,
+ * Overview.DBInstance.Modifying). A field without a label is named after itself; a value is shown
+ * only when it is a plain value and not the password.
+ */
+export function pendingChangesOf(p: PendingModifiedValues | ClusterPendingModifiedValues | undefined | null): string[] {
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(p ?? {})) {
+    if (isEmpty(v)) continue;
+    const label = PENDING_LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    const plain = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    const value = key === 'MasterUserPassword' || !plain ? '' : typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v).slice(0, 80);
+    out.push(value ? `${label} ${value}${PENDING_UNITS[key] ?? ''}` : label);
+  }
+  return out;
+}
+
+/** `{ pendingChanges }` when something is pending, else nothing (the field stays absent). */
+const pendingField = (p: PendingModifiedValues | ClusterPendingModifiedValues | undefined) => {
+  const pending = pendingChangesOf(p);
+  return pending.length ? { pendingChanges: pending } : {};
+};
+
 export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<string, string>): DbCluster {
   return {
     region,
@@ -137,6 +198,7 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     securityGroups: (c.VpcSecurityGroups ?? []).map((g) => ({ groupId: g.VpcSecurityGroupId!, status: g.Status })),
     subnetGroupName: c.DBSubnetGroup,
     vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
+    ...pendingField(c.PendingModifiedValues),
   };
 }
 
@@ -154,6 +216,7 @@ export function toInstance(region: string, i: DBInstance): DbInstance {
     endpointAddress: i.Endpoint?.Address,
     port: i.Endpoint?.Port ?? i.DbInstancePort,
     availabilityZone: i.AvailabilityZone,
+    ...pendingField(i.PendingModifiedValues),
   };
 }
 

@@ -54,10 +54,11 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
     { add: groupIds },
     {
       expected,
-      confirm: (before, after) =>
+      // `timing`: applied as soon as possible, no outage, and what stays pending (ops/databaseGroups).
+      confirm: (before, after, timing) =>
         ext.ui.confirm(
           `Associate ${names(after.filter((g) => !before.includes(g)))} with ${id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}${a.kind === 'cluster' ? '\n\nThe change applies at once to every instance of the cluster, with no outage.' : ''}`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}`,
           'Associate',
         ),
     },

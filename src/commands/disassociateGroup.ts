@@ -29,10 +29,10 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
     { kind: a.kind, region, id: a.id },
     { remove: a.groupIds },
     {
-      confirm: (before, after) =>
+      confirm: (before, after, timing) =>
         ext.ui.confirm(
           `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\nWhatever only this group allowed can no longer reach the database.`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\nWhatever only this group allowed can no longer reach the database. ${timing}`,
           'Remove',
         ),
     },

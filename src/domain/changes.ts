@@ -140,6 +140,21 @@ export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDr
     : undefined;
 }
 
+/**
+ * When a change of a database's groups takes effect, said before it is made (the confirmation, the
+ * walkthrough's preview). RDS user guide, Overview.DBInstance.Modifying, Security group: "The change
+ * is applied asynchronously, as soon as possible. This setting ignores the apply immediately
+ * setting", and no outage occurs. ApplyImmediately is never sent (requests.ts), so what waits in
+ * the pending-modifications queue is not applied with it: it stays pending until the maintenance
+ * window. `pending` is the database's queue as read (DbCluster / DbInstance pendingChanges).
+ */
+export function groupChangeTiming(kind: 'cluster' | 'instance', id: string, pending: readonly string[] = []): string {
+  const now = `RDS applies the group change as soon as possible${kind === 'cluster' ? ` to every instance of ${id}` : ''}; the change itself causes no outage.`;
+  if (!pending.length) return now;
+  const one = pending.length === 1;
+  return `${now} Pending on ${id}: ${pending.join('; ')}. This change does not apply ${one ? 'it' : 'them'}: ${one ? 'it stays' : 'they stay'} pending until the next maintenance window.`;
+}
+
 /** The new list for a replacing write: current groups first, in order, then the added ones; never drops one. */
 export function mergeGroupLists(current: readonly string[], add: readonly string[], max = MAX_DB_GROUPS): Result<{ list: string[]; added: string[] }> {
   const list = [...current];

@@ -85,6 +85,12 @@ export interface DbCluster {
   readonly subnetGroupName?: string;
   /** Resolved from the subnet group, else from the VPC of an attached group. */
   readonly vpcId?: string;
+  /**
+   * What waits in the database's pending-modifications queue (PendingModifiedValues), one phrase
+   * each ("engine version 8.0.mysql_aurora.3.05.2", "instance class db.r6g.large"); absent when
+   * nothing is pending. A group change does not apply these (ApplyImmediately is never sent).
+   */
+  readonly pendingChanges?: readonly string[];
 }
 
 export interface DbInstance {
@@ -100,6 +106,12 @@ export interface DbInstance {
   readonly endpointAddress?: string;
   readonly port?: number;
   readonly availabilityZone?: string;
+  /**
+   * What waits in the database's pending-modifications queue (PendingModifiedValues), one phrase
+   * each ("engine version 8.0.mysql_aurora.3.05.2", "instance class db.r6g.large"); absent when
+   * nothing is pending. A group change does not apply these (ApplyImmediately is never sent).
+   */
+  readonly pendingChanges?: readonly string[];
 }
 
 /** An EC2 instance, for "who carries this group" and the walkthrough's app server. */

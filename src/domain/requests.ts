@@ -65,10 +65,17 @@ export type ModifySecurityGroupRulesInput = {
   SecurityGroupRules: Array<{ SecurityGroupRuleId: string; SecurityGroupRule: SecurityGroupRuleRequestInput }>;
 };
 
-/** ModifyDBCluster replaces the cluster's whole list of groups. */
-export type ModifyDBClusterInput = { DBClusterIdentifier: string; VpcSecurityGroupIds: string[]; ApplyImmediately: boolean };
-/** ModifyDBInstance replaces a standalone DB instance's whole list of groups. */
-export type ModifyDBInstanceInput = { DBInstanceIdentifier: string; VpcSecurityGroupIds: string[]; ApplyImmediately: boolean };
+/**
+ * ModifyDBCluster replaces the cluster's whole list of groups. No ApplyImmediately, on purpose:
+ * RDS applies a security-group change "asynchronously, as soon as possible. This setting ignores
+ * the apply immediately setting", while with ApplyImmediately=true "your new changes and any
+ * changes in the pending modifications queue are applied" (a deferred engine upgrade or class
+ * change: downtime). RDS user guide, Overview.DBInstance.Modifying ("Settings for DB instances",
+ * Security group; "Using the schedule modifications setting"); Aurora user guide, Aurora.Modifying.
+ */
+export type ModifyDBClusterInput = { DBClusterIdentifier: string; VpcSecurityGroupIds: string[] };
+/** ModifyDBInstance replaces a standalone DB instance's whole list of groups. No ApplyImmediately, as for ModifyDBCluster. */
+export type ModifyDBInstanceInput = { DBInstanceIdentifier: string; VpcSecurityGroupIds: string[] };
 /** ModifyInstanceAttribute replaces an EC2 instance's groups (its primary network interface). */
 export type ModifyInstanceAttributeInput = { InstanceId: string; Groups: string[] };
 
@@ -160,12 +167,14 @@ export function buildDeleteSecurityGroupInput(groupId: string): DeleteSecurityGr
   return { GroupId: groupId };
 }
 
+/** ApplyImmediately is left out (see ModifyDBClusterInput): the group change still applies at once; the pending queue waits. */
 export function buildModifyDBClusterInput(clusterId: string, groupIds: readonly string[]): ModifyDBClusterInput {
-  return { DBClusterIdentifier: clusterId, VpcSecurityGroupIds: [...groupIds], ApplyImmediately: true };
+  return { DBClusterIdentifier: clusterId, VpcSecurityGroupIds: [...groupIds] };
 }
 
+/** ApplyImmediately is left out, as for ModifyDBCluster. */
 export function buildModifyDBInstanceInput(instanceId: string, groupIds: readonly string[]): ModifyDBInstanceInput {
-  return { DBInstanceIdentifier: instanceId, VpcSecurityGroupIds: [...groupIds], ApplyImmediately: true };
+  return { DBInstanceIdentifier: instanceId, VpcSecurityGroupIds: [...groupIds] };
 }
 
 export function buildModifyInstanceAttributeInput(instanceId: string, groupIds: readonly string[]): ModifyInstanceAttributeInput {

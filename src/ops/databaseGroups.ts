@@ -3,7 +3,7 @@
 // the list merged: no group is ever dropped. One path for clusters and instances, used by the
 // four association commands and the walkthrough: re-read, compare, confirm, write (the lost-answer
 // protocol of writeThenVerify), re-read, warn when the result is not what was sent, watch it settle.
-import { mergeGroupLists, removeFromGroupList } from '../domain/changes';
+import { groupChangeTiming, mergeGroupLists, removeFromGroupList } from '../domain/changes';
 import type { DbCluster, DbInstance } from '../domain/model';
 import { CancelledError } from '../ui/prompter';
 import type { OpsContext } from './context';
@@ -33,10 +33,12 @@ export interface SetGroupsOptions {
   /** Where that list was seen, for the refusal's wording; default 'choosing'. */
   readonly seen?: 'choosing' | 'preview';
   /**
-   * Asked with the list before and after the change; false ends with a CancelledError and nothing
+   * Asked with the list before and after the change, and `timing`: when the change takes effect
+   * and what is pending on the database that it does not apply (groupChangeTiming, from the
+   * database as read now), for the question's text. False ends with a CancelledError and nothing
    * sent. After a yes the database is read again, and refused if its list changed meanwhile.
    */
-  readonly confirm?: (before: readonly string[], after: readonly string[]) => Promise<boolean>;
+  readonly confirm?: (before: readonly string[], after: readonly string[], timing: string) => Promise<boolean>;
 }
 
 export interface SetGroupsResult {
@@ -150,7 +152,7 @@ export async function setDatabaseGroups(ctx: DatabaseOpsContext, t: DatabaseTarg
   let p = await plan(ctx, t, edit, o.expected, seen);
   if (!p.list) return { changed: false, before: p.before, after: p.before, unchanged: p.unchanged, warnings: [] };
   if (o.confirm) {
-    if (!(await o.confirm(p.before, p.list))) throw new CancelledError();
+    if (!(await o.confirm(p.before, p.list, groupChangeTiming(t.kind, t.id, p.db.pendingChanges)))) throw new CancelledError();
   }
   const title = 'add' in edit ? `Associating ${names(edit.add)} with ${t.id}…` : `Removing ${names(edit.remove)} from ${t.id}…`;
   return ctx.ui.progress(title, async (signal) => {

@@ -317,6 +317,21 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         [ids.dbGroupId, ids.pgGroupId],
       );
       await g.setClusterGroups(US, ids.mysqlClusterId, [ids.dbGroupId]);
+      // What went over the wire (the query-protocol body): the list, and no ApplyImmediately, which
+      // would also apply the cluster's pending modifications (RDS user guide, Overview.DBInstance.Modifying).
+      await g.setInstanceGroups(US, ids.rdsInstanceId, [ids.legacyGroupId]);
+      const sent = proxy.requests.filter((r) => r.action === 'ModifyDBCluster' || r.action === 'ModifyDBInstance');
+      assert.deepEqual(
+        sent.map((r) => r.action),
+        ['ModifyDBCluster', 'ModifyDBCluster', 'ModifyDBCluster', 'ModifyDBInstance'],
+      );
+      for (const r of sent) {
+        assert.ok(!r.params.has('ApplyImmediately'), `${r.action} sent ApplyImmediately=${r.params.get('ApplyImmediately')}`);
+        assert.ok(
+          [...r.params.keys()].some((k) => k.startsWith('VpcSecurityGroupIds.')),
+          [...r.params.keys()].join(),
+        );
+      }
     });
 
     it('DeleteSecurityGroup applied, answer lost: the retry says InvalidGroup.NotFound; the group is gone', async () => {

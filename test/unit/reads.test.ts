@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { RegionClients } from '../../src/aws/clients';
 import {
+  pendingChangesOf,
   readClusters,
   readEc2Instances,
   readGroups,
@@ -308,6 +309,45 @@ describe('reads: toInstance', () => {
     assert.equal(standalone.port, 3307, 'no endpoint yet: DbInstancePort');
     assert.equal(standalone.status, 'creating');
     assert.deepEqual(standalone.securityGroups, []);
+  });
+});
+
+describe('reads: pending modifications (PendingModifiedValues)', () => {
+  it('a cluster: each pending field one phrase, values shown but never the password, empty parts left out', () => {
+    const c = toCluster(REGION, {
+      DBClusterIdentifier: 'orders',
+      PendingModifiedValues: {
+        EngineVersion: '8.0.mysql_aurora.3.08.0',
+        MasterUserPassword: '****',
+        IAMDatabaseAuthenticationEnabled: true,
+        BackupRetentionPeriod: 14,
+        PendingCloudwatchLogsExports: { LogTypesToEnable: ['audit'] },
+        CertificateDetails: {},
+      },
+    });
+    assert.deepEqual(c.pendingChanges, [
+      'engine version 8.0.mysql_aurora.3.08.0',
+      'master password',
+      'IAM database authentication on',
+      'backup retention 14 days',
+      'CloudWatch log exports',
+    ]);
+  });
+
+  it('an instance: class, storage, Multi-AZ; a field without a label is named after itself', () => {
+    const i = toInstance(REGION, {
+      DBInstanceIdentifier: 'reports',
+      PendingModifiedValues: { DBInstanceClass: 'db.m6g.xlarge', AllocatedStorage: 200, MultiAZ: false, ProcessorFeatures: [], SomeNewSetting: 'x' } as never,
+    });
+    assert.deepEqual(i.pendingChanges, ['instance class db.m6g.xlarge', 'allocated storage 200 GiB', 'Multi-AZ off', 'some new setting x']);
+  });
+
+  it('nothing pending (absent, null as moto answers, or empty): no pendingChanges at all', () => {
+    assert.equal('pendingChanges' in toCluster(REGION, { DBClusterIdentifier: 'x' }), false);
+    assert.equal('pendingChanges' in toCluster(REGION, { DBClusterIdentifier: 'x', PendingModifiedValues: {} }), false);
+    assert.equal('pendingChanges' in toInstance(REGION, { DBInstanceIdentifier: 'x', PendingModifiedValues: null as never }), false);
+    assert.deepEqual(pendingChangesOf({ PendingCloudwatchLogsExports: { LogTypesToEnable: [] } }), []);
+    assert.deepEqual(pendingChangesOf({ PendingCloudwatchLogsExports: { LogTypesToDisable: ['audit'] } }), ['CloudWatch log exports']);
   });
 });
 
@@ -732,6 +772,23 @@ describe('reads: targeted reads', () => {
     );
     assert.equal(calls[0].input.DBClusterIdentifier, 'orders');
     assert.equal(calls[1].input.DBInstanceIdentifier, 'orders-1');
+  });
+
+  it('readClusters / readInstances carry what is pending on the database into the model', async () => {
+    const { clients } = fakeClients({
+      DescribeDBClusters: {
+        token: 'Marker',
+        pages: [
+          { DBClusters: [{ DBClusterIdentifier: 'orders', Engine: 'aurora-mysql', PendingModifiedValues: { EngineVersion: '8.0.mysql_aurora.3.08.0' } }] },
+        ],
+      },
+      DescribeDBInstances: {
+        token: 'Marker',
+        pages: [{ DBInstances: [{ DBInstanceIdentifier: 'reports', Engine: 'mysql', PendingModifiedValues: { DBInstanceClass: 'db.r6g.large' } }] }],
+      },
+    });
+    assert.deepEqual((await readClusters(clients, {}, 'orders'))[0].pendingChanges, ['engine version 8.0.mysql_aurora.3.08.0']);
+    assert.deepEqual((await readInstances(clients))[0].pendingChanges, ['instance class db.r6g.large']);
   });
 
   it('readEc2Instances pages through reservations and filters by VPC, group and live state', async () => {

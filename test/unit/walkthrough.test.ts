@@ -466,11 +466,11 @@ describe('walkthrough: plans', () => {
     assert.deepEqual(plan.actions[0].call, {
       service: 'RDS',
       operation: 'ModifyDBCluster',
-      input: { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId], ApplyImmediately: true },
+      input: { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId] },
     });
     assert.equal(
       plan.actions[0].cli,
-      `aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`,
+      `aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier orders-db --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId}`,
     );
     assert.match(plan.notes[0].text, /before default; after default, dbsrv1/);
     const attached = W.planStep('associate', ctxOf({ ...base, clusters: [cluster({ securityGroups: [{ groupId: DEFAULT_SG }, { groupId: db.groupId }] })] }));
@@ -480,6 +480,23 @@ describe('walkthrough: plans', () => {
     assert.match(full.errors[0].message, /at most 5/);
     const busy = W.planStep('associate', ctxOf({ ...base, clusters: [cluster({ status: 'modifying' })] }));
     assert.match(busy.errors[0].message, /modifying, not available/);
+  });
+
+  it('step 5 says the change applies as soon as possible, and names what is pending on the database, which stays pending', () => {
+    const db = group('sg-00000000000000a02', 'dbsrv1');
+    const base = scenario({ groups: [...scenario().groups, db] });
+    const timing = (p: ReturnType<typeof W.planStep>) => p.notes.find((n) => /as soon as possible/.test(n.text));
+    const quiet = timing(W.planStep('associate', ctxOf(base)));
+    assert.equal(quiet?.level, 'info');
+    assert.match(quiet!.text, /to every instance of orders-db; the change itself causes no outage\.$/);
+    const pending = W.planStep('associate', ctxOf({ ...base, clusters: [cluster({ pendingChanges: ['engine version 8.0.mysql_aurora.3.08.0'] })] }));
+    const note = timing(pending);
+    assert.equal(note?.level, 'warning');
+    assert.match(
+      note!.text,
+      /Pending on orders-db: engine version 8\.0\.mysql_aurora\.3\.08\.0\. This change does not apply it: it stays pending until the next maintenance window\./,
+    );
+    assert.deepEqual(pending.actions[0].call!.input, { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId] });
   });
 
   it('a plain RDS instance is associated with ModifyDBInstance', () => {
@@ -496,7 +513,7 @@ describe('walkthrough: plans', () => {
     assert.equal(plan.actions[0].call!.operation, 'ModifyDBInstance');
     assert.equal(
       plan.actions[0].cli,
-      `aws rds modify-db-instance --region us-east-1 --db-instance-identifier reports --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId} --apply-immediately`,
+      `aws rds modify-db-instance --region us-east-1 --db-instance-identifier reports --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId}`,
     );
     const member = W.planStep('target', ctxOf(scenario(), { ...CHOICES, target: 'instance:orders-db-1' }));
     assert.match(member.errors[0].message, /belongs to Aurora cluster orders-db/);
@@ -806,7 +823,7 @@ describe('walkthrough: AWS CLI commands', () => {
             break;
           case 'ModifyDBCluster':
             assert.deepEqual([opt('--db-cluster-identifier'), optList('--vpc-security-group-ids')], [input.DBClusterIdentifier, input.VpcSecurityGroupIds]);
-            assert.ok(argv.includes('--apply-immediately'));
+            assert.ok(!argv.includes('--apply-immediately'), 'the pending modifications must not be applied with the group change');
             break;
           default:
             assert.fail(`unexpected ${a.call!.operation}`);

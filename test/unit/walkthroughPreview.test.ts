@@ -170,6 +170,18 @@ describe('walkthrough preview: the previewed calls are the calls sent', () => {
     });
   }
 
+  it('no RDS call, previewed or sent, and no CLI line carries ApplyImmediately (it would flush the pending modifications)', async () => {
+    const rds = actions.filter((a) => a.call!.service === 'RDS');
+    assert.deepEqual(rds.map((a) => a.call!.operation).sort(), ['ModifyDBCluster', 'ModifyDBInstance']);
+    for (const a of rds) {
+      const sent = await send(W.writeOf(a.exec as Exclude<W.ExecSpec, { op: 'read' }>));
+      assert.ok(!('ApplyImmediately' in (sent.input as object)), `${a.id} sends ApplyImmediately`);
+      assert.ok(!('ApplyImmediately' in a.call!.input), `${a.id} previews ApplyImmediately`);
+      assert.ok(!/apply-immediately/.test(a.cli ?? ''), `${a.id}: ${a.cli}`);
+      assert.match(a.cli ?? '', /--vpc-security-group-ids /);
+    }
+  });
+
   it('with the ids known, what is sent is the preview with the placeholders filled in', async () => {
     const created: Record<W.GroupRef['role'], string> = { app: 'sg-0fffffffffffffff5', db: 'sg-0fffffffffffffff6' };
     const fill = (text: string) => text.replace(/<id of appsrv1[^>]*>/g, created.app).replace(/<id of dbsrv1[^>]*>/g, created.db);
@@ -283,8 +295,14 @@ describe('walkthrough preview: the AWS layer sends the inputs it sent before the
       {
         service: 'RDS',
         operation: 'ModifyDBCluster',
-        input: { DBClusterIdentifier: 'orders', VpcSecurityGroupIds: [DEFAULT_SG, DB_SG], ApplyImmediately: true },
+        // No ApplyImmediately: it would also apply the pending-modifications queue (requests.ts).
+        input: { DBClusterIdentifier: 'orders', VpcSecurityGroupIds: [DEFAULT_SG, DB_SG] },
       },
+    ],
+    [
+      "replacing a standalone instance's groups",
+      (c) => writes.setInstanceGroups(c, 'reports', [DEFAULT_SG, DB_SG]),
+      { service: 'RDS', operation: 'ModifyDBInstance', input: { DBInstanceIdentifier: 'reports', VpcSecurityGroupIds: [DEFAULT_SG, DB_SG] } },
     ],
   ];
   for (const [what, call, expected] of cases) {

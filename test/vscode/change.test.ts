@@ -328,6 +328,11 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.deepEqual(r2, [ids.dbGroupId, ids.pgGroupId, ids.appGroupId], p.errors.join());
       assert.match(p.confirms[0].detail, /Before: dbsrv1.*pgsrv1/);
       assert.match(p.confirms[0].detail, /After: +dbsrv1.*pgsrv1.*appsrv1/);
+      // Said as it is (no ApplyImmediately is sent; moto never queues a pending modification).
+      assert.match(
+        p.confirms[0].detail,
+        /\n\nRDS applies the group change as soon as possible to every instance of orders-mysql; the change itself causes no outage\.$/,
+      );
       assert.ok(!p.pickItems[0].includes('dbsrv1'), 'already attached groups are not offered');
       assert.deepEqual(await clusterGroups('orders-mysql'), [ids.dbGroupId, ids.pgGroupId, ids.appGroupId]);
       // the tree shows the three attached groups

@@ -120,7 +120,12 @@ export function shellQuote(s: string): string {
 const cliVar = (role: 'app' | 'db') => (role === 'app' ? 'APP_SG_ID' : 'DB_SG_ID');
 const refCli = (ref: GroupRef) => (ref.groupId ? shellQuote(ref.groupId) : `"$${cliVar(ref.role)}"`);
 
-/** The AWS CLI command that does the same, one line, quoted for a POSIX shell. */
+/**
+ * The AWS CLI command that does the same, one line, quoted for a POSIX shell. The RDS lines carry
+ * no --apply-immediately: a security-group change applies as soon as possible without it, and with
+ * it RDS would also apply everything in the pending-modifications queue (RDS user guide,
+ * Overview.DBInstance.Modifying; see ModifyDBClusterInput in requests.ts).
+ */
 export function cliCommand(e: ExecSpec, region: string): string {
   const r = `--region ${shellQuote(region)}`;
   switch (e.op) {
@@ -133,9 +138,9 @@ export function cliCommand(e: ExecSpec, region: string): string {
     case 'setEc2Groups':
       return `aws ec2 modify-instance-attribute ${r} --instance-id ${shellQuote(e.instanceId)} --groups ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
     case 'setClusterGroups':
-      return `aws rds modify-db-cluster ${r} --db-cluster-identifier ${shellQuote(e.clusterId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')} --apply-immediately`;
+      return `aws rds modify-db-cluster ${r} --db-cluster-identifier ${shellQuote(e.clusterId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
     case 'setDbInstanceGroups':
-      return `aws rds modify-db-instance ${r} --db-instance-identifier ${shellQuote(e.instanceId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')} --apply-immediately`;
+      return `aws rds modify-db-instance ${r} --db-instance-identifier ${shellQuote(e.instanceId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
     case 'read':
       return '';
   }

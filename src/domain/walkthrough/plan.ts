@@ -1,6 +1,6 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
-import { buildRule, findDuplicate, MAX_DB_GROUPS, MAX_RULES_PER_DIRECTION, mergeGroupLists, type RuleDraft } from '../changes';
+import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, MAX_RULES_PER_DIRECTION, mergeGroupLists, type RuleDraft } from '../changes';
 import { isWorld, parseCidr } from '../cidr';
 import { isDatabasePort } from '../engines';
 import type { RegionIndex, RulePeer, Vpc } from '../model';
@@ -361,7 +361,8 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
         level: 'info',
         text: `${db.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'} replaces the whole list, so it is sent merged: before ${names(db.groupIds)}; after ${names([...db.groupIds, ref.groupId])}. The cluster is read again right before the write.`,
       });
-      if (db.kind === 'cluster') notes.push({ level: 'info', text: `The change applies at once to every instance of ${db.id}, with no outage.` });
+      // Sent without ApplyImmediately (requests.ts): pending modifications are not applied with it.
+      notes.push({ level: db.pendingChanges.length ? 'warning' : 'info', text: groupChangeTiming(db.kind, db.id, db.pendingChanges) });
       return makePlan(
         step,
         [todoAction('associate', kind, `Associate ${ref.groupName} with ${db.id}, keeping ${names(db.groupIds)}.`, exec, region)],

@@ -38,6 +38,8 @@ export interface ResolvedDb {
   readonly groupStatus: ReadonlyMap<string, string | undefined>;
   readonly vpcId?: string;
   readonly status: string;
+  /** What waits in its pending-modifications queue (model.ts pendingChanges); [] when nothing. */
+  readonly pendingChanges: readonly string[];
 }
 
 export type GroupResolution =
@@ -93,6 +95,7 @@ function resolveDb(idx: RegionIndex, target: string): ResolvedDb | FieldError | 
       portFromDb: c.port !== undefined,
       vpcId: c.vpcId,
       status: c.status,
+      pendingChanges: c.pendingChanges ?? [],
       ...fromAttached(c.securityGroups),
     };
   }
@@ -109,6 +112,7 @@ function resolveDb(idx: RegionIndex, target: string): ResolvedDb | FieldError | 
     portFromDb: i.port !== undefined,
     vpcId: i.vpcId,
     status: i.status,
+    pendingChanges: i.pendingChanges ?? [],
     ...fromAttached(i.securityGroups),
   };
 }

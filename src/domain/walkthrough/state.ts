@@ -62,7 +62,9 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
     title: 'Associate',
     explanation:
       'Associate the database group with the database. ModifyDBCluster replaces the whole list of groups, so the current groups ' +
-      'are sent with the new one and none is dropped. On an Aurora cluster the change applies to every instance, with no outage.',
+      'are sent with the new one and none is dropped. RDS applies it as soon as possible (on an Aurora cluster, to every instance) ' +
+      'without an outage. It is sent without ApplyImmediately, so changes pending on the database (an engine upgrade, a class change) ' +
+      'are not applied with it: they stay pending until the maintenance window.',
     quote:
       'Add the DB instance to the VPC security group (sg-dbsrv1) that you created in the previous step. When you create the DB ' +
       'instance, use the same port number as the one specified for the VPC security group (sg-dbsrv1) rule.',

@@ -21,7 +21,7 @@ const group = (groupId: string, vpcId = 'vpc-1'): SecurityGroup => ({
 });
 const attached = (ids: readonly string[], status = 'active') => ids.map((groupId) => ({ groupId, status }));
 
-type Db = { status: string; groups: string[]; groupStatus?: string; clusterId?: string };
+type Db = { status: string; groups: string[]; groupStatus?: string; clusterId?: string; pending?: string[] };
 
 /** What a write does: applies the list and answers; or fails in one of the ways that may or may not have applied it. */
 type WriteBehaviour =
@@ -80,6 +80,7 @@ class FakeAws implements RegionSource {
         members: [],
         securityGroups: attached(d.groups, d.groupStatus),
         vpcId: 'vpc-1',
+        ...(d.pending ? { pendingChanges: d.pending } : {}),
       }
     );
   }
@@ -94,6 +95,7 @@ class FakeAws implements RegionSource {
         clusterId: d.clusterId,
         securityGroups: attached(d.groups, d.groupStatus),
         vpcId: 'vpc-1',
+        ...(d.pending ? { pendingChanges: d.pending } : {}),
       }
     );
   }
@@ -238,6 +240,27 @@ describe('ops: setDatabaseGroups', () => {
         .securityGroups.map((g) => g.groupId),
       ['sg-1', 'sg-2', 'sg-3'],
       'the store follows',
+    );
+  });
+
+  it('the confirmation says when the change applies and names what is pending on the database, which it leaves pending', async () => {
+    const w = await world((aws) => {
+      aws.clusters.set('orders', { status: 'available', groups: ['sg-1'], pending: ['engine version 8.0.mysql_aurora.3.08.0', 'master password'] });
+      aws.instances.set('reports', { status: 'available', groups: ['sg-1'] });
+    });
+    const timings: string[] = [];
+    const confirm = async (_b: readonly string[], _a: readonly string[], timing: string) => (timings.push(timing), true);
+    await setDatabaseGroups(w.ctx, orders, { add: ['sg-2'] }, { confirm });
+    await setDatabaseGroups(w.ctx, reports, { add: ['sg-2'] }, { confirm });
+    assert.equal(
+      timings[0],
+      'RDS applies the group change as soon as possible to every instance of orders; the change itself causes no outage. ' +
+        'Pending on orders: engine version 8.0.mysql_aurora.3.08.0; master password. This change does not apply them: they stay pending until the next maintenance window.',
+    );
+    assert.deepEqual(timings.slice(1), ['RDS applies the group change as soon as possible; the change itself causes no outage.']);
+    assert.deepEqual(
+      w.aws.writes.map((x) => x.id),
+      ['orders', 'reports'],
     );
   });
 
