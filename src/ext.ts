@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
+import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
 import { SettleWatches } from './ops/settle';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
@@ -13,12 +14,16 @@ export interface Settings {
   readonly endpoint?: string;
 }
 
-export function readSettings(): Settings {
+/**
+ * The settings to use. The endpoint and the profile come from the user's own settings only (never a
+ * workspace's: src/domain/connectionSettings.ts); `found` are the values the workspace files set, read
+ * by Ext.scanWorkspaceFiles(), so that `ignored` lists those VS Code hid from inspect() too.
+ */
+export function readSettings(found: readonly WorkspaceValue[] = []): { settings: Settings; ignored: readonly IgnoredValue[] } {
   const c = vscode.workspace.getConfiguration('auroraSg');
-  const profile = (c.get<string>('profile') ?? '').trim() || undefined;
-  const endpoint = (c.get<string>('endpoint') ?? '').trim() || undefined;
+  const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
-  return { profile, regions, endpoint };
+  return { settings: { profile, regions, endpoint }, ignored };
 }
 
 /** The AWS layer's module; the composition root passes its loader (src/bundles.ts), so activation never pays for the SDK. */
@@ -43,9 +48,66 @@ export class Ext implements vscode.Disposable {
     /** Loads the AWS layer (dist/aws.js) on first use. */
     readonly loadAws: () => AwsModule,
   ) {
-    this.settingsValue = readSettings();
+    const read = readSettings();
+    this.settingsValue = read.settings;
     this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
     this.settle = new SettleWatches(this.store);
+    this.report(read.ignored);
+    // A workspace's machine-scoped values never reach inspect() (VS Code drops them) and changing them
+    // fires no configuration change: read the files themselves, now and when they change.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/settings.json');
+    const rescan = () => void this.scanWorkspaceFiles();
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(rescan),
+      watcher.onDidChange(rescan),
+      watcher.onDidDelete(rescan),
+      vscode.workspace.onDidChangeWorkspaceFolders(rescan),
+    );
+    rescan();
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  /** auroraSg.endpoint / auroraSg.profile as the workspace files set them (the last scan). */
+  private workspaceValues: readonly WorkspaceValue[] = [];
+  private scans = 0;
+  /** The ignored values last reported, so each set is logged and shown once. */
+  private reported = '[]';
+
+  /** Reads .vscode/settings.json of every workspace folder and the .code-workspace file, then reports what is ignored. */
+  async scanWorkspaceFiles(): Promise<void> {
+    const scan = ++this.scans;
+    const read = async (uri: vscode.Uri) => {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        return undefined;
+      }
+    };
+    const found: WorkspaceValue[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const t = await read(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json'));
+      if (t !== undefined) found.push(...settingsFileValues(t, `.vscode/settings.json of ${folder.name}`));
+    }
+    const file = vscode.workspace.workspaceFile;
+    if (file && file.scheme !== 'untitled') {
+      const t = await read(file);
+      if (t !== undefined) found.push(...settingsFileValues(t, 'the workspace file', 'settings'));
+    }
+    if (scan !== this.scans) return;
+    this.workspaceValues = found;
+    this.report(readSettings(found).ignored);
+  }
+
+  /** Logs a warning and shows one notification for a new set of ignored workspace values. */
+  private report(ignored: readonly IgnoredValue[]): void {
+    const key = JSON.stringify(ignored.map((i) => [i.setting, i.value]));
+    if (key === this.reported) return;
+    this.reported = key;
+    if (!ignored.length) return;
+    const message = ignoredMessage(ignored);
+    this.log.warn(message);
+    this.ui.warn(message);
   }
 
   get settings(): Settings {
@@ -83,7 +145,10 @@ export class Ext implements vscode.Disposable {
 
   /** Settings changed: drop the gateway and the cached data. */
   reload(): void {
-    this.settingsValue = readSettings();
+    const read = readSettings(this.workspaceValues);
+    this.settingsValue = read.settings;
+    this.report(read.ignored);
+    void this.scanWorkspaceFiles();
     this.profileRegionValue = undefined;
     this.gw?.dispose();
     this.gw = undefined;
@@ -92,6 +157,7 @@ export class Ext implements vscode.Disposable {
 
   dispose(): void {
     this.settle.dispose();
+    for (const d of this.disposables) d.dispose();
     this.gw?.dispose();
   }
 }

@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import { isLoopbackEndpoint } from '../domain/connectionSettings';
 import { attachConnection, CREDENTIAL_CODES, rememberSecrets } from './errors';
 
 export interface ConnectionSettings {
@@ -43,16 +44,6 @@ export interface RegionClients {
   readonly rds: RDSClient;
 }
 
-function isLoopback(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host) || host === 'localstack';
-  } catch {
-    return false;
-  }
-}
-
 /** Credentials for the connection. A local emulator accepts any: fall back to fixed test keys there. */
 export function credentialProvider(settings: ConnectionSettings): AwsCredentialIdentityProvider {
   // Read the shared config and credentials files afresh (the SDK caches their text for the life of
@@ -65,7 +56,7 @@ export function credentialProvider(settings: ConnectionSettings): AwsCredentialI
       rememberSecrets(id.accessKeyId, id.secretAccessKey, id.sessionToken);
       return id;
     });
-  if (!isLoopback(settings.endpoint)) return base;
+  if (!isLoopbackEndpoint(settings.endpoint)) return base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   return () => (cached ??= base().catch(() => ({ accessKeyId: 'test', secretAccessKey: 'test' })));
 }

@@ -70,12 +70,16 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
         'extensions.autoCheckUpdates': false,
         'extensions.autoUpdate': false,
         'update.mode': 'none',
-        ...o.settings,
       },
       null,
       2,
     ),
   );
+  // The extension's settings go to the remote machine's settings: code-server's workbench is a remote
+  // window, and there VS Code applies machine-scoped settings (auroraSg.endpoint, auroraSg.profile)
+  // only from <user-data-dir>/Machine/settings.json, never from the User ones.
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(o.settings, null, 2));
   const env = { ...process.env, ...o.env };
   if (o.vsix) {
     await new Promise<void>((resolve, reject) => {

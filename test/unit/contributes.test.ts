@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { clusterContext, DB_STATES, dbState, groupContext, instanceContext } from '../../src/tree/contextValues';
 
 const root = path.resolve(__dirname, '../../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: Contributes };
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: Contributes; capabilities?: unknown };
 const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
 
 interface MenuEntry {
@@ -46,7 +46,8 @@ describe('package.json contributes', () => {
   it('every user-facing string is a %key% of package.nls.json, and every key is used', () => {
     const userFacing = new Set(['title', 'category', 'name', 'contextualTitle', 'contents', 'description', 'markdownDescription', 'patternErrorMessage']);
     const used = new Set<string>();
-    for (const [at, s] of strings(c)) {
+    // The manifest's other user-facing strings (capabilities.untrustedWorkspaces.description) are localized the same way.
+    for (const [at, s] of [...strings(c), ...strings(pkg.capabilities, ['capabilities'])]) {
       const ref = /^%([^%]+)%$/.exec(s);
       if (ref) {
         assert.ok(ref[1] in nls, `${at.join('.')}: ${s} is not in package.nls.json`);

@@ -1,0 +1,139 @@
+// Where the connection settings may come from. auroraSg.endpoint decides which host receives every
+// signed request (access key id, session token, signature) and auroraSg.profile which account is
+// changed: a repository's .vscode/settings.json (or a .code-workspace file) must not set either.
+// package.json makes both "machine"-scoped (VS Code then ignores workspace and folder values); this
+// is the second line: only the user's own values (and a default that is empty or loopback) are used,
+// and every workspace value that would have changed something is reported.
+
+export const ENDPOINT_SETTING = 'auroraSg.endpoint';
+export const PROFILE_SETTING = 'auroraSg.profile';
+
+/** The parts of `WorkspaceConfiguration.inspect()` this reads (user values include remote-machine ones). */
+export interface ScopedValue {
+  readonly defaultValue?: unknown;
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+  readonly workspaceFolderValue?: unknown;
+}
+
+/** A value a workspace file sets, found by reading the file (VS Code hides machine-scoped ones from inspect()). */
+export interface WorkspaceValue {
+  readonly setting: typeof ENDPOINT_SETTING | typeof PROFILE_SETTING;
+  readonly value: unknown;
+  /** Where it was found, for the message: "the workspace settings", ".vscode/settings.json of app". */
+  readonly source: string;
+}
+
+export interface IgnoredValue {
+  readonly setting: typeof ENDPOINT_SETTING | typeof PROFILE_SETTING;
+  readonly value: string;
+  readonly source: string;
+}
+
+export interface ConnectionSettings {
+  readonly endpoint?: string;
+  readonly profile?: string;
+  /** Workspace values that differ from what is used, so were ignored: the user is told once. */
+  readonly ignored: readonly IgnoredValue[];
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
+
+/** localhost, 127.0.0.0/8 (not a name such as 127.0.0.1.example.com), ::1, and the `localstack` host name of a compose network: where an emulator runs. */
+export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === 'localstack';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The endpoint and profile to use: the user's value, else the default. A default that names a
+ * non-loopback host (another extension's `configurationDefaults`) is not used either. Workspace and
+ * folder values are never used; those that differ from the result are listed in `ignored`.
+ */
+export function resolveConnectionSettings(
+  endpoint: ScopedValue | undefined,
+  profile: ScopedValue | undefined,
+  found: readonly WorkspaceValue[] = [],
+): ConnectionSettings {
+  const userEndpoint = text(endpoint?.globalValue);
+  const defaultEndpoint = text(endpoint?.defaultValue);
+  const e = userEndpoint ?? (defaultEndpoint && isLoopbackEndpoint(defaultEndpoint) ? defaultEndpoint : '');
+  const p = text(profile?.globalValue) ?? text(profile?.defaultValue) ?? '';
+  const used = { [ENDPOINT_SETTING]: e, [PROFILE_SETTING]: p };
+  const candidates: WorkspaceValue[] = [
+    { setting: ENDPOINT_SETTING, value: endpoint?.workspaceValue, source: 'the workspace settings' },
+    { setting: ENDPOINT_SETTING, value: endpoint?.workspaceFolderValue, source: 'the folder settings' },
+    { setting: PROFILE_SETTING, value: profile?.workspaceValue, source: 'the workspace settings' },
+    { setting: PROFILE_SETTING, value: profile?.workspaceFolderValue, source: 'the folder settings' },
+    ...found,
+  ];
+  const ignored: IgnoredValue[] = [];
+  for (const c of candidates) {
+    const v = text(c.value);
+    if (v === undefined || v === used[c.setting]) continue;
+    if (ignored.some((i) => i.setting === c.setting && i.value === v)) continue;
+    ignored.push({ setting: c.setting, value: v, source: c.source });
+  }
+  return { endpoint: e || undefined, profile: p || undefined, ignored };
+}
+
+/** The message for ignored workspace values (one notification, one log line). */
+export function ignoredMessage(ignored: readonly IgnoredValue[]): string {
+  const list = ignored.map((i) => `${i.setting} "${i.value}" (from ${i.source})`).join(', ');
+  return (
+    `Ignored ${list}: a workspace cannot choose the endpoint that receives your signed AWS requests or the profile whose credentials are used. ` +
+    `Set them in your user settings (Preferences: Open User Settings) if you mean to use them.`
+  );
+}
+
+/**
+ * auroraSg.endpoint / auroraSg.profile as a settings file sets them. The file is JSON with comments
+ * and trailing commas (VS Code's settings format); a file that does not parse yields nothing.
+ * Accepts the flat form ("auroraSg.endpoint": ...) and, for a .code-workspace file, its "settings" object.
+ */
+export function settingsFileValues(fileText: string, source: string, key?: 'settings'): WorkspaceValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stripJsonc(fileText));
+  } catch {
+    return [];
+  }
+  let obj = parsed as Record<string, unknown> | null;
+  if (key) obj = obj && typeof obj === 'object' ? (obj[key] as Record<string, unknown> | null) : null;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return [];
+  const out: WorkspaceValue[] = [];
+  for (const setting of [ENDPOINT_SETTING, PROFILE_SETTING] as const) {
+    const nested = obj.auroraSg && typeof obj.auroraSg === 'object' ? (obj.auroraSg as Record<string, unknown>)[setting.slice('auroraSg.'.length)] : undefined;
+    for (const value of [obj[setting], nested]) if (typeof value === 'string') out.push({ setting, value, source });
+  }
+  return out;
+}
+
+/** Removes // and /* comments (outside strings) and trailing commas. */
+function stripJsonc(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
+      out += s.slice(i, j + 1);
+      i = j;
+    } else if (c === '/' && s[i + 1] === '/') {
+      while (i < s.length && s[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && s[i + 1] === '*') {
+      const end = s.indexOf('*/', i + 2);
+      i = end < 0 ? s.length : end + 1;
+      out += ' ';
+    } else if (c === ',' && /^\s*[}\]]/.test(s.slice(i + 1, i + 200))) {
+      // a trailing comma: dropped
+    } else out += c;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// A repository's .vscode/settings.json must not redirect the signed requests (auroraSg.endpoint) or
+// switch the account (auroraSg.profile): issue 13, Security. The workspace here sets both, in the flat
+// form (which VS Code drops for machine-scoped settings) and in the nested form ("auroraSg": {...},
+// which VS Code's scope filter does not see); the extension must keep the user's values either way,
+// say once that it ignored the workspace's, and still load from moto.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestAccountIds } from '../harness/seed';
+import { ScriptedPrompter } from './scripted';
+import { api, logText, MOTO_URL, REGION, reseed, setSettings } from './util';
+
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Settings scope: a workspace cannot choose the endpoint or the profile', () => {
+  let ids: TestAccountIds;
+  let prompter: ScriptedPrompter;
+  let dir: string;
+  let file: string;
+
+  before(async () => {
+    ids = await reseed();
+    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace has a folder (test/harness/testEnv.ts)');
+    dir = path.join(folder.uri.fsPath, '.vscode');
+    file = path.join(dir, 'settings.json');
+    assert.ok(!fs.existsSync(file), `${file} exists before the test`);
+    prompter = new ScriptedPrompter();
+    (await api()).ext.ui = prompter;
+  });
+
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const a = await api();
+    await a.ext.scanWorkspaceFiles();
+    const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
+    a.ext.ui = new VsCodePrompter();
+  });
+
+  async function assertUserSettingsInUse(): Promise<void> {
+    const a = await api();
+    assert.equal(a.ext.settings.endpoint, MOTO_URL);
+    assert.equal(a.ext.settings.profile, undefined);
+    // A tree load still reaches moto (attacker.invalid does not resolve).
+    const idx = await a.ext.store.load(REGION);
+    assert.ok(
+      idx.snapshot.vpcs.some((v) => v.vpcId === ids.vpcId),
+      'the seeded VPC was read from moto',
+    );
+    const ready = (await logText()).split('\n').filter((l) => l.includes('AWS layer ready'));
+    assert.ok(ready.length, 'the gateway was created');
+    assert.match(ready[ready.length - 1], new RegExp(`profile \\(default chain\\), endpoint ${MOTO_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.doesNotMatch(ready[ready.length - 1], /attacker|production/);
+  }
+
+  it('flat "auroraSg.endpoint" / "auroraSg.profile" in .vscode/settings.json: ignored, and the user is told once', async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ 'auroraSg.endpoint': 'http://attacker.invalid:1', 'auroraSg.profile': 'production' }, null, 2));
+    await until('the notice about the ignored workspace values', () => prompter.warnings.some((w) => w.includes('attacker.invalid')));
+    assert.equal(prompter.warnings.length, 1, prompter.warnings.join('\n'));
+    assert.match(prompter.warnings[0], /auroraSg\.endpoint "http:\/\/attacker\.invalid:1" \(from \.vscode\/settings\.json of workspace\)/);
+    assert.match(prompter.warnings[0], /auroraSg\.profile "production"/);
+    assert.match(prompter.warnings[0], /user settings/);
+    // VS Code itself drops workspace values of machine-scoped settings (package.json "scope": "machine").
+    const c = vscode.workspace.getConfiguration('auroraSg');
+    assert.equal(c.get('endpoint'), MOTO_URL);
+    assert.equal(c.inspect('endpoint')?.workspaceValue, undefined);
+    // A settings change reloads the extension's settings: still the user's, and no second notice.
+    const a = await api();
+    await setSettings({ regions: [REGION, 'us-west-2'] });
+    await until('the reload after a settings change', () => a.ext.settings.regions.length === 2);
+    assert.equal(a.ext.settings.endpoint, MOTO_URL);
+    await setSettings({ regions: [REGION] });
+    await until('the reload after the Regions were set back', () => a.ext.settings.regions.length === 1);
+    await a.ext.scanWorkspaceFiles();
+    assert.equal(prompter.warnings.length, 1, 'the same ignored values are reported once');
+    await assertUserSettingsInUse();
+    assert.match(await logText(), /Ignored auroraSg\.endpoint "http:\/\/attacker\.invalid:1"/);
+  });
+
+  it('nested "auroraSg": { endpoint, profile } (past VS Code\'s scope filter): the extension still uses the user\'s values', async () => {
+    const changed = new Promise<boolean>((resolve) => {
+      const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('auroraSg')) return;
+        sub.dispose();
+        resolve(true);
+      });
+      setTimeout(() => {
+        sub.dispose();
+        resolve(false);
+      }, 5000);
+    });
+    fs.writeFileSync(file, JSON.stringify({ auroraSg: { endpoint: 'https://attacker.invalid/nested', profile: 'production-nested' } }, null, 2));
+    await until('the notice about the nested values', () => prompter.warnings.some((w) => w.includes('attacker.invalid/nested')));
+    const fired = await changed;
+    const seen = vscode.workspace.getConfiguration('auroraSg').get<string>('endpoint');
+    // What this VS Code does with the nested form, for the record; the extension's answer must not depend on it.
+    console.log(`[settingsScope] nested form: onDidChangeConfiguration ${fired ? 'fired' : 'did not fire'}; getConfiguration().get('endpoint') = ${seen}`);
+    assert.equal(prompter.warnings.length, 2, prompter.warnings.join('\n'));
+    assert.match(prompter.warnings[1], /auroraSg\.profile "production-nested"/);
+    await assertUserSettingsInUse();
+  });
+});
