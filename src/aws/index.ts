@@ -111,8 +111,8 @@ export class AwsGateway {
   setInstanceGroups(region: string, instanceId: string, groupIds: readonly string[]): Promise<DbInstance | undefined> {
     return writes.setInstanceGroups(this.c(region), instanceId, groupIds);
   }
-  setEc2InstanceGroups(region: string, instanceId: string, groupIds: readonly string[]): Promise<void> {
-    return writes.setEc2InstanceGroups(this.c(region), instanceId, groupIds);
+  setNetworkInterfaceGroups(region: string, networkInterfaceId: string, groupIds: readonly string[]): Promise<void> {
+    return writes.setNetworkInterfaceGroups(this.c(region), networkInterfaceId, groupIds);
   }
 }
 

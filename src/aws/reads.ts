@@ -224,6 +224,9 @@ export function toEc2Instance(region: string, i: Instance): Ec2Instance {
   const ids = new Set<string>();
   for (const g of i.SecurityGroups ?? []) if (g.GroupId) ids.add(g.GroupId);
   for (const n of i.NetworkInterfaces ?? []) for (const g of n.Groups ?? []) if (g.GroupId) ids.add(g.GroupId);
+  // The primary interface is the one attached at device index 0 (EC2 user guide, "Elastic network
+  // interfaces": the primary network interface cannot be detached); its own groups, not the union.
+  const primary = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0 && n.NetworkInterfaceId);
   return {
     region,
     instanceId: i.InstanceId!,
@@ -233,6 +236,14 @@ export function toEc2Instance(region: string, i: Instance): Ec2Instance {
     privateIp: i.PrivateIpAddress,
     publicIp: i.PublicIpAddress,
     securityGroupIds: [...ids],
+    ...(primary
+      ? {
+          primaryInterface: {
+            networkInterfaceId: primary.NetworkInterfaceId!,
+            groupIds: (primary.Groups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
+          },
+        }
+      : {}),
   };
 }
 

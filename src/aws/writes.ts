@@ -8,7 +8,7 @@ import {
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DescribeManagedPrefixListsCommand,
-  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -21,7 +21,7 @@ import {
   buildDeleteSecurityGroupInput,
   buildModifyDBClusterInput,
   buildModifyDBInstanceInput,
-  buildModifyInstanceAttributeInput,
+  buildModifyNetworkInterfaceAttributeInput,
   buildModifySecurityGroupRulesInput,
   buildRevokeSecurityGroupInput,
   type CreateGroupSpec,
@@ -77,9 +77,16 @@ export async function setInstanceGroups(
   return out.DBInstance ? toInstance(c.region, out.DBInstance) : undefined;
 }
 
-/** Replaces an EC2 instance's group list (its primary network interface). */
-export async function setEc2InstanceGroups(c: RegionClients, instanceId: string, groupIds: readonly string[], signal?: AbortSignal): Promise<void> {
-  await c.ec2.send(new ModifyInstanceAttributeCommand(buildModifyInstanceAttributeInput(instanceId, groupIds)), { abortSignal: signal });
+/** Replaces one network interface's group list (the walkthrough: an EC2 instance's primary interface; see requests.ts). */
+export async function setNetworkInterfaceGroups(
+  c: RegionClients,
+  networkInterfaceId: string,
+  groupIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  await c.ec2.send(new ModifyNetworkInterfaceAttributeCommand(buildModifyNetworkInterfaceAttributeInput(networkInterfaceId, groupIds)), {
+    abortSignal: signal,
+  });
 }
 
 export interface PrefixListInfo {

@@ -123,7 +123,15 @@ export interface Ec2Instance {
   readonly vpcId?: string;
   readonly privateIp?: string;
   readonly publicIp?: string;
+  /** The groups of all its network interfaces (who carries a group, through any interface). */
   readonly securityGroupIds: readonly string[];
+  /**
+   * Its primary network interface (attachment device index 0) and that interface's own groups:
+   * the list a change of "the instance's groups" replaces (EC2 API Reference,
+   * ModifyInstanceAttribute Groups; a multi-interface instance is changed per interface with
+   * ModifyNetworkInterfaceAttribute). Absent when DescribeInstances named no such interface.
+   */
+  readonly primaryInterface?: { readonly networkInterfaceId: string; readonly groupIds: readonly string[] };
 }
 
 /** Everything the tree shows for one Region, as read at `loadedAt`. */

@@ -76,8 +76,15 @@ export type ModifySecurityGroupRulesInput = {
 export type ModifyDBClusterInput = { DBClusterIdentifier: string; VpcSecurityGroupIds: string[] };
 /** ModifyDBInstance replaces a standalone DB instance's whole list of groups. No ApplyImmediately, as for ModifyDBCluster. */
 export type ModifyDBInstanceInput = { DBInstanceIdentifier: string; VpcSecurityGroupIds: string[] };
-/** ModifyInstanceAttribute replaces an EC2 instance's groups (its primary network interface). */
-export type ModifyInstanceAttributeInput = { InstanceId: string; Groups: string[] };
+/**
+ * ModifyNetworkInterfaceAttribute replaces one network interface's groups. The walkthrough sends it
+ * for an EC2 instance's primary interface (device index 0) with that interface's own groups plus
+ * the new one: ModifyInstanceAttribute Groups replaces the primary interface's groups only, and
+ * "can result in an error if the instance has more than one ENI" (EC2 API Reference,
+ * ModifyInstanceAttribute; ModifyNetworkInterfaceAttribute Groups). Sending the union of all the
+ * interfaces' groups would put the secondary interfaces' groups on the primary one.
+ */
+export type ModifyNetworkInterfaceAttributeInput = { NetworkInterfaceId: string; Groups: string[] };
 
 /** The permission as AWS's IpPermission; all traffic ('-1') carries no ports. */
 export function ipPermission(spec: PermissionSpec): IpPermissionInput {
@@ -177,6 +184,6 @@ export function buildModifyDBInstanceInput(instanceId: string, groupIds: readonl
   return { DBInstanceIdentifier: instanceId, VpcSecurityGroupIds: [...groupIds] };
 }
 
-export function buildModifyInstanceAttributeInput(instanceId: string, groupIds: readonly string[]): ModifyInstanceAttributeInput {
-  return { InstanceId: instanceId, Groups: [...groupIds] };
+export function buildModifyNetworkInterfaceAttributeInput(networkInterfaceId: string, groupIds: readonly string[]): ModifyNetworkInterfaceAttributeInput {
+  return { NetworkInterfaceId: networkInterfaceId, Groups: [...groupIds] };
 }

@@ -1,6 +1,6 @@
 // The walkthrough's calls: one planned action of a step, and the re-reads around it. The database's
 // group list goes through ops/databaseGroups (the same path as the association commands) and the
-// EC2 instance's through writeThenVerify; a lost answer that was applied counts as applied once.
+// EC2 instance's primary network interface's through writeThenVerify; a lost answer that was applied counts as applied once.
 import type { Ec2Instance, RulePeer } from '../domain/model';
 import type * as W from '../domain/walkthrough';
 import { sameSet, setDatabaseGroups, type DatabaseOpsContext } from '../ops/databaseGroups';
@@ -55,7 +55,7 @@ export function tagOf(a: W.PlannedAction): string {
       return `group:${a.existingId}`;
     case 'authorizeIngress':
       return `rule:${a.existingId}`;
-    case 'modifyInstanceAttribute':
+    case 'modifyNetworkInterfaceAttribute':
       return `ec2:${a.existingId}`;
     case 'modifyDbCluster':
       return `cluster:${a.existingId}`;
@@ -164,45 +164,64 @@ export async function executeAction(d: ActionDeps, a: W.PlannedAction, ctx: W.Pl
   }
 }
 
-/** ModifyInstanceAttribute replaces the EC2 instance's groups: re-read right before, send the list merged. */
+/**
+ * ModifyNetworkInterfaceAttribute replaces the groups of the instance's primary network interface
+ * (device index 0; see requests.ts): re-read right before, send that interface's list merged,
+ * verify on that interface. The other interfaces are neither sent nor changed.
+ */
 async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2Groups' }>, add: string, ctx: W.PlanContext, log: RunLog): Promise<void> {
   const region = ctx.choices.region;
   const vpcId = ctx.choices.vpcId;
   const gw = d.ops.gateway();
+  const eni = e.networkInterfaceId;
   const find = async () => (await gw.readEc2Instances(region, { vpcId })).find((i) => i.instanceId === e.instanceId);
+  /** The primary interface's groups, as now read; throws when it is no longer the previewed interface. */
+  const groupsOf = (i: Ec2Instance): readonly string[] => {
+    if (i.primaryInterface?.networkInterfaceId !== eni)
+      throw new UserError(
+        `The primary network interface of ${e.instanceId} is now ${i.primaryInterface?.networkInterfaceId ?? 'unknown'}, not ${eni} as in the preview: nothing more was sent. Refresh and check the updated preview.`,
+      );
+    return i.primaryInterface.groupIds;
+  };
   const live = await find();
   if (!live) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}. Refresh and choose another instance.`);
-  const before = live.securityGroupIds;
+  const before = groupsOf(live);
   if (before.includes(add)) {
     log.reused.push(`ec2:${e.instanceId}+${add}`);
-    log.applied.push(`${e.instanceId} already carries ${e.add.groupName}.`);
+    log.applied.push(`${e.instanceId} already carries ${e.add.groupName} on its primary network interface ${eni}.`);
     return;
   }
   const text = (l: readonly string[]) => l.join(', ') || 'none';
   if (!sameSet(before, e.current))
     throw new UserError(
-      `The groups of ${e.instanceId} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`,
+      `The groups of ${e.instanceId}'s primary network interface ${eni} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`,
     );
   const list = [...before, add];
   const w = await writeThenVerify(d.ops, {
-    action: `add ${e.add.groupName} to ${e.instanceId}`,
+    action: `add ${e.add.groupName} to ${e.instanceId} (network interface ${eni})`,
     region,
-    call: () => gw.setEc2InstanceGroups(region, e.instanceId, list),
+    call: () => gw.setNetworkInterfaceGroups(region, eni, list),
     verify: async () => {
       const now = await find();
       if (!now) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}.`);
-      if (sameSet(now.securityGroupIds, list)) return { applied: true, value: undefined };
-      if (sameSet(now.securityGroupIds, before)) return { applied: false, detail: text(now.securityGroupIds) };
-      throw new UserError(`${e.instanceId} now has ${text(now.securityGroupIds)} (sent: ${text(list)}); check it before trying again.`);
+      const groups = groupsOf(now);
+      if (sameSet(groups, list)) return { applied: true, value: undefined };
+      if (sameSet(groups, before)) return { applied: false, detail: text(groups) };
+      throw new UserError(`${e.instanceId}'s network interface ${eni} now has ${text(groups)} (sent: ${text(list)}); check it before trying again.`);
     },
-    notApplied: (detail) => `Nothing was changed: ${e.instanceId} still has ${detail}.`,
+    notApplied: (detail) => `Nothing was changed: ${e.instanceId}'s network interface ${eni} still has ${detail}.`,
   });
   const after = (await d.reloadEc2(region, vpcId))?.find((i) => i.instanceId === e.instanceId);
+  const afterGroups = after?.primaryInterface?.networkInterfaceId === eni ? after.primaryInterface.groupIds : undefined;
   d.ops.log.info(
-    `ModifyInstanceAttribute ${e.instanceId}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${after?.securityGroupIds.join(', ') ?? '?'}]`,
+    `ModifyNetworkInterfaceAttribute ${eni} (primary interface of ${e.instanceId}): before [${before.join(', ')}], sent [${list.join(', ')}], now [${afterGroups?.join(', ') ?? '?'}]`,
   );
-  if (after && !after.securityGroupIds.includes(add))
-    throw new UserError(`AWS reports ${e.instanceId} without ${e.add.groupName} after the change; check the instance in the console.`);
+  if (after && !afterGroups?.includes(add))
+    throw new UserError(
+      `AWS reports ${e.instanceId}'s network interface ${eni} without ${e.add.groupName} after the change; check the instance in the console.`,
+    );
   log.created.push(`ec2:${e.instanceId}+${add}`);
-  log.applied.push(`Added ${e.add.groupName} to ${e.instanceId}; it kept ${plural(before.length)}${w.recovered ? ` (${w.recovered})` : ''}.`);
+  log.applied.push(
+    `Added ${e.add.groupName} to ${e.instanceId}'s primary network interface ${eni}; it kept ${plural(before.length)}${w.recovered ? ` (${w.recovered})` : ''}.`,
+  );
 }

@@ -280,6 +280,9 @@ describe('AWS gateway against moto', function () {
       assert.equal(found[0].vpcId, ids.vpcId);
       assert.equal(found[0].state, 'running');
       assert.deepEqual(found[0].securityGroupIds, [ids.appGroupId]);
+      // The primary network interface (device index 0), whose groups the walkthrough changes.
+      assert.match(found[0].primaryInterface?.networkInterfaceId ?? '', /^eni-[0-9a-f]+$/);
+      assert.deepEqual(found[0].primaryInterface?.groupIds, [ids.appGroupId]);
       assert.match(found[0].privateIp ?? '', /^10\.20\.1\./);
     });
 

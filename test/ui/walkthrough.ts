@@ -162,8 +162,8 @@ export async function walkthroughUiCheck(page: Page, screenshotsDir: string): Pr
   });
   await ec2.selectOption({ label: option });
   await primary(frame, /^Apply 1 change$/);
-  await expectText(frame, /Add appsrv1 to app-server-1 \(i-[0-9a-f]+\), keeping its 1 current group/);
-  await expectText(frame, 'aws ec2 modify-instance-attribute');
+  await expectText(frame, /Add appsrv1 to app-server-1 \(i-[0-9a-f]+\)'s primary network interface eni-[0-9a-f]+, keeping its 1 current group/);
+  await expectText(frame, 'aws ec2 modify-network-interface-attribute');
   await shot(page, frame, screenshotsDir, 3, '.plan');
   await clickPrimary(frame, /^Apply 1 change$/);
 

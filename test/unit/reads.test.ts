@@ -817,4 +817,41 @@ describe('reads: targeted reads', () => {
     assert.equal(calls[1].input.NextToken, 'DescribeInstances-token-1');
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal);
   });
+
+  it('readEc2Instances maps a two-interface instance: the union of groups, and the primary interface (device index 0) with its own groups', async () => {
+    const { clients } = fakeClients({
+      DescribeInstances: {
+        token: 'NextToken',
+        pages: [
+          {
+            Reservations: [
+              {
+                Instances: [
+                  {
+                    InstanceId: 'i-1',
+                    // DescribeInstances' SecurityGroups are the primary interface's; the secondary comes first here on purpose.
+                    SecurityGroups: [{ GroupId: 'sg-app' }, { GroupId: 'sg-web' }],
+                    NetworkInterfaces: [
+                      { NetworkInterfaceId: 'eni-second', Attachment: { DeviceIndex: 1 }, Groups: [{ GroupId: 'sg-batch' }, { GroupId: 'sg-web' }] },
+                      { NetworkInterfaceId: 'eni-primary', Attachment: { DeviceIndex: 0 }, Groups: [{ GroupId: 'sg-app' }, { GroupId: 'sg-web' }] },
+                    ],
+                  },
+                  { InstanceId: 'i-2', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-only', Attachment: { DeviceIndex: 0 }, Groups: [] }] },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const [two, one] = await readEc2Instances(clients);
+    assert.deepEqual(two.securityGroupIds, ['sg-app', 'sg-web', 'sg-batch']);
+    assert.deepEqual(two.primaryInterface, { networkInterfaceId: 'eni-primary', groupIds: ['sg-app', 'sg-web'] });
+    assert.deepEqual(one.primaryInterface, { networkInterfaceId: 'eni-only', groupIds: [] });
+    // No interface at device index 0 in the answer: none is guessed.
+    assert.equal(
+      toEc2Instance(REGION, { InstanceId: 'i-3', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-x', Attachment: { DeviceIndex: 1 } }] }).primaryInterface,
+      undefined,
+    );
+  });
 });

@@ -13,6 +13,7 @@ const VPC = 'vpc-0a1b2c3d4e5f60718';
 const OTHER_VPC = 'vpc-0ffffffffffffff01';
 const DEFAULT_SG = 'sg-0000000000000000d';
 const EC2_ID = 'i-0123456789abcdef0';
+const PRIMARY_ENI = 'eni-0123456789abcdef0';
 
 const hex17 = (n: number) => n.toString(16).padStart(17, '0');
 
@@ -78,6 +79,14 @@ const appServer = (groups: string[] = [DEFAULT_SG]): Ec2Instance => ({
   vpcId: VPC,
   privateIp: '10.0.1.10',
   securityGroupIds: groups,
+  primaryInterface: { networkInterfaceId: PRIMARY_ENI, groupIds: groups },
+});
+
+/** The same instance with a second network interface (device index 1) that carries `second`. */
+const twoInterfaces = (primary: string[], second: string[]): Ec2Instance => ({
+  ...appServer(primary),
+  securityGroupIds: [...new Set([...primary, ...second])],
+  primaryInterface: { networkInterfaceId: PRIMARY_ENI, groupIds: primary },
 });
 
 const CHOICES: W.Choices = W.defaultChoices({
@@ -161,7 +170,16 @@ class Sim {
           break;
         }
         case 'setEc2Groups':
-          this.ec2 = this.ec2.map((i) => (i.instanceId === e.instanceId ? { ...i, securityGroupIds: [...e.current, idOf(e.add)!] } : i));
+          // As AWS does: the primary interface's list is replaced; the instance carries the union.
+          this.ec2 = this.ec2.map((i) =>
+            i.instanceId === e.instanceId && i.primaryInterface?.networkInterfaceId === e.networkInterfaceId
+              ? {
+                  ...i,
+                  securityGroupIds: [...new Set([...i.securityGroupIds, idOf(e.add)!])],
+                  primaryInterface: { networkInterfaceId: e.networkInterfaceId, groupIds: [...e.current, idOf(e.add)!] },
+                }
+              : i,
+          );
           created.push(`${e.instanceId}+${idOf(e.add)}`);
           break;
         case 'setClusterGroups':
@@ -422,11 +440,17 @@ describe('walkthrough: plans', () => {
     assert.equal(plan.todo, 1);
     assert.deepEqual(plan.actions[0].call, {
       service: 'EC2',
-      operation: 'ModifyInstanceAttribute',
-      input: { InstanceId: EC2_ID, Groups: [DEFAULT_SG, app.groupId] },
+      operation: 'ModifyNetworkInterfaceAttribute',
+      input: { NetworkInterfaceId: PRIMARY_ENI, Groups: [DEFAULT_SG, app.groupId] },
     });
-    assert.equal(plan.actions[0].cli, `aws ec2 modify-instance-attribute --region us-east-1 --instance-id ${EC2_ID} --groups ${DEFAULT_SG} ${app.groupId}`);
-    assert.match(plan.notes.map((n) => n.text).join(), /current groups \(default\) are sent with appsrv1/);
+    assert.equal(
+      plan.actions[0].cli,
+      `aws ec2 modify-network-interface-attribute --region us-east-1 --network-interface-id ${PRIMARY_ENI} --groups ${DEFAULT_SG} ${app.groupId}`,
+    );
+    assert.match(
+      plan.notes.map((n) => n.text).join(),
+      new RegExp(`primary network interface ${PRIMARY_ENI}: its current groups \\(default\\) are sent with appsrv1`),
+    );
     assert.equal(W.planStep('appServer', ctxOf(snap, CHOICES, [appServer([DEFAULT_SG, app.groupId])])).actions[0].status, 'exists');
     const skip = W.planStep('appServer', ctxOf(snap, { ...CHOICES, ec2InstanceId: '' }));
     assert.deepEqual([skip.actions.length, skip.errors.length], [0, 0]);
@@ -434,6 +458,43 @@ describe('walkthrough: plans', () => {
     assert.match(full.errors[0].message, /5 security groups/);
     const noApp = W.planStep('appServer', ctxOf(scenario()));
     assert.match(noApp.errors.map((e) => e.message).join(), /apply step 2 first/);
+  });
+
+  it('step 3 on a two-interface instance changes the primary interface only: its own groups plus the app group', () => {
+    const app = group('sg-00000000000000a01', 'appsrv1');
+    const other = group('sg-00000000000000c01', 'batch');
+    const snap = scenario({ groups: [...scenario().groups, app, other] });
+    // The second interface carries 'batch': it must not be sent (that would add it to the primary).
+    const plan = W.planStep('appServer', ctxOf(snap, CHOICES, [twoInterfaces([DEFAULT_SG], [other.groupId])]));
+    assert.deepEqual(plan.errors, []);
+    assert.equal(plan.todo, 1);
+    assert.deepEqual(plan.actions[0].call, {
+      service: 'EC2',
+      operation: 'ModifyNetworkInterfaceAttribute',
+      input: { NetworkInterfaceId: PRIMARY_ENI, Groups: [DEFAULT_SG, app.groupId] },
+    });
+    assert.deepEqual(W.writeOf(plan.actions[0].exec as Exclude<W.ExecSpec, { op: 'read' }>), {
+      write: 'setNetworkInterfaceGroups',
+      networkInterfaceId: PRIMARY_ENI,
+      groupIds: [DEFAULT_SG, app.groupId],
+    });
+    assert.match(plan.actions[0].sentence, new RegExp(`primary network interface ${PRIMARY_ENI}, keeping its 1 current group\\.`));
+    assert.match(plan.notes.map((n) => n.text).join(' '), /other network interfaces; their groups \(batch\) are not changed and not sent/);
+    // The app group on the second interface only: the primary still lacks it, so it is added there.
+    const onSecond = W.planStep('appServer', ctxOf(snap, CHOICES, [twoInterfaces([DEFAULT_SG], [app.groupId])]));
+    assert.deepEqual([onSecond.todo, onSecond.actions[0].status], [1, 'todo']);
+    // The quota per network interface counts the primary's groups: 4 there and 2 elsewhere is not full.
+    const four = ['sg-1', 'sg-2', 'sg-3', 'sg-4'];
+    const notFull = W.planStep('appServer', ctxOf(snap, CHOICES, [twoInterfaces(four, ['sg-5', 'sg-6'])]));
+    assert.deepEqual(notFull.errors, []);
+    assert.deepEqual((notFull.actions[0].call!.input as { Groups: string[] }).Groups, [...four, app.groupId]);
+    const full = W.planStep('appServer', ctxOf(snap, CHOICES, [twoInterfaces([...four, 'sg-5'], [])]));
+    assert.match(full.errors[0].message, new RegExp(`primary network interface ${PRIMARY_ENI} .* already has 5 security groups`));
+    // No primary interface read: nothing is planned, and the error says so.
+    const bare: Ec2Instance = { ...appServer(), primaryInterface: undefined };
+    const none = W.planStep('appServer', ctxOf(snap, CHOICES, [bare]));
+    assert.deepEqual([none.actions.length, none.todo], [0, 0]);
+    assert.match(none.errors[0].message, /primary network interface .* could not be read/);
   });
 
   it("step 4 creates dbsrv1 with one rule from the app group on the cluster's own port", () => {
@@ -526,7 +587,7 @@ describe('walkthrough: plans', () => {
     assert.deepEqual(sim.calls, [
       'CreateSecurityGroup',
       'AuthorizeSecurityGroupIngress',
-      'ModifyInstanceAttribute',
+      'ModifyNetworkInterfaceAttribute',
       'CreateSecurityGroup',
       'AuthorizeSecurityGroupIngress',
       'ModifyDBCluster',
@@ -818,8 +879,9 @@ describe('walkthrough: AWS CLI commands', () => {
             assert.deepEqual(JSON.parse(opt('--ip-permissions')), JSON.parse(JSON.stringify(input.IpPermissions)));
             break;
           }
-          case 'ModifyInstanceAttribute':
-            assert.deepEqual([opt('--instance-id'), optList('--groups')], [input.InstanceId, input.Groups]);
+          case 'ModifyNetworkInterfaceAttribute':
+            assert.deepEqual(argv.slice(0, 2), ['ec2', 'modify-network-interface-attribute']);
+            assert.deepEqual([opt('--network-interface-id'), optList('--groups')], [input.NetworkInterfaceId, input.Groups]);
             break;
           case 'ModifyDBCluster':
             assert.deepEqual([opt('--db-cluster-identifier'), optList('--vpc-security-group-ids')], [input.DBClusterIdentifier, input.VpcSecurityGroupIds]);

@@ -15,6 +15,8 @@ const VPC = 'vpc-0123456789abcdef0';
 const DEFAULT_SG = 'sg-0aaaaaaaaaaaaaaa0';
 const APP_SG = 'sg-0bbbbbbbbbbbbbbb1';
 const DB_SG = 'sg-0ccccccccccccccc2';
+const OTHER_SG = 'sg-0999999999999999a';
+const PRIMARY_ENI = 'eni-0111111111111111a';
 
 interface Sent {
   readonly service: 'EC2' | 'RDS';
@@ -47,8 +49,8 @@ async function send(w: W.PlannedWrite): Promise<Sent> {
     case 'authorizeRule':
       await writes.authorizeRule(c, w.spec);
       break;
-    case 'setEc2InstanceGroups':
-      await writes.setEc2InstanceGroups(c, w.instanceId, w.groupIds);
+    case 'setNetworkInterfaceGroups':
+      await writes.setNetworkInterfaceGroups(c, w.networkInterfaceId, w.groupIds);
       break;
     case 'setClusterGroups':
       await writes.setClusterGroups(c, w.clusterId, w.groupIds);
@@ -97,7 +99,10 @@ const worker: Ec2Instance = {
   state: 'running',
   vpcId: VPC,
   privateIp: '10.20.0.9',
-  securityGroupIds: [DEFAULT_SG],
+  // Two network interfaces: the primary (device index 0) with the default group, a second one with
+  // another group. Only the primary's list (plus the new group) may be sent.
+  securityGroupIds: [DEFAULT_SG, OTHER_SG],
+  primaryInterface: { networkInterfaceId: PRIMARY_ENI, groupIds: [DEFAULT_SG] },
 };
 
 function context(groups: SecurityGroup[], target: string): W.PlanContext {
@@ -158,8 +163,19 @@ describe('walkthrough preview: the previewed calls are the calls sent', () => {
       'CreateSecurityGroup',
       'ModifyDBCluster',
       'ModifyDBInstance',
-      'ModifyInstanceAttribute',
+      'ModifyNetworkInterfaceAttribute',
     ]);
+  });
+
+  it("the EC2 instance's change goes to its primary network interface, with that interface's groups only", async () => {
+    const ec2 = actions.filter((a) => a.exec.op === 'setEc2Groups');
+    assert.equal(ec2.length, 1);
+    const a = ec2[0]!;
+    const expected = { service: 'EC2', operation: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: PRIMARY_ENI, Groups: [DEFAULT_SG, APP_SG] } };
+    assert.deepEqual(a.call, expected);
+    assert.deepEqual(await send(W.writeOf(a.exec as Exclude<W.ExecSpec, { op: 'read' }>)), expected);
+    assert.equal(a.cli, `aws ec2 modify-network-interface-attribute --region ${REGION} --network-interface-id ${PRIMARY_ENI} --groups ${DEFAULT_SG} ${APP_SG}`);
+    assert.match(a.sentence, new RegExp(`primary network interface ${PRIMARY_ENI}`));
   });
 
   for (const [i, a] of actions.entries()) {
@@ -289,6 +305,11 @@ describe('walkthrough preview: the AWS layer sends the inputs it sent before the
       },
     ],
     ['deleting a group', (c) => writes.deleteSecurityGroup(c, DB_SG), { service: 'EC2', operation: 'DeleteSecurityGroup', input: { GroupId: DB_SG } }],
+    [
+      "replacing a network interface's groups",
+      (c) => writes.setNetworkInterfaceGroups(c, PRIMARY_ENI, [DEFAULT_SG, APP_SG]),
+      { service: 'EC2', operation: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: PRIMARY_ENI, Groups: [DEFAULT_SG, APP_SG] } },
+    ],
     [
       "replacing a cluster's groups",
       (c) => writes.setClusterGroups(c, 'orders', [DEFAULT_SG, DB_SG]),

@@ -4,14 +4,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
+  AttachNetworkInterfaceCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateNetworkInterfaceCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import * as W from '../../src/domain/walkthrough';
-import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
+import { createGroup, runEc2Instance, seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
 import {
   lastVerification,
@@ -38,9 +41,16 @@ async function clusterGroups(clusterId: string): Promise<string[]> {
   const out = await aws().rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }));
   return (out.DBClusters?.[0]?.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!);
 }
+/**
+ * The groups of the instance's primary network interface (device index 0), the list the walkthrough
+ * changes with ModifyNetworkInterfaceAttribute (EC2 API Reference, ModifyInstanceAttribute Groups:
+ * the primary interface's groups). Sorted: moto keeps an interface's groups as a
+ * set. moto also leaves the instance-level SecurityGroups as launched.
+ */
 async function ec2Groups(instanceId: string): Promise<string[]> {
   const out = await aws().ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  return (out.Reservations?.[0]?.Instances?.[0]?.SecurityGroups ?? []).map((g) => g.GroupId!);
+  const primary = (out.Reservations?.[0]?.Instances?.[0]?.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+  return (primary?.Groups ?? []).map((g) => g.GroupId!).sort();
 }
 
 function walkthroughTabs(): vscode.Tab[] {
@@ -124,7 +134,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
       [['tcp', 3306, 3306, app]],
     );
     assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, db]);
-    assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, app]);
+    assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, app].sort());
     assert.deepEqual(first.created.filter((x) => x.startsWith('group:')).sort(), [`group:${app}`, `group:${db}`].sort());
     assert.equal(first.created.filter((x) => x.startsWith('rule:')).length, 2);
     assert.ok(first.created.includes(`cluster:${ids.clusterId}+${db}`));
@@ -162,7 +172,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     const rulesAfter = (await inboundRules(before.get('appsrv1')!)).length + (await inboundRules(before.get('dbsrv1')!)).length;
     assert.equal(rulesAfter, rulesBefore);
     assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, before.get('dbsrv1')]);
-    assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, before.get('appsrv1')]);
+    assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, before.get('appsrv1')].sort());
     assert.equal(second.verification?.ok, true);
     assert.ok(ext.gateway().callCount > calls, 'run 2 read the account');
   });
@@ -346,7 +356,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   it('a replacing write whose answer was lost but which was applied counts as applied once (EC2 instance and cluster), not as an error', async () => {
     const { ext } = await api();
     const gw = ext.gateway();
-    const { setEc2InstanceGroups, setClusterGroups } = gw;
+    const { setNetworkInterfaceGroups, setClusterGroups } = gw;
     const sent: string[] = [];
     // AWS applies the call, and its answer is lost on every attempt.
     const lost = () =>
@@ -359,9 +369,9 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     try {
       await applyStep(c);
       await applyStep(c, { appGroupName: 'appsrv3', clientCidrs: CLIENTS, appPort: '443' });
-      gw.setEc2InstanceGroups = async (...a) => {
-        sent.push('ModifyInstanceAttribute');
-        await setEc2InstanceGroups.apply(gw, a);
+      gw.setNetworkInterfaceGroups = async (...a) => {
+        sent.push('ModifyNetworkInterfaceAttribute');
+        await setNetworkInterfaceGroups.apply(gw, a);
         throw lost();
       };
       gw.setClusterGroups = async (...a) => {
@@ -377,15 +387,63 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
       const names = await groupsByName(ids.vpcId);
       const [app3, db1, db3] = [names.get('appsrv3')!, names.get('dbsrv1')!, names.get('dbsrv3')!];
       assert.deepEqual(ec2!.created, [`ec2:${ids.appServerInstanceId}+${app3}`]);
-      assert.match(ec2!.applied.join(' '), /^Added appsrv3 to i-[0-9a-f]+; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
+      assert.match(
+        ec2!.applied.join(' '),
+        /^Added appsrv3 to i-[0-9a-f]+'s primary network interface eni-[0-9a-f]+; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/,
+      );
       assert.deepEqual(assoc!.created, [`cluster:${ids.clusterId}+${db3}`]);
       assert.match(assoc!.applied.join(' '), /^Associated dbsrv3 with .*; it kept 2 groups \(AWS's first answer was lost; the retry found it in place\)\.$/);
-      assert.deepEqual(sent, ['ModifyInstanceAttribute', 'ModifyDBCluster'], 'each sent once');
-      assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, names.get('appsrv1'), app3]);
+      assert.deepEqual(sent, ['ModifyNetworkInterfaceAttribute', 'ModifyDBCluster'], 'each sent once');
+      assert.deepEqual(await ec2Groups(ids.appServerInstanceId), [ids.defaultGroupId, names.get('appsrv1'), app3].sort());
       assert.deepEqual(await clusterGroups(ids.clusterId), [ids.defaultGroupId, db1, db3]);
     } finally {
-      gw.setEc2InstanceGroups = setEc2InstanceGroups;
+      gw.setNetworkInterfaceGroups = setNetworkInterfaceGroups;
       gw.setClusterGroups = setClusterGroups;
+      c.dispose();
+    }
+  });
+  it("on a two-interface instance, step 3 changes the primary interface's own groups (ModifyNetworkInterfaceAttribute) and leaves the second one alone", async () => {
+    const { ext } = await api();
+    const c2 = aws();
+    const batch = await createGroup(c2, ids.vpcId, 'batch', 'Batch jobs');
+    const instanceId = await runEc2Instance(c2, ids.subnetIds[0], [ids.defaultGroupId], 'worker-2');
+    const second = (await c2.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: ids.subnetIds[0], Groups: [batch] }))).NetworkInterface!
+      .NetworkInterfaceId!;
+    await c2.ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: instanceId, NetworkInterfaceId: second, DeviceIndex: 1 }));
+    const primary = (await c2.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0].NetworkInterfaces!.find(
+      (n) => n.Attachment?.DeviceIndex === 0,
+    )!.NetworkInterfaceId!;
+    const eniGroups = async () => {
+      const enis = await c2.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [primary, second] }));
+      const of = (id: string) =>
+        (enis.NetworkInterfaces ?? [])
+          .find((n) => n.NetworkInterfaceId === id)
+          ?.Groups?.map((g) => g.GroupId!)
+          .sort();
+      return { primary: of(primary), second: of(second) };
+    };
+    const before = await eniGroups();
+    const c = new WalkthroughController(ext, memoryStorage(), W.initialState({ region: REGION, target: `cluster:${ids.clusterId}` }));
+    try {
+      await applyStep(c);
+      await applyStep(c, { appGroupName: 'appsrv4', clientCidrs: CLIENTS, appPort: '443' });
+      const app4 = (await groupsByName(ids.vpcId)).get('appsrv4')!;
+      assert.equal(await c.handle({ type: 'update', field: 'ec2InstanceId', value: instanceId }), true);
+      const v = await c.view();
+      const todo = v.actions.filter((a) => a.status === 'todo');
+      // The preview: the primary interface, its own list plus appsrv4; not the second interface's batch group.
+      assert.deepEqual(
+        todo.map((a) => ({ service: a.service, operation: a.operation, input: JSON.parse(a.input ?? '{}') })),
+        [{ service: 'EC2', operation: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: primary, Groups: [ids.defaultGroupId, app4] } }],
+      );
+      const out = await applyStep(c);
+      assert.equal(out?.error, undefined, out?.error);
+      assert.match(out!.applied.join(' '), new RegExp(`^Added appsrv4 to ${instanceId}'s primary network interface ${primary}; it kept 1 group\\.$`));
+      const after = await eniGroups();
+      assert.deepEqual(after.primary, [ids.defaultGroupId, app4].sort());
+      assert.ok(before.second?.includes(batch), JSON.stringify({ batch, before }));
+      assert.deepEqual(after.second, before.second, `the second interface is unchanged: ${JSON.stringify({ batch, app4, before, after })}`);
+    } finally {
       c.dispose();
     }
   });

@@ -7,7 +7,7 @@ import {
   buildCreateSecurityGroupInput,
   buildModifyDBClusterInput,
   buildModifyDBInstanceInput,
-  buildModifyInstanceAttributeInput,
+  buildModifyNetworkInterfaceAttributeInput,
   type CreateGroupSpec,
 } from '../requests';
 import type { GroupResolution } from './resolve';
@@ -28,7 +28,15 @@ export type ExecSpec =
       readonly peer: { readonly kind: 'cidr4' | 'cidr6'; readonly cidr: string } | { readonly kind: 'group'; readonly group: GroupRef };
       readonly description: string;
     }
-  | { readonly op: 'setEc2Groups'; readonly instanceId: string; readonly current: readonly string[]; readonly add: GroupRef }
+  | {
+      readonly op: 'setEc2Groups';
+      readonly instanceId: string;
+      /** The instance's primary network interface (device index 0): its groups are the ones changed. */
+      readonly networkInterfaceId: string;
+      /** That interface's own groups (not the other interfaces'). */
+      readonly current: readonly string[];
+      readonly add: GroupRef;
+    }
   | { readonly op: 'setClusterGroups'; readonly clusterId: string; readonly current: readonly string[]; readonly add: GroupRef }
   | { readonly op: 'setDbInstanceGroups'; readonly instanceId: string; readonly current: readonly string[]; readonly add: GroupRef }
   | { readonly op: 'read' };
@@ -47,7 +55,7 @@ export interface ApiCall {
 export type PlannedWrite =
   | { readonly write: 'createSecurityGroup'; readonly spec: CreateGroupSpec }
   | { readonly write: 'authorizeRule'; readonly spec: RuleSpec }
-  | { readonly write: 'setEc2InstanceGroups'; readonly instanceId: string; readonly groupIds: readonly string[] }
+  | { readonly write: 'setNetworkInterfaceGroups'; readonly networkInterfaceId: string; readonly groupIds: readonly string[] }
   | { readonly write: 'setClusterGroups'; readonly clusterId: string; readonly groupIds: readonly string[] }
   | { readonly write: 'setInstanceGroups'; readonly instanceId: string; readonly groupIds: readonly string[] };
 
@@ -78,7 +86,7 @@ export function writeOf(e: Exclude<ExecSpec, { op: 'read' }>, idOf: (ref: GroupR
     case 'authorizeIngress':
       return { write: 'authorizeRule', spec: ruleSpecOf(e, idOf) };
     case 'setEc2Groups':
-      return { write: 'setEc2InstanceGroups', instanceId: e.instanceId, groupIds: [...e.current, idOf(e.add)] };
+      return { write: 'setNetworkInterfaceGroups', networkInterfaceId: e.networkInterfaceId, groupIds: [...e.current, idOf(e.add)] };
     case 'setClusterGroups':
       return { write: 'setClusterGroups', clusterId: e.clusterId, groupIds: [...e.current, idOf(e.add)] };
     case 'setDbInstanceGroups':
@@ -97,8 +105,12 @@ export function callOf(w: PlannedWrite): ApiCall {
         operation: w.spec.isEgress ? 'AuthorizeSecurityGroupEgress' : 'AuthorizeSecurityGroupIngress',
         input: buildAuthorizeSecurityGroupInput(w.spec),
       };
-    case 'setEc2InstanceGroups':
-      return { service: 'EC2', operation: 'ModifyInstanceAttribute', input: buildModifyInstanceAttributeInput(w.instanceId, w.groupIds) };
+    case 'setNetworkInterfaceGroups':
+      return {
+        service: 'EC2',
+        operation: 'ModifyNetworkInterfaceAttribute',
+        input: buildModifyNetworkInterfaceAttributeInput(w.networkInterfaceId, w.groupIds),
+      };
     case 'setClusterGroups':
       return { service: 'RDS', operation: 'ModifyDBCluster', input: buildModifyDBClusterInput(w.clusterId, w.groupIds) };
     case 'setInstanceGroups':
@@ -136,7 +148,7 @@ export function cliCommand(e: ExecSpec, region: string): string {
       return `aws ec2 authorize-security-group-ingress ${r} --group-id ${refCli(e.group)} --ip-permissions ${shellQuote(json)}`;
     }
     case 'setEc2Groups':
-      return `aws ec2 modify-instance-attribute ${r} --instance-id ${shellQuote(e.instanceId)} --groups ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
+      return `aws ec2 modify-network-interface-attribute ${r} --network-interface-id ${shellQuote(e.networkInterfaceId)} --groups ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
     case 'setClusterGroups':
       return `aws rds modify-db-cluster ${r} --db-cluster-identifier ${shellQuote(e.clusterId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
     case 'setDbInstanceGroups':

@@ -20,7 +20,7 @@ import { type ChoiceField, DEFAULT_APP_GROUP_NAME, DEFAULT_DB_GROUP_NAME, GUIDE_
 export interface PlannedAction {
   /** Stable within a step: 'create-app', 'rule-app-203.0.113.0/24', 'ec2', 'rule-db', 'associate', 'read-…'. */
   readonly id: string;
-  readonly kind: 'createGroup' | 'authorizeIngress' | 'modifyInstanceAttribute' | 'modifyDbCluster' | 'modifyDbInstance' | 'describe';
+  readonly kind: 'createGroup' | 'authorizeIngress' | 'modifyNetworkInterfaceAttribute' | 'modifyDbCluster' | 'modifyDbInstance' | 'describe';
   /** todo: will be sent; exists: found in the account, nothing is sent; read: a read-only call. */
   readonly status: 'todo' | 'exists' | 'read';
   readonly sentence: string;
@@ -277,30 +277,62 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       const inst = r.ec2;
       if (!inst) return makePlan(step, [], errors, notes);
       const name = inst.name ? `${inst.name} (${inst.instanceId})` : inst.instanceId;
-      const exec: ExecSpec = { op: 'setEc2Groups', instanceId: inst.instanceId, current: [...inst.securityGroupIds], add: ref };
-      if (inst.securityGroupIds.includes(ref.groupId)) {
+      // The change is made on the primary network interface (device index 0), with its own groups:
+      // ModifyInstanceAttribute replaces only that interface's groups and can fail on an instance
+      // with more than one interface (EC2 API Reference, ModifyInstanceAttribute Groups), so
+      // ModifyNetworkInterfaceAttribute is sent for it (see requests.ts).
+      const eni = inst.primaryInterface;
+      if (!eni) {
+        errors.push({
+          field: 'ec2InstanceId',
+          message: `The primary network interface of ${name} could not be read (DescribeInstances named no interface at device index 0). Refresh, or choose another instance.`,
+        });
+        return makePlan(step, [], errors, notes);
+      }
+      const current = eni.groupIds;
+      const exec: ExecSpec = { op: 'setEc2Groups', instanceId: inst.instanceId, networkInterfaceId: eni.networkInterfaceId, current: [...current], add: ref };
+      if (current.includes(ref.groupId)) {
         return makePlan(
           step,
-          [existsAction('ec2', 'modifyInstanceAttribute', `${name} already carries ${ref.groupName}.`, `${inst.instanceId}+${ref.groupId}`, exec)],
+          [
+            existsAction(
+              'ec2',
+              'modifyNetworkInterfaceAttribute',
+              `${name} already carries ${ref.groupName} on its primary network interface ${eni.networkInterfaceId}.`,
+              `${inst.instanceId}+${ref.groupId}`,
+              exec,
+            ),
+          ],
           errors,
           notes,
         );
       }
-      if (inst.securityGroupIds.length >= 5)
+      // "Security groups per network interface" (5 by default) counts this interface's groups only.
+      if (current.length >= 5)
         errors.push({
           field: 'ec2InstanceId',
-          message: `${name} already has ${inst.securityGroupIds.length} security groups, the default quota per network interface (5). Remove one first.`,
+          message: `The primary network interface ${eni.networkInterfaceId} of ${name} already has ${current.length} security groups, the default quota per network interface (5). Remove one first.`,
         });
-      const keep = inst.securityGroupIds.map((g) => idx.groupsById.get(g)?.groupName ?? g).join(', ') || 'none';
-      notes.push({ level: 'info', text: `ModifyInstanceAttribute replaces the instance's list: its current groups (${keep}) are sent with ${ref.groupName}.` });
+      const groupName = (g: string) => idx.groupsById.get(g)?.groupName ?? g;
+      const keep = current.map(groupName).join(', ') || 'none';
+      notes.push({
+        level: 'info',
+        text: `ModifyNetworkInterfaceAttribute replaces the list of ${name}'s primary network interface ${eni.networkInterfaceId}: its current groups (${keep}) are sent with ${ref.groupName}.`,
+      });
+      const others = inst.securityGroupIds.filter((g) => !current.includes(g));
+      if (others.length)
+        notes.push({
+          level: 'info',
+          text: `${name} has other network interfaces; their groups (${others.map(groupName).join(', ')}) are not changed and not sent.`,
+        });
       if (inst.state && inst.state !== 'running') notes.push({ level: 'info', text: `${name} is ${inst.state}; the change applies all the same.` });
       return makePlan(
         step,
         [
           todoAction(
             'ec2',
-            'modifyInstanceAttribute',
-            `Add ${ref.groupName} to ${name}, keeping its ${inst.securityGroupIds.length} current group${inst.securityGroupIds.length === 1 ? '' : 's'}.`,
+            'modifyNetworkInterfaceAttribute',
+            `Add ${ref.groupName} to ${name}'s primary network interface ${eni.networkInterfaceId}, keeping its ${current.length} current group${current.length === 1 ? '' : 's'}.`,
             exec,
             region,
           ),

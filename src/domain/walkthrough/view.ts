@@ -315,7 +315,14 @@ function fieldsOf(step: StepId, state: WalkthroughState, ctx: PlanContext | unde
               .map((i) => ({
                 value: i.instanceId,
                 label: i.name ?? i.instanceId,
-                description: [i.instanceId, i.privateIp, i.state, `groups: ${i.securityGroupIds.map(groupName).join(', ') || 'none'}`]
+                description: [
+                  i.instanceId,
+                  i.privateIp,
+                  i.state,
+                  i.primaryInterface
+                    ? `primary interface ${i.primaryInterface.networkInterfaceId}, groups: ${i.primaryInterface.groupIds.map(groupName).join(', ') || 'none'}`
+                    : `groups: ${i.securityGroupIds.map(groupName).join(', ') || 'none'}`,
+                ]
                   .filter(Boolean)
                   .join(' · '),
               })),
@@ -323,7 +330,7 @@ function fieldsOf(step: StepId, state: WalkthroughState, ctx: PlanContext | unde
           error: err('ec2InstanceId'),
           help: ctx?.ec2Error
             ? `The EC2 instances could not be read: ${ctx.ec2Error}`
-            : 'Instances of the VPC (running or stopped). Its current groups are kept.',
+            : "Instances of the VPC (running or stopped). The group is added to the instance's primary network interface (device index 0); its current groups are kept.",
         },
       ];
     }
