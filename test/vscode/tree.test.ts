@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { CreateDBClusterCommand, DeleteDBClusterCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import type { Node } from '../../src/tree/nodes';
 import { api, aws, childLabels, children, descriptions, EXTENSION_ID, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
@@ -260,6 +261,41 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.deepEqual(await childLabels(await walk('eu-west-1', 'DB clusters')), ['No DB clusters in this Region']);
     await setSettings({ regions: [REGION] });
     assert.deepEqual(await childLabels(), [REGION]);
+  });
+
+  it('labels an RDS Multi-AZ DB cluster as one in the DB clusters section, with its kind and class (issue 13 defect 9)', async () => {
+    // DescribeDBClusters returns Aurora and Multi-AZ DB clusters (RDS API Reference). A Region of its own.
+    const CA = 'ca-central-1';
+    const c = aws(CA);
+    try {
+      await c.rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: 'ledger',
+          Engine: 'postgres',
+          DBClusterInstanceClass: 'db.m6gd.large',
+          AllocatedStorage: 100,
+          StorageType: 'io1',
+          Iops: 1000,
+          MasterUsername: 'ledger',
+          MasterUserPassword: 'not-a-secret-1',
+        }),
+      );
+      await setSettings({ regions: [REGION, CA] });
+      const clusters = await walk(CA, 'DB clusters');
+      assert.deepEqual(await childLabels(clusters), ['ledger']);
+      assert.deepEqual(await descriptions(clusters), ['Multi-AZ PostgreSQL · port 5432 · available']);
+      const ledger = await item(await walk(CA, 'DB clusters', 'ledger'));
+      assert.equal(ledger.contextValue, 'cluster.available', 'its groups are changed on the cluster, as an Aurora one');
+      const tip = (ledger.tooltip as vscode.MarkdownString).value;
+      assert.match(tip, /\*\*ledger\*\* \(Multi-AZ DB cluster\)/);
+      assert.match(tip, /Instance class: db\\?\.m6gd\\?\.large/);
+      assert.doesNotMatch(tip, /Aurora/);
+    } finally {
+      await c.rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'ledger', SkipFinalSnapshot: true })).catch(() => undefined);
+      c.rds.destroy();
+      c.ec2.destroy();
+      await setSettings({ regions: [REGION] });
+    }
   });
 
   it('a bad endpoint gives an error node with the reason and a retry, not an empty tree', async () => {
