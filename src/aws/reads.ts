@@ -24,6 +24,7 @@ import {
   type PendingModifiedValues,
 } from '@aws-sdk/client-rds';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Tags, Vpc } from '../domain/model';
+import { clusterKindOf } from '../domain/engines';
 import { displayName } from '../domain/model';
 import { normaliseIpProtocol } from '../domain/rules';
 import type { RegionClients } from './clients';
@@ -184,8 +185,12 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     region,
     clusterId: c.DBClusterIdentifier!,
     arn: c.DBClusterArn,
+    // Aurora, or an RDS Multi-AZ DB cluster (mysql / postgres with DBClusterInstanceClass): see clusterKindOf.
+    kind: clusterKindOf(c.Engine ?? 'unknown', c.DBClusterInstanceClass),
     engine: c.Engine ?? 'unknown',
     engineVersion: c.EngineVersion,
+    ...(c.EngineMode ? { engineMode: c.EngineMode } : {}),
+    ...(c.DBClusterInstanceClass ? { instanceClass: c.DBClusterInstanceClass } : {}),
     port: c.Port,
     status: c.Status ?? 'unknown',
     endpoint: c.Endpoint,

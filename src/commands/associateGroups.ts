@@ -1,7 +1,7 @@
 // Associate security groups with a DB cluster or a standalone DB instance. ModifyDBCluster /
 // ModifyDBInstance replace the list, so the change always asks, showing the list before and after
 // (arguments answer the other questions, never this one); the write itself is ops/databaseGroups.
-import { engineLabel } from '../domain/engines';
+import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups, type DatabaseKind } from '../ops/databaseGroups';
@@ -25,19 +25,23 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
   const known = knownDatabase(idx, a.kind, region, id);
   const clusterId = a.kind === 'instance' ? (known as DbInstance).clusterId : undefined;
   if (clusterId) {
-    // Aurora: the instance's groups are the cluster's. Never send VpcSecurityGroupIds to ModifyDBInstance here.
+    // A member of a DB cluster (Aurora or Multi-AZ) takes its groups from the cluster. Never send
+    // VpcSecurityGroupIds to ModifyDBInstance here (RDS API Reference, ModifyDBInstanceMessage).
+    const cluster = clusterKindLabel(idx.clustersById.get(clusterId)?.kind);
     if (a.groupIds) {
-      ext.log.info(`${id} belongs to Aurora cluster ${clusterId}: associating ${a.groupIds.join(', ')} with the cluster instead.`);
+      ext.log.info(`${id} belongs to ${cluster} ${clusterId}: associating ${a.groupIds.join(', ')} with the cluster instead.`);
     } else {
       const ok = await ext.ui.confirm(
-        `${id} belongs to Aurora cluster ${clusterId}.`,
-        `An Aurora instance takes its security groups from its cluster; the change is made on ${clusterId} and applies to every instance in it.`,
+        `${id} belongs to ${cluster} ${clusterId}.`,
+        `An instance of a DB cluster takes its security groups from the cluster; the change is made on ${clusterId} and applies to every instance in it.`,
         `Associate with ${clusterId}`,
       );
       if (!ok) return undefined;
     }
     return associate(ext, { kind: 'cluster', region, id: clusterId, groupIds: a.groupIds });
   }
+  // RDS Custom: no instance-level group change (ModifyDBInstanceMessage VpcSecurityGroupIds), refused before any call.
+  if (a.kind === 'instance' && isRdsCustom(known.engine)) throw new UserError(rdsCustomRefusal(id, known.engine));
   const names = (ids: readonly string[]) => groupNames(ext, region, ids);
   let groupIds = a.groupIds;
   let expected: readonly string[] | undefined;
@@ -77,7 +81,7 @@ async function pickDatabase(ext: Ext, idx: RegionIndex, kind: DatabaseKind, regi
       placeholder: 'DB cluster',
       items: s.clusters.map((c) => ({
         label: c.clusterId,
-        description: `${engineLabel(c.engine)} · port ${c.port ?? '?'} · ${groupNames(
+        description: `${clusterEngineLabel(c)} · port ${c.port ?? '?'} · ${groupNames(
           ext,
           region,
           c.securityGroups.map((g) => g.groupId),
@@ -86,11 +90,16 @@ async function pickDatabase(ext: Ext, idx: RegionIndex, kind: DatabaseKind, regi
       })),
     });
   }
-  if (!s.instances.length) throw new UserError(`There is no DB instance in ${region}.`);
+  // RDS Custom instances are not offered: their groups cannot be changed (see isRdsCustom).
+  const offered = s.instances.filter((i) => !isRdsCustom(i.engine));
+  if (!offered.length)
+    throw new UserError(
+      `There is no DB instance in ${region}${s.instances.length ? ' whose security groups can be changed (RDS Custom instances cannot)' : ''}.`,
+    );
   return ext.ui.pick({
     title: 'Associate security groups with a DB instance',
     placeholder: 'DB instance',
-    items: s.instances.map((i) => ({
+    items: offered.map((i) => ({
       label: i.instanceId,
       description: i.clusterId ? `member of ${i.clusterId}` : engineLabel(i.engine),
       value: i.instanceId,

@@ -1,6 +1,7 @@
 // Remove a security group from a DB cluster or a standalone DB instance. What only that group
 // allowed can no longer reach the database, so the change always asks, with the list before and
 // after (arguments never answer that); the write itself is ops/databaseGroups.
+import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups } from '../ops/databaseGroups';
@@ -22,7 +23,12 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
   const idx = await indexFor(ext, region);
   const known = knownDatabase(idx, a.kind, region, a.id);
   const clusterId = a.kind === 'instance' ? (known as DbInstance).clusterId : undefined;
-  if (clusterId) throw new UserError(`${a.id} belongs to Aurora cluster ${clusterId}: remove the group from the cluster instead.`);
+  if (clusterId)
+    throw new UserError(
+      `${a.id} belongs to ${clusterKindLabel(idx.clustersById.get(clusterId)?.kind)} ${clusterId}: remove the group from the cluster instead.`,
+    );
+  // RDS Custom: no instance-level group change (ModifyDBInstanceMessage VpcSecurityGroupIds), refused before any call.
+  if (a.kind === 'instance' && isRdsCustom(known.engine)) throw new UserError(rdsCustomRefusal(a.id, known.engine));
   const names = (ids: readonly string[]) => groupNames(ext, region, ids);
   const r = await setDatabaseGroups(
     ext,

@@ -70,12 +70,25 @@ export interface DbClusterMember {
   readonly promotionTier?: number;
 }
 
+/**
+ * What DescribeDBClusters returned: an Aurora DB cluster, or an RDS Multi-AZ DB cluster (engine
+ * mysql / postgres, DBClusterInstanceClass set; RDS API Reference, DescribeDBClusters: "Aurora DB
+ * clusters and Multi-AZ DB clusters"). Both take their security groups on the cluster
+ * (ModifyDBCluster VpcSecurityGroupIds is "Valid for: Aurora DB clusters and Multi-AZ DB clusters").
+ */
+export type DbClusterKind = 'aurora' | 'multi-az';
+
 export interface DbCluster {
   readonly region: string;
   readonly clusterId: string;
   readonly arn?: string;
+  readonly kind: DbClusterKind;
   readonly engine: string;
   readonly engineVersion?: string;
+  /** EngineMode: 'provisioned', 'serverless' (Aurora Serverless v1), ...; absent when AWS gives none. */
+  readonly engineMode?: string;
+  /** DBClusterInstanceClass: the class of every instance of a Multi-AZ DB cluster; absent for Aurora. */
+  readonly instanceClass?: string;
   readonly port?: number;
   readonly status: string;
   readonly endpoint?: string;

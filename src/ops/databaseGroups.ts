@@ -4,6 +4,7 @@
 // four association commands and the walkthrough: re-read, compare, confirm, write (the lost-answer
 // protocol of writeThenVerify), re-read, warn when the result is not what was sent, watch it settle.
 import { groupChangeTiming, mergeGroupLists, removeFromGroupList } from '../domain/changes';
+import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbCluster, DbInstance } from '../domain/model';
 import { CancelledError } from '../ui/prompter';
 import type { OpsContext } from './context';
@@ -75,6 +76,11 @@ export function groupNames(ctx: Pick<OpsContext, 'store'>, region: string, ids: 
   return ids.map((g) => `${idx?.groupsById.get(g)?.groupName ?? '?'} (${g})`).join(', ') || 'none';
 }
 
+/** 'Aurora DB cluster orders', 'Multi-AZ DB cluster reports' ('DB cluster x' when the store does not know it). */
+function memberOf(ctx: Pick<OpsContext, 'store'>, region: string, clusterId: string): string {
+  return `${clusterKindLabel(ctx.store.index(region)?.clustersById.get(clusterId)?.kind)} ${clusterId}`;
+}
+
 /** Reads the database again (the store's copy follows); undefined when it is gone. */
 function read(ctx: DatabaseOpsContext, t: DatabaseTarget): Promise<Database | undefined> {
   return t.kind === 'cluster' ? ctx.store.refreshCluster(t.region, t.id) : ctx.store.refreshInstance(t.region, t.id);
@@ -99,8 +105,10 @@ async function plan(
   const db = await read(ctx, t);
   if (!db) throw new UserError(`${label(t)} ${t.id} no longer exists in ${t.region}. Refresh the tree.`);
   const member = t.kind === 'instance' ? (db as DbInstance).clusterId : undefined;
-  // Aurora: an instance's groups are its cluster's. Never send VpcSecurityGroupIds to ModifyDBInstance for one.
-  if (member) throw new UserError(`${t.id} belongs to Aurora cluster ${member}: change the groups of the cluster instead.`);
+  // A member of a DB cluster (Aurora or Multi-AZ) takes its groups from the cluster: never send
+  // VpcSecurityGroupIds to ModifyDBInstance for one (RDS API Reference, ModifyDBInstanceMessage).
+  if (member) throw new UserError(`${t.id} belongs to ${memberOf(ctx, t.region, member)}: change the groups of the cluster instead.`);
+  if (t.kind === 'instance' && isRdsCustom(db.engine)) throw new UserError(rdsCustomRefusal(t.id, db.engine));
   const before = idsOf(db);
   const names = (ids: readonly string[]) => groupNames(ctx, t.region, ids);
   if ('add' in edit ? edit.add.every((g) => before.includes(g)) : edit.remove.every((g) => !before.includes(g))) {
@@ -147,6 +155,9 @@ async function plan(
 export async function setDatabaseGroups(ctx: DatabaseOpsContext, t: DatabaseTarget, edit: GroupEdit, o: SetGroupsOptions = {}): Promise<SetGroupsResult> {
   const given = 'add' in edit ? edit.add : edit.remove;
   if (!given.length) throw new UserError(`No group was given to ${'add' in edit ? 'associate' : 'remove'}.`);
+  // RDS Custom: refused before any call when the store already knows the instance (plan() checks the fresh read too).
+  const known = t.kind === 'instance' ? ctx.store.index(t.region)?.instancesById.get(t.id) : undefined;
+  if (known && isRdsCustom(known.engine)) throw new UserError(rdsCustomRefusal(t.id, known.engine));
   const seen = o.seen ?? 'choosing';
   const names = (ids: readonly string[]) => groupNames(ctx, t.region, ids);
   let p = await plan(ctx, t, edit, o.expected, seen);

@@ -2,7 +2,7 @@
 // of row, read from the Region's index. Text from AWS reaches Markdown tooltips only through md().
 import * as vscode from 'vscode';
 import type { DbCluster, DbInstance, RegionIndex, SecurityGroupRule } from '../domain/model';
-import { engineLabel } from '../domain/engines';
+import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom } from '../domain/engines';
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import {
@@ -77,7 +77,8 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
     case 'section': {
       const count =
         n.section === 'vpcs' ? idx?.snapshot.vpcs.length : n.section === 'clusters' ? idx?.snapshot.clusters.length : idx?.standaloneInstances().length;
-      const label = n.section === 'vpcs' ? 'VPCs' : n.section === 'clusters' ? 'Aurora DB clusters' : 'RDS DB instances (not in a cluster)';
+      // DescribeDBClusters gives Aurora and RDS Multi-AZ DB clusters: each row says which (clusterItem).
+      const label = n.section === 'vpcs' ? 'VPCs' : n.section === 'clusters' ? 'DB clusters' : 'RDS DB instances (not in a cluster)';
       const item = new vscode.TreeItem(label, n.section === 'instances' ? Collapsed : Expanded);
       item.description = `${count ?? 0}`;
       item.contextValue = sectionContext(n.section);
@@ -160,7 +161,13 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
     n.via ? 'link' : 'shield',
     attachedStatus && isSettling(attachedStatus) ? new vscode.ThemeColor('charts.yellow') : undefined,
   );
-  item.contextValue = groupContext({ found: true, isDefault, via: viaKind(n.via), dbStatus: n.via ? viaStatusOf(n.via, idx) : undefined });
+  item.contextValue = groupContext({
+    found: true,
+    isDefault,
+    via: viaKind(n.via),
+    dbStatus: n.via ? viaStatusOf(n.via, idx) : undefined,
+    custom: viaRdsCustom(n.via, idx),
+  });
   const att = idx?.attachmentsOf(n.groupId);
   const used = [...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []), ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? [])];
   const refs = idx?.referencesTo(n.groupId) ?? [];
@@ -216,7 +223,7 @@ function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeI
 function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: RegionIndex | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(n.clusterId, vscode.TreeItemCollapsibleState.Collapsed);
   if (!c) return item;
-  item.description = [engineLabel(c.engine), c.port ? `port ${c.port}` : undefined, c.status].filter(Boolean).join(' · ');
+  item.description = [clusterEngineLabel(c), c.port ? `port ${c.port}` : undefined, c.status].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(isSettling(c.status) ? 'sync~spin' : 'database', statusColor(c.status));
   item.contextValue = clusterContext(c.status);
   const groups = c.securityGroups.map(
@@ -224,9 +231,10 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
   );
   item.tooltip = new vscode.MarkdownString(
     [
-      `$(database) **${md(c.clusterId)}**`,
+      `$(database) **${md(c.clusterId)}** (${clusterKindLabel(c.kind)})`,
       '',
-      `- Engine: ${md(engineLabel(c.engine))} ${md(c.engineVersion)}`,
+      `- Engine: ${md(engineLabel(c.engine))} ${md(c.engineVersion)}${c.engineMode && c.engineMode !== 'provisioned' ? ` (${md(c.engineMode)})` : ''}`,
+      c.instanceClass ? `- Instance class: ${md(c.instanceClass)}` : '',
       `- Status: ${md(c.status)}`,
       `- Port: ${c.port ?? 'unknown'}`,
       c.endpoint ? `- Writer endpoint: \`${c.endpoint}\`` : '',
@@ -263,6 +271,7 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
       `$(server) **${md(i.instanceId)}**${role ? ` (${role})` : ''}`,
       '',
       `- Engine: ${md(engineLabel(i.engine))}`,
+      isRdsCustom(i.engine) ? '- RDS Custom: its security groups cannot be changed through RDS' : '',
       `- Class: ${md(i.instanceClass)}`,
       `- Status: ${md(i.status)}`,
       i.endpointAddress ? `- Endpoint: \`${i.endpointAddress}:${i.port ?? ''}\`` : '',
@@ -306,7 +315,13 @@ function viaStatusOf(via: Via, idx: RegionIndex | undefined): string | undefined
   return via.clusterId ? idx?.clustersById.get(via.clusterId)?.status : via.instanceId ? idx?.instancesById.get(via.instanceId)?.status : undefined;
 }
 
+/** Whether a group row hangs under an RDS Custom instance (whose groups are never changed here). */
+function viaRdsCustom(via: Via | undefined, idx: RegionIndex | undefined): boolean {
+  const i = via?.instanceId && !via.clusterId ? idx?.instancesById.get(via.instanceId) : undefined;
+  return i ? isRdsCustom(i.engine) : false;
+}
+
 /** A member's state is its cluster's: its groups are the cluster's (see instanceContext). */
 function instanceContextOf(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: RegionIndex | undefined): string {
-  return n.clusterId ? instanceContext(true, idx?.clustersById.get(n.clusterId)?.status) : instanceContext(false, i?.status);
+  return n.clusterId ? instanceContext(true, idx?.clustersById.get(n.clusterId)?.status) : instanceContext(false, i?.status, i ? isRdsCustom(i.engine) : false);
 }

@@ -32,23 +32,30 @@ export function clusterContext(status: string | undefined): string {
 /**
  * `dbInstance.standalone.<state>` or `dbInstance.member.<state>`. A member's security groups are its
  * cluster's (a change on a member is made on the cluster), so a member carries its cluster's state.
+ * An RDS Custom instance (`custom`, not in a cluster) is `dbInstance.custom.<state>`: no menu offers
+ * it a group change, since ModifyDBInstance VpcSecurityGroupIds "doesn't apply to RDS Custom" (RDS
+ * API Reference, ModifyDBInstanceMessage); the read-only commands match it by the `dbInstance` prefix.
  */
-export function instanceContext(member: boolean, status: string | undefined): string {
-  return `dbInstance.${member ? 'member' : 'standalone'}.${dbState(status)}`;
+export function instanceContext(member: boolean, status: string | undefined, custom = false): string {
+  return `dbInstance.${member ? 'member' : custom ? 'custom' : 'standalone'}.${dbState(status)}`;
 }
 
 /**
  * A security group row. Under its VPC: `group`, `group.default`, `group.missing`. Attached to a
  * database: `groupLink.cluster.<state>` / `groupLink.instance.<state>` (the database's state, which
  * decides whether it can be removed now), `groupLink.missing` when the group is not in the Region.
+ * Under an RDS Custom instance (`custom`): `groupLink.instance.custom` in any state, which the
+ * removal menu never matches (see instanceContext); the group's own commands still do.
  */
 export function groupContext(o: {
   readonly found: boolean;
   readonly isDefault: boolean;
   readonly via?: 'cluster' | 'instance';
   readonly dbStatus?: string;
+  readonly custom?: boolean;
 }): string {
   if (!o.found) return o.via ? 'groupLink.missing' : 'group.missing';
+  if (o.via === 'instance' && o.custom) return 'groupLink.instance.custom';
   if (o.via) return `groupLink.${o.via}.${dbState(o.dbStatus)}`;
   return o.isDefault ? 'group.default' : 'group';
 }

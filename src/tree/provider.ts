@@ -1,4 +1,4 @@
-// The Access tree: Regions, their VPCs, security groups and rules, Aurora clusters and DB instances.
+// The Access tree: Regions, their VPCs, security groups and rules, DB clusters (Aurora, Multi-AZ) and DB instances.
 // The provider walks the Region's index for children and parents; the rows themselves are drawn by
 // accessItems.ts, their context values (what the menus match) come from contextValues.ts.
 import * as vscode from 'vscode';
@@ -133,7 +133,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         }
         if (n.section === 'clusters') {
           const clusters = [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId));
-          if (!clusters.length) return [{ kind: 'message', region, id: 'no-clusters', text: 'No Aurora DB clusters in this Region' }];
+          if (!clusters.length) return [{ kind: 'message', region, id: 'no-clusters', text: 'No DB clusters in this Region' }];
           return clusters.map((c) => ({ kind: 'cluster', region, clusterId: c.clusterId }));
         }
         return idx

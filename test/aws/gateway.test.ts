@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/index';
+import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
 import { translateError } from '../../src/aws/errors';
 import type { SecurityGroupRule } from '../../src/domain/model';
 import { startMoto, type MotoServer } from '../harness/moto';
@@ -186,6 +188,46 @@ describe('AWS gateway against moto', function () {
       );
       assert.equal(pg.members.length, 2);
       assert.equal(pg.members.filter((m) => m.isWriter).length, 1);
+    });
+
+    it('reads an RDS Multi-AZ DB cluster as one (kind, class), and changes its groups on the cluster (issue 13 defect 9)', async () => {
+      // DescribeDBClusters returns Aurora and Multi-AZ DB clusters; ModifyDBCluster VpcSecurityGroupIds
+      // is "Valid for: Aurora DB clusters and Multi-AZ DB clusters" (RDS API Reference). A Region of its own.
+      const WEST = 'us-west-2';
+      const cfg = { region: WEST, endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+      const rds = new RDSClient(cfg);
+      const ec2 = new EC2Client(cfg);
+      try {
+        const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0].VpcId!;
+        const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'ledger-db', Description: 'ledger', VpcId: vpc }))).GroupId!;
+        await rds.send(
+          new CreateDBClusterCommand({
+            DBClusterIdentifier: 'ledger',
+            Engine: 'postgres',
+            DBClusterInstanceClass: 'db.m6gd.large',
+            AllocatedStorage: 100,
+            StorageType: 'io1',
+            Iops: 1000,
+            MasterUsername: 'ledger',
+            MasterUserPassword: 'not-a-secret-1',
+          }),
+        );
+        const snap = await gw.loadRegion(WEST);
+        const ledger = snap.clusters.find((c) => c.clusterId === 'ledger')!;
+        assert.equal(ledger.kind, 'multi-az');
+        assert.equal(ledger.engine, 'postgres');
+        assert.equal(ledger.instanceClass, 'db.m6gd.large');
+        const after = await gw.setClusterGroups(WEST, 'ledger', [sg]);
+        assert.deepEqual(
+          after?.securityGroups.map((g) => g.groupId),
+          [sg],
+        );
+        const aurora = (await gw.loadRegion(US)).clusters.map((c) => c.kind);
+        assert.deepEqual(aurora, ['aurora', 'aurora'], 'the seeded Aurora clusters stay Aurora');
+      } finally {
+        rds.destroy();
+        ec2.destroy();
+      }
     });
 
     it('returns the cluster members and the standalone reports-mysql instance', async () => {

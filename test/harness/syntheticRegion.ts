@@ -350,6 +350,7 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
     clusters.push({
       region,
       clusterId,
+      kind: 'aurora',
       arn: `arn:aws:rds:${region}:${owner}:cluster:${clusterId}`,
       engine,
       engineVersion: postgres ? '16.4' : '8.0.mysql_aurora.3.08.0',

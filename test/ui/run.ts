@@ -97,7 +97,7 @@ function checks(ctx: Context): Check[] {
         const errors = rows.filter((r) => /^Failed to load/.test(r.label) || r.description === 'click to retry');
         assert.deepEqual(errors, [], `error rows: ${JSON.stringify(errors)}`);
         assert.ok(await treeRow(p, 'VPCs', { level: 2 }).isVisible(), "no 'VPCs' row");
-        assert.ok(await treeRow(p, 'Aurora DB clusters', { level: 2 }).isVisible(), "no 'Aurora DB clusters' row");
+        assert.ok(await treeRow(p, 'DB clusters', { level: 2 }).isVisible(), "no 'DB clusters' row");
       },
     },
     {
@@ -140,10 +140,10 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
-      name: 'Aurora DB clusters > orders-mysql shows its writer, reader and attached group',
+      name: 'DB clusters > orders-mysql shows its writer, reader and attached group',
       run: async () => {
         const p = page();
-        await expandRow(p, 'Aurora DB clusters', { level: 2 });
+        await expandRow(p, 'DB clusters', { level: 2 });
         await waitForRow(p, 'billing-pg', { level: 3 });
         const cluster = await expandRow(p, 'orders-mysql', { level: 3 });
         const cd = await rowDescription(cluster);

@@ -42,6 +42,7 @@ function cluster(clusterId: string, groupIds: string[], o: { engine?: string; po
   return {
     region: REGION,
     clusterId,
+    kind: 'aurora',
     engine: o.engine ?? 'aurora-mysql',
     ...(o.port !== undefined ? { port: o.port } : {}),
     status: 'available',

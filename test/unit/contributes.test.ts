@@ -144,6 +144,24 @@ describe('package.json contributes', () => {
       }
     });
 
+    // RDS Custom: ModifyDBInstanceMessage VpcSecurityGroupIds "doesn't apply to RDS Custom DB instances" (RDS API Reference).
+    for (const status of ['available', 'modifying', 'stopped', '']) {
+      it(`an RDS Custom instance (${status || 'not loaded'}) is offered no change of its groups, and every read`, () => {
+        const custom = instanceContext(false, status, true);
+        assert.match(custom, /^dbInstance\.custom\./);
+        const reads = commandsOn(rows(status).standalone).filter((cmd) => !changes.includes(cmd));
+        assert.deepEqual(commandsOn(custom), reads);
+        assert.ok(reads.includes('auroraSg.whoCanReach') && reads.includes('auroraSg.copyId'));
+        const link = groupContext({ found: true, isDefault: false, via: 'instance', dbStatus: status, custom: true });
+        assert.equal(link, 'groupLink.instance.custom');
+        assert.deepEqual(
+          commandsOn(link),
+          commandsOn(rows('available').instanceLink).filter((cmd) => !changes.includes(cmd)),
+          "its group rows keep the group's own commands (rules, reveal, copy), not Remove",
+        );
+      });
+    }
+
     for (const status of ['modifying', 'backing-up', 'stopped', 'failed', 'deleting', '']) {
       it(`a database that is ${status || 'not loaded'} offers no change of its groups, and every read`, () => {
         const now = rows(status);
@@ -188,6 +206,7 @@ describe('contextValues', () => {
     assert.equal(clusterContext('modifying'), 'cluster.busy');
     assert.equal(instanceContext(false, 'available'), 'dbInstance.standalone.available');
     assert.equal(instanceContext(true, 'stopped'), 'dbInstance.member.stopped');
+    assert.equal(instanceContext(false, 'available', true), 'dbInstance.custom.available');
     assert.equal(groupContext({ found: true, isDefault: true }), 'group.default');
     assert.equal(groupContext({ found: true, isDefault: false }), 'group');
     assert.equal(groupContext({ found: false, isDefault: false, via: 'cluster' }), 'groupLink.missing');

@@ -234,6 +234,7 @@ describe('reads: toCluster', () => {
       region: REGION,
       clusterId: 'orders-mysql',
       arn: sdkCluster.DBClusterArn,
+      kind: 'aurora',
       engine: 'aurora-mysql',
       engineVersion: '8.0.mysql_aurora.3.05.2',
       port: 3306,
@@ -387,6 +388,7 @@ describe('reads: resolveVpcs', () => {
   const cluster = (clusterId: string, over: Partial<DbCluster> = {}): DbCluster => ({
     region: REGION,
     clusterId,
+    kind: 'aurora',
     engine: 'aurora-mysql',
     status: 'available',
     members: [],
@@ -853,5 +855,74 @@ describe('reads: targeted reads', () => {
       toEc2Instance(REGION, { InstanceId: 'i-3', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-x', Attachment: { DeviceIndex: 1 } }] }).primaryInterface,
       undefined,
     );
+  });
+});
+
+describe('reads: Aurora and RDS Multi-AZ DB clusters, RDS Custom instances (issue 13 defect 9)', () => {
+  // DescribeDBClusters returns "Aurora DB clusters and Multi-AZ DB clusters" (RDS API Reference); a
+  // Multi-AZ DB cluster has engine mysql / postgres and DBClusterInstanceClass set.
+  const pages = (): Pages => ({
+    DescribeDBClusters: {
+      token: 'Marker',
+      pages: [
+        {
+          DBClusters: [
+            { DBClusterIdentifier: 'orders', Engine: 'aurora-mysql', EngineMode: 'provisioned', Status: 'available' },
+            { DBClusterIdentifier: 'legacy', Engine: 'aurora-postgresql', EngineMode: 'serverless', Status: 'available' },
+          ],
+        },
+        {
+          DBClusters: [
+            { DBClusterIdentifier: 'ledger', Engine: 'postgres', EngineMode: 'provisioned', DBClusterInstanceClass: 'db.m6gd.large', Status: 'available' },
+            { DBClusterIdentifier: 'carts', Engine: 'mysql', DBClusterInstanceClass: 'db.r6gd.xlarge', Status: 'available' },
+          ],
+        },
+      ],
+    },
+    DescribeDBInstances: {
+      token: 'Marker',
+      pages: [
+        {
+          DBInstances: [
+            { DBInstanceIdentifier: 'erp', Engine: 'custom-oracle-ee', DBInstanceStatus: 'available' },
+            { DBInstanceIdentifier: 'crm', Engine: 'custom-sqlserver-se', DBInstanceStatus: 'available' },
+            { DBInstanceIdentifier: 'ledger-1', DBClusterIdentifier: 'ledger', Engine: 'postgres', DBInstanceStatus: 'available' },
+          ],
+        },
+      ],
+    },
+  });
+
+  it('reads the kind, the engine mode and the cluster instance class of every cluster', async () => {
+    const { clients } = fakeClients(pages());
+    const got = (await readClusters(clients)).map((c) => [c.clusterId, c.kind, c.engineMode, c.instanceClass]);
+    assert.deepEqual(got, [
+      ['orders', 'aurora', 'provisioned', undefined],
+      ['legacy', 'aurora', 'serverless', undefined],
+      ['ledger', 'multi-az', 'provisioned', 'db.m6gd.large'],
+      ['carts', 'multi-az', undefined, 'db.r6gd.xlarge'],
+    ]);
+  });
+
+  it('a single cluster read maps the kind too', async () => {
+    const { clients } = fakeClients({
+      DescribeDBClusters: {
+        token: 'Marker',
+        pages: [{ DBClusters: [{ DBClusterIdentifier: 'ledger', Engine: 'postgres', DBClusterInstanceClass: 'db.m6gd.large' }] }],
+      },
+    });
+    const [c] = await readClusters(clients, {}, 'ledger');
+    assert.equal(c.kind, 'multi-az');
+    assert.equal(c.instanceClass, 'db.m6gd.large');
+  });
+
+  it('keeps RDS Custom instances, with their engine, so the commands can refuse them', async () => {
+    const { clients } = fakeClients(pages());
+    const got = (await readInstances(clients)).map((i) => [i.instanceId, i.engine, i.clusterId]);
+    assert.deepEqual(got, [
+      ['erp', 'custom-oracle-ee', undefined],
+      ['crm', 'custom-sqlserver-se', undefined],
+      ['ledger-1', 'postgres', 'ledger'],
+    ]);
   });
 });

@@ -27,6 +27,7 @@ const rule = (ruleId: string, groupId: string, fromPort = 3306): SecurityGroupRu
 const cluster = (clusterId: string, over: Partial<DbCluster> = {}): DbCluster => ({
   region: R,
   clusterId,
+  kind: 'aurora',
   engine: 'aurora-mysql',
   status: 'available',
   members: [{ instanceId: `${clusterId}-1`, isWriter: true }],

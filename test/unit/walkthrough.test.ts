@@ -25,6 +25,7 @@ function cluster(over: Partial<DbCluster> = {}): DbCluster {
   return {
     region: REGION,
     clusterId: 'orders-db',
+    kind: 'aurora',
     engine: 'aurora-mysql',
     port: 3306,
     status: 'available',
@@ -577,7 +578,46 @@ describe('walkthrough: plans', () => {
       `aws rds modify-db-instance --region us-east-1 --db-instance-identifier reports --vpc-security-group-ids ${DEFAULT_SG} ${db.groupId}`,
     );
     const member = W.planStep('target', ctxOf(scenario(), { ...CHOICES, target: 'instance:orders-db-1' }));
-    assert.match(member.errors[0].message, /belongs to Aurora cluster orders-db/);
+    assert.match(member.errors[0].message, /belongs to Aurora DB cluster orders-db/);
+  });
+
+  it('a Multi-AZ DB cluster is offered and named as one; an RDS Custom instance is neither offered nor planned (issue 13 defect 9)', () => {
+    const snap = scenario({
+      clusters: [
+        cluster(),
+        cluster({
+          clusterId: 'ledger',
+          kind: 'multi-az',
+          engine: 'postgres',
+          instanceClass: 'db.m6gd.large',
+          port: 5432,
+          members: [{ instanceId: 'ledger-1', isWriter: true }],
+        }),
+      ],
+      instances: [
+        ...scenario().instances,
+        { region: REGION, instanceId: 'ledger-1', clusterId: 'ledger', engine: 'postgres', status: 'available', vpcId: VPC, securityGroups: [] },
+        {
+          region: REGION,
+          instanceId: 'erp',
+          engine: 'custom-oracle-ee',
+          status: 'available',
+          port: 1521,
+          vpcId: VPC,
+          securityGroups: [{ groupId: DEFAULT_SG }],
+        },
+      ],
+    });
+    const choices = W.databases(new RegionIndex(snap));
+    const ledger = choices.find((d) => d.key === 'cluster:ledger');
+    assert.match(ledger!.description, /^Multi-AZ PostgreSQL cluster · port 5432/);
+    assert.ok(!choices.some((d) => d.key === 'instance:erp'), 'RDS Custom is not offered');
+    const member = W.planStep('target', ctxOf(snap, { ...CHOICES, target: 'instance:ledger-1' }));
+    assert.match(member.errors[0].message, /^ledger-1 belongs to Multi-AZ DB cluster ledger: /);
+    const custom = W.planStep('target', ctxOf(snap, { ...CHOICES, target: 'instance:erp' }));
+    assert.match(custom.errors[0].message, /^erp is an RDS Custom DB instance \(custom-oracle-ee\)/);
+    const assoc = W.planStep('associate', ctxOf(snap, { ...CHOICES, target: 'instance:erp' }));
+    assert.ok(!assoc.actions.some((a) => a.call?.operation === 'ModifyDBInstance'), 'no ModifyDBInstance planned for RDS Custom');
   });
 
   it('idempotence: after the whole walkthrough, a second run plans nothing to send', () => {

@@ -76,6 +76,7 @@ const sg = (groupId: string, groupName: string): SecurityGroup => ({
 const ordersDb: DbCluster = {
   region: REGION,
   clusterId: 'orders',
+  kind: 'aurora',
   engine: 'aurora-postgresql',
   port: 5432,
   status: 'available',

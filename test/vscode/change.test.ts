@@ -322,7 +322,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.deepEqual(r1, [ids.dbGroupId, ids.pgGroupId]);
       assert.deepEqual(await clusterGroups('orders-mysql'), [ids.dbGroupId, ids.pgGroupId]);
       // interactive, from the cluster node: pick, see before/after, confirm
-      const node = await walk(REGION, 'Aurora DB clusters', 'orders-mysql');
+      const node = await walk(REGION, 'DB clusters', 'orders-mysql');
       const p = await script(['appsrv1'], true);
       const r2 = await run<string[]>('auroraSg.associateWithCluster', node);
       assert.deepEqual(r2, [ids.dbGroupId, ids.pgGroupId, ids.appGroupId], p.errors.join());
@@ -336,7 +336,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.ok(!p.pickItems[0].includes('dbsrv1'), 'already attached groups are not offered');
       assert.deepEqual(await clusterGroups('orders-mysql'), [ids.dbGroupId, ids.pgGroupId, ids.appGroupId]);
       // the tree shows the three attached groups
-      const kids = (await children(await walk(REGION, 'Aurora DB clusters', 'orders-mysql'))).filter((n) => n.kind === 'group');
+      const kids = (await children(await walk(REGION, 'DB clusters', 'orders-mysql'))).filter((n) => n.kind === 'group');
       assert.equal(kids.length, 3);
     });
 
@@ -352,7 +352,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       const p2 = await script();
       assert.equal(await run('auroraSg.associateWithCluster', { region: REGION, clusterId: 'billing-pg', groupIds: [otherVpcGroup] }), undefined);
       assert.match(p2.errors[0], /own VPC/);
-      const link = (await children(await walk(REGION, 'Aurora DB clusters', 'billing-pg'))).find((n) => n.kind === 'group')!;
+      const link = (await children(await walk(REGION, 'DB clusters', 'billing-pg'))).find((n) => n.kind === 'group')!;
       const p3 = await script();
       assert.equal(await run('auroraSg.disassociateFromCluster', link), undefined);
       assert.match(p3.errors[0], /at least one/);
@@ -360,14 +360,14 @@ describe('Changing access: commands against moto in a real VS Code', () => {
     });
 
     it("an Aurora instance: explains that its groups are the cluster's and changes the cluster", async () => {
-      const node = await walk(REGION, 'Aurora DB clusters', 'billing-pg', 'billing-pg-2');
+      const node = await walk(REGION, 'DB clusters', 'billing-pg', 'billing-pg-2');
       const p = await script(true, ['legacy-db'], true);
       const r = await run<string[]>('auroraSg.associateWithInstance', node);
       assert.deepEqual(r, [ids.pgGroupId, ids.legacyGroupId], p.errors.join());
-      assert.match(p.confirms[0].message, /belongs to Aurora cluster billing-pg/);
+      assert.match(p.confirms[0].message, /belongs to Aurora DB cluster billing-pg/);
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId, ids.legacyGroupId]);
       // removing one of two works and keeps the other
-      const link = (await children(await walk(REGION, 'Aurora DB clusters', 'billing-pg'))).find((n) => n.kind === 'group' && n.groupId === ids.legacyGroupId)!;
+      const link = (await children(await walk(REGION, 'DB clusters', 'billing-pg'))).find((n) => n.kind === 'group' && n.groupId === ids.legacyGroupId)!;
       await script(true);
       assert.deepEqual(await run('auroraSg.disassociateFromCluster', link), [ids.pgGroupId]);
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId]);
@@ -381,7 +381,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.match(p.confirms[0].message, /^Associate legacy-db \(sg-[0-9a-f]+\) with billing-pg\?$/);
       assert.match(p.confirms[0].detail, /Before: pgsrv1.*\nAfter: +pgsrv1.*legacy-db/);
       assert.deepEqual(await clusterGroups('billing-pg'), [ids.pgGroupId, ids.legacyGroupId]);
-      assert.match(await logText(), /billing-pg-2 belongs to Aurora cluster billing-pg: associating sg-[0-9a-f]+ with the cluster instead/);
+      assert.match(await logText(), /billing-pg-2 belongs to Aurora DB cluster billing-pg: associating sg-[0-9a-f]+ with the cluster instead/);
       // Both removal commands refuse an empty list before any call; a removal given in full still asks.
       const p2 = await script();
       assert.equal(await run('auroraSg.disassociateFromInstance', { region: REGION, dbInstanceId: 'reports-mysql', groupIds: [] }), undefined);

@@ -308,7 +308,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       assert.equal(first.contextValue, 'error');
       assert.match(labelOf(first), /^Failed to load us-east-1: AWS had an internal error \(HTTP 503, Unavailable\)\. Try again in a moment\.$/);
       assert.equal(first.command?.command, 'auroraSg.refresh', 'click to retry');
-      assert.deepEqual((await childLabels(await walk(REGION))).slice(1), ['VPCs', 'Aurora DB clusters', 'RDS DB instances (not in a cluster)']);
+      assert.deepEqual((await childLabels(await walk(REGION))).slice(1), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
       assert.ok((await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).includes('dbsrv1'), 'the groups are still there');
       assert.equal(proxy.count('DescribeSecurityGroupRules'), 3, 'three attempts, then the error');
       proxy.clear();
@@ -334,7 +334,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
     it('changed while the confirmation is shown: the extension refuses, and AWS keeps the other change', async () => {
       tally.races++;
       await refresh();
-      const node = await walk(REGION, 'Aurora DB clusters', 'orders-mysql');
+      const node = await walk(REGION, 'DB clusters', 'orders-mysql');
       const p = new RacingPrompter([['pgsrv1'], true], () => setClusterGroupsElsewhere(ids.mysqlClusterId, [ids.dbGroupId, ids.appGroupId]));
       (await api()).ext.ui = p;
       assert.equal(await run('auroraSg.associateWithCluster', node), undefined);
@@ -402,7 +402,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       tally.races++;
       await setClusterGroupsElsewhere(ids.pgClusterId, [ids.pgGroupId, ids.legacyGroupId]);
       await refresh();
-      const link = (await children(await walk(REGION, 'Aurora DB clusters', 'billing-pg'))).find((n) => n.kind === 'group' && n.groupId === ids.legacyGroupId)!;
+      const link = (await children(await walk(REGION, 'DB clusters', 'billing-pg'))).find((n) => n.kind === 'group' && n.groupId === ids.legacyGroupId)!;
       await setClusterGroupsElsewhere(ids.pgClusterId, [ids.pgGroupId, ids.legacyGroupId, ids.appGroupId]);
       const p = await script(true);
       assert.deepEqual(await run('auroraSg.disassociateFromCluster', link), [ids.pgGroupId, ids.appGroupId], p.errors.join());
@@ -478,7 +478,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       assert.equal(proxy.count('DescribeSecurityGroupRules', { fault: 'slow', forwarded: true }), 0, 'the refresh waited for the slow answer');
       const regionItem = await item(await walk(REGION));
       assert.equal((regionItem.iconPath as vscode.ThemeIcon).id, 'globe', 'not loading, not failed');
-      assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'Aurora DB clusters', 'RDS DB instances (not in a cluster)']);
+      assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
       assert.ok((await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).includes('dbsrv1'));
       proxy.clear();
       await run('auroraSg.refresh');
@@ -510,7 +510,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
         assert.equal(proxy.count('DescribeVpcs'), before, 'the tree did not start it again by itself');
         proxy.clear();
         await run('auroraSg.refresh', kids[0]);
-        assert.deepEqual(await childLabels(await walk('eu-west-1')), ['VPCs', 'Aurora DB clusters']);
+        assert.deepEqual(await childLabels(await walk('eu-west-1')), ['VPCs', 'DB clusters']);
       } finally {
         await setSettings({ regions: [REGION] });
       }
@@ -1002,7 +1002,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       assert.deepEqual(await groupsNamed(ids.vpcId, 'fuzz-group'), [], 'nothing was created');
       assert.ok((await groupsNamed(ids.vpcId, 'fuzz-target')).length === 1, 'nothing was deleted');
       assert.deepEqual(await clusterGroups(ids.mysqlClusterId), [ids.dbGroupId]);
-      assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'Aurora DB clusters', 'RDS DB instances (not in a cluster)']);
+      assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
     });
   });
 

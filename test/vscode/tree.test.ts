@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { CreateDBClusterCommand, DeleteDBClusterCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import type { Node } from '../../src/tree/nodes';
 import { api, aws, childLabels, children, descriptions, EXTENSION_ID, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
@@ -146,7 +147,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   it('shows the Region with VPCs, clusters and standalone instances', async () => {
     assert.deepEqual(await childLabels(), [REGION]);
     const region = await walk(REGION);
-    assert.deepEqual(await childLabels(region), ['VPCs', 'Aurora DB clusters', 'RDS DB instances (not in a cluster)']);
+    assert.deepEqual(await childLabels(region), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
     const vpcs = await childLabels(await walk(REGION, 'VPCs'));
     assert.ok(vpcs.includes('shop-vpc'), vpcs.join());
     assert.ok(vpcs.includes('analytics-vpc'), vpcs.join());
@@ -179,10 +180,10 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   });
 
   it('shows Aurora clusters with engine, port and status, their writer and reader, and attached groups', async () => {
-    const clusters = await walk(REGION, 'Aurora DB clusters');
+    const clusters = await walk(REGION, 'DB clusters');
     assert.deepEqual(await childLabels(clusters), ['billing-pg', 'orders-mysql']);
     assert.deepEqual(await descriptions(clusters), ['Aurora PostgreSQL · port 5432 · available', 'Aurora MySQL · port 3306 · available']);
-    const orders = await walk(REGION, 'Aurora DB clusters', 'orders-mysql');
+    const orders = await walk(REGION, 'DB clusters', 'orders-mysql');
     const labels = await childLabels(orders);
     assert.deepEqual(labels, ['orders-mysql-1', 'orders-mysql-2', 'dbsrv1']);
     const d = await descriptions(orders);
@@ -194,9 +195,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.equal(linkItem.contextValue, 'groupLink.cluster.available');
     assert.equal(linkItem.command?.command, 'auroraSg.revealGroup');
     // The attached group leads to the same group under its VPC.
-    assert.deepEqual(await childLabels(await walk(REGION, 'Aurora DB clusters', 'orders-mysql', 'dbsrv1', 'Inbound')), [
-      `tcp 3306 from appsrv1 (${ids.appGroupId})`,
-    ]);
+    assert.deepEqual(await childLabels(await walk(REGION, 'DB clusters', 'orders-mysql', 'dbsrv1', 'Inbound')), [`tcp 3306 from appsrv1 (${ids.appGroupId})`]);
     const parent = (await api()).provider.getParent({ kind: 'group', region: REGION, groupId: ids.dbGroupId });
     assert.deepEqual(parent, { kind: 'vpc', region: REGION, vpcId: ids.vpcId });
     // Following the link selects the group itself, under its VPC (not the link under the cluster).
@@ -240,7 +239,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
   });
 
   it('copies ids and ARNs and builds console links', async () => {
-    const cluster = await walk(REGION, 'Aurora DB clusters', 'orders-mysql');
+    const cluster = await walk(REGION, 'DB clusters', 'orders-mysql');
     assert.equal(await vscode.commands.executeCommand('auroraSg.copyId', cluster), 'orders-mysql');
     assert.equal(await vscode.env.clipboard.readText(), 'orders-mysql');
     const arn = await vscode.commands.executeCommand<string>('auroraSg.copyArn', cluster);
@@ -258,10 +257,45 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const eu = await walk('eu-west-1');
     const euKids = await childLabels(eu);
     // moto gives every Region a default VPC and nothing else
-    assert.deepEqual(euKids, ['VPCs', 'Aurora DB clusters']);
-    assert.deepEqual(await childLabels(await walk('eu-west-1', 'Aurora DB clusters')), ['No Aurora DB clusters in this Region']);
+    assert.deepEqual(euKids, ['VPCs', 'DB clusters']);
+    assert.deepEqual(await childLabels(await walk('eu-west-1', 'DB clusters')), ['No DB clusters in this Region']);
     await setSettings({ regions: [REGION] });
     assert.deepEqual(await childLabels(), [REGION]);
+  });
+
+  it('labels an RDS Multi-AZ DB cluster as one in the DB clusters section, with its kind and class (issue 13 defect 9)', async () => {
+    // DescribeDBClusters returns Aurora and Multi-AZ DB clusters (RDS API Reference). A Region of its own.
+    const CA = 'ca-central-1';
+    const c = aws(CA);
+    try {
+      await c.rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: 'ledger',
+          Engine: 'postgres',
+          DBClusterInstanceClass: 'db.m6gd.large',
+          AllocatedStorage: 100,
+          StorageType: 'io1',
+          Iops: 1000,
+          MasterUsername: 'ledger',
+          MasterUserPassword: 'not-a-secret-1',
+        }),
+      );
+      await setSettings({ regions: [REGION, CA] });
+      const clusters = await walk(CA, 'DB clusters');
+      assert.deepEqual(await childLabels(clusters), ['ledger']);
+      assert.deepEqual(await descriptions(clusters), ['Multi-AZ PostgreSQL · port 5432 · available']);
+      const ledger = await item(await walk(CA, 'DB clusters', 'ledger'));
+      assert.equal(ledger.contextValue, 'cluster.available', 'its groups are changed on the cluster, as an Aurora one');
+      const tip = (ledger.tooltip as vscode.MarkdownString).value;
+      assert.match(tip, /\*\*ledger\*\* \(Multi-AZ DB cluster\)/);
+      assert.match(tip, /Instance class: db\\?\.m6gd\\?\.large/);
+      assert.doesNotMatch(tip, /Aurora/);
+    } finally {
+      await c.rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'ledger', SkipFinalSnapshot: true })).catch(() => undefined);
+      c.rds.destroy();
+      c.ec2.destroy();
+      await setSettings({ regions: [REGION] });
+    }
   });
 
   it('a bad endpoint gives an error node with the reason and a retry, not an empty tree', async () => {
@@ -274,7 +308,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.match(labelOf(err), /^Failed to load us-east-1: .*(connect|ECONNREFUSED)/i);
     assert.equal(err.command?.command, 'auroraSg.refresh');
     await setSettings({ endpoint: MOTO_URL });
-    assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'Aurora DB clusters', 'RDS DB instances (not in a cluster)']);
+    assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
   });
 
   it('with no Region configured and none in the environment, the tree is empty so the welcome view shows', async () => {

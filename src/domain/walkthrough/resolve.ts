@@ -2,7 +2,7 @@
 // to be created, or wrong), the client ranges and ports, the EC2 instance; and the guesses that
 // fill step 1 from the account.
 import { canonicalCidr } from '../cidr';
-import { defaultPortFor, engineLabel } from '../engines';
+import { clusterEngineLabel, clusterKindLabel, defaultPortFor, engineLabel, isRdsCustom, rdsCustomRefusal } from '../engines';
 import type { DbCluster, DbInstance, Ec2Instance, RegionIndex, SecurityGroup, Vpc } from '../model';
 import { validateGroupDescription, validateGroupName } from '../validation';
 import { type ChoiceField, type Choices, GUIDE_APP_GROUP_NAME, GUIDE_DB_GROUP_NAME, validGroupNameFor } from './state';
@@ -90,7 +90,7 @@ function resolveDb(idx: RegionIndex, target: string): ResolvedDb | FieldError | 
       kind: 'cluster',
       id: c.clusterId,
       engine: c.engine,
-      engineLabel: engineLabel(c.engine),
+      engineLabel: clusterEngineLabel(c),
       port: c.port ?? defaultPortFor(c.engine),
       portFromDb: c.port !== undefined,
       vpcId: c.vpcId,
@@ -102,7 +102,12 @@ function resolveDb(idx: RegionIndex, target: string): ResolvedDb | FieldError | 
   const i: DbInstance | undefined = idx.instancesById.get(t.id);
   if (!i) return { field: 'target', message: `DB instance ${t.id} is not in ${idx.snapshot.region} (any more). Refresh, or choose another database.` };
   if (i.clusterId)
-    return { field: 'target', message: `${i.instanceId} belongs to Aurora cluster ${i.clusterId}: its groups are the cluster's. Choose the cluster.` };
+    return {
+      field: 'target',
+      message: `${i.instanceId} belongs to ${clusterKindLabel(idx.clustersById.get(i.clusterId)?.kind)} ${i.clusterId}: its groups are the cluster's. Choose the cluster.`,
+    };
+  // RDS Custom: step 5 could not associate the group (ModifyDBInstanceMessage VpcSecurityGroupIds).
+  if (isRdsCustom(i.engine)) return { field: 'target', message: rdsCustomRefusal(i.instanceId, i.engine) };
   return {
     kind: 'instance',
     id: i.instanceId,
@@ -282,18 +287,22 @@ interface DbChoice {
   readonly vpcId?: string;
 }
 
-/** The Region's databases: clusters, then RDS instances that belong to no cluster. */
+/**
+ * The Region's databases: clusters (Aurora and Multi-AZ), then RDS instances that belong to no
+ * cluster, without RDS Custom instances (their groups cannot be changed: see isRdsCustom).
+ */
 export function databases(idx: RegionIndex): DbChoice[] {
   const out: DbChoice[] = [];
   for (const c of [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId))) {
     out.push({
       key: `cluster:${c.clusterId}`,
       label: c.clusterId,
-      description: `${engineLabel(c.engine)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}`,
+      description: `${clusterEngineLabel(c)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}`,
       vpcId: c.vpcId,
     });
   }
   for (const i of idx.standaloneInstances().sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
+    if (isRdsCustom(i.engine)) continue;
     out.push({
       key: `instance:${i.instanceId}`,
       label: i.instanceId,

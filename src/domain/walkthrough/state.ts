@@ -25,7 +25,7 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
   target: {
     title: 'Database',
     explanation:
-      'Choose the Region, the VPC and the database to reach: an Aurora DB cluster or a plain RDS DB instance. ' +
+      'Choose the Region, the VPC and the database to reach: a DB cluster (Aurora, or an RDS Multi-AZ DB cluster) or a plain RDS DB instance. ' +
       'Its port is the one the database group will open in step 4, so the rule and the database always agree.',
     quote:
       'A common use of a DB instance in a VPC is to share data with an application server running in an Amazon EC2 instance ' +
@@ -62,7 +62,7 @@ export const STEP_TEXT: Readonly<Record<StepId, StepText>> = {
     title: 'Associate',
     explanation:
       'Associate the database group with the database. ModifyDBCluster replaces the whole list of groups, so the current groups ' +
-      'are sent with the new one and none is dropped. RDS applies it as soon as possible (on an Aurora cluster, to every instance) ' +
+      'are sent with the new one and none is dropped. RDS applies it as soon as possible (on a DB cluster, to every instance) ' +
       'without an outage. It is sent without ApplyImmediately, so changes pending on the database (an engine upgrade, a class change) ' +
       'are not applied with it: they stay pending until the maintenance window.',
     quote:

@@ -252,7 +252,7 @@ function fieldsOf(step: StepId, state: WalkthroughState, ctx: PlanContext | unde
           value: c.target,
           options: dbs.map((d) => ({ value: d.key, label: d.label, description: d.description })),
           error: err('target'),
-          help: 'An Aurora DB cluster, or an RDS DB instance that is in no cluster.',
+          help: 'A DB cluster (Aurora or Multi-AZ), or an RDS DB instance that is in no cluster (RDS Custom instances are not offered: their groups cannot be changed).',
         },
       ];
     }

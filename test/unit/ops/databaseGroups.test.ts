@@ -21,7 +21,7 @@ const group = (groupId: string, vpcId = 'vpc-1'): SecurityGroup => ({
 });
 const attached = (ids: readonly string[], status = 'active') => ids.map((groupId) => ({ groupId, status }));
 
-type Db = { status: string; groups: string[]; groupStatus?: string; clusterId?: string; pending?: string[] };
+type Db = { status: string; groups: string[]; groupStatus?: string; clusterId?: string; pending?: string[]; engine?: string; clusterKind?: 'multi-az' };
 
 /** What a write does: applies the list and answers; or fails in one of the ways that may or may not have applied it. */
 type WriteBehaviour =
@@ -75,7 +75,8 @@ class FakeAws implements RegionSource {
       d && {
         region: R,
         clusterId: id,
-        engine: 'aurora-mysql',
+        kind: d.clusterKind ?? 'aurora',
+        engine: d.engine ?? 'aurora-mysql',
         status: d.status,
         members: [],
         securityGroups: attached(d.groups, d.groupStatus),
@@ -90,7 +91,7 @@ class FakeAws implements RegionSource {
       d && {
         region: R,
         instanceId: id,
-        engine: 'mysql',
+        engine: d.engine ?? 'mysql',
         status: d.status,
         clusterId: d.clusterId,
         securityGroups: attached(d.groups, d.groupStatus),
@@ -474,11 +475,49 @@ describe('ops: setDatabaseGroups', () => {
   });
 
   it("an Aurora member instance is refused: its groups are the cluster's, and ModifyDBInstance never gets a list", async () => {
-    const w = await world((aws) => void aws.instances.set('orders-1', { status: 'available', groups: ['sg-1'], clusterId: 'orders' }));
+    const w = await world((aws) => {
+      aws.clusters.set('orders', { status: 'available', groups: ['sg-1'] });
+      aws.instances.set('orders-1', { status: 'available', groups: ['sg-1'], clusterId: 'orders' });
+    });
     await assert.rejects(
       change(w, { kind: 'instance', region: R, id: 'orders-1' }, { add: ['sg-2'] }),
-      /orders-1 belongs to Aurora cluster orders: change the groups of the cluster instead\./,
+      /orders-1 belongs to Aurora DB cluster orders: change the groups of the cluster instead\./,
     );
+    assert.deepEqual(w.aws.writes, []);
+  });
+
+  it('a member of a Multi-AZ DB cluster is refused the same way, and named as one (not as Aurora)', async () => {
+    const w = await world((aws) => {
+      aws.clusters.set('ledger', { status: 'available', groups: ['sg-1'], engine: 'postgres', clusterKind: 'multi-az' });
+      aws.instances.set('ledger-1', { status: 'available', groups: ['sg-1'], clusterId: 'ledger', engine: 'postgres' });
+    });
+    await assert.rejects(
+      change(w, { kind: 'instance', region: R, id: 'ledger-1' }, { add: ['sg-2'] }),
+      /^UserError: ledger-1 belongs to Multi-AZ DB cluster ledger: change the groups of the cluster instead\.$/,
+    );
+    assert.deepEqual(w.aws.writes, []);
+  });
+
+  // ModifyDBInstanceMessage VpcSecurityGroupIds: "This setting doesn't apply to RDS Custom DB instances" (RDS API Reference).
+  for (const edit of [{ add: ['sg-2'] }, { remove: ['sg-1'] }] as GroupEdit[]) {
+    it(`an RDS Custom instance is refused before any call (${'add' in edit ? 'add' : 'remove'})`, async () => {
+      const w = await world((aws) => void aws.instances.set('erp', { status: 'available', groups: ['sg-1'], engine: 'custom-oracle-ee' }));
+      await assert.rejects(change(w, { kind: 'instance', region: R, id: 'erp' }, edit), (e: Error) => {
+        assert.equal(e.name, 'UserError');
+        assert.match(e.message, /^erp is an RDS Custom DB instance \(custom-oracle-ee\): .*does not apply.*Nothing was changed\.$/);
+        return true;
+      });
+      assert.equal(w.aws.reads, 0, 'not even a read: the store already knows the engine');
+      assert.deepEqual(w.aws.writes, []);
+      assert.deepEqual(w.ui.progressTitles, []);
+    });
+  }
+
+  it('an RDS Custom instance the store did not know yet is refused on the fresh read, before the write', async () => {
+    const w = await world(() => undefined);
+    w.aws.instances.set('crm', { status: 'available', groups: ['sg-1'], engine: 'custom-sqlserver-se' });
+    await assert.rejects(change(w, { kind: 'instance', region: R, id: 'crm' }, { add: ['sg-2'] }), /^UserError: crm is an RDS Custom DB instance/);
+    assert.equal(w.aws.reads, 1);
     assert.deepEqual(w.aws.writes, []);
   });
 });

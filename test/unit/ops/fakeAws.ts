@@ -51,6 +51,7 @@ export class FakeAws {
     {
       region: R,
       clusterId: 'orders',
+      kind: 'aurora',
       engine: 'aurora-mysql',
       port: 3306,
       status: 'available',
