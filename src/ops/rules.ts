@@ -299,6 +299,17 @@ async function describeRule(ctx: OpsContext, region: string, rule: SecurityGroup
     }),
   );
   await ctx.store.refreshGroups(region, [rule.groupId]);
+  // The call names the rule by what it allows, not by id: moto answers success when no rule matches
+  // (AWS answers InvalidPermission.NotFound), so the refreshed group must still have the rule.
+  if (
+    !ctx.store
+      .index(region)
+      ?.rulesOf(rule.groupId)
+      .some((r) => r.ruleId === rule.ruleId)
+  )
+    throw new UserError(
+      `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
+    );
   return { value: rule.ruleId, message: `Rule ${rule.ruleId} is now ${text}${want ? ` ("${want}")` : ', with no description'}.` };
 }
 

@@ -261,6 +261,17 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     );
   });
 
+  it('a description edit answered with success while the rule is gone (as moto answers): says so, not success', async () => {
+    const aws = new FakeAws();
+    const { ctx, load } = fakeContext(aws);
+    const idx = await load();
+    aws.on.set('readRules', () => (aws.rules = aws.rules.filter((r) => r.ruleId !== 'sgr-ap0001')));
+    assert.equal(
+      (await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { description: 'x' }))).message,
+      'Rule sgr-ap0001 no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.',
+    );
+  });
+
   it('an answer lost (reset, applied): success; never applied: unchanged; the rule gone: says so; the re-read failing: cannot tell', async () => {
     const reset = Object.assign(awsError('TimeoutError', 0, 3), { $metadata: { attempts: 3 } });
     const aws = new FakeAws().fault('updateRuleDescription', { applied: true, error: reset });
