@@ -102,6 +102,10 @@ export class AwsGateway {
   modifyRule(region: string, groupId: string, ruleId: string, spec: Omit<RuleSpec, 'groupId' | 'isEgress'>): Promise<void> {
     return writes.modifyRule(this.c(region), groupId, ruleId, spec);
   }
+  /** UpdateSecurityGroupRuleDescriptionsIngress/Egress: spec is the rule as it is, with the new description. */
+  updateRuleDescription(region: string, spec: RuleSpec): Promise<void> {
+    return writes.updateRuleDescription(this.c(region), spec);
+  }
   deleteSecurityGroup(region: string, groupId: string): Promise<void> {
     return writes.deleteSecurityGroup(this.c(region), groupId);
   }

@@ -12,6 +12,8 @@ import {
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
+  UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { DbCluster, DbInstance, RuleSpec, SecurityGroupRule } from '../domain/model';
@@ -24,6 +26,7 @@ import {
   buildModifyNetworkInterfaceAttributeInput,
   buildModifySecurityGroupRulesInput,
   buildRevokeSecurityGroupInput,
+  buildUpdateSecurityGroupRuleDescriptionsInput,
   type CreateGroupSpec,
   type PermissionSpec,
 } from '../domain/requests';
@@ -54,6 +57,13 @@ export async function revokeRules(c: RegionClients, groupId: string, isEgress: b
 
 export async function modifyRule(c: RegionClients, groupId: string, ruleId: string, spec: PermissionSpec, signal?: AbortSignal): Promise<void> {
   await c.ec2.send(new ModifySecurityGroupRulesCommand(buildModifySecurityGroupRulesInput(groupId, ruleId, spec)), { abortSignal: signal });
+}
+
+/** A description-only edit: the rule (spec: as it is) gets spec.description, or none when empty. */
+export async function updateRuleDescription(c: RegionClients, spec: RuleSpec, signal?: AbortSignal): Promise<void> {
+  const input = buildUpdateSecurityGroupRuleDescriptionsInput(spec);
+  if (spec.isEgress) await c.ec2.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input), { abortSignal: signal });
+  else await c.ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input), { abortSignal: signal });
 }
 
 export async function deleteSecurityGroup(c: RegionClients, groupId: string, signal?: AbortSignal): Promise<void> {

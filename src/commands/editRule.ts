@@ -1,5 +1,7 @@
 // auroraSg.editRule: from a rule node, what to change and its new value (two steps); with
-// arguments, nothing is asked. ops/rules.ts modifyRule confirms a change of what the rule allows.
+// arguments, nothing is asked. ops/rules.ts modifyRule confirms a change of what the rule allows,
+// sends a description-only edit as UpdateSecurityGroupRuleDescriptions*, and replaces a rule whose
+// source changes kind (AWS cannot change it in place: EC2 API reference, SecurityGroupRuleRequest).
 import type { SourceInput } from '../domain/changes';
 import type { RegionIndex, SecurityGroupRule } from '../domain/model';
 import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
@@ -61,7 +63,8 @@ async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Pro
       run: async (s, at) => {
         const text = await ext.ui.input({
           ...at,
-          title: 'Edit rule: CIDR range or security group id',
+          title: 'Edit rule: CIDR range, security group id or prefix list id',
+          prompt: `Another kind of source (IPv4 / IPv6 range, group, prefix list) replaces the rule: AWS cannot change a rule's kind.`,
           value: peerText,
           validate: (v) => (/^sg-/.test(v.trim()) || /^pl-/.test(v.trim()) ? undefined : validateCidrInput(v)),
         });
@@ -84,7 +87,7 @@ async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Pro
   return s;
 }
 
-/** ModifySecurityGroupRules in place (the rule keeps its id); returns the rule id. */
+/** Edits the rule (see modifyRule); returns its id, or the new rule's id when a change of kind replaced it. */
 export async function editRule(ext: Ext, arg?: unknown): Promise<string | undefined> {
   const a = editRuleArgs(arg);
   const region = await pickRegion(ext, a.region, 'Edit rule: Region');

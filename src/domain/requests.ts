@@ -187,3 +187,20 @@ export function buildModifyDBInstanceInput(instanceId: string, groupIds: readonl
 export function buildModifyNetworkInterfaceAttributeInput(networkInterfaceId: string, groupIds: readonly string[]): ModifyNetworkInterfaceAttributeInput {
   return { NetworkInterfaceId: networkInterfaceId, Groups: [...groupIds] };
 }
+
+/**
+ * UpdateSecurityGroupRuleDescriptionsIngress / Egress: a description-only edit, so that it never
+ * goes through ModifySecurityGroupRules (which resends the peer as a bare ReferencedGroupId, with
+ * no account). The rule is named by its whole IpPermission, UserId and peering connection included,
+ * with the new description in it; an empty description is left out, which "remove[s] a description"
+ * (EC2 API reference, UpdateSecurityGroupRuleDescriptionsIngress: "You must specify either IP
+ * permissions or a description"; "You can remove a description for a security group rule by
+ * omitting the description parameter in the request"). The IpPermissions form rather than
+ * SecurityGroupRuleDescriptions: both are AWS's, and moto implements only this one.
+ */
+export type UpdateSecurityGroupRuleDescriptionsInput = { GroupId: string; IpPermissions: IpPermissionInput[] };
+
+/** The input of UpdateSecurityGroupRuleDescriptionsEgress when spec.isEgress, else of ...Ingress: the rule as it is, with the new description. */
+export function buildUpdateSecurityGroupRuleDescriptionsInput(spec: RuleSpec): UpdateSecurityGroupRuleDescriptionsInput {
+  return { GroupId: spec.groupId, IpPermissions: [ipPermission(spec)] };
+}

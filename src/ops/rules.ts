@@ -1,14 +1,15 @@
 // Adding, editing and removing security group rules: the checks against the loaded Region, the
 // confirmations (a database port opened to the world, a change of what a rule allows, a removal),
 // the writes inside a cancellable progress with the lost-answer protocol, and the tree refreshed.
-import { attemptsOf, isStaleError } from '../aws/errors';
+import { attemptsOf, isStaleError, translateError } from '../aws/errors';
+import { CancelledError } from '../ui/prompter';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
-import type { RegionIndex, RulePeer, SecurityGroupRule } from '../domain/model';
+import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
-import { UserError, AlreadyAllowedError } from './userError';
-import { errorSentence, writeThenVerify } from './writeThenVerify';
+import { UserError, AlreadyAllowedError, isUserError } from './userError';
+import { errorSentence, writeThenVerify, type Verified, type WriteOutcome } from './writeThenVerify';
 
 const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
 const direction = (isEgress: boolean) => (isEgress ? 'outbound' : 'inbound');
@@ -17,12 +18,8 @@ const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
 /** The ports of the Region's clusters, beyond the usual database ports. */
 const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
 
-/**
- * AuthorizeSecurityGroupIngress/Egress for one rule, after the checks that need the loaded data
- * (the group and a source group exist, no rule already allows it, the quota) and, for a database
- * port open to the whole internet, a confirmation. Undefined when that confirmation is declined.
- */
-export async function authorizeRule(ctx: OpsContext, region: string, idx: RegionIndex, d: RuleDraft): Promise<Done<string[]> | undefined> {
+/** The checks of a new rule that need the loaded data: the group and a source group exist, no rule already allows it, the quota. */
+function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityGroup {
   const g = idx.groupsById.get(d.groupId);
   if (!g) throw new UserError(`Security group ${d.groupId} is not in ${region}. Refresh the tree or check the id.`);
   if (d.peer.kind === 'group' && !d.peer.userId && !idx.groupsById.has(d.peer.groupId))
@@ -33,6 +30,75 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
   const quota = ruleQuotaError(existing, d);
   if (quota) throw new UserError(quota);
+  return g;
+}
+
+/**
+ * The write of a new rule (AuthorizeSecurityGroupIngress/Egress) with the lost-answer protocol;
+ * authorizeRule and the replace of an edit share it. `onUnknown` is told when neither the call nor
+ * the re-read could say whether the rule was added.
+ */
+function addRuleWrite(
+  ctx: OpsContext,
+  region: string,
+  g: SecurityGroup,
+  d: RuleDraft,
+  text: string,
+  signal: AbortSignal | undefined,
+  onUnknown?: () => void,
+): Promise<WriteOutcome<SecurityGroupRule[]>> {
+  const refresh = () => ctx.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
+  return writeThenVerify<SecurityGroupRule[]>(ctx, {
+    action: `add ${text} to ${g.groupName}`,
+    region,
+    signal,
+    call: async () => {
+      try {
+        return await ctx.gateway().authorizeRule(region, {
+          groupId: d.groupId,
+          isEgress: d.isEgress,
+          protocol: d.protocol,
+          fromPort: d.fromPort,
+          toPort: d.toPort,
+          peer: d.peer,
+          description: d.description,
+        });
+      } catch (e) {
+        // On the first and only attempt: someone else added the same access since the tree was loaded.
+        if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
+        await refresh();
+        const other = ctx.store.index(region) && findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d);
+        throw new AlreadyAllowedError(
+          `This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`,
+          other ? other.ruleId : undefined,
+        );
+      }
+    },
+    // After a retry, Duplicate means the first attempt went through.
+    classify: (e) => ((e as Error)?.name === 'InvalidPermission.Duplicate' ? 'verify' : undefined),
+    verify: async () => {
+      const rule = findDuplicate(await ctx.gateway().readRules(region, [d.groupId]), d);
+      if (rule) return { applied: true, value: [rule] };
+      await refresh();
+      return { applied: false };
+    },
+    notApplied: () => 'Nothing was added: the group, read again, does not have the rule.',
+    unknown: (e) => {
+      onUnknown?.();
+      return `Could not tell whether ${text} was added to ${g.groupName}: ${errorSentence(e)} Refresh the tree to check before trying again.`;
+    },
+    recovered: (e) =>
+      attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found the rule in place" : "AWS's answer was lost; the group, read again, has the rule",
+  });
+}
+
+/**
+ * AuthorizeSecurityGroupIngress/Egress for one rule, after the checks that need the loaded data
+ * (the group and a source group exist, no rule already allows it, the quota) and, for a database
+ * port open to the whole internet, a confirmation. Undefined when that confirmation is declined.
+ */
+export async function authorizeRule(ctx: OpsContext, region: string, idx: RegionIndex, d: RuleDraft): Promise<Done<string[]> | undefined> {
+  const g = checkNewRule(region, idx, d);
   const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
   if (worldOpenDatabasePort(d, clusterPorts(idx))) {
     const ok = await ctx.ui.confirm(
@@ -42,47 +108,8 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     );
     if (!ok) return undefined;
   }
-  const refresh = () => ctx.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
   const { value: created, recovered } = await ctx.ui.progress(`Adding ${direction(d.isEgress)} rule ${text} to ${g.groupName}…`, (signal) =>
-    writeThenVerify<SecurityGroupRule[]>(ctx, {
-      action: `add ${text} to ${g.groupName}`,
-      region,
-      signal,
-      call: async () => {
-        try {
-          return await ctx.gateway().authorizeRule(region, {
-            groupId: d.groupId,
-            isEgress: d.isEgress,
-            protocol: d.protocol,
-            fromPort: d.fromPort,
-            toPort: d.toPort,
-            peer: d.peer,
-            description: d.description,
-          });
-        } catch (e) {
-          // On the first and only attempt: someone else added the same access since the tree was loaded.
-          if ((e as Error)?.name !== 'InvalidPermission.Duplicate' || attemptsOf(e) > 1) throw e;
-          await refresh();
-          const other = ctx.store.index(region) && findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d);
-          throw new AlreadyAllowedError(
-            `This access is already allowed by ${other ? `rule ${other.ruleId}` : 'an existing rule'}, added since the tree was loaded (the tree has been refreshed); nothing was changed.`,
-            other ? other.ruleId : undefined,
-          );
-        }
-      },
-      // After a retry, Duplicate means the first attempt went through.
-      classify: (e) => ((e as Error)?.name === 'InvalidPermission.Duplicate' ? 'verify' : undefined),
-      verify: async () => {
-        const rule = findDuplicate(await ctx.gateway().readRules(region, [d.groupId]), d);
-        if (rule) return { applied: true, value: [rule] };
-        await refresh();
-        return { applied: false };
-      },
-      notApplied: () => 'Nothing was added: the group, read again, does not have the rule.',
-      unknown: (e) => `Could not tell whether ${text} was added to ${g.groupName}: ${errorSentence(e)} Refresh the tree to check before trying again.`,
-      recovered: (e) =>
-        attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found the rule in place" : "AWS's answer was lost; the group, read again, has the rule",
-    }),
+    addRuleWrite(ctx, region, g, d, text, signal),
   );
   await ctx.store.refreshGroups(region, [d.groupId]);
   let ids = created.map((r) => r.ruleId);
@@ -142,9 +169,23 @@ export function editedRule(rule: SecurityGroupRule, e: RuleEdit): RuleDraft {
 }
 
 /**
- * ModifySecurityGroupRules in place (the rule keeps its id). An edit that changes what the rule
- * allows (protocol, ports, source) is confirmed first, whoever asked for it; a database port newly
- * open to the whole internet gets that stronger confirmation instead. Undefined when declined.
+ * Whether ModifySecurityGroupRules can make `rule` into `d`: only within one kind of source (CIDR of
+ * one IP family, group, prefix list). AWS refuses the others: "When you modify a rule, you cannot
+ * change the rule type. For example, if the rule uses an IPv4 address range, you must use an IPv4
+ * address range" (EC2 API reference, SecurityGroupRuleRequest). moto accepts and changes nothing.
+ */
+export function canModifyInPlace(rule: SecurityGroupRule, d: RuleDraft): boolean {
+  return rule.peer.kind === d.peer.kind;
+}
+
+/**
+ * Edits a rule. What the rule allows stays the same and only the description changes:
+ * UpdateSecurityGroupRuleDescriptionsIngress/Egress, nothing asked. The same kind of source (see
+ * canModifyInPlace): ModifySecurityGroupRules in place (the rule keeps its id). Another kind:
+ * AWS cannot change it, so the rule is replaced (replaceRule). An edit that changes what the rule
+ * allows is confirmed first, whoever asked for it; a database port newly open to the whole internet
+ * gets that stronger confirmation instead. Undefined when declined; the value is the rule's id (the
+ * new rule's after a replace).
  */
 export async function modifyRule(
   ctx: OpsContext,
@@ -161,14 +202,21 @@ export async function modifyRule(
   if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
-  let ok = true;
+  const sameAccess = !!findDuplicate([rule], d);
+  if (sameAccess) {
+    if ((rule.description ?? '') === (d.description ?? ''))
+      return { value: rule.ruleId, message: `Rule ${rule.ruleId} already reads so; nothing was changed.` };
+    return describeRule(ctx, region, rule, d.description, allows(d));
+  }
+  if (!canModifyInPlace(rule, d)) return replaceRule(ctx, region, idx, rule, d, allows);
+  let ok: boolean;
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
     ok = await ctx.ui.confirm(
       `Open ${portLabel(d)} to the whole internet?`,
       'The edited rule would accept database connections from any address.',
       'Allow from anywhere',
     );
-  } else if (!findDuplicate([rule], d)) {
+  } else {
     const g = idx.groupsById.get(rule.groupId);
     ok = await ctx.ui.confirm(
       `Change what rule ${rule.ruleId} allows?`,
@@ -177,37 +225,23 @@ export async function modifyRule(
     );
   }
   if (!ok) return undefined;
-  const gone = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound', 'InvalidGroup.NotFound']);
   await ctx.ui.progress(`Editing rule ${rule.ruleId}…`, (signal) =>
     writeThenVerify(ctx, {
       action: `edit rule ${rule.ruleId}`,
       region,
       signal,
-      call: async () => {
-        try {
-          await ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, {
+      call: () =>
+        goneAsUserError(ctx, region, rule, () =>
+          ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, {
             protocol: d.protocol,
             fromPort: d.fromPort,
             toPort: d.toPort,
             peer: d.peer,
             description: d.description,
-          });
-        } catch (e) {
-          // A group of an unpeered VPC ("different networks") is not a rule that went away.
-          if (!gone.has((e as Error)?.name) || !isStaleError(e)) throw e;
-          await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
-          throw new UserError(
-            `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
-          );
-        }
-      },
+          }),
+        ),
       // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
-      verify: async () => {
-        const now = (await ctx.gateway().readRules(region, [rule.groupId])).find((r) => r.ruleId === rule.ruleId);
-        await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
-        const applied = !!now && !!findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '');
-        return applied ? { applied: true, value: undefined } : { applied: false, detail: now ? 'unchanged' : 'gone' };
-      },
+      verify: () => readsAs(ctx, region, rule, (now) => !!findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '')),
       notApplied: (detail) => (detail === 'gone' ? 'The rule no longer exists.' : 'The rule, read again, is unchanged.'),
       unknown: (e) => `Could not tell whether rule ${rule.ruleId} was changed: ${errorSentence(e)} Refresh the tree to check.`,
     }),
@@ -215,6 +249,164 @@ export async function modifyRule(
   await ctx.store.refreshGroups(region, [rule.groupId]);
   return { value: rule.ruleId, message: `Rule ${rule.ruleId} is now ${allows(d)}.` };
 }
+
+const GONE = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound', 'InvalidGroup.NotFound']);
+
+/** An edit's call: an answer that the rule went away becomes a UserError (the tree refreshed, nothing changed). */
+async function goneAsUserError(ctx: OpsContext, region: string, rule: SecurityGroupRule, call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    // A group of an unpeered VPC ("different networks") is not a rule that went away.
+    if (!GONE.has((e as Error)?.name) || !isStaleError(e)) throw e;
+    await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+    throw new UserError(
+      `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
+    );
+  }
+}
+
+/** The re-read of an edit: the rule, read again, is as asked (`ok`), unchanged, or gone. */
+async function readsAs(ctx: OpsContext, region: string, rule: SecurityGroupRule, ok: (now: SecurityGroupRule) => boolean): Promise<Verified<undefined>> {
+  const now = (await ctx.gateway().readRules(region, [rule.groupId])).find((r) => r.ruleId === rule.ruleId);
+  await ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+  return now && ok(now) ? { applied: true, value: undefined } : { applied: false, detail: now ? 'unchanged' : 'gone' };
+}
+
+/** A description-only edit: UpdateSecurityGroupRuleDescriptionsIngress/Egress, naming the rule as it is. */
+async function describeRule(ctx: OpsContext, region: string, rule: SecurityGroupRule, description: string | undefined, text: string): Promise<Done<string>> {
+  const want = description ?? '';
+  await ctx.ui.progress(`Editing the description of rule ${rule.ruleId}…`, (signal) =>
+    writeThenVerify(ctx, {
+      action: `edit the description of rule ${rule.ruleId}`,
+      region,
+      signal,
+      call: () =>
+        goneAsUserError(ctx, region, rule, () =>
+          ctx.gateway().updateRuleDescription(region, {
+            groupId: rule.groupId,
+            isEgress: rule.isEgress,
+            protocol: rule.protocol,
+            fromPort: rule.fromPort,
+            toPort: rule.toPort,
+            peer: rule.peer,
+            description: want || undefined,
+          }),
+        ),
+      verify: () => readsAs(ctx, region, rule, (now) => (now.description ?? '') === want),
+      notApplied: (detail) => (detail === 'gone' ? 'The rule no longer exists.' : 'The rule, read again, is unchanged.'),
+      unknown: (e) => `Could not tell whether rule ${rule.ruleId} was changed: ${errorSentence(e)} Refresh the tree to check.`,
+    }),
+  );
+  await ctx.store.refreshGroups(region, [rule.groupId]);
+  // The call names the rule by what it allows, not by id: moto answers success when no rule matches
+  // (AWS answers InvalidPermission.NotFound), so the refreshed group must still have the rule.
+  if (
+    !ctx.store
+      .index(region)
+      ?.rulesOf(rule.groupId)
+      .some((r) => r.ruleId === rule.ruleId)
+  )
+    throw new UserError(
+      `Rule ${rule.ruleId} no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.`,
+    );
+  return { value: rule.ruleId, message: `Rule ${rule.ruleId} is now ${text}${want ? ` ("${want}")` : ', with no description'}.` };
+}
+
+/**
+ * An edit to another kind of source, which ModifySecurityGroupRules refuses (canModifyInPlace): after
+ * a confirmation that says so, the new rule is added (authorizeRule's write), read back, and only
+ * then the old one revoked. When a step fails the message says which rules exist: the old one alone
+ * (nothing changed), or both (new added, old not removed), with their ids.
+ */
+async function replaceRule(
+  ctx: OpsContext,
+  region: string,
+  idx: RegionIndex,
+  rule: SecurityGroupRule,
+  d: RuleDraft,
+  allows: (r: RuleDraft | SecurityGroupRule) => string,
+): Promise<Done<string> | undefined> {
+  const g = checkNewRule(region, idx, d);
+  const text = allows(d);
+  const world = worldOpenDatabasePort(d, clusterPorts(idx)) && !worldOpenDatabasePort({ ...d, peer: rule.peer }, clusterPorts(idx));
+  const ok = await ctx.ui.confirm(
+    world ? `Open ${portLabel(d)} to the whole internet?` : `Replace rule ${rule.ruleId}?`,
+    `${REPLACE_NOTE}\n${g.groupName}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)} (${rule.ruleId})\nAfter:  ${text}\n\n` +
+      (world ? 'The new rule would accept database connections from any address. ' : '') +
+      'What only the old rule allowed stops when it is removed.',
+    world ? 'Allow from anywhere' : 'Replace Rule',
+  );
+  if (!ok) return undefined;
+  const old = rule.ruleId;
+  const refresh = () => ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
+  const done = await ctx.ui.progress(`Replacing rule ${old}…`, async (signal) => {
+    // 1. Add the new rule. Failing, the old rule is untouched.
+    let added: WriteOutcome<SecurityGroupRule[]>;
+    let unknown = false;
+    try {
+      added = await addRuleWrite(ctx, region, g, d, text, signal, () => (unknown = true));
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      await refresh();
+      const said = isUserError(e)
+        ? (e as Error).message
+        : translateError(e, { action: `add ${text} to ${g.groupName}`, region, profile: ctx.settings.profile, endpoint: ctx.settings.endpoint }).message;
+      throw new UserError(
+        unknown ? `${said} The old rule ${old} was not removed and is still in place.` : `${said} The old rule ${old} was not removed: nothing was changed.`,
+      );
+    }
+    // 2. Check it: the group, read again, has the new rule.
+    let found: SecurityGroupRule | undefined;
+    try {
+      const now = await ctx.gateway().readRules(region, [rule.groupId]);
+      found = now.find((r) => added.value.some((a) => a.ruleId === r.ruleId)) ?? findDuplicate(now, d);
+    } catch (e) {
+      await refresh();
+      const id = added.value[0]?.ruleId ?? 'the new rule';
+      throw new UserError(
+        `Added ${text} to ${g.groupName} (${id}), but could not read the group again to check it: ${errorSentence(e)} The old rule ${old} was not removed: both are in place now. Refresh the tree, then remove ${old} to finish the replace.`,
+      );
+    }
+    if (!found) {
+      await refresh();
+      throw new UserError(
+        `AWS answered that ${text} was added to ${g.groupName}, but the group, read again, does not have it. The old rule ${old} was not removed and is still in place. Refresh the tree to check.`,
+      );
+    }
+    const id = found.ruleId;
+    const both = `Added the new rule ${id} (${text}); the old rule ${old} (${allows(rule)}) was not removed: both are in place now.`;
+    if (signal.aborted) {
+      await refresh();
+      throw new UserError(`Cancelled part way: ${both} Remove ${old} to finish the replace.`);
+    }
+    // 3. Remove the old rule. Whatever the failure, read again and say what is true.
+    await writeThenVerify(ctx, {
+      action: `remove the old rule ${old}`,
+      region,
+      call: () => ctx.gateway().revokeRules(region, rule.groupId, rule.isEgress, [old]),
+      classify: () => 'verify',
+      verify: async () => {
+        const now = await ctx.gateway().readRules(region, [rule.groupId]);
+        await refresh();
+        return now.some((r) => r.ruleId === old) ? { applied: false } : { applied: true, value: undefined };
+      },
+      notApplied: () => `${both} Remove ${old} to finish the replace.`,
+      unknown: (_e, t) =>
+        `${t.message} Added the new rule ${id} (${text}); could not read the group again to tell whether the old rule ${old} was removed. Refresh the tree: if ${old} is still there, remove it to finish the replace.`,
+      recovered: () => 'the old rule, read again, is gone',
+    });
+    return { id, recovered: added.recovered };
+  });
+  await ctx.store.refreshGroups(region, [rule.groupId]);
+  return {
+    value: done.id,
+    message: `Replaced rule ${old} with ${done.id}: ${text} (AWS cannot change a rule's kind: the new rule was added and checked, then the old one removed)${done.recovered ? ` (${done.recovered}; it was applied once)` : ''}.`,
+  };
+}
+
+/** Said in the confirmation of a replace. */
+export const REPLACE_NOTE = "AWS cannot change a rule's kind; the rule will be replaced: add the new rule, check it, then remove the old one.";
 
 export interface RulesToRemove {
   readonly ruleIds: readonly string[];

@@ -495,6 +495,19 @@ describe('AWS gateway against moto', function () {
       assert.deepEqual(back.peer, r.peer);
     });
 
+    it('updateRuleDescription (UpdateSecurityGroupRuleDescriptionsIngress) changes only the description', async () => {
+      const r = (await gw.readRules(US, [groupId])).find((x) => x.ruleId === created.cidr4.ruleId)!;
+      const spec = { groupId, isEgress: false, protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, peer: r.peer };
+      await gw.updateRuleDescription(US, { ...spec, description: 'BI, renamed' });
+      const back = (await gw.readRules(US, [groupId])).find((x) => x.ruleId === r.ruleId)!;
+      assert.deepEqual([back.fromPort, back.description, back.peer], [r.fromPort, 'BI, renamed', r.peer]);
+      // Left out, the description is removed on AWS ("You can remove a description for a security
+      // group rule by omitting the description parameter in the request", EC2 API reference,
+      // UpdateSecurityGroupRuleDescriptionsIngress); moto 5.2.1 keeps it. The unit layer's fake follows AWS.
+      await gw.updateRuleDescription(US, spec);
+      assert.equal((await gw.readRules(US, [groupId])).find((x) => x.ruleId === r.ruleId)!.description, 'BI, renamed', 'moto keeps it');
+    });
+
     it('revokeRules removes exactly the given inbound rules', async () => {
       const before = await gw.readRules(US, [groupId]);
       await gw.revokeRules(US, groupId, false, [created.cidr6.ruleId, created.group.ruleId]);

@@ -305,6 +305,44 @@ describe('walkthrough preview: the AWS layer sends the inputs it sent before the
         },
       },
     ],
+    [
+      // Description-only edits: UpdateSecurityGroupRuleDescriptions*, the rule named with its account and peering connection.
+      'the description of an outbound rule to a peered group',
+      (c) =>
+        writes.updateRuleDescription(c, { groupId: DB_SG, isEgress: true, protocol: 'tcp', fromPort: 5432, toPort: 5432, peer: group, description: 'to app' }),
+      {
+        service: 'EC2',
+        operation: 'UpdateSecurityGroupRuleDescriptionsEgress',
+        input: {
+          GroupId: DB_SG,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              UserIdGroupPairs: [{ GroupId: APP_SG, UserId: '210987654321', VpcPeeringConnectionId: 'pcx-0123456789abcdef0', Description: 'to app' }],
+            },
+          ],
+        },
+      },
+    ],
+    [
+      'removing the description of an inbound rule (left out)',
+      (c) =>
+        writes.updateRuleDescription(c, {
+          groupId: DB_SG,
+          isEgress: false,
+          protocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          peer: { kind: 'cidr4', cidr: '10.0.0.0/8' },
+        }),
+      {
+        service: 'EC2',
+        operation: 'UpdateSecurityGroupRuleDescriptionsIngress',
+        input: { GroupId: DB_SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] },
+      },
+    ],
     ['deleting a group', (c) => writes.deleteSecurityGroup(c, DB_SG), { service: 'EC2', operation: 'DeleteSecurityGroup', input: { GroupId: DB_SG } }],
     [
       "replacing a network interface's groups",

@@ -253,6 +253,42 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.deepEqual([r.FromPort, r.ToPort, r.Description], [9443, 9443, 'Admin UI']);
     });
 
+    it('a description-only edit asks nothing and keeps the rule (UpdateSecurityGroupRuleDescriptions)', async () => {
+      await script();
+      const id = (await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.appGroupId,
+        protocol: 'tcp',
+        fromPort: 8444,
+        source: { cidr: '198.51.100.0/24' },
+      }))![0];
+      const p = await script();
+      assert.equal(await run<string>('auroraSg.editRule', { region: REGION, ruleId: id, description: 'Ops only' }), id, p.errors.join());
+      assert.deepEqual(p.confirms, []);
+      const r = (await rulesOf(ids.appGroupId)).find((x) => x.SecurityGroupRuleId === id)!;
+      assert.deepEqual([r.FromPort, r.CidrIpv4, r.Description], [8444, '198.51.100.0/24', 'Ops only']);
+    });
+
+    it('a change of kind (CIDR to group) is confirmed as a replace: the new rule added, then the old one removed', async () => {
+      await script();
+      const id = (await run<string[]>('auroraSg.addInboundRule', {
+        region: REGION,
+        groupId: ids.appGroupId,
+        protocol: 'tcp',
+        fromPort: 8445,
+        source: { cidr: '198.51.100.0/24' },
+      }))![0];
+      const p = await script(true);
+      const now = await run<string>('auroraSg.editRule', { region: REGION, ruleId: id, source: { groupId: ids.dbGroupId } });
+      assert.ok(now && now !== id, p.errors.join());
+      assert.equal(p.confirms[0].message, `Replace rule ${id}?`);
+      assert.match(p.confirms[0].detail, /^AWS cannot change a rule's kind; the rule will be replaced: add the new rule, check it, then remove the old one\./);
+      const rules = await rulesOf(ids.appGroupId);
+      assert.ok(!rules.some((x) => x.SecurityGroupRuleId === id), 'the old rule is gone');
+      const r = rules.find((x) => x.SecurityGroupRuleId === now)!;
+      assert.deepEqual([r.FromPort, r.ReferencedGroupInfo?.GroupId, r.CidrIpv4], [8445, ids.dbGroupId, undefined]);
+    });
+
     it('removes several selected rules after a confirmation, and nothing else', async () => {
       await script();
       const a = (await run<string[]>('auroraSg.addInboundRule', {

@@ -161,7 +161,29 @@ export class FakeAws {
         this.run('modifyRule', () => {
           const i = this.rules.findIndex((x) => x.ruleId === ruleId && x.groupId === groupId);
           if (i < 0) throw awsError('InvalidSecurityGroupRuleId.NotFound', 400);
+          // AWS refuses another kind of source (CIDR of the other IP family, group, prefix list): "When
+          // you modify a rule, you cannot change the rule type. For example, if the rule uses an IPv4
+          // address range, you must use an IPv4 address range" (EC2 API reference,
+          // SecurityGroupRuleRequest). moto answers success and changes nothing.
+          if (this.rules[i].peer.kind !== spec.peer.kind)
+            throw Object.assign(awsError('InvalidParameterValue', 400), { message: 'When you modify a rule, you cannot change the rule type (test)' });
           this.rules[i] = { ...this.rules[i], ...spec };
+        }),
+      updateRuleDescription: (_r: string, spec: RuleSpec) =>
+        this.run('updateRuleDescription', () => {
+          // UpdateSecurityGroupRuleDescriptions* names the rule by its IpPermission; none matching is
+          // InvalidPermission.NotFound. An absent description removes it (EC2 API reference).
+          const i = this.rules.findIndex(
+            (x) =>
+              x.groupId === spec.groupId &&
+              x.isEgress === spec.isEgress &&
+              x.protocol === spec.protocol &&
+              x.fromPort === spec.fromPort &&
+              x.toPort === spec.toPort &&
+              JSON.stringify(x.peer) === JSON.stringify(spec.peer),
+          );
+          if (i < 0) throw awsError('InvalidPermission.NotFound', 400);
+          this.rules[i] = { ...this.rules[i], description: spec.description };
         }),
       revokeRules: (_r: string, groupId: string, isEgress: boolean, ids: readonly string[]) =>
         this.run('revokeRules', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildRule, type RuleDraft, type RuleInput } from '../../../src/domain/changes';
-import { authorizeRule, editedRule, modifyRule, revokeRules, ruleToEdit } from '../../../src/ops/rules';
+import type { RuleEdit } from '../../../src/ops/rules';
+import { authorizeRule, editedRule, modifyRule, REPLACE_NOTE, revokeRules, ruleToEdit } from '../../../src/ops/rules';
 import { APP, awsError, DB, FakeAws, fakeContext, R, rejection, SPARE } from './fakeAws';
 
 function draft(over: Partial<RuleInput> = {}): RuleDraft {
@@ -173,14 +174,25 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     assert.throws(() => editedRule(rule, { fromPort: 70000 }), /65535/);
   });
 
-  it('a description-only edit asks nothing; the rule keeps its id', async () => {
+  it('a description-only edit asks nothing, goes through UpdateSecurityGroupRuleDescriptions (not ModifySecurityGroupRules); the rule keeps its id', async () => {
     const aws = new FakeAws();
     const { ctx, ui, load } = fakeContext(aws);
     const idx = await load();
     const done = await modifyRule(ctx, R, idx, idx.snapshot.rules[1], { description: 'VPN users' });
-    assert.equal(done!.message, 'Rule sgr-ap0001 is now tcp 443 from 10.1.0.0/16.');
+    assert.equal(done!.message, 'Rule sgr-ap0001 is now tcp 443 from 10.1.0.0/16 ("VPN users").');
     assert.equal(aws.rules[1].description, 'VPN users');
+    assert.equal(aws.rules[1].ruleId, 'sgr-ap0001');
     assert.deepEqual(ui.confirms, []);
+    assert.deepEqual([aws.count('updateRuleDescription'), aws.count('modifyRule')], [1, 0]);
+    // An empty description removes it; an edit that changes nothing sends nothing.
+    const idx2 = ctx.store.index(R)!;
+    assert.equal(
+      (await modifyRule(ctx, R, idx2, idx2.snapshot.rules[1], { description: '' }))!.message,
+      'Rule sgr-ap0001 is now tcp 443 from 10.1.0.0/16, with no description.',
+    );
+    assert.equal(aws.rules[1].description, undefined);
+    assert.equal((await modifyRule(ctx, R, idx2, idx2.snapshot.rules[2], { fromPort: 22 }))!.message, 'Rule sgr-ap0002 already reads so; nothing was changed.');
+    assert.deepEqual([aws.count('updateRuleDescription'), aws.count('modifyRule')], [2, 0]);
   });
 
   it('an edit that changes what the rule allows is confirmed, with before and after; "no" sends nothing', async () => {
@@ -194,6 +206,20 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     assert.equal(ui.confirms[0].message, 'Change what rule sgr-ap0001 allows?');
     assert.match(ui.confirms[0].detail, /^appsrv1, inbound\nBefore: tcp 443 from 10\.1\.0\.0\/16\nAfter: {2}tcp 8443 from 10\.1\.0\.0\/16\n/);
     assert.equal(aws.rules[1].fromPort, 8443);
+    assert.equal(aws.rules[1].ruleId, 'sgr-ap0001', 'same kind: modified in place');
+    assert.deepEqual([aws.count('modifyRule'), aws.count('authorizeRule'), aws.count('revokeRules'), aws.count('updateRuleDescription')], [1, 0, 0, 0]);
+  });
+
+  it('same kind, another CIDR or group: ModifySecurityGroupRules in place, with its port and description', async () => {
+    const aws = new FakeAws();
+    const { ctx, load } = fakeContext(aws, [true, true]);
+    const idx = await load();
+    await modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { cidr: '10.3.0.0/16' }, description: 'Office' });
+    await modifyRule(ctx, R, idx, idx.snapshot.rules[0], { source: { groupId: SPARE } });
+    assert.deepEqual(aws.rules[1].peer, { kind: 'cidr4', cidr: '10.3.0.0/16' });
+    assert.equal(aws.rules[1].description, 'Office');
+    assert.deepEqual(aws.rules[0].peer, { kind: 'group', groupId: SPARE, userId: undefined });
+    assert.deepEqual([aws.count('modifyRule'), aws.count('authorizeRule')], [2, 0]);
   });
 
   it('a database port newly open to the whole internet gets that confirmation instead (one question)', async () => {
@@ -235,23 +261,37 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     );
   });
 
+  it('a description edit answered with success while the rule is gone (as moto answers): says so, not success', async () => {
+    const aws = new FakeAws();
+    const { ctx, load } = fakeContext(aws);
+    const idx = await load();
+    aws.on.set('readRules', () => (aws.rules = aws.rules.filter((r) => r.ruleId !== 'sgr-ap0001')));
+    assert.equal(
+      (await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { description: 'x' }))).message,
+      'Rule sgr-ap0001 no longer exists (someone removed it since the tree was loaded); the tree has been refreshed. Nothing was changed.',
+    );
+  });
+
   it('an answer lost (reset, applied): success; never applied: unchanged; the rule gone: says so; the re-read failing: cannot tell', async () => {
     const reset = Object.assign(awsError('TimeoutError', 0, 3), { $metadata: { attempts: 3 } });
-    const aws = new FakeAws().fault('modifyRule', { applied: true, error: reset });
+    const aws = new FakeAws().fault('updateRuleDescription', { applied: true, error: reset });
     const { ctx, load, logs } = fakeContext(aws);
     const idx = await load();
     const rule = idx.snapshot.rules[1];
     assert.equal((await modifyRule(ctx, R, idx, rule, { description: 'a' }))!.value, rule.ruleId);
-    assert.ok(logs.some((l) => /^info: edit rule sgr-ap0001: the call failed/.test(l)));
-    aws.fault('modifyRule', { error: awsError('Unavailable', 503, 3) });
+    assert.ok(logs.some((l) => /^info: edit the description of rule sgr-ap0001: the call failed/.test(l)));
+    aws.fault('updateRuleDescription', { error: awsError('Unavailable', 503, 3) });
     assert.match(
       (await rejection(modifyRule(ctx, R, idx, rule, { description: 'b' }))).message,
-      /^Could not edit rule sgr-ap0001: AWS had an internal error \(HTTP 503, Unavailable\)\. Try again in a moment\. The rule, read again, is unchanged\.$/,
+      /^Could not edit the description of rule sgr-ap0001: AWS had an internal error \(HTTP 503, Unavailable\)\. Try again in a moment\. The rule, read again, is unchanged\.$/,
     );
-    aws.fault('modifyRule', { before: () => (aws.rules = aws.rules.filter((r) => r.ruleId !== rule.ruleId)), error: awsError('Unavailable', 503, 3) });
+    aws.fault('updateRuleDescription', {
+      before: () => (aws.rules = aws.rules.filter((r) => r.ruleId !== rule.ruleId)),
+      error: awsError('Unavailable', 503, 3),
+    });
     assert.match((await rejection(modifyRule(ctx, R, idx, rule, { description: 'c' }))).message, /The rule no longer exists\.$/);
     aws.rules.push(rule);
-    aws.fault('modifyRule', { error: awsError('Unavailable', 503, 3) }).fault('readRules', { error: awsError('Unavailable', 503) });
+    aws.fault('updateRuleDescription', { error: awsError('Unavailable', 503, 3) }).fault('readRules', { error: awsError('Unavailable', 503) });
     assert.equal(
       (await rejection(modifyRule(ctx, R, idx, rule, { description: 'd' }))).message,
       'Could not tell whether rule sgr-ap0001 was changed: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. Refresh the tree to check.',
@@ -264,7 +304,162 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     const idx = await load();
     ui.cancelProgress();
     assert.equal((await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { description: 'x' }))).name, 'CancelledError');
-    assert.equal(aws.count('modifyRule'), 0);
+    assert.deepEqual([aws.count('modifyRule'), aws.count('updateRuleDescription')], [0, 0]);
+  });
+});
+
+describe('ops: modifyRule, a change of kind (AWS refuses it in ModifySecurityGroupRules): replaced', () => {
+  it('the fake account refuses a kind change in modifyRule, as AWS does', async () => {
+    const aws = new FakeAws();
+    const e = await rejection(
+      aws.gateway().modifyRule(R, APP, 'sgr-ap0001', { protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'group', groupId: SPARE } }),
+    );
+    assert.equal(e.name, 'InvalidParameterValue');
+    assert.deepEqual(aws.rules[1].peer, { kind: 'cidr4', cidr: '10.1.0.0/16' });
+  });
+
+  const kinds: [string, RuleEdit['source'], RegExp][] = [
+    ['CIDR to group', { groupId: SPARE }, /^tcp 443 from spare \(sg-0a000003\)$/],
+    ['IPv4 to IPv6', { cidr: '2001:db8::/32' }, /^tcp 443 from 2001:db8::\/32$/],
+    ['CIDR to prefix list', { prefixListId: 'pl-0123abcd' }, /^tcp 443 from prefix list pl-0123abcd$/],
+  ];
+  for (const [what, source, after] of kinds) {
+    it(`${what}: confirmed as a replace; the new rule is added, checked, then the old one removed`, async () => {
+      const aws = new FakeAws();
+      const { ctx, ui, load, store } = fakeContext(aws, [true]);
+      const idx = await load();
+      const done = await modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source, description: 'moved' });
+      assert.equal(ui.confirms.length, 1);
+      assert.equal(ui.confirms[0].message, 'Replace rule sgr-ap0001?');
+      assert.ok(
+        ui.confirms[0].detail.startsWith(`${REPLACE_NOTE}\nappsrv1, inbound\nBefore: tcp 443 from 10.1.0.0/16 (sgr-ap0001)\nAfter:  `),
+        ui.confirms[0].detail,
+      );
+      assert.ok(!aws.rules.some((r) => r.ruleId === 'sgr-ap0001'), 'the old rule is gone');
+      const added = aws.rules.find((r) => r.ruleId === done!.value)!;
+      assert.equal(added.description, 'moved');
+      assert.equal(added.fromPort, 443);
+      assert.match(done!.message, new RegExp(`^Replaced rule sgr-ap0001 with ${done!.value}: `));
+      assert.match(done!.message.split(': ')[1].split(' (AWS')[0], after);
+      assert.deepEqual(aws.calls.filter((c) => c === 'authorizeRule' || c === 'readRules' || c === 'revokeRules' || c === 'modifyRule').slice(0, 3), [
+        'authorizeRule',
+        'readRules',
+        'revokeRules',
+      ]);
+      assert.equal(aws.count('modifyRule'), 0);
+      assert.ok(
+        store
+          .index(R)!
+          .rulesOf(APP)
+          .some((r) => r.ruleId === done!.value) &&
+          !store
+            .index(R)!
+            .rulesOf(APP)
+            .some((r) => r.ruleId === 'sgr-ap0001'),
+      );
+    });
+  }
+
+  it('"no" sends nothing', async () => {
+    const aws = new FakeAws();
+    const { ctx, load } = fakeContext(aws, [false]);
+    const idx = await load();
+    assert.equal(await modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }), undefined);
+    assert.deepEqual([aws.count('authorizeRule'), aws.count('revokeRules'), aws.count('modifyRule')], [0, 0, 0]);
+  });
+
+  it('a database port newly open to the whole internet: that confirmation, saying it is a replace, and only that one', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, load } = fakeContext(aws, [true]);
+    const idx = await load();
+    const done = await modifyRule(ctx, R, idx, idx.snapshot.rules[0], { source: { cidr: '0.0.0.0/0' } });
+    assert.deepEqual(
+      ui.confirms.map((c) => c.message),
+      ['Open tcp 3306 to the whole internet?'],
+    );
+    assert.ok(ui.confirms[0].detail.startsWith(REPLACE_NOTE));
+    assert.deepEqual(aws.rules.find((r) => r.ruleId === done!.value)!.peer, { kind: 'cidr4', cidr: '0.0.0.0/0' });
+  });
+
+  it('the new rule is refused: nothing changed, the old rule in place, no revoke', async () => {
+    const aws = new FakeAws().fault('authorizeRule', { error: awsError('RulesPerSecurityGroupLimitExceeded', 400) });
+    const { ctx, load } = fakeContext(aws, [true, true]);
+    const idx = await load();
+    const before = JSON.stringify(aws.rules);
+    const e = await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }));
+    assert.equal(e.name, 'UserError');
+    assert.match(e.message, /The old rule sgr-ap0001 was not removed: nothing was changed\.$/);
+    assert.equal(JSON.stringify(aws.rules), before);
+    assert.equal(aws.count('revokeRules'), 0);
+    // Never applied (HTTP 503 on every attempt): the re-read says so.
+    aws.fault('authorizeRule', { error: awsError('Unavailable', 503, 3) });
+    assert.match(
+      (await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }))).message,
+      /^Could not add tcp 443 from spare \(sg-0a000003\) to appsrv1: .*Nothing was added: the group, read again, does not have the rule\. The old rule sgr-ap0001 was not removed: nothing was changed\.$/,
+    );
+    assert.equal(JSON.stringify(aws.rules), before);
+    assert.equal(aws.count('revokeRules'), 0);
+  });
+
+  it('the outcome of the add unknown: the old rule was not removed, and the message says to refresh', async () => {
+    const aws = new FakeAws().fault('authorizeRule', { error: awsError('Unavailable', 503, 3) }).fault('readRules', { error: awsError('Unavailable', 503) });
+    const { ctx, load } = fakeContext(aws, [true]);
+    const idx = await load();
+    const e = await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }));
+    assert.match(
+      e.message,
+      /^Could not tell whether .* Refresh the tree to check before trying again\. The old rule sgr-ap0001 was not removed and is still in place\.$/,
+    );
+    assert.equal(aws.count('revokeRules'), 0);
+  });
+
+  it('added, but the old rule cannot be removed: both ids, and that both are in place now', async () => {
+    const aws = new FakeAws().fault('revokeRules', { error: awsError('Unavailable', 503, 3) });
+    const { ctx, load, store } = fakeContext(aws, [true]);
+    const idx = await load();
+    const e = await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }));
+    const added = aws.rules.find((r) => r.peer.kind === 'group' && r.groupId === APP)!;
+    assert.equal(
+      e.message,
+      `Could not remove the old rule sgr-ap0001: AWS had an internal error (HTTP 503, Unavailable). Try again in a moment. Added the new rule ${added.ruleId} (tcp 443 from spare (sg-0a000003)); the old rule sgr-ap0001 (tcp 443 from 10.1.0.0/16) was not removed: both are in place now. Remove sgr-ap0001 to finish the replace.`,
+    );
+    assert.ok(aws.rules.some((r) => r.ruleId === 'sgr-ap0001'));
+    const shown = store
+      .index(R)!
+      .rulesOf(APP)
+      .map((r) => r.ruleId);
+    assert.ok(shown.includes('sgr-ap0001') && shown.includes(added.ruleId), 'the tree shows both');
+  });
+
+  it('the revoke answer lost (applied): read again, the old rule is gone: a success', async () => {
+    const aws = new FakeAws().fault('revokeRules', { applied: true, error: awsError('Unavailable', 503) });
+    const { ctx, load } = fakeContext(aws, [true]);
+    const idx = await load();
+    const done = await modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } });
+    assert.ok(!aws.rules.some((r) => r.ruleId === 'sgr-ap0001'));
+    assert.ok(aws.rules.some((r) => r.ruleId === done!.value));
+  });
+
+  it('added, but the group read again does not show it: the old rule is not removed', async () => {
+    const aws = new FakeAws();
+    const { ctx, load } = fakeContext(aws, [true]);
+    const idx = await load();
+    // Someone removes the new rule right after it was added.
+    aws.on.set('readRules', () => (aws.rules = aws.rules.filter((r) => r.peer.kind !== 'group' || r.groupId !== APP)));
+    const e = await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }));
+    assert.match(e.message, /does not have it\. The old rule sgr-ap0001 was not removed and is still in place\./);
+    assert.equal(aws.count('revokeRules'), 0);
+    assert.ok(aws.rules.some((r) => r.ruleId === 'sgr-ap0001'));
+  });
+
+  it('cancelled after the add: the old rule is not removed, and the message says both are in place', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, load } = fakeContext(aws, [true]);
+    const idx = await load();
+    aws.on.set('authorizeRule', () => ui.cancelProgress());
+    const e = await rejection(modifyRule(ctx, R, idx, idx.snapshot.rules[1], { source: { groupId: SPARE } }));
+    assert.match(e.message, /^Cancelled part way: Added the new rule sgr-n\d+ .*both are in place now\. Remove sgr-ap0001 to finish the replace\.$/);
+    assert.equal(aws.count('revokeRules'), 0);
   });
 });
 
