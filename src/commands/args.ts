@@ -2,7 +2,7 @@
 // command's `unknown` argument into typed arguments, or refuses it with a specific UserError before
 // any call. Arguments answer questions (complete arguments: none is asked), never a confirmation.
 // No `vscode` here: unit-tested in plain Node (test/unit/args.test.ts).
-import { validateGroupId } from '../domain/validation';
+import { isRegionCode, validateGroupId } from '../domain/validation';
 import { tagProblem, type NewGroup } from '../ops/groups';
 import type { RuleEdit, RulesToRemove } from '../ops/rules';
 import { UserError } from '../ops/userError';
@@ -39,7 +39,7 @@ const optionalText = (v: unknown, name: string): string | undefined => {
 /** A Region code such as us-east-1, or undefined when none was given (then the command asks, or takes the only one). */
 export function regionArg(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v)) throw new UserError(`"${shown(v)}" is not a Region code (such as us-east-1).`);
+  if (!isRegionCode(v)) throw new UserError(`"${shown(v)}" is not a Region code (such as us-east-1).`);
   return v;
 }
 

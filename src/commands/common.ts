@@ -1,13 +1,14 @@
 // What the command bodies share: the Region and its data, notifications (argument parsing: args.ts).
 import { translateError } from '../aws/errors';
 import type { RegionIndex } from '../domain/model';
-import { isRegionCode } from '../domain/validation';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
 import { CancelledError } from '../ui/prompter';
 
 export { UserError };
 export { plainText, say } from './run';
+
+import { regionArg } from './args';
 
 export { isNode, requireString } from './args';
 
@@ -32,11 +33,9 @@ export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
 
 /** The Region from a node, the arguments, or the only/one chosen configured Region. */
 export async function pickRegion(ext: Ext, given: string | undefined, title: string): Promise<string> {
+  const chosen = regionArg(given);
+  if (chosen) return chosen;
   const regions = await ext.regions();
-  if (given !== undefined && given !== null && given !== '') {
-    if (typeof given !== 'string' || !isRegionCode(given)) throw new UserError(`"${given}" is not a Region code (such as us-east-1).`);
-    return given;
-  }
   if (regions.length === 0) throw new UserError('No Region is selected. Run "Aurora SG: Select Regions" first.');
   if (regions.length === 1) return regions[0];
   return ext.ui.pick({ title, placeholder: 'Region', items: regions.map((r) => ({ label: r, value: r })) });
