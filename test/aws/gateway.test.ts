@@ -5,11 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/index';
 import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { translateError } from '../../src/aws/errors';
 import type { SecurityGroupRule } from '../../src/domain/model';
 import { startMoto, type MotoServer } from '../harness/moto';
-import { seedScenarioStart, seedTestAccount, type ScenarioIds, type TestAccountIds } from '../harness/seed';
+import { createMultiAzCluster, seedScenarioStart, seedTestAccount, type ScenarioIds, type TestAccountIds } from '../harness/seed';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
@@ -200,18 +200,7 @@ describe('AWS gateway against moto', function () {
       try {
         const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0].VpcId!;
         const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'ledger-db', Description: 'ledger', VpcId: vpc }))).GroupId!;
-        await rds.send(
-          new CreateDBClusterCommand({
-            DBClusterIdentifier: 'ledger',
-            Engine: 'postgres',
-            DBClusterInstanceClass: 'db.m6gd.large',
-            AllocatedStorage: 100,
-            StorageType: 'io1',
-            Iops: 1000,
-            MasterUsername: 'ledger',
-            MasterUserPassword: 'not-a-secret-1',
-          }),
-        );
+        await createMultiAzCluster(rds, 'ledger');
         const snap = await gw.loadRegion(WEST);
         const ledger = snap.clusters.find((c) => c.clusterId === 'ledger')!;
         assert.equal(ledger.kind, 'multi-az');

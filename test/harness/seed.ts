@@ -77,6 +77,25 @@ export async function createAuroraCluster(
   return ids;
 }
 
+/**
+ * An RDS Multi-AZ DB cluster (engine postgres with a cluster instance class), which moto 5.2.1
+ * creates and describes as AWS does (EngineMode, DBClusterInstanceClass).
+ */
+export async function createMultiAzCluster(rds: RDSClient, clusterId: string): Promise<void> {
+  await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: clusterId,
+      Engine: 'postgres',
+      DBClusterInstanceClass: 'db.m6gd.large',
+      AllocatedStorage: 100,
+      StorageType: 'io1',
+      Iops: 1000,
+      MasterUsername: 'ledger',
+      MasterUserPassword: 'not-a-secret-1',
+    }),
+  );
+}
+
 export async function runEc2Instance(c: Clients, subnetId: string, groupIds: string[], name: string): Promise<string> {
   const r = await c.ec2.send(
     new RunInstancesCommand({

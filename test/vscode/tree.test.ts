@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { CreateDBClusterCommand, DeleteDBClusterCommand } from '@aws-sdk/client-rds';
-import type { TestAccountIds } from '../harness/seed';
+import { DeleteDBClusterCommand } from '@aws-sdk/client-rds';
+import { createMultiAzCluster, type TestAccountIds } from '../harness/seed';
 import type { Node } from '../../src/tree/nodes';
 import { api, aws, childLabels, children, descriptions, EXTENSION_ID, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
 
@@ -268,18 +268,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const CA = 'ca-central-1';
     const c = aws(CA);
     try {
-      await c.rds.send(
-        new CreateDBClusterCommand({
-          DBClusterIdentifier: 'ledger',
-          Engine: 'postgres',
-          DBClusterInstanceClass: 'db.m6gd.large',
-          AllocatedStorage: 100,
-          StorageType: 'io1',
-          Iops: 1000,
-          MasterUsername: 'ledger',
-          MasterUserPassword: 'not-a-secret-1',
-        }),
-      );
+      await createMultiAzCluster(c.rds, 'ledger');
       await setSettings({ regions: [REGION, CA] });
       const clusters = await walk(CA, 'DB clusters');
       assert.deepEqual(await childLabels(clusters), ['ledger']);
