@@ -23,11 +23,24 @@ import {
   type DBInstance,
   type PendingModifiedValues,
 } from '@aws-sdk/client-rds';
-import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Tags, Vpc } from '../domain/model';
+import type {
+  DbCluster,
+  DbInstance,
+  Ec2Instance,
+  ReadFailure,
+  RegionRead,
+  RegionSnapshot,
+  RulePeer,
+  SecurityGroup,
+  SecurityGroupRule,
+  Tags,
+  Vpc,
+} from '../domain/model';
 import { clusterKindOf } from '../domain/engines';
-import { displayName } from '../domain/model';
+import { displayName, REGION_READS } from '../domain/model';
 import { normaliseIpProtocol } from '../domain/rules';
 import type { RegionClients } from './clients';
+import { CREDENTIAL_CODES } from './errors';
 
 export interface ReadOptions {
   readonly abortSignal?: AbortSignal;
@@ -354,9 +367,18 @@ export async function readInstances(c: RegionClients, o: ReadOptions = {}, insta
   return (await collect(pages, (p) => p.DBInstances)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toInstance(c.region, x));
 }
 
-/** Everything the tree shows for one Region: the paginated reads run in parallel. */
+/** An error that means the load was cancelled, not that a read failed. */
+const isCancellation = (e: unknown) => (e as Error)?.name === 'AbortError';
+
+/**
+ * Everything the tree shows for one Region: the paginated reads run in parallel and each settles
+ * on its own, so one missing permission does not blank the Region. A read that fails leaves its
+ * list empty and is named, with the IAM action it needs, in `failures`. When every read fails
+ * (no credentials, no network, a wrong endpoint) or the load is cancelled, the first error is
+ * thrown: there is nothing to show.
+ */
 export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise<RegionSnapshot> {
-  const [vpcs, groups, rules, subnetVpc, rawClusters, rawInstances] = await Promise.all([
+  const settled = await Promise.allSettled([
     readVpcs(c, o),
     readGroups(c, o),
     readRules(c, o),
@@ -364,8 +386,25 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readClusters(c, o),
     readInstances(c, o),
   ]);
-  const { clusters, instances } = resolveVpcs(rawClusters, rawInstances, groups, subnetVpc);
-  return { region: c.region, vpcs, groups, rules, clusters, instances, loadedAt: Date.now() };
+  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances'];
+  const failures: ReadFailure[] = [];
+  settled.forEach((r, i) => {
+    if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
+  });
+  const cancelled = failures.find((f) => isCancellation(f.error)) ?? (o.abortSignal?.aborted ? failures[0] : undefined);
+  if (cancelled) throw cancelled.error;
+  // Credentials that are missing, expired or wrong for the Region fail every read sooner or
+  // later: that is a sign-in problem for the whole Region, not a part that could not be read.
+  const credentials = failures.find((f) => CREDENTIAL_CODES.has((f.error as Error)?.name ?? ''));
+  if (credentials) throw credentials.error;
+  if (failures.length === settled.length) throw failures[0]!.error;
+  const value = <T>(i: number, empty: T): T => (settled[i]!.status === 'fulfilled' ? (settled[i] as PromiseFulfilledResult<T>).value : empty);
+  const vpcs = value<Vpc[]>(0, []);
+  const groups = value<SecurityGroup[]>(1, []);
+  const rules = value<SecurityGroupRule[]>(2, []);
+  const subnetVpc = value<Map<string, string>>(3, new Map());
+  const { clusters, instances } = resolveVpcs(value<DbCluster[]>(4, []), value<DbInstance[]>(5, []), groups, subnetVpc);
+  return { region: c.region, vpcs, groups, rules, clusters, instances, loadedAt: Date.now(), ...(failures.length ? { failures } : {}) };
 }
 
 /** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */

@@ -147,6 +147,31 @@ export interface Ec2Instance {
   readonly primaryInterface?: { readonly networkInterfaceId: string; readonly groupIds: readonly string[] };
 }
 
+/**
+ * The reads a Region's load is made of. Each settles on its own: one that fails (a missing
+ * permission, most often) leaves its part empty and is named in `RegionSnapshot.failures`.
+ */
+export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances';
+
+/** What a failed read is called in the tree and the IAM action it needs. */
+export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string; readonly action: string }>> = {
+  vpcs: { label: 'VPCs', action: 'ec2:DescribeVpcs' },
+  groups: { label: 'security groups', action: 'ec2:DescribeSecurityGroups' },
+  rules: { label: 'security group rules', action: 'ec2:DescribeSecurityGroupRules' },
+  subnetGroups: { label: 'DB subnet groups', action: 'rds:DescribeDBSubnetGroups' },
+  clusters: { label: 'DB clusters', action: 'rds:DescribeDBClusters' },
+  instances: { label: 'DB instances', action: 'rds:DescribeDBInstances' },
+};
+
+/** A read of a Region's load that failed; the rest of the snapshot was read. */
+export interface ReadFailure {
+  readonly read: RegionRead;
+  /** The IAM action the read needs (REGION_READS), e.g. 'ec2:DescribeSecurityGroupRules'. */
+  readonly action: string;
+  /** The error as the AWS layer threw it (translated for display by the caller). */
+  readonly error: unknown;
+}
+
 /** Everything the tree shows for one Region, as read at `loadedAt`. */
 export interface RegionSnapshot {
   readonly region: string;
@@ -156,6 +181,17 @@ export interface RegionSnapshot {
   readonly clusters: readonly DbCluster[];
   readonly instances: readonly DbInstance[];
   readonly loadedAt: number;
+  /**
+   * Reads that failed while the others succeeded (absent or empty: everything was read). The
+   * lists of a failed read are empty and mean "unknown", never "none": the tree shows the failure
+   * on the node it belongs to, and no analysis may conclude anything from the missing part.
+   */
+  readonly failures?: readonly ReadFailure[];
+}
+
+/** Whether this read of the snapshot failed (its list is empty because it is unknown). */
+export function readFailed(snapshot: RegionSnapshot, read: RegionRead): boolean {
+  return snapshot.failures?.some((f) => f.read === read) ?? false;
 }
 
 /** Indexed view of a snapshot for the lookups the tree and the commands make. */

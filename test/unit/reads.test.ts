@@ -18,7 +18,7 @@ import {
   toRule,
   toVpc,
 } from '../../src/aws/reads';
-import type { DbCluster, DbInstance, SecurityGroup } from '../../src/domain/model';
+import { readFailed, type DbCluster, type DbInstance, type SecurityGroup } from '../../src/domain/model';
 
 const REGION = 'us-east-1';
 
@@ -701,14 +701,49 @@ describe('reads: readRegion over several pages', () => {
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
   });
 
-  it('an error on a later page fails the whole read', async () => {
+  it('an error on a later page fails that read only: the others load, the failure names the IAM action, the list is empty', async () => {
     const { clients } = fakeClients(accountPages());
     const realSend = (clients.rds as any).send;
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
     (clients.rds as any).send = async (cmd: any, o: any) => {
-      if (cmd.constructor.name === 'DescribeDBInstancesCommand' && cmd.input.Marker) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      if (cmd.constructor.name === 'DescribeDBInstancesCommand' && cmd.input.Marker) throw throttled;
       return realSend(cmd, o);
     };
-    await assert.rejects(readRegion(clients), { name: 'Throttling' });
+    const snap = await readRegion(clients);
+    assert.deepEqual(
+      snap.failures?.map((f) => [f.read, f.action, f.error]),
+      [['instances', 'rds:DescribeDBInstances', throttled]],
+    );
+    assert.equal(snap.instances.length, 0);
+    assert.ok(snap.groups.length > 0 && snap.rules.length > 0 && snap.clusters.length > 0, 'the other reads are kept');
+    assert.ok(readFailed(snap, 'instances') && !readFailed(snap, 'rules'));
+  });
+
+  it('every read failing throws the first error (nothing to show); a cancelled load throws its cancellation', async () => {
+    const { clients } = fakeClients(accountPages());
+    const denied = Object.assign(new Error('not authorized'), { name: 'UnauthorizedOperation' });
+    (clients.rds as any).send = async () => {
+      throw denied;
+    };
+    (clients.ec2 as any).send = async () => {
+      throw denied;
+    };
+    await assert.rejects(readRegion(clients), denied);
+    const { clients: c1 } = fakeClients(accountPages());
+    const expired = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' });
+    const send1 = (c1.ec2 as any).send;
+    (c1.ec2 as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeVpcsCommand') throw expired;
+      return send1(cmd, o);
+    };
+    await assert.rejects(readRegion(c1), expired, 'a credentials error on one read is the whole Region: sign in again');
+    const abort = new AbortController();
+    abort.abort();
+    const { clients: c2 } = fakeClients(accountPages());
+    (c2.ec2 as any).send = async () => {
+      throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    };
+    await assert.rejects(readRegion(c2, { abortSignal: abort.signal }), { name: 'AbortError' });
   });
 });
 
