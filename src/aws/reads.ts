@@ -367,6 +367,9 @@ export async function readInstances(c: RegionClients, o: ReadOptions = {}, insta
   return (await collect(pages, (p) => p.DBInstances)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toInstance(c.region, x));
 }
 
+/** The reads the tree is made of; when all of them fail there is nothing to show. */
+const CORE_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances'];
+
 /** An error that means the load was cancelled, not that a read failed. */
 const isCancellation = (e: unknown) => (e as Error)?.name === 'AbortError';
 
@@ -397,7 +400,8 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   // later: that is a sign-in problem for the whole Region, not a part that could not be read.
   const credentials = failures.find((f) => CREDENTIAL_CODES.has((f.error as Error)?.name ?? ''));
   if (credentials) throw credentials.error;
-  if (failures.length === settled.length) throw failures[0]!.error;
+  // Nothing of the tree could be read (the reads after the first six only add to it).
+  if (failures.filter((f) => CORE_READS.includes(f.read)).length === CORE_READS.length) throw failures[0]!.error;
   const value = <T>(i: number, empty: T): T => (settled[i]!.status === 'fulfilled' ? (settled[i] as PromiseFulfilledResult<T>).value : empty);
   const vpcs = value<Vpc[]>(0, []);
   const groups = value<SecurityGroup[]>(1, []);
