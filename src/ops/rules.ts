@@ -105,6 +105,7 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
       `Open ${text} to the whole internet?`,
       `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.`,
       'Allow from anywhere',
+      { exposes: true },
     );
     if (!ok) return undefined;
   }
@@ -215,6 +216,7 @@ export async function modifyRule(
       `Open ${portLabel(d)} to the whole internet?`,
       'The edited rule would accept database connections from any address.',
       'Allow from anywhere',
+      { exposes: true },
     );
   } else {
     const g = idx.groupsById.get(rule.groupId);
@@ -336,6 +338,7 @@ async function replaceRule(
       (world ? 'The new rule would accept database connections from any address. ' : '') +
       'What only the old rule allowed stops when it is removed.',
     world ? 'Allow from anywhere' : 'Replace Rule',
+    { exposes: world },
   );
   if (!ok) return undefined;
   const old = rule.ruleId;

@@ -26,6 +26,7 @@ import { watchWalkthrough } from '../harness/headlessWalkthrough';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../harness/faultProxy';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
+import type { ConfirmOptions } from '../../src/ui/prompter';
 import { api, aws, childLabels, children, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -47,9 +48,9 @@ class RacingPrompter extends ScriptedPrompter {
   ) {
     super(answers);
   }
-  override async confirm(message: string, detail: string): Promise<boolean> {
+  override async confirm(message: string, detail: string, action?: string, options?: ConfirmOptions): Promise<boolean> {
     await this.hook();
-    return super.confirm(message, detail);
+    return super.confirm(message, detail, action, options);
   }
 }
 
