@@ -5,7 +5,7 @@ import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
-import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
+import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
 import { UserError, AlreadyAllowedError, isUserError } from './userError';
@@ -456,7 +456,7 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
   const done: string[] = [];
   const list = (xs: readonly string[]) => xs.join(', ') || 'none';
-  await ctx.ui.progress(`Removing ${rules.length} rule(s)…`, async (signal) => {
+  await ctx.ui.progress(`Removing ${countOf(rules.length, 'rule')}…`, async (signal) => {
     await ctx.store.refreshGroups(region, groupIds);
     const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
     const gone = ids.filter((i) => !present.has(i));
@@ -502,5 +502,5 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     }
   });
   await ctx.store.refreshGroups(region, groupIds);
-  return { value: done, message: `Removed ${done.length} rule(s): ${done.join(', ')}.` };
+  return { value: done, message: `Removed ${countOf(done.length, 'rule')}: ${done.join(', ')}.` };
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Finding, PathExplanation, Reachability, ReachRule, Severity } from '../domain/analysis';
 import type { RegionIndex } from '../domain/model';
-import { portLabel } from '../domain/rules';
+import { countOf, portLabel } from '../domain/rules';
 import type { AnalysisState } from '../state/analysisState';
 import type { RegionStore } from '../state/store';
 import { md } from './provider';
@@ -58,7 +58,7 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
         g.stale ? 'no longer exists' : undefined,
         g.foreign ? `account ${g.userId ?? '?'}` : undefined,
         g.selfReference ? 'itself' : undefined,
-        g.ec2Instances.length ? `${g.ec2Instances.length} EC2 instance(s)` : undefined,
+        g.ec2Instances.length ? countOf(g.ec2Instances.length, 'EC2 instance') : undefined,
       ]
         .filter(Boolean)
         .join(' · '),

@@ -184,9 +184,13 @@ export function parseClientCidrs(text: string): { cidrs: ClientCidr[]; errors: s
 export function parseAppPort(text: string): number | { error: string } {
   const t = text.trim();
   if (!t) return { error: "The application's port is required: the port the client application connects to (e.g. 443)." };
-  if (!/^\d{1,5}$/.test(t)) return { error: `"${t.slice(0, 40)}" is not a port: enter one whole number from 1 to 65535.` };
+  if (!/^\d{1,5}$/.test(t))
+    return {
+      error: `"${t.slice(0, 40)}" is not a port: enter the port the app servers listen on, a whole number from 1 to 65535 (port 0 is valid in a rule, but no server listens on it).`,
+    };
   const n = Number(t);
-  if (n < 1 || n > 65535) return { error: `Port ${n} is out of range: ports are 1 to 65535.` };
+  if (n < 1 || n > 65535)
+    return { error: `Port ${n} is not a port a server listens on: enter 1 to 65535 (port 0 is valid in a rule, but no server listens on it).` };
   return n;
 }
 
