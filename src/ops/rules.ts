@@ -210,6 +210,10 @@ export async function modifyRule(
     d,
   );
   if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
+  // A new source group must be reachable as for a new rule (a replace checks it in checkNewRule).
+  const newGroup = d.peer.kind === 'group' && (rule.peer.kind !== 'group' || rule.peer.groupId !== d.peer.groupId);
+  const unreachable = newGroup ? unreachableGroupError(idx, rule.groupId, d.peer) : undefined;
+  if (unreachable) throw new UserError(unreachable);
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
   const sameAccess = !!findDuplicate([rule], d);

@@ -11,7 +11,7 @@ import { buildRule } from '../../src/domain/changes';
 import { findings } from '../../src/domain/analysis';
 import { RegionIndex, type RegionSnapshot, type SecurityGroup, type SecurityGroupRule, type StaleRuleRef, type VpcPeering } from '../../src/domain/model';
 import { reachableGroupVpcs, unreachableGroupError } from '../../src/domain/peering';
-import { authorizeRule } from '../../src/ops/rules';
+import { authorizeRule, modifyRule } from '../../src/ops/rules';
 import { runSteps } from '../../src/ui/steps';
 import { APP, DB, FakeAws, fakeContext, R, rejection, VPC } from './ops/fakeAws';
 
@@ -136,6 +136,16 @@ describe('ops/rules: a source group given as an argument must be reachable', () 
     aws.peerings = [...ACTIVE, peering('pcx-0a0d', 'active', VPC, 'vpc-0d0d0d0d', { bOwner: PARTNER })];
     const again = fakeContext(aws);
     assert.ok(await authorizeRule(again.ctx, R, await again.load(), draft('sg-0d000001', PARTNER)));
+  });
+
+  it("Edit Rule: changing a rule's source group to one of an unpeered VPC is refused before any call", async () => {
+    const aws = twoVpcs(ACTIVE);
+    const { ctx, load } = fakeContext(aws);
+    const idx = await load();
+    const rule = idx.snapshot.rules.find((r) => r.ruleId === 'sgr-db0001')!;
+    const e = await rejection(modifyRule(ctx, R, idx, rule, { source: { groupId: FAR } }));
+    assert.match(e.message, /cannot reach/);
+    assert.equal(aws.count('modifyRule') + aws.count('authorizeRule'), 0);
   });
 
   it('peerings unknown: a loaded group of another VPC is left to AWS (its "different networks" answer is translated)', () => {
