@@ -2,7 +2,7 @@
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
 import type { AwsGateway } from '../../../src/aws/index';
-import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc } from '../../../src/domain/model';
+import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
 import { ScriptedPrompter, type Answer } from '../../vscode/scripted';
@@ -61,6 +61,8 @@ export class FakeAws {
     },
   ];
   ec2: Ec2Instance[] = [];
+  /** The Region's VPC peering connections; undefined: the read failed (unknown). */
+  peerings?: VpcPeering[];
   /** Every gateway call, in order, by method name. */
   readonly calls: Method[] = [];
   /** Authorize answers without the created rules (some endpoints do). */
@@ -118,6 +120,7 @@ export class FakeAws {
           clusters: [...this.clusters],
           instances: [],
           loadedAt: Date.now(),
+          ...(this.peerings ? { peerings: [...this.peerings] } : {}),
         })),
       readGroups: (_r: string, ids: string[]) => this.run('readGroups', () => ids.map((id) => this.need(id))),
       findGroupsByName: (_r: string, vpcId: string, name: string) =>
