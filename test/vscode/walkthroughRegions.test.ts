@@ -3,7 +3,8 @@
 // Region and the account beside every database choice and in every step's title.
 import * as assert from 'node:assert/strict';
 import * as W from '../../src/domain/walkthrough';
-import { WalkthroughController } from '../../src/webview/walkthroughController';
+import * as vscode from 'vscode';
+import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
 import { memoryStorage } from '../harness/headlessWalkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { api, MOTO_URL, REGION, resetMoto, setSettings } from './util';
@@ -48,5 +49,33 @@ describe('Access walkthrough: two Regions with databases of the same names', fun
     const options = dbs?.kind === 'select' ? dbs.options : [];
     assert.ok(options.length > 0, 'the Region has databases');
     for (const o of options) assert.match(o.description ?? '', new RegExp(` · ${OTHER}, account \\d{12}$`), `${o.label}: ${o.description}`);
+  });
+
+  it('a walkthrough for another database keeps what was typed in the last one (client ranges, port, group names), not its resources', async () => {
+    const a = await api();
+    const last = W.initialState({
+      region: REGION,
+      target: `cluster:${here.clusterId}`,
+      clientCidrs: '198.51.100.0/24',
+      appPort: '8443',
+      appGroupName: 'web-tier',
+      ec2InstanceId: here.appServerInstanceId,
+    });
+    await a.ext.context.workspaceState.update(STATE_KEY, last);
+    const c = await vscode.commands.executeCommand<WalkthroughController>('auroraSg.openWalkthrough', {
+      kind: 'cluster',
+      region: OTHER,
+      clusterId: there.clusterId,
+    });
+    try {
+      assert.equal(c.state.choices.region, OTHER);
+      assert.equal(c.state.choices.clientCidrs, '198.51.100.0/24');
+      assert.equal(c.state.choices.appPort, '8443');
+      assert.equal(c.state.choices.appGroupName, 'web-tier');
+      assert.equal(c.state.choices.ec2InstanceId, '', 'an instance of the other Region is not carried');
+    } finally {
+      c.webviewPanel?.dispose();
+      await a.ext.context.workspaceState.update(STATE_KEY, undefined);
+    }
   });
 });
