@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as W from '../../src/domain/walkthrough';
 import * as vscode from 'vscode';
 import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
-import { memoryStorage } from '../harness/headlessWalkthrough';
+import { memoryStorage, watchWalkthrough } from '../harness/headlessWalkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { api, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
@@ -77,5 +77,23 @@ describe('Access walkthrough: two Regions with databases of the same names', fun
       c.webviewPanel?.dispose();
       await a.ext.context.workspaceState.update(STATE_KEY, undefined);
     }
+  });
+
+  it('"Copy every remaining step as a shell script" copies every step still to do as one script, and says so', async () => {
+    const { ext } = await api();
+    const c = new WalkthroughController(
+      ext,
+      memoryStorage(),
+      W.initialState({ region: OTHER, target: `cluster:${there.clusterId}`, clientCidrs: '203.0.113.0/24' }),
+    );
+    const seen = watchWalkthrough(c);
+    await vscode.env.clipboard.writeText('');
+    assert.equal(await c.handle({ type: 'copy', step: 'target', index: -2 }), true);
+    const text = await vscode.env.clipboard.readText();
+    assert.match(text, /^#!\/bin\/sh\n/);
+    assert.match(text, /# Step 2: [^\n]+\n/);
+    assert.match(text, /# Step 4: [^\n]+\n/);
+    assert.match(text, /aws ec2 create-security-group /);
+    assert.match(seen.notices.at(-1)?.text ?? '', /^Copied the commands of \d+ steps as a shell script to the clipboard\.$/);
   });
 });

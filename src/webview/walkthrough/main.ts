@@ -292,16 +292,26 @@ function plan(v: WalkthroughView): HTMLElement {
   const list = el('ul', { class: 'actions' });
   for (const a of v.actions) list.append(actionItem(v, a));
   sec.append(list);
-  if (v.actions.filter((a) => a.cli && a.status !== 'exists').length > 1) {
-    sec.append(
-      button('Copy all as a shell script', {
-        icon: 'terminal',
+  // Say what is copied: this step's commands, or every step's still to do (with feedback in the notice).
+  const row = el('div', { class: 'copy-row' });
+  if (v.actions.filter((a) => a.cli && a.status !== 'exists').length > 1)
+    row.append(
+      button("Copy this step's commands", {
+        icon: 'copy',
         class: 'button secondary small',
         action: 'copy-all',
         onClick: () => post({ type: 'copy', step: v.step, index: -1 }),
       }),
     );
-  }
+  row.append(
+    button('Copy every remaining step as a shell script', {
+      icon: 'terminal',
+      class: 'button secondary small',
+      action: 'copy-script',
+      onClick: () => post({ type: 'copy', step: v.step, index: -2 }),
+    }),
+  );
+  sec.append(row);
   return sec;
 }
 
