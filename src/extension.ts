@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isAwsLoaded, loadAws, loadFeatures, type Features } from './bundles';
 import { registerCommands } from './commands/index';
-import { translateError } from './aws/errors';
+import { redact, translateError } from './aws/errors';
 import { Ext } from './ext';
 import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
@@ -125,12 +125,14 @@ function logLoadProblems(ext: Ext): { dispose(): void } {
       const e = st.error as { name?: string; code?: string; message?: string };
       const t = translateError(st.error, { region, endpoint: ext.settings.endpoint });
       ext.log.error(
-        `Loading ${region} failed (${where}): ${e?.name ?? 'Error'}${e?.code && e.code !== e.name ? ` ${e.code}` : ''}: ${e?.message ?? String(st.error)}. ${t.message}`,
+        `Loading ${region} failed (${where}): ${e?.name ?? 'Error'}${e?.code && e.code !== e.name ? ` ${e.code}` : ''}: ${redact(e?.message ?? String(st.error))}. ${t.message}`,
       );
     } else if (!st.error)
       for (const f of st.index?.snapshot.failures ?? []) {
         const e = f.error as { name?: string; message?: string };
-        ext.log.warn(`Loading ${region} (${where}): could not read ${f.read} (needs ${f.action}): ${e?.name ?? 'Error'}: ${e?.message ?? String(f.error)}`);
+        ext.log.warn(
+          `Loading ${region} (${where}): could not read ${f.read} (needs ${f.action}): ${e?.name ?? 'Error'}: ${redact(e?.message ?? String(f.error))}`,
+        );
       }
   });
 }

@@ -5,7 +5,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
-import { attachConnection, CREDENTIAL_CODES, rememberSecrets } from './errors';
+import { attachConnection, CREDENTIAL_CODES, redact, rememberSecrets } from './errors';
 
 export interface ConnectionSettings {
   /** A profile of the shared config/credentials files; undefined = the SDK's default chain. */
@@ -146,7 +146,7 @@ export class ClientPool {
               region,
               ms: Date.now() - started,
               error: (err?.name && err.name !== 'Error' ? err.name : err?.code) ?? 'Error',
-              errorMessage: err?.message,
+              errorMessage: err?.message === undefined ? undefined : redact(err.message),
               attempts: err?.$metadata?.attempts,
             },
             args.input,
