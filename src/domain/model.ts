@@ -244,6 +244,30 @@ export function readFailed(snapshot: RegionSnapshot, read: RegionRead): boolean 
   return snapshot.failures?.some((f) => f.read === read) ?? false;
 }
 
+/** The failures among `reads`, in the order given (empty: every one of them was read). */
+export function failedReads(snapshot: RegionSnapshot, reads: readonly RegionRead[]): ReadFailure[] {
+  return reads.flatMap((r) => snapshot.failures?.filter((f) => f.read === r) ?? []);
+}
+
+/** "the security group rules (needs ec2:DescribeSecurityGroupRules)": what could not be read, and the permission for it. */
+export function unreadText(failures: readonly ReadFailure[]): string {
+  return failures.map((f) => `the ${REGION_READS[f.read]?.label ?? f.read} (needs ${f.action})`).join(' and ');
+}
+
+/**
+ * Refuses to answer from a part of the snapshot that could not be read: its empty list means
+ * "unknown", and an answer from it ("nothing can connect", "no rule") would be made up. The error
+ * is named UserError, so a command shows its message as it is.
+ */
+export function requireRead(snapshot: RegionSnapshot, reads: readonly RegionRead[], what: string): void {
+  const failed = failedReads(snapshot, reads);
+  if (!failed.length) return;
+  throw Object.assign(
+    new Error(`Cannot ${what}: ${unreadText(failed)} of ${snapshot.region} could not be read. Grant the permission, then refresh the Region.`),
+    { name: 'UserError' },
+  );
+}
+
 /** Indexed view of a snapshot for the lookups the tree and the commands make. */
 export class RegionIndex {
   readonly groupsById = new Map<string, SecurityGroup>();

@@ -5,6 +5,7 @@ import { MAX_RULES_PER_DIRECTION } from '../changes';
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
+import { readFailed } from '../model';
 import { peerKey, peerLabel, portLabel, ruleLabel } from '../rules';
 import { EGRESS, type GroupFacts, scanGroups, SELF_PEER } from './shadowed';
 import {
@@ -263,6 +264,9 @@ function emitQuota(ctx: ScanContext, groupId: string, n: number, direction: 'inb
  *   as AWS does; a prefix list counts as one rule here (its max entries are not loaded).
  */
 export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[] {
+  // A part that could not be read is unknown, not empty (RegionSnapshot.failures): every finding
+  // rests on the rules, so none is made without them (the Findings view says which read failed).
+  if (readFailed(idx.snapshot, 'rules')) return [];
   // Databases by attached group, and every group attached to any database or DB instance.
   const dbs = databasesOf(idx);
   const dbsByGroup = new Map<string, ResolvedTarget[]>();
@@ -333,9 +337,10 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
     });
   }
 
-  // unused-group
+  // unused-group: not when the databases could not be read (a group may guard one of them).
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
-  for (const g of idx.snapshot.groups) {
+  const databasesRead = !readFailed(idx.snapshot, 'clusters') && !readFailed(idx.snapshot, 'instances');
+  for (const g of databasesRead ? idx.snapshot.groups : []) {
     if (g.groupName === 'default') continue;
     if (attachedAnywhere.has(g.groupId) || isReferenced(g.groupId)) continue;
     if (carriers?.has(g.groupId)) continue;

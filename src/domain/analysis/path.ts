@@ -3,6 +3,7 @@
 // the walkthrough's verification (walkthrough/verify.ts) checks its hops with the same functions.
 import { canonicalCidr, Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, isPrivateCidr, isWorld, parseCidr } from '../cidr';
 import type { Ec2Instance, RegionIndex, SecurityGroupRule, Vpc } from '../model';
+import { requireRead } from '../model';
 import { peerKey, ruleLabel } from '../rules';
 import { allowsTcpPort, cidrOf, type DbTarget, groupText, peerCidr, resolveDbTarget, type ResolvedTarget, thousands } from './target';
 
@@ -247,6 +248,8 @@ function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance)
  * modelled. Throws when the target is not in the index.
  */
 export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number): PathExplanation {
+  // Rules not read are unknown, not "none": no answer rather than "closed".
+  requireRead(idx.snapshot, ['rules'], 'explain the path');
   const db = resolveDbTarget(idx, target);
   const p = port ?? db.port;
   const src =
