@@ -82,6 +82,7 @@ async function until(condition: () => boolean, what: () => string, timeoutMs = 1
 /** The commands this extension contributes and registers: exactly these, each once. */
 const COMMANDS = [
   'auroraSg.addInboundRule',
+  'auroraSg.addInstanceToGroup',
   'auroraSg.addOutboundRule',
   'auroraSg.applyFindingFix',
   'auroraSg.associateWithCluster',
@@ -100,6 +101,7 @@ const COMMANDS = [
   'auroraSg.openWalkthrough',
   'auroraSg.refresh',
   'auroraSg.refreshFindings',
+  'auroraSg.removeInstanceFromGroup',
   'auroraSg.removeRule',
   'auroraSg.revealGroup',
   'auroraSg.selectProfile',
