@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, remoteUri, startCodeServer, workbenchUrl, type CodeServer } from '../harness/codeServer';
+import { launchBrowser, openWorkbench, remoteUri, startCodeServer, vscodeBuild, workbenchUrl, type CodeServer } from '../harness/codeServer';
 import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harness/seed';
 import { walkthroughUiCheck } from './walkthrough';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
@@ -28,6 +28,7 @@ import {
   screenshotDir,
   setSideBarWidth,
   sideBar,
+  sideBarTitle,
   treeRow,
   visibleRows,
   waitForNoHover,
@@ -70,10 +71,11 @@ function checks(ctx: Context): Check[] {
       name: `the activity bar opens the '${VIEW_TITLE}' view`,
       run: async () => {
         const bar = await openView(page(), VIEW_TITLE);
-        const title = ((await bar.locator('.composite.title').first().textContent()) ?? '').trim();
+        const title = ((await sideBarTitle(page()).textContent()) ?? '').trim();
         // The container holds three views (Access, Reachability, Findings): its own title shows.
         assert.match(title, /aurora security groups/i, `side bar title '${title}'`);
-        const panes = await bar.locator('.pane-header').allTextContents();
+        // Each view's header is a button named '<view> Section'.
+        const panes = await bar.getByRole('button', { name: /Section$/ }).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
         assert.ok(
           panes.some((x) => /access/i.test(x)) && panes.some((x) => /reachability/i.test(x)) && panes.some((x) => /findings/i.test(x)),
           `panes: ${panes.join(' | ')}`,
@@ -323,9 +325,9 @@ async function answerQuickInput(p: Page, step: RegExp, text: string): Promise<vo
   await waitForQuickInput(p, step);
   const w = quickInput(p);
   await w.locator('.quick-input-box input').first().fill(text);
-  if (await w.locator('.quick-input-list .monaco-list-row').first().isVisible()) {
+  if (await w.getByRole('option').first().isVisible()) {
     const wanted = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    await w.locator('.quick-input-list .monaco-list-row.focused', { hasText: wanted }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await w.locator('[role="option"].focused', { hasText: wanted }).first().waitFor({ state: 'visible', timeout: 10_000 });
   }
   await p.keyboard.press('Enter');
 }
@@ -351,7 +353,8 @@ async function main(): Promise<number> {
       console.log(`    (could not save a screenshot: ${e instanceof Error ? e.message : e})`);
     }
   };
-  console.log('\n  UI: Aurora Security Groups in a real VS Code (code-server + headless Chromium)\n');
+  const build = vscodeBuild();
+  console.log(`\n  UI: Aurora Security Groups in a real VS Code ${build.vscode} (code-server ${build.codeServer} + headless Chromium)\n`);
   try {
     try {
       t = await prepareTestEnvironment();
