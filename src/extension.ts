@@ -106,6 +106,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     (m) => log.error(m),
   );
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
+  // High and medium findings counted on the views (and so on the activity bar).
+  findings.showBadgeOn(view, findingsTree);
 
   const status = statusBar(ext);
   void status.update();

@@ -1,6 +1,8 @@
 // Associate security groups with a DB cluster or a standalone DB instance. ModifyDBCluster /
 // ModifyDBInstance replace the list, so the change always asks, showing the list before and after
 // (arguments answer the other questions, never this one); the write itself is ops/databaseGroups.
+import { worldOpenRulesOf } from '../domain/changes';
+import { peerLabel, portLabel } from '../domain/rules';
 import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
@@ -59,12 +61,23 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
     {
       expected,
       // `timing`: applied as soon as possible, no outage, and what stays pending (ops/databaseGroups).
-      confirm: (before, after, timing) =>
-        ext.ui.confirm(
-          `Associate ${names(after.filter((g) => !before.includes(g)))} with ${id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}`,
-          'Associate',
-        ),
+      confirm: (before, after, timing) => {
+        const added = after.filter((g) => !before.includes(g));
+        // A group that admits the whole internet on the database's port exposes the database as
+        // adding that rule would: said first, and the safe choice is the default.
+        const open = worldOpenRulesOf(idx, added, known.port);
+        const exposure = open.length
+          ? `${names([...new Set(open.map((r) => r.groupId))])} ${open.length === 1 ? 'has a rule that accepts' : 'have rules that accept'} connections from any address (${open
+              .map((r) => `${portLabel(r)} from ${peerLabel(r.peer)}`)
+              .join('; ')}): ${id} would be open to the whole internet.\n\n`
+          : '';
+        return ext.ui.confirm(
+          open.length ? `Open ${id} to the whole internet by associating ${names(added)}?` : `Associate ${names(added)} with ${id}?`,
+          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}`,
+          open.length ? 'Associate Anyway' : 'Associate',
+          { exposes: open.length > 0 },
+        );
+      },
     },
   );
   if (!r.changed) throw new UserError(r.unchanged ?? 'Nothing to change.');
@@ -111,8 +124,9 @@ async function chooseGroups(ext: Ext, idx: RegionIndex, vpcId: string | undefine
   const candidates = idx.snapshot.groups.filter((g) => (!vpcId || g.vpcId === vpcId) && !current.includes(g.groupId));
   if (!candidates.length) throw new UserError(`Every security group of ${vpcId ?? 'the VPC'} is already associated. Create a group first.`);
   const picked = await ext.ui.pickMany({
-    title,
-    placeholder: `Currently: ${groupNames(ext, idx.snapshot.region, current)}. Choose groups to add (at most 5 in all).`,
+    // The current list in the title, the keys in the placeholder: both short enough to be read whole.
+    title: `${title} (now: ${current.length ? groupNames(ext, idx.snapshot.region, current) : 'none'})`,
+    placeholder: 'Type to filter; Space checks groups; Enter adds the checked ones, or the highlighted one',
     items: [...candidates]
       .sort((x, y) => x.groupName.localeCompare(y.groupName))
       .map((g) => ({ label: g.groupName, description: g.groupId, detail: g.description, value: g.groupId })),

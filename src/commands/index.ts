@@ -73,6 +73,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     action: 'remove the security group from the DB instance',
     run: (s, arg) => loadFeatures().disassociateFromInstance(s.ext, arg),
   },
+  'auroraSg.addInstanceToGroup': {
+    action: 'add the EC2 instance to the security group',
+    run: (s, arg) => loadFeatures().addInstanceToGroup(s.ext, s.analysis, arg),
+  },
+  'auroraSg.removeInstanceFromGroup': {
+    action: 'remove the EC2 instance from the security group',
+    run: (s, arg) => loadFeatures().removeInstanceFromGroup(s.ext, s.analysis, arg),
+  },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },

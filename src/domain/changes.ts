@@ -132,6 +132,16 @@ export function worldOpenDatabasePort(d: RuleDraft, extraDbPorts: readonly numbe
   return [...DATABASE_PORTS, ...extraDbPorts].some((p) => d.fromPort <= p && p <= d.toPort);
 }
 
+/**
+ * The inbound rules of these groups that open a database port to the whole internet (the
+ * database's own port, when known, counted as a database port): associating such a group exposes
+ * the database as adding the rule would, and is confirmed the same way.
+ */
+export function worldOpenRulesOf(idx: RegionIndex, groupIds: readonly string[], port?: number): SecurityGroupRule[] {
+  const ports = port === undefined ? [] : [port];
+  return groupIds.flatMap((g) => idx.rulesOf(g, false).filter((r) => worldOpenDatabasePort(r, ports)));
+}
+
 export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDraft): string | undefined {
   const v6 = d.peer.kind === 'cidr6';
   const count = existing.filter((r) => r.groupId === d.groupId && r.isEgress === d.isEgress && (r.peer.kind === 'cidr6') === v6).length;

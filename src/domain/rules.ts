@@ -140,3 +140,8 @@ export function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number
   const pb = b.protocol === '-1' ? -1 : b.fromPort;
   return pa - pb || a.protocol.localeCompare(b.protocol) || peerKey(a.peer).localeCompare(peerKey(b.peer)) || a.ruleId.localeCompare(b.ruleId);
 }
+
+/** "1 rule", "3 rules": a count with its noun, never "rule(s)". */
+export function countOf(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}

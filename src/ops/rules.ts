@@ -5,7 +5,8 @@ import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
-import { peerLabel, portLabel, ruleLabel } from '../domain/rules';
+import { unreachableGroupError } from '../domain/peering';
+import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
 import { UserError, AlreadyAllowedError, isUserError } from './userError';
@@ -18,16 +19,25 @@ const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
 /** The ports of the Region's clusters, beyond the usual database ports. */
 const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
 
+/** The refusal of a new rule that an existing rule already allows (AWS would answer InvalidPermission.Duplicate), or undefined. */
+export function duplicateError(idx: RegionIndex, d: RuleDraft): AlreadyAllowedError | undefined {
+  const dup = findDuplicate(idx.rulesOf(d.groupId), d);
+  return dup
+    ? new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId)
+    : undefined;
+}
+
 /** The checks of a new rule that need the loaded data: the group and a source group exist, no rule already allows it, the quota. */
 function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityGroup {
   const g = idx.groupsById.get(d.groupId);
   if (!g) throw new UserError(`Security group ${d.groupId} is not in ${region}. Refresh the tree or check the id.`);
   if (d.peer.kind === 'group' && !d.peer.userId && !idx.groupsById.has(d.peer.groupId))
     throw new UserError(`The source group ${d.peer.groupId} is not in ${region}. A group of another account needs its account id (userId).`);
+  const unreachable = unreachableGroupError(idx, d.groupId, d.peer);
+  if (unreachable) throw new UserError(unreachable);
+  const dup = duplicateError(idx, d);
+  if (dup) throw dup;
   const existing = idx.rulesOf(d.groupId);
-  const dup = findDuplicate(existing, d);
-  if (dup)
-    throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
   const quota = ruleQuotaError(existing, d);
   if (quota) throw new UserError(quota);
   return g;
@@ -105,6 +115,7 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
       `Open ${text} to the whole internet?`,
       `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.`,
       'Allow from anywhere',
+      { exposes: true },
     );
     if (!ok) return undefined;
   }
@@ -200,6 +211,10 @@ export async function modifyRule(
     d,
   );
   if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
+  // A new source group must be reachable as for a new rule (a replace checks it in checkNewRule).
+  const newGroup = d.peer.kind === 'group' && (rule.peer.kind !== 'group' || rule.peer.groupId !== d.peer.groupId);
+  const unreachable = newGroup ? unreachableGroupError(idx, rule.groupId, d.peer) : undefined;
+  if (unreachable) throw new UserError(unreachable);
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
   const sameAccess = !!findDuplicate([rule], d);
@@ -215,6 +230,7 @@ export async function modifyRule(
       `Open ${portLabel(d)} to the whole internet?`,
       'The edited rule would accept database connections from any address.',
       'Allow from anywhere',
+      { exposes: true },
     );
   } else {
     const g = idx.groupsById.get(rule.groupId);
@@ -336,6 +352,7 @@ async function replaceRule(
       (world ? 'The new rule would accept database connections from any address. ' : '') +
       'What only the old rule allowed stops when it is removed.',
     world ? 'Allow from anywhere' : 'Replace Rule',
+    { exposes: world },
   );
   if (!ok) return undefined;
   const old = rule.ruleId;
@@ -453,7 +470,7 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
   const done: string[] = [];
   const list = (xs: readonly string[]) => xs.join(', ') || 'none';
-  await ctx.ui.progress(`Removing ${rules.length} rule(s)…`, async (signal) => {
+  await ctx.ui.progress(`Removing ${countOf(rules.length, 'rule')}…`, async (signal) => {
     await ctx.store.refreshGroups(region, groupIds);
     const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
     const gone = ids.filter((i) => !present.has(i));
@@ -499,5 +516,5 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     }
   });
   await ctx.store.refreshGroups(region, groupIds);
-  return { value: done, message: `Removed ${done.length} rule(s): ${done.join(', ')}.` };
+  return { value: done, message: `Removed ${countOf(done.length, 'rule')}: ${done.join(', ')}.` };
 }

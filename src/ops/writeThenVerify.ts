@@ -3,6 +3,7 @@
 // decide applied / not applied / unknown; log it; phrase it for the user. Every change goes
 // through here (create / delete group, add / edit / remove rules, database group lists).
 import { attemptsOf, mayHaveApplied, translateError, type TranslatedError } from '../aws/errors';
+import { countOf } from '../domain/rules';
 import { CancelledError } from '../ui/prompter';
 import { isUserError, UserError } from './userError';
 import type { OpsContext } from './context';
@@ -63,7 +64,7 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
       endpoint: ctx.settings.endpoint,
       refreshed: spec.refreshed,
     });
-    ctx.log.error(`${spec.action} failed: ${t.code}: ${t.detail ?? ''} (${attemptsOf(e)} attempt(s))`);
+    ctx.log.error(`${spec.action} failed: ${t.code}: ${t.detail ?? ''} (${countOf(attemptsOf(e), 'attempt')})`);
     let found: Verified<T>;
     try {
       found = await spec.verify(e);
@@ -77,7 +78,7 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     const recovered =
       spec.recovered?.(e) ??
       (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found it in place" : "AWS's answer was lost; read again, it is in place");
-    ctx.log.info(`${spec.action}: the call failed (${(e as Error)?.name}, ${attemptsOf(e)} attempt(s)), but it was applied (${recovered}).`);
+    ctx.log.info(`${spec.action}: the call failed (${(e as Error)?.name}, ${countOf(attemptsOf(e), 'attempt')}), but it was applied (${recovered}).`);
     return { value: found.value, recovered };
   }
 }

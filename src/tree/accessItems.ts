@@ -23,6 +23,11 @@ export function findingUri(region: string, groupId: string, ruleId?: string): vs
   return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
 }
 
+/** A database's URI for the findings' decorations: aurora-sg:/region/@cluster/id or /region/@instance/id. */
+export function databaseFindingUri(region: string, kind: 'cluster' | 'instance', id: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/@${kind}/${id}` });
+}
+
 /** Escape text from AWS (names, descriptions) so it never renders as Markdown or HTML. */
 export function md(text: string | undefined): string {
   return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
@@ -226,6 +231,7 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
   item.description = [clusterEngineLabel(c), c.port ? `port ${c.port}` : undefined, c.status].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(isSettling(c.status) ? 'sync~spin' : 'database', statusColor(c.status));
   item.contextValue = clusterContext(c.status);
+  item.resourceUri = databaseFindingUri(n.region, 'cluster', n.clusterId);
   const groups = c.securityGroups.map(
     (g) => `\`${g.groupId}\` ${md(idx?.groupsById.get(g.groupId)?.groupName)}${g.status && g.status !== 'active' ? ` (${md(g.status)})` : ''}`,
   );
@@ -254,6 +260,8 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
   const member = n.clusterId ? idx?.clustersById.get(n.clusterId)?.members.find((m) => m.instanceId === n.instanceId) : undefined;
   const item = new vscode.TreeItem(n.instanceId, n.clusterId ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
   const role = n.clusterId ? (member?.isWriter ? 'writer' : 'reader') : undefined;
+  // A standalone instance carries its findings' badge; a member's are on its cluster.
+  if (!n.clusterId) item.resourceUri = databaseFindingUri(n.region, 'instance', n.instanceId);
   if (!i) {
     item.description = [role, 'details not loaded'].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('server');

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Finding, PathExplanation, Reachability, ReachRule, Severity } from '../domain/analysis';
 import type { RegionIndex } from '../domain/model';
-import { portLabel } from '../domain/rules';
+import { countOf, portLabel } from '../domain/rules';
 import type { AnalysisState } from '../state/analysisState';
 import type { RegionStore } from '../state/store';
 import { md } from './provider';
@@ -58,7 +58,7 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
         g.stale ? 'no longer exists' : undefined,
         g.foreign ? `account ${g.userId ?? '?'}` : undefined,
         g.selfReference ? 'itself' : undefined,
-        g.ec2Instances.length ? `${g.ec2Instances.length} EC2 instance(s)` : undefined,
+        g.ec2Instances.length ? countOf(g.ec2Instances.length, 'EC2 instance') : undefined,
       ]
         .filter(Boolean)
         .join(' · '),
@@ -212,6 +212,20 @@ const SEVERITY_ICON: Record<Severity, [string, string]> = {
   info: ['lightbulb', 'descriptionForeground'],
 };
 
+/**
+ * The findings that concern a database (`kind` 'cluster' or 'instance'): its own, and the high
+ * and medium ones of the groups that guard it (a world-open rule in an attached group exposes it).
+ */
+function databaseFindings(idx: RegionIndex, computed: readonly Finding[], kind: string, id: string): Finding[] {
+  const db = kind === 'cluster' ? idx.clustersById.get(id) : kind === 'instance' ? idx.instancesById.get(id) : undefined;
+  if (!db) return [];
+  const guards = new Set(db.securityGroups.map((g) => g.groupId));
+  const own = (f: Finding) => (kind === 'cluster' ? f.clusterId === id : f.instanceId === id);
+  return computed.filter(
+    (f) => f.severity !== 'info' && (own(f) || (!!f.groupId && guards.has(f.groupId) && (f.severity === 'high' || f.severity === 'medium'))),
+  );
+}
+
 export type FindingNode =
   | { readonly kind: 'severity'; readonly severity: Severity; readonly items: readonly { region: string; finding: Finding }[] }
   | { readonly kind: 'finding'; readonly region: string; readonly finding: Finding };
@@ -270,6 +284,7 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
       }
     }
     this.decoEmitter.fire(undefined);
+    await this.updateBadges();
   }
 
   /** All findings of the loaded Regions (EC2 data loaded first, for "attached to nothing"). */
@@ -285,7 +300,10 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
       if (list !== before) badgesChanged = true;
       for (const finding of list) out.push({ region, finding });
     }
-    if (badgesChanged) this.decoEmitter.fire(undefined);
+    if (badgesChanged) {
+      this.decoEmitter.fire(undefined);
+      await this.updateBadges();
+    }
     return out;
   }
 
@@ -336,7 +354,10 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     const [region, groupId, ruleId] = uri.path.split('/').filter(Boolean);
     const idx = region ? this.store.index(region) : undefined;
     if (!idx || !groupId) return undefined;
-    const hits = (this.analysis.computed(idx) ?? []).filter((f) => f.severity !== 'info' && f.groupId === groupId && (ruleId ? f.ruleId === ruleId : true));
+    const computed = this.analysis.computed(idx) ?? [];
+    const hits = groupId.startsWith('@')
+      ? databaseFindings(idx, computed, groupId.slice(1), ruleId ?? '')
+      : computed.filter((f) => f.severity !== 'info' && f.groupId === groupId && (ruleId ? f.ruleId === ruleId : true));
     if (!hits.length) return undefined;
     const worst = SEVERITIES.find((s) => hits.some((h) => h.severity === s))!;
     return {
@@ -345,6 +366,35 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
       tooltip: `${hits.map((h) => `${SEVERITY_TEXT[h.severity]}: ${h.title}`).join('\n')}\n(legend: !! high, ! medium or low; see the Findings view)`,
       propagate: false,
     };
+  }
+
+  /** Views whose badge counts the high and medium findings (the activity bar adds them up). */
+  private readonly badged: { badge?: vscode.ViewBadge }[] = [];
+
+  showBadgeOn(...views: { badge?: vscode.ViewBadge }[]): void {
+    this.badged.push(...views);
+    void this.updateBadges();
+  }
+
+  /** The badge from the findings already computed for the loaded Regions' current data. */
+  private async updateBadges(): Promise<void> {
+    if (!this.badged.length) return;
+    const serious: Finding[] = [];
+    for (const region of await this.regions().catch(() => [] as string[])) {
+      const idx = this.store.index(region);
+      for (const f of (idx && this.analysis.computed(idx)) || []) if (f.severity === 'high' || f.severity === 'medium') serious.push(f);
+    }
+    const high = serious.filter((f) => f.severity === 'high').length;
+    const badge: vscode.ViewBadge | undefined = serious.length
+      ? {
+          value: serious.length,
+          tooltip: `${serious.length} finding${serious.length === 1 ? '' : 's'} (${high} high): ${serious
+            .slice(0, 3)
+            .map((f) => f.title)
+            .join('; ')}${serious.length > 3 ? '; …' : ''}`,
+        }
+      : undefined;
+    for (const v of this.badged) v.badge = badge;
   }
 
   dispose(): void {

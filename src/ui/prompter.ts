@@ -46,12 +46,24 @@ export interface InputOptions extends StepInfo {
   readonly validate?: (value: string) => string | undefined | Promise<string | undefined>;
 }
 
+export interface ConfirmOptions {
+  /**
+   * The action widens access (a database port open to the whole internet, a group that admits
+   * it): the safe choice, not the action, is what Enter picks. Destructive or exposing options are
+   * never the default.
+   */
+  readonly exposes?: boolean;
+}
+
+/** The safe first button of an exposing confirmation (ConfirmOptions.exposes): it declines. */
+export const KEEP_CLOSED = 'Keep It Closed';
+
 export interface Prompter {
   pick<T>(o: PickOptions<T>): Promise<T>;
   pickMany<T>(o: PickOptions<T>): Promise<T[]>;
   input(o: InputOptions): Promise<string>;
   /** A modal confirmation; resolves true only for the action button. */
-  confirm(message: string, detail: string, action: string): Promise<boolean>;
+  confirm(message: string, detail: string, action: string, options?: ConfirmOptions): Promise<boolean>;
   /**
    * Runs a long step (a load or a change) with a cancellable progress notification. The signal
    * aborts when the user cancels; `report` updates the message.

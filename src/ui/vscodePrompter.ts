@@ -4,7 +4,7 @@
 // lists being listed, say), and the next question reuses it; a pick after a text input (or the other
 // way round) replaces it, as quickinput-sample's multiStepInput.ts does.
 import * as vscode from 'vscode';
-import { BackError, CancelledError, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
+import { BackError, CancelledError, KEEP_CLOSED, type ConfirmOptions, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
 
 type Item<T> = PickItem<T> & vscode.QuickPickItem;
 type Input = vscode.QuickPick<Item<unknown>> | vscode.InputBox;
@@ -77,6 +77,12 @@ const isBox = (i: Input): i is vscode.InputBox => !('items' in i);
 
 export class VsCodePrompter implements Prompter {
   private active: Session | undefined;
+  private readonly highlighted = new vscode.EventEmitter<string>();
+  /**
+   * Fires with an item's label when the workbench highlights it in an open pick: the pick is on
+   * screen (tests wait for this before they press a key, instead of sleeping).
+   */
+  readonly onDidHighlight = this.highlighted.event;
 
   async session<T>(work: () => Promise<T>): Promise<T> {
     if (this.active) return work();
@@ -134,12 +140,17 @@ export class VsCodePrompter implements Prompter {
     qp.matchOnDetail = true;
     qp.items = o.items as Item<T>[];
     qp.selectedItems = many ? qp.items.filter((i) => i.picked) : [];
+    // Something is always highlighted, in a multi-select pick too, so Enter has an item to take.
+    if (qp.items[0]) qp.activeItems = [qp.items[0]];
     // Back only when a previous step prompted: the step runner numbers only those.
     qp.buttons = o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     return this.ask<T[]>(s, qp as unknown as Input, (done) => [
+      qp.onDidChangeActive((items) => items[0] && this.highlighted.fire(items[0].label)),
       qp.onDidAccept(() => {
-        const chosen = many ? qp.selectedItems : qp.activeItems.slice(0, 1);
-        if (!many && chosen.length === 0) return;
+        // In a multi-select pick, Enter with nothing checked takes the highlighted item (what a
+        // keyboard user typed a name to find), never "nothing": an empty answer is never sent.
+        const chosen = many && qp.selectedItems.length ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        if (chosen.length === 0) return;
         done(chosen.map((c) => c.value));
       }),
     ]);
@@ -179,9 +190,12 @@ export class VsCodePrompter implements Prompter {
     ]);
   }
 
-  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+  async confirm(message: string, detail: string, action: string, options: ConfirmOptions = {}): Promise<boolean> {
     this.active?.release();
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+    // A modal dialog focuses its first button, so Enter presses it: an exposing action comes
+    // second, after the safe choice (which declines, as Cancel and Escape do).
+    const buttons = options.exposes ? [KEEP_CLOSED, action] : [action];
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)) === action;
   }
 
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {

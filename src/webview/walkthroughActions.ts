@@ -43,7 +43,7 @@ export class InlineProgress implements Prompter {
   pick: Prompter['pick'] = (o) => this.base.pick(o);
   pickMany: Prompter['pickMany'] = (o) => this.base.pickMany(o);
   input: Prompter['input'] = (o) => this.base.input(o);
-  confirm: Prompter['confirm'] = (m, d, a) => this.base.confirm(m, d, a);
+  confirm: Prompter['confirm'] = (m, d, a, o) => this.base.confirm(m, d, a, o);
   info = (m: string) => this.base.info(m);
   warn = (m: string) => this.base.warn(m);
   error = (m: string) => this.base.error(m);

@@ -224,8 +224,10 @@ export class WalkthroughController implements vscode.Disposable {
   private async context(fresh: boolean): Promise<W.PlanContext | undefined> {
     let c = this.stateValue.choices;
     if (!c.region) {
+      // Only the one Region there is is chosen for the user: with several, databases of the same
+      // name can be in each, and a guess would set up access in the wrong place.
       const regions = await this.ext.regions();
-      if (!regions.length) return undefined;
+      if (regions.length !== 1) return undefined;
       c = { ...c, region: regions[0] };
       await this.setState({ ...this.stateValue, choices: c });
     }

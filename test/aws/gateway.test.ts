@@ -279,6 +279,7 @@ describe('AWS gateway against moto', function () {
           `RDS DescribeDBSubnetGroups ${r}`,
           `RDS DescribeDBClusters ${r}`,
           `RDS DescribeDBInstances ${r}`,
+          `EC2 DescribeVpcPeeringConnections ${r}`,
         ])
         .sort();
       assert.deepEqual(seen, expected, 'one call per read: moto never pages');

@@ -3,7 +3,7 @@
 // matches labels explicitly. A test fails when an answer is left unused, when a question finds no
 // answer, or when an answer matches no choice (the commands would turn those into messages a
 // test could mistake for the behaviour under test): see the root hook at the end.
-import type { InputOptions, PickItem, PickOptions, Prompter } from '../../src/ui/prompter';
+import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/ui/prompter';
 import { BackError, CancelledError } from '../../src/ui/prompter';
 
 export const BACK = Symbol('back');
@@ -20,7 +20,7 @@ const made: ScriptedPrompter[] = [];
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
   readonly validations: string[] = [];
-  readonly confirms: { message: string; detail: string }[] = [];
+  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean }[] = [];
   readonly infos: string[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
@@ -107,8 +107,8 @@ export class ScriptedPrompter implements Prompter {
     }
   }
 
-  async confirm(message: string, detail: string): Promise<boolean> {
-    this.confirms.push({ message, detail });
+  async confirm(message: string, detail: string, action?: string, options?: ConfirmOptions): Promise<boolean> {
+    this.confirms.push({ message, detail, action, exposes: options?.exposes === true });
     const a = this.next(`confirm: ${message}`);
     if (typeof a !== 'boolean') this.fail(`confirm "${message}" expects true/false, got ${shown(a)}`);
     return a;

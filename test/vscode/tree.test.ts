@@ -331,13 +331,13 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const before = await logText();
     await vscode.commands.executeCommand('auroraSg.refresh');
     const added = (await logText()).slice(before.length);
-    // six paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances
+    // seven paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances, peerings
     const calls = [...added.matchAll(/\[info\] (EC2|RDS) (\w+) ([a-z0-9-]+) \d+ ms$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
     assert.deepEqual(
       calls,
       ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBSubnetGroups']
         .map((c) => `RDS ${c} ${REGION}`)
-        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
+        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcPeeringConnections', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
         .sort(),
       added,
     );

@@ -184,9 +184,13 @@ export function parseClientCidrs(text: string): { cidrs: ClientCidr[]; errors: s
 export function parseAppPort(text: string): number | { error: string } {
   const t = text.trim();
   if (!t) return { error: "The application's port is required: the port the client application connects to (e.g. 443)." };
-  if (!/^\d{1,5}$/.test(t)) return { error: `"${t.slice(0, 40)}" is not a port: enter one whole number from 1 to 65535.` };
+  if (!/^\d{1,5}$/.test(t))
+    return {
+      error: `"${t.slice(0, 40)}" is not a port: enter the port the app servers listen on, a whole number from 1 to 65535 (port 0 is valid in a rule, but no server listens on it).`,
+    };
   const n = Number(t);
-  if (n < 1 || n > 65535) return { error: `Port ${n} is out of range: ports are 1 to 65535.` };
+  if (n > 65535) return { error: `Port ${n} is out of range: ports are 1 to 65535.` };
+  if (n < 1) return { error: `Port ${n} is not a port a server listens on: enter 1 to 65535 (port 0 is valid in a rule, but no server listens on it).` };
   return n;
 }
 
@@ -258,6 +262,14 @@ export function resolveChoices(ctx: PlanContext): Resolved {
   return { region: idx.snapshot.region, vpc, db, app, dbGroup, clientCidrs: parsed.cidrs, appPort: typeof port === 'number' ? port : undefined, ec2, errors };
 }
 
+/** "us-east-1, account 123456789012": the Region, and the account when the data names it (the VPC's owner). */
+export function whereText(idx: RegionIndex, vpcId?: string): string {
+  const s = idx.snapshot;
+  const owner =
+    (vpcId ? s.vpcs.find((v) => v.vpcId === vpcId)?.ownerId : undefined) ?? s.vpcs.find((v) => v.ownerId)?.ownerId ?? s.groups.find((g) => g.ownerId)?.ownerId;
+  return owner ? `${s.region}, account ${owner}` : s.region;
+}
+
 /** Fills what can be guessed from the account: the database's VPC, the only database, a VPC with a database. */
 export function withDefaults(c: Choices, idx: RegionIndex): Choices {
   let out = c;
@@ -267,10 +279,9 @@ export function withDefaults(c: Choices, idx: RegionIndex): Choices {
     if (v) out = { ...out, vpcId: v };
   }
   if (!out.vpcId) {
-    const dbVpcs = databases(idx)
-      .map((d) => d.vpcId)
-      .filter((v): v is string => !!v);
-    const v = dbVpcs[0] ?? (idx.snapshot.vpcs.length === 1 ? idx.snapshot.vpcs[0].vpcId : undefined);
+    // Only a VPC that is the one answer: the only VPC with databases, or the Region's only VPC.
+    const dbVpcs = [...new Set(databases(idx).flatMap((d) => (d.vpcId ? [d.vpcId] : [])))];
+    const v = dbVpcs.length === 1 ? dbVpcs[0] : idx.snapshot.vpcs.length === 1 ? idx.snapshot.vpcs[0].vpcId : undefined;
     if (v) out = { ...out, vpcId: v };
   }
   if (!out.target && out.vpcId) {
@@ -293,11 +304,13 @@ interface DbChoice {
  */
 export function databases(idx: RegionIndex): DbChoice[] {
   const out: DbChoice[] = [];
+  // Region and account beside every choice: the same names often exist in several of them.
+  const where = (vpcId?: string) => ` · ${whereText(idx, vpcId)}`;
   for (const c of [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId))) {
     out.push({
       key: `cluster:${c.clusterId}`,
       label: c.clusterId,
-      description: `${clusterEngineLabel(c)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}`,
+      description: `${clusterEngineLabel(c)} cluster · port ${c.port ?? defaultPortFor(c.engine)} · ${c.members.length} instance${c.members.length === 1 ? '' : 's'}${where(c.vpcId)}`,
       vpcId: c.vpcId,
     });
   }
@@ -306,7 +319,7 @@ export function databases(idx: RegionIndex): DbChoice[] {
     out.push({
       key: `instance:${i.instanceId}`,
       label: i.instanceId,
-      description: `${engineLabel(i.engine)} instance · port ${i.port ?? defaultPortFor(i.engine)}`,
+      description: `${engineLabel(i.engine)} instance · port ${i.port ?? defaultPortFor(i.engine)}${where(i.vpcId)}`,
       vpcId: i.vpcId,
     });
   }

@@ -10,6 +10,7 @@ import {
   type PlanContext,
   type Resolved,
   resolveChoices,
+  whereText,
 } from './resolve';
 import { planStep, type PlannedAction, type StepPlan } from './plan';
 import {
@@ -107,6 +108,8 @@ export interface WalkthroughView {
   readonly number: number;
   readonly total: number;
   readonly title: string;
+  /** Where the step acts: "in us-east-1, account 123456789012" (empty until a Region is chosen). */
+  readonly where: string;
   readonly explanation: string;
   readonly quote: string;
   readonly summary: string;
@@ -415,6 +418,7 @@ export function buildView(state: WalkthroughState, ctx: PlanContext | undefined,
     number: stepIndex(step) + 1,
     total: STEP_IDS.length,
     title: STEP_TEXT[step].title,
+    where: ctx ? `in ${whereText(ctx.index, state.choices.vpcId || undefined)}` : state.choices.region ? `in ${state.choices.region}` : '',
     explanation: STEP_TEXT[step].explanation,
     quote: STEP_TEXT[step].quote,
     summary: summaryOf(state, r),

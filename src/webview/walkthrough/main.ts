@@ -141,7 +141,7 @@ function content(v: WalkthroughView): HTMLElement {
   if (v.busy) main.append(el('div', { class: 'progress', role: 'progressbar', 'aria-label': v.busy }, [el('div', { class: 'progress-bit' })]));
   main.append(
     el('p', { class: 'eyebrow', text: 'Step ' + v.number + ' of ' + v.total }),
-    el('h2', { id: 'step-heading', text: v.title }),
+    el('h2', { id: 'step-heading', text: v.where ? v.title + ' ' : v.title }, v.where ? [el('span', { class: 'where', text: v.where })] : []),
     el('p', { class: 'explanation', text: v.explanation }),
     el('blockquote', { class: 'quote' }, [
       el('span', { class: 'quote-source', text: 'Aurora User Guide, Security Group Scenario' }),

@@ -473,7 +473,7 @@ describe('ops: revokeRules', () => {
     const { ctx, ui, load, store } = fakeContext(aws, [true]);
     const done = await revokeRules(ctx, R, await load(), three);
     assert.deepEqual(done!.value, three.ruleIds);
-    assert.equal(done!.message, 'Removed 3 rule(s): sgr-ap0001, sgr-ap0002, sgr-db0001.');
+    assert.equal(done!.message, 'Removed 3 rules: sgr-ap0001, sgr-ap0002, sgr-db0001.');
     assert.equal(ui.confirms[0].message, 'Remove these 3 rules?');
     assert.match(
       ui.confirms[0].detail,
