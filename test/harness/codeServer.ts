@@ -199,10 +199,12 @@ export function remoteUri(cs: CodeServer, absPath: string): string {
 export async function openWorkbench(
   browser: Browser,
   url: string,
-  hooks: { onExit?: (code: number) => void; onLog?: (type: string, args: unknown[]) => void } = {},
+  hooks: { onExit?: (code: number) => void; onLog?: (type: string, args: unknown[]) => void; initScript?: () => void } = {},
   viewport = { width: 1400, height: 900 },
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  // Runs in the page before the workbench's own scripts (e.g. to record what it announces from the start).
+  if (hooks.initScript) await page.addInitScript(hooks.initScript);
   await page.exposeFunction('codeAutomationExit', (code: number) => hooks.onExit?.(code));
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => hooks.onLog?.(type, args));
   await page.goto(url);

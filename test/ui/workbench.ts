@@ -236,9 +236,70 @@ export async function waitForNoHover(page: Page, timeoutMs = 5000): Promise<void
   await page.locator('.monaco-hover:not(.hidden), .workbench-hover-container').first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
-/** The texts of the notification toasts shown now. */
+/** A notification the workbench showed during the session (see recordNotifications). */
+export interface SeenNotification {
+  /** 'toast': a row of the notifications list (toast or centre); 'alert': the aria alert VS Code raises for it. */
+  readonly from: 'toast' | 'alert';
+  readonly text: string;
+  readonly error: boolean;
+}
+
+/**
+ * Runs in the page (openWorkbench's initScript) before the workbench starts: records every notification
+ * for the whole session, so one that hid itself before a check looked is still seen, on any VS Code version.
+ * It reads what the workbench exposes to assistive technology rather than its CSS classes, which change
+ * between versions: each notification is a list row with role "dialog" and the aria-label
+ * "<message>, notification" (or "<message>, source: <extension>, notification"; 1.139 prefixes "Error: "/"Warning: "/"Info: "), and the workbench
+ * raises an aria alert "Error: <message>" / "Warning: …" / "Info: …" for it.
+ */
+export function recordNotifications(): void {
+  const w = window as unknown as { __auroraSgNotifications?: SeenNotification[] };
+  if (w.__auroraSgNotifications) return;
+  const seen: SeenNotification[] = [];
+  w.__auroraSgNotifications = seen;
+  const keys = new Set<string>();
+  const add = (n: SeenNotification) => {
+    const key = `${n.from}|${n.error}|${n.text}`;
+    if (n.text && !keys.has(key)) {
+      keys.add(key);
+      seen.push(n);
+    }
+  };
+  const scan = (el: Element) => {
+    const rows = [...(el.matches('[role="dialog"][aria-label]') ? [el] : []), ...Array.from(el.querySelectorAll('[role="dialog"][aria-label]'))];
+    for (const row of rows) {
+      // 1.139 puts the severity first ("Error: …") and can append a hint on the accessible view (", notification, Inspect …").
+      const m = /^(?:(Error|Warning|Info): )?([\s\S]*?)(?:, source: [^,]*)?, notification(?:, [\s\S]*)?$/.exec(row.getAttribute('aria-label') ?? '');
+      if (m)
+        add({
+          from: 'toast',
+          text: m[2].trim(),
+          error: m[1] === 'Error' || !!row.querySelector('[class*="codicon-error"], [class*="codicon-notifications-error"]'),
+        });
+    }
+    const live = el.closest('[role="alert"]');
+    const text = (live?.textContent ?? '').trim();
+    if (live && text) add({ from: 'alert', text, error: /^Error: /.test(text) });
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const el = m.target.nodeType === Node.ELEMENT_NODE ? (m.target as Element) : m.target.parentElement;
+      if (el) scan(el);
+      for (const n of Array.from(m.addedNodes)) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'class'] });
+}
+
+/** Every notification recorded since the workbench opened (recordNotifications must be the page's initScript). */
+export async function seenNotifications(page: Page): Promise<SeenNotification[]> {
+  const seen = await page.evaluate(() => (window as unknown as { __auroraSgNotifications?: SeenNotification[] }).__auroraSgNotifications);
+  if (!seen) throw new Error('notifications are not recorded: open the workbench with initScript: recordNotifications');
+  return seen;
+}
+
+/** The texts of the notifications shown so far (each once), whichever way the workbench showed them. */
 export async function notificationTexts(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
+  return [...new Set((await seenNotifications(page)).map((n) => n.text.replace(/^(Error|Warning|Info): /, '')))];
 }
 
 /** The quick-input widget (command palette, quick picks, input boxes). */
