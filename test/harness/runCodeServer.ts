@@ -1,4 +1,5 @@
-// Launcher 2 of 2 for the extension-host suite: code-server (VS Code 1.99.3) in headless Chromium.
+// Launcher 2 of 2 for the extension-host suite: code-server in headless Chromium, the VS Code that
+// AURORA_SG_VSCODE names (test/harness/codeServer.ts VSCODE_BUILDS; the oldest by default).
 // The suite (out/test/vscode/index.js) runs inside the real extension host; its exit code comes
 // back through window.codeAutomationExit.
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ async function main(): Promise<number> {
     scratchDir: t.scratchDir,
     log: (l) => logs.push(l),
   });
+  console.log(`[vscode] VS Code ${cs.build.vscode} (code-server ${cs.build.codeServer})`);
   const browser = await launchBrowser();
   try {
     const exit = new Promise<number>((resolve) => {
@@ -40,7 +42,7 @@ async function main(): Promise<number> {
       console.error(logs.join('').slice(-4000));
       return 1;
     }
-    console.log(`[vscode] extension-host suite in code-server finished with exit code ${code}`);
+    console.log(`[vscode] extension-host suite in VS Code ${cs.build.vscode} (code-server ${cs.build.codeServer}) finished with exit code ${code}`);
     return code;
   } finally {
     await browser.close().catch(() => undefined);

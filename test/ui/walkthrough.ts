@@ -34,7 +34,18 @@ async function expectText(frame: Frame, what: string | RegExp, timeoutMs = DEFAU
 async function atStep(frame: Frame, n: number, title: string): Promise<void> {
   await expectText(frame, `Step ${n} of 6`);
   await retry(`step ${n} (${title}) to be shown and idle`, async () => {
-    const h = ((await frame.locator('#step-heading').textContent({ timeout: 2000 })) ?? '').trim();
+    // The heading is the step's title, then (in a span.where) the Region and account it works in.
+    const h = (
+      await frame
+        .locator('#step-heading')
+        .evaluate(
+          (el) => Array.from(el.childNodes, (n) => (n instanceof Element && n.classList.contains('where') ? '' : (n.textContent ?? ''))).join(''),
+          undefined,
+          {
+            timeout: 2000,
+          },
+        )
+    ).trim();
     if (h !== title) throw new Error(`heading is '${h}'`);
     if ((await frame.locator('.wt.is-busy').count()) > 0) throw new Error('still busy');
     const current = ((await frame.locator('.step[aria-current="step"] .step-title').textContent({ timeout: 2000 })) ?? '').trim();

@@ -2,9 +2,14 @@
 // Chromium, driven like a person with playwright-core locators. Every helper waits for what it needs
 // to see (a selector, an attribute, a rendered row), never for a fixed time, because the workbench
 // renders lazily and the extension loads its data from AWS (moto) on first show.
+// The parts of the workbench are found by their ARIA roles and names (and the parts' element ids),
+// never by class chains: the checks run on two VS Code versions (test/harness/codeServer.ts
+// VSCODE_BUILDS) whose markup differs (1.139's activity-bar entries carry their name on the link
+// inside, 1.99's on the entry itself; both are a role=tab named by the container's title).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import { vscodeBuild } from '../harness/codeServer';
 
 export const DEFAULT_TIMEOUT = 30_000;
 
@@ -35,21 +40,30 @@ export async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = D
   }
 }
 
-/** Waits for the workbench to be up (the editor/sidebar layout exists and the activity bar shows). */
+/** Waits for the workbench to be up (the editor area and the activity bar's first entry show). */
 export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
-  await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: timeoutMs });
-  await page.locator('.part.activitybar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.getByRole('main').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await activityBar(page).getByRole('tab').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** The activity bar (the workbench part with this element id in every version). */
+function activityBar(page: Page): Locator {
+  return page.locator('[id="workbench.parts.activitybar"]');
 }
 
 /** The side bar: where an opened view container's views are. */
 export function sideBar(page: Page): Locator {
-  return page.locator('.part.sidebar').first();
+  return page.locator('[id="workbench.parts.sidebar"]');
 }
 
-/** The activity-bar entry whose aria-label or title contains `title`. */
+/** The side bar's title: the shown view container's name (its level-2 heading; the views' headers are level 3). */
+export function sideBarTitle(page: Page): Locator {
+  return sideBar(page).getByRole('heading', { level: 2 }).first();
+}
+
+/** The activity-bar entry (a tab) whose accessible name contains `title`. */
 export function activityBarItem(page: Page, title: string): Locator {
-  const t = title.replace(/"/g, '\\"');
-  return page.locator(`.part.activitybar :is([aria-label*="${t}"], [title*="${t}"])`).first();
+  return activityBar(page).getByRole('tab', { name: title }).first();
 }
 
 /**
@@ -63,9 +77,7 @@ export async function openView(page: Page, title: string, timeoutMs = DEFAULT_TI
     `open the view container '${title}'`,
     async () => {
       const titleText = (
-        (await sideBar(page)
-          .locator('.composite.title')
-          .first()
+        (await sideBarTitle(page)
           .textContent({ timeout: 1000 })
           .catch(() => '')) ?? ''
       ).toLowerCase();
@@ -74,10 +86,10 @@ export async function openView(page: Page, title: string, timeoutMs = DEFAULT_TI
       }
       // The side bar shows the container once its title does.
       const shown = sideBar(page)
-        .locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') })
+        .getByRole('heading', { level: 2, name: new RegExp(escapeRegExp(title), 'i') })
         .first();
       await shown.waitFor({ state: 'visible', timeout: 5000 }).catch(async () => {
-        const now = ((await sideBar(page).locator('.composite.title').first().textContent({ timeout: 2000 })) ?? '').toLowerCase();
+        const now = ((await sideBarTitle(page).textContent({ timeout: 2000 })) ?? '').toLowerCase();
         throw new Error(`side bar title is '${now}'`);
       });
     },
@@ -98,10 +110,10 @@ export interface RowQuery {
 /** A row label: a string matches the whole label exactly; a RegExp is tested against it. */
 export type RowLabel = string | RegExp;
 
-/** The tree row (`.monaco-list-row`) whose label is exactly `label` (or matches it; first match). */
+/** The tree row (role treeitem) whose label is exactly `label` (or matches it; first match). */
 export function treeRow(page: Page, label: RowLabel, q: RowQuery = {}): Locator {
   const root = q.within ?? sideBar(page);
-  let rows = root.locator(q.level ? `.monaco-list-row[aria-level="${q.level}"]` : '.monaco-list-row');
+  let rows = root.locator(q.level ? `[role="treeitem"][aria-level="${q.level}"]` : '[role="treeitem"]');
   const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
   rows = rows.filter({ has: page.locator('.label-name', { hasText: re }) });
   if (q.description !== undefined) {
@@ -114,7 +126,7 @@ export function treeRow(page: Page, label: RowLabel, q: RowQuery = {}): Locator 
 /** Label and description of every rendered row in the side bar, in order (for assertions and logs). */
 export async function visibleRows(page: Page, within?: Locator): Promise<{ label: string; description: string; level: number; expanded: string | null }[]> {
   const root = within ?? sideBar(page);
-  return root.locator('.monaco-list-row').evaluateAll((els) =>
+  return root.locator('[role="treeitem"]').evaluateAll((els) =>
     els
       .map((el) => ({
         label: (el.querySelector('.label-name')?.textContent ?? '').trim(),
@@ -179,9 +191,9 @@ async function waitForFirstChild(page: Page, row: Locator, label: RowLabel, time
         if (!el) return false;
         const level = Number(el.getAttribute('aria-level'));
         const box = el.getBoundingClientRect();
-        const list = el.closest('.monaco-list')?.getBoundingClientRect();
+        const list = el.closest('[role="tree"]')?.getBoundingClientRect();
         if (list && box.bottom + 1 >= list.bottom) return true;
-        return Array.from(el.parentElement?.querySelectorAll('.monaco-list-row') ?? []).some(
+        return Array.from(el.parentElement?.querySelectorAll('[role="treeitem"]') ?? []).some(
           (r) => Number(r.getAttribute('aria-level')) === level + 1 && Math.abs(r.getBoundingClientRect().top - box.bottom) < 2,
         );
       },
@@ -224,9 +236,70 @@ export async function waitForNoHover(page: Page, timeoutMs = 5000): Promise<void
   await page.locator('.monaco-hover:not(.hidden), .workbench-hover-container').first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
-/** The texts of the notification toasts shown now. */
+/** A notification the workbench showed during the session (see recordNotifications). */
+export interface SeenNotification {
+  /** 'toast': a row of the notifications list (toast or centre); 'alert': the aria alert VS Code raises for it. */
+  readonly from: 'toast' | 'alert';
+  readonly text: string;
+  readonly error: boolean;
+}
+
+/**
+ * Runs in the page (openWorkbench's initScript) before the workbench starts: records every notification
+ * for the whole session, so one that hid itself before a check looked is still seen, on any VS Code version.
+ * It reads what the workbench exposes to assistive technology rather than its CSS classes, which change
+ * between versions: each notification is a list row with role "dialog" and the aria-label
+ * "<message>, notification" (or "<message>, source: <extension>, notification"; 1.139 prefixes "Error: "/"Warning: "/"Info: "), and the workbench
+ * raises an aria alert "Error: <message>" / "Warning: …" / "Info: …" for it.
+ */
+export function recordNotifications(): void {
+  const w = window as unknown as { __auroraSgNotifications?: SeenNotification[] };
+  if (w.__auroraSgNotifications) return;
+  const seen: SeenNotification[] = [];
+  w.__auroraSgNotifications = seen;
+  const keys = new Set<string>();
+  const add = (n: SeenNotification) => {
+    const key = `${n.from}|${n.error}|${n.text}`;
+    if (n.text && !keys.has(key)) {
+      keys.add(key);
+      seen.push(n);
+    }
+  };
+  const scan = (el: Element) => {
+    const rows = [...(el.matches('[role="dialog"][aria-label]') ? [el] : []), ...Array.from(el.querySelectorAll('[role="dialog"][aria-label]'))];
+    for (const row of rows) {
+      // 1.139 puts the severity first ("Error: …") and can append a hint on the accessible view (", notification, Inspect …").
+      const m = /^(?:(Error|Warning|Info): )?([\s\S]*?)(?:, source: [^,]*)?, notification(?:, [\s\S]*)?$/.exec(row.getAttribute('aria-label') ?? '');
+      if (m)
+        add({
+          from: 'toast',
+          text: m[2].trim(),
+          error: m[1] === 'Error' || !!row.querySelector('[class*="codicon-error"], [class*="codicon-notifications-error"]'),
+        });
+    }
+    const live = el.closest('[role="alert"]');
+    const text = (live?.textContent ?? '').trim();
+    if (live && text) add({ from: 'alert', text, error: /^Error: /.test(text) });
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const el = m.target.nodeType === Node.ELEMENT_NODE ? (m.target as Element) : m.target.parentElement;
+      if (el) scan(el);
+      for (const n of Array.from(m.addedNodes)) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'class'] });
+}
+
+/** Every notification recorded since the workbench opened (recordNotifications must be the page's initScript). */
+export async function seenNotifications(page: Page): Promise<SeenNotification[]> {
+  const seen = await page.evaluate(() => (window as unknown as { __auroraSgNotifications?: SeenNotification[] }).__auroraSgNotifications);
+  if (!seen) throw new Error('notifications are not recorded: open the workbench with initScript: recordNotifications');
+  return seen;
+}
+
+/** The texts of the notifications shown so far (each once), whichever way the workbench showed them. */
 export async function notificationTexts(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
+  return [...new Set((await seenNotifications(page)).map((n) => n.text.replace(/^(Error|Warning|Info): /, '')))];
 }
 
 /** The quick-input widget (command palette, quick picks, input boxes). */
@@ -236,7 +309,7 @@ export function quickInput(page: Page): Locator {
 
 /** The rows the quick input lists now, as their visible labels (with the category, for commands). */
 export async function quickInputItems(page: Page): Promise<string[]> {
-  const rows = quickInput(page).locator('.monaco-list-row');
+  const rows = quickInput(page).getByRole('option');
   return (await rows.evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').trim()))).filter(Boolean);
 }
 
@@ -259,7 +332,7 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = D
     timeoutMs,
   );
   await input.fill(`>${text}`);
-  const row = widget.locator('.monaco-list-row', { hasText: text }).first();
+  const row = widget.getByRole('option').filter({ hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   return row;
 }
@@ -268,7 +341,7 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = D
 export async function runCommand(page: Page, title: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
   const row = await openCommandPalette(page, title, timeoutMs);
   // Enter runs the focused (first) row; make sure that is ours.
-  const first = quickInput(page).locator('.monaco-list-row').first();
+  const first = quickInput(page).getByRole('option').first();
   const label = (await first.getAttribute('aria-label')) ?? (await first.textContent()) ?? '';
   if (!label.includes(title)) await row.click();
   else await page.keyboard.press('Enter');
@@ -280,8 +353,9 @@ export async function closeQuickInput(page: Page): Promise<void> {
   await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 });
 }
 
+/** Where the screenshots go: one folder per test VS Code (`<screenshots>/<VS Code version>`), so the runs on each version keep their own. */
 export function screenshotDir(): string {
-  return process.env.AURORA_SG_SCREENSHOTS ?? path.join('test-results', 'screenshots');
+  return path.join(process.env.AURORA_SG_SCREENSHOTS ?? path.join('test-results', 'screenshots'), vscodeBuild().vscode);
 }
 
 /** Saves a screenshot of the page (or of one element) as `<screenshots>/<name>.png`; returns its path. */

@@ -853,7 +853,11 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       const text = fc.string({ unit: fc.constantFrom(...'<>[]()!*_`#+-.|{}&;:/\\~$=" \'abcimgsrcommand'), maxLength: 40 });
       await fc.assert(
         fc.asyncProperty(text, async (t) => {
-          const html = await vscode.commands.executeCommand<string>('markdown.api.render', `x ${md(t)}`);
+          const rendered = await vscode.commands.executeCommand<string>('markdown.api.render', `x ${md(t)}`);
+          // VS Code's built-in "Mermaid Markdown Features" extension (1.139 on) prepends one empty
+          // <span id="markdown-mermaid" aria-hidden="true" data-config="…"></span> to every rendered
+          // document, whatever its text: drop exactly that leading span and nothing else.
+          const html = rendered.replace(/^<span id="markdown-mermaid" aria-hidden="true" data-config="[^"<>]*"><\/span>\s*/, '');
           assert.doesNotMatch(html, /<(?!\/?p\b)[a-z]/i, `md(${JSON.stringify(t)}) renders tags: ${html}`);
           const shown = html
             .replace(/<\/?p[^>]*>/g, '')
