@@ -38,9 +38,11 @@ import type {
 } from '../domain/model';
 import { clusterKindOf } from '../domain/engines';
 import { displayName, REGION_READS } from '../domain/model';
+import type { AccountLimits } from '../domain/quotas';
 import { normaliseIpProtocol } from '../domain/rules';
 import type { RegionClients } from './clients';
 import { CREDENTIAL_CODES } from './errors';
+import { readLimits } from './quotaReads';
 
 export interface ReadOptions {
   readonly abortSignal?: AbortSignal;
@@ -388,8 +390,9 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readSubnetGroupVpcs(c, o),
     readClusters(c, o),
     readInstances(c, o),
+    readLimits(c, o),
   ]);
-  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances'];
+  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'limits'];
   const failures: ReadFailure[] = [];
   settled.forEach((r, i) => {
     if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
@@ -408,7 +411,18 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   const rules = value<SecurityGroupRule[]>(2, []);
   const subnetVpc = value<Map<string, string>>(3, new Map());
   const { clusters, instances } = resolveVpcs(value<DbCluster[]>(4, []), value<DbInstance[]>(5, []), groups, subnetVpc);
-  return { region: c.region, vpcs, groups, rules, clusters, instances, loadedAt: Date.now(), ...(failures.length ? { failures } : {}) };
+  const limits = value<AccountLimits | undefined>(6, undefined);
+  return {
+    region: c.region,
+    vpcs,
+    groups,
+    rules,
+    clusters,
+    instances,
+    loadedAt: Date.now(),
+    ...(limits ? { limits } : {}),
+    ...(failures.length ? { failures } : {}),
+  };
 }
 
 /** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */

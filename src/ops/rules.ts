@@ -28,7 +28,7 @@ function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityG
   const dup = findDuplicate(existing, d);
   if (dup)
     throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
-  const quota = ruleQuotaError(existing, d);
+  const quota = ruleQuotaError(existing, d, idx.snapshot.limits);
   if (quota) throw new UserError(quota);
   return g;
 }
