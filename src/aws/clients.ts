@@ -2,6 +2,7 @@
 // an optional endpoint override (LocalStack, moto), and a middleware that logs every call.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
@@ -44,6 +45,8 @@ export interface RegionClients {
   readonly region: string;
   readonly ec2: EC2Client;
   readonly rds: RDSClient;
+  /** Service Quotas, created on first use (only the quota read needs it); absent in some test fakes. */
+  readonly serviceQuotas?: () => ServiceQuotasClient;
 }
 
 /** Credentials for the connection. A local emulator accepts any: fall back to fixed test keys there. */
@@ -92,9 +95,23 @@ export class ClientPool {
         },
         ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
       };
-      c = { region, ec2: new EC2Client(config), rds: new RDSClient(config) };
-      this.instrument(c.ec2, 'EC2', region);
-      this.instrument(c.rds, 'RDS', region);
+      let quotas: ServiceQuotasClient | undefined;
+      const clients: RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined } = {
+        region,
+        ec2: new EC2Client(config),
+        rds: new RDSClient(config),
+        serviceQuotas: () => {
+          if (!quotas) {
+            quotas = new ServiceQuotasClient(config);
+            this.instrument(quotas, 'ServiceQuotas', region, (p) => p.quotasClient?.());
+          }
+          return quotas;
+        },
+        quotasClient: () => quotas,
+      };
+      c = clients;
+      this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
+      this.instrument(c.rds, 'RDS', region, (p) => p.rds);
       this.pool.set(region, c);
     }
     return c;
@@ -115,12 +132,18 @@ export class ClientPool {
     for (const c of [...this.pool.values(), ...this.retired]) {
       c.ec2.destroy();
       c.rds.destroy();
+      (c as { quotasClient?: () => ServiceQuotasClient | undefined }).quotasClient?.()?.destroy();
     }
     this.pool.clear();
     this.retired.length = 0;
   }
 
-  private instrument(client: EC2Client | RDSClient, service: string, region: string): void {
+  private instrument(
+    client: EC2Client | RDSClient | ServiceQuotasClient,
+    service: string,
+    region: string,
+    current: (pooled: RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined }) => unknown,
+  ): void {
     const onCall = this.onCall;
     // 'initialize' sees each logical call once, retries included, before signing: no secret is in reach.
     (client.middlewareStack as { add: (mw: unknown, opts: unknown) => void }).add(
@@ -138,7 +161,8 @@ export class ClientPool {
           // so a refused call can name the permission it needs.
           const operation = `${service.toLowerCase()}:${command}`;
           attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint, operation });
-          if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
+          const pooled = this.pool.get(region);
+          if (CREDENTIAL_CODES.has(err?.name ?? '') && pooled && current(pooled) === client) this.resetCredentials();
           onCall?.(
             {
               service,

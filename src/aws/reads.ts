@@ -44,9 +44,11 @@ import type {
 } from '../domain/model';
 import { clusterKindOf } from '../domain/engines';
 import { displayName, REGION_READS } from '../domain/model';
+import type { AccountLimits } from '../domain/quotas';
 import { normaliseIpProtocol } from '../domain/rules';
 import type { RegionClients } from './clients';
 import { CREDENTIAL_CODES } from './errors';
+import { readLimits } from './quotaReads';
 
 export interface ReadOptions {
   readonly abortSignal?: AbortSignal;
@@ -480,8 +482,9 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readClusters(c, o),
     readInstances(c, o),
     readPeerings(c, o),
+    readLimits(c, o),
   ]);
-  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings'];
+  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings', 'limits'];
   const failures: ReadFailure[] = [];
   settled.forEach((r, i) => {
     if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
@@ -505,6 +508,7 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
   const staleVpcs = vpcsToCheckForStale(groups, rules);
   const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, o) } : {};
+  const limits = value<AccountLimits | undefined>(7, undefined);
   return {
     region: c.region,
     vpcs,
@@ -513,6 +517,7 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     clusters,
     instances,
     loadedAt: Date.now(),
+    ...(limits ? { limits } : {}),
     ...(failures.length ? { failures } : {}),
     ...peerings,
     ...staleChecks,

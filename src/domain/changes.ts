@@ -2,12 +2,14 @@
 import { canonicalCidr } from './cidr';
 import { DATABASE_PORTS } from './engines';
 import type { RegionIndex, RulePeer, RuleSpec, SecurityGroupRule } from './model';
+import { DEFAULT_RULES_PER_DIRECTION } from './quotas';
 import { peerLabel } from './rules';
 import { normaliseProtocol, validateGroupId, validatePorts, validatePrefixListId, validateRuleDescription } from './validation';
 
 /** Aurora's quota of VPC security groups per DB cluster (and RDS per instance). */
 export const MAX_DB_GROUPS = 5;
-export const MAX_RULES_PER_DIRECTION = 60;
+/** AWS's default rules quota; the account's value is in the snapshot's limits (quotas.ts). */
+export const MAX_RULES_PER_DIRECTION = DEFAULT_RULES_PER_DIRECTION;
 
 export type SourceInput = { cidr: string } | { groupId: string; userId?: string } | { prefixListId: string };
 
@@ -144,13 +146,7 @@ export function worldOpenRulesOf(idx: RegionIndex, groupIds: readonly string[], 
   return groupIds.flatMap((g) => idx.rulesOf(g, false).filter(opens));
 }
 
-export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDraft): string | undefined {
-  const v6 = d.peer.kind === 'cidr6';
-  const count = existing.filter((r) => r.groupId === d.groupId && r.isEgress === d.isEgress && (r.peer.kind === 'cidr6') === v6).length;
-  return count >= MAX_RULES_PER_DIRECTION
-    ? `The group already has ${count} ${d.isEgress ? 'outbound' : 'inbound'} ${v6 ? 'IPv6' : 'IPv4'} rules, the default quota. Remove or merge rules, use another group, or request a higher quota.`
-    : undefined;
-}
+export { ruleQuotaError } from './quotas';
 
 /**
  * When a change of a database's groups takes effect, said before it is made (the confirmation, the

@@ -153,7 +153,7 @@ export interface Ec2Instance {
  * The reads a Region's load is made of. Each settles on its own: one that fails (a missing
  * permission, most often) leaves its part empty and is named in `RegionSnapshot.failures`.
  */
-export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances' | 'peerings';
+export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances' | 'peerings' | 'limits';
 
 /** What a failed read is called in the tree and the IAM action it needs. */
 export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string; readonly action: string }>> = {
@@ -164,6 +164,7 @@ export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string;
   clusters: { label: 'DB clusters', action: 'rds:DescribeDBClusters' },
   instances: { label: 'DB instances', action: 'rds:DescribeDBInstances' },
   peerings: { label: 'VPC peering connections', action: 'ec2:DescribeVpcPeeringConnections' },
+  limits: { label: 'security group quotas', action: 'ec2:DescribeAccountAttributes' },
 };
 
 /**
@@ -211,6 +212,22 @@ export interface ReadFailure {
   readonly error: unknown;
 }
 
+/** A security group quota of the account (src/domain/quotas.ts reads and counts against it). */
+export interface QuotaValue {
+  readonly value: number;
+  /** 'account': the account's value was read; 'default': AWS's default, because the read was refused. */
+  readonly source: 'account' | 'default';
+  /** Why the default is used (set when source is 'default'). */
+  readonly note?: string;
+}
+
+export interface AccountLimits {
+  /** Service Quotas vpc L-0EA8095F, per direction and per IP family. */
+  readonly rulesPerDirection: QuotaValue;
+  /** DescribeAccountAttributes vpc-max-security-groups-per-interface (Service Quotas vpc L-2AFB9258). */
+  readonly groupsPerInterface: QuotaValue;
+}
+
 /** Everything the tree shows for one Region, as read at `loadedAt`. */
 export interface RegionSnapshot {
   readonly region: string;
@@ -237,6 +254,8 @@ export interface RegionSnapshot {
    * another VPC or a peering). A VPC not listed was not asked or did not answer: unknown.
    */
   readonly staleChecks?: readonly { readonly vpcId: string; readonly rules: readonly StaleRuleRef[] }[];
+  /** The account's security group quotas in this Region (absent: AWS's defaults, quotas.ts). */
+  readonly limits?: AccountLimits;
 }
 
 /** Whether this read of the snapshot failed (its list is empty because it is unknown). */

@@ -39,7 +39,7 @@ function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityG
   const dup = duplicateError(idx, d);
   if (dup) throw dup;
   const existing = idx.rulesOf(d.groupId);
-  const quota = ruleQuotaError(existing, d);
+  const quota = ruleQuotaError(existing, d, idx.snapshot.limits);
   if (quota) throw new UserError(quota);
   return g;
 }

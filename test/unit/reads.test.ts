@@ -527,6 +527,11 @@ function fakeClients(pages: Pages): { clients: RegionClients; calls: Recorded[] 
 
 function accountPages(): Pages {
   return {
+    // The quota read (quotaReads.ts): one answer, not paged.
+    DescribeAccountAttributes: {
+      token: 'NextToken',
+      pages: [{ AccountAttributes: [{ AttributeName: 'vpc-max-security-groups-per-interface', AttributeValues: [{ AttributeValue: '5' }] }] }],
+    },
     DescribeVpcs: {
       token: 'NextToken',
       pages: [{ Vpcs: [{ VpcId: 'vpc-1', Tags: [{ Key: 'Name', Value: 'one' }] }] }, { Vpcs: [{ VpcId: 'vpc-2' }] }, { Vpcs: [{ VpcId: 'vpc-3' }] }],
@@ -755,6 +760,7 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     await readRegion(clients);
     for (const c of calls) {
+      if (c.command === 'DescribeAccountAttributes') continue; // not paged
       if (c.command.startsWith('DescribeDB')) {
         assert.equal(c.input.MaxRecords, 100, c.command);
         assert.equal(c.input.MaxResults, undefined, c.command);
@@ -770,6 +776,7 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     await readRegion(clients, { ec2PageSize: 5, rdsPageSize: 20 });
     for (const c of calls) {
+      if (c.command === 'DescribeAccountAttributes') continue; // not paged
       if (c.command.startsWith('DescribeDB')) assert.equal(c.input.MaxRecords, 20, c.command);
       else assert.equal(c.input.MaxResults, 5, c.command);
     }
@@ -779,7 +786,7 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     const abort = new AbortController();
     await readRegion(clients, { abortSignal: abort.signal });
-    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3 + 2 + 1);
+    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3 + 2 + 1 + 1);
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
   });
 

@@ -1,7 +1,7 @@
 // What in a Region's security groups deserves a look: one finding per problem, most severe
 // first, each with why it matters and, where there is one, the fix. The rules behind each kind
 // are listed on findings(); the per-rule facts and the shadowed rules come from shadowed.ts.
-import { MAX_RULES_PER_DIRECTION } from '../changes';
+import { countRules, DEFAULT_LIMITS, DEFAULT_RULES_PER_DIRECTION, quotaText, type QuotaValue } from '../quotas';
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
@@ -64,8 +64,9 @@ const KIND_RANK: Record<FindingKind, number> = {
   'unused-group': 8,
 };
 
-/** Findings threshold: this many rules in one direction and IP family is "near" the quota of 60. */
-export const NEAR_QUOTA_RULES = 50;
+/** Findings threshold: five sixths of the quota in one direction and IP family is "near" it (50 of the default 60). */
+export const nearQuota = (quota: number): number => Math.ceil((quota * 5) / 6);
+export const NEAR_QUOTA_RULES = nearQuota(DEFAULT_RULES_PER_DIRECTION);
 
 /** Ports where exposure to the world is serious: remote administration and databases. */
 const SENSITIVE_PORTS: readonly number[] = [22, 23, 3389, 5900, ...DATABASE_PORTS];
@@ -121,10 +122,21 @@ function checkGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityG
   }
   const found = facts.found;
   for (let p = 0; p < facts.pairs; p++) emitShadowed(ctx, groupId, rules[found[p * 2]!]!, rules[found[p * 2 + 1]!]!);
-  if (facts.in4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, facts.in4, 'inbound', 'IPv4');
-  if (facts.in6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, facts.in6, 'inbound', 'IPv6');
-  if (facts.out4 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, facts.out4, 'outbound', 'IPv4');
-  if (facts.out6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, facts.out6, 'outbound', 'IPv6');
+  checkQuota(ctx, groupId, rules);
+}
+
+/** near-quota: the rules counted as the add-rule check counts them (quotas.ts countRules), against the account's quota. */
+function checkQuota(ctx: ScanContext, groupId: string, rules: readonly SecurityGroupRule[]): void {
+  const q = (ctx.idx.snapshot.limits ?? DEFAULT_LIMITS).rulesPerDirection;
+  const near = nearQuota(q.value);
+  // Without prefix list weights each rule counts at most once per family: a short list is never near.
+  if (rules.length < near) return;
+  for (const isEgress of [false, true]) {
+    const c = countRules(rules, groupId, isEgress);
+    const direction = isEgress ? 'outbound' : 'inbound';
+    if (c.v4 >= near) emitQuota(ctx, groupId, c.v4, q, direction, 'IPv4');
+    if (c.v6 >= near) emitQuota(ctx, groupId, c.v6, q, direction, 'IPv6');
+  }
 }
 
 function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule, why: string): void {
@@ -234,14 +246,14 @@ function emitShadowed(ctx: ScanContext, groupId: string, narrow: SecurityGroupRu
   });
 }
 
-function emitQuota(ctx: ScanContext, groupId: string, n: number, direction: 'inbound' | 'outbound', family: 'IPv4' | 'IPv6'): void {
+function emitQuota(ctx: ScanContext, groupId: string, n: number, q: QuotaValue, direction: 'inbound' | 'outbound', family: 'IPv4' | 'IPv6'): void {
   ctx.out.push({
     id: `near-quota:${groupId}:${direction}:${family.toLowerCase()}`,
     kind: 'near-quota',
     severity: 'low',
     groupId,
-    title: `${n} of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules`,
-    why: `${groupText(ctx.idx, groupId)} is close to the default quota of ${MAX_RULES_PER_DIRECTION} ${direction} ${family} rules; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
+    title: `${n} of ${q.value} ${direction} ${family} rules`,
+    why: `${groupText(ctx.idx, groupId)} is close to the ${quotaText(q)} for ${direction} ${family} rules; adding rules will soon fail with RulesPerSecurityGroupLimitExceeded. Merge CIDRs, use a prefix list or reference a group instead.`,
   });
 }
 
@@ -260,8 +272,9 @@ function emitQuota(ctx: ScanContext, groupId: string, n: number, direction: 'inb
  * - port-not-covered: medium when no group of the database covers the port (nothing can
  *   connect); info when another group covers it (the group may be there for outbound calls).
  *   A database whose groups have no inbound rules at all is reported on its first group.
- * - near-quota counts a group or prefix list reference in both the IPv4 and the IPv6 count,
- *   as AWS does; a prefix list counts as one rule here (its max entries are not loaded).
+ * - near-quota counts with quotas.ts countRules, as the add-rule check does: a group or prefix
+ *   list reference counts once in the IPv4 and once in the IPv6 count, as AWS does; the quota is
+ *   the account's (snapshot limits), else the default, said so.
  */
 export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[] {
   // A part that could not be read is unknown, not empty (RegionSnapshot.failures): every finding

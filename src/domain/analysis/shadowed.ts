@@ -67,11 +67,6 @@ export interface GroupFacts {
   /** Shadowed rules: `pairs` pairs (narrow, wide) of rule indexes in `found`, in bucket and then rule order. */
   readonly pairs: number;
   readonly found: Int32Array;
-  /** Rules per direction and IP family as AWS counts them for its quota (a group or prefix list peer counts in both). */
-  readonly in4: number;
-  readonly in6: number;
-  readonly out4: number;
-  readonly out6: number;
 }
 
 /**
@@ -117,10 +112,6 @@ class GroupScratch implements GroupFacts {
   /** Pairs (narrow, wide) of rule indexes found by shadowed(), and their number. */
   found = new Int32Array(0);
   pairs = 0;
-  in4 = 0;
-  in6 = 0;
-  out4 = 0;
-  out6 = 0;
   /** Per rule: the first rule found to shadow it, or -1. */
   private best = new Int32Array(0);
   // sameKey: the chains of equal keys (first and last member, next member); the chain heads by
@@ -139,7 +130,7 @@ class GroupScratch implements GroupFacts {
   private readonly stkTo = new Int32Array(34);
   private readonly stkEnd = new Float64Array(34);
 
-  /** Reads one group's rules: the per-rule facts, the shadowed pairs and the quota counts. */
+  /** Reads one group's rules: the per-rule facts and the shadowed pairs (the quota counts: quotas.ts). */
   scan(groupId: string, rules: readonly SecurityGroupRule[]): void {
     const n = rules.length;
     this.reset(n);
@@ -147,13 +138,6 @@ class GroupScratch implements GroupFacts {
     this.fill(groupId, rules);
     this.sortBuckets();
     this.pairs = n > 1 ? this.shadowed() : 0;
-    // Buckets are direction * 4 + peer kind (cidr4, cidr6, prefix list, group); a group or prefix
-    // list reference counts once for IPv4 and once for IPv6.
-    const st = this.start;
-    this.in4 = st[1]! - st[0]! + st[4]! - st[2]!;
-    this.in6 = st[2]! - st[1]! + st[4]! - st[2]!;
-    this.out4 = st[5]! - st[4]! + st[8]! - st[6]!;
-    this.out6 = st[6]! - st[5]! + st[8]! - st[6]!;
   }
 
   reset(n: number): void {

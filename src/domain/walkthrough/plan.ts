@@ -1,6 +1,7 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
-import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, MAX_RULES_PER_DIRECTION, mergeGroupLists, type RuleDraft } from '../changes';
+import { countRules, DEFAULT_LIMITS, quotaText } from '../quotas';
+import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, mergeGroupLists, type RuleDraft } from '../changes';
 import { isWorld, parseCidr } from '../cidr';
 import { isDatabasePort } from '../engines';
 import type { RegionIndex, RulePeer, Vpc } from '../model';
@@ -132,10 +133,13 @@ function buildDraft(groupId: string, port: number, source: { cidr: string } | { 
 
 function quotaError(idx: RegionIndex, group: GroupRef | undefined, adding: number, v6: boolean): FieldError | undefined {
   if (!group?.groupId || adding === 0) return undefined;
-  const count = idx.rulesOf(group.groupId, false).filter((r) => (r.peer.kind === 'cidr6') === v6).length;
-  return count + adding > MAX_RULES_PER_DIRECTION
+  // One count for the add-rule check, the walkthrough and the near-quota finding (quotas.ts).
+  const counted = countRules(idx.rulesOf(group.groupId, false), group.groupId, false);
+  const count = v6 ? counted.v6 : counted.v4;
+  const q = (idx.snapshot.limits ?? DEFAULT_LIMITS).rulesPerDirection;
+  return count + adding > q.value
     ? {
-        message: `${group.groupName} has ${count} inbound ${v6 ? 'IPv6' : 'IPv4'} rules; ${adding} more would pass the quota of ${MAX_RULES_PER_DIRECTION}. Remove or merge rules, or use another group.`,
+        message: `${group.groupName} counts ${count} inbound ${v6 ? 'IPv6' : 'IPv4'} rules; ${adding} more would pass the ${quotaText(q)}. Remove or merge rules, or use another group.`,
       }
     : undefined;
 }
@@ -307,11 +311,12 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
           notes,
         );
       }
-      // "Security groups per network interface" (5 by default) counts this interface's groups only.
-      if (current.length >= 5)
+      // "Security groups per network interface" (5 by default, the account's value when read) counts this interface's groups only.
+      const perEni = (idx.snapshot.limits ?? DEFAULT_LIMITS).groupsPerInterface;
+      if (current.length >= perEni.value)
         errors.push({
           field: 'ec2InstanceId',
-          message: `The primary network interface ${eni.networkInterfaceId} of ${name} already has ${current.length} security groups, the default quota per network interface (5). Remove one first.`,
+          message: `The primary network interface ${eni.networkInterfaceId} of ${name} already has ${current.length} security groups, the ${quotaText(perEni)} per network interface. Remove one first.`,
         });
       const groupName = (g: string) => idx.groupsById.get(g)?.groupName ?? g;
       const keep = current.map(groupName).join(', ') || 'none';
