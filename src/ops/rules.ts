@@ -5,6 +5,7 @@ import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import { accessLostBy, lostAccessText } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
@@ -459,9 +460,17 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   const lookup = lookupIn(idx);
   const lines = rules.map((r) => `• ${lookup(r.groupId)?.groupName ?? r.groupId}: ${direction(r.isEgress)} ${ruleLabel(r, lookup)} (${r.ruleId})`);
   const one = rules.length === 1;
+  // Said before the change: who loses its only path to which database (the path engine, run on the
+  // Region as it is and as it would be; the EC2 instances named when they can be read).
+  const ec2 = await ctx
+    .gateway()
+    .readEc2Instances(region)
+    .catch(() => []);
+  const lost = accessLostBy(idx, { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) }, ec2);
+  const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
   const ok = await ctx.ui.confirm(
     one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-    `${lines.join('\n')}\n\nWhatever these rules allow stops at once.`,
+    `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
     one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
   );
   if (!ok) return undefined;

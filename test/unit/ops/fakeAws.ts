@@ -131,6 +131,16 @@ export class FakeAws {
       readEc2Instances: (_r: string, f?: { groupIds?: string[] }) =>
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
+      // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
+      // moto 5.2.1 only ever adds to it, so removals are tested here.
+      setNetworkInterfaceGroups: (_r: string, eni: string, groupIds: readonly string[]) =>
+        this.run('setNetworkInterfaceGroups', () => {
+          if (groupIds.length > 5) throw awsError('SecurityGroupsPerInterfaceLimitExceeded', 400);
+          const i = this.ec2.findIndex((x) => x.primaryInterface?.networkInterfaceId === eni);
+          if (i < 0) throw awsError('InvalidNetworkInterfaceID.NotFound', 400);
+          const inst = this.ec2[i]!;
+          this.ec2[i] = { ...inst, securityGroupIds: [...groupIds], primaryInterface: { networkInterfaceId: eni, groupIds: [...groupIds] } };
+        }),
       createSecurityGroup: (_r: string, spec: { vpcId: string; groupName: string; description: string; tags?: Record<string, string> }) =>
         this.run('createSecurityGroup', () => {
           if (this.groups.some((g) => g.vpcId === spec.vpcId && g.groupName.toLowerCase() === spec.groupName.toLowerCase()))
