@@ -1,7 +1,7 @@
 // An in-memory account behind a fake gateway, for the operations layer's unit tests: writes change
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
-import type { AwsGateway } from '../../../src/aws/index';
+import type { AwsGateway, InterfaceUser } from '../../../src/aws/index';
 import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
@@ -109,6 +109,9 @@ export class FakeAws {
     return g;
   }
 
+  /** Network interfaces by the group they carry (DescribeNetworkInterfaces group-id). */
+  interfaces: (InterfaceUser & { readonly groupIds: readonly string[] })[] = [];
+
   gateway(): AwsGateway {
     const gw: Partial<Record<Method, unknown>> = {
       loadRegion: (region: string) =>
@@ -130,6 +133,8 @@ export class FakeAws {
       readInstance: () => this.run('readInstance', () => undefined),
       readEc2Instances: (_r: string, f?: { groupIds?: string[] }) =>
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
+      readGroupInterfaces: (_r: string, id: string) =>
+        this.run('readGroupInterfaces', () => this.interfaces.filter((n) => n.groupIds.includes(id)).map(({ groupIds: _g, ...n }) => n)),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
       // moto 5.2.1 only ever adds to it, so removals are tested here.
