@@ -202,6 +202,7 @@ export function deleteBlockers(idx: RegionIndex, groupId: string, carriers: read
   const { clusters, instances } = idx.attachmentsOf(groupId);
   for (const c of clusters) out.push(`It guards DB cluster ${c.clusterId}.`);
   for (const i of instances) out.push(`It guards DB instance ${i.instanceId}.`);
+  for (const o of idx.snapshot.otherDatabases ?? []) if (o.groupIds.includes(groupId)) out.push(`It guards ${o.engine} cluster ${o.clusterId}.`);
   const lookup = (id: string) => idx.groupsById.get(id);
   for (const r of idx.referencesTo(groupId)) {
     const owner = lookup(r.groupId);

@@ -212,6 +212,13 @@ export interface ReadFailure {
 }
 
 /** Everything the tree shows for one Region, as read at `loadedAt`. */
+/** A Neptune or DocumentDB cluster: listed by the RDS API, not a database of this extension, but it carries groups. */
+export interface OtherDatabase {
+  readonly clusterId: string;
+  readonly engine: string;
+  readonly groupIds: readonly string[];
+}
+
 export interface RegionSnapshot {
   readonly region: string;
   readonly vpcs: readonly Vpc[];
@@ -237,6 +244,8 @@ export interface RegionSnapshot {
    * another VPC or a peering). A VPC not listed was not asked or did not answer: unknown.
    */
   readonly staleChecks?: readonly { readonly vpcId: string; readonly rules: readonly StaleRuleRef[] }[];
+  /** Neptune / DocumentDB clusters from the clusters read (absent when it failed): they use groups too. */
+  readonly otherDatabases?: readonly OtherDatabase[];
 }
 
 /** Whether this read of the snapshot failed (its list is empty because it is unknown). */

@@ -335,7 +335,9 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
 
   // unused-group
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
+  const otherDbGroups = new Set((idx.snapshot.otherDatabases ?? []).flatMap((o) => o.groupIds));
   for (const g of idx.snapshot.groups) {
+    if (otherDbGroups.has(g.groupId)) continue;
     if (g.groupName === 'default') continue;
     if (attachedAnywhere.has(g.groupId) || isReferenced(g.groupId)) continue;
     if (carriers?.has(g.groupId)) continue;

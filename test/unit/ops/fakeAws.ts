@@ -2,7 +2,7 @@
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
 import type { AwsGateway, InterfaceUser } from '../../../src/aws/index';
-import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
+import type { DbCluster, Ec2Instance, OtherDatabase, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
 import { ScriptedPrompter, type Answer } from '../../vscode/scripted';
@@ -109,6 +109,8 @@ export class FakeAws {
     return g;
   }
 
+  /** Neptune / DocumentDB clusters the load keeps aside (RegionSnapshot.otherDatabases). */
+  otherDatabases: OtherDatabase[] | undefined;
   /** Network interfaces by the group they carry (DescribeNetworkInterfaces group-id). */
   interfaces: (InterfaceUser & { readonly groupIds: readonly string[] })[] = [];
 
@@ -124,6 +126,7 @@ export class FakeAws {
           instances: [],
           loadedAt: Date.now(),
           ...(this.peerings ? { peerings: [...this.peerings] } : {}),
+          ...(this.otherDatabases ? { otherDatabases: [...this.otherDatabases] } : {}),
         })),
       readGroups: (_r: string, ids: string[]) => this.run('readGroups', () => ids.map((id) => this.need(id))),
       findGroupsByName: (_r: string, vpcId: string, name: string) =>

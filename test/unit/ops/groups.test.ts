@@ -163,6 +163,14 @@ describe('ops: deleteGroup', () => {
     assert.equal(aws.count('deleteSecurityGroup'), 0);
   });
 
+  it('refuses a group that a Neptune cluster uses (the load keeps those clusters aside)', async () => {
+    const aws = new FakeAws();
+    aws.otherDatabases = [{ clusterId: 'graph-1', engine: 'Neptune', groupIds: [SPARE] }];
+    const { ctx } = fakeContext(aws);
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, `spare (${SPARE}) cannot be deleted: It guards Neptune cluster graph-1.`);
+    assert.equal(aws.count('deleteSecurityGroup'), 0);
+  });
+
   it('the interface read denied: asks, saying the use could not be checked and the permission it needs', async () => {
     const aws = new FakeAws().fault('readGroupInterfaces', { error: awsError('UnauthorizedOperation', 403) });
     const { ctx, ui } = fakeContext(aws, ['spare']);
