@@ -2,6 +2,7 @@
 // interface Lambda created (by its Description), and the delete check refuses, naming Lambda.
 import * as assert from 'node:assert/strict';
 import { CreateNetworkInterfaceCommand, CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { CreateDBClusterCommand } from '@aws-sdk/client-rds';
 import { createGateway, type AwsGateway } from '../../src/aws/index';
 import type { OpsContext } from '../../src/ops/context';
 import { deleteGroup } from '../../src/ops/groups';
@@ -18,6 +19,7 @@ describe('AWS group usage against moto', function () {
   let gw: AwsGateway;
   let used: string;
   let unused: string;
+  let docs: string;
   const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, imds: process.env.AWS_EC2_METADATA_DISABLED };
 
   before(async () => {
@@ -31,6 +33,16 @@ describe('AWS group usage against moto', function () {
     const sg = (name: string) => c.ec2.send(new CreateSecurityGroupCommand({ VpcId: vpc.vpcId, GroupName: name, Description: name })).then((r) => r.GroupId!);
     used = await sg('fn-sg');
     unused = await sg('idle-sg');
+    docs = await sg('docs-sg');
+    await c.rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'graph-1',
+        Engine: 'neptune',
+        MasterUsername: 'admin1',
+        MasterUserPassword: 'secret123!',
+        VpcSecurityGroupIds: [docs],
+      }),
+    );
     await c.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: vpc.subnetIds[0], Groups: [used], Description: 'AWS Lambda VPC ENI-my-fn' }));
     gw = createGateway({ endpoint: moto.url });
   });
@@ -49,6 +61,12 @@ describe('AWS group usage against moto', function () {
     assert.equal(mine.length, 1);
     assert.equal(mine[0]!.description, 'AWS Lambda VPC ENI-my-fn');
     assert.deepEqual(await gw.readGroupInterfaces(REGION, unused), []);
+  });
+
+  it('loadRegion keeps the Neptune cluster aside as an other database, with its group', async () => {
+    const snap = await gw.loadRegion(REGION);
+    assert.deepEqual(snap.clusters, []);
+    assert.deepEqual(snap.otherDatabases, [{ clusterId: 'graph-1', engine: 'Neptune', groupIds: [docs] }]);
   });
 
   it('deleteGroup refuses a group used by a Lambda interface, naming Lambda; nothing is deleted', async () => {
