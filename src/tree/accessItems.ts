@@ -192,7 +192,12 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
     custom: viaRdsCustom(n.via, idx),
   });
   const att = idx?.attachmentsOf(n.groupId);
-  const used = [...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []), ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? [])];
+  const others = (idx?.snapshot.otherDatabases ?? []).filter((o) => o.groupIds.includes(n.groupId));
+  const used = [
+    ...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []),
+    ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? []),
+    ...others.map((o) => `${md(o.engine)} cluster ${md(o.clusterId)}`),
+  ];
   const refs = idx?.referencesTo(n.groupId) ?? [];
   item.tooltip = new vscode.MarkdownString(
     [
