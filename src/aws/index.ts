@@ -4,10 +4,12 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
 import * as reads from './reads';
+import { readGroupInterfaces, type InterfaceUser } from './usageReads';
 import * as writes from './writes';
 
 export type { CallListener, CallRecord, ConnectionSettings } from './clients';
 export type { CreateGroupSpec, PrefixListInfo } from './writes';
+export type { InterfaceUser } from './usageReads';
 
 export interface AwsProfileInfo {
   readonly name: string;
@@ -85,6 +87,10 @@ export class AwsGateway {
   }
   readEc2Instances(region: string, filter?: { vpcId?: string; groupIds?: string[] }, o: LoadOptions = {}): Promise<Ec2Instance[]> {
     return reads.readEc2Instances(this.c(region), o, filter);
+  }
+  /** DescribeNetworkInterfaces with the group-id filter: every interface that carries the group. */
+  readGroupInterfaces(region: string, groupId: string, o: LoadOptions = {}): Promise<InterfaceUser[]> {
+    return readGroupInterfaces(this.c(region), o, groupId);
   }
   listPrefixLists(region: string, o: LoadOptions = {}): Promise<writes.PrefixListInfo[]> {
     return writes.listPrefixLists(this.c(region), o.abortSignal);

@@ -31,6 +31,7 @@ import type {
   DbCluster,
   DbInstance,
   Ec2Instance,
+  OtherDatabase,
   ReadFailure,
   RegionRead,
   RegionSnapshot,
@@ -402,8 +403,23 @@ export async function readClusters(c: RegionClients, o: ReadOptions = {}, cluste
     const out = await c.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }), { abortSignal: o.abortSignal });
     return (out.DBClusters ?? []).map((x) => toCluster(c.region, x));
   }
+  return (await readAllClusters(c, o)).clusters;
+}
+
+/** The clusters read of the load: the databases, and the Neptune / DocumentDB clusters kept aside (they carry groups). */
+async function readAllClusters(c: RegionClients, o: ReadOptions): Promise<{ clusters: DbCluster[]; others: OtherDatabase[] }> {
   const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
-  return (await collect(pages, (p) => p.DBClusters)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toCluster(c.region, x));
+  const all = await collect(pages, (p) => p.DBClusters);
+  return {
+    clusters: all.filter((x) => isDatabaseEngine(x.Engine)).map((x) => toCluster(c.region, x)),
+    others: all
+      .filter((x) => !isDatabaseEngine(x.Engine))
+      .map((x) => ({
+        clusterId: x.DBClusterIdentifier ?? '',
+        engine: x.Engine === 'neptune' ? 'Neptune' : x.Engine === 'docdb' ? 'DocumentDB' : (x.Engine ?? ''),
+        groupIds: (x.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+      })),
+  };
 }
 
 export async function readInstances(c: RegionClients, o: ReadOptions = {}, instanceId?: string): Promise<DbInstance[]> {
@@ -479,7 +495,7 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readGroups(c, o),
     readRules(c, o),
     readSubnetGroupVpcs(c, o),
-    readClusters(c, o),
+    readAllClusters(c, o),
     readInstances(c, o),
     readPeerings(c, o),
     readLimits(c, o),
@@ -502,7 +518,8 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   const groups = value<SecurityGroup[]>(1, []);
   const rules = value<SecurityGroupRule[]>(2, []);
   const subnetVpc = value<Map<string, string>>(3, new Map());
-  const { clusters, instances } = resolveVpcs(value<DbCluster[]>(4, []), value<DbInstance[]>(5, []), groups, subnetVpc);
+  const allClusters = value<{ clusters: DbCluster[]; others: OtherDatabase[] } | undefined>(4, undefined);
+  const { clusters, instances } = resolveVpcs(allClusters?.clusters ?? [], value<DbInstance[]>(5, []), groups, subnetVpc);
   const peerings = settled[6]!.status === 'fulfilled' ? { peerings: value<VpcPeering[]>(6, []) } : {};
   // Asked here, after the rules, for the few VPCs that reference another VPC (usually none): the
   // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
@@ -521,6 +538,7 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     ...(failures.length ? { failures } : {}),
     ...peerings,
     ...staleChecks,
+    ...(allClusters ? { otherDatabases: allClusters.others } : {}),
   };
 }
 

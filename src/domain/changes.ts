@@ -198,13 +198,29 @@ export function deleteBlockers(idx: RegionIndex, groupId: string, carriers: read
   const { clusters, instances } = idx.attachmentsOf(groupId);
   for (const c of clusters) out.push(`It guards DB cluster ${c.clusterId}.`);
   for (const i of instances) out.push(`It guards DB instance ${i.instanceId}.`);
+  for (const o of idx.snapshot.otherDatabases ?? []) if (o.groupIds.includes(groupId)) out.push(`It guards ${o.engine} cluster ${o.clusterId}.`);
   const lookup = (id: string) => idx.groupsById.get(id);
   for (const r of idx.referencesTo(groupId)) {
     const owner = lookup(r.groupId);
+    // Only rules of the same VPC block DeleteSecurityGroup; a rule of a peered VPC's group becomes
+    // stale instead (VPC User Guide, "Update your security groups to reference peer security groups").
+    if (owner && owner.vpcId !== g.vpcId) continue;
     out.push(
       `A rule of ${owner ? `${owner.groupName} (${r.groupId})` : r.groupId} references it (${r.ruleId}, ${r.isEgress ? 'outbound' : 'inbound'} ${peerLabel(r.peer, lookup)}).`,
     );
   }
   for (const c of carriers) out.push(`EC2 instance ${c} carries it.`);
+  return out;
+}
+
+/** Rules of groups in other (peered) VPCs that reference the group: they become stale when it is deleted. */
+export function peeredReferences(idx: RegionIndex, groupId: string): string[] {
+  const g = idx.groupsById.get(groupId);
+  if (!g) return [];
+  const out: string[] = [];
+  for (const r of idx.referencesTo(groupId)) {
+    const owner = idx.groupsById.get(r.groupId);
+    if (owner && owner.vpcId !== g.vpcId) out.push(`${owner.groupName} (${r.groupId}) in ${owner.vpcId}: ${r.ruleId}`);
+  }
   return out;
 }

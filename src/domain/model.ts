@@ -229,6 +229,13 @@ export interface AccountLimits {
 }
 
 /** Everything the tree shows for one Region, as read at `loadedAt`. */
+/** A Neptune or DocumentDB cluster: listed by the RDS API, not a database of this extension, but it carries groups. */
+export interface OtherDatabase {
+  readonly clusterId: string;
+  readonly engine: string;
+  readonly groupIds: readonly string[];
+}
+
 export interface RegionSnapshot {
   readonly region: string;
   readonly vpcs: readonly Vpc[];
@@ -256,6 +263,8 @@ export interface RegionSnapshot {
   readonly staleChecks?: readonly { readonly vpcId: string; readonly rules: readonly StaleRuleRef[] }[];
   /** The account's security group quotas in this Region (absent: AWS's defaults, quotas.ts). */
   readonly limits?: AccountLimits;
+  /** Neptune / DocumentDB clusters from the clusters read (absent when it failed): they use groups too. */
+  readonly otherDatabases?: readonly OtherDatabase[];
 }
 
 /** Whether this read of the snapshot failed (its list is empty because it is unknown). */

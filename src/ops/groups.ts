@@ -1,8 +1,9 @@
 // Creating and deleting security groups: every check against the loaded Region, the write inside a
 // cancellable progress, the lost-answer protocol (writeThenVerify), the tree refreshed after.
 import { attemptsOf, translateError } from '../aws/errors';
-import { deleteBlockers } from '../domain/changes';
+import { deleteBlockers, peeredReferences } from '../domain/changes';
 import type { RegionIndex } from '../domain/model';
+import { describeUsers, interfaceOwner } from '../domain/usage';
 import { validateGroupDescription, validateGroupId, validateGroupName } from '../domain/validation';
 import type { OpsContext } from './context';
 import { UserError } from './userError';
@@ -101,11 +102,30 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
   );
   const name = group.groupName;
   if (blockers.length) throw new UserError(`${name} (${groupId}) cannot be deleted: ${blockers.join(' ')}`);
+  // Lambda, load balancers, VPC endpoints, RDS Proxy, EFS, ECS… use the group through network
+  // interfaces. Those of the EC2 instances and databases counted above are not counted again.
+  const warnings: string[] = [];
+  try {
+    const counted = new Set(carriers.map((c) => c.instanceId));
+    const users = (await ctx.gateway().readGroupInterfaces(region, groupId)).filter(
+      (n) => !(n.instanceId && counted.has(n.instanceId)) && interfaceOwner(n.interfaceType, n.description) !== 'Amazon RDS',
+    );
+    if (users.length) throw new UserError(`${name} (${groupId}) cannot be deleted: it is used by ${describeUsers(users)}; nothing was deleted.`);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const why = translateError(e, { region, endpoint: ctx.settings.endpoint }).message;
+    warnings.push(
+      `Its use by other services could not be checked (this needs ec2:DescribeNetworkInterfaces: ${why}); AWS refuses the delete if it is still in use.`,
+    );
+  }
+  const peered = peeredReferences(idx, groupId);
+  if (peered.length) warnings.push(`Rules of peered VPCs that reference it become stale: ${peered.join(', ')}.`);
+  for (const w of warnings) ctx.log.warn(`Deleting ${name} (${groupId}): ${w}`);
   const typed =
     confirmName ??
     (await ctx.ui.input({
       title: `Delete security group ${name} (${groupId})`,
-      prompt: `This cannot be undone. Type the group's name, ${name}, to confirm.`,
+      prompt: `${warnings.map((w) => `${w} `).join('')}This cannot be undone. Type the group's name, ${name}, to confirm.`,
       validate: (v) => (v === name ? undefined : `Type ${name} exactly to confirm.`),
     }));
   if (typed !== name) throw new UserError(`The confirmation "${typed}" does not match the group's name ${name}; nothing was deleted.`);

@@ -35,6 +35,24 @@ export function md(text: string | undefined): string {
   return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Text from AWS as a Markdown code span. Backslash escapes are not processed inside code spans
+ * (CommonMark, "Code spans"), so md() there shows its backslashes literally (`vpc\-fc77`): a
+ * code span only needs to be longer than any backtick run inside it.
+ */
+export function code(text: string | undefined): string {
+  const t = (text ?? '').replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest ? `${fence} ${t} ${fence}` : `${fence}${t}${fence}`;
+}
+
+/** A group's or cluster's tags as one tooltip line ('' when it has none). */
+export function tagsLine(tags: Readonly<Record<string, string>> | undefined): string {
+  const entries = Object.entries(tags ?? {});
+  return entries.length ? `- Tags: ${entries.map(([k, v]) => `${md(k)}=${md(v)}`).join(', ')}` : '';
+}
+
 function statusColor(status: string): vscode.ThemeColor | undefined {
   if (status === 'available' || status === 'active') return new vscode.ThemeColor('testing.iconPassed');
   if (/fail|error|incompatible|inaccessible|storage-full/.test(status)) return new vscode.ThemeColor('testing.iconFailed');
@@ -201,7 +219,12 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
     custom: viaRdsCustom(n.via, idx),
   });
   const att = idx?.attachmentsOf(n.groupId);
-  const used = [...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []), ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? [])];
+  const others = (idx?.snapshot.otherDatabases ?? []).filter((o) => o.groupIds.includes(n.groupId));
+  const used = [
+    ...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []),
+    ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? []),
+    ...others.map((o) => `${md(o.engine)} cluster ${md(o.clusterId)}`),
+  ];
   const refs = idx?.referencesTo(n.groupId) ?? [];
   item.tooltip = new vscode.MarkdownString(
     [
@@ -209,7 +232,8 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
       '',
       md(g.description),
       '',
-      `- VPC: \`${md(g.vpcId ?? 'none')}\``,
+      `- VPC: ${code(g.vpcId ?? 'none')}`,
+      tagsLine(g.tags),
       `- Rules: ${inbound} inbound, ${rules.length - inbound} outbound (quota 60 each)`,
       `- Guards: ${used.length ? used.join(', ') : 'no database'}`,
       refs.length ? `- Referenced by ${refs.length} rule(s) of other groups` : '',
@@ -272,7 +296,7 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
       `- Port: ${c.port ?? 'unknown'}`,
       c.endpoint ? `- Writer endpoint: \`${c.endpoint}\`` : '',
       c.readerEndpoint ? `- Reader endpoint: \`${c.readerEndpoint}\`` : '',
-      `- VPC: \`${md(c.vpcId ?? 'unknown')}\`${c.subnetGroupName ? ` (subnet group ${md(c.subnetGroupName)})` : ''}`,
+      `- VPC: ${code(c.vpcId ?? 'unknown')}${c.subnetGroupName ? ` (subnet group ${md(c.subnetGroupName)})` : ''}`,
       `- Instances: ${c.members.length}`,
       `- Security groups: ${groups.length ? groups.join(', ') : 'none'}`,
     ]

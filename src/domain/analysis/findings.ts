@@ -353,7 +353,9 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   // unused-group: not when the databases could not be read (a group may guard one of them).
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
   const databasesRead = !readFailed(idx.snapshot, 'clusters') && !readFailed(idx.snapshot, 'instances');
+  const otherDbGroups = new Set((idx.snapshot.otherDatabases ?? []).flatMap((o) => o.groupIds));
   for (const g of databasesRead ? idx.snapshot.groups : []) {
+    if (otherDbGroups.has(g.groupId)) continue;
     if (g.groupName === 'default') continue;
     if (attachedAnywhere.has(g.groupId) || isReferenced(g.groupId)) continue;
     if (carriers?.has(g.groupId)) continue;

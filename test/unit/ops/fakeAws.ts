@@ -1,8 +1,8 @@
 // An in-memory account behind a fake gateway, for the operations layer's unit tests: writes change
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
-import type { AwsGateway } from '../../../src/aws/index';
-import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
+import type { AwsGateway, InterfaceUser } from '../../../src/aws/index';
+import type { DbCluster, Ec2Instance, OtherDatabase, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
 import { ScriptedPrompter, type Answer } from '../../vscode/scripted';
@@ -109,6 +109,11 @@ export class FakeAws {
     return g;
   }
 
+  /** Neptune / DocumentDB clusters the load keeps aside (RegionSnapshot.otherDatabases). */
+  otherDatabases: OtherDatabase[] | undefined;
+  /** Network interfaces by the group they carry (DescribeNetworkInterfaces group-id). */
+  interfaces: (InterfaceUser & { readonly groupIds: readonly string[] })[] = [];
+
   gateway(): AwsGateway {
     const gw: Partial<Record<Method, unknown>> = {
       loadRegion: (region: string) =>
@@ -121,6 +126,7 @@ export class FakeAws {
           instances: [],
           loadedAt: Date.now(),
           ...(this.peerings ? { peerings: [...this.peerings] } : {}),
+          ...(this.otherDatabases ? { otherDatabases: [...this.otherDatabases] } : {}),
         })),
       readGroups: (_r: string, ids: string[]) => this.run('readGroups', () => ids.map((id) => this.need(id))),
       findGroupsByName: (_r: string, vpcId: string, name: string) =>
@@ -130,6 +136,8 @@ export class FakeAws {
       readInstance: () => this.run('readInstance', () => undefined),
       readEc2Instances: (_r: string, f?: { groupIds?: string[] }) =>
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
+      readGroupInterfaces: (_r: string, id: string) =>
+        this.run('readGroupInterfaces', () => this.interfaces.filter((n) => n.groupIds.includes(id)).map(({ groupIds: _g, ...n }) => n)),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
       // moto 5.2.1 only ever adds to it, so removals are tested here.

@@ -137,6 +137,66 @@ describe('ops: deleteGroup', () => {
     assert.equal(aws.count('deleteSecurityGroup'), 0);
   });
 
+  it('refuses a group used through network interfaces, named by type; interfaces of instances counted already are not counted twice', async () => {
+    const aws = new FakeAws();
+    const eni = (interfaceId: string, interfaceType: string, description: string, instanceId?: string) => ({
+      kind: 'networkInterface' as const,
+      interfaceId,
+      interfaceType,
+      description,
+      groupIds: [SPARE],
+      ...(instanceId ? { instanceId } : {}),
+    });
+    aws.interfaces.push(
+      eni('eni-1', 'lambda', 'AWS Lambda VPC ENI-my-fn'),
+      eni('eni-2', 'lambda', 'AWS Lambda VPC ENI-other'),
+      eni('eni-3', 'interface', 'ELB app/x/1'),
+    );
+    const { ctx } = fakeContext(aws);
+    assert.equal(
+      (await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message,
+      `spare (${SPARE}) cannot be deleted: it is used by 2 network interfaces of AWS Lambda, 1 network interface of load balancer; nothing was deleted.`,
+    );
+    aws.interfaces = [eni('eni-4', 'interface', 'Primary network interface', 'i-0a9')];
+    aws.ec2.push({ region: R, instanceId: 'i-0a9', name: 'web', securityGroupIds: [SPARE] });
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, `spare (${SPARE}) cannot be deleted: EC2 instance web (i-0a9) carries it.`);
+    assert.equal(aws.count('deleteSecurityGroup'), 0);
+  });
+
+  it('refuses a group that a Neptune cluster uses (the load keeps those clusters aside)', async () => {
+    const aws = new FakeAws();
+    aws.otherDatabases = [{ clusterId: 'graph-1', engine: 'Neptune', groupIds: [SPARE] }];
+    const { ctx } = fakeContext(aws);
+    assert.equal((await rejection(deleteGroup(ctx, R, SPARE, 'spare'))).message, `spare (${SPARE}) cannot be deleted: It guards Neptune cluster graph-1.`);
+    assert.equal(aws.count('deleteSecurityGroup'), 0);
+  });
+
+  it('the interface read denied: asks, saying the use could not be checked and the permission it needs', async () => {
+    const aws = new FakeAws().fault('readGroupInterfaces', { error: awsError('UnauthorizedOperation', 403) });
+    const { ctx, ui } = fakeContext(aws, ['spare']);
+    assert.equal((await deleteGroup(ctx, R, SPARE)).value, SPARE);
+    assert.match(ui.asked.join('\n'), /could not be checked \(this needs ec2:DescribeNetworkInterfaces/);
+  });
+
+  it('a rule of a peered VPC referencing the group does not block: the confirmation warns it becomes stale', async () => {
+    const aws = new FakeAws();
+    aws.vpcs.push({ region: R, vpcId: 'vpc-0b0b0b0b', name: 'peer', cidrBlocks: ['10.9.0.0/16'], ipv6CidrBlocks: [], isDefault: false, tags: {} });
+    aws.groups.push({ region: R, groupId: 'sg-0c000001', groupName: 'peer-app', description: 'x', vpcId: 'vpc-0b0b0b0b', tags: {} });
+    aws.rules.push({
+      region: R,
+      ruleId: 'sgr-pe0001',
+      groupId: 'sg-0c000001',
+      isEgress: false,
+      protocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      peer: { kind: 'group', groupId: SPARE },
+    });
+    const { ctx, ui } = fakeContext(aws, ['spare']);
+    assert.equal((await deleteGroup(ctx, R, SPARE)).value, SPARE);
+    assert.match(ui.asked.join('\n'), /Rules of peered VPCs that reference it become stale: peer-app \(sg-0c000001\) in vpc-0b0b0b0b: sgr-pe0001\./);
+  });
+
   it('an answer lost (HTTP 500, applied): read again, gone: deleted once', async () => {
     const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InternalError', 500) });
     const { ctx } = fakeContext(aws);

@@ -1,0 +1,32 @@
+// Who uses a security group through network interfaces: DescribeNetworkInterfaces with the
+// group-id filter names Lambda, load balancers, VPC endpoints, RDS Proxy, EFS, ECS and instances alike.
+import { paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import type { GroupUser } from '../domain/usage';
+import type { RegionClients } from './clients';
+import type { ReadOptions } from './reads';
+
+/** A network interface that carries the group; `instanceId` when it is attached to an EC2 instance. */
+export type InterfaceUser = Extract<GroupUser, { kind: 'networkInterface' }> & { readonly instanceId?: string };
+
+/** The interfaces that carry `groupId` (EC2 API Reference, DescribeNetworkInterfaces, filter group-id). */
+export async function readGroupInterfaces(c: RegionClients, o: ReadOptions, groupId: string): Promise<InterfaceUser[]> {
+  const pages = paginateDescribeNetworkInterfaces(
+    { client: c.ec2, pageSize: o.ec2PageSize ?? 1000 },
+    { Filters: [{ Name: 'group-id', Values: [groupId] }] },
+    { abortSignal: o.abortSignal },
+  );
+  const out: InterfaceUser[] = [];
+  for await (const p of pages)
+    for (const n of p.NetworkInterfaces ?? []) {
+      // Defensive: keep only interfaces that really list the group.
+      if (n.Groups && !n.Groups.some((g) => g.GroupId === groupId)) continue;
+      out.push({
+        kind: 'networkInterface',
+        interfaceId: n.NetworkInterfaceId ?? '',
+        interfaceType: n.InterfaceType ?? 'interface',
+        ...(n.Description ? { description: n.Description } : {}),
+        ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
+      });
+    }
+  return out;
+}
