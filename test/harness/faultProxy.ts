@@ -8,6 +8,7 @@
 // it arrives (`onRequest`, `waitForRequest`) so tests wait for a call instead of sleeping.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAwsRules, defaultAwsRules, type AwsRule } from './awsRules';
 
 export type FaultKind =
   /** HTTP 400 with EC2's RequestLimitExceeded or RDS's Throttling. */
@@ -61,6 +62,8 @@ export interface RecordedRequest {
   status?: number;
   /** The fault injected, if any ('truncate' still carries moto's status). */
   fault?: FaultKind;
+  /** The AWS rule (test/harness/awsRules.ts) that refused the call, if any. */
+  refusedBy?: string;
   /** Whether moto received (and so applied) the call. */
   forwarded: boolean;
   ms?: number;
@@ -178,7 +181,16 @@ export function splitItems(xml: string, tag: string): { head: string; items: str
   return { head: xml.slice(0, bodyStart), items, tail: xml.slice(close) };
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /**
+   * The AWS-rules layer (test/harness/awsRules.ts): on by default. Opting out is explicit:
+   * `awsRules: false` (moto's lenient behaviour, only for a test that says why).
+   */
+  readonly awsRules?: readonly AwsRule[] | false;
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+  const awsRules = options.awsRules === false ? [] : (options.awsRules ?? defaultAwsRules());
   const upstream = new URL(target);
   const rules: LiveRule[] = [];
   const requests: RecordedRequest[] = [];
@@ -294,6 +306,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         try {
           if (rule?.before) await rule.before(rec);
           if (!rule || rule.kind === 'pass') {
+            const refusal = await checkAwsRules(awsRules, target, rec);
+            if (refusal) {
+              rec.refusedBy = refusal.rule;
+              rec.status = refusal.status ?? 400;
+              send(res, rec.status, { 'content-type': 'text/xml' }, awsErrorBody(service, refusal.code, refusal.message, requestId));
+              return;
+            }
             const out = await forwardPaged(req, body, rec);
             rec.status = out.status;
             send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
