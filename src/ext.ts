@@ -122,7 +122,7 @@ export class Ext implements vscode.Disposable {
       this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
       this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
-        const line = `${call.service} ${call.command} ${call.region} ${call.ms} ms${call.error ? ` failed: ${call.error}` : ''}${summary}`;
+        const line = `${call.service} ${call.command} ${call.region} ${call.ms} ms${call.error ? ` failed: ${call.error}${call.errorMessage ? `: ${call.errorMessage}` : ''}${endpoint ? ` (endpoint ${endpoint})` : ''}` : ''}${summary}`;
         if (call.error) this.log.warn(line);
         else this.log.info(line);
       });

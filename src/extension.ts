@@ -3,13 +3,14 @@
 import * as vscode from 'vscode';
 import { isAwsLoaded, loadAws, loadFeatures, type Features } from './bundles';
 import { registerCommands } from './commands/index';
+import { redact, translateError } from './aws/errors';
 import { Ext } from './ext';
 import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
 import { RegionStore } from './state/store';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
-import { AuroraSgTreeProvider } from './tree/provider';
+import { AuroraSgTreeProvider, md } from './tree/provider';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
@@ -28,6 +29,8 @@ export interface TestApi extends ExtensionApi {
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  /** The connection status-bar item; `updated()` settles when its text reflects the last change of the store. */
+  readonly statusBar: { readonly item: vscode.StatusBarItem; updated(): Promise<void> };
   /** Every context key the extension has set, with its last value. */
   readonly contextKeys: ReadonlyMap<string, unknown>;
   /**
@@ -71,13 +74,67 @@ function statusBar(ext: Ext): { item: vscode.StatusBarItem; update(): Promise<vo
     const s = ext.settings;
     const regions = await ext.regions();
     ext.setContext('auroraSg.noRegions', regions.length === 0);
-    item.text = `$(cloud) ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}`;
+    const { failed, partly } = loadProblems(ext, regions);
+    const problem = failed.length ? `load failed: ${failed.join(', ')}` : partly.length ? `partly loaded: ${partly.join(', ')}` : undefined;
+    item.text = `${problem ? '$(warning)' : '$(cloud)'} ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}${problem ? ` · ${problem}` : ''}`;
+    item.backgroundColor = failed.length
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : partly.length
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    const problems = failed
+      .map((r) => `- $(error) ${r}: ${md(loadErrorText(ext, r))}`)
+      .concat(partly.map((r) => `- $(warning) ${r}: partly loaded (see the Region in the Access view)`));
     item.tooltip = new vscode.MarkdownString(
-      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}\n\nClick to change.`,
+      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}${problems.length ? `\n\n${problems.join('\n')}` : ''}\n\nClick to change.`,
     );
     item.show();
   };
   return { item, update };
+}
+
+/** Regions whose last load failed, and Regions loaded only in part (some reads failed). */
+function loadProblems(ext: Ext, regions: readonly string[]): { failed: string[]; partly: string[] } {
+  const failed = regions.filter((r) => {
+    const st = ext.store.state(r);
+    return !!st?.error && !st.cancelled;
+  });
+  const partly = regions.filter((r) => !failed.includes(r) && !!ext.store.index(r)?.snapshot.failures?.length);
+  return { failed, partly };
+}
+
+function loadErrorText(ext: Ext, region: string): string {
+  return translateError(ext.store.state(region)?.error, { region, endpoint: ext.settings.endpoint }).message;
+}
+
+/**
+ * A Region's load that failed, in the log once per failure: the error's name, message and the
+ * endpoint it went to (the per-call lines give only the call); a partial load names the reads that failed.
+ */
+function logLoadProblems(ext: Ext): { dispose(): void } {
+  const logged = new Map<string, unknown>();
+  return ext.store.onChange((region) => {
+    if (region === undefined) return logged.clear();
+    const st = ext.store.state(region);
+    if (!st || st.loading) return;
+    const key = st.error ?? st.index?.snapshot;
+    if (logged.get(region) === key) return;
+    logged.set(region, key);
+    const where = ext.settings.endpoint ? `endpoint ${ext.settings.endpoint}` : 'AWS';
+    if (st.error && !st.cancelled) {
+      const e = st.error as { name?: string; code?: string; message?: string };
+      const t = translateError(st.error, { region, endpoint: ext.settings.endpoint });
+      ext.log.error(
+        `Loading ${region} failed (${where}): ${e?.name ?? 'Error'}${e?.code && e.code !== e.name ? ` ${e.code}` : ''}: ${redact(e?.message ?? String(st.error))}. ${t.message}`,
+      );
+    } else if (!st.error)
+      for (const f of st.index?.snapshot.failures ?? []) {
+        const e = f.error as { name?: string; message?: string };
+        ext.log.warn(
+          `Loading ${region} (${where}): could not read ${f.read} (needs ${f.action}): ${e?.name ?? 'Error'}: ${redact(e?.message ?? String(f.error))}`,
+        );
+      }
+  });
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -89,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     store: ext.store,
     regions: () => ext.regions(),
     onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
+    endpoint: () => ext.settings.endpoint,
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
@@ -110,7 +168,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   findings.showBadgeOn(view, findingsTree);
 
   const status = statusBar(ext);
-  void status.update();
+  let statusUpdate = status.update();
 
   registerCommands({ ext, context, view, analysis, reachView, findings });
 
@@ -126,12 +184,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.registerFileDecorationProvider(findings),
     status.item,
     trackLoading(ext),
+    logLoadProblems(ext),
+    ext.store.onChange(() => {
+      statusUpdate = status.update();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
       ext.reload();
       analysis.reset();
       ext.setContext('auroraSg.empty', false);
-      void status.update();
+      statusUpdate = status.update();
       provider.refreshView();
     }),
   );
@@ -154,6 +216,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     analysis,
     reachView,
     findings,
+    statusBar: { item: status.item, updated: () => statusUpdate },
     contextKeys: ext.contextKeys,
     modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures },
     activationMs,

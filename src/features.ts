@@ -10,6 +10,7 @@ export { associateWithCluster, associateWithInstance } from './commands/associat
 export { disassociateFromCluster, disassociateFromInstance } from './commands/disassociateGroup';
 export { createSecurityGroup } from './commands/createSecurityGroup';
 export { deleteSecurityGroup } from './commands/deleteSecurityGroup';
+export { addInstanceToGroup, removeInstanceFromGroup } from './commands/instanceGroups';
 export { addRule } from './commands/addRule';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';

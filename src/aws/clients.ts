@@ -5,7 +5,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
-import { attachConnection, CREDENTIAL_CODES, rememberSecrets } from './errors';
+import { attachConnection, CREDENTIAL_CODES, redact, rememberSecrets } from './errors';
 
 export interface ConnectionSettings {
   /** A profile of the shared config/credentials files; undefined = the SDK's default chain. */
@@ -32,6 +32,8 @@ export interface CallRecord {
   readonly region: string;
   readonly ms: number;
   readonly error?: string;
+  /** The failed call's error message (for the log: "failed: Error" alone says nothing). */
+  readonly errorMessage?: string;
   /** Attempts the SDK made, retries included. */
   readonly attempts?: number;
 }
@@ -131,13 +133,24 @@ export class ClientPool {
           onCall?.({ service, command, region, ms: Date.now() - started, attempts }, args.input);
           return out;
         } catch (e) {
-          const err = e as { name?: string; $metadata?: { attempts?: number } };
+          const err = e as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number } };
           // The IAM action is the service prefix and the API name (ec2:AuthorizeSecurityGroupIngress),
           // so a refused call can name the permission it needs.
           const operation = `${service.toLowerCase()}:${command}`;
           attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint, operation });
           if (CREDENTIAL_CODES.has(err?.name ?? '') && this.pool.get(region)?.[service === 'EC2' ? 'ec2' : 'rds'] === client) this.resetCredentials();
-          onCall?.({ service, command, region, ms: Date.now() - started, error: err?.name ?? 'Error', attempts: err?.$metadata?.attempts }, args.input);
+          onCall?.(
+            {
+              service,
+              command,
+              region,
+              ms: Date.now() - started,
+              error: (err?.name && err.name !== 'Error' ? err.name : err?.code) ?? 'Error',
+              errorMessage: err?.message === undefined ? undefined : redact(err.message),
+              attempts: err?.$metadata?.attempts,
+            },
+            args.input,
+          );
           throw e;
         }
       },

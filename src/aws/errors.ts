@@ -256,6 +256,8 @@ export function translateError(err: unknown, context: ErrorContext = {}): Transl
     ...context,
     region: context.region ?? conn.region,
     profile: context.profile ?? conn.profile,
+    // The endpoint override the call went to: a failure there is named as the override's, not AWS's.
+    endpoint: context.endpoint ?? conn.endpoint,
     operation: context.operation ?? conn.operation,
   };
   const t = translate(err, ctx);

@@ -5,12 +5,16 @@ import {
   paginateDescribeInstances,
   paginateDescribeSecurityGroupRules,
   paginateDescribeSecurityGroups,
+  paginateDescribeStaleSecurityGroups,
+  paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
   type Instance,
   type SecurityGroup as SdkGroup,
   type SecurityGroupRule as SdkRule,
   type Tag,
+  type StaleSecurityGroup,
   type Vpc as SdkVpc,
+  type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeDBClustersCommand,
@@ -33,8 +37,10 @@ import type {
   RulePeer,
   SecurityGroup,
   SecurityGroupRule,
+  StaleRuleRef,
   Tags,
   Vpc,
+  VpcPeering,
 } from '../domain/model';
 import { clusterKindOf } from '../domain/engines';
 import { displayName, REGION_READS } from '../domain/model';
@@ -119,6 +125,7 @@ export function toRule(region: string, r: SdkRule): SecurityGroupRule {
       userId: r.ReferencedGroupInfo?.UserId,
       vpcId: r.ReferencedGroupInfo?.VpcId,
       peeringConnectionId: r.ReferencedGroupInfo?.VpcPeeringConnectionId,
+      ...(r.ReferencedGroupInfo?.PeeringStatus ? { peeringStatus: r.ReferencedGroupInfo.PeeringStatus } : {}),
     };
   const protocol = safeProtocol(normaliseIpProtocol(r.IpProtocol));
   return {
@@ -132,6 +139,45 @@ export function toRule(region: string, r: SdkRule): SecurityGroupRule {
     peer,
     description: r.Description || undefined,
   };
+}
+
+export function toPeering(p: VpcPeeringConnection): VpcPeering {
+  const side = (v: VpcPeeringConnection['RequesterVpcInfo']) => ({ vpcId: v?.VpcId, ownerId: v?.OwnerId, region: v?.Region });
+  return { peeringId: p.VpcPeeringConnectionId!, status: p.Status?.Code ?? 'unknown', requester: side(p.RequesterVpcInfo), accepter: side(p.AccepterVpcInfo) };
+}
+
+/**
+ * The rules of DescribeStaleSecurityGroups' answer for one VPC (EC2 API Reference,
+ * StaleSecurityGroup: StaleIpPermissions inbound, StaleIpPermissionsEgress outbound, each with
+ * UserIdGroupPairs naming the referenced group and the peering connection).
+ */
+export function toStaleRules(list: readonly StaleSecurityGroup[]): StaleRuleRef[] {
+  const out: StaleRuleRef[] = [];
+  for (const g of list) {
+    if (!g.GroupId) continue;
+    for (const [isEgress, perms] of [
+      [false, g.StaleIpPermissions],
+      [true, g.StaleIpPermissionsEgress],
+    ] as const) {
+      for (const p of perms ?? []) {
+        const protocol = safeProtocol(normaliseIpProtocol(p.IpProtocol));
+        for (const pair of p.UserIdGroupPairs ?? []) {
+          if (!pair.GroupId) continue;
+          out.push({
+            groupId: g.GroupId,
+            isEgress,
+            protocol,
+            fromPort: protocol === '-1' ? -1 : (p.FromPort ?? -1),
+            toPort: protocol === '-1' ? -1 : (p.ToPort ?? -1),
+            referencedGroupId: pair.GroupId,
+            ...(pair.VpcPeeringConnectionId ? { peeringConnectionId: pair.VpcPeeringConnectionId } : {}),
+            ...(pair.PeeringStatus ? { peeringStatus: pair.PeeringStatus } : {}),
+          });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** How a field of PendingModifiedValues / ClusterPendingModifiedValues is named to the user. */
@@ -367,6 +413,51 @@ export async function readInstances(c: RegionClients, o: ReadOptions = {}, insta
   return (await collect(pages, (p) => p.DBInstances)).filter((x) => isDatabaseEngine(x.Engine)).map((x) => toInstance(c.region, x));
 }
 
+export async function readPeerings(c: RegionClients, o: ReadOptions = {}): Promise<VpcPeering[]> {
+  const pages = paginateDescribeVpcPeeringConnections({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.VpcPeeringConnections)).filter((p) => p.VpcPeeringConnectionId).map(toPeering);
+}
+
+/**
+ * The VPCs worth asking DescribeStaleSecurityGroups about: those holding a rule that references a
+ * group of another VPC or across a peering connection. A same-VPC reference cannot go stale (AWS
+ * refuses to delete a group another group of its VPC references: EC2 API Reference,
+ * DeleteSecurityGroup), so most accounts need no call at all.
+ */
+export function vpcsToCheckForStale(groups: readonly SecurityGroup[], rules: readonly SecurityGroupRule[]): string[] {
+  const vpcOf = new Map(groups.map((g) => [g.groupId, g.vpcId]));
+  const out = new Set<string>();
+  for (const r of rules) {
+    if (r.peer.kind !== 'group') continue;
+    const vpc = vpcOf.get(r.groupId);
+    if (!vpc) continue;
+    const peerVpc = r.peer.vpcId ?? vpcOf.get(r.peer.groupId);
+    if (r.peer.peeringConnectionId || (peerVpc && peerVpc !== vpc)) out.add(vpc);
+  }
+  return [...out].sort();
+}
+
+/**
+ * DescribeStaleSecurityGroups for each VPC (it takes one VpcId a call, MaxResults 5-255). A VPC
+ * whose call fails is left out: unknown, never "nothing stale" (moto answers HTTP 500 to it).
+ * Cancellation is passed on.
+ */
+export async function readStaleChecks(c: RegionClients, vpcIds: readonly string[], o: ReadOptions = {}): Promise<{ vpcId: string; rules: StaleRuleRef[] }[]> {
+  const settled = await Promise.allSettled(
+    vpcIds.map(async (vpcId) => {
+      const pages = paginateDescribeStaleSecurityGroups(
+        { client: c.ec2, pageSize: Math.min(o.ec2PageSize ?? 255, 255) },
+        { VpcId: vpcId },
+        { abortSignal: o.abortSignal },
+      );
+      return { vpcId, rules: toStaleRules(await collect(pages, (p) => p.StaleSecurityGroupSet)) };
+    }),
+  );
+  const cancelled = settled.find((r) => r.status === 'rejected' && isCancellation(r.reason));
+  if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
+  return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}
+
 /** The reads the tree is made of; when all of them fail there is nothing to show. */
 const CORE_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances'];
 
@@ -388,8 +479,9 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readSubnetGroupVpcs(c, o),
     readClusters(c, o),
     readInstances(c, o),
+    readPeerings(c, o),
   ]);
-  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances'];
+  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings'];
   const failures: ReadFailure[] = [];
   settled.forEach((r, i) => {
     if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
@@ -408,7 +500,23 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   const rules = value<SecurityGroupRule[]>(2, []);
   const subnetVpc = value<Map<string, string>>(3, new Map());
   const { clusters, instances } = resolveVpcs(value<DbCluster[]>(4, []), value<DbInstance[]>(5, []), groups, subnetVpc);
-  return { region: c.region, vpcs, groups, rules, clusters, instances, loadedAt: Date.now(), ...(failures.length ? { failures } : {}) };
+  const peerings = settled[6]!.status === 'fulfilled' ? { peerings: value<VpcPeering[]>(6, []) } : {};
+  // Asked here, after the rules, for the few VPCs that reference another VPC (usually none): the
+  // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
+  const staleVpcs = vpcsToCheckForStale(groups, rules);
+  const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, o) } : {};
+  return {
+    region: c.region,
+    vpcs,
+    groups,
+    rules,
+    clusters,
+    instances,
+    loadedAt: Date.now(),
+    ...(failures.length ? { failures } : {}),
+    ...peerings,
+    ...staleChecks,
+  };
 }
 
 /** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */

@@ -14,7 +14,7 @@ import { indexFor, pickRegion, say } from './common';
 export async function addRule(ext: Ext, isEgress: boolean, arg?: unknown): Promise<string[] | undefined> {
   const a = addRuleArgs(arg);
   const region = await pickRegion(ext, a.region, 'Add rule: Region');
-  const idx = await indexFor(ext, region);
+  const idx = await indexFor(ext, region, { reads: ['groups', 'rules'], what: 'add a rule' });
   let input: RuleInput;
   if (a.complete) {
     input = {

@@ -2,10 +2,12 @@
 // given), a protocol and port preset, a custom range (only after "Custom…"), the kind of source,
 // the source itself, and a description (unless given).
 import { canonicalCidr } from '../domain/cidr';
-import type { RuleInput, SourceInput } from '../domain/changes';
+import { buildRule, type RuleInput, type SourceInput } from '../domain/changes';
 import type { RegionIndex } from '../domain/model';
+import { reachableGroupVpcs } from '../domain/peering';
 import { parsePortRange, validateCidrInput, validatePrefixListId, validateRuleDescription } from '../domain/validation';
 import type { OpsContext } from '../ops/context';
+import { duplicateError } from '../ops/rules';
 import type { PickItem } from '../ui/prompter';
 import type { Step } from '../ui/steps';
 
@@ -43,6 +45,26 @@ export function groupItems(idx: RegionIndex, exclude?: string): PickItem<string>
     .filter((g) => g.groupId !== exclude)
     .sort((a, b) => a.groupName.localeCompare(b.groupName))
     .map((g) => ({ label: g.groupName, description: `${g.groupId} · ${vpcName.get(g.vpcId ?? '') ?? 'no VPC'}`, detail: g.description, value: g.groupId }));
+}
+
+/**
+ * The groups a rule of `groupId` may reference: those of its VPC and, when the peering connections
+ * were read, of VPCs actively peered with it in the same Region (domain/peering.ts). AWS refuses any
+ * other ("different networks"), so no other group is offered. `note` says when peered VPCs could
+ * not be checked.
+ */
+export function sourceGroupItems(idx: RegionIndex, groupId: string): { items: PickItem<string>[]; note?: string } {
+  const own = idx.groupsById.get(groupId);
+  if (!own?.vpcId) return { items: groupItems(idx, groupId) };
+  const reach = reachableGroupVpcs(own.vpcId, idx.snapshot.peerings, idx.snapshot.region);
+  const vpcOf = (i: PickItem<string>) => idx.groupsById.get(i.value)?.vpcId ?? '';
+  const items = groupItems(idx, groupId)
+    .filter((i) => reach.vpcIds.has(vpcOf(i)))
+    .map((i) => {
+      const via = reach.peers.get(vpcOf(i));
+      return via ? { ...i, description: `${i.description} · peered (${via.peeringId})` } : i;
+    });
+  return reach.peeringsKnown ? { items } : { items, note: 'groups of peered VPCs could not be checked (no ec2:DescribeVpcPeeringConnections): only this VPC' };
 }
 
 export interface AddRuleState {
@@ -138,7 +160,10 @@ export function addRuleSteps(ctx: OpsContext, region: string, idx: RegionIndex, 
     {
       run: async (s, at) => {
         if (s.kind === 'group') {
-          s.source = { groupId: await ctx.ui.pick({ ...at, placeholder: 'Security group (any VPC of the Region)', items: groupItems(idx, s.groupId) }) };
+          const { items, note } = sourceGroupItems(idx, s.groupId!);
+          const vpc = idx.groupsById.get(s.groupId!)?.vpcId;
+          const placeholder = `Security group of ${vpc ?? 'the same VPC'} or an actively peered VPC of ${region}${note ? `; ${note}` : ''}`;
+          s.source = { groupId: await ctx.ui.pick({ ...at, placeholder, items }) };
         } else if (s.kind === 'cidr') {
           s.source = { cidr: await askCidr(ctx, at) };
         } else {
@@ -159,6 +184,10 @@ export function addRuleSteps(ctx: OpsContext, region: string, idx: RegionIndex, 
               : await ctx.ui.input({ ...at, prompt: 'Prefix list id', placeholder: 'pl-0123456789abcdef0', validate: validatePrefixListId }),
           };
         }
+        // An existing rule already allowing this is said now, before the description is asked.
+        const draft = buildRule(ruleInput({ ...s, description: undefined }, isEgress));
+        const dup = draft.ok ? duplicateError(idx, draft.value) : undefined;
+        if (dup) throw dup;
       },
     },
     {

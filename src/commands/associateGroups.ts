@@ -22,7 +22,7 @@ export function associateWithInstance(ext: Ext, arg?: unknown): Promise<string[]
 
 async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefined> {
   const region = await pickRegion(ext, a.region, 'Associate groups: Region');
-  const idx = await indexFor(ext, region);
+  const idx = await indexFor(ext, region, { reads: ['groups', a.kind === 'cluster' ? 'clusters' : 'instances'], what: 'associate groups' });
   const id = a.id ?? (await pickDatabase(ext, idx, a.kind, region));
   const known = knownDatabase(idx, a.kind, region, id);
   const clusterId = a.kind === 'instance' ? (known as DbInstance).clusterId : undefined;

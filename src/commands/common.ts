@@ -1,6 +1,7 @@
 // What the command bodies share: the Region and its data, notifications (argument parsing: args.ts).
 import { translateError } from '../aws/errors';
-import type { RegionIndex } from '../domain/model';
+import type { RegionIndex, RegionRead } from '../domain/model';
+import { requireRead } from '../domain/model';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
 import { CancelledError } from '../ui/prompter';
@@ -12,8 +13,24 @@ import { regionArg } from './args';
 
 export { isNode, requireString } from './args';
 
-/** A Region's data, loaded first when needed (with a cancellable progress: a cancel stops the reads). */
-export async function indexFor(ext: Ext, region: string): Promise<RegionIndex> {
+/** What a command needs of the Region's load: the reads it acts on, and what it is (for the message when one failed). */
+export interface Needs {
+  readonly reads: readonly RegionRead[];
+  readonly what: string;
+}
+
+/**
+ * A Region's data, loaded first when needed (with a cancellable progress: a cancel stops the reads).
+ * With `needs`, a command that acts on a part that could not be read (RegionSnapshot.failures) is
+ * refused with the read and the permission it needs, instead of acting on an empty list.
+ */
+export async function indexFor(ext: Ext, region: string, needs?: Needs): Promise<RegionIndex> {
+  const idx = await loadedIndex(ext, region);
+  if (needs) requireRead(idx.snapshot, needs.reads, needs.what);
+  return idx;
+}
+
+async function loadedIndex(ext: Ext, region: string): Promise<RegionIndex> {
   const state = ext.store.state(region);
   const ready = state?.index && !state.loading ? state.index : undefined;
   if (ready) return ready;

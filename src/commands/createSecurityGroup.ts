@@ -79,7 +79,7 @@ function steps(ext: Ext, idx: RegionIndex, region: string): Step<NewGroupState>[
 export async function createSecurityGroup(ext: Ext, arg?: unknown): Promise<string | undefined> {
   const a = createGroupArgs(arg);
   const region = await pickRegion(ext, a.region, 'Create security group: Region');
-  const idx = await indexFor(ext, region);
+  const idx = await indexFor(ext, region, { reads: ['vpcs', 'groups'], what: 'create a security group' });
   const s: NewGroupState = { vpcId: a.vpcId, groupName: a.groupName, description: a.description, tags: a.tags };
   // Called with a group name, nothing is asked: the checks below refuse what is missing.
   if (!a.complete) await runSteps(ext.ui, 'Create security group', s, steps(ext, idx, region));

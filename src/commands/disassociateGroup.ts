@@ -1,6 +1,7 @@
 // Remove a security group from a DB cluster or a standalone DB instance. What only that group
 // allowed can no longer reach the database, so the change always asks, with the list before and
 // after (arguments never answer that); the write itself is ops/databaseGroups.
+import { accessLostBy, lostAccessText } from '../domain/analysis';
 import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance } from '../domain/model';
 import type { Ext } from '../ext';
@@ -35,12 +36,21 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
     { kind: a.kind, region, id: a.id },
     { remove: a.groupIds },
     {
-      confirm: (before, after, timing) =>
-        ext.ui.confirm(
+      confirm: async (before, after, timing) => {
+        // Who loses its only path to the database, said before (the path engine; EC2 instances named when readable).
+        const ec2 = await ext
+          .gateway()
+          .readEc2Instances(region)
+          .catch(() => []);
+        const target = a.kind === 'cluster' ? { clusterId: a.id } : { instanceId: a.id };
+        const lost = accessLostBy(idx, { kind: 'detach', target, groupIds: before.filter((g) => !after.includes(g)) }, ec2);
+        const cut = lost.length ? `These lose their only path to the database:\n${lostAccessText(lost)}\n\n` : '';
+        return ext.ui.confirm(
           `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\nWhatever only this group allowed can no longer reach the database. ${timing}`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}Whatever only this group allowed can no longer reach the database. ${timing}`,
           'Remove',
-        ),
+        );
+      },
     },
   );
   if (!r.changed) throw new UserError(r.unchanged ?? 'Nothing to change.');

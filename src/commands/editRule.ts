@@ -91,7 +91,7 @@ async function askEdit(ext: Ext, idx: RegionIndex, rule: SecurityGroupRule): Pro
 export async function editRule(ext: Ext, arg?: unknown): Promise<string | undefined> {
   const a = editRuleArgs(arg);
   const region = await pickRegion(ext, a.region, 'Edit rule: Region');
-  const idx = await indexFor(ext, region);
+  const idx = await indexFor(ext, region, { reads: ['groups', 'rules'], what: 'edit the rule' });
   const rule = await ruleToEdit(ext, region, idx, a.ruleId, a.treeGroupId);
   const edit = a.treeGroupId !== undefined ? await askEdit(ext, idx, rule) : a;
   const done = await modifyRule(ext, region, idx, rule, edit);

@@ -49,21 +49,35 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   void vscode.commands.executeCommand('auroraSg.reach.focus');
   if (given) return p;
   const m = p.missingRule;
-  if (!p.open && m) {
+  const join = p.joinGroups?.[0];
+  if (!p.open && join && 'ec2Instance' in source) {
+    // The instance into a group the database already allows: offered first, it opens nothing else.
+    const inst = source.ec2Instance;
+    const group = idx.groupsById.get(join)?.groupName ?? join;
+    const joinLabel = plainText(`Add ${inst.name ?? inst.instanceId} to ${group}`);
+    const message = plainText(`${text} cannot reach ${p.target.id} on port ${p.port}. ${group} is already allowed in: put ${text} in it?`);
+    const actions = m ? [joinLabel, 'Add a Rule Instead'] : [joinLabel];
+    void Promise.resolve(vscode.window.showWarningMessage(message, ...actions)).then((pick) => {
+      if (pick === joinLabel) return vscode.commands.executeCommand('auroraSg.addInstanceToGroup', { region, instanceId: inst.instanceId, groupId: join });
+      if (pick && m) return addMissingRule(region, m);
+      return undefined;
+    });
+  } else if (!p.open && m) {
     // AWS names in the text: never a link. The offer does not hold the command open.
     const group = idx.groupsById.get(m.groupId)?.groupName ?? m.groupId;
     const message = plainText(
       `${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`,
     );
-    void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => {
-      if (!pick) return;
-      const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };
-      return vscode.commands.executeCommand(m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule', rule);
-    });
+    void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => (pick ? addMissingRule(region, m) : undefined));
   } else if (p.open) {
     say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
   } else {
     say(d.ext).warn(`${text} cannot reach ${p.target.id} on port ${p.port}; the Reachability view shows which hop is closed.`);
   }
   return p;
+}
+
+function addMissingRule(region: string, m: NonNullable<PathExplanation['missingRule']>): Thenable<unknown> {
+  const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };
+  return vscode.commands.executeCommand(m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule', rule);
 }

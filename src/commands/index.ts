@@ -51,7 +51,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
   // Changes (dist/features.js)
-  'auroraSg.createSecurityGroup': { action: 'create the security group', run: (s, arg) => loadFeatures().createSecurityGroup(s.ext, arg) },
+  'auroraSg.createSecurityGroup': {
+    action: 'create the security group',
+    run: async (s, arg) => {
+      const id = await loadFeatures().createSecurityGroup(s.ext, arg);
+      if (id) await revealNewGroup(s, id);
+      return id;
+    },
+  },
   'auroraSg.addInboundRule': { action: 'add the inbound rule', run: (s, arg) => loadFeatures().addRule(s.ext, false, arg) },
   'auroraSg.addOutboundRule': { action: 'add the outbound rule', run: (s, arg) => loadFeatures().addRule(s.ext, true, arg) },
   'auroraSg.editRule': { action: 'edit the rule', run: (s, arg) => loadFeatures().editRule(s.ext, arg) },
@@ -72,6 +79,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.disassociateFromInstance': {
     action: 'remove the security group from the DB instance',
     run: (s, arg) => loadFeatures().disassociateFromInstance(s.ext, arg),
+  },
+  'auroraSg.addInstanceToGroup': {
+    action: 'add the EC2 instance to the security group',
+    run: (s, arg) => loadFeatures().addInstanceToGroup(s.ext, s.analysis, arg),
+  },
+  'auroraSg.removeInstanceFromGroup': {
+    action: 'remove the EC2 instance from the security group',
+    run: (s, arg) => loadFeatures().removeInstanceFromGroup(s.ext, s.analysis, arg),
   },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
@@ -102,4 +117,15 @@ export function registerCommands(s: Services): void {
       },
     },
   );
+}
+
+/** A group just created is shown selected in the Access tree (its VPC expanded), without taking the focus. */
+async function revealNewGroup(s: Services, groupId: string): Promise<void> {
+  for (const region of await s.ext.regions()) {
+    if (!s.ext.store.index(region)?.groupsById.has(groupId)) continue;
+    await Promise.resolve(s.view.reveal({ kind: 'group', region, groupId }, { select: true, focus: false, expand: false })).catch((e: unknown) =>
+      s.ext.log.warn(`Could not show the new group ${groupId} in the tree: ${(e as Error)?.message ?? String(e)}`),
+    );
+    return;
+  }
 }

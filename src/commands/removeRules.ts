@@ -9,7 +9,7 @@ import { indexFor, pickRegion, say } from './common';
 export async function removeRules(ext: Ext, arg?: unknown, selected?: unknown): Promise<string[] | undefined> {
   const a = removeRulesArgs(arg, selected);
   const region = await pickRegion(ext, a.region, 'Remove rules: Region');
-  const idx = await indexFor(ext, region);
+  const idx = await indexFor(ext, region, { reads: ['rules'], what: 'remove rules' });
   const done = await revokeRules(ext, region, idx, a);
   if (!done) return undefined;
   say(ext).info(done.message);

@@ -138,8 +138,10 @@ export function worldOpenDatabasePort(d: RuleDraft, extraDbPorts: readonly numbe
  * the database as adding the rule would, and is confirmed the same way.
  */
 export function worldOpenRulesOf(idx: RegionIndex, groupIds: readonly string[], port?: number): SecurityGroupRule[] {
-  const ports = port === undefined ? [] : [port];
-  return groupIds.flatMap((g) => idx.rulesOf(g, false).filter((r) => worldOpenDatabasePort(r, ports)));
+  // The database's own port when known (3306 open on a PostgreSQL database exposes nothing of it).
+  const opens = (r: SecurityGroupRule) =>
+    port === undefined ? worldOpenDatabasePort(r) : worldOpenDatabasePort(r, [port]) && (r.protocol === '-1' || (r.fromPort <= port && port <= r.toPort));
+  return groupIds.flatMap((g) => idx.rulesOf(g, false).filter(opens));
 }
 
 export function ruleQuotaError(existing: readonly SecurityGroupRule[], d: RuleDraft): string | undefined {

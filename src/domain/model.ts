@@ -35,6 +35,8 @@ export type RulePeer =
       readonly userId?: string;
       readonly vpcId?: string;
       readonly peeringConnectionId?: string;
+      /** ReferencedGroupInfo.PeeringStatus: the status of that peering connection ('active', 'deleted', ...), when AWS gives one. */
+      readonly peeringStatus?: string;
     };
 
 /**
@@ -151,7 +153,7 @@ export interface Ec2Instance {
  * The reads a Region's load is made of. Each settles on its own: one that fails (a missing
  * permission, most often) leaves its part empty and is named in `RegionSnapshot.failures`.
  */
-export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances';
+export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances' | 'peerings';
 
 /** What a failed read is called in the tree and the IAM action it needs. */
 export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string; readonly action: string }>> = {
@@ -161,7 +163,44 @@ export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string;
   subnetGroups: { label: 'DB subnet groups', action: 'rds:DescribeDBSubnetGroups' },
   clusters: { label: 'DB clusters', action: 'rds:DescribeDBClusters' },
   instances: { label: 'DB instances', action: 'rds:DescribeDBInstances' },
+  peerings: { label: 'VPC peering connections', action: 'ec2:DescribeVpcPeeringConnections' },
 };
+
+/**
+ * A VPC peering connection as DescribeVpcPeeringConnections gives it (EC2 API Reference,
+ * VpcPeeringConnection): its status code ('pending-acceptance', 'failed', 'expired',
+ * 'provisioning', 'active', 'deleting', 'deleted', 'rejected') and both sides, each with its
+ * VPC, owner account and Region. Only an `active` one lets a rule reference the other side's
+ * groups, and only within one Region (VPC Peering Guide, "Update your security groups to
+ * reference peer security groups").
+ */
+export interface VpcPeering {
+  readonly peeringId: string;
+  readonly status: string;
+  readonly requester: PeeringSide;
+  readonly accepter: PeeringSide;
+}
+
+export interface PeeringSide {
+  readonly vpcId?: string;
+  readonly ownerId?: string;
+  readonly region?: string;
+}
+
+/**
+ * A rule DescribeStaleSecurityGroups reported: the group that holds it, its direction, protocol
+ * and ports, and the group it references (StaleIpPermission UserIdGroupPairs).
+ */
+export interface StaleRuleRef {
+  readonly groupId: string;
+  readonly isEgress: boolean;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly referencedGroupId: string;
+  readonly peeringConnectionId?: string;
+  readonly peeringStatus?: string;
+}
 
 /** A read of a Region's load that failed; the rest of the snapshot was read. */
 export interface ReadFailure {
@@ -187,11 +226,46 @@ export interface RegionSnapshot {
    * on the node it belongs to, and no analysis may conclude anything from the missing part.
    */
   readonly failures?: readonly ReadFailure[];
+  /**
+   * The Region's VPC peering connections (DescribeVpcPeeringConnections). Absent when that read
+   * failed: unknown, so no group across a peering is offered as reachable and no rule is called
+   * stale for its peering being gone.
+   */
+  readonly peerings?: readonly VpcPeering[];
+  /**
+   * DescribeStaleSecurityGroups, per VPC it answered for (asked only for VPCs whose rules reference
+   * another VPC or a peering). A VPC not listed was not asked or did not answer: unknown.
+   */
+  readonly staleChecks?: readonly { readonly vpcId: string; readonly rules: readonly StaleRuleRef[] }[];
 }
 
 /** Whether this read of the snapshot failed (its list is empty because it is unknown). */
 export function readFailed(snapshot: RegionSnapshot, read: RegionRead): boolean {
   return snapshot.failures?.some((f) => f.read === read) ?? false;
+}
+
+/** The failures among `reads`, in the order given (empty: every one of them was read). */
+export function failedReads(snapshot: RegionSnapshot, reads: readonly RegionRead[]): ReadFailure[] {
+  return reads.flatMap((r) => snapshot.failures?.filter((f) => f.read === r) ?? []);
+}
+
+/** "the security group rules (needs ec2:DescribeSecurityGroupRules)": what could not be read, and the permission for it. */
+export function unreadText(failures: readonly ReadFailure[]): string {
+  return failures.map((f) => `the ${REGION_READS[f.read]?.label ?? f.read} (needs ${f.action})`).join(' and ');
+}
+
+/**
+ * Refuses to answer from a part of the snapshot that could not be read: its empty list means
+ * "unknown", and an answer from it ("nothing can connect", "no rule") would be made up. The error
+ * is named UserError, so a command shows its message as it is.
+ */
+export function requireRead(snapshot: RegionSnapshot, reads: readonly RegionRead[], what: string): void {
+  const failed = failedReads(snapshot, reads);
+  if (!failed.length) return;
+  throw Object.assign(
+    new Error(`Cannot ${what}: ${unreadText(failed)} of ${snapshot.region} could not be read. Grant the permission, then refresh the Region.`),
+    { name: 'UserError' },
+  );
 }
 
 /** Indexed view of a snapshot for the lookups the tree and the commands make. */

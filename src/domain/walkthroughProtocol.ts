@@ -16,6 +16,7 @@ export type WebviewMessage =
   | { readonly type: 'back' }
   | { readonly type: 'goto'; readonly step: StepId }
   /** Copy the CLI command of action `index` of the step (-1: every command of the step, as a script). */
+  /** index: an action of the step; -1 the whole step; -2 every step still to do, as one script. */
   | { readonly type: 'copy'; readonly step: StepId; readonly index: number }
   /** Read the account again. */
   | { readonly type: 'refresh' }
@@ -114,7 +115,7 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
     }
     case 'copy': {
       const { step, index } = x;
-      if (!isStepId(step) || typeof index !== 'number' || !Number.isInteger(index) || index < -1 || index > MAX_ACTION_INDEX) return undefined;
+      if (!isStepId(step) || typeof index !== 'number' || !Number.isInteger(index) || index < -2 || index > MAX_ACTION_INDEX) return undefined;
       return { type: 'copy', step, index };
     }
   }

@@ -5,6 +5,8 @@ import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import { accessLostBy, lostAccessText } from '../domain/analysis';
+import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
@@ -18,16 +20,25 @@ const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
 /** The ports of the Region's clusters, beyond the usual database ports. */
 const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
 
+/** The refusal of a new rule that an existing rule already allows (AWS would answer InvalidPermission.Duplicate), or undefined. */
+export function duplicateError(idx: RegionIndex, d: RuleDraft): AlreadyAllowedError | undefined {
+  const dup = findDuplicate(idx.rulesOf(d.groupId), d);
+  return dup
+    ? new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId)
+    : undefined;
+}
+
 /** The checks of a new rule that need the loaded data: the group and a source group exist, no rule already allows it, the quota. */
 function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityGroup {
   const g = idx.groupsById.get(d.groupId);
   if (!g) throw new UserError(`Security group ${d.groupId} is not in ${region}. Refresh the tree or check the id.`);
   if (d.peer.kind === 'group' && !d.peer.userId && !idx.groupsById.has(d.peer.groupId))
     throw new UserError(`The source group ${d.peer.groupId} is not in ${region}. A group of another account needs its account id (userId).`);
+  const unreachable = unreachableGroupError(idx, d.groupId, d.peer);
+  if (unreachable) throw new UserError(unreachable);
+  const dup = duplicateError(idx, d);
+  if (dup) throw dup;
   const existing = idx.rulesOf(d.groupId);
-  const dup = findDuplicate(existing, d);
-  if (dup)
-    throw new AlreadyAllowedError(`This access is already allowed by rule ${dup.ruleId} (${ruleLabel(dup, lookupIn(idx))}); nothing was changed.`, dup.ruleId);
   const quota = ruleQuotaError(existing, d);
   if (quota) throw new UserError(quota);
   return g;
@@ -201,6 +212,10 @@ export async function modifyRule(
     d,
   );
   if (other) throw new UserError(`Rule ${other.ruleId} already allows this; nothing was changed.`);
+  // A new source group must be reachable as for a new rule (a replace checks it in checkNewRule).
+  const newGroup = d.peer.kind === 'group' && (rule.peer.kind !== 'group' || rule.peer.groupId !== d.peer.groupId);
+  const unreachable = newGroup ? unreachableGroupError(idx, rule.groupId, d.peer) : undefined;
+  if (unreachable) throw new UserError(unreachable);
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
   const sameAccess = !!findDuplicate([rule], d);
@@ -445,9 +460,17 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   const lookup = lookupIn(idx);
   const lines = rules.map((r) => `• ${lookup(r.groupId)?.groupName ?? r.groupId}: ${direction(r.isEgress)} ${ruleLabel(r, lookup)} (${r.ruleId})`);
   const one = rules.length === 1;
+  // Said before the change: who loses its only path to which database (the path engine, run on the
+  // Region as it is and as it would be; the EC2 instances named when they can be read).
+  const ec2 = await ctx
+    .gateway()
+    .readEc2Instances(region)
+    .catch(() => []);
+  const lost = accessLostBy(idx, { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) }, ec2);
+  const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
   const ok = await ctx.ui.confirm(
     one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-    `${lines.join('\n')}\n\nWhatever these rules allow stops at once.`,
+    `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
     one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
   );
   if (!ok) return undefined;

@@ -159,7 +159,7 @@ export class RegionStore {
         const cancelled = abort.signal.aborted;
         // A cancelled load's state was set by cancel() (or reset()); a failed one records its error.
         if (current()) this.states.set(region, { region, loading: false, index: this.states.get(region)?.index, error, failedAutomatically: automatic });
-        throw cancelled && (error as Error)?.name !== 'AbortError' ? cancelledError(region) : error;
+        throw cancelled ? cancelledError(region) : error;
       } finally {
         if (current()) {
           this.inflight.delete(region);

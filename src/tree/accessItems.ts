@@ -2,6 +2,8 @@
 // of row, read from the Region's index. Text from AWS reaches Markdown tooltips only through md().
 import * as vscode from 'vscode';
 import type { DbCluster, DbInstance, RegionIndex, SecurityGroupRule } from '../domain/model';
+import { readFailed, REGION_READS } from '../domain/model';
+import { translateError } from '../aws/errors';
 import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom } from '../domain/engines';
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import type { RegionStore } from '../state/store';
@@ -53,26 +55,49 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
     const s = store.state(n.region);
     const item = new vscode.TreeItem(n.region, Expanded);
     item.contextValue = REGION_CONTEXT;
-    item.iconPath = new vscode.ThemeIcon(
-      s?.loading ? 'loading~spin' : s?.error ? 'warning' : 'globe',
-      s?.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
-    );
     const snap = s?.index?.snapshot;
+    const failures = snap?.failures ?? [];
+    const warn = !!s?.error || failures.length > 0;
+    item.iconPath = new vscode.ThemeIcon(
+      s?.loading ? 'loading~spin' : warn ? 'warning' : 'globe',
+      warn ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+    );
+    const lines = [`**Region ${md(n.region)}**`];
+    if (s?.error) lines.push(`$(warning) The last load failed: ${md(regionErrorText(s.error, n.region))} (the row below says why and what to do).`);
     if (snap) {
-      item.description = `${plural(snap.vpcs.length, 'VPC')} · ${plural(snap.groups.length, 'group')} · ${plural(snap.clusters.length, 'cluster')}`;
-      item.tooltip = new vscode.MarkdownString(
-        `**Region ${md(n.region)}**\n\nLoaded ${new Date(snap.loadedAt).toLocaleTimeString()}: ${snap.vpcs.length} VPCs, ${snap.groups.length} security groups, ${snap.rules.length} rules, ${snap.clusters.length} DB clusters, ${snap.instances.length} DB instances.`,
+      const counts = `${plural(snap.vpcs.length, 'VPC')} · ${plural(snap.groups.length, 'group')} · ${plural(snap.clusters.length, 'cluster')}`;
+      item.description = [s?.error ? 'load failed' : undefined, failures.length ? 'partly loaded' : undefined, counts].filter(Boolean).join(' · ');
+      lines.push(
+        `Loaded ${new Date(snap.loadedAt).toLocaleTimeString()}: ${snap.vpcs.length} VPCs, ${snap.groups.length} security groups, ${snap.rules.length} rules, ${snap.clusters.length} DB clusters, ${snap.instances.length} DB instances.`,
       );
-    }
+      if (failures.length)
+        lines.push(
+          `$(warning) Partly loaded: could not read ${failures.map((f) => `${md(REGION_READS[f.read]?.label ?? f.read)} (needs \`${f.action}\`)`).join(', ')}. What was read is shown; nothing is concluded from the rest.`,
+        );
+    } else if (s?.error) item.description = 'load failed';
+    if (snap || s?.error) item.tooltip = new vscode.MarkdownString(lines.join('\n\n'), true);
     return item;
   }
   if (n.kind === 'message') {
     const item = new vscode.TreeItem(n.text, None);
-    item.contextValue = messageContext(n.error);
+    item.contextValue = messageContext(n.error, n.readFailure);
     item.iconPath = new vscode.ThemeIcon(n.error ? 'error' : 'info', n.error ? new vscode.ThemeColor('errorForeground') : undefined);
-    if (n.error) {
-      item.description = 'click to retry';
-      item.tooltip = new vscode.MarkdownString(`$(error) ${md(n.text)}\n\n${md(n.detail)}\n\nClick to retry; details are in the output channel.`, true);
+    if (n.readFailure) {
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      item.description = n.detail;
+      item.tooltip = new vscode.MarkdownString(
+        `$(warning) ${md(n.text)}\n\n${md(n.detail)}\n\nEverything else of ${md(n.region)} was read. Grant the permission, then click to load the Region again.`,
+        true,
+      );
+      item.command = { command: 'auroraSg.refresh', title: 'Retry', arguments: [{ kind: 'region', region: n.region }] };
+    } else if (n.error) {
+      // The error row says what to do in its description too (the endpoint override, when one is set).
+      const advice = (n.detail ?? '').split('\n\n').find((l) => l.startsWith('The auroraSg.endpoint setting'));
+      item.description = advice ? `${advice} · click to retry` : 'click to retry';
+      item.tooltip = new vscode.MarkdownString(
+        `$(error) ${md(n.text)}\n\n${(n.detail ?? '').split('\n\n').map(md).join('\n\n')}\n\nClick to retry; details are in the output channel.`,
+        true,
+      );
       item.command = { command: 'auroraSg.refresh', title: 'Retry', arguments: [{ kind: 'region', region: n.region }] };
     }
     return item;
@@ -94,7 +119,9 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
       const v = idx?.snapshot.vpcs.find((x) => x.vpcId === n.vpcId);
       const groups = idx?.groupsByVpc.get(n.vpcId)?.length ?? 0;
       const item = new vscode.TreeItem(v?.name ?? n.vpcId, Collapsed);
+      const notRead = !v && !!idx && readFailed(idx.snapshot, 'vpcs');
       item.description = [
+        notRead ? 'VPC not read (its groups name it)' : undefined,
         v?.cidrBlocks.join(', '),
         v?.isDefault ? 'default' : undefined,
         `${groups} group${groups === 1 ? '' : 's'}`,
@@ -332,4 +359,10 @@ function viaRdsCustom(via: Via | undefined, idx: RegionIndex | undefined): boole
 /** A member's state is its cluster's: its groups are the cluster's (see instanceContext). */
 function instanceContextOf(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: RegionIndex | undefined): string {
   return n.clusterId ? instanceContext(true, idx?.clustersById.get(n.clusterId)?.status) : instanceContext(false, i?.status, i ? isRdsCustom(i.engine) : false);
+}
+
+/** A Region's load error as one sentence (the error row below the Region gives the advice). */
+function regionErrorText(error: unknown, region: string): string {
+  const c = (error as { $connection?: { endpoint?: string } } | undefined)?.$connection;
+  return translateError(error, { region, endpoint: c?.endpoint }).message;
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Finding, PathExplanation, Reachability, ReachRule, Severity } from '../domain/analysis';
 import type { RegionIndex } from '../domain/model';
+import { unreadText } from '../domain/model';
 import { countOf, portLabel } from '../domain/rules';
 import type { AnalysisState } from '../state/analysisState';
 import type { RegionStore } from '../state/store';
@@ -228,7 +229,9 @@ function databaseFindings(idx: RegionIndex, computed: readonly Finding[], kind: 
 
 export type FindingNode =
   | { readonly kind: 'severity'; readonly severity: Severity; readonly items: readonly { region: string; finding: Finding }[] }
-  | { readonly kind: 'finding'; readonly region: string; readonly finding: Finding };
+  | { readonly kind: 'finding'; readonly region: string; readonly finding: Finding }
+  /** A Region loaded in part: the findings that rest on what was not read are not made (RegionSnapshot.failures). */
+  | { readonly kind: 'unread'; readonly region: string; readonly text: string };
 
 export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, vscode.FileDecorationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -311,12 +314,29 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     if (n?.kind === 'severity') return n.items.map((i) => ({ kind: 'finding', ...i }));
     if (n) return [];
     const all = await this.all();
-    return SEVERITIES.map((severity) => ({ kind: 'severity' as const, severity, items: all.filter((x) => x.finding.severity === severity) })).filter(
-      (s) => s.items.length,
-    );
+    const unread: FindingNode[] = [];
+    for (const region of await this.regions()) {
+      const failures = this.store.index(region)?.snapshot.failures ?? [];
+      if (failures.length) unread.push({ kind: 'unread', region, text: `${region} partly loaded: could not check ${unreadText(failures)}` });
+    }
+    return [
+      ...unread,
+      ...SEVERITIES.map((severity) => ({ kind: 'severity' as const, severity, items: all.filter((x) => x.finding.severity === severity) })).filter(
+        (s) => s.items.length,
+      ),
+    ];
   }
 
   getTreeItem(n: FindingNode): vscode.TreeItem {
+    if (n.kind === 'unread') {
+      const item = new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
+      item.id = `unread:${n.region}`;
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      item.contextValue = 'readFailure';
+      item.tooltip = `Findings that depend on what could not be read are not shown (an unread list is unknown, not empty). Grant the permission, then refresh ${n.region}.`;
+      item.command = { command: 'auroraSg.refresh', title: 'Retry', arguments: [{ kind: 'region', region: n.region }] };
+      return item;
+    }
     if (n.kind === 'severity') {
       const item = new vscode.TreeItem(
         SEVERITY_TEXT[n.severity],

@@ -67,8 +67,9 @@ export function sectionContext(section: 'vpcs' | 'clusters' | 'instances'): stri
   return `section.${section}`;
 }
 
-export function messageContext(error: boolean | undefined): string {
-  return error ? 'error' : 'message';
+/** `readFailure`: a part of the Region that could not be read (a missing permission, most often). */
+export function messageContext(error: boolean | undefined, readFailure?: boolean): string {
+  return readFailure ? 'readFailure' : error ? 'error' : 'message';
 }
 
 export function directionContext(egress: boolean): string {

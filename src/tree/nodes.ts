@@ -15,7 +15,16 @@ export type Node =
   | { readonly kind: 'rule'; readonly region: string; readonly groupId: string; readonly ruleId: string; readonly egress: boolean; readonly via?: Via }
   | { readonly kind: 'cluster'; readonly region: string; readonly clusterId: string }
   | { readonly kind: 'dbInstance'; readonly region: string; readonly instanceId: string; readonly clusterId?: string }
-  | { readonly kind: 'message'; readonly region: string; readonly id: string; readonly text: string; readonly error?: boolean; readonly detail?: string };
+  | {
+      readonly kind: 'message';
+      readonly region: string;
+      readonly id: string;
+      readonly text: string;
+      readonly error?: boolean;
+      readonly detail?: string;
+      /** A part of the Region that could not be read (RegionSnapshot.failures), shown where it belongs. */
+      readonly readFailure?: boolean;
+    };
 
 export type NodeOf<K extends Node['kind']> = Extract<Node, { kind: K }>;
 

@@ -2,7 +2,8 @@
 // The provider walks the Region's index for children and parents; the rows themselves are drawn by
 // accessItems.ts, their context values (what the menus match) come from contextValues.ts.
 import * as vscode from 'vscode';
-import type { RegionIndex, SecurityGroup } from '../domain/model';
+import type { ReadFailure, RegionIndex, RegionRead, SecurityGroup } from '../domain/model';
+import { REGION_READS } from '../domain/model';
 import { compareRules } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
@@ -17,6 +18,16 @@ export interface ProviderHost {
   /** Regions to show; empty when nothing is configured. */
   regions(): Promise<readonly string[]>;
   onDidLoadEmpty?(empty: boolean): void;
+  /** The auroraSg.endpoint override in use, if any: an error row names it. */
+  endpoint?(): string | undefined;
+}
+
+/** The reads whose failure is shown on a node of their own (VPCs, groups, rules, databases); any other under the Region. */
+const PLACED_READS: ReadonlySet<RegionRead> = new Set<RegionRead>(['vpcs', 'groups', 'rules', 'clusters', 'instances']);
+
+/** What to do about a load that failed against the endpoint override (the error alone blames the network). */
+export function endpointAdvice(endpoint: string): string {
+  return `The auroraSg.endpoint setting sends every call to ${endpoint}: start the emulator there (the demo's moto server), or correct or clear auroraSg.endpoint to use AWS.`;
 }
 
 export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -92,7 +103,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       const empty = regions.every((r) => {
         const s = store.state(r);
         const i = s?.index?.snapshot;
-        return !s?.error && i && i.vpcs.length === 0 && i.clusters.length === 0 && i.instances.length === 0;
+        return !s?.error && i && !i.failures?.length && i.vpcs.length === 0 && i.clusters.length === 0 && i.instances.length === 0;
       });
       this.host.onDidLoadEmpty?.(empty);
       return empty ? [] : regions.map((region) => ({ kind: 'region', region }));
@@ -108,18 +119,24 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       const err = store.state(region)?.error;
       const out: Node[] = [];
       if (err) {
-        const t = translateError(err, { region });
-        out.push({ kind: 'message', region, id: 'error', error: true, text: `Failed to load ${region}: ${t.message}`, detail: t.detail });
+        const endpoint = this.host.endpoint?.();
+        const t = translateError(err, { region, endpoint });
+        const detail = [t.message, endpoint ? endpointAdvice(endpoint) : undefined, t.detail ? `(${t.code}: ${t.detail})` : undefined]
+          .filter(Boolean)
+          .join('\n\n');
+        out.push({ kind: 'message', region, id: 'error', error: true, text: `Failed to load ${region}: ${t.message}`, detail });
       }
       if (!idx) return out;
       const s = idx.snapshot;
-      if (s.vpcs.length === 0 && s.clusters.length === 0 && s.instances.length === 0) {
+      const failures = s.failures ?? [];
+      for (const f of failures) if (!PLACED_READS.has(f.read)) out.push(this.failureRow(n, f));
+      if (!failures.length && s.vpcs.length === 0 && s.clusters.length === 0 && s.instances.length === 0) {
         out.push({ kind: 'message', region, id: 'empty', text: 'No VPCs or databases in this Region' });
         return out;
       }
       out.push({ kind: 'section', region, section: 'vpcs' });
       out.push({ kind: 'section', region, section: 'clusters' });
-      if (idx.standaloneInstances().length) out.push({ kind: 'section', region, section: 'instances' });
+      if (idx.standaloneInstances().length || this.failure(region, 'instances')) out.push({ kind: 'section', region, section: 'instances' });
       return out;
     }
     const idx = this.idx(region);
@@ -129,12 +146,24 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         if (n.section === 'vpcs') {
           const vpcs = [...idx.snapshot.vpcs].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || (a.name ?? a.vpcId).localeCompare(b.name ?? b.vpcId));
           const out: Node[] = vpcs.map((v) => ({ kind: 'vpc', region, vpcId: v.vpcId }));
+          const f = this.failure(region, 'vpcs');
+          if (f) {
+            // The VPCs were not read: those the groups name still hold them (labelled as not read).
+            const ids = [...new Set(idx.snapshot.groups.map((g) => g.vpcId).filter((v): v is string => !!v))].sort();
+            return [this.failureRow(n, f), ...ids.map((vpcId): Node => ({ kind: 'vpc', region, vpcId }))];
+          }
           return out;
         }
         if (n.section === 'clusters') {
+          const cf = this.failure(region, 'clusters');
+          if (cf) return [this.failureRow(n, cf)];
           const clusters = [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId));
           if (!clusters.length) return [{ kind: 'message', region, id: 'no-clusters', text: 'No DB clusters in this Region' }];
           return clusters.map((c) => ({ kind: 'cluster', region, clusterId: c.clusterId }));
+        }
+        {
+          const inf = this.failure(region, 'instances');
+          if (inf) return [this.failureRow(n, inf)];
         }
         return idx
           .standaloneInstances()
@@ -142,14 +171,20 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
           .map((i) => ({ kind: 'dbInstance', region, instanceId: i.instanceId }));
       case 'vpc': {
         const groups = [...(idx.groupsByVpc.get(n.vpcId) ?? [])].sort(compareGroups);
+        const gf = this.failure(region, 'groups');
+        if (gf) return [this.failureRow(n, gf)];
         if (!groups.length) return [{ kind: 'message', region, id: `${n.vpcId}-empty`, text: 'No security groups' }];
         return groups.map((g) => ({ kind: 'group', region, groupId: g.groupId }));
       }
-      case 'group':
+      case 'group': {
+        // Rules not read: one row saying so, never "No inbound rules: nothing can connect".
+        const rf = this.failure(region, 'rules');
+        if (rf) return [this.failureRow(n, rf)];
         return [
           { kind: 'direction', region, groupId: n.groupId, egress: false, via: n.via },
           { kind: 'direction', region, groupId: n.groupId, egress: true, via: n.via },
         ];
+      }
       case 'direction': {
         const rules = idx.rulesOf(n.groupId, n.egress).sort(compareRules);
         if (!rules.length)
@@ -181,6 +216,25 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       default:
         return [];
     }
+  }
+
+  /** The failure of one read of the Region's last load, if that read failed. */
+  private failure(region: string, read: RegionRead): ReadFailure | undefined {
+    return this.idx(region)?.snapshot.failures?.find((f) => f.read === read);
+  }
+
+  /** The row, on the node where the part belongs, that says which read failed, the IAM action it needs and why. */
+  private failureRow(parent: Node, f: ReadFailure): Node {
+    const t = translateError(f.error, { region: parent.region, endpoint: this.host.endpoint?.() });
+    return {
+      kind: 'message',
+      region: parent.region,
+      id: `${nodeId(parent)}|unread:${f.read}`,
+      text: `Could not read ${REGION_READS[f.read]?.label ?? f.read}: needs ${f.action}`,
+      error: true,
+      readFailure: true,
+      detail: t.message,
+    };
   }
 
   getTreeItem(n: Node): vscode.TreeItem {

@@ -285,7 +285,19 @@ export class WalkthroughController implements vscode.Disposable {
     if (!ctx) return this.notice('error', 'Choose a Region first.');
     const plan = W.planStep(step, ctx);
     let text: string | undefined;
-    if (index === -1) {
+    let what = index === -1 ? 'the AWS CLI commands of this step' : 'the AWS CLI command';
+    if (index === -2) {
+      // Every step from this one on, as one script (steps already done contribute nothing).
+      const steps = W.STEP_IDS.slice(W.stepIndex(step));
+      const parts = steps.flatMap((id) => {
+        const lines = W.planStep(id, ctx)
+          .actions.filter((a) => a.cli && a.status !== 'exists')
+          .map((a) => `# ${a.sentence}\n${a.cli}`);
+        return lines.length ? [`# Step ${W.stepIndex(id) + 1}: ${W.STEP_TEXT[id].title}\n${lines.join('\n')}`] : [];
+      });
+      text = parts.length ? `#!/bin/sh\n# Aurora access walkthrough (${ctx.choices.region})\nset -e\n\n${parts.join('\n\n')}\n` : undefined;
+      what = `the commands of ${parts.length === 1 ? '1 step' : `${parts.length} steps`} as a shell script`;
+    } else if (index === -1) {
       const lines = plan.actions.filter((a) => a.cli && a.status !== 'exists').map((a) => `# ${a.sentence}\n${a.cli}`);
       text = lines.length ? `# Aurora access walkthrough, step ${W.stepIndex(step) + 1}: ${W.STEP_TEXT[step].title}\n${lines.join('\n')}\n` : undefined;
     } else {
@@ -293,7 +305,7 @@ export class WalkthroughController implements vscode.Disposable {
     }
     if (!text) return this.notice('error', 'There is no AWS CLI command to copy here.');
     await vscode.env.clipboard.writeText(text);
-    await this.notice('info', index === -1 ? 'Copied the AWS CLI commands of this step.' : 'Copied the AWS CLI command.');
+    await this.notice('info', `Copied ${what} to the clipboard.`);
   }
 
   private async reset(): Promise<void> {

@@ -61,7 +61,9 @@ export async function openWalkthrough(ext: Ext, context: vscode.ExtensionContext
     return undefined;
   }
   const saved = loadState(context.workspaceState);
-  const fresh = (): W.WalkthroughState => W.initialState(t ? { region: t.region, target: t.target } : {});
+  // A walkthrough for another database starts with what was typed in the last one (issue 14 item 10).
+  const kept = saved ? W.carriedChoices(saved.choices) : {};
+  const fresh = (): W.WalkthroughState => W.initialState({ ...kept, ...(t ? { region: t.region, target: t.target } : {}) });
   const wanted = !t ? (saved ?? fresh()) : saved && saved.choices.region === t.region && saved.choices.target === t.target ? saved : fresh();
   const open = WalkthroughController.current;
   if (open?.webviewPanel) {

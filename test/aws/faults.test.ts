@@ -206,20 +206,41 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
       ['truncate', 'DescribeDBInstances', /\(ECONNRESET\): the connection was cut before the answer was complete/],
       ['slow', 'DescribeDBSubnetGroups', /AWS did not answer in time at http:\/\/127\.0\.0\.1:\d+\. Check your network/, { delayMs: 800 }],
     ];
+    it('every read failing: the store keeps the last good data and records why; the next load recovers', async () => {
+      const g = gateway({ requestTimeoutMs: 300 });
+      const store = new RegionStore(async () => g, [US]);
+      const good = await store.load(US);
+      inject({ action: /^Describe/, kind: 'http503', times: Infinity });
+      const e = await failure(store.load(US));
+      proxy.clear();
+      const s = store.state(US)!;
+      assert.equal(s.index, good, 'the last good data stays visible');
+      assert.equal(s.error, e);
+      assert.match(translateError(e, { region: US, endpoint: proxy.url }).message, /AWS had an internal error \(HTTP 503, Unavailable\)/);
+      const again = await store.load(US);
+      assert.deepEqual(data(again.snapshot), data(before));
+    });
     for (const [kind, action, message, extra] of exhausted) {
-      it(`${kind} on every attempt of ${action}: the store keeps the last good data and records why; the next load recovers`, async () => {
+      it(`${kind} on every attempt of ${action}: that read alone fails, named with its IAM action and why; the rest loads; the next load recovers`, async () => {
         const g = gateway({ requestTimeoutMs: 300 });
         const store = new RegionStore(async () => g, [US]);
-        const good = await store.load(US);
+        await store.load(US);
         inject({ action, kind, times: 3, ...extra });
-        const e = await failure(store.load(US));
+        const partial = (await store.load(US)).snapshot;
         assert.equal(proxy.count(action, { fault: kind }), 3, 'three attempts, all failed');
         const s = store.state(US)!;
         assert.equal(s.loading, false);
-        assert.equal(s.index, good, 'the last good data stays visible');
-        assert.equal(s.error, e);
-        const t = translateError(s.error, { region: US, endpoint: proxy.url });
+        assert.equal(s.error, undefined, 'a partial load is not a failed load');
+        const service = /DB/.test(action) ? 'rds' : 'ec2';
+        assert.deepEqual(
+          partial.failures?.map((f) => f.action),
+          [`${service}:${action}`],
+        );
+        const t = translateError(partial.failures![0]!.error, { region: US, endpoint: proxy.url });
         assert.match(t.message, message);
+        // What did not fail is all there.
+        if (action !== 'DescribeSecurityGroups') assert.equal(partial.groups.length, before.groups.length);
+        if (action !== 'DescribeDBClusters') assert.equal(partial.clusters.length, before.clusters.length);
         // The fault is gone: the next load is clean.
         const again = await store.load(US);
         assert.deepEqual(data(again.snapshot), data(before));

@@ -279,6 +279,7 @@ describe('AWS gateway against moto', function () {
           `RDS DescribeDBSubnetGroups ${r}`,
           `RDS DescribeDBClusters ${r}`,
           `RDS DescribeDBInstances ${r}`,
+          `EC2 DescribeVpcPeeringConnections ${r}`,
         ])
         .sort();
       assert.deepEqual(seen, expected, 'one call per read: moto never pages');
@@ -631,7 +632,8 @@ describe('AWS gateway against moto', function () {
           t.message,
           'Could not connect to the endpoint http://127.0.0.1:9 (ECONNREFUSED). Check the network and the auroraSg.endpoint setting, then retry.',
         );
-        assert.match(translateError(e, { region: US }).message, /^Could not connect to AWS in us-east-1 \(ECONNREFUSED\)/);
+        // The error carries the endpoint it went to: a caller that does not pass it still names the override, never "AWS" (issue 14 item 5).
+        assert.match(translateError(e, { region: US }).message, /^Could not connect to the endpoint http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
       } finally {
         closed.dispose();
       }

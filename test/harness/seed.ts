@@ -1,11 +1,13 @@
 // Seeds moto through the real SDK clients: the seed document's starting point (demo) and the
 // richer account the extension tests browse.
 import {
+  AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   RunInstancesCommand,
@@ -210,5 +212,38 @@ export async function seedTestAccount(endpoint: string, region = 'us-east-1'): P
     pgClusterId: 'billing-pg',
     rdsInstanceId: 'reports-mysql',
     appServerInstanceId,
+  };
+}
+
+export interface PeeredVpcIds {
+  /** The VPC the rules are added to, with group `app` (and its default group). */
+  readonly home: { vpcId: string; app: string };
+  /** Peered with home by an accepted (active) peering connection. */
+  readonly peered: { vpcId: string; group: string; peeringId: string };
+  /** Peering requested but never accepted (pending-acceptance): not reachable. */
+  readonly pending: { vpcId: string; group: string; peeringId: string };
+}
+
+/**
+ * Three VPCs in `region` for the peering tests: home (group peer-home-app), one actively peered
+ * with it (group peer-linked-app) and one whose peering request was not accepted
+ * (group peer-unlinked-app).
+ */
+export async function seedPeeredVpcs(endpoint: string, region: string): Promise<PeeredVpcIds> {
+  const c = clientsFor(endpoint, region);
+  const home = await createVpc(c, '10.40.0.0/16', 'peer-home');
+  const linked = await createVpc(c, '10.41.0.0/16', 'peer-linked');
+  const unlinked = await createVpc(c, '10.42.0.0/16', 'peer-unlinked');
+  const app = await createGroup(c, home.vpcId, 'peer-home-app', 'home app servers');
+  const group = await createGroup(c, linked.vpcId, 'peer-linked-app', 'peered app servers');
+  const far = await createGroup(c, unlinked.vpcId, 'peer-unlinked-app', 'unpeered app servers');
+  const p1 = await c.ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: home.vpcId, PeerVpcId: linked.vpcId }));
+  const peeringId = p1.VpcPeeringConnection!.VpcPeeringConnectionId!;
+  await c.ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: peeringId }));
+  const p2 = await c.ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: home.vpcId, PeerVpcId: unlinked.vpcId }));
+  return {
+    home: { vpcId: home.vpcId, app },
+    peered: { vpcId: linked.vpcId, group, peeringId },
+    pending: { vpcId: unlinked.vpcId, group: far, peeringId: p2.VpcPeeringConnection!.VpcPeeringConnectionId! },
   };
 }

@@ -195,7 +195,15 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
   const public6 = (): string => `2600:1f18:${(1 + int(0xfffe)).toString(16)}:${(1 + int(0xfffe)).toString(16)}::/64`;
   const private6 = (): string => `fd00:${(1 + int(0xfffe)).toString(16)}::/48`;
   const prefixList = (): RulePeer => ({ kind: 'prefixList', prefixListId: `pl-${hex(0xd00 + int(12), 8)}` });
-  const stalePeer = (): RulePeer => ({ kind: 'group', groupId: `sg-${hex(0xdead0000 + staleN++)}`, userId: owner });
+  // A group across a peering connection that was deleted: what AWS leaves stale (a same-VPC reference cannot dangle).
+  const stalePeer = (): RulePeer => ({
+    kind: 'group',
+    groupId: `sg-${hex(0xdead0000 + staleN++)}`,
+    userId: owner,
+    vpcId: 'vpc-0dead0000dead0000',
+    peeringConnectionId: 'pcx-0dead0000dead0000',
+    peeringStatus: 'deleted',
+  });
 
   const single = (port: number, peer: RulePeer, egress = false): Spec => ({ egress, protocol: 'tcp', from: port, to: port, peer });
 

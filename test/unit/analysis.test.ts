@@ -781,12 +781,13 @@ describe('analysis: findings', () => {
       ],
     },
     {
-      name: "stale-reference: a missing group, in either direction; not another account's, a peered one or an existing one",
+      name: "stale-reference: a peering gone, in either direction; not a same-VPC missing group (AWS cannot leave one), another account's, a live peered one or an existing one",
       rules: [
-        inb('s1', 'sg-x', 'tcp 443', 'sg-gone'),
-        outb('s2', 'sg-x', 'tcp 443', 'sg-gone2'),
+        inb('s1', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-far', peeringConnectionId: 'pcx-9', peeringStatus: 'deleted' }),
+        outb('s2', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-far2', peeringConnectionId: 'pcx-8', peeringStatus: 'expired' }),
+        inb('gone', 'sg-x', 'tcp 443', 'sg-gone'),
         inb('acct', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-partner', userId: '999988887777' }),
-        inb('peer', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-peer', userId: ACCOUNT, peeringConnectionId: 'pcx-1' }),
+        inb('peer', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-peer', userId: ACCOUNT, peeringConnectionId: 'pcx-1', peeringStatus: 'active' }),
         inb('ok', 'sg-x', 'tcp 8443', 'sg-app'),
       ],
       present: [
@@ -794,6 +795,7 @@ describe('analysis: findings', () => {
         ['stale-reference', 's2', 'low'],
       ],
       absent: [
+        ['stale-reference', 'gone'],
         ['stale-reference', 'acct'],
         ['stale-reference', 'peer'],
         ['stale-reference', 'ok'],
@@ -936,7 +938,7 @@ describe('analysis: findings', () => {
     const fs = findings(
       fixture([
         inb('world', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
-        inb('stale', 'sg-x', 'tcp 443', 'sg-gone'),
+        inb('stale', 'sg-x', 'tcp 443', { kind: 'group', groupId: 'sg-far', peeringConnectionId: 'pcx-9', peeringStatus: 'deleted' }),
         inb('wide', 'sg-x', 'tcp 443', '52.0.0.0/8'),
         inb('all', 'sg-db', '-1', '10.0.0.0/8'),
         inb('dup', 'sg-x', 'tcp 443', 'sg-app'),

@@ -557,6 +557,56 @@ function accountPages(): Pages {
         },
       ],
     },
+    // Two pages: an active peering of vpc-1 with vpc-3, and one that was deleted (EC2 API Reference, VpcPeeringConnection).
+    DescribeVpcPeeringConnections: {
+      token: 'NextToken',
+      pages: [
+        {
+          VpcPeeringConnections: [
+            {
+              VpcPeeringConnectionId: 'pcx-1',
+              Status: { Code: 'active', Message: 'Active' },
+              RequesterVpcInfo: { VpcId: 'vpc-1', OwnerId: '111122223333', Region: REGION },
+              AccepterVpcInfo: { VpcId: 'vpc-3', OwnerId: '111122223333', Region: REGION },
+            },
+          ],
+        },
+        {
+          VpcPeeringConnections: [
+            {
+              VpcPeeringConnectionId: 'pcx-2',
+              Status: { Code: 'deleted', Message: 'Deleted by 111122223333' },
+              RequesterVpcInfo: { VpcId: 'vpc-2', OwnerId: '111122223333', Region: REGION },
+              AccepterVpcInfo: { VpcId: 'vpc-9', OwnerId: '444455556666', Region: REGION },
+            },
+          ],
+        },
+      ],
+    },
+    // sgr-3 (sg-3 in vpc-3) references sg-1 of vpc-1: vpc-3 is asked; AWS's shape (StaleSecurityGroup).
+    DescribeStaleSecurityGroups: {
+      token: 'NextToken',
+      pages: [
+        {
+          StaleSecurityGroupSet: [
+            {
+              GroupId: 'sg-3',
+              GroupName: 'c',
+              VpcId: 'vpc-3',
+              StaleIpPermissions: [
+                {
+                  IpProtocol: 'tcp',
+                  FromPort: 5432,
+                  ToPort: 5432,
+                  UserIdGroupPairs: [{ GroupId: 'sg-1', VpcId: 'vpc-1', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'deleted' }],
+                },
+              ],
+              StaleIpPermissionsEgress: [],
+            },
+          ],
+        },
+      ],
+    },
     DescribeDBSubnetGroups: {
       token: 'Marker',
       pages: [
@@ -635,6 +685,36 @@ describe('reads: readRegion over several pages', () => {
     assert.equal(countOf('DescribeDBSubnetGroups'), 2);
     assert.equal(countOf('DescribeDBClusters'), 2);
     assert.equal(countOf('DescribeDBInstances'), 3);
+    assert.equal(countOf('DescribeVpcPeeringConnections'), 2);
+    assert.deepEqual(
+      snap.peerings?.map((p) => [p.peeringId, p.status, p.requester.vpcId, p.accepter.vpcId, p.accepter.ownerId]),
+      [
+        ['pcx-1', 'active', 'vpc-1', 'vpc-3', '111122223333'],
+        ['pcx-2', 'deleted', 'vpc-2', 'vpc-9', '444455556666'],
+      ],
+    );
+    // Only vpc-3 holds a rule referencing another VPC: one DescribeStaleSecurityGroups call, for it.
+    assert.deepEqual(
+      calls.filter((x) => x.command === 'DescribeStaleSecurityGroups').map((x) => x.input.VpcId),
+      ['vpc-3'],
+    );
+    assert.deepEqual(snap.staleChecks, [
+      {
+        vpcId: 'vpc-3',
+        rules: [
+          {
+            groupId: 'sg-3',
+            isEgress: false,
+            protocol: 'tcp',
+            fromPort: 5432,
+            toPort: 5432,
+            referencedGroupId: 'sg-1',
+            peeringConnectionId: 'pcx-1',
+            peeringStatus: 'deleted',
+          },
+        ],
+      },
+    ]);
 
     for (const [command, tokenName] of [
       ['DescribeVpcs', 'NextToken'],
@@ -678,6 +758,8 @@ describe('reads: readRegion over several pages', () => {
       if (c.command.startsWith('DescribeDB')) {
         assert.equal(c.input.MaxRecords, 100, c.command);
         assert.equal(c.input.MaxResults, undefined, c.command);
+      } else if (c.command === 'DescribeStaleSecurityGroups') {
+        assert.equal(c.input.MaxResults, 255, 'its largest page (5-255)');
       } else {
         assert.equal(c.input.MaxResults, 1000, c.command);
       }
@@ -697,7 +779,7 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     const abort = new AbortController();
     await readRegion(clients, { abortSignal: abort.signal });
-    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3);
+    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3 + 2 + 1);
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
   });
 

@@ -1024,7 +1024,7 @@ const wellFormed: fc.Arbitrary<WebviewMessage> = fc.oneof(
   ),
   fc.record({ type: fc.constant('apply' as const), step: stepArb, planKey: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/) }),
   fc.record({ type: fc.constant('goto' as const), step: stepArb }),
-  fc.record({ type: fc.constant('copy' as const), step: stepArb, index: fc.integer({ min: -1, max: 100 }) }),
+  fc.record({ type: fc.constant('copy' as const), step: stepArb, index: fc.integer({ min: -2, max: 100 }) }),
 );
 
 describe('walkthrough: the webview message protocol', () => {
@@ -1063,7 +1063,7 @@ describe('walkthrough: the webview message protocol', () => {
       { type: 'apply', step: 'appGroup', planKey: 'x'.repeat(65) },
       { type: 'apply', step: 'appGroup', planKey: '<script>' },
       { type: 'copy', step: 'appGroup', index: 1.5 },
-      { type: 'copy', step: 'appGroup', index: -2 },
+      { type: 'copy', step: 'appGroup', index: -3 },
       { type: 'copy', step: 'appGroup', index: '1' },
       { type: 'copy', step: 'appGroup', index: 101 },
       { type: 'goto', step: ['verify'] },

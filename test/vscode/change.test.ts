@@ -55,6 +55,12 @@ describe('Changing access: commands against moto in a real VS Code', () => {
       assert.equal(g?.Description, 'Web servers');
       const vpc = await walk(REGION, 'VPCs', 'shop-vpc');
       assert.ok((await children(vpc)).some((n) => n.kind === 'group' && n.groupId === id));
+      // Revealed: selected in the Access tree (issue 14 item 10).
+      const sel = (await api()).view.selection;
+      assert.ok(
+        sel.some((n) => n.kind === 'group' && n.groupId === id),
+        `selection: ${JSON.stringify(sel)}`,
+      );
     });
 
     const bad: [string, Record<string, unknown>, RegExp][] = [

@@ -82,6 +82,7 @@ async function until(condition: () => boolean, what: () => string, timeoutMs = 1
 /** The commands this extension contributes and registers: exactly these, each once. */
 const COMMANDS = [
   'auroraSg.addInboundRule',
+  'auroraSg.addInstanceToGroup',
   'auroraSg.addOutboundRule',
   'auroraSg.applyFindingFix',
   'auroraSg.associateWithCluster',
@@ -100,6 +101,7 @@ const COMMANDS = [
   'auroraSg.openWalkthrough',
   'auroraSg.refresh',
   'auroraSg.refreshFindings',
+  'auroraSg.removeInstanceFromGroup',
   'auroraSg.removeRule',
   'auroraSg.revealGroup',
   'auroraSg.selectProfile',
@@ -331,13 +333,13 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const before = await logText();
     await vscode.commands.executeCommand('auroraSg.refresh');
     const added = (await logText()).slice(before.length);
-    // six paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances
+    // seven paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances, peerings
     const calls = [...added.matchAll(/\[info\] (EC2|RDS) (\w+) ([a-z0-9-]+) \d+ ms$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
     assert.deepEqual(
       calls,
       ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBSubnetGroups']
         .map((c) => `RDS ${c} ${REGION}`)
-        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
+        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcPeeringConnections', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
         .sort(),
       added,
     );

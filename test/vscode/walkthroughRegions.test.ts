@@ -3,8 +3,9 @@
 // Region and the account beside every database choice and in every step's title.
 import * as assert from 'node:assert/strict';
 import * as W from '../../src/domain/walkthrough';
-import { WalkthroughController } from '../../src/webview/walkthroughController';
-import { memoryStorage } from '../harness/headlessWalkthrough';
+import * as vscode from 'vscode';
+import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
+import { memoryStorage, watchWalkthrough } from '../harness/headlessWalkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { api, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
@@ -48,5 +49,51 @@ describe('Access walkthrough: two Regions with databases of the same names', fun
     const options = dbs?.kind === 'select' ? dbs.options : [];
     assert.ok(options.length > 0, 'the Region has databases');
     for (const o of options) assert.match(o.description ?? '', new RegExp(` · ${OTHER}, account \\d{12}$`), `${o.label}: ${o.description}`);
+  });
+
+  it('a walkthrough for another database keeps what was typed in the last one (client ranges, port, group names), not its resources', async () => {
+    const a = await api();
+    const last = W.initialState({
+      region: REGION,
+      target: `cluster:${here.clusterId}`,
+      clientCidrs: '198.51.100.0/24',
+      appPort: '8443',
+      appGroupName: 'web-tier',
+      ec2InstanceId: here.appServerInstanceId,
+    });
+    await a.ext.context.workspaceState.update(STATE_KEY, last);
+    const c = await vscode.commands.executeCommand<WalkthroughController>('auroraSg.openWalkthrough', {
+      kind: 'cluster',
+      region: OTHER,
+      clusterId: there.clusterId,
+    });
+    try {
+      assert.equal(c.state.choices.region, OTHER);
+      assert.equal(c.state.choices.clientCidrs, '198.51.100.0/24');
+      assert.equal(c.state.choices.appPort, '8443');
+      assert.equal(c.state.choices.appGroupName, 'web-tier');
+      assert.equal(c.state.choices.ec2InstanceId, '', 'an instance of the other Region is not carried');
+    } finally {
+      c.webviewPanel?.dispose();
+      await a.ext.context.workspaceState.update(STATE_KEY, undefined);
+    }
+  });
+
+  it('"Copy every remaining step as a shell script" copies every step still to do as one script, and says so', async () => {
+    const { ext } = await api();
+    const c = new WalkthroughController(
+      ext,
+      memoryStorage(),
+      W.initialState({ region: OTHER, target: `cluster:${there.clusterId}`, clientCidrs: '203.0.113.0/24' }),
+    );
+    const seen = watchWalkthrough(c);
+    await vscode.env.clipboard.writeText('');
+    assert.equal(await c.handle({ type: 'copy', step: 'target', index: -2 }), true);
+    const text = await vscode.env.clipboard.readText();
+    assert.match(text, /^#!\/bin\/sh\n/);
+    assert.match(text, /# Step 2: [^\n]+\n/);
+    assert.match(text, /# Step 4: [^\n]+\n/);
+    assert.match(text, /aws ec2 create-security-group /);
+    assert.match(seen.notices.at(-1)?.text ?? '', /^Copied the commands of \d+ steps as a shell script to the clipboard\.$/);
   });
 });

@@ -5,8 +5,9 @@ import { MAX_RULES_PER_DIRECTION } from '../changes';
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
+import { readFailed } from '../model';
 import { peerKey, peerLabel, portLabel, ruleLabel } from '../rules';
-import { EGRESS, type GroupFacts, MISSING_PEER, scanGroups, SELF_PEER } from './shadowed';
+import { EGRESS, type GroupFacts, scanGroups, SELF_PEER } from './shadowed';
 import {
   allowsTcpPort,
   type AnalysisOptions,
@@ -14,7 +15,7 @@ import {
   databasesOf,
   groupText,
   isPrivateV4,
-  isStaleReference,
+  staleReferences,
   type ResolvedTarget,
   thousands,
 } from './target';
@@ -87,6 +88,8 @@ interface ScanContext {
   readonly out: Finding[];
   readonly lookup: (groupId: string) => SecurityGroup | undefined;
   readonly dbsByGroup: ReadonlyMap<string, readonly ResolvedTarget[]>;
+  /** Stale rules: rule id -> why (staleReferences). */
+  readonly stale: ReadonlyMap<string, string>;
 }
 
 const NO_DBS: readonly ResolvedTarget[] = [];
@@ -97,13 +100,15 @@ const NO_DBS: readonly ResolvedTarget[] = [];
  * optimises this loop once and keeps it.
  */
 function checkGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityGroupRule[], facts: GroupFacts): void {
-  const idx = ctx.idx;
   const guarded = ctx.dbsByGroup.get(groupId) ?? NO_DBS;
   const n = rules.length;
   const { flags, pc, ver, prefix } = facts;
   for (let i = 0; i < n; i++) {
     const f = flags[i]!;
-    if ((f & MISSING_PEER) !== 0 && isStaleReference(idx, rules[i]!)) emitStale(ctx, groupId, rules[i]!);
+    if (ctx.stale.size !== 0) {
+      const why = ctx.stale.get(rules[i]!.ruleId);
+      if (why !== undefined) emitStale(ctx, groupId, rules[i]!, why);
+    }
     if ((f & EGRESS) !== 0) continue;
     const p = pc[i]!;
     const v = ver[i]!;
@@ -122,15 +127,15 @@ function checkGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityG
   if (facts.out6 >= NEAR_QUOTA_RULES) emitQuota(ctx, groupId, facts.out6, 'outbound', 'IPv6');
 }
 
-function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule): void {
+function emitStale(ctx: ScanContext, groupId: string, r: SecurityGroupRule, why: string): void {
   ctx.out.push({
     id: `stale-reference:${r.ruleId}`,
     kind: 'stale-reference',
     severity: 'low',
     groupId,
     ruleId: r.ruleId,
-    title: `References missing group ${peerKey(r.peer)}`,
-    why: `${r.isEgress ? 'Outbound' : 'Inbound'} rule ${r.ruleId} (${ruleLabel(r, ctx.lookup)}) names a group that is not in this Region: it was deleted, or the snapshot is old. It matches nothing and only adds clutter.`,
+    title: `Stale reference to ${peerKey(r.peer)}`,
+    why: `${r.isEgress ? 'Outbound' : 'Inbound'} rule ${r.ruleId} (${ruleLabel(r, ctx.lookup)}) is stale: ${why} It matches nothing and only adds clutter; if the peering is set up again, reference the group anew.`,
     fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
   });
 }
@@ -259,6 +264,9 @@ function emitQuota(ctx: ScanContext, groupId: string, n: number, direction: 'inb
  *   as AWS does; a prefix list counts as one rule here (its max entries are not loaded).
  */
 export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[] {
+  // A part that could not be read is unknown, not empty (RegionSnapshot.failures): every finding
+  // rests on the rules, so none is made without them (the Findings view says which read failed).
+  if (readFailed(idx.snapshot, 'rules')) return [];
   // Databases by attached group, and every group attached to any database or DB instance.
   const dbs = databasesOf(idx);
   const dbsByGroup = new Map<string, ResolvedTarget[]>();
@@ -273,7 +281,7 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   }
   for (const i of idx.snapshot.instances) for (const g of i.securityGroups) attachedAnywhere.add(g.groupId);
 
-  const ctx: ScanContext = { idx, out: [], lookup: (id: string) => idx.groupsById.get(id), dbsByGroup };
+  const ctx: ScanContext = { idx, out: [], lookup: (id: string) => idx.groupsById.get(id), dbsByGroup, stale: staleReferences(idx) };
   // One pass over every group's rules (the hot part: see checkGroup and shadowed.ts).
   const isReferenced = scanGroups(idx, (groupId, rules, facts) => checkGroup(ctx, groupId, rules, facts));
   const out = ctx.out;
@@ -329,9 +337,10 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
     });
   }
 
-  // unused-group
+  // unused-group: not when the databases could not be read (a group may guard one of them).
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
-  for (const g of idx.snapshot.groups) {
+  const databasesRead = !readFailed(idx.snapshot, 'clusters') && !readFailed(idx.snapshot, 'instances');
+  for (const g of databasesRead ? idx.snapshot.groups : []) {
     if (g.groupName === 'default') continue;
     if (attachedAnywhere.has(g.groupId) || isReferenced(g.groupId)) continue;
     if (carriers?.has(g.groupId)) continue;

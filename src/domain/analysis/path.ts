@@ -3,6 +3,7 @@
 // the walkthrough's verification (walkthrough/verify.ts) checks its hops with the same functions.
 import { canonicalCidr, Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, isPrivateCidr, isWorld, parseCidr } from '../cidr';
 import type { Ec2Instance, RegionIndex, SecurityGroupRule, Vpc } from '../model';
+import { requireRead } from '../model';
 import { peerKey, ruleLabel } from '../rules';
 import { allowsTcpPort, cidrOf, type DbTarget, groupText, peerCidr, resolveDbTarget, type ResolvedTarget, thousands } from './target';
 
@@ -42,6 +43,12 @@ export interface PathExplanation {
   readonly missingRule?: MissingRule;
   /** Every rule to add for the path to open (inbound first, then outbound). */
   readonly missingRules: readonly MissingRule[];
+  /**
+   * For a closed path from an EC2 instance: groups of its VPC that the database already lets in on
+   * the port (and whose outbound rules, with the instance's, reach it). Putting the instance in one
+   * is usually the right fix: it opens nothing to anyone else. Best first (fewest other changes).
+   */
+  readonly joinGroups?: readonly string[];
 }
 
 /** An address as a one-address CIDR, or undefined when it is not an address. */
@@ -211,7 +218,9 @@ function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance)
   parts.push(groups.length ? `groups ${groups.map((g) => groupText(idx, g)).join(', ')}` : 'no security groups');
   if (db.vpcId && inst.vpcId && inst.vpcId !== db.vpcId) parts.push(`in ${inst.vpcId}, not the database's ${db.vpcId}`);
   const name = inst.name ? `${inst.name} (${inst.instanceId})` : inst.instanceId;
-  const firstGroup = groups[0];
+  // A rule admitting the VPC's default group would admit everything that carries it: never offered.
+  // The instance's own (non-default) group, else its address alone.
+  const firstGroup = groups.find((g) => idx.groupsById.get(g)?.groupName !== 'default');
   const ipCidr = ips[0];
   return {
     hop: { kind: 'source', label: `EC2 instance ${name}`, ok: true, detail: `${parts.join('; ')}.`, ruleIds: [] },
@@ -239,6 +248,8 @@ function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance)
  * modelled. Throws when the target is not in the index.
  */
 export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number): PathExplanation {
+  // Rules not read are unknown, not "none": no answer rather than "closed".
+  requireRead(idx.snapshot, ['rules'], 'explain the path');
   const db = resolveDbTarget(idx, target);
   const p = port ?? db.port;
   const src =
@@ -272,6 +283,7 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
     hops.push(hop);
   }
 
+  const joinGroups = 'ec2Instance' in source && !ingressOk ? groupsToJoin(idx, source.ec2Instance, db, p) : [];
   const missingRules: MissingRule[] = [];
   // The first attached group that is loaded (a stale attachment cannot take a rule), else the first.
   const dbGroup = db.groupIds.find((g) => idx.groupsById.has(g)) ?? db.groupIds[0];
@@ -288,5 +300,23 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
     hops,
     ...(missingRules[0] ? { missingRule: missingRules[0] } : {}),
     missingRules,
+    ...(joinGroups.length ? { joinGroups } : {}),
   };
+}
+
+/**
+ * Groups of the instance's VPC it does not carry that a database group lets in on tcp `port` and
+ * whose outbound rules (with the instance's own groups) reach the database: joining one opens the
+ * path and nothing else. Sorted by name; the VPC's default group is never offered.
+ */
+function groupsToJoin(idx: RegionIndex, inst: Ec2Instance, db: ResolvedTarget, port: number): string[] {
+  const carried = new Set(inst.securityGroupIds);
+  const out: string[] = [];
+  for (const g of idx.groupsByVpc.get(inst.vpcId ?? '') ?? []) {
+    if (carried.has(g.groupId) || g.groupName === 'default') continue;
+    if (!db.groupIds.some((dbg) => rulesLettingIn(idx, dbg, fromGroup(g.groupId), port).length > 0)) continue;
+    if (!egressHop(idx, [...carried, g.groupId], db, port).hop.ok) continue;
+    out.push(g.groupId);
+  }
+  return out.sort((a, b) => (idx.groupsById.get(a)?.groupName ?? a).localeCompare(idx.groupsById.get(b)?.groupName ?? b));
 }

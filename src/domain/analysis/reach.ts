@@ -2,6 +2,7 @@
 // port, grouped by source (merged CIDR blocks, groups, prefix lists).
 import { Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, IpVersion, isPrivateCidr, isWorld, mergeCidrs } from '../cidr';
 import type { Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
+import { requireRead } from '../model';
 import { peerKey } from '../rules';
 import {
   allowsTcpPort,
@@ -102,6 +103,8 @@ function reachRule(r: SecurityGroupRule): ReachRule {
  * Throws when the target is not in the index.
  */
 export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOptions = {}): Reachability {
+  // Rules not read are unknown, not "none": no answer rather than "nothing can connect".
+  requireRead(idx.snapshot, ['rules'], 'tell who can reach the database');
   const db = resolveDbTarget(idx, target);
   const port = db.port;
   const attachedSet = new Set(db.groupIds);

@@ -9,7 +9,7 @@
 // - Protocol '-1' is every protocol on every port; 'tcp' with from/to -1 is read as every port.
 import { Cidr, parseCidr, PRIVATE_RANGES } from '../cidr';
 import { defaultPortFor } from '../engines';
-import type { AttachedGroup, DbCluster, DbInstance, Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
+import type { AttachedGroup, DbCluster, DbInstance, Ec2Instance, RegionIndex, RegionSnapshot, RulePeer, SecurityGroupRule, StaleRuleRef } from '../model';
 import { normaliseIpProtocol } from '../rules';
 
 /** A database to analyse: a DB cluster, or a DB instance (a cluster member or a standalone one). */
@@ -185,8 +185,57 @@ export function isForeignReference(idx: RegionIndex, rule: SecurityGroupRule): b
   return home.size > 0 && !home.has(peer.userId);
 }
 
-export function isStaleReference(idx: RegionIndex, rule: SecurityGroupRule): boolean {
-  return rule.peer.kind === 'group' && !idx.groupsById.has(rule.peer.groupId) && !isForeignReference(idx, rule);
+/** Peering statuses after which a reference across the connection matches nothing (VpcPeeringConnectionStateReason Code). */
+const GONE_PEERING = new Set(['deleted', 'deleting', 'rejected', 'expired', 'failed']);
+
+const staleCache = new WeakMap<RegionSnapshot, ReadonlyMap<string, string>>();
+
+/**
+ * The stale rules of a snapshot: rule id -> why it matches nothing. A rule is stale when
+ * - DescribeStaleSecurityGroups reported it for its VPC (snapshot.staleChecks);
+ * - ReferencedGroupInfo.PeeringStatus says its peering connection is gone (deleted, deleting,
+ *   rejected, expired, failed);
+ * - its peering connection is not among the Region's active ones, when those were read;
+ * - AWS named no group at all.
+ * A reference to a group missing from the snapshot is NOT stale by itself: AWS refuses to delete a
+ * group that a group of its own VPC references (EC2 API Reference, DeleteSecurityGroup,
+ * DependencyViolation), so a same-VPC reference cannot dangle, and a group missing from a partial
+ * or old snapshot says nothing. Rules go stale only across a peering (or a transit gateway, or a
+ * security group VPC association), which is what DescribeStaleSecurityGroups lists (EC2 API
+ * Reference, DescribeStaleSecurityGroups; VPC Peering Guide, "Identify your referenced security groups").
+ */
+export function staleReferences(idx: RegionIndex): ReadonlyMap<string, string> {
+  const snap = idx.snapshot;
+  let out = staleCache.get(snap) as Map<string, string> | undefined;
+  if (out) return out;
+  out = new Map();
+  const reported = new Map<string, StaleRuleRef>();
+  const key = (groupId: string, isEgress: boolean, protocol: string, from: number, to: number, ref: string) =>
+    `${groupId}|${isEgress ? 1 : 0}|${protocol}|${from}|${to}|${ref}`;
+  for (const c of snap.staleChecks ?? [])
+    for (const r of c.rules) reported.set(key(r.groupId, r.isEgress, r.protocol, r.fromPort, r.toPort, r.referencedGroupId), r);
+  const active = snap.peerings ? new Set(snap.peerings.filter((p) => p.status === 'active').map((p) => p.peeringId)) : undefined;
+  for (const r of snap.rules) {
+    const peer = r.peer;
+    if (peer.kind !== 'group') continue;
+    const gid = peer.groupId;
+    if (typeof gid !== 'string' || !gid || gid === 'unknown') {
+      out.set(r.ruleId, 'AWS names no referenced group for it.');
+      continue;
+    }
+    const aws = reported.size ? reported.get(key(r.groupId, r.isEgress, r.protocol, r.fromPort, r.toPort, gid)) : undefined;
+    const pcx = peer.peeringConnectionId ?? aws?.peeringConnectionId;
+    const status = peer.peeringStatus ?? aws?.peeringStatus;
+    if (aws)
+      out.set(
+        r.ruleId,
+        `AWS reports it stale (DescribeStaleSecurityGroups)${pcx ? `: ${pcx}${status ? ` is ${status}` : ''}` : ''}; the referenced group or its peering connection was deleted.`,
+      );
+    else if (status && GONE_PEERING.has(status)) out.set(r.ruleId, `Its VPC peering connection${pcx ? ` ${pcx}` : ''} is ${status}.`);
+    else if (pcx && active && !active.has(pcx)) out.set(r.ruleId, `Its VPC peering connection ${pcx} is not among the Region's active peering connections.`);
+  }
+  staleCache.set(snap, out);
+  return out;
 }
 
 /** 'name (sg-…)' for a loaded group, else the id. */

@@ -189,8 +189,8 @@ export function parseAppPort(text: string): number | { error: string } {
       error: `"${t.slice(0, 40)}" is not a port: enter the port the app servers listen on, a whole number from 1 to 65535 (port 0 is valid in a rule, but no server listens on it).`,
     };
   const n = Number(t);
-  if (n < 1 || n > 65535)
-    return { error: `Port ${n} is not a port a server listens on: enter 1 to 65535 (port 0 is valid in a rule, but no server listens on it).` };
+  if (n > 65535) return { error: `Port ${n} is out of range: ports are 1 to 65535.` };
+  if (n < 1) return { error: `Port ${n} is not a port a server listens on: enter 1 to 65535 (port 0 is valid in a rule, but no server listens on it).` };
   return n;
 }
 

@@ -182,6 +182,16 @@ export interface WalkthroughState {
   readonly outcomes: Partial<Record<StepId, StepOutcome>>;
 }
 
+/**
+ * What a new walkthrough (another database, or Start Over) keeps of the last one: what the user
+ * typed that is not tied to one VPC's resources (the client ranges, the app port, the names of the
+ * groups to create or reuse by name). Chosen resources (groups by id, the EC2 instance) are not
+ * carried: they belong to the old VPC.
+ */
+export function carriedChoices(c: Choices): Partial<Choices> {
+  return { clientCidrs: c.clientCidrs, appPort: c.appPort, appGroupName: c.appGroupName, dbGroupName: c.dbGroupName };
+}
+
 export function initialState(seed: Partial<Choices> = {}): WalkthroughState {
   return { version: 1, step: 'target', completed: [], choices: defaultChoices(seed), outcomes: {} };
 }

@@ -292,16 +292,26 @@ function plan(v: WalkthroughView): HTMLElement {
   const list = el('ul', { class: 'actions' });
   for (const a of v.actions) list.append(actionItem(v, a));
   sec.append(list);
-  if (v.actions.filter((a) => a.cli && a.status !== 'exists').length > 1) {
-    sec.append(
-      button('Copy all as a shell script', {
-        icon: 'terminal',
+  // Say what is copied: this step's commands, or every step's still to do (with feedback in the notice).
+  const row = el('div', { class: 'copy-row' });
+  if (v.actions.filter((a) => a.cli && a.status !== 'exists').length > 1)
+    row.append(
+      button("Copy this step's commands", {
+        icon: 'copy',
         class: 'button secondary small',
         action: 'copy-all',
         onClick: () => post({ type: 'copy', step: v.step, index: -1 }),
       }),
     );
-  }
+  row.append(
+    button('Copy every remaining step as a shell script', {
+      icon: 'terminal',
+      class: 'button secondary small',
+      action: 'copy-script',
+      onClick: () => post({ type: 'copy', step: v.step, index: -2 }),
+    }),
+  );
+  sec.append(row);
   return sec;
 }
 
@@ -396,7 +406,7 @@ function verification(v: NonNullable<WalkthroughView['verification']>): HTMLElem
 function footer(v: WalkthroughView): HTMLElement {
   const primary = button(v.primary.label, {
     class: 'button primary',
-    icon: v.step === 'verify' ? 'pass' : /^Apply/.test(v.primary.label) ? 'play' : 'arrow-right',
+    icon: v.step === 'verify' ? 'pass' : /^Apply/.test(v.primary.label) ? 'play' : 'check',
     disabled: !v.primary.enabled,
     action: 'primary',
     onClick: () => post({ type: 'apply', step: v.step, planKey: v.planKey }),
@@ -404,7 +414,11 @@ function footer(v: WalkthroughView): HTMLElement {
   primary.setAttribute('data-focus-key', 'primary');
   const backBtn = button('Back', { icon: 'arrow-left', disabled: !v.canBack, action: 'back', onClick: () => post({ type: 'back' }) });
   backBtn.setAttribute('data-focus-key', 'back');
-  const nextBtn = v.canNext ? button('Next', { icon: 'arrow-right', action: 'next', onClick: () => post({ type: 'next' }) }) : null;
+  // Moving on without applying looks like navigation, not like the step's action (issue 14 item 10):
+  // a secondary button that names the step it goes to, beside Back.
+  const nextBtn = v.canNext
+    ? button(`Go to step ${v.number + 1}`, { icon: 'debug-step-over', class: 'button secondary', action: 'next', onClick: () => post({ type: 'next' }) })
+    : null;
   if (nextBtn) nextBtn.setAttribute('data-focus-key', 'next');
   return el('footer', { class: 'footer' }, [backBtn, nextBtn, el('span', { class: 'spacer' }), primary]);
 }

@@ -2,7 +2,7 @@
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
 import type { AwsGateway } from '../../../src/aws/index';
-import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc } from '../../../src/domain/model';
+import type { DbCluster, Ec2Instance, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
 import { ScriptedPrompter, type Answer } from '../../vscode/scripted';
@@ -61,6 +61,8 @@ export class FakeAws {
     },
   ];
   ec2: Ec2Instance[] = [];
+  /** The Region's VPC peering connections; undefined: the read failed (unknown). */
+  peerings?: VpcPeering[];
   /** Every gateway call, in order, by method name. */
   readonly calls: Method[] = [];
   /** Authorize answers without the created rules (some endpoints do). */
@@ -118,6 +120,7 @@ export class FakeAws {
           clusters: [...this.clusters],
           instances: [],
           loadedAt: Date.now(),
+          ...(this.peerings ? { peerings: [...this.peerings] } : {}),
         })),
       readGroups: (_r: string, ids: string[]) => this.run('readGroups', () => ids.map((id) => this.need(id))),
       findGroupsByName: (_r: string, vpcId: string, name: string) =>
@@ -128,6 +131,16 @@ export class FakeAws {
       readEc2Instances: (_r: string, f?: { groupIds?: string[] }) =>
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
+      // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
+      // moto 5.2.1 only ever adds to it, so removals are tested here.
+      setNetworkInterfaceGroups: (_r: string, eni: string, groupIds: readonly string[]) =>
+        this.run('setNetworkInterfaceGroups', () => {
+          if (groupIds.length > 5) throw awsError('SecurityGroupsPerInterfaceLimitExceeded', 400);
+          const i = this.ec2.findIndex((x) => x.primaryInterface?.networkInterfaceId === eni);
+          if (i < 0) throw awsError('InvalidNetworkInterfaceID.NotFound', 400);
+          const inst = this.ec2[i]!;
+          this.ec2[i] = { ...inst, securityGroupIds: [...groupIds], primaryInterface: { networkInterfaceId: eni, groupIds: [...groupIds] } };
+        }),
       createSecurityGroup: (_r: string, spec: { vpcId: string; groupName: string; description: string; tags?: Record<string, string> }) =>
         this.run('createSecurityGroup', () => {
           if (this.groups.some((g) => g.vpcId === spec.vpcId && g.groupName.toLowerCase() === spec.groupName.toLowerCase()))

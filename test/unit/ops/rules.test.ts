@@ -477,7 +477,7 @@ describe('ops: revokeRules', () => {
     assert.equal(ui.confirms[0].message, 'Remove these 3 rules?');
     assert.match(
       ui.confirms[0].detail,
-      /^• appsrv1: inbound tcp 443 from 10\.1\.0\.0\/16 \(sgr-ap0001\)\n• appsrv1: inbound tcp 22 from 10\.2\.0\.0\/16 \(sgr-ap0002\)\n• dbsrv1: inbound tcp 3306 from appsrv1 \(sg-0a000001\) \(sgr-db0001\)\n\nWhatever these rules allow stops at once\.$/,
+      /^• appsrv1: inbound tcp 443 from 10\.1\.0\.0\/16 \(sgr-ap0001\)\n• appsrv1: inbound tcp 22 from 10\.2\.0\.0\/16 \(sgr-ap0002\)\n• dbsrv1: inbound tcp 3306 from appsrv1 \(sg-0a000001\) \(sgr-db0001\)\n\nThese lose their only path to the database:\n• orders \(port 3306\): appsrv1 \(sg-0a000001\)\n\nWhatever these rules allow stops at once\.$/,
     );
     assert.equal(aws.count('revokeRules'), 2);
     assert.deepEqual(left(aws), []);

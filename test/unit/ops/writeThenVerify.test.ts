@@ -78,8 +78,8 @@ describe('ops: writeThenVerify, the lost-answer protocol', () => {
       value: 'found',
       recovered: "AWS's first answer was lost; the retry found it in place",
     });
-    assert.match(logs[0], /^error: add the thing failed: InternalError: InternalError \(test\) \(3 attempt\(s\)\)$/);
-    assert.match(logs[1], /^info: add the thing: the call failed \(InternalError, 3 attempt\(s\)\), but it was applied/);
+    assert.match(logs[0], /^error: add the thing failed: InternalError: InternalError \(test\) \(3 attempts\)$/);
+    assert.match(logs[1], /^info: add the thing: the call failed \(InternalError, 3 attempts?\), but it was applied/);
     const custom = spec(awsError('InternalError', 500), undefined, { recovered: (e) => `phrase for ${(e as Error).name}` });
     assert.equal((await writeThenVerify(ctx, custom.s)).recovered, 'phrase for InternalError');
   });

@@ -1,0 +1,78 @@
+// Peered VPCs against moto: the peerings read returns what AWS would (an accepted connection is
+// active, an unaccepted one pending-acceptance), the reachable VPCs follow from it, and moto's
+// HTTP 500 to DescribeStaleSecurityGroups is "unknown", never a finding.
+import * as assert from 'node:assert/strict';
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/index';
+import { findings } from '../../src/domain/analysis';
+import { RegionIndex } from '../../src/domain/model';
+import { reachableGroupVpcs } from '../../src/domain/peering';
+import { startMoto, type MotoServer } from '../harness/moto';
+import { clientsFor, seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
+
+const REGION = 'ap-southeast-2';
+
+describe('AWS peerings against moto', function () {
+  this.timeout(120_000);
+  let moto: MotoServer;
+  let gw: AwsGateway;
+  let ids: PeeredVpcIds;
+  const calls: CallRecord[] = [];
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, imds: process.env.AWS_EC2_METADATA_DISABLED };
+
+  before(async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'testing';
+    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    moto = await startMoto();
+    ids = await seedPeeredVpcs(moto.url, REGION);
+    gw = createGateway({ endpoint: moto.url }, (call) => calls.push(call));
+  });
+
+  after(async () => {
+    gw?.dispose();
+    await moto?.stop();
+    const put = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    put('AWS_ACCESS_KEY_ID', saved.id);
+    put('AWS_SECRET_ACCESS_KEY', saved.secret);
+    put('AWS_EC2_METADATA_DISABLED', saved.imds);
+  });
+
+  it('loadRegion reads the peerings: the accepted one active, the unaccepted one pending-acceptance, with both sides', async () => {
+    const snap = await gw.loadRegion(REGION);
+    assert.equal(snap.failures, undefined);
+    const byId = new Map((snap.peerings ?? []).map((p) => [p.peeringId, p]));
+    const active = byId.get(ids.peered.peeringId)!;
+    assert.equal(active.status, 'active');
+    assert.deepEqual([active.requester.vpcId, active.accepter.vpcId], [ids.home.vpcId, ids.peered.vpcId]);
+    assert.ok(active.requester.ownerId && active.accepter.ownerId, 'owners are given');
+    assert.equal(byId.get(ids.pending.peeringId)!.status, 'pending-acceptance');
+    const reach = reachableGroupVpcs(ids.home.vpcId, snap.peerings, REGION);
+    assert.deepEqual([...reach.vpcIds].sort(), [ids.home.vpcId, ids.peered.vpcId].sort());
+  });
+
+  it('a cross-VPC reference makes the load ask DescribeStaleSecurityGroups for that VPC; moto answers 500: unknown, no finding invented', async () => {
+    // moto accepts this reference (AWS would only across an active peering); it is here to make the load ask.
+    const c = clientsFor(moto.url, REGION);
+    await c.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: ids.home.app,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ids.peered.group }] }],
+      }),
+    );
+    calls.length = 0;
+    const snap = await gw.loadRegion(REGION);
+    assert.deepEqual(
+      calls.filter((x) => /DescribeStaleSecurityGroups/.test(x.command)).map((x) => x.region),
+      [REGION],
+      'asked once, for the home VPC',
+    );
+    assert.deepEqual(snap.staleChecks, [], 'the VPC that did not answer is left out');
+    assert.equal(snap.failures, undefined, 'not a failed part of the tree');
+    assert.deepEqual(
+      findings(new RegionIndex(snap)).filter((f) => f.kind === 'stale-reference'),
+      [],
+    );
+  });
+});
