@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter } from './scripted';
-import { api, logText, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, AWS_URL, logText, MOTO_URL, REGION, reseed, setSettings } from './util';
 
 async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -27,7 +27,7 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test workspace has a folder (test/harness/testEnv.ts)');
     dir = path.join(folder.uri.fsPath, '.vscode');
