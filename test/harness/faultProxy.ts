@@ -122,6 +122,13 @@ function serviceOf(params: URLSearchParams, scope: { service?: string }): string
   return v === '2014-10-31' ? 'rds' : 'ec2';
 }
 
+/** The answer headers passed through: the content type and the request id (the SDK reads it into $metadata.requestId). */
+function passedHeaders(h: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = { 'content-type': h['content-type'] ?? 'text/xml' };
+  for (const k of ['x-amzn-requestid', 'x-amz-request-id']) if (h[k] !== undefined) out[k] = h[k];
+  return out;
+}
+
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An AWS query-protocol error body, as EC2 or RDS would send it. */
@@ -315,7 +322,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
             }
             const out = await forwardPaged(req, body, rec);
             rec.status = out.status;
-            send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            send(res, out.status, passedHeaders(out.headers), out.body);
             return;
           }
           injected[rule.kind] = (injected[rule.kind] ?? 0) + 1;
@@ -325,13 +332,13 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
             const out = await forwardPaged(req, body, rec);
             if (rule.after) await sleep(rule.delayMs ?? 1000);
             rec.status = out.status;
-            if (!res.destroyed) send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            if (!res.destroyed) send(res, out.status, passedHeaders(out.headers), out.body);
             return;
           }
           if (rule.kind === 'truncate') {
             const out = await forwardPaged(req, body, rec);
             rec.status = out.status;
-            res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': String(out.body.length) });
+            res.writeHead(out.status, { ...passedHeaders(out.headers), 'content-length': String(out.body.length) });
             res.write(out.body.subarray(0, Math.floor(out.body.length / 2)), () => res.socket?.destroy());
             return;
           }
