@@ -8,7 +8,9 @@ import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from '@aws
 import { RDSClient } from '@aws-sdk/client-rds';
 import { translateError } from '../../src/aws/errors';
 import type { SecurityGroupRule } from '../../src/domain/model';
+import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
 import { startMoto, type MotoServer } from '../harness/moto';
+import { rulesAudit } from '../harness/rulesAudit';
 import { createMultiAzCluster, seedScenarioStart, seedTestAccount, type ScenarioIds, type TestAccountIds } from '../harness/seed';
 
 const US = 'us-east-1';
@@ -40,6 +42,9 @@ describe('AWS gateway against moto', function () {
   this.timeout(120_000);
 
   let moto: MotoServer;
+  // The gateway talks to moto through the AWS-rules layer; seeding and direct reads go to moto.
+  let rules: FaultProxy;
+  let audit: ReturnType<typeof rulesAudit>;
   let ids: TestAccountIds;
   let eu: ScenarioIds;
   let gw: AwsGateway;
@@ -61,16 +66,20 @@ describe('AWS gateway against moto', function () {
     moto = await startMoto();
     ids = await seedTestAccount(moto.url);
     eu = await seedScenarioStart(moto.url, EU);
-    gw = createGateway({ endpoint: moto.url }, (call, input) => calls.push({ call, input }));
+    rules = await startFaultProxy(moto.url);
+    audit = rulesAudit(rules);
+    gw = createGateway({ endpoint: rules.url }, (call, input) => calls.push({ call, input }));
   });
 
   after(async () => {
     gw?.dispose();
+    await rules?.close();
     await moto?.stop();
     for (const k of ENV_KEYS) {
       if (savedEnv[k] === undefined) delete process.env[k];
       else process.env[k] = savedEnv[k];
     }
+    audit?.check();
   });
 
   // ------------------------------------------------------------------------------------------

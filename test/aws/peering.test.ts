@@ -7,7 +7,9 @@ import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/i
 import { findings } from '../../src/domain/analysis';
 import { RegionIndex } from '../../src/domain/model';
 import { reachableGroupVpcs } from '../../src/domain/peering';
+import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
 import { startMoto, type MotoServer } from '../harness/moto';
+import { rulesAudit } from '../harness/rulesAudit';
 import { clientsFor, seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
 
 const REGION = 'ap-southeast-2';
@@ -15,6 +17,9 @@ const REGION = 'ap-southeast-2';
 describe('AWS peerings against moto', function () {
   this.timeout(120_000);
   let moto: MotoServer;
+  // The gateway talks to moto through the AWS-rules layer; seeding and direct reads go to moto.
+  let rules: FaultProxy;
+  let audit: ReturnType<typeof rulesAudit>;
   let gw: AwsGateway;
   let ids: PeeredVpcIds;
   const calls: CallRecord[] = [];
@@ -27,16 +32,20 @@ describe('AWS peerings against moto', function () {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     moto = await startMoto();
     ids = await seedPeeredVpcs(moto.url, REGION);
-    gw = createGateway({ endpoint: moto.url }, (call) => calls.push(call));
+    rules = await startFaultProxy(moto.url);
+    audit = rulesAudit(rules);
+    gw = createGateway({ endpoint: rules.url }, (call) => calls.push(call));
   });
 
   after(async () => {
     gw?.dispose();
+    await rules?.close();
     await moto?.stop();
     const put = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
     put('AWS_ACCESS_KEY_ID', saved.id);
     put('AWS_SECRET_ACCESS_KEY', saved.secret);
     put('AWS_EC2_METADATA_DISABLED', saved.imds);
+    audit?.check();
   });
 
   it('loadRegion reads the peerings: the accepted one active, the unaccepted one pending-acceptance, with both sides', async () => {

@@ -8,6 +8,7 @@
 // it arrives (`onRequest`, `waitForRequest`) so tests wait for a call instead of sleeping.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAwsRules, defaultAwsRules, type AwsRule } from './awsRules';
 
 export type FaultKind =
   /** HTTP 400 with EC2's RequestLimitExceeded or RDS's Throttling. */
@@ -61,6 +62,8 @@ export interface RecordedRequest {
   status?: number;
   /** The fault injected, if any ('truncate' still carries moto's status). */
   fault?: FaultKind;
+  /** The AWS rule (test/harness/awsRules.ts) that refused the call, if any. */
+  refusedBy?: string;
   /** Whether moto received (and so applied) the call. */
   forwarded: boolean;
   ms?: number;
@@ -117,6 +120,13 @@ function serviceOf(params: URLSearchParams, scope: { service?: string }): string
   if (scope.service) return scope.service;
   const v = params.get('Version') ?? '';
   return v === '2014-10-31' ? 'rds' : 'ec2';
+}
+
+/** The answer headers passed through: the content type and the request id (the SDK reads it into $metadata.requestId). */
+function passedHeaders(h: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = { 'content-type': h['content-type'] ?? 'text/xml' };
+  for (const k of ['x-amzn-requestid', 'x-amz-request-id']) if (h[k] !== undefined) out[k] = h[k];
+  return out;
 }
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -178,7 +188,16 @@ export function splitItems(xml: string, tag: string): { head: string; items: str
   return { head: xml.slice(0, bodyStart), items, tail: xml.slice(close) };
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /**
+   * The AWS-rules layer (test/harness/awsRules.ts): on by default. Opting out is explicit:
+   * `awsRules: false` (moto's lenient behaviour, only for a test that says why).
+   */
+  readonly awsRules?: readonly AwsRule[] | false;
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+  const awsRules = options.awsRules === false ? [] : (options.awsRules ?? defaultAwsRules());
   const upstream = new URL(target);
   const rules: LiveRule[] = [];
   const requests: RecordedRequest[] = [];
@@ -294,9 +313,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         try {
           if (rule?.before) await rule.before(rec);
           if (!rule || rule.kind === 'pass') {
+            const refusal = await checkAwsRules(awsRules, target, rec);
+            if (refusal) {
+              rec.refusedBy = refusal.rule;
+              rec.status = refusal.status ?? 400;
+              send(res, rec.status, { 'content-type': 'text/xml' }, awsErrorBody(service, refusal.code, refusal.message, requestId));
+              return;
+            }
             const out = await forwardPaged(req, body, rec);
             rec.status = out.status;
-            send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            send(res, out.status, passedHeaders(out.headers), out.body);
             return;
           }
           injected[rule.kind] = (injected[rule.kind] ?? 0) + 1;
@@ -306,13 +332,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             const out = await forwardPaged(req, body, rec);
             if (rule.after) await sleep(rule.delayMs ?? 1000);
             rec.status = out.status;
-            if (!res.destroyed) send(res, out.status, { 'content-type': out.headers['content-type'] ?? 'text/xml' }, out.body);
+            if (!res.destroyed) send(res, out.status, passedHeaders(out.headers), out.body);
             return;
           }
           if (rule.kind === 'truncate') {
             const out = await forwardPaged(req, body, rec);
             rec.status = out.status;
-            res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': String(out.body.length) });
+            res.writeHead(out.status, { ...passedHeaders(out.headers), 'content-length': String(out.body.length) });
             res.write(out.body.subarray(0, Math.floor(out.body.length / 2)), () => res.socket?.destroy());
             return;
           }

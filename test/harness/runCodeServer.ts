@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser, openWorkbench, remoteUri, startCodeServer, workbenchUrl } from './codeServer';
-import { prepareTestEnvironment, REPO_ROOT } from './testEnv';
+import { failOnAudit, prepareTestEnvironment, REPO_ROOT } from './testEnv';
 
 async function main(): Promise<number> {
   const t = await prepareTestEnvironment();
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(`[vscode] extension-host suite in VS Code ${cs.build.vscode} (code-server ${cs.build.codeServer}) finished with exit code ${code}`);
-    return code;
+    return failOnAudit(t.audit(), code);
   } finally {
     await browser.close().catch(() => undefined);
     await cs.stop();

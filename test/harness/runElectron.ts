@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { prepareTestEnvironment, REPO_ROOT } from './testEnv';
+import { failOnAudit, prepareTestEnvironment, REPO_ROOT } from './testEnv';
 
 async function main(): Promise<number> {
   const t = await prepareTestEnvironment();
@@ -14,13 +14,14 @@ async function main(): Promise<number> {
     JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', ...t.settings }, null, 2),
   );
   try {
-    return await runTests({
+    const code = await runTests({
       version: process.env.VSCODE_TEST_VERSION ?? '1.99.3',
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'vscode', 'index.js'),
       extensionTestsEnv: t.env,
       launchArgs: [t.workspace, '--disable-extensions', '--user-data-dir', userDataDir, '--extensions-dir', path.join(t.scratchDir, 'extensions')],
     });
+    return failOnAudit(t.audit(), code);
   } finally {
     await t.dispose();
   }

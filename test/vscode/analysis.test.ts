@@ -5,7 +5,7 @@ import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import type { PathExplanation, Reachability } from '../../src/domain/analysis';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter } from './scripted';
-import { api, aws, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -25,7 +25,7 @@ describe('Who can reach this database: reachability, paths and findings in a rea
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     a.analysis.reset();
@@ -170,7 +170,7 @@ describe('Loading: a cancellable progress, the auroraSg.loading context key and 
   after(async () => {
     const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server.close(resolve));
   });

@@ -4,7 +4,7 @@ import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import { BACK, ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, children, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, AWS_URL, children, logText, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -36,7 +36,7 @@ describe('Changing access: commands against moto in a real VS Code', () => {
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await (await api()).ext.store.refreshAll([REGION]);
   });
 

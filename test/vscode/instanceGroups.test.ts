@@ -9,7 +9,7 @@ import type { PathExplanation } from '../../src/domain/analysis';
 import { runEc2Instance, type TestAccountIds } from '../harness/seed';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -33,7 +33,7 @@ describe('EC2 instances into security groups: the fix Explain Path offers first'
     ids = await reseed();
     const subnets = await aws().ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [ids.vpcId] }] }));
     batch = await runEc2Instance(aws(), subnets.Subnets![0]!.SubnetId!, [ids.defaultGroupId], 'batch-1');
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     a.analysis.reset(REGION);

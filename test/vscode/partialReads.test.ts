@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Node } from '../../src/tree/nodes';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
 import { ScriptedPrompter } from './scripted';
-import { api, childLabels, children, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, AWS_URL, childLabels, children, item, labelOf, logText, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 const tooltip = (i: vscode.TreeItem) => (typeof i.tooltip === 'string' ? i.tooltip : (i.tooltip?.value ?? ''));
@@ -43,7 +43,8 @@ describe('Partial reads: a Region with one read refused, and a bad endpoint, in 
 
   before(async () => {
     appGroupId = (await reseed()).appGroupId;
-    proxy = await startFaultProxy(MOTO_URL);
+    // Faults in front of the AWS-rules layer (AWS_URL); off here so the rules are not applied twice.
+    proxy = await startFaultProxy(AWS_URL, { awsRules: false });
     await setSettings({ endpoint: proxy.url, regions: [REGION], profile: '' });
   });
 
@@ -55,7 +56,7 @@ describe('Partial reads: a Region with one read refused, and a bad endpoint, in 
   after(async () => {
     const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await proxy?.close();
   });
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, MOTO_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -22,7 +22,7 @@ describe('Peered VPCs: the add-rule group picker in a real VS Code', () => {
   before(async () => {
     await reseed();
     ids = await seedPeeredVpcs(MOTO_URL, REGION);
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await (await api()).ext.store.refreshAll([REGION]);
   });
 

@@ -27,7 +27,7 @@ import { startFaultProxy, type FaultProxy, type FaultRule } from '../harness/fau
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
 import type { ConfirmOptions } from '../../src/ui/prompter';
-import { api, aws, childLabels, children, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, AWS_URL, childLabels, children, item, labelOf, logText, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -109,7 +109,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
 
   before(async () => {
     ids = await reseed();
-    proxy = await startFaultProxy(MOTO_URL);
+    // Faults in front of the AWS-rules layer (AWS_URL); off here so the rules are not applied twice.
+    proxy = await startFaultProxy(AWS_URL, { awsRules: false });
     await setSettings({ endpoint: proxy.url, regions: [REGION], profile: '' });
     await refresh();
   });
@@ -124,7 +125,7 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
   after(async () => {
     const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await proxy?.close();
     const total = Object.values(tally.faults).reduce((a, b) => a + b, 0);
     console.log(

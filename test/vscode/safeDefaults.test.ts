@@ -6,7 +6,7 @@ import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -26,7 +26,7 @@ describe('Safe defaults: exposing choices are never the default', () => {
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await (await api()).ext.store.refreshAll([REGION]);
   });
 

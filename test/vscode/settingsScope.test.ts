@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter } from './scripted';
-import { api, logText, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, AWS_URL, logText, REGION, reseed, setSettings } from './util';
 
 async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -27,7 +27,7 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test workspace has a folder (test/harness/testEnv.ts)');
     dir = path.join(folder.uri.fsPath, '.vscode');
@@ -47,7 +47,7 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
 
   async function assertUserSettingsInUse(): Promise<void> {
     const a = await api();
-    assert.equal(a.ext.settings.endpoint, MOTO_URL);
+    assert.equal(a.ext.settings.endpoint, AWS_URL);
     assert.equal(a.ext.settings.profile, undefined);
     // A tree load still reaches moto (attacker.invalid does not resolve).
     const idx = await a.ext.store.load(REGION);
@@ -57,7 +57,7 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
     );
     const ready = (await logText()).split('\n').filter((l) => l.includes('AWS layer ready'));
     assert.ok(ready.length, 'the gateway was created');
-    assert.match(ready[ready.length - 1], new RegExp(`profile \\(default chain\\), endpoint ${MOTO_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.match(ready[ready.length - 1], new RegExp(`profile \\(default chain\\), endpoint ${AWS_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     assert.doesNotMatch(ready[ready.length - 1], /attacker|production/);
   }
 
@@ -71,13 +71,13 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
     assert.match(prompter.warnings[0], /user settings/);
     // VS Code itself drops workspace values of machine-scoped settings (package.json "scope": "machine").
     const c = vscode.workspace.getConfiguration('auroraSg');
-    assert.equal(c.get('endpoint'), MOTO_URL);
+    assert.equal(c.get('endpoint'), AWS_URL);
     assert.equal(c.inspect('endpoint')?.workspaceValue, undefined);
     // A settings change reloads the extension's settings: still the user's, and no second notice.
     const a = await api();
     await setSettings({ regions: [REGION, 'us-west-2'] });
     await until('the reload after a settings change', () => a.ext.settings.regions.length === 2);
-    assert.equal(a.ext.settings.endpoint, MOTO_URL);
+    assert.equal(a.ext.settings.endpoint, AWS_URL);
     await setSettings({ regions: [REGION] });
     await until('the reload after the Regions were set back', () => a.ext.settings.regions.length === 1);
     await a.ext.scanWorkspaceFiles();

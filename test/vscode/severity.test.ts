@@ -1,12 +1,12 @@
 // Issue 14 item 8 in the real VS Code: a high finding shows on the view's badge (and so on the
 // activity bar), on the database it exposes, and the hover names it.
 import * as assert from 'node:assert/strict';
-import { api, item, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, AWS_URL, item, REGION, reseed, setSettings, walk } from './util';
 
 describe('Severity at a glance: view badge, database badges, named findings', () => {
   before(async () => {
     await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await (await api()).ext.store.refreshAll([REGION]);
   });
 

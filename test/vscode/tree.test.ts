@@ -5,7 +5,7 @@ import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { DeleteDBClusterCommand } from '@aws-sdk/client-rds';
 import { createMultiAzCluster, type TestAccountIds } from '../harness/seed';
 import type { Node } from '../../src/tree/nodes';
-import { api, aws, childLabels, children, descriptions, EXTENSION_ID, item, labelOf, logText, MOTO_URL, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, AWS_URL, childLabels, children, descriptions, EXTENSION_ID, item, labelOf, logText, REGION, reseed, setSettings, walk } from './util';
 
 /** The extension's own bundles (dist/*.js) in Node's module cache: seen by Node, not by the extension. */
 function bundlesLoaded(): string[] {
@@ -116,7 +116,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
 
   before(async () => {
     ids = await reseed();
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     await (await api()).ext.store.refreshAll([REGION]);
   });
 
@@ -298,7 +298,7 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     assert.equal(err.contextValue, 'error');
     assert.match(labelOf(err), /^Failed to load us-east-1: .*(connect|ECONNREFUSED)/i);
     assert.equal(err.command?.command, 'auroraSg.refresh');
-    await setSettings({ endpoint: MOTO_URL });
+    await setSettings({ endpoint: AWS_URL });
     assert.deepEqual(await childLabels(await walk(REGION)), ['VPCs', 'DB clusters', 'RDS DB instances (not in a cluster)']);
   });
 

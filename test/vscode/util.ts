@@ -8,6 +8,8 @@ import type { Node } from '../../src/tree/nodes';
 import { clientsFor, seedTestAccount, type Clients, type TestAccountIds } from '../harness/seed';
 
 export const MOTO_URL = process.env.MOTO_URL ?? '';
+/** The extension's endpoint: the AWS-rules layer in front of moto (test/harness/testEnv.ts). */
+export const AWS_URL = process.env.AURORA_SG_AWS_URL ?? MOTO_URL;
 export const REGION = process.env.AURORA_SG_TEST_REGION ?? 'us-east-1';
 export const EXTENSION_ID = 'aurora-sg.aurora-sg';
 

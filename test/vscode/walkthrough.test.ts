@@ -25,7 +25,7 @@ import {
   type WalkthroughWatch,
 } from '../harness/headlessWalkthrough';
 import { ScriptedPrompter } from './scripted';
-import { api, aws, MOTO_URL, REGION, resetMoto, setSettings } from './util';
+import { api, aws, AWS_URL, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
 const CLIENTS = '203.0.113.0/24';
 
@@ -94,7 +94,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   before(async () => {
     await resetMoto();
     ids = await seedScenarioStart(MOTO_URL, REGION);
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     await a.ext.context.workspaceState.update(STATE_KEY, undefined);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { STATE_KEY, WalkthroughController } from '../../src/webview/walkthroughController';
 import { memoryStorage, watchWalkthrough } from '../harness/headlessWalkthrough';
 import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
-import { api, MOTO_URL, REGION, resetMoto, setSettings } from './util';
+import { api, AWS_URL, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
 const OTHER = 'us-west-2';
 
@@ -20,7 +20,7 @@ describe('Access walkthrough: two Regions with databases of the same names', fun
     await resetMoto();
     here = await seedScenarioStart(MOTO_URL, REGION);
     there = await seedScenarioStart(MOTO_URL, OTHER);
-    await setSettings({ endpoint: MOTO_URL, regions: [REGION, OTHER], profile: '' });
+    await setSettings({ endpoint: AWS_URL, regions: [REGION, OTHER], profile: '' });
   });
 
   after(async () => {
