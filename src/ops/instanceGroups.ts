@@ -6,13 +6,12 @@
 // a multi-interface instance is refused there and changed per interface). The user confirms
 // the list before and after; then the lost-answer protocol, then a re-read.
 import type { Ec2Instance } from '../domain/model';
+import { DEFAULT_LIMITS, quotaText } from '../domain/quotas';
 import { countOf } from '../domain/rules';
 import type { OpsContext } from './context';
+import { sameSet } from './databaseGroups';
 import { UserError } from './userError';
 import { writeThenVerify } from './writeThenVerify';
-
-/** AWS's default quota of security groups per network interface (Amazon VPC quotas; adjustable to 16). */
-export const DEFAULT_GROUPS_PER_INTERFACE = 5;
 
 export interface InstanceGroupEdit {
   readonly add?: string;
@@ -26,8 +25,6 @@ export interface InstanceGroupsResult {
   readonly after: readonly string[];
   readonly recovered?: string;
 }
-
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /**
  * Adds a group to (or removes one from) the instance's primary network interface. `confirm` gets
@@ -55,9 +52,11 @@ export async function setInstanceGroup(
   if (edit.add) {
     if (before.includes(edit.add))
       throw new UserError(`${instanceId} already carries ${names([edit.add])} on its primary network interface ${eni}; nothing was changed.`);
-    if (before.length >= DEFAULT_GROUPS_PER_INTERFACE)
+    // The account's quota of groups per interface as the Region's load read it (quotas.ts), else AWS's default.
+    const quota = (ctx.store.index(region)?.snapshot.limits ?? DEFAULT_LIMITS).groupsPerInterface;
+    if (before.length >= quota.value)
       throw new UserError(
-        `${instanceId}'s primary network interface ${eni} already has ${countOf(before.length, 'security group')}, the default quota per interface. Remove one first, or request a higher quota.`,
+        `${instanceId}'s primary network interface ${eni} already has ${countOf(before.length, 'security group')}, the ${quotaText(quota)} per interface. Remove one first, or request a higher quota.`,
       );
     after = [...before, edit.add];
   } else if (edit.remove) {
