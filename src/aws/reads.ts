@@ -3,6 +3,8 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   paginateDescribeInstances,
+  paginateDescribeManagedPrefixLists,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeSecurityGroupRules,
   paginateDescribeSecurityGroups,
   paginateDescribeStaleSecurityGroups,
@@ -31,7 +33,9 @@ import type {
   DbCluster,
   DbInstance,
   Ec2Instance,
+  NetworkInterfaceUse,
   OtherDatabase,
+  PrefixListInfo,
   ReadFailure,
   RegionRead,
   RegionSnapshot,
@@ -499,8 +503,9 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     readInstances(c, o),
     readPeerings(c, o),
     readLimits(c, o),
+    readNetworkInterfaces(c, o),
   ]);
-  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings', 'limits'];
+  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings', 'limits', 'networkInterfaces'];
   const failures: ReadFailure[] = [];
   settled.forEach((r, i) => {
     if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
@@ -525,6 +530,18 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
   const staleVpcs = vpcsToCheckForStale(groups, rules);
   const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, o) } : {};
+  // Likewise the prefix lists the rules reference (their size counts against the rules quota).
+  const listIds = [...new Set(rules.flatMap((r) => (r.peer.kind === 'prefixList' ? [r.peer.prefixListId] : [])))].sort();
+  let prefixLists: { prefixLists?: PrefixListInfo[] } = {};
+  if (listIds.length) {
+    try {
+      prefixLists = { prefixLists: await readPrefixLists(c, listIds, o) };
+    } catch (e) {
+      if (isCancellation(e) || o.abortSignal?.aborted) throw e;
+      failures.push({ read: 'prefixLists', action: REGION_READS.prefixLists.action, error: e });
+    }
+  }
+  const interfaces = settled[8]!.status === 'fulfilled' ? { interfaces: value<NetworkInterfaceUse[]>(8, []) } : {};
   const limits = value<AccountLimits | undefined>(7, undefined);
   return {
     region: c.region,
@@ -539,7 +556,48 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
     ...peerings,
     ...staleChecks,
     ...(allClusters ? { otherDatabases: allClusters.others } : {}),
+    ...interfaces,
+    ...prefixLists,
   };
+}
+
+/** Every network interface of the Region with its groups (EC2 API Reference, DescribeNetworkInterfaces). */
+export async function readNetworkInterfaces(c: RegionClients, o: ReadOptions = {}): Promise<NetworkInterfaceUse[]> {
+  const pages = paginateDescribeNetworkInterfaces({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
+  return (await collect(pages, (p) => p.NetworkInterfaces)).map((n) => ({
+    interfaceId: n.NetworkInterfaceId ?? '',
+    interfaceType: n.InterfaceType ?? 'interface',
+    ...(n.Description ? { description: n.Description } : {}),
+    ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
+    groupIds: (n.Groups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
+  }));
+}
+
+/**
+ * The managed prefix lists with these ids (EC2 API Reference, DescribeManagedPrefixLists; the
+ * `prefix-list-id` filter, so a list that is gone or shared away is just absent, where the
+ * PrefixListIds parameter would fail the whole call with InvalidPrefixListID.NotFound).
+ */
+export async function readPrefixLists(c: RegionClients, ids: readonly string[], o: ReadOptions = {}): Promise<PrefixListInfo[]> {
+  const out: PrefixListInfo[] = [];
+  // A filter takes at most 200 values (EC2 API Reference, Filter).
+  for (let i = 0; i < ids.length; i += 200) {
+    const pages = paginateDescribeManagedPrefixLists(
+      // MaxResults 1-100 (EC2 API Reference, DescribeManagedPrefixLists).
+      { client: c.ec2, pageSize: Math.min(o.ec2PageSize ?? 100, 100) },
+      { Filters: [{ Name: 'prefix-list-id', Values: ids.slice(i, i + 200) }] },
+      { abortSignal: o.abortSignal },
+    );
+    for (const pl of await collect(pages, (p) => p.PrefixLists))
+      if (pl.PrefixListId)
+        out.push({
+          prefixListId: pl.PrefixListId,
+          ...(pl.PrefixListName ? { name: pl.PrefixListName } : {}),
+          ...(pl.OwnerId ? { ownerId: pl.OwnerId } : {}),
+          ...(pl.MaxEntries !== undefined ? { maxEntries: pl.MaxEntries } : {}),
+        });
+  }
+  return out;
 }
 
 /** EC2 instances, optionally only those in one VPC or carrying one of the given groups. */

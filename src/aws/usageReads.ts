@@ -1,6 +1,6 @@
 // Who uses a security group through network interfaces: DescribeNetworkInterfaces with the
 // group-id filter names Lambda, load balancers, VPC endpoints, RDS Proxy, EFS, ECS and instances alike.
-import { paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupReferencesCommand, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import type { GroupUser } from '../domain/usage';
 import type { RegionClients } from './clients';
 import type { ReadOptions } from './reads';
@@ -29,4 +29,30 @@ export async function readGroupInterfaces(c: RegionClients, o: ReadOptions, grou
       });
     }
   return out;
+}
+
+/** A VPC across a peering (or transit gateway) connection whose rules reference a group. */
+export interface GroupReference {
+  readonly referencingVpcId: string;
+  readonly peeringConnectionId?: string;
+  readonly transitGatewayId?: string;
+}
+
+/**
+ * The peered VPCs whose rules reference `groupId`, including VPCs of other accounts that no load
+ * of this account can see (EC2 API Reference, DescribeSecurityGroupReferences).
+ */
+export async function readGroupReferences(c: RegionClients, o: ReadOptions, groupId: string): Promise<GroupReference[]> {
+  const r = await c.ec2.send(new DescribeSecurityGroupReferencesCommand({ GroupId: [groupId] }), { abortSignal: o.abortSignal });
+  return (r.SecurityGroupReferenceSet ?? []).flatMap((x) =>
+    x.ReferencingVpcId
+      ? [
+          {
+            referencingVpcId: x.ReferencingVpcId,
+            ...(x.VpcPeeringConnectionId ? { peeringConnectionId: x.VpcPeeringConnectionId } : {}),
+            ...(x.TransitGatewayId ? { transitGatewayId: x.TransitGatewayId } : {}),
+          },
+        ]
+      : [],
+  );
 }

@@ -153,7 +153,7 @@ export interface Ec2Instance {
  * The reads a Region's load is made of. Each settles on its own: one that fails (a missing
  * permission, most often) leaves its part empty and is named in `RegionSnapshot.failures`.
  */
-export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances' | 'peerings' | 'limits';
+export type RegionRead = 'vpcs' | 'groups' | 'rules' | 'subnetGroups' | 'clusters' | 'instances' | 'peerings' | 'limits' | 'networkInterfaces' | 'prefixLists';
 
 /** What a failed read is called in the tree and the IAM action it needs. */
 export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string; readonly action: string }>> = {
@@ -165,7 +165,34 @@ export const REGION_READS: Readonly<Record<RegionRead, { readonly label: string;
   instances: { label: 'DB instances', action: 'rds:DescribeDBInstances' },
   peerings: { label: 'VPC peering connections', action: 'ec2:DescribeVpcPeeringConnections' },
   limits: { label: 'security group quotas', action: 'ec2:DescribeAccountAttributes' },
+  networkInterfaces: { label: 'network interfaces', action: 'ec2:DescribeNetworkInterfaces' },
+  prefixLists: { label: 'managed prefix lists', action: 'ec2:DescribeManagedPrefixLists' },
 };
+
+/**
+ * A network interface and the groups it carries (DescribeNetworkInterfaces): EC2 instances, and
+ * Lambda, load balancers, VPC endpoints, RDS Proxy, EFS, ECS, ... by `interfaceType` and description
+ * (usage.ts interfaceOwner). A group on any interface is in use.
+ */
+export interface NetworkInterfaceUse {
+  readonly interfaceId: string;
+  readonly interfaceType: string;
+  readonly description?: string;
+  readonly instanceId?: string;
+  readonly groupIds: readonly string[];
+}
+
+/**
+ * A managed prefix list a rule references (DescribeManagedPrefixLists): a reference counts against
+ * the rules quota as its max entries, or, for an AWS-managed list, as its weight (quotas.ts).
+ */
+export interface PrefixListInfo {
+  readonly prefixListId: string;
+  readonly name?: string;
+  /** 'AWS' for an AWS-managed list. */
+  readonly ownerId?: string;
+  readonly maxEntries?: number;
+}
 
 /**
  * A VPC peering connection as DescribeVpcPeeringConnections gives it (EC2 API Reference,
@@ -265,6 +292,13 @@ export interface RegionSnapshot {
   readonly limits?: AccountLimits;
   /** Neptune / DocumentDB clusters from the clusters read (absent when it failed): they use groups too. */
   readonly otherDatabases?: readonly OtherDatabase[];
+  /** Every network interface of the Region and its groups (absent when that read failed: unknown). */
+  readonly interfaces?: readonly NetworkInterfaceUse[];
+  /**
+   * The managed prefix lists the rules reference (asked only when a rule references one). Absent
+   * when not asked or the read failed: a reference then counts as one rule (quotas.ts), said so.
+   */
+  readonly prefixLists?: readonly PrefixListInfo[];
 }
 
 /** Whether this read of the snapshot failed (its list is empty because it is unknown). */

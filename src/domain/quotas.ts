@@ -9,7 +9,7 @@
 // "Prefix lists", quota "Maximum number of entries per prefix list": a referenced customer-managed
 // prefix list counts as its maximum entries; "AWS-managed prefix list weight": an AWS-managed list
 // counts as its weight.
-import type { AccountLimits, QuotaValue, RulePeer, SecurityGroupRule } from './model';
+import type { AccountLimits, PrefixListInfo, QuotaValue, RegionSnapshot, RulePeer, SecurityGroupRule } from './model';
 
 export type { AccountLimits, QuotaValue } from './model';
 
@@ -51,13 +51,7 @@ const AWS_MANAGED_WEIGHTS: readonly (readonly [RegExp, number])[] = [
   [/^com\.amazonaws\.[a-z0-9-]+\.(ipv6\.)?vpc-lattice$/, 10],
 ];
 
-export interface PrefixListFacts {
-  readonly prefixListId: string;
-  readonly name?: string;
-  /** 'AWS' for an AWS-managed list. */
-  readonly ownerId?: string;
-  readonly maxEntries?: number;
-}
+export type PrefixListFacts = PrefixListInfo;
 
 /** How many rules a reference to this prefix list takes: its weight (AWS-managed) or its max entries. */
 export function prefixListWeight(pl: PrefixListFacts): number {
@@ -67,6 +61,15 @@ export function prefixListWeight(pl: PrefixListFacts): number {
 
 /** Prefix list id -> rules it takes; a list not in it counts as 1 (its size is unknown). */
 export type PrefixListWeights = ReadonlyMap<string, number>;
+
+const weightsMemo = new WeakMap<RegionSnapshot, PrefixListWeights>();
+
+/** The weights of the prefix lists a snapshot's rules reference (empty when they were not read). */
+export function prefixListWeights(snapshot: RegionSnapshot): PrefixListWeights {
+  let w = weightsMemo.get(snapshot);
+  if (!w) weightsMemo.set(snapshot, (w = new Map((snapshot.prefixLists ?? []).map((pl) => [pl.prefixListId, prefixListWeight(pl)]))));
+  return w;
+}
 
 /** What one rule (or a rule to be added) takes from each family's quota. */
 export function peerWeight(peer: RulePeer, weights?: PrefixListWeights): { v4: number; v6: number } {

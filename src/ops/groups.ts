@@ -119,6 +119,16 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
     );
   }
   const peered = peeredReferences(idx, groupId);
+  // Peered VPCs of other accounts are in no load of this account: AWS names them (their rules
+  // become stale, they do not block the delete: EC2 API Reference, DescribeSecurityGroupReferences).
+  try {
+    const known = new Set(idx.referencesTo(groupId).map((r) => idx.groupsById.get(r.groupId)?.vpcId));
+    const others = (await ctx.gateway().readGroupReferences(region, groupId)).filter((r) => !known.has(r.referencingVpcId));
+    for (const r of others) peered.push(`a rule in ${r.referencingVpcId}${r.peeringConnectionId ? ` (across ${r.peeringConnectionId})` : ''}`);
+  } catch (e) {
+    const why = translateError(e, { region, endpoint: ctx.settings.endpoint }).message;
+    warnings.push(`References from peered VPCs of other accounts could not be checked (this needs ec2:DescribeSecurityGroupReferences: ${why}).`);
+  }
   if (peered.length) warnings.push(`Rules of peered VPCs that reference it become stale: ${peered.join(', ')}.`);
   for (const w of warnings) ctx.log.warn(`Deleting ${name} (${groupId}): ${w}`);
   const typed =

@@ -3,6 +3,7 @@
 // the writes inside a cancellable progress with the lost-answer protocol, and the tree refreshed.
 import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
+import { prefixListWeights } from '../domain/quotas';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { accessLostBy, lostAccessText } from '../domain/analysis';
@@ -39,7 +40,7 @@ function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityG
   const dup = duplicateError(idx, d);
   if (dup) throw dup;
   const existing = idx.rulesOf(d.groupId);
-  const quota = ruleQuotaError(existing, d, idx.snapshot.limits);
+  const quota = ruleQuotaError(existing, d, idx.snapshot.limits, prefixListWeights(idx.snapshot));
   if (quota) throw new UserError(quota);
   return g;
 }

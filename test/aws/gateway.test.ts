@@ -279,7 +279,12 @@ describe('AWS gateway against moto', function () {
     it('sees each call with service, command and Region, and no secret in the input', async () => {
       calls.length = 0;
       await Promise.all([gw.loadRegion(US), gw.loadRegion(EU)]);
-      const seen = calls.map((c) => `${c.call.service} ${c.call.command} ${c.call.region}`).sort();
+      // The quotas are read once per Region for the session (quotaReads.ts): in this load or an earlier one.
+      const once = new Set(['DescribeAccountAttributes', 'GetServiceQuota']);
+      const seen = calls
+        .filter((c) => !once.has(c.call.command))
+        .map((c) => `${c.call.service} ${c.call.command} ${c.call.region}`)
+        .sort();
       const expected = [US, EU]
         .flatMap((r) => [
           `EC2 DescribeVpcs ${r}`,
@@ -289,6 +294,7 @@ describe('AWS gateway against moto', function () {
           `RDS DescribeDBClusters ${r}`,
           `RDS DescribeDBInstances ${r}`,
           `EC2 DescribeVpcPeeringConnections ${r}`,
+          `EC2 DescribeNetworkInterfaces ${r}`,
         ])
         .sort();
       assert.deepEqual(seen, expected, 'one call per read: moto never pages');

@@ -5,8 +5,8 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { RegionClients } from '../../src/aws/clients';
 import { readLimits } from '../../src/aws/quotaReads';
 import { findings } from '../../src/domain/analysis';
-import { RegionIndex, type AccountLimits, type RulePeer, type SecurityGroupRule } from '../../src/domain/model';
-import { countRules, DEFAULT_LIMITS, prefixListWeight, ruleQuotaError } from '../../src/domain/quotas';
+import { RegionIndex, type AccountLimits, type RegionSnapshot, type RulePeer, type SecurityGroupRule } from '../../src/domain/model';
+import { countRules, DEFAULT_LIMITS, prefixListWeight, prefixListWeights, ruleQuotaError } from '../../src/domain/quotas';
 
 const REGION = 'eu-west-1';
 const G = 'sg-0123456789abcdef0';
@@ -22,7 +22,7 @@ const account = (rules: number, groups = 5): AccountLimits => ({
   groupsPerInterface: { value: groups, source: 'account' },
 });
 
-function index(rules: SecurityGroupRule[], limits?: AccountLimits): RegionIndex {
+function index(rules: SecurityGroupRule[], limits?: AccountLimits, extra: Partial<RegionSnapshot> = {}): RegionIndex {
   return new RegionIndex({
     region: REGION,
     vpcs: [],
@@ -32,6 +32,7 @@ function index(rules: SecurityGroupRule[], limits?: AccountLimits): RegionIndex 
     instances: [],
     loadedAt: 0,
     ...(limits ? { limits } : {}),
+    ...extra,
   });
 }
 
@@ -85,6 +86,34 @@ describe('quotas: one count for the add-rule check and the near-quota finding', 
     const f = findings(index(v4(50))).find((x) => x.kind === 'near-quota')!;
     assert.equal(f.title, '50 of 60 inbound IPv4 rules');
     assert.ok(f.why.includes("default quota 60 (could not read your account's value: needs servicequotas:GetServiceQuota)"), f.why);
+  });
+
+  it('prefix lists read with the Region weigh in the add-rule check and the near-quota finding (their max entries, or an AWS-managed weight)', () => {
+    const pl = (i: number, prefixListId: string) => rule(i, { kind: 'prefixList', prefixListId });
+    const lists = {
+      prefixLists: [
+        { prefixListId: 'pl-offices', name: 'offices', ownerId: '111122223333', maxEntries: 20 },
+        { prefixListId: 'pl-cf', name: 'com.amazonaws.global.cloudfront.origin-facing', ownerId: 'AWS' },
+      ],
+    };
+    const rules = [...v4(10), pl(40, 'pl-offices'), pl(41, 'pl-cf')];
+    const idx = index(rules, account(100), lists);
+    assert.deepEqual(
+      [...prefixListWeights(idx.snapshot)],
+      [
+        ['pl-offices', 20],
+        ['pl-cf', 55],
+      ],
+    );
+    // 10 + 20 + 55 = 85 of 100: near the quota though only 12 rules are listed.
+    const f = findings(idx).find((x) => x.kind === 'near-quota');
+    assert.equal(f?.title, '85 of 100 inbound IPv4 rules');
+    // Unread, each list counts as one rule: 12, nowhere near.
+    assert.equal(findings(index(rules, account(100))).filter((x) => x.kind === 'near-quota').length, 0);
+    const add = { groupId: G, isEgress: false, peer: { kind: 'prefixList', prefixListId: 'pl-offices' } as RulePeer };
+    const err = ruleQuotaError(rules, add, account(100), prefixListWeights(idx.snapshot));
+    assert.match(err ?? '', /already has 85 inbound IPv4 rules and this rule counts as 20, the account quota of 100/);
+    assert.equal(ruleQuotaError(rules, add, account(100)), undefined, 'without the weights it would be let through, and AWS would refuse it');
   });
 
   it("the near-quota finding is measured against the account's quota", () => {

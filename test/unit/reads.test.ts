@@ -558,8 +558,22 @@ function accountPages(): Pages {
         {
           SecurityGroupRules: [
             { SecurityGroupRuleId: 'sgr-3', GroupId: 'sg-3', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-1' } },
+            { SecurityGroupRuleId: 'sgr-4', GroupId: 'sg-2', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListId: 'pl-1' },
           ],
         },
+      ],
+    },
+    // The prefix lists the rules reference, asked after the rules (their size counts against the quota).
+    DescribeManagedPrefixLists: {
+      token: 'NextToken',
+      pages: [{ PrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'offices', OwnerId: '111122223333', MaxEntries: 10 }] }],
+    },
+    // Every interface of the Region with its groups: an instance's, and a Lambda function's.
+    DescribeNetworkInterfaces: {
+      token: 'NextToken',
+      pages: [
+        { NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', InterfaceType: 'interface', Attachment: { InstanceId: 'i-1' }, Groups: [{ GroupId: 'sg-1' }] }] },
+        { NetworkInterfaces: [{ NetworkInterfaceId: 'eni-2', InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-fn', Groups: [{ GroupId: 'sg-3' }] }] },
       ],
     },
     // Two pages: an active peering of vpc-1 with vpc-3, and one that was deleted (EC2 API Reference, VpcPeeringConnection).
@@ -678,8 +692,18 @@ describe('reads: readRegion over several pages', () => {
     );
     assert.deepEqual(
       snap.rules.map((r) => r.ruleId),
-      ['sgr-1', 'sgr-2', 'sgr-3'],
+      ['sgr-1', 'sgr-2', 'sgr-3', 'sgr-4'],
     );
+    assert.deepEqual(snap.prefixLists, [{ prefixListId: 'pl-1', name: 'offices', ownerId: '111122223333', maxEntries: 10 }]);
+    assert.deepEqual(
+      calls.filter((x) => x.command === 'DescribeManagedPrefixLists').map((x) => x.input.Filters),
+      [[{ Name: 'prefix-list-id', Values: ['pl-1'] }]],
+      'asked once, for the lists the rules reference',
+    );
+    assert.deepEqual(snap.interfaces, [
+      { interfaceId: 'eni-1', interfaceType: 'interface', instanceId: 'i-1', groupIds: ['sg-1'] },
+      { interfaceId: 'eni-2', interfaceType: 'lambda', description: 'AWS Lambda VPC ENI-fn', groupIds: ['sg-3'] },
+    ]);
     assert.deepEqual(snap.rules[2].peer, { kind: 'group', groupId: 'sg-1', userId: undefined, vpcId: undefined, peeringConnectionId: undefined });
     assert.ok(typeof snap.loadedAt === 'number' && snap.loadedAt > 0);
 
@@ -766,6 +790,8 @@ describe('reads: readRegion over several pages', () => {
         assert.equal(c.input.MaxResults, undefined, c.command);
       } else if (c.command === 'DescribeStaleSecurityGroups') {
         assert.equal(c.input.MaxResults, 255, 'its largest page (5-255)');
+      } else if (c.command === 'DescribeManagedPrefixLists') {
+        assert.equal(c.input.MaxResults, 100, 'its largest page (1-100)');
       } else {
         assert.equal(c.input.MaxResults, 1000, c.command);
       }
@@ -786,7 +812,7 @@ describe('reads: readRegion over several pages', () => {
     const { clients, calls } = fakeClients(accountPages());
     const abort = new AbortController();
     await readRegion(clients, { abortSignal: abort.signal });
-    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3 + 2 + 1 + 1);
+    assert.equal(calls.length, 3 + 2 + 4 + 2 + 2 + 3 + 2 + 1 + 1 + 2 + 1);
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
   });
 

@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DescribeInstancesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import type { PathExplanation } from '../../src/domain/analysis';
+import type { AwsRule } from '../harness/awsRules';
+import { startFaultProxy } from '../harness/faultProxy';
 import { runEc2Instance, type TestAccountIds } from '../harness/seed';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { ScriptedPrompter, type Answer } from './scripted';
@@ -81,5 +83,36 @@ describe('EC2 instances into security groups: the fix Explain Path offers first'
     assert.match(p.errors[1], /already carries appsrv1/);
     assert.equal(await run('auroraSg.removeInstanceFromGroup', { region: REGION, instanceId: ids.appServerInstanceId, groupId: ids.appGroupId }), undefined);
     assert.match(p.errors[2], /is the only group of .* add another group first/);
+  });
+
+  it("an account whose groups-per-interface quota is 2: the add is refused before any call, naming the account's quota read with the Region", async () => {
+    // An account with an adjusted quota (Amazon VPC User Guide, "Amazon VPC quotas": security groups
+    // per network interface is adjustable): DescribeAccountAttributes answers 2, in AWS's shape.
+    const quotaOf2: AwsRule = {
+      name: 'an account with 2 groups per interface',
+      actions: ['DescribeAccountAttributes'],
+      check: () => ({
+        answer:
+          '<?xml version="1.0" encoding="UTF-8"?>\n<DescribeAccountAttributesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>quota-2</requestId><accountAttributeSet><item><attributeName>vpc-max-security-groups-per-interface</attributeName><attributeValueSet><item><attributeValue>2</attributeValue></item></attributeValueSet></item></accountAttributeSet></DescribeAccountAttributesResponse>',
+      }),
+    };
+    const proxy = await startFaultProxy(AWS_URL, { awsRules: [quotaOf2] });
+    try {
+      // A new endpoint is a new session: the quotas are read again with the Region.
+      await setSettings({ endpoint: proxy.url, regions: [REGION], profile: '' });
+      await (await api()).ext.store.refreshAll([REGION]);
+      assert.equal((await api()).ext.store.index(REGION)?.snapshot.limits?.groupsPerInterface.value, 2);
+      const before = await primaryGroups(batch);
+      assert.equal(before.length, 2, 'batch-1 carries default and appsrv1 (the test before)');
+      const p = await script(true);
+      assert.equal(await run('auroraSg.addInstanceToGroup', { region: REGION, instanceId: batch, groupId: ids.pgGroupId }), undefined);
+      assert.equal(p.errors.length, 1, p.errors.join());
+      assert.match(p.errors[0]!, /already has 2 security groups, the account quota of 2 per interface/);
+      assert.equal(proxy.count('ModifyNetworkInterfaceAttribute'), 0, 'nothing was sent');
+      assert.deepEqual(await primaryGroups(batch), before);
+    } finally {
+      await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
+      await proxy.close();
+    }
   });
 });

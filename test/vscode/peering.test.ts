@@ -3,10 +3,10 @@
 // unpeered VPC given as an argument is refused before any call (moto would accept it; AWS would not).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
+import { DeleteVpcPeeringConnectionCommand, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
-import { api, aws, AWS_URL, MOTO_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, expectAwsRefusal, MOTO_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -57,5 +57,25 @@ describe('Peered VPCs: the add-rule group picker in a real VS Code', () => {
     assert.match(p.errors[0]!, new RegExp(`is in ${ids.pending.vpcId}, which .* cannot reach`));
     const rules = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.home.app] }] }));
     assert.ok(!(rules.SecurityGroupRules ?? []).some((x) => x.ReferencedGroupInfo?.GroupId === ids.pending.group));
+  });
+
+  it('a peering deleted after the load: AWS\'s "different networks" refusal is explained for what it is, and nothing changes', async () => {
+    // The tree still shows the peering active; someone deletes it outside the extension.
+    await aws().ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ids.peered.peeringId }));
+    await expectAwsRefusal('AuthorizeSecurityGroupIngress', 'group reference across unpeered VPCs');
+    const p = await script();
+    const r = await run('auroraSg.addInboundRule', {
+      region: REGION,
+      groupId: ids.home.app,
+      protocol: 'tcp',
+      fromPort: 5432,
+      source: { groupId: ids.peered.group },
+    });
+    assert.equal(r, undefined);
+    assert.equal(p.errors.length, 1, p.errors.join());
+    assert.match(p.errors[0]!, /in a VPC this group cannot reach: .*active peering connection in the same Region/);
+    assert.doesNotMatch(p.errors[0]!, /no longer exists/);
+    const rules = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.home.app] }] }));
+    assert.ok(!(rules.SecurityGroupRules ?? []).some((x) => x.ReferencedGroupInfo?.GroupId === ids.peered.group && x.FromPort === 5432));
   });
 });

@@ -333,13 +333,17 @@ describe('Foundation: activation, commands and the tree in a real VS Code', () =
     const before = await logText();
     await vscode.commands.executeCommand('auroraSg.refresh');
     const added = (await logText()).slice(before.length);
-    // seven paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances, peerings
+    // eight paginated reads per Region (moto answers each in one page): VPCs, groups, rules, subnet groups, clusters, instances, peerings, network interfaces
     const calls = [...added.matchAll(/\[info\] (EC2|RDS) (\w+) ([a-z0-9-]+) \d+ ms$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
     assert.deepEqual(
       calls,
       ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBSubnetGroups']
         .map((c) => `RDS ${c} ${REGION}`)
-        .concat(['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcPeeringConnections', 'DescribeVpcs'].map((c) => `EC2 ${c} ${REGION}`))
+        .concat(
+          ['DescribeNetworkInterfaces', 'DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcPeeringConnections', 'DescribeVpcs'].map(
+            (c) => `EC2 ${c} ${REGION}`,
+          ),
+        )
         .sort(),
       added,
     );

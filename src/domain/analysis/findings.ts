@@ -1,7 +1,7 @@
 // What in a Region's security groups deserves a look: one finding per problem, most severe
 // first, each with why it matters and, where there is one, the fix. The rules behind each kind
 // are listed on findings(); the per-rule facts and the shadowed rules come from shadowed.ts.
-import { countRules, DEFAULT_LIMITS, DEFAULT_RULES_PER_DIRECTION, quotaText, type QuotaValue } from '../quotas';
+import { countRules, DEFAULT_LIMITS, DEFAULT_RULES_PER_DIRECTION, prefixListWeights, quotaText, type QuotaValue } from '../quotas';
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
@@ -129,10 +129,11 @@ function checkGroup(ctx: ScanContext, groupId: string, rules: readonly SecurityG
 function checkQuota(ctx: ScanContext, groupId: string, rules: readonly SecurityGroupRule[]): void {
   const q = (ctx.idx.snapshot.limits ?? DEFAULT_LIMITS).rulesPerDirection;
   const near = nearQuota(q.value);
-  // Without prefix list weights each rule counts at most once per family: a short list is never near.
-  if (rules.length < near) return;
+  const weights = prefixListWeights(ctx.idx.snapshot);
+  // Without prefix list references each rule counts at most once per family: a short list is never near.
+  if (rules.length < near && !(weights.size > 0 && rules.some((r) => r.peer.kind === 'prefixList'))) return;
   for (const isEgress of [false, true]) {
-    const c = countRules(rules, groupId, isEgress);
+    const c = countRules(rules, groupId, isEgress, weights);
     const direction = isEgress ? 'outbound' : 'inbound';
     if (c.v4 >= near) emitQuota(ctx, groupId, c.v4, q, direction, 'IPv4');
     if (c.v6 >= near) emitQuota(ctx, groupId, c.v6, q, direction, 'IPv6');
@@ -267,8 +268,9 @@ function emitQuota(ctx: ScanContext, groupId: string, n: number, q: QuotaValue, 
  * - wide-public-cidr takes public IPv4 blocks from /1 to /23 (the brief's /8 to /23, plus the
  *   even wider /1 to /7, which are as bad); /0 is left to the world findings. Private ranges
  *   (RFC 1918, CGNAT, ...) are never "wide public".
- * - unused-group never reports a group named 'default' (AWS will not delete it); without
- *   opts.ec2Instances it cannot see carriers, so its text says the group may still be in use.
+ * - unused-group never reports a group named 'default' (AWS will not delete it), nor a group any
+ *   network interface of the Region carries (snapshot.interfaces: every service's interfaces, by
+ *   DescribeNetworkInterfaces); when that read failed, its text says the group may still be in use.
  * - port-not-covered: medium when no group of the database covers the port (nothing can
  *   connect); info when another group covers it (the group may be there for outbound calls).
  *   A database whose groups have no inbound rules at all is reported on its first group.
@@ -351,23 +353,29 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   }
 
   // unused-group: not when the databases could not be read (a group may guard one of them).
+  // Every network interface of the Region (instances, Lambda, load balancers, endpoints, ...)
+  // counts when it was read (snapshot.interfaces); without it only the loaded EC2 instances do.
   const carriers = opts.ec2Instances ? carriersByGroup(opts.ec2Instances) : undefined;
+  const interfaces = idx.snapshot.interfaces;
+  const onInterface = new Set((interfaces ?? []).flatMap((n) => n.groupIds));
   const databasesRead = !readFailed(idx.snapshot, 'clusters') && !readFailed(idx.snapshot, 'instances');
   const otherDbGroups = new Set((idx.snapshot.otherDatabases ?? []).flatMap((o) => o.groupIds));
   for (const g of databasesRead ? idx.snapshot.groups : []) {
     if (otherDbGroups.has(g.groupId)) continue;
     if (g.groupName === 'default') continue;
     if (attachedAnywhere.has(g.groupId) || isReferenced(g.groupId)) continue;
-    if (carriers?.has(g.groupId)) continue;
+    if (carriers?.has(g.groupId) || onInterface.has(g.groupId)) continue;
     out.push({
       id: `unused-group:${g.groupId}`,
       kind: 'unused-group',
       severity: 'info',
       groupId: g.groupId,
       title: 'Not in use',
-      why: carriers
-        ? `${groupText(idx, g.groupId)} guards no database, no loaded EC2 instance carries it and no other group's rule references it. Other network interfaces (load balancers, Lambda, endpoints) may still use it: check before deleting.`
-        : `${groupText(idx, g.groupId)} guards no database and no other group's rule references it. EC2 instances were not checked, and other network interfaces may use it: check before deleting.`,
+      why: interfaces
+        ? `${groupText(idx, g.groupId)} guards no database, no network interface of the Region carries it (EC2 instances, load balancers, Lambda, VPC endpoints and every other service's interfaces) and no other group's rule references it. Security group VPC associations and rules of other accounts' peered VPCs were not checked: Delete Security Group checks them before deleting.`
+        : carriers
+          ? `${groupText(idx, g.groupId)} guards no database, no loaded EC2 instance carries it and no other group's rule references it. The network interfaces could not be read (needs ec2:DescribeNetworkInterfaces), so load balancers, Lambda or endpoints may still use it: check before deleting.`
+          : `${groupText(idx, g.groupId)} guards no database and no other group's rule references it. The network interfaces could not be read (needs ec2:DescribeNetworkInterfaces), so EC2 instances and other services may still use it: check before deleting.`,
     });
   }
 

@@ -1,6 +1,6 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
-import { countRules, DEFAULT_LIMITS, quotaText } from '../quotas';
+import { countRules, DEFAULT_LIMITS, prefixListWeights, quotaText } from '../quotas';
 import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, mergeGroupLists, type RuleDraft } from '../changes';
 import { isWorld, parseCidr } from '../cidr';
 import { isDatabasePort } from '../engines';
@@ -134,7 +134,7 @@ function buildDraft(groupId: string, port: number, source: { cidr: string } | { 
 function quotaError(idx: RegionIndex, group: GroupRef | undefined, adding: number, v6: boolean): FieldError | undefined {
   if (!group?.groupId || adding === 0) return undefined;
   // One count for the add-rule check, the walkthrough and the near-quota finding (quotas.ts).
-  const counted = countRules(idx.rulesOf(group.groupId, false), group.groupId, false);
+  const counted = countRules(idx.rulesOf(group.groupId, false), group.groupId, false, prefixListWeights(idx.snapshot));
   const count = v6 ? counted.v6 : counted.v4;
   const q = (idx.snapshot.limits ?? DEFAULT_LIMITS).rulesPerDirection;
   return count + adding > q.value

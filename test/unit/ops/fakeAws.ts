@@ -2,6 +2,7 @@
 // it as AWS would (and refuse as AWS does), and each call can be given a fault: an answer lost after
 // the change was applied, an error with nothing applied, or someone else's change at that moment.
 import type { AwsGateway, InterfaceUser } from '../../../src/aws/index';
+import type { GroupReference } from '../../../src/aws/usageReads';
 import type { DbCluster, Ec2Instance, OtherDatabase, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
 import type { OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
@@ -113,6 +114,8 @@ export class FakeAws {
   otherDatabases: OtherDatabase[] | undefined;
   /** Network interfaces by the group they carry (DescribeNetworkInterfaces group-id). */
   interfaces: (InterfaceUser & { readonly groupIds: readonly string[] })[] = [];
+  /** DescribeSecurityGroupReferences: peered VPCs (of any account) whose rules reference a group, by group id. */
+  groupReferences = new Map<string, GroupReference[]>();
 
   gateway(): AwsGateway {
     const gw: Partial<Record<Method, unknown>> = {
@@ -138,6 +141,7 @@ export class FakeAws {
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
       readGroupInterfaces: (_r: string, id: string) =>
         this.run('readGroupInterfaces', () => this.interfaces.filter((n) => n.groupIds.includes(id)).map(({ groupIds: _g, ...n }) => n)),
+      readGroupReferences: (_r: string, id: string) => this.run('readGroupReferences', () => this.groupReferences.get(id) ?? []),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
       // moto 5.2.1 only ever adds to it, so removals are tested here.

@@ -197,6 +197,21 @@ describe('ops: deleteGroup', () => {
     assert.match(ui.asked.join('\n'), /Rules of peered VPCs that reference it become stale: peer-app \(sg-0c000001\) in vpc-0b0b0b0b: sgr-pe0001\./);
   });
 
+  it('a peered VPC of another account (DescribeSecurityGroupReferences) is named too; that read denied is said, with the permission', async () => {
+    const aws = new FakeAws();
+    aws.groupReferences.set(SPARE, [{ referencingVpcId: 'vpc-0ther0acc0unt', peeringConnectionId: 'pcx-0123' }]);
+    const { ctx, ui } = fakeContext(aws, ['spare']);
+    assert.equal((await deleteGroup(ctx, R, SPARE)).value, SPARE);
+    assert.match(ui.asked.join('\n'), /Rules of peered VPCs that reference it become stale: a rule in vpc-0ther0acc0unt \(across pcx-0123\)\./);
+    const denied = new FakeAws().fault('readGroupReferences', { error: awsError('UnauthorizedOperation', 403) });
+    const second = fakeContext(denied, ['spare']);
+    assert.equal((await deleteGroup(second.ctx, R, SPARE)).value, SPARE);
+    assert.match(
+      second.ui.asked.join('\n'),
+      /References from peered VPCs of other accounts could not be checked \(this needs ec2:DescribeSecurityGroupReferences/,
+    );
+  });
+
   it('an answer lost (HTTP 500, applied): read again, gone: deleted once', async () => {
     const aws = new FakeAws().fault('deleteSecurityGroup', { applied: true, error: awsError('InternalError', 500) });
     const { ctx } = fakeContext(aws);
