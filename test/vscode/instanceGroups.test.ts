@@ -104,7 +104,7 @@ describe('EC2 instances into security groups: the fix Explain Path offers first'
       assert.equal((await api()).ext.store.index(REGION)?.snapshot.limits?.groupsPerInterface.value, 2);
       const before = await primaryGroups(batch);
       assert.equal(before.length, 2, 'batch-1 carries default and appsrv1 (the test before)');
-      const p = await script(true);
+      const p = await script();
       assert.equal(await run('auroraSg.addInstanceToGroup', { region: REGION, instanceId: batch, groupId: ids.pgGroupId }), undefined);
       assert.equal(p.errors.length, 1, p.errors.join());
       assert.match(p.errors[0]!, /already has 2 security groups, the account quota of 2 per interface/);
