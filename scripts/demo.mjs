@@ -34,6 +34,7 @@ sh('npx vsce package --no-dependencies --no-rewrite-relative-links --out aurora-
 const { startMoto, motoEnv, freePort } = require(path.join(root, 'out/test/harness/moto.js'));
 const { seedScenarioStart } = require(path.join(root, 'out/test/harness/seed.js'));
 const { startCodeServer } = require(path.join(root, 'out/test/harness/codeServer.js'));
+const { startFaultProxy } = require(path.join(root, 'out/test/harness/faultProxy.js'));
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-demo-'));
 const workspace = path.join(scratch, 'workspace');
@@ -41,6 +42,7 @@ fs.mkdirSync(workspace, { recursive: true });
 fs.writeFileSync(path.join(workspace, 'README.md'), '# Aurora Security Groups demo\n\nOpen the shield icon in the activity bar.\n');
 
 let moto;
+let awsRules;
 let env = {};
 let settings = {};
 const region = process.env.AWS_REGION ?? 'us-east-1';
@@ -53,8 +55,11 @@ if (useAws) {
   console.log(
     `[demo] moto at ${moto.url}, seeded: VPC ${ids.vpcId}, app server ${ids.appServerInstanceId}, Aurora MySQL cluster ${ids.clusterId} (${ids.clusterInstanceIds.join(', ')})`,
   );
+  // The extension talks to moto through the AWS-rules layer (test/harness/awsRules.ts), as in the
+  // tests: it refuses what AWS refuses and answers the calls moto cannot (stale rules, references).
+  awsRules = await startFaultProxy(moto.url);
   env = motoEnv(moto.url, scratch);
-  settings = { 'auroraSg.endpoint': moto.url, 'auroraSg.regions': [region] };
+  settings = { 'auroraSg.endpoint': awsRules.url, 'auroraSg.regions': [region] };
 }
 
 let port = portArg;
@@ -75,6 +80,7 @@ const url = `${cs.url}/?folder=${encodeURIComponent(workspace)}`;
 
 const stop = async () => {
   await cs.stop();
+  await awsRules?.close();
   await moto?.stop();
   fs.rmSync(scratch, { recursive: true, force: true });
 };

@@ -4,7 +4,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
 import * as reads from './reads';
-import { readGroupInterfaces, readGroupReferences, type GroupReference, type InterfaceUser } from './usageReads';
+import { readGroupInterfaces, readGroupReferences, readGroupVpcAssociations, type GroupReference, type InterfaceUser } from './usageReads';
 import * as writes from './writes';
 
 export type { CallListener, CallRecord, ConnectionSettings } from './clients';
@@ -91,6 +91,10 @@ export class AwsGateway {
   /** DescribeNetworkInterfaces with the group-id filter: every interface that carries the group. */
   readGroupInterfaces(region: string, groupId: string, o: LoadOptions = {}): Promise<InterfaceUser[]> {
     return readGroupInterfaces(this.c(region), o, groupId);
+  }
+  /** DescribeSecurityGroupVpcAssociations: the other VPCs the group is associated with. */
+  readGroupVpcAssociations(region: string, groupId: string, o: LoadOptions = {}): Promise<{ vpcId: string; state: string }[]> {
+    return readGroupVpcAssociations(this.c(region), o, groupId);
   }
   /** DescribeSecurityGroupReferences: the peered VPCs (any account) whose rules reference the group. */
   readGroupReferences(region: string, groupId: string, o: LoadOptions = {}): Promise<GroupReference[]> {

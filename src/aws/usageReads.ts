@@ -1,6 +1,6 @@
 // Who uses a security group through network interfaces: DescribeNetworkInterfaces with the
 // group-id filter names Lambda, load balancers, VPC endpoints, RDS Proxy, EFS, ECS and instances alike.
-import { DescribeSecurityGroupReferencesCommand, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupReferencesCommand, paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroupVpcAssociations } from '@aws-sdk/client-ec2';
 import type { GroupUser } from '../domain/usage';
 import type { RegionClients } from './clients';
 import type { ReadOptions } from './reads';
@@ -55,4 +55,22 @@ export async function readGroupReferences(c: RegionClients, o: ReadOptions, grou
         ]
       : [],
   );
+}
+
+/**
+ * The other VPCs the group is associated with (Amazon VPC User Guide, "Associate security groups
+ * with multiple VPCs"; EC2 API Reference, DescribeSecurityGroupVpcAssociations, filter group-id).
+ * Only `associated` ones count; one being set up or removed is reported with its state.
+ */
+export async function readGroupVpcAssociations(c: RegionClients, o: ReadOptions, groupId: string): Promise<{ vpcId: string; state: string }[]> {
+  const pages = paginateDescribeSecurityGroupVpcAssociations(
+    { client: c.ec2, pageSize: o.ec2PageSize ?? 1000 },
+    { Filters: [{ Name: 'group-id', Values: [groupId] }] },
+    { abortSignal: o.abortSignal },
+  );
+  const out: { vpcId: string; state: string }[] = [];
+  for await (const p of pages)
+    for (const a of p.SecurityGroupVpcAssociations ?? [])
+      if (a.GroupId === groupId && a.VpcId && a.State !== 'disassociated') out.push({ vpcId: a.VpcId, state: a.State ?? 'associated' });
+  return out;
 }

@@ -118,6 +118,20 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
       `Its use by other services could not be checked (this needs ec2:DescribeNetworkInterfaces: ${why}); AWS refuses the delete if it is still in use.`,
     );
   }
+  // A group associated with other VPCs cannot be deleted (EC2 API Reference, DeleteSecurityGroup).
+  try {
+    const assoc = await ctx.gateway().readGroupVpcAssociations(region, groupId);
+    if (assoc.length)
+      throw new UserError(
+        `${name} (${groupId}) cannot be deleted: it is associated with ${assoc.map((a) => `${a.vpcId}${a.state === 'associated' ? '' : ` (${a.state})`}`).join(', ')} (security group VPC associations). Disassociate it from ${assoc.length === 1 ? 'that VPC' : 'those VPCs'} first; nothing was deleted.`,
+      );
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const why = translateError(e, { region, endpoint: ctx.settings.endpoint }).message;
+    warnings.push(
+      `Its VPC associations could not be checked (this needs ec2:DescribeSecurityGroupVpcAssociations: ${why}); AWS refuses the delete if it has any.`,
+    );
+  }
   const peered = peeredReferences(idx, groupId);
   // Peered VPCs of other accounts are in no load of this account: AWS names them (their rules
   // become stale, they do not block the delete: EC2 API Reference, DescribeSecurityGroupReferences).

@@ -238,10 +238,63 @@ async function referencesAnswer({ params, ec2 }: AwsRuleContext): Promise<AwsRef
   return { answer: ec2Answer('DescribeSecurityGroupReferences', `<securityGroupReferenceSet>${items.join('')}</securityGroupReferenceSet>`) };
 }
 
+/**
+ * Security group VPC associations (Amazon VPC User Guide, "Associate security groups with multiple
+ * VPCs"; EC2 API Reference, AssociateSecurityGroupVpc / DisassociateSecurityGroupVpc /
+ * DescribeSecurityGroupVpcAssociations): moto 5.2.1 answers HTTP 500 to all three, so the layer
+ * keeps them, per proxy, and answers in AWS's shape. A group with an association cannot be
+ * deleted (DeleteSecurityGroup: DependencyViolation).
+ */
+function vpcAssociationRules(): { rules: AwsRule[]; associatedVpcs(groupId: string): string[] } {
+  const byGroup = new Map<string, Set<string>>();
+  const associatedVpcs = (groupId: string) => [...(byGroup.get(groupId) ?? [])].sort();
+  const filterValues = (params: URLSearchParams, name: string) => {
+    for (let i = 1; params.has(`Filter.${i}.Name`); i++) if (params.get(`Filter.${i}.Name`) === name) return listParam(params, `Filter.${i}.Value`);
+    return undefined;
+  };
+  const rules: AwsRule[] = [
+    {
+      name: 'AssociateSecurityGroupVpc kept by the layer',
+      actions: ['AssociateSecurityGroupVpc', 'DisassociateSecurityGroupVpc'],
+      check: async ({ action, params, ec2 }) => {
+        const groupId = params.get('GroupId') ?? '';
+        const vpcId = params.get('VpcId') ?? '';
+        const g = (await groupsById(ec2, [groupId])).get(groupId);
+        if (!g) return { code: 'InvalidGroup.NotFound', message: `The security group '${groupId}' does not exist` };
+        if (vpcId === g.VpcId) return { code: 'InvalidParameterValue', message: `The security group ${groupId} already belongs to ${vpcId}.` };
+        const set = byGroup.get(groupId) ?? new Set<string>();
+        if (action === 'AssociateSecurityGroupVpc') set.add(vpcId);
+        else if (!set.delete(vpcId))
+          return { code: 'InvalidSecurityGroupVpcAssociation.NotFound', message: `The association of ${groupId} with ${vpcId} does not exist.` };
+        byGroup.set(groupId, set);
+        return { answer: ec2Answer(action, `<state>${action === 'AssociateSecurityGroupVpc' ? 'associated' : 'disassociated'}</state>`) };
+      },
+    },
+    {
+      name: 'DescribeSecurityGroupVpcAssociations answered as AWS does',
+      actions: ['DescribeSecurityGroupVpcAssociations'],
+      check: ({ params }) => {
+        const groups = filterValues(params, 'group-id');
+        const vpcs = filterValues(params, 'vpc-id');
+        const items = [...byGroup.entries()]
+          .filter(([g]) => !groups || groups.includes(g))
+          .flatMap(([g, set]) => [...set].filter((v) => !vpcs || vpcs.includes(v)).map((v) => [g, v] as const))
+          .map(([g, v]) => `<item>${el('groupId', g)}${el('vpcId', v)}<state>associated</state></item>`);
+        return {
+          answer: ec2Answer('DescribeSecurityGroupVpcAssociations', `<securityGroupVpcAssociationSet>${items.join('')}</securityGroupVpcAssociationSet>`),
+        };
+      },
+    },
+  ];
+  return { rules, associatedVpcs };
+}
+
 export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
   const perEni = o.groupsPerInterface ?? 5;
   const perDb = o.groupsPerDb ?? 5;
+  const associations = vpcAssociationRules();
   return [
+    ...associations.rules,
     {
       // Not an AWS refusal but the project's rule (README, aws-facts: ApplyImmediately=true also
       // applies every pending modification, which can cause downtime). Refused loudly so no test
@@ -386,7 +439,7 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
       // EC2 API Reference, DeleteSecurityGroup: "If you attempt to delete a security group that is
       // associated with an instance or network interface, is referenced by another security group
       // in the same VPC, or has a VPC association, the operation fails with DependencyViolation."
-      // moto deletes it.
+      // moto deletes it (and knows no VPC associations: vpcAssociationRules keeps them).
       name: 'DeleteSecurityGroup of a group in use',
       actions: ['DeleteSecurityGroup'],
       check: async ({ params, ec2 }) => {
@@ -399,7 +452,9 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
         const vpcGroups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [g.VpcId] }] }))).SecurityGroups ?? [];
         const others = vpcGroups.map((x) => x.GroupId!).filter((x) => x !== id);
         const referenced = others.length > 0 && (await rulesOf(ec2, others)).some((r) => refOf(r) === id);
-        return inUse || referenced ? { code: 'DependencyViolation', message: `resource ${id} has a dependent object` } : undefined;
+        return inUse || referenced || associations.associatedVpcs(id).length > 0
+          ? { code: 'DependencyViolation', message: `resource ${id} has a dependent object` }
+          : undefined;
       },
     },
     { name: 'DescribeStaleSecurityGroups answered as AWS does', actions: ['DescribeStaleSecurityGroups'], check: staleAnswer },

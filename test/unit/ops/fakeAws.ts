@@ -116,6 +116,8 @@ export class FakeAws {
   interfaces: (InterfaceUser & { readonly groupIds: readonly string[] })[] = [];
   /** DescribeSecurityGroupReferences: peered VPCs (of any account) whose rules reference a group, by group id. */
   groupReferences = new Map<string, GroupReference[]>();
+  /** DescribeSecurityGroupVpcAssociations: the other VPCs a group is associated with, by group id. */
+  vpcAssociations = new Map<string, string[]>();
 
   gateway(): AwsGateway {
     const gw: Partial<Record<Method, unknown>> = {
@@ -141,6 +143,8 @@ export class FakeAws {
         this.run('readEc2Instances', () => this.ec2.filter((i) => !f?.groupIds || i.securityGroupIds.some((g) => f.groupIds!.includes(g)))),
       readGroupInterfaces: (_r: string, id: string) =>
         this.run('readGroupInterfaces', () => this.interfaces.filter((n) => n.groupIds.includes(id)).map(({ groupIds: _g, ...n }) => n)),
+      readGroupVpcAssociations: (_r: string, id: string) =>
+        this.run('readGroupVpcAssociations', () => (this.vpcAssociations.get(id) ?? []).map((vpcId) => ({ vpcId, state: 'associated' }))),
       readGroupReferences: (_r: string, id: string) => this.run('readGroupReferences', () => this.groupReferences.get(id) ?? []),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
