@@ -197,6 +197,18 @@ describe('ops: deleteGroup', () => {
     assert.match(ui.asked.join('\n'), /Rules of peered VPCs that reference it become stale: peer-app \(sg-0c000001\) in vpc-0b0b0b0b: sgr-pe0001\./);
   });
 
+  it('refuses a group associated with another VPC (security group VPC associations), naming the VPC', async () => {
+    const aws = new FakeAws();
+    aws.vpcAssociations.set(SPARE, ['vpc-0a55oc1a7ed']);
+    const { ctx } = fakeContext(aws);
+    const e = await rejection(deleteGroup(ctx, R, SPARE, 'spare'));
+    assert.match(
+      e.message,
+      /cannot be deleted: it is associated with vpc-0a55oc1a7ed \(security group VPC associations\)\. Disassociate it from that VPC first; nothing was deleted\./,
+    );
+    assert.equal(aws.calls.filter((c) => c === 'deleteSecurityGroup').length, 0);
+  });
+
   it('a peered VPC of another account (DescribeSecurityGroupReferences) is named too; that read denied is said, with the permission', async () => {
     const aws = new FakeAws();
     aws.groupReferences.set(SPARE, [{ referencingVpcId: 'vpc-0ther0acc0unt', peeringConnectionId: 'pcx-0123' }]);
