@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
 import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
+import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
+import type { TemporaryAccessDeps } from './ops/temporaryAccess';
 import { SettleWatches } from './ops/settle';
+import { realClock, type WatchClock } from './state/temporaryWatch';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
 import { VsCodePrompter } from './ui/vscodePrompter';
@@ -68,6 +71,17 @@ export class Ext implements vscode.Disposable {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
+
+  /** The clock of temporary access (tests inject one: test/vscode/temporaryAccess.test.ts). */
+  clock: WatchClock = realClock;
+
+  /** What temporary access needs: your public address (the address-service setting) and the time. */
+  temporaryDeps(): TemporaryAccessDeps {
+    return {
+      address: () => publicAddress(vscode.workspace.getConfiguration('auroraSg').get<string>('temporaryAccess.addressService') || DEFAULT_ADDRESS_SERVICE),
+      now: () => this.clock.now(),
+    };
+  }
   /** auroraSg.endpoint / auroraSg.profile as the workspace files set them (the last scan). */
   private workspaceValues: readonly WorkspaceValue[] = [];
   private scans = 0;

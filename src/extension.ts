@@ -8,6 +8,7 @@ import { Ext } from './ext';
 import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
 import { RegionStore } from './state/store';
+import { TemporaryWatch } from './state/temporaryWatch';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
@@ -31,6 +32,7 @@ export interface TestApi extends ExtensionApi {
   readonly findings: FindingsProvider;
   /** The connection status-bar item; `updated()` settles when its text reflects the last change of the store. */
   readonly statusBar: { readonly item: vscode.StatusBarItem; updated(): Promise<void> };
+  readonly temporary: TemporaryWatch;
   /** Every context key the extension has set, with its last value. */
   readonly contextKeys: ReadonlyMap<string, unknown>;
   /**
@@ -172,6 +174,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   registerCommands({ ext, context, view, analysis, reachView, findings });
 
+  // Temporary rules are removed when they expire (and, after a load, those that expired meanwhile),
+  // unless the user turned that off: then they are findings to act on.
+  const temporary = new TemporaryWatch(
+    {
+      indexes: async () => (await ext.regions()).flatMap((region) => (ext.store.index(region) ? [{ region, idx: ext.store.index(region)! }] : [])),
+      autoRevoke: () => vscode.workspace.getConfiguration('auroraSg').get<boolean>('temporaryAccess.autoRevoke', true),
+      revokeExpired: async (region, idx) => {
+        const r = await loadFeatures().revokeTemporary(ext, region, idx, ext.temporaryDeps());
+        ext.log.info(r.message);
+        if (r.value.length) void vscode.window.showInformationMessage(r.message);
+      },
+      tick: () => provider.refreshView(),
+    },
+    { now: () => ext.clock.now(), setTimer: (ms, fn) => ext.clock.setTimer(ms, fn) },
+  );
+
   context.subscriptions.push(
     log,
     ext,
@@ -187,7 +205,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     logLoadProblems(ext),
     ext.store.onChange(() => {
       statusUpdate = status.update();
+      void temporary.check();
     }),
+    { dispose: () => temporary.dispose() },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
       ext.reload();
@@ -217,6 +237,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reachView,
     findings,
     statusBar: { item: status.item, updated: () => statusUpdate },
+    temporary,
     contextKeys: ext.contextKeys,
     modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures },
     activationMs,

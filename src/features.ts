@@ -12,6 +12,8 @@ export { createSecurityGroup } from './commands/createSecurityGroup';
 export { deleteSecurityGroup } from './commands/deleteSecurityGroup';
 export { addInstanceToGroup, removeInstanceFromGroup } from './commands/instanceGroups';
 export { addRule } from './commands/addRule';
+export { allowMyIp, revokeTemporaryRules } from './commands/temporaryAccess';
+export { revokeTemporary } from './ops/temporaryAccess';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
 export { ReachPanel } from './webview/reachPanel';

@@ -3,6 +3,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
@@ -47,7 +48,11 @@ export interface RegionClients {
   readonly rds: RDSClient;
   /** Service Quotas, created on first use (only the quota read needs it); absent in some test fakes. */
   readonly serviceQuotas?: () => ServiceQuotasClient;
+  /** STS, created on first use (who the caller is, for a temporary rule's description). */
+  readonly sts?: () => STSClient;
 }
+
+type Pooled = RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined; stsClient?: () => STSClient | undefined };
 
 /** Credentials for the connection. A local emulator accepts any: fall back to fixed test keys there. */
 export function credentialProvider(settings: ConnectionSettings): AwsCredentialIdentityProvider {
@@ -96,7 +101,8 @@ export class ClientPool {
         ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
       };
       let quotas: ServiceQuotasClient | undefined;
-      const clients: RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined } = {
+      let sts: STSClient | undefined;
+      const clients: Pooled = {
         region,
         ec2: new EC2Client(config),
         rds: new RDSClient(config),
@@ -108,6 +114,14 @@ export class ClientPool {
           return quotas;
         },
         quotasClient: () => quotas,
+        sts: () => {
+          if (!sts) {
+            sts = new STSClient(config);
+            this.instrument(sts, 'STS', region, (p) => p.stsClient?.());
+          }
+          return sts;
+        },
+        stsClient: () => sts,
       };
       c = clients;
       this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
@@ -132,17 +146,18 @@ export class ClientPool {
     for (const c of [...this.pool.values(), ...this.retired]) {
       c.ec2.destroy();
       c.rds.destroy();
-      (c as { quotasClient?: () => ServiceQuotasClient | undefined }).quotasClient?.()?.destroy();
+      (c as Pooled).quotasClient?.()?.destroy();
+      (c as Pooled).stsClient?.()?.destroy();
     }
     this.pool.clear();
     this.retired.length = 0;
   }
 
   private instrument(
-    client: EC2Client | RDSClient | ServiceQuotasClient,
+    client: EC2Client | RDSClient | ServiceQuotasClient | STSClient,
     service: string,
     region: string,
-    current: (pooled: RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined }) => unknown,
+    current: (pooled: Pooled) => unknown,
   ): void {
     const onCall = this.onCall;
     // 'initialize' sees each logical call once, retries included, before signing: no secret is in reach.

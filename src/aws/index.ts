@@ -4,6 +4,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
 import * as reads from './reads';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { readGroupInterfaces, readGroupReferences, readGroupVpcAssociations, type GroupReference, type InterfaceUser } from './usageReads';
 import * as writes from './writes';
 
@@ -91,6 +92,13 @@ export class AwsGateway {
   /** DescribeNetworkInterfaces with the group-id filter: every interface that carries the group. */
   readGroupInterfaces(region: string, groupId: string, o: LoadOptions = {}): Promise<InterfaceUser[]> {
     return readGroupInterfaces(this.c(region), o, groupId);
+  }
+  /** STS GetCallerIdentity: the ARN of whoever the credentials are (needs no permission). */
+  async callerArn(region: string): Promise<string> {
+    const c = this.c(region);
+    if (!c.sts) throw new Error('STS is not available');
+    const out = await c.sts().send(new GetCallerIdentityCommand({}));
+    return out.Arn ?? out.UserId ?? 'unknown';
   }
   /** DescribeSecurityGroupVpcAssociations: the other VPCs the group is associated with. */
   readGroupVpcAssociations(region: string, groupId: string, o: LoadOptions = {}): Promise<{ vpcId: string; state: string }[]> {

@@ -18,7 +18,7 @@ function argsOf(arg: unknown): Record<string, unknown> {
 }
 
 /** Text for a message, whatever was passed (an object without a usable toString included). */
-function shown(v: unknown): string {
+export function shown(v: unknown): string {
   try {
     return String(v);
   } catch {

@@ -5,7 +5,7 @@
 import type { DbCluster, DbInstance, RegionIndex } from '../domain/model';
 import type { DatabaseKind } from '../ops/databaseGroups';
 import { UserError } from '../ops/userError';
-import { groupIdList, isNode } from './args';
+import { groupIdList, isNode, regionArg } from './args';
 
 export interface DatabaseArgs {
   readonly kind: DatabaseKind;
@@ -33,11 +33,8 @@ function objectArgs(arg: unknown, kind: DatabaseKind): Record<string, unknown> {
   return arg as Record<string, unknown>;
 }
 
-function region(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new UserError(`"${String(v)}" is not a Region code (such as us-east-1).`);
-  return v;
-}
+// One Region parser for every command's arguments (args.ts): a value whose String() throws is refused too.
+const region = regionArg;
 
 /** A required id: text, not blank. */
 function id(v: unknown, name: string): string {

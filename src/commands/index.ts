@@ -88,6 +88,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     action: 'remove the EC2 instance from the security group',
     run: (s, arg) => loadFeatures().removeInstanceFromGroup(s.ext, s.analysis, arg),
   },
+  'auroraSg.allowMyIp': { action: 'allow your address temporarily', run: (s, arg) => loadFeatures().allowMyIp(s.ext, s.ext.temporaryDeps(), arg) },
+  'auroraSg.revokeTemporaryRules': { action: 'remove the temporary rules', run: (s) => loadFeatures().revokeTemporaryRules(s.ext, s.ext.temporaryDeps()) },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },

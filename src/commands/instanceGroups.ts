@@ -9,7 +9,7 @@ import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import { groupNames } from '../ops/databaseGroups';
 import { setInstanceGroup } from '../ops/instanceGroups';
-import { regionArg } from './args';
+import { regionArg, shown } from './args';
 import { indexFor, isNode, pickRegion, say, UserError } from './common';
 
 interface InstanceGroupArgs {
@@ -31,7 +31,7 @@ function parseArgs(arg: unknown): InstanceGroupArgs {
   const out: { region?: string; instanceId?: string; groupId?: string } = { region: regionArg(a.region) };
   if (a.instanceId !== undefined) {
     if (typeof a.instanceId !== 'string' || !INSTANCE_ID.test(a.instanceId.trim()))
-      throw new UserError(`"${String(a.instanceId).slice(0, 40)}" is not an EC2 instance id (i- and 8 or 17 hex digits).`);
+      throw new UserError(`"${shown(a.instanceId).slice(0, 40)}" is not an EC2 instance id (i- and 8 or 17 hex digits).`);
     out.instanceId = a.instanceId.trim();
   }
   if (a.groupId !== undefined) {

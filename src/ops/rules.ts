@@ -433,6 +433,13 @@ export interface RulesToRemove {
   readonly groupId?: string;
   /** Rules selected in the tree: rule id → the group the tree showed it in ('' when unknown); a stale one refreshes it. */
   readonly fromTree?: ReadonlyMap<string, string>;
+  /**
+   * Removed without asking, for this reason (an expired temporary rule, whose description asked for
+   * it): the removal is logged, not confirmed in a dialog.
+   */
+  readonly unattended?: string;
+  /** Remove nothing if a rule's description changed since the loaded data (read again right before the call). */
+  readonly unchangedDescriptions?: boolean;
 }
 
 /**
@@ -463,18 +470,21 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   const one = rules.length === 1;
   // Said before the change: who loses its only path to which database (the path engine, run on the
   // Region as it is and as it would be; the EC2 instances named when they can be read).
-  const ec2 = await ctx
-    .gateway()
-    .readEc2Instances(region)
-    .catch(() => []);
-  const lost = accessLostBy(idx, { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) }, ec2);
-  const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
-  const ok = await ctx.ui.confirm(
-    one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-    `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
-    one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
-  );
-  if (!ok) return undefined;
+  if (what.unattended) ctx.log.info(`Removing ${lines.join('; ')}: ${what.unattended}.`);
+  else {
+    const ec2 = await ctx
+      .gateway()
+      .readEc2Instances(region)
+      .catch(() => []);
+    const lost = accessLostBy(idx, { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) }, ec2);
+    const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
+    const ok = await ctx.ui.confirm(
+      one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
+      `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
+      one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
+    );
+    if (!ok) return undefined;
+  }
   const groupIds = [...new Set(rules.map((r) => r.groupId))];
   const batches = new Map<string, SecurityGroupRule[]>();
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
@@ -488,6 +498,14 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
       throw new UserError(
         `${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`,
       );
+    }
+    if (what.unchangedDescriptions) {
+      const fresh = new Map(ctx.store.index(region)?.snapshot.rules.map((r) => [r.ruleId, r]) ?? []);
+      const changed = rules.filter((r) => (fresh.get(r.ruleId)?.description ?? '') !== (r.description ?? ''));
+      if (changed.length)
+        throw new UserError(
+          `${changed.map((r) => r.ruleId).join(', ')} ${changed.length === 1 ? 'was' : 'were'} changed since (the description now reads "${fresh.get(changed[0]!.ruleId)?.description ?? ''}"): nothing was removed.`,
+        );
     }
     for (const batch of batches.values()) {
       if (signal.aborted && done.length) {

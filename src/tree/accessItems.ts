@@ -6,6 +6,7 @@ import { readFailed, REGION_READS } from '../domain/model';
 import { translateError } from '../aws/errors';
 import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom } from '../domain/engines';
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
+import { decodeTemporary, timeLeftText } from '../domain/temporaryAccess';
 import type { RegionStore } from '../state/store';
 import {
   clusterContext,
@@ -254,8 +255,12 @@ function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeI
   if (!r) return new vscode.TreeItem(n.ruleId);
   const lookup = (id: string) => idx?.groupsById.get(id);
   const item = new vscode.TreeItem(`${portLabel(r)} ${r.isEgress ? 'to' : 'from'} ${peerLabel(r.peer, lookup)}`, vscode.TreeItemCollapsibleState.None);
-  item.description = r.description ?? '';
-  item.iconPath = ruleIcon(r);
+  // A temporary rule (domain/temporaryAccess.ts) shows the time left instead of its encoded description.
+  const temp = r.isEgress ? undefined : decodeTemporary(r.description);
+  item.description = temp ? `temporary · ${timeLeftText(temp.expiresAt, Date.now())}` : (r.description ?? '');
+  item.iconPath = temp
+    ? new vscode.ThemeIcon('watch', new vscode.ThemeColor(temp.expiresAt <= Date.now() ? 'problemsErrorIcon.foreground' : 'charts.yellow'))
+    : ruleIcon(r);
   item.contextValue = ruleContext(r.isEgress);
   item.resourceUri = findingUri(n.region, n.groupId, n.ruleId);
   const hint = portHint(r);
@@ -268,6 +273,9 @@ function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeI
       r.protocol === '-1' ? '- Ports: all' : `- Ports: ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`,
       `- ${r.isEgress ? 'Destination' : 'Source'}: ${md(peerLabel(r.peer, lookup))}`,
       r.description ? `- Description: ${md(r.description)}` : '',
+      temp
+        ? `- Temporary: added by ${md(temp.caller)}, until ${md(new Date(temp.expiresAt).toISOString().slice(0, 16).replace('T', ' '))} UTC (${md(timeLeftText(temp.expiresAt, Date.now()))}); removed when the time is up`
+        : '',
       `- Rule id: \`${r.ruleId}\``,
     ]
       .filter(Boolean)

@@ -115,6 +115,7 @@ describe('package.json contributes', () => {
     it('an available database offers what it offered before the states', () => {
       const r = rows('available');
       assert.deepEqual(commandsOn(r.cluster), [
+        'auroraSg.allowMyIp',
         'auroraSg.associateWithCluster',
         'auroraSg.copyArn',
         'auroraSg.copyId',
@@ -125,6 +126,7 @@ describe('package.json contributes', () => {
         'auroraSg.whoCanReach',
       ]);
       assert.deepEqual(commandsOn(r.standalone), [
+        'auroraSg.allowMyIp',
         'auroraSg.associateWithInstance',
         'auroraSg.copyArn',
         'auroraSg.copyId',

@@ -1,6 +1,7 @@
 // What in a Region's security groups deserves a look: one finding per problem, most severe
 // first, each with why it matters and, where there is one, the fix. The rules behind each kind
 // are listed on findings(); the per-rule facts and the shadowed rules come from shadowed.ts.
+import { temporaryRules } from '../temporaryAccess';
 import { countRules, DEFAULT_LIMITS, DEFAULT_RULES_PER_DIRECTION, prefixListWeights, quotaText, type QuotaValue } from '../quotas';
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
@@ -29,7 +30,8 @@ export type FindingKind =
   | 'unused-group'
   | 'shadowed-rule'
   | 'port-not-covered'
-  | 'near-quota';
+  | 'near-quota'
+  | 'temporary-expired';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -62,6 +64,7 @@ const KIND_RANK: Record<FindingKind, number> = {
   'shadowed-rule': 6,
   'near-quota': 7,
   'unused-group': 8,
+  'temporary-expired': 9,
 };
 
 /** Findings threshold: five sixths of the quota in one direction and IP family is "near" it (50 of the default 60). */
@@ -376,6 +379,23 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
         : carriers
           ? `${groupText(idx, g.groupId)} guards no database, no loaded EC2 instance carries it and no other group's rule references it. The network interfaces could not be read (needs ec2:DescribeNetworkInterfaces), so load balancers, Lambda or endpoints may still use it: check before deleting.`
           : `${groupText(idx, g.groupId)} guards no database and no other group's rule references it. The network interfaces could not be read (needs ec2:DescribeNetworkInterfaces), so EC2 instances and other services may still use it: check before deleting.`,
+    });
+  }
+
+  // temporary-expired: a rule "Allow My IP for…" added (domain/temporaryAccess.ts) whose time was up
+  // when the data was read; it is removed automatically unless the user turned that off.
+  for (const t of temporaryRules(idx)) {
+    if (t.mark.expiresAt > idx.snapshot.loadedAt) continue;
+    const r = t.rule;
+    out.push({
+      id: `temporary-expired:${r.ruleId}`,
+      kind: 'temporary-expired',
+      severity: 'medium',
+      groupId: r.groupId,
+      ruleId: r.ruleId,
+      title: 'Temporary access has expired',
+      why: `Inbound rule ${r.ruleId} (${ruleLabel(r, ctx.lookup)}) of ${groupText(idx, r.groupId)} was added by ${t.mark.caller} until ${new Date(t.mark.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC and still admits that address. Remove it (the fix, or Remove Temporary Rules…).`,
+      fix: { kind: 'revoke', groupId: r.groupId, ruleIds: [r.ruleId] },
     });
   }
 

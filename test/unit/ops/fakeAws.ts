@@ -147,6 +147,7 @@ export class FakeAws {
         this.run('readGroupVpcAssociations', () => (this.vpcAssociations.get(id) ?? []).map((vpcId) => ({ vpcId, state: 'associated' }))),
       readGroupReferences: (_r: string, id: string) => this.run('readGroupReferences', () => this.groupReferences.get(id) ?? []),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
+      callerArn: () => this.run('callerArn', () => 'arn:aws:iam::123456789012:user/fake'),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
       // moto 5.2.1 only ever adds to it, so removals are tested here.
       setNetworkInterfaceGroups: (_r: string, eni: string, groupIds: readonly string[]) =>

@@ -1,0 +1,166 @@
+// Temporary access in the real VS Code against moto (issue 18): "Allow My IP for…" with a local
+// stand-in for the address service, the tree's time left, the rule removed when the injected clock
+// passes its expiry, an expired rule removed at the next load, and one left as a finding when
+// auto-revoke is off.
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
+import type { TestAccountIds } from '../harness/seed';
+import { encodeTemporary } from '../../src/domain/temporaryAccess';
+import type { WatchClock } from '../../src/state/temporaryWatch';
+import { VsCodePrompter } from '../../src/ui/vscodePrompter';
+import { ScriptedPrompter, type Answer } from './scripted';
+import { api, aws, AWS_URL, descriptions, REGION, reseed, setSettings, walk } from './util';
+
+const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
+// The injected clock starts at the real time: the tree's time left is computed on the real clock.
+const T0 = Date.now();
+
+async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
+  const p = new ScriptedPrompter(answers);
+  (await api()).ext.ui = p;
+  return p;
+}
+
+/** A clock the test moves; timers fire when it passes their time. */
+function testClock(start: number): WatchClock & { advance(ms: number): void } {
+  let now = start;
+  let timers: { at: number; fn: () => void; live: boolean }[] = [];
+  return {
+    now: () => now,
+    setTimer(ms, fn) {
+      const t = { at: now + ms, fn, live: true };
+      timers.push(t);
+      return { cancel: () => void (t.live = false) };
+    },
+    advance(ms) {
+      now += ms;
+      const due = timers.filter((t) => t.live && t.at <= now);
+      timers = timers.filter((t) => !due.includes(t));
+      for (const t of due) t.fn();
+    },
+  };
+}
+
+async function dbRules(groupId: string) {
+  const r = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
+  return (r.SecurityGroupRules ?? []).filter((x) => !x.IsEgress);
+}
+
+/** Resolves once the loaded data of the Region satisfies `ok` (waits on the store's change events). */
+async function untilData(ok: () => boolean, what: string): Promise<void> {
+  const a = await api();
+  if (ok()) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, 30_000);
+    const sub = a.ext.store.onChange(() => {
+      if (!ok()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+describe('Temporary access: Allow My IP for… in a real VS Code', function () {
+  this.timeout(120_000);
+  let ids: TestAccountIds;
+  let server: http.Server;
+  let clock: ReturnType<typeof testClock>;
+
+  before(async () => {
+    ids = await reseed();
+    server = http.createServer((_req, res) => res.end('198.51.100.23\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await setSettings({
+      endpoint: AWS_URL,
+      regions: [REGION],
+      profile: '',
+      'temporaryAccess.addressService': `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      'temporaryAccess.autoRevoke': true,
+    });
+    const a = await api();
+    clock = testClock(T0);
+    a.ext.clock = clock;
+    await a.ext.store.refreshAll([REGION]);
+  });
+
+  after(async () => {
+    const a = await api();
+    a.ext.ui = new VsCodePrompter();
+    a.ext.clock = { now: () => Date.now(), setTimer: (ms, fn) => ({ cancel: clearTimeout.bind(null, setTimeout(fn, ms)) }) };
+    await setSettings({ 'temporaryAccess.addressService': undefined, 'temporaryAccess.autoRevoke': undefined });
+    server?.close();
+  });
+
+  it('adds a /32 rule on the database port whose description records the expiry and the caller; the tree shows the time left', async () => {
+    const p = await script('30 minutes', true);
+    const added = await run<string[]>('auroraSg.allowMyIp', { region: REGION, clusterId: ids.mysqlClusterId });
+    assert.deepEqual(p.errors, []);
+    assert.equal(added?.length, 1);
+    const rule = (await dbRules(ids.dbGroupId)).find((r) => r.SecurityGroupRuleId === added![0]);
+    assert.equal(rule?.CidrIpv4, '198.51.100.23/32');
+    assert.equal(rule?.FromPort, 3306);
+    assert.equal(rule?.Description?.slice(0, 33), `temporary until ${new Date(Math.ceil((T0 + 30 * 60_000) / 60_000) * 60_000).toISOString().slice(0, 16)}Z`);
+    assert.match(rule?.Description ?? '', / by arn:aws:(iam|sts)::123456789012:\S+$/);
+    assert.match(p.confirms[0]!.message, /^Allow 198\.51\.100\.23\/32 to orders-mysql for 30 min\?$/);
+    const inbound = await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1', 'Inbound');
+    assert.ok(
+      (await descriptions(inbound)).some((d) => /^temporary · (29|30|31) min left$/.test(d)),
+      (await descriptions(inbound)).join(' | '),
+    );
+  });
+
+  it('when the clock passes the expiry, the rule is removed without a question', async () => {
+    const a = await api();
+    await script();
+    clock.advance(31 * 60_000);
+    await untilData(() => !a.ext.store.index(REGION)?.snapshot.rules.some((r) => r.description?.startsWith('temporary until')), 'the expired rule to go');
+    assert.ok(!(await dbRules(ids.dbGroupId)).some((r) => r.Description?.startsWith('temporary until')));
+  });
+
+  it('a rule that expired while VS Code was closed is removed at the next load; with auto-revoke off it is a finding instead', async () => {
+    const a = await api();
+    const expired = encodeTemporary(clock.now() - 3_600_000, 'arn:aws:iam::123456789012:user/someone');
+    await setSettings({ 'temporaryAccess.autoRevoke': false });
+    await aws().ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: ids.dbGroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '192.0.2.44/32', Description: expired }] }],
+      }),
+    );
+    await a.ext.store.refreshAll([REGION]);
+    const idx = a.ext.store.index(REGION)!;
+    assert.ok(
+      idx.snapshot.rules.some((r) => r.description === expired),
+      'auto-revoke off: kept',
+    );
+    const f = a.analysis.findingsOf(REGION, idx).filter((x) => x.kind === 'temporary-expired');
+    assert.equal(f.length, 1, JSON.stringify(f));
+    await setSettings({ 'temporaryAccess.autoRevoke': true });
+    await a.ext.store.refreshAll([REGION]);
+    await untilData(() => !a.ext.store.index(REGION)?.snapshot.rules.some((r) => r.description === expired), 'the expired rule to be removed after the load');
+    assert.ok(!(await dbRules(ids.dbGroupId)).some((r) => r.Description === expired));
+  });
+
+  it('a bad answer of the address service is refused with what to check, and nothing is added', async () => {
+    const bad = http.createServer((_req, res) => res.end('<html>captive portal</html>'));
+    await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
+    try {
+      await setSettings({ 'temporaryAccess.addressService': `http://127.0.0.1:${(bad.address() as AddressInfo).port}/` });
+      const before = (await dbRules(ids.dbGroupId)).length;
+      const p = await script();
+      assert.equal(await run('auroraSg.allowMyIp', { region: REGION, clusterId: ids.mysqlClusterId, minutes: 30 }), undefined);
+      assert.equal(p.errors.length, 1);
+      assert.match(p.errors[0]!, /not an IP address\. Check the setting auroraSg\.temporaryAccess\.addressService/);
+      assert.equal((await dbRules(ids.dbGroupId)).length, before);
+    } finally {
+      bad.close();
+    }
+  });
+});
