@@ -18,6 +18,8 @@ export class LiveAnswer<T> {
   private tried: number | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A computation on newer data is under way (its result is drawn when it comes). */
+  private computing = false;
   private readonly listeners = new Set<() => void>();
   private sub: { dispose(): void } | undefined;
 
@@ -47,7 +49,7 @@ export class LiveAnswer<T> {
 
   /** The answer was computed on older data than the store holds now (and no computation on the newer data is running). */
   get stale(): boolean {
-    return !!this.held && !this.running && this.held.stamp.revision !== this.store.stamp(this.region).revision;
+    return !!this.held && !this.computing && this.held.stamp.revision !== this.store.stamp(this.region).revision;
   }
 
   /**
@@ -77,9 +79,12 @@ export class LiveAnswer<T> {
       if (!idx) why = `${this.region} is not loaded`;
       else
         try {
+          this.computing = true;
           value = { v: await this.compute(idx) };
         } catch (e) {
           why = (e as Error)?.message ?? String(e);
+        } finally {
+          this.computing = false;
         }
       if (!this.sub) return;
       if (this.store.stamp(this.region).revision !== stamp.revision) {
