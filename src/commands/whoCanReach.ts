@@ -2,6 +2,7 @@
 // from the loaded rules (plus one DescribeInstances read per Region for "who carries this group"):
 // shown in the Reachability view and, unless `diagram: false`, as a diagram.
 import * as vscode from 'vscode';
+import { translateError } from '../aws/errors';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
 import type { ReachResult } from '../tree/analysisViews';
 import { ReachPanel } from '../webview/reachPanel';
@@ -21,8 +22,12 @@ export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reach
       groupName: (id) => d.ext.store.index(region)?.groupsById.get(id)?.groupName,
       refresh: async () => {
         d.analysis.reset(region);
-        await d.ext.store.load(region).catch(() => undefined);
+        const failed = await d.ext.store.load(region).then(
+          () => undefined,
+          (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
+        );
         await live.update();
+        return failed;
       },
       reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
       log: (m) => d.ext.log.warn(m),

@@ -9,8 +9,8 @@ import { webviewPage } from './page';
 export interface ReachPanelHost {
   /** The group's name in the Region's current data. */
   groupName(groupId: string): string | undefined;
-  /** Reloads the Region (the answer recomputes itself on the new data). */
-  refresh(): Promise<void>;
+  /** Reloads the Region (the answer recomputes itself on the new data); what went wrong, if the reload failed. */
+  refresh(): Promise<string | undefined>;
   reveal(groupId: string): Promise<void>;
   log(message: string): void;
 }
@@ -116,9 +116,9 @@ export class ReachPanel implements vscode.Disposable {
     if (m.type === 'ready') await this.post({ type: 'graph', ...this.shown });
     else if (m.type === 'reveal') await this.host.reveal(m.groupId);
     else if (m.type === 'refresh') {
-      await this.host.refresh();
-      // Drawn again by the answer when its data changed; said here when it could not be recomputed.
-      if (this.live.lost) await this.post({ type: 'error', message: `${this.live.lost}. Refresh the tree.` });
+      const failed = await this.host.refresh();
+      // Drawn again by the answer when its data changed; said here when it could not be reloaded or recomputed.
+      if (failed || this.live.lost) await this.post({ type: 'error', message: failed ?? `${this.live.lost}. Refresh the tree.` });
     }
     return true;
   }
