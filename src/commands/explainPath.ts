@@ -48,13 +48,17 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   const port = parsePort(args.port);
   const p = explain(idx, source, target, port);
   // The view's answer is recomputed after every change of the data (the instance as it is read then).
+  let first: PathExplanation | undefined = p;
   const live = await liveAnswer<ReachResult>(d, region, async (now) => {
     checkTarget(now, target);
     const src =
       'ec2Instance' in source
         ? { ec2Instance: (await ec2Of(d, region)).find((i) => i.instanceId === source.ec2Instance.instanceId) ?? source.ec2Instance }
         : source;
-    return { kind: 'path', region, source: text, path: now === idx ? p : explain(now, src, target, port) };
+    // The first answer is the one just computed; every later one is on the changed data (the index may be the same object: an EC2 change).
+    const path = first && now === idx ? first : explain(now, src, target, port);
+    first = undefined;
+    return { kind: 'path', region, source: text, path };
   });
   d.reachView.show(live);
   void vscode.commands.executeCommand('auroraSg.reach.focus');

@@ -247,6 +247,16 @@ export class RegionStore {
     this.emit(region);
   }
 
+  /**
+   * Something the views compute with beyond the snapshot changed (an EC2 instance's groups, which the
+   * analysis state keeps): the Region's revision moves on and every view recomputes, as after any change.
+   */
+  noteChange(region: string): void {
+    if (!this.states.get(region)?.index) return;
+    this.bump(region);
+    this.emit(region);
+  }
+
   /** Re-read some groups and their rules (after a change to them); deleted groups disappear. */
   async refreshGroups(region: string, groupIds: string[]): Promise<void> {
     const src = await this.source();

@@ -45,7 +45,7 @@ const nextChange = (a: LiveAnswer<unknown>) =>
 const names = (idx: RegionIndex) => idx.snapshot.groups.map((g) => g.groupId).join(',');
 
 describe('store stamp: one revision per change of the data, whoever made it', () => {
-  it('a load, a partial refresh and a reset each move the revision on; the start of a load does not', async () => {
+  it('a load, a partial refresh, a noted change and a reset each move the revision on; the start of a load does not', async () => {
     const src = source();
     const store = new RegionStore(async () => src, [R]);
     assert.deepEqual(store.stamp(R), { region: R, revision: 0, loadedAt: undefined });
@@ -62,8 +62,11 @@ describe('store stamp: one revision per change of the data, whoever made it', ()
     const c = store.stamp(R);
     assert.ok(c.revision > b.revision);
     assert.equal(c.loadedAt, b.loadedAt, 'a partial refresh keeps the time of the full load');
+    store.noteChange(R);
+    const d = store.stamp(R);
+    assert.ok(d.revision > c.revision, 'a change the snapshot does not hold (an EC2 instance joined a group) too');
     store.reset(async () => src, [R]);
-    assert.ok(store.stamp(R).revision > c.revision);
+    assert.ok(store.stamp(R).revision > d.revision);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { DeleteDBClusterCommand, DeleteDBInstanceCommand } from '@aws-sdk/client-rds';
@@ -21,9 +22,9 @@ import type { ReachPanel } from '../../src/webview/reachPanel';
 import { WalkthroughController } from '../../src/webview/walkthroughController';
 import { FakeClock } from '../harness/fakeClock';
 import { memoryStorage, runWalkthroughHeadless } from '../harness/headlessWalkthrough';
-import { seedScenarioStart, type ScenarioIds } from '../harness/seed';
+import { runEc2Instance, seedScenarioStart, type ScenarioIds } from '../harness/seed';
 import { ScriptedPrompter } from './scripted';
-import { api, aws, AWS_URL, MOTO_URL, REGION, resetMoto, setSettings } from './util';
+import { api, aws, AWS_URL, MOTO_URL, REGION, reseed, resetMoto, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -257,5 +258,29 @@ describe('Automatic refresh: the Region reloads on the interval of auroraSg.auto
     assert.equal(a.autoRefresh.count, count + 1);
     assert.equal(visibleWhileLoading, true, 'the tree keeps its rows while the refresh loads');
     assert.ok((await a.provider.getChildren()).length > 0);
+  });
+});
+
+describe('Consistency: an EC2 instance put into a group through the command redraws the Reachability view', () => {
+  it('the path from the instance opens in the view without asking again (who carries a group is data the views compute with)', async () => {
+    const ids = await reseed();
+    const subnets = await aws().ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [ids.vpcId] }] }));
+    const batch = await runEc2Instance(aws(), subnets.Subnets![0]!.SubnetId!, [ids.defaultGroupId], 'batch-1');
+    await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
+    const a = await api();
+    await a.ext.store.refreshAll([REGION]);
+    a.analysis.reset(REGION);
+    a.ext.ui = new ScriptedPrompter();
+    const p = await run<{ open: boolean }>('auroraSg.explainPath', { region: REGION, clusterId: ids.mysqlClusterId, source: { ec2InstanceId: batch } });
+    assert.equal(p?.open, false);
+    assert.match(String(a.reachView.getTreeItem(a.reachView.getChildren()[0]).label), /^Closed: batch-1/);
+    a.ext.ui = new ScriptedPrompter([true]);
+    assert.ok(await run('auroraSg.addInstanceToGroup', { region: REGION, instanceId: batch, groupId: ids.appGroupId }));
+    const top = await when(a.reachView.onDidChangeTreeData, () => {
+      const first = a.reachView.getChildren()[0];
+      return first && /^Open: batch-1/.test(String(a.reachView.getTreeItem(first).label)) ? first : undefined;
+    });
+    assert.ok(top);
+    assert.equal(a.reachView.answer?.stamp?.revision, a.ext.store.stamp(REGION).revision);
   });
 });
