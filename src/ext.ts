@@ -7,6 +7,7 @@ import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
 import type { TemporaryAccessDeps } from './ops/temporaryAccess';
 import { SettleWatches } from './ops/settle';
 import { realClock, type WatchClock } from './state/temporaryWatch';
+import type { AutoRefreshSettings } from './state/autoRefresh';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
 import { VsCodePrompter } from './ui/vscodePrompter';
@@ -27,6 +28,13 @@ export function readSettings(found: readonly WorkspaceValue[] = []): { settings:
   const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
   return { settings: { profile, regions, endpoint }, ignored };
+}
+
+/** auroraSg.autoRefresh.*: off unless the user turns it on. */
+export function readAutoRefreshSettings(): AutoRefreshSettings {
+  const c = vscode.workspace.getConfiguration('auroraSg.autoRefresh');
+  const minutes = Number(c.get<number>('intervalMinutes') ?? 0);
+  return { intervalMinutes: Number.isFinite(minutes) && minutes > 0 ? minutes : 0, onFocus: c.get<boolean>('onFocus') === true };
 }
 
 /** The AWS layer's module; the composition root passes its loader (src/bundles.ts), so activation never pays for the SDK. */
@@ -155,6 +163,23 @@ export class Ext implements vscode.Disposable {
   setContext(key: string, value: unknown): void {
     this.contextKeys.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  /** Commands and walkthrough steps running now (an automatic refresh waits for them). */
+  private work = 0;
+
+  /** Marks work (a command, a walkthrough step) as running until the returned function is called. */
+  beginWork(): () => void {
+    this.work++;
+    let done = false;
+    return () => {
+      if (!done) this.work--;
+      done = true;
+    };
+  }
+
+  get working(): boolean {
+    return this.work > 0;
   }
 
   /** Settings changed: drop the gateway and the cached data. */

@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import { isAwsLoaded, loadAws, loadFeatures, type Features } from './bundles';
 import { registerCommands } from './commands/index';
 import { redact, translateError } from './aws/errors';
-import { Ext } from './ext';
+import { Ext, readAutoRefreshSettings } from './ext';
 import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
+import { AutoRefresh } from './state/autoRefresh';
 import { RegionStore } from './state/store';
 import { TemporaryWatch } from './state/temporaryWatch';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
@@ -46,6 +47,8 @@ export interface TestApi extends ExtensionApi {
     readonly RegionIndex: typeof RegionIndex;
     readonly features: () => Features;
   };
+  /** The automatic refresh (auroraSg.autoRefresh.*); tests give it a clock of their own. */
+  readonly autoRefresh: AutoRefresh;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
   /** Milliseconds of module evaluation plus activate(): the extension's own start-up cost. */
@@ -169,6 +172,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // High and medium findings counted on the views (and so on the activity bar).
   findings.showBadgeOn(view, findingsTree);
 
+  // The tree refreshes on its own only when the user asks for it (an interval, the window's focus).
+  const autoRefresh = new AutoRefresh({
+    busy: () => ext.working || ext.store.getRegions().some((r) => ext.store.isLoading(r)),
+    refresh: async (reason) => {
+      const regions = await ext.regions();
+      log.info(`Automatic refresh (${reason === 'focus' ? 'the window regained the focus' : 'interval'}): ${regions.join(', ') || 'no Region'}`);
+      for (const r of regions) analysis.reset(r);
+      await ext.store.refreshAll(regions);
+    },
+  });
+  autoRefresh.configure(readAutoRefreshSettings());
+
   const status = statusBar(ext);
   let statusUpdate = status.update();
 
@@ -208,8 +223,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       void temporary.check();
     }),
     { dispose: () => temporary.dispose() },
+    autoRefresh,
+    vscode.window.onDidChangeWindowState((w) => autoRefresh.focusChanged(w.focused)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
+      if (e.affectsConfiguration('auroraSg.autoRefresh')) {
+        autoRefresh.configure(readAutoRefreshSettings());
+        // The auto-refresh settings alone keep the data; the connection settings drop it.
+        if (!['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) return;
+      }
       ext.reload();
       analysis.reset();
       ext.setContext('auroraSg.empty', false);
@@ -240,6 +262,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     temporary,
     contextKeys: ext.contextKeys,
     modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures },
+    autoRefresh,
     activationMs,
     loadAndActivateMs,
   };

@@ -6,6 +6,7 @@ import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
+import { LiveAnswer, type Compute } from '../state/liveAnswer';
 import type { ReachTreeProvider } from '../tree/analysisViews';
 import type { Node } from '../tree/nodes';
 import { indexFor, isNode, pickRegion, UserError } from './common';
@@ -73,6 +74,27 @@ export async function pickDatabase(
   if ('instanceId' in target && !idx.instancesById.has(target.instanceId))
     throw new UserError(`DB instance ${target.instanceId} is not in ${region}. Refresh the tree or check the id.`);
   return { region, idx, target, args };
+}
+
+/** The database is still in the Region's data (a live answer recomputed after it was deleted says so). */
+export function checkTarget(idx: RegionIndex, target: DbTarget): void {
+  const there = 'clusterId' in target ? idx.clustersById.has(target.clusterId) : idx.instancesById.has(target.instanceId);
+  if (!there)
+    throw new UserError(`${'clusterId' in target ? `DB cluster ${target.clusterId}` : `DB instance ${target.instanceId}`} is no longer in the loaded data`);
+}
+
+/**
+ * An answer computed now on the Region's data and again after every change of it (the views that
+ * show it redraw then); throws what the first computation threw.
+ */
+export async function liveAnswer<T>(d: AnalysisDeps, region: string, compute: Compute<T>): Promise<LiveAnswer<T>> {
+  const live = new LiveAnswer(d.ext.store, region, compute);
+  await live.update();
+  if (live.value === undefined) {
+    live.dispose();
+    throw new UserError(`${live.lost ?? 'The answer could not be computed'}.`);
+  }
+  return live;
 }
 
 /** The EC2 instances of a Region, or none (logged) when they cannot be listed. */

@@ -5,7 +5,8 @@ import { explainPath as explain, type PathExplanation, type PathSource } from '.
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import { validateCidrInput } from '../domain/validation';
-import { ec2Of, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import type { ReachResult } from '../tree/analysisViews';
+import { checkTarget, ec2Of, liveAnswer, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
 import { plainText, say, UserError } from './common';
 
 /** Asks where the connection comes from. */
@@ -44,8 +45,22 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   const ec2 = await ec2Of(d, region);
   const given = parseSource(args.source, region, idx, ec2);
   const { source, text } = given ?? (await askSource(d, region, idx, ec2));
-  const p = explain(idx, source, target, parsePort(args.port));
-  d.reachView.show({ kind: 'path', region, source: text, path: p });
+  const port = parsePort(args.port);
+  const p = explain(idx, source, target, port);
+  // The view's answer is recomputed after every change of the data (the instance as it is read then).
+  let first: PathExplanation | undefined = p;
+  const live = await liveAnswer<ReachResult>(d, region, async (now) => {
+    checkTarget(now, target);
+    const src =
+      'ec2Instance' in source
+        ? { ec2Instance: (await ec2Of(d, region)).find((i) => i.instanceId === source.ec2Instance.instanceId) ?? source.ec2Instance }
+        : source;
+    // The first answer is the one just computed; every later one is on the changed data (the index may be the same object: an EC2 change).
+    const path = first && now === idx ? first : explain(now, src, target, port);
+    first = undefined;
+    return { kind: 'path', region, source: text, path };
+  });
+  d.reachView.show(live);
   void vscode.commands.executeCommand('auroraSg.reach.focus');
   if (given) return p;
   const m = p.missingRule;

@@ -101,7 +101,15 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 export function registerCommands(s: Services): void {
   const { ext, context } = s;
   for (const [id, c] of Object.entries(COMMANDS)) {
-    const handler = (arg?: unknown, selected?: unknown) => runCommand(ext, c.action, regionOf(arg), () => c.run(s, arg, selected));
+    const handler = async (arg?: unknown, selected?: unknown) => {
+      // While a command runs (a prompt, a change), an automatic refresh waits (src/state/autoRefresh.ts).
+      const done = ext.beginWork();
+      try {
+        return await runCommand(ext, c.action, regionOf(arg), () => c.run(s, arg, selected));
+      } finally {
+        done();
+      }
+    };
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   context.subscriptions.push(

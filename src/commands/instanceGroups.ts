@@ -103,8 +103,9 @@ async function change(ext: Ext, analysis: AnalysisState, op: 'add' | 'remove', a
     ),
   );
   if (!r) return undefined;
-  // Who carries which group changed: the analysis re-reads the Region's EC2 instances.
+  // Who carries which group changed: the analysis re-reads the Region's EC2 instances, the views recompute.
   analysis.reset(region);
+  ext.store.noteChange(region);
   say(ext).info(`${r.instanceId}'s network interface ${r.networkInterfaceId} now has ${names(r.after)}${r.recovered ? ` (${r.recovered})` : ''}.`);
   return [...r.after];
 }

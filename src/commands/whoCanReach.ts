@@ -2,34 +2,35 @@
 // from the loaded rules (plus one DescribeInstances read per Region for "who carries this group"):
 // shown in the Reachability view and, unless `diagram: false`, as a diagram.
 import * as vscode from 'vscode';
+import { translateError } from '../aws/errors';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
-import { reachGraph } from '../domain/reachGraph';
+import type { ReachResult } from '../tree/analysisViews';
 import { ReachPanel } from '../webview/reachPanel';
-import { ec2Of, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { checkTarget, ec2Of, liveAnswer, pickDatabase, type AnalysisDeps } from './analysisArgs';
 
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
-  const { region, idx, target, args } = await pickDatabase(d, arg, 'Who can reach');
-  const r = reach(idx, target, { ec2Instances: await ec2Of(d, region) });
-  d.reachView.show({ kind: 'reach', region, reach: r });
+  const { region, target, args } = await pickDatabase(d, arg, 'Who can reach');
+  // One answer for the Reachability view and the diagram: both redraw from it after every change of the data.
+  const live = await liveAnswer<ReachResult>(d, region, async (idx) => {
+    checkTarget(idx, target);
+    return { kind: 'reach', region, reach: reach(idx, target, { ec2Instances: await ec2Of(d, region) }) };
+  });
+  d.reachView.show(live);
   void vscode.commands.executeCommand('auroraSg.reach.focus');
-  if (args.diagram !== false) {
-    const lookup = (id: string) => d.ext.store.index(region)?.groupsById.get(id)?.groupName;
-    ReachPanel.show(d.extensionUri, reachGraph(r, lookup), {
+  if (args.diagram !== false)
+    ReachPanel.show(d.extensionUri, live, {
+      groupName: (id) => d.ext.store.index(region)?.groupsById.get(id)?.groupName,
       refresh: async () => {
-        const fresh = await d.ext.store.load(region).catch(() => undefined);
-        if (!fresh) return undefined;
         d.analysis.reset(region);
-        try {
-          const again = reach(fresh, target, { ec2Instances: await ec2Of(d, region) });
-          d.reachView.show({ kind: 'reach', region, reach: again });
-          return reachGraph(again, lookup);
-        } catch {
-          return undefined;
-        }
+        const failed = await d.ext.store.load(region).then(
+          () => undefined,
+          (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
+        );
+        await live.update();
+        return failed;
       },
       reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
       log: (m) => d.ext.log.warn(m),
     });
-  }
-  return r;
+  return (live.value as Extract<ReachResult, { kind: 'reach' }>).reach;
 }

@@ -87,3 +87,13 @@ export function reachGraph(r: Reachability, groupName: (id: string) => string | 
   }
   return { title: `Who can reach ${r.target.id} on port ${r.port}`, port: r.port, nodes: [...nodes.values()], edges };
 }
+
+/** The sentence above the diagram: how many sources, and whether the whole internet is one of them. */
+export function graphSummary(graph: ReachGraph): { text: string; danger: boolean } {
+  const sources = graph.nodes.filter((n) => n.kind === 'cidr' || n.kind === 'group' || n.kind === 'prefixList');
+  const danger = graph.nodes.filter((n) => n.tone === 'danger' && n.kind === 'cidr');
+  return {
+    text: `${sources.length} source${sources.length === 1 ? '' : 's'} can open a connection on port ${graph.port}${danger.length ? ` — including the whole internet (${danger.map((d) => d.label).join(', ')})` : ''}.`,
+    danger: danger.length > 0,
+  };
+}

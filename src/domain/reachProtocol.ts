@@ -2,7 +2,9 @@
 // sends is validated here before use.
 import type { ReachGraph } from './reachGraph';
 
-export type ReachToWebview = { readonly type: 'graph'; readonly graph: ReachGraph } | { readonly type: 'error'; readonly message: string };
+/** `note`: the graph was computed on older data than the extension holds (what on, and that a refresh recomputes it). */
+export type ReachToWebview =
+  { readonly type: 'graph'; readonly graph: ReachGraph; readonly note?: string } | { readonly type: 'error'; readonly message: string };
 
 export type ReachFromWebview = { readonly type: 'ready' } | { readonly type: 'refresh' } | { readonly type: 'reveal'; readonly groupId: string };
 

@@ -55,16 +55,41 @@ function vpcOfGroups(s: RegionSnapshot, attached: readonly { groupId: string }[]
 
 type Listener = (region: string | undefined) => void;
 
+/**
+ * Which data an answer was computed on: the store's revision of the Region (one number that every
+ * change of its data moves on, whoever made it: a write's re-read, a refresh, a reload) and when
+ * the Region was last loaded in full. An answer whose revision is not the store's is on older data.
+ */
+export interface DataStamp {
+  readonly region: string;
+  readonly revision: number;
+  /** When the Region's data was read in full (RegionSnapshot.loadedAt); undefined before the first load. */
+  readonly loadedAt?: number;
+}
+
 export class RegionStore {
   private readonly states = new Map<string, RegionState>();
   private readonly inflight = new Map<string, Inflight>();
   private readonly listeners = new Set<Listener>();
   private generation = 0;
+  /** Moves on with every change of any Region's data (and on reset); the stamp of a Region is its value at that Region's last change. */
+  private revisionCounter = 0;
+  private readonly revisions = new Map<string, number>();
 
   constructor(
     private source: () => Promise<RegionSource>,
     private regions: readonly string[],
   ) {}
+
+  /** The data the Region's views must be computed on now (DataStamp). */
+  stamp(region: string): DataStamp {
+    return { region, revision: this.revisions.get(region) ?? 0, loadedAt: this.index(region)?.snapshot.loadedAt };
+  }
+
+  /** The Region's data changed (its index is another object now). */
+  private bump(region: string): void {
+    this.revisions.set(region, ++this.revisionCounter);
+  }
 
   onChange(l: Listener): { dispose(): void } {
     this.listeners.add(l);
@@ -85,6 +110,7 @@ export class RegionStore {
     for (const f of this.inflight.values()) f.abort.abort();
     this.inflight.clear();
     this.states.clear();
+    for (const r of this.revisions.keys()) this.bump(r);
     this.source = source;
     this.regions = regions;
     this.emit(undefined);
@@ -153,7 +179,10 @@ export class RegionStore {
         const snap = await src.loadRegion(region, { abortSignal: abort.signal });
         if (abort.signal.aborted) throw cancelledError(region);
         const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
-        if (current()) this.states.set(region, { region, loading: false, index });
+        if (current()) {
+          this.states.set(region, { region, loading: false, index });
+          this.bump(region);
+        }
         return index;
       } catch (error) {
         const cancelled = abort.signal.aborted;
@@ -214,6 +243,17 @@ export class RegionStore {
     const prev = this.states.get(region);
     if (!prev?.index) return;
     this.states.set(region, { ...prev, index: new RegionIndex(f(prev.index.snapshot)) });
+    this.bump(region);
+    this.emit(region);
+  }
+
+  /**
+   * Something the views compute with beyond the snapshot changed (an EC2 instance's groups, which the
+   * analysis state keeps): the Region's revision moves on and every view recomputes, as after any change.
+   */
+  noteChange(region: string): void {
+    if (!this.states.get(region)?.index) return;
+    this.bump(region);
     this.emit(region);
   }
 

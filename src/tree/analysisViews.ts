@@ -5,6 +5,7 @@ import type { RegionIndex } from '../domain/model';
 import { unreadText } from '../domain/model';
 import { countOf, portLabel } from '../domain/rules';
 import type { AnalysisState } from '../state/analysisState';
+import { staleNote, type LiveAnswer } from '../state/liveAnswer';
 import type { RegionStore } from '../state/store';
 import { md } from './provider';
 
@@ -160,17 +161,54 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
   return out;
 }
 
+/** The row a result computed on older data starts with: what it was computed on, and a refresh. */
+function staleRow(note: string, region: string): ReachNode {
+  return {
+    id: 'stale',
+    label: note,
+    tooltip: `${note}\nThe answer below is the one computed then; refreshing ${region} computes it again on the account as it is now.`,
+    icon: new vscode.ThemeIcon('history', new vscode.ThemeColor('editorWarning.foreground')),
+    command: { command: 'auroraSg.refresh', title: 'Refresh', arguments: [{ kind: 'region', region }] },
+    contextValue: 'staleAnswer',
+  };
+}
+
+/**
+ * The Reachability view: draws the answer it is given (a LiveAnswer, which recomputes itself on
+ * every change of the Region's data), with a note when that answer is on older data.
+ */
 export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private nodes: ReachNode[] = [];
-  result: ReachResult | undefined;
+  private live: LiveAnswer<ReachResult> | undefined;
+  private sub: { dispose(): void } | undefined;
 
   constructor(private readonly store: RegionStore) {}
 
-  show(result: ReachResult): void {
-    this.result = result;
-    this.nodes = reachNodes(result, this.store.index(result.region));
+  /** The answer shown (computed on `answer.stamp`'s data). */
+  get result(): ReachResult | undefined {
+    return this.live?.value;
+  }
+
+  get answer(): LiveAnswer<ReachResult> | undefined {
+    return this.live;
+  }
+
+  /** Shows `live` from now on, drawn again whenever it is recomputed. */
+  show(live: LiveAnswer<ReachResult>): void {
+    this.sub?.dispose();
+    this.live = live;
+    this.sub = live.onDidChange(() => this.draw());
+    this.draw();
+  }
+
+  private draw(): void {
+    const live = this.live;
+    const result = live?.value;
+    if (!live || !result) return;
+    const note = staleNote(live);
+    this.nodes = [...(note ? [staleRow(note, result.region)] : []), ...reachNodes(result, this.store.index(result.region))];
     this.emitter.fire();
   }
 
@@ -197,6 +235,7 @@ export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vs
   }
 
   dispose(): void {
+    this.sub?.dispose();
     this.emitter.dispose();
   }
 }

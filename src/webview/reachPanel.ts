@@ -1,60 +1,105 @@
 // The access-graph diagram of one database, in a webview panel.
 import * as vscode from 'vscode';
-import type { ReachGraph } from '../domain/reachGraph';
+import { reachGraph, type ReachGraph } from '../domain/reachGraph';
 import { parseReachMessage, type ReachToWebview } from '../domain/reachProtocol';
+import { staleNote, type LiveAnswer } from '../state/liveAnswer';
+import type { ReachResult } from '../tree/analysisViews';
 import { webviewPage } from './page';
 
 export interface ReachPanelHost {
-  /** Recomputes the graph (after a refresh of the data). */
-  refresh(): Promise<ReachGraph | undefined>;
+  /** The group's name in the Region's current data. */
+  groupName(groupId: string): string | undefined;
+  /** Reloads the Region (the answer recomputes itself on the new data); what went wrong, if the reload failed. */
+  refresh(): Promise<string | undefined>;
   reveal(groupId: string): Promise<void>;
   log(message: string): void;
 }
 
-export class ReachPanel implements vscode.Disposable {
-  private static current: ReachPanel | undefined;
-  private graph: ReachGraph;
-  private readonly disposables: vscode.Disposable[] = [];
+/** What the diagram shows: the graph, and the note when it was computed on older data than the store holds. */
+export interface ReachPanelState {
+  readonly graph: ReachGraph;
+  readonly note?: string;
+}
 
-  /** Shows the graph, reusing the open panel. */
-  static show(extensionUri: vscode.Uri, graph: ReachGraph, host: ReachPanelHost): ReachPanel {
-    if (ReachPanel.current) {
-      ReachPanel.current.host = host;
-      ReachPanel.current.update(graph);
-      ReachPanel.current.panel.reveal(vscode.ViewColumn.Active);
-      return ReachPanel.current;
+type ReachAnswer = LiveAnswer<ReachResult>;
+
+export class ReachPanel implements vscode.Disposable {
+  private static open: ReachPanel | undefined;
+  private live: ReachAnswer;
+  private liveSub: { dispose(): void } | undefined;
+  private shown: ReachPanelState;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<ReachPanelState>();
+  /** Fires with each state drawn (tests wait on it). */
+  readonly onDidUpdate = this.changed.event;
+
+  /** The open diagram, if any. */
+  static get current(): ReachPanel | undefined {
+    return ReachPanel.open;
+  }
+
+  /** Shows the answer (redrawn whenever it is recomputed), reusing the open panel. */
+  static show(extensionUri: vscode.Uri, live: ReachAnswer, host: ReachPanelHost): ReachPanel {
+    if (ReachPanel.open) {
+      ReachPanel.open.host = host;
+      ReachPanel.open.follow(live);
+      ReachPanel.open.panel.reveal(vscode.ViewColumn.Active);
+      return ReachPanel.open;
     }
-    const panel = vscode.window.createWebviewPanel('auroraSg.reach', graph.title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel('auroraSg.reach', 'Who can reach', vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
       retainContextWhenHidden: false,
     });
-    ReachPanel.current = new ReachPanel(panel, extensionUri, graph, host);
-    return ReachPanel.current;
+    ReachPanel.open = new ReachPanel(panel, extensionUri, live, host);
+    return ReachPanel.open;
   }
 
   /** Closes the open panel, if any (on deactivation). */
   static disposeOpen(): void {
-    ReachPanel.current?.panel.dispose();
+    ReachPanel.open?.panel.dispose();
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    graph: ReachGraph,
+    live: ReachAnswer,
     private host: ReachPanelHost,
   ) {
-    this.graph = graph;
+    this.live = live;
+    this.shown = this.stateOf(live);
+    this.follow(live);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw), null, this.disposables);
   }
 
-  update(graph: ReachGraph): void {
-    this.graph = graph;
-    this.panel.title = graph.title;
-    void this.post({ type: 'graph', graph });
+  /** What the diagram shows now. */
+  get state(): ReachPanelState {
+    return this.shown;
+  }
+
+  private stateOf(live: ReachAnswer): ReachPanelState {
+    const r = live.value;
+    const graph = r?.kind === 'reach' ? reachGraph(r.reach, (id) => this.host.groupName(id)) : { title: 'Who can reach', port: 0, nodes: [], edges: [] };
+    const note = staleNote(live);
+    return note ? { graph, note } : { graph };
+  }
+
+  private follow(live: ReachAnswer): void {
+    const old = this.liveSub;
+    this.live = live;
+    this.liveSub = live.onDidChange(() => this.draw());
+    old?.dispose();
+    this.draw();
+  }
+
+  private draw(): void {
+    this.shown = this.stateOf(this.live);
+    this.panel.title = this.shown.graph.title;
+    void this.post({ type: 'graph', ...this.shown });
+    this.changed.fire(this.shown);
   }
 
   private post(m: ReachToWebview): Thenable<boolean> {
@@ -68,12 +113,12 @@ export class ReachPanel implements vscode.Disposable {
       this.host.log(`Diagram: ignored a malformed message (${typeof raw})`);
       return false;
     }
-    if (m.type === 'ready') await this.post({ type: 'graph', graph: this.graph });
+    if (m.type === 'ready') await this.post({ type: 'graph', ...this.shown });
     else if (m.type === 'reveal') await this.host.reveal(m.groupId);
     else if (m.type === 'refresh') {
-      const g = await this.host.refresh();
-      if (g) this.update(g);
-      else await this.post({ type: 'error', message: 'The database is no longer in the loaded data. Refresh the tree.' });
+      const failed = await this.host.refresh();
+      // Drawn again by the answer when its data changed; said here when it could not be reloaded or recomputed.
+      if (failed || this.live.lost) await this.post({ type: 'error', message: failed ?? `${this.live.lost}. Refresh the tree.` });
     }
     return true;
   }
@@ -86,6 +131,7 @@ export class ReachPanel implements vscode.Disposable {
       fonts: true,
       body: [
         '<header><h1 id="title">Who can reach</h1><button id="refresh" type="button"><span class="codicon codicon-refresh"></span> Refresh</button></header>',
+        '<p id="stale" class="stale" role="status" hidden></p>',
         '<p id="summary" class="summary" role="status"></p>',
         '<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span></div>',
         '<div id="diagram"></div>',
@@ -94,7 +140,9 @@ export class ReachPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (ReachPanel.current === this) ReachPanel.current = undefined;
+    if (ReachPanel.open === this) ReachPanel.open = undefined;
+    this.liveSub?.dispose();
+    this.changed.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

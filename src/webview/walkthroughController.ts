@@ -8,6 +8,8 @@ import type { Ec2Instance } from '../domain/model';
 import * as W from '../domain/walkthrough';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../domain/walkthroughProtocol';
 import type { Ext } from '../ext';
+import { staleNote } from '../state/liveAnswer';
+import type { DataStamp } from '../state/store';
 import type { DatabaseOpsContext } from '../ops/databaseGroups';
 import { isUserError, UserError } from '../ops/userError';
 import { executeAction, InlineProgress, tagOf, type RunIds, type RunLog } from './walkthroughActions';
@@ -35,6 +37,8 @@ export interface WalkthroughObserver {
   sent?(m: ExtensionMessage, toPanel: boolean): void;
   /** A message from the webview that failed the protocol check. */
   refused?(raw: unknown): void;
+  /** The path was verified (again): by the verify step, or on the data after a change of it. */
+  verified?(v: W.Verification, on: DataStamp): void;
 }
 
 interface Ec2Load {
@@ -56,7 +60,9 @@ export class WalkthroughController implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private recheckQueued = false;
+  /** The data the verification was computed on. */
+  private verifiedOn: DataStamp | undefined;
   private readonly observers = new Set<WalkthroughObserver>();
 
   constructor(
@@ -67,9 +73,16 @@ export class WalkthroughController implements vscode.Disposable {
     this.stateValue = W.resume(initial);
     this.disposables.push(
       ext.store.onChange((region) => {
-        if (!this.panel || this.busy || (region && region !== this.stateValue.choices.region)) return;
-        if (this.refreshTimer) clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => void this.enqueue(() => this.sendView()), 400);
+        if (region && region !== this.stateValue.choices.region) return;
+        // Whoever changed the data: the verification is checked again on it, the panel redrawn.
+        // One check queued at a time, after the step or check that runs (which may be the change).
+        if (this.recheckQueued) return;
+        this.recheckQueued = true;
+        void this.enqueue(async () => {
+          this.recheckQueued = false;
+          if (this.verification) await this.reverify();
+          else await this.sendView();
+        });
       }),
     );
     this.setDoneContexts();
@@ -268,6 +281,7 @@ export class WalkthroughController implements vscode.Disposable {
       verification: this.verification,
       busy: this.busy,
       loadError: this.loadError,
+      staleNote: this.verificationNote(),
     });
   }
 
@@ -347,6 +361,7 @@ export class WalkthroughController implements vscode.Disposable {
     const title = W.STEP_TEXT[step].title;
     const log: RunLog = { applied: [], created: [], reused: [] };
     this.busy = `Applying step ${n}: ${title}…`;
+    const done = this.ext.beginWork();
     this.verification = undefined;
     await this.sendView();
     try {
@@ -388,6 +403,7 @@ export class WalkthroughController implements vscode.Disposable {
       await this.setState(W.failStep(this.stateValue, step, { at: Date.now(), ...log, error: message }));
     } finally {
       this.busy = undefined;
+      done();
     }
     await this.sendView();
     if (this.stateValue.step === 'verify' && step !== 'verify') await this.verify();
@@ -398,33 +414,18 @@ export class WalkthroughController implements vscode.Disposable {
     this.busy = 'Reading the account back…';
     await this.sendView();
     let v: W.Verification | undefined;
+    let on: DataStamp | undefined;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Access walkthrough: verifying the path', cancellable: false },
         async () => {
           const ctx = await this.context(true);
           if (!ctx) throw new UserError(this.loadError ?? 'Choose a Region first.');
+          on = this.ext.store.stamp(ctx.choices.region);
           v = W.verifyPath(ctx);
         },
       );
-      this.verification = v;
-      const checked = v!.hops.filter((h) => !h.skipped);
-      const outcome: W.StepOutcome = {
-        at: Date.now(),
-        applied: [
-          v!.ok
-            ? `The path is open on every hop (${checked.length} checked).`
-            : `Not open: ${checked
-                .filter((h) => !h.ok)
-                .map((h) => h.label)
-                .join('; ')}.`,
-        ],
-        created: [],
-        reused: [],
-      };
-      await this.setState(
-        v!.ok ? W.completeStep(this.stateValue, 'verify', outcome) : W.failStep(this.stateValue, 'verify', { ...outcome, error: outcome.applied[0] }),
-      );
+      await this.record(v!, on!);
     } catch (e) {
       const message = this.translate(e, 'verify the path');
       await this.setState(W.failStep(this.stateValue, 'verify', { at: Date.now(), applied: [], created: [], reused: [], error: message }));
@@ -435,9 +436,52 @@ export class WalkthroughController implements vscode.Disposable {
     return v;
   }
 
+  /**
+   * The data changed since the verification: it is checked again on the data as the store holds
+   * it now (no read), so it never says "Verified" beside a view that says the path is closed.
+   */
+  private async reverify(): Promise<void> {
+    const region = this.stateValue.choices.region;
+    if (!region || this.verifiedOn?.revision === this.ext.store.stamp(region).revision) return this.sendView();
+    const ctx = await this.context(false);
+    // Not computable now (the Region failed to load): the older verification stays, with its note.
+    if (ctx) await this.record(W.verifyPath(ctx), this.ext.store.stamp(ctx.choices.region));
+    await this.sendView();
+  }
+
+  /** Keeps a verification and the verify step's outcome from it. */
+  private async record(v: W.Verification, on: DataStamp): Promise<void> {
+    this.verification = v;
+    this.verifiedOn = on;
+    const checked = v.hops.filter((h) => !h.skipped);
+    const outcome: W.StepOutcome = {
+      at: Date.now(),
+      applied: [
+        v.ok
+          ? `The path is open on every hop (${checked.length} checked).`
+          : `Not open: ${checked
+              .filter((h) => !h.ok)
+              .map((h) => h.label)
+              .join('; ')}.`,
+      ],
+      created: [],
+      reused: [],
+    };
+    await this.setState(
+      v.ok ? W.completeStep(this.stateValue, 'verify', outcome) : W.failStep(this.stateValue, 'verify', { ...outcome, error: outcome.applied[0] }),
+    );
+    for (const o of this.observers) o.verified?.(v, on);
+  }
+
+  /** The note the verification gets when it is on older data than the store holds. */
+  private verificationNote(): string | undefined {
+    const region = this.stateValue.choices.region;
+    if (!this.verification || !this.verifiedOn || !region) return undefined;
+    return staleNote({ stamp: this.verifiedOn, stale: this.verifiedOn.revision !== this.ext.store.stamp(region).revision, lost: this.loadError });
+  }
+
   dispose(): void {
     if (WalkthroughController.active === this) WalkthroughController.active = undefined;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.panel = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.observers.clear();

@@ -994,6 +994,16 @@ describe('walkthrough: the view for the webview', () => {
     assert.equal(v.primary.enabled, false, 'busy disables the button');
   });
 
+  it('a verification on older data than the extension holds carries its note; no note without a verification or off the verify step', () => {
+    const ctx = ctxOf(scenario());
+    const verify: W.WalkthroughState = { ...W.initialState(CHOICES), step: 'verify' };
+    const verification = W.verifyPath(ctx);
+    const note = 'Computed on data loaded at 14:02; the account has changed since. Refresh to recompute.';
+    assert.equal(W.buildView(verify, ctx, { regions: [REGION], verification, staleNote: note }).staleNote, note);
+    assert.equal(W.buildView(verify, ctx, { regions: [REGION], staleNote: note }).staleNote, undefined);
+    assert.equal(W.buildView(W.initialState(CHOICES), ctx, { regions: [REGION], verification, staleNote: note }).staleNote, undefined);
+  });
+
   it('without data (no Region) it still renders step 1 with the problem', () => {
     const v = W.buildView(W.initialState(), undefined, { regions: [], loadError: 'no credentials' });
     assert.equal(v.step, 'target');

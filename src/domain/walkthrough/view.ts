@@ -129,6 +129,8 @@ export interface WalkthroughView {
   readonly busy?: string;
   /** The data could not be loaded (the form still shows). */
   readonly loadError?: string;
+  /** The verification was computed on older data than the extension holds: what on, and that a refresh recomputes it. */
+  readonly staleNote?: string;
 }
 
 export interface ViewExtras {
@@ -136,6 +138,7 @@ export interface ViewExtras {
   readonly verification?: Verification;
   readonly busy?: string;
   readonly loadError?: string;
+  readonly staleNote?: string;
 }
 
 function diagramOf(state: WalkthroughState, r: Resolved | undefined, plans: Partial<Record<StepId, StepPlan>>): Diagram {
@@ -428,6 +431,7 @@ export function buildView(state: WalkthroughState, ctx: PlanContext | undefined,
     notes: plan?.notes ?? [],
     diagram: diagramOf(state, r, plans),
     ...(step === 'verify' && extras.verification ? { verification: extras.verification } : {}),
+    ...(step === 'verify' && extras.verification && extras.staleNote ? { staleNote: extras.staleNote } : {}),
     ...(outcome ? { outcome } : {}),
     ...(prevStep && prevOutcome && !prevOutcome.error && prevOutcome.applied.length && !outcome
       ? { previous: { title: STEP_TEXT[prevStep].title, outcome: prevOutcome } }

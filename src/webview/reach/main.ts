@@ -1,7 +1,7 @@
 // The reachability diagram, inside the webview: lays out the graph with dagre and draws SVG.
 // No inline handlers, no innerHTML with data: every text goes through textContent.
 import dagre from '@dagrejs/dagre';
-import type { GraphNode, ReachGraph } from '../../domain/reachGraph';
+import { graphSummary, type GraphNode, type ReachGraph } from '../../domain/reachGraph';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -35,14 +35,16 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function render(graph: ReachGraph): void {
+function render(graph: ReachGraph, note?: string): void {
   const title = document.getElementById('title')!;
   title.textContent = graph.title;
   const summary = document.getElementById('summary')!;
-  const sources = graph.nodes.filter((n) => n.kind === 'cidr' || n.kind === 'group' || n.kind === 'prefixList');
-  const danger = graph.nodes.filter((n) => n.tone === 'danger' && n.kind === 'cidr');
-  summary.textContent = `${sources.length} source${sources.length === 1 ? '' : 's'} can open a connection on port ${graph.port}${danger.length ? ` — including the whole internet (${danger.map((d) => d.label).join(', ')})` : ''}.`;
-  summary.className = danger.length ? 'summary danger' : 'summary';
+  const said = graphSummary(graph);
+  summary.textContent = said.text;
+  summary.className = said.danger ? 'summary danger' : 'summary';
+  const stale = document.getElementById('stale')!;
+  stale.textContent = note ?? '';
+  stale.hidden = !note;
 
   const host = document.getElementById('diagram')!;
   // Left to right reads like the path (clients -> groups -> database); a narrow panel gets top to bottom.
@@ -134,12 +136,12 @@ function render(graph: ReachGraph): void {
     svg.appendChild(grp);
   }
   host.appendChild(svg);
-  vscode.setState({ graph });
+  vscode.setState({ graph, note });
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type?: string; graph?: ReachGraph; message?: string };
-  if (m?.type === 'graph' && m.graph) render(m.graph);
+  const m = ev.data as { type?: string; graph?: ReachGraph; note?: string; message?: string };
+  if (m?.type === 'graph' && m.graph) render(m.graph, typeof m.note === 'string' ? m.note : undefined);
   if (m?.type === 'error' && typeof m.message === 'string') {
     const s = document.getElementById('summary')!;
     s.textContent = m.message;
@@ -147,6 +149,6 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
 });
 document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
-const saved = vscode.getState() as { graph?: ReachGraph } | undefined;
-if (saved?.graph) render(saved.graph);
+const saved = vscode.getState() as { graph?: ReachGraph; note?: string } | undefined;
+if (saved?.graph) render(saved.graph, saved.note);
 vscode.postMessage({ type: 'ready' });

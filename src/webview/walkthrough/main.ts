@@ -149,6 +149,7 @@ function content(v: WalkthroughView): HTMLElement {
     ]),
   );
   if (v.loadError) main.append(banner('error', v.loadError));
+  if (v.staleNote) main.append(banner('warning', v.staleNote));
   if (v.previous) main.append(outcomeBanner('Step ' + (v.number - 1) + ' (' + v.previous.title + ') applied', v.previous.outcome));
   if (v.outcome) {
     const title = v.step === 'verify' ? (v.outcome.error ? 'Not verified' : 'Verified') : v.outcome.error ? 'This step stopped' : 'Applied';
