@@ -73,7 +73,7 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
           : '';
         return ext.ui.confirm(
           open.length ? `Open ${id} to the whole internet by associating ${names(added)}?` : `Associate ${names(added)} with ${id}?`,
-          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}${unchecked ? `\n\n${unchecked}` : ''}`,
+          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${unchecked ? `${unchecked}\n\n` : ''}${timing}`,
           open.length ? 'Associate Anyway' : 'Associate',
           { exposes: open.length > 0 },
         );

@@ -47,7 +47,7 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
         const cut = lost.length ? `These lose their only path to the database:\n${lostAccessText(lost)}\n\n` : '';
         return ext.ui.confirm(
           `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}Whatever only this group allowed can no longer reach the database. ${timing}${unchecked ? `\n\n${unchecked}` : ''}`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}`,
           'Remove',
         );
       },

@@ -49,7 +49,6 @@ describe('DryRun: the permission check before a change (AWS layer, through the A
     direct = new EC2Client({ endpoint: moto.url, region: US, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
   });
   after(async () => {
-    audit?.check();
     gw?.dispose();
     direct?.destroy();
     await proxy?.close();
@@ -84,7 +83,10 @@ describe('DryRun: the permission check before a change (AWS layer, through the A
       ['AuthorizeSecurityGroupIngress', buildAuthorizeSecurityGroupInput(spec)],
       ['AuthorizeSecurityGroupEgress', buildAuthorizeSecurityGroupInput({ ...spec, isEgress: true })],
       ['RevokeSecurityGroupIngress', buildRevokeSecurityGroupInput(ids.dbGroupId, [ingress.SecurityGroupRuleId!])],
-      ['ModifySecurityGroupRules', buildModifySecurityGroupRulesInput(ids.dbGroupId, ingress.SecurityGroupRuleId!, { ...spec })],
+      [
+        'ModifySecurityGroupRules',
+        buildModifySecurityGroupRulesInput(ids.dbGroupId, ingress.SecurityGroupRuleId!, { ...existing, fromPort: 4446, toPort: 4446 }),
+      ],
       ['UpdateSecurityGroupRuleDescriptionsIngress', buildUpdateSecurityGroupRuleDescriptionsInput(existing)],
       ['UpdateSecurityGroupRuleDescriptionsEgress', buildUpdateSecurityGroupRuleDescriptionsInput({ ...existing, isEgress: true })],
       ['CreateSecurityGroup', buildCreateSecurityGroupInput({ vpcId: ids.vpcId, groupName: 'dry-run-only', description: 'never created', tags: { a: 'b' } })],
@@ -157,4 +159,6 @@ describe('DryRun: the permission check before a change (AWS layer, through the A
       await raw.close();
     }
   });
+
+  it('the rules layer refused nothing (its DryRun answers are answers, not refusals)', () => audit.check());
 });

@@ -331,3 +331,16 @@ describe('ops: undo and redo of activity entries', () => {
 function setupFrom<C extends { ui: unknown }>(ctx: C, answers: Parameters<typeof fakeContext>[1]): C {
   return { ...ctx, ui: new (ctx.ui as { constructor: new (a: unknown) => unknown }).constructor(answers) };
 }
+
+describe('the preview note: which calls the permission check cannot try first', () => {
+  it('RDS calls are named (no dry run); EC2-only changes need no note; the setting off says so', async () => {
+    const { uncheckedNote } = await import('../../../src/domain/activity');
+    assert.equal(uncheckedNote(['ModifyDBCluster'], true), 'rds:ModifyDBCluster cannot be checked for permission before the change (RDS has no dry run).');
+    assert.equal(
+      uncheckedNote(['CreateSecurityGroup', 'ModifyDBInstance'], true),
+      'rds:ModifyDBInstance cannot be checked for permission before the change (RDS has no dry run); ec2:CreateSecurityGroup will be.',
+    );
+    assert.equal(uncheckedNote(['AuthorizeSecurityGroupIngress'], true), '');
+    assert.match(uncheckedNote(['ModifyDBCluster'], false), /auroraSg\.dryRun is off/);
+  });
+});
