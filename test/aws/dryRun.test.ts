@@ -5,7 +5,7 @@
 // of each action). moto 5.2.1 does so for all of them but UpdateSecurityGroupRuleDescriptionsIngress
 // / Egress, which it applies; the rules layer answers those as AWS does.
 import * as assert from 'node:assert/strict';
-import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { createGateway, type AwsGateway } from '../../src/aws/index';
 import {
   buildAuthorizeSecurityGroupInput,
@@ -90,9 +90,11 @@ describe('DryRun: the permission check before a change (AWS layer, through the A
       ['UpdateSecurityGroupRuleDescriptionsIngress', buildUpdateSecurityGroupRuleDescriptionsInput(existing)],
       ['UpdateSecurityGroupRuleDescriptionsEgress', buildUpdateSecurityGroupRuleDescriptionsInput({ ...existing, isEgress: true })],
       ['CreateSecurityGroup', buildCreateSecurityGroupInput({ vpcId: ids.vpcId, groupName: 'dry-run-only', description: 'never created', tags: { a: 'b' } })],
-      ['DeleteSecurityGroup', buildDeleteSecurityGroupInput(ids.legacyGroupId)],
       ['ModifyNetworkInterfaceAttribute', buildModifyNetworkInterfaceAttributeInput(eni, [ids.defaultGroupId])],
     ];
+    // A group nothing uses (the rules layer refuses deleting one in use, DependencyViolation).
+    const spare = (await direct.send(new CreateSecurityGroupCommand({ GroupName: 'dry-run-delete', Description: 'unused', VpcId: ids.vpcId }))).GroupId!;
+    calls.push(['DeleteSecurityGroup', buildDeleteSecurityGroupInput(spare)]);
     const before = await state();
     for (const [api, input] of calls) assert.equal(await gw.dryRun(US, api, input), 'allowed', api);
     assert.equal(await state(), before, 'a dry run changed the account');

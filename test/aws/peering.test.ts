@@ -1,8 +1,9 @@
 // Peered VPCs against moto: the peerings read returns what AWS would (an accepted connection is
-// active, an unaccepted one pending-acceptance), the reachable VPCs follow from it, and moto's
-// HTTP 500 to DescribeStaleSecurityGroups is "unknown", never a finding.
+// active, an unaccepted one pending-acceptance), the reachable VPCs follow from it, and stale rules
+// come from DescribeStaleSecurityGroups as AWS answers it (the AWS-rules layer answers; moto gives
+// HTTP 500, which stays "unknown", never a finding).
 import * as assert from 'node:assert/strict';
-import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, DeleteVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/index';
 import { findings } from '../../src/domain/analysis';
 import { RegionIndex } from '../../src/domain/model';
@@ -61,8 +62,7 @@ describe('AWS peerings against moto', function () {
     assert.deepEqual([...reach.vpcIds].sort(), [ids.home.vpcId, ids.peered.vpcId].sort());
   });
 
-  it('a cross-VPC reference makes the load ask DescribeStaleSecurityGroups for that VPC; moto answers 500: unknown, no finding invented', async () => {
-    // moto accepts this reference (AWS would only across an active peering); it is here to make the load ask.
+  it('a cross-VPC reference makes the load ask DescribeStaleSecurityGroups for that VPC (answered as AWS does): nothing stale while the peering is active', async () => {
     const c = clientsFor(moto.url, REGION);
     await c.ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -77,11 +77,41 @@ describe('AWS peerings against moto', function () {
       [REGION],
       'asked once, for the home VPC',
     );
-    assert.deepEqual(snap.staleChecks, [], 'the VPC that did not answer is left out');
-    assert.equal(snap.failures, undefined, 'not a failed part of the tree');
+    assert.deepEqual(snap.staleChecks, [{ vpcId: ids.home.vpcId, rules: [] }]);
+    assert.equal(
+      rules.requests.filter((r) => r.action === 'DescribeStaleSecurityGroups').at(-1)?.answeredBy,
+      'DescribeStaleSecurityGroups answered as AWS does',
+    );
     assert.deepEqual(
       findings(new RegionIndex(snap)).filter((f) => f.kind === 'stale-reference'),
       [],
     );
+  });
+
+  it('a VPC that does not answer DescribeStaleSecurityGroups is unknown: no finding invented, not a failed part of the tree', async () => {
+    const off = rules.add({ action: 'DescribeStaleSecurityGroups', kind: 'http500', times: Infinity });
+    try {
+      const snap = await gw.loadRegion(REGION);
+      assert.deepEqual(snap.staleChecks, [], 'the VPC that did not answer is left out');
+      assert.equal(snap.failures, undefined);
+      assert.deepEqual(
+        findings(new RegionIndex(snap)).filter((f) => f.kind === 'stale-reference'),
+        [],
+      );
+    } finally {
+      off();
+    }
+  });
+
+  it('once the peering connection is deleted, AWS reports the rule stale and the finding names the peering', async () => {
+    const c = clientsFor(moto.url, REGION);
+    await c.ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ids.peered.peeringId }));
+    const snap = await gw.loadRegion(REGION);
+    const home = snap.staleChecks?.find((x) => x.vpcId === ids.home.vpcId);
+    assert.ok(home && home.rules.length === 1, `one stale rule in the home VPC: ${JSON.stringify(snap.staleChecks)}`);
+    const stale = findings(new RegionIndex(snap)).filter((f) => f.kind === 'stale-reference');
+    assert.equal(stale.length, 1, JSON.stringify(stale));
+    assert.equal(stale[0]!.groupId, ids.home.app);
+    assert.match(stale[0]!.why, new RegExp(`${ids.peered.peeringId}.*deleted`));
   });
 });

@@ -4,15 +4,24 @@
 // with AWS's error code and message in AWS's XML shape (awsErrorBody). Each rule cites the
 // document its behaviour comes from. Where moto differs, /work/shared/notes/aws-facts.md (the
 // notes on moto) and the README's testing section say so.
-import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  EC2Client,
+  type SecurityGroup,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 
 export interface AwsRefusal {
   readonly status?: number;
   readonly code: string;
   readonly message: string;
-  /** Not a refusal: AWS's normal answer that moto does not give (a DryRun's DryRunOperation); the audit does not count it. */
-  readonly answer?: boolean;
+  /** Not a refusal: AWS's normal error answer that moto does not give (a DryRun's DryRunOperation); the audit does not count it. */
+  readonly expected?: boolean;
 }
 
 /** What a rule sees: the request, and moto's clients (bypassing the proxy) for the request's Region. */
@@ -25,11 +34,19 @@ export interface AwsRuleContext {
   readonly rds: RDSClient;
 }
 
+/** An answer the layer gives itself, in AWS's shape, where moto cannot answer (HTTP 500). */
+export interface AwsAnswer {
+  /** The query-protocol XML body AWS would send. */
+  readonly answer: string;
+}
+
 export interface AwsRule {
   readonly name: string;
   readonly actions: readonly string[];
-  check(ctx: AwsRuleContext): Promise<AwsRefusal | undefined> | AwsRefusal | undefined;
+  check(ctx: AwsRuleContext): Promise<AwsRefusal | AwsAnswer | undefined> | AwsRefusal | AwsAnswer | undefined;
 }
+
+export const isAnswer = (r: AwsRefusal | AwsAnswer): r is AwsAnswer => 'answer' in r;
 
 export interface AwsRulesOptions {
   /** Groups per network interface / EC2 instance (default 5, as AWS's default quota). */
@@ -58,6 +75,171 @@ function peerKind(r: { CidrIpv4?: string; CidrIpv6?: string; ReferencedGroupId?:
   return undefined;
 }
 
+const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** `<tag>value</tag>`, or nothing when the value is absent (EC2's query protocol leaves absent members out). */
+const el = (tag: string, v: string | number | undefined) => (v === undefined || v === '' ? '' : `<${tag}>${xmlEscape(String(v))}</${tag}>`);
+const ec2Answer = (action: string, inner: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>aws-rules-${action}</requestId>${inner}</${action}Response>`;
+
+/** Groups by id, from a filter (so a missing id is just absent, not an error). */
+async function groupsById(ec2: EC2Client, ids: readonly string[]): Promise<Map<string, SecurityGroup>> {
+  const out = new Map<string, SecurityGroup>();
+  if (ids.length === 0) return out;
+  const r = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: [...new Set(ids)] }] }));
+  for (const g of r.SecurityGroups ?? []) if (g.GroupId) out.set(g.GroupId, g);
+  return out;
+}
+
+interface PeeringFacts {
+  readonly id: string;
+  readonly status: string;
+  readonly vpcs: readonly [string, string];
+}
+
+async function peeringsOf(ec2: EC2Client): Promise<PeeringFacts[]> {
+  const r = await ec2.send(new DescribeVpcPeeringConnectionsCommand({}));
+  return (r.VpcPeeringConnections ?? []).map((p) => ({
+    id: p.VpcPeeringConnectionId ?? '',
+    status: p.Status?.Code ?? '',
+    vpcs: [p.RequesterVpcInfo?.VpcId ?? '', p.AccepterVpcInfo?.VpcId ?? ''] as const,
+  }));
+}
+
+/** The active peering connection between two VPCs (same Region: these clients are one Region's). */
+const activePeering = (ps: readonly PeeringFacts[], a: string, b: string) =>
+  ps.find((p) => p.status === 'active' && ((p.vpcs[0] === a && p.vpcs[1] === b) || (p.vpcs[0] === b && p.vpcs[1] === a)));
+const anyPeering = (ps: readonly PeeringFacts[], a: string, b: string) =>
+  ps.find((p) => (p.vpcs[0] === a && p.vpcs[1] === b) || (p.vpcs[0] === b && p.vpcs[1] === a));
+
+/** The groups a rule-adding request references, with the account given for each (UserId). */
+function referencedGroups(action: string, params: URLSearchParams): { groupId: string; userId?: string }[] {
+  const out: { groupId: string; userId?: string }[] = [];
+  if (action === 'ModifySecurityGroupRules') {
+    for (let i = 1; params.has(`SecurityGroupRule.${i}.SecurityGroupRuleId`); i++) {
+      const g = params.get(`SecurityGroupRule.${i}.SecurityGroupRule.ReferencedGroupId`);
+      if (g) out.push({ groupId: g });
+    }
+    return out;
+  }
+  for (const [k, v] of params) {
+    const m = /^IpPermissions\.(\d+)\.Groups\.(\d+)\.GroupId$/.exec(k);
+    if (!m) continue;
+    const userId = params.get(`IpPermissions.${m[1]}.Groups.${m[2]}.UserId`) ?? undefined;
+    out.push({ groupId: v, ...(userId ? { userId } : {}) });
+  }
+  return out;
+}
+
+/** A rule's referenced group, when the rule references one. */
+const refOf = (r: SecurityGroupRule) => r.ReferencedGroupInfo?.GroupId;
+
+/** All rules of the given groups (or of the Region), in one read each 200 groups. */
+async function rulesOf(ec2: EC2Client, groupIds?: readonly string[]): Promise<SecurityGroupRule[]> {
+  if (!groupIds) return (await ec2.send(new DescribeSecurityGroupRulesCommand({}))).SecurityGroupRules ?? [];
+  const out: SecurityGroupRule[] = [];
+  for (let i = 0; i < groupIds.length; i += 200) {
+    const r = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: groupIds.slice(i, i + 200) }] }));
+    out.push(...(r.SecurityGroupRules ?? []));
+  }
+  return out;
+}
+
+/**
+ * DescribeStaleSecurityGroups as AWS answers it (EC2 API Reference, DescribeStaleSecurityGroups:
+ * "Describes the stale security group rules for security groups referenced across a VPC peering
+ * connection, transit gateway connection, or with a security group VPC association. Rules are
+ * stale when they reference a deleted security group. Rules can also be stale if they reference a
+ * security group in a peer VPC for which the VPC peering connection has been deleted"; VpcId
+ * required, MaxResults 5-255). moto answers HTTP 500. The layer works it out from moto's state:
+ * a rule of a group in the VPC whose referenced group no longer exists (same account), or is in
+ * another VPC with no active peering connection to this one.
+ */
+async function staleAnswer({ params, ec2 }: AwsRuleContext): Promise<AwsRefusal | AwsAnswer> {
+  const vpcId = params.get('VpcId');
+  if (!vpcId) return { code: 'MissingParameter', message: 'The request must contain the parameter VpcId' };
+  const max = params.get('MaxResults');
+  if (max !== null && !(Number(max) >= 5 && Number(max) <= 255))
+    return { code: 'InvalidParameterValue', message: `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value between 5 and 255.` };
+  const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).SecurityGroups ?? [];
+  const rules = await rulesOf(
+    ec2,
+    groups.map((g) => g.GroupId!),
+  );
+  const referenced = await groupsById(
+    ec2,
+    rules.map(refOf).filter((g): g is string => !!g),
+  );
+  const peerings = await peeringsOf(ec2);
+  const stale: string[] = [];
+  for (const g of groups) {
+    const perms = { in: new Map<string, string[]>(), out: new Map<string, string[]>() };
+    for (const r of rules) {
+      const ref = r.ReferencedGroupInfo;
+      if (r.GroupId !== g.GroupId || !ref?.GroupId) continue;
+      // Another account's group is not moto's to know: never called stale here.
+      if (ref.UserId && ref.UserId !== g.OwnerId) continue;
+      const target = referenced.get(ref.GroupId);
+      const otherVpc = target?.VpcId && target.VpcId !== vpcId ? target.VpcId : undefined;
+      if (target && (!otherVpc || activePeering(peerings, vpcId, otherVpc))) continue;
+      const pcx = otherVpc ? anyPeering(peerings, vpcId, otherVpc) : undefined;
+      const key = `${r.IpProtocol}|${r.FromPort}|${r.ToPort}`;
+      const m = r.IsEgress ? perms.out : perms.in;
+      const pair =
+        '<item>' +
+        el('groupId', ref.GroupId) +
+        el('userId', ref.UserId ?? g.OwnerId) +
+        el('vpcId', otherVpc) +
+        el('vpcPeeringConnectionId', pcx?.id) +
+        el('peeringStatus', pcx ? pcx.status : undefined) +
+        '</item>';
+      m.set(key, [...(m.get(key) ?? []), pair]);
+    }
+    if (perms.in.size === 0 && perms.out.size === 0) continue;
+    const permXml = (m: Map<string, string[]>) =>
+      [...m.entries()]
+        .map(([key, pairs]) => {
+          const [proto, from, to] = key.split('|');
+          const port = (v: string | undefined) => (v === undefined || v === 'undefined' || proto === '-1' ? undefined : v);
+          return `<item>${el('fromPort', port(from))}${el('ipProtocol', proto)}<ipRanges/><prefixListIds/>${el('toPort', port(to))}<groups>${pairs.join('')}</groups></item>`;
+        })
+        .join('');
+    stale.push(
+      `<item>${el('description', g.Description)}${el('groupId', g.GroupId)}${el('groupName', g.GroupName)}<staleIpPermissions>${permXml(perms.in)}</staleIpPermissions><staleIpPermissionsEgress>${permXml(perms.out)}</staleIpPermissionsEgress>${el('vpcId', vpcId)}</item>`,
+    );
+  }
+  return { answer: ec2Answer('DescribeStaleSecurityGroups', `<staleSecurityGroupSet>${stale.join('')}</staleSecurityGroupSet>`) };
+}
+
+/**
+ * DescribeSecurityGroupReferences as AWS answers it (EC2 API Reference,
+ * DescribeSecurityGroupReferences: "Describes the VPCs on the other side of a VPC peering or
+ * Transit Gateway connection that are referencing the security groups you've specified in this
+ * request"; GroupId required; SecurityGroupReference: GroupId, ReferencingVpcId,
+ * VpcPeeringConnectionId). moto answers HTTP 500.
+ */
+async function referencesAnswer({ params, ec2 }: AwsRuleContext): Promise<AwsRefusal | AwsAnswer> {
+  const ids = listParam(params, 'GroupId');
+  if (ids.length === 0) return { code: 'MissingParameter', message: 'The request must contain the parameter groupId' };
+  const asked = await groupsById(ec2, ids);
+  const missing = ids.find((id) => !asked.has(id));
+  if (missing) return { code: 'InvalidGroup.NotFound', message: `The security group '${missing}' does not exist` };
+  const rules = await rulesOf(ec2);
+  const holders = await groupsById(ec2, [...new Set(rules.filter((r) => r.GroupId && asked.has(refOf(r) ?? '')).map((r) => r.GroupId!))]);
+  const peerings = await peeringsOf(ec2);
+  const seen = new Set<string>();
+  const items: string[] = [];
+  for (const r of rules) {
+    const target = asked.get(refOf(r) ?? '');
+    const holderVpc = holders.get(r.GroupId ?? '')?.VpcId;
+    if (!target?.VpcId || !holderVpc || holderVpc === target.VpcId) continue;
+    const pcx = activePeering(peerings, holderVpc, target.VpcId);
+    if (!pcx || seen.has(`${target.GroupId}|${holderVpc}`)) continue;
+    seen.add(`${target.GroupId}|${holderVpc}`);
+    items.push(`<item>${el('groupId', target.GroupId)}${el('referencingVpcId', holderVpc)}${el('vpcPeeringConnectionId', pcx.id)}</item>`);
+  }
+  return { answer: ec2Answer('DescribeSecurityGroupReferences', `<securityGroupReferenceSet>${items.join('')}</securityGroupReferenceSet>`) };
+}
+
 export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
   const perEni = o.groupsPerInterface ?? 5;
   const perDb = o.groupsPerDb ?? 5;
@@ -75,7 +257,7 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
       actions: ['UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress'],
       check: ({ params }) =>
         params.get('DryRun')?.toLowerCase() === 'true'
-          ? { status: 412, code: 'DryRunOperation', message: 'Request would have succeeded, but DryRun flag is set.', answer: true }
+          ? { status: 412, code: 'DryRunOperation', message: 'Request would have succeeded, but DryRun flag is set.', expected: true }
           : undefined,
     },
     {
@@ -171,6 +353,75 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
         return undefined;
       },
     },
+    {
+      // EC2 API Reference, ModifyInstanceAttribute, Groups: "[EC2-VPC] Replaces the security groups
+      // of the instance with the specified security groups" - of its only interface. With more than
+      // one attached AWS answers InvalidInstanceID "There are multiple interfaces attached to
+      // instance 'i-...'. Please specify an interface ID for the operation instead." (the answer
+      // recorded in hashicorp/terraform#7635 and terraform-provider-aws#7107). moto changes the primary one.
+      name: 'ModifyInstanceAttribute groups on a multi-interface instance',
+      actions: ['ModifyInstanceAttribute'],
+      check: async ({ params, ec2 }) => {
+        const id = params.get('InstanceId');
+        if (!id || listParam(params, 'GroupId').length === 0) return undefined;
+        const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined);
+        const n = r?.Reservations?.[0]?.Instances?.[0]?.NetworkInterfaces?.length ?? 0;
+        return n > 1
+          ? {
+              code: 'InvalidInstanceID',
+              message: `There are multiple interfaces attached to instance '${id}'. Please specify an interface ID for the operation instead.`,
+            }
+          : undefined;
+      },
+    },
+    {
+      // VPC Peering Guide, "Update your security groups to reference peer security groups": a rule
+      // may reference a group of the same VPC or of a VPC with an active peering connection in the
+      // same Region; otherwise AWS answers InvalidGroup.NotFound "You have specified two resources
+      // that belong to different networks." (ansible/ansible#30053, #45782). moto accepts any group.
+      name: 'group reference across unpeered VPCs',
+      actions: ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'],
+      check: async ({ action, params, ec2 }) => {
+        const own = params.get('GroupId');
+        const refs = referencedGroups(action, params);
+        if (!own || refs.length === 0) return undefined;
+        const groups = await groupsById(ec2, [own, ...refs.map((r) => r.groupId)]);
+        const ownVpc = groups.get(own)?.VpcId;
+        if (!ownVpc) return undefined;
+        let peerings: PeeringFacts[] | undefined;
+        for (const ref of refs) {
+          const g = groups.get(ref.groupId);
+          // Another account's group, or one moto does not know: left to moto's own answer.
+          if (!g?.VpcId || (ref.userId && ref.userId !== g.OwnerId) || g.VpcId === ownVpc) continue;
+          peerings ??= await peeringsOf(ec2);
+          if (!activePeering(peerings, ownVpc, g.VpcId))
+            return { code: 'InvalidGroup.NotFound', message: 'You have specified two resources that belong to different networks.' };
+        }
+        return undefined;
+      },
+    },
+    {
+      // EC2 API Reference, DeleteSecurityGroup: "If you attempt to delete a security group that is
+      // associated with an instance or network interface, is referenced by another security group
+      // in the same VPC, or has a VPC association, the operation fails with DependencyViolation."
+      // moto deletes it.
+      name: 'DeleteSecurityGroup of a group in use',
+      actions: ['DeleteSecurityGroup'],
+      check: async ({ params, ec2 }) => {
+        const id = params.get('GroupId');
+        if (!id) return undefined;
+        const g = (await groupsById(ec2, [id])).get(id);
+        if (!g?.VpcId) return undefined;
+        const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [id] }] })).catch(() => undefined);
+        const inUse = (enis?.NetworkInterfaces ?? []).some((n) => n.Groups?.some((x) => x.GroupId === id));
+        const vpcGroups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [g.VpcId] }] }))).SecurityGroups ?? [];
+        const others = vpcGroups.map((x) => x.GroupId!).filter((x) => x !== id);
+        const referenced = others.length > 0 && (await rulesOf(ec2, others)).some((r) => refOf(r) === id);
+        return inUse || referenced ? { code: 'DependencyViolation', message: `resource ${id} has a dependent object` } : undefined;
+      },
+    },
+    { name: 'DescribeStaleSecurityGroups answered as AWS does', actions: ['DescribeStaleSecurityGroups'], check: staleAnswer },
+    { name: 'DescribeSecurityGroupReferences answered as AWS does', actions: ['DescribeSecurityGroupReferences'], check: referencesAnswer },
   ];
 }
 
@@ -179,7 +430,7 @@ export async function checkAwsRules(
   rules: readonly AwsRule[],
   upstream: string,
   req: { action: string; service: string; region?: string; params: URLSearchParams },
-): Promise<(AwsRefusal & { rule: string }) | undefined> {
+): Promise<((AwsRefusal | AwsAnswer) & { rule: string }) | undefined> {
   const due = rules.filter((r) => r.actions.includes(req.action));
   if (due.length === 0) return undefined;
   const region = req.region ?? 'us-east-1';

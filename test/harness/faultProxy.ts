@@ -8,7 +8,7 @@
 // it arrives (`onRequest`, `waitForRequest`) so tests wait for a call instead of sleeping.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAwsRules, defaultAwsRules, type AwsRule } from './awsRules';
+import { checkAwsRules, defaultAwsRules, isAnswer, type AwsRule } from './awsRules';
 
 export type FaultKind =
   /** HTTP 400 with EC2's RequestLimitExceeded or RDS's Throttling. */
@@ -69,7 +69,7 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The AWS rule (test/harness/awsRules.ts) that refused the call, if any. */
   refusedBy?: string;
-  /** The AWS rule that answered instead of moto as AWS would (not a refusal: a DryRun's DryRunOperation), if any. */
+  /** The AWS rule that answered the call itself, in AWS's shape (moto cannot), if any (a DryRun's DryRunOperation too). */
   answeredBy?: string;
   /** Sent with DryRun=true (EC2's permission check). */
   readonly dryRun: boolean;
@@ -103,8 +103,17 @@ export interface FaultProxy {
   readonly injected: Readonly<Record<string, number>>;
   /** Serve EC2 list actions in pages of `size` items (moto never pages); 0 turns it off. */
   paginate(action: string, size: number): void;
+  /**
+   * Refusals a test provokes on purpose, declared by the test (rulesAudit.ts accepts them). Tests
+   * in another process (the extension host) declare theirs with a POST to `EXPECT_REFUSAL_PATH`
+   * on this proxy's URL, body `{"action": "...", "rule": "..."}` (test/vscode/util.ts expectAwsRefusal).
+   */
+  readonly expectedRefusals: { action: string; rule?: string }[];
   close(): Promise<void>;
 }
+
+/** The proxy's own endpoint for declaring an expected refusal (never forwarded, never recorded). */
+export const EXPECT_REFUSAL_PATH = '/__aws-rules/expect-refusal';
 
 interface LiveRule {
   rule: FaultRule;
@@ -210,6 +219,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   const upstream = new URL(target);
   const rules: LiveRule[] = [];
   const requests: RecordedRequest[] = [];
+  const expectedRefusals: { action: string; rule?: string }[] = [];
   const injected: Record<string, number> = {};
   const pageSizes = new Map<string, number>();
   const pageCache = new Map<string, { head: string; items: string[]; tail: string }>();
@@ -302,6 +312,17 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       void (async () => {
         const started = Date.now();
         const body = Buffer.concat(chunks);
+        if (req.method === 'POST' && req.url === EXPECT_REFUSAL_PATH) {
+          try {
+            const e = JSON.parse(body.toString('utf8')) as { action?: unknown; rule?: unknown };
+            if (typeof e.action !== 'string') throw new Error('action missing');
+            expectedRefusals.push({ action: e.action, ...(typeof e.rule === 'string' ? { rule: e.rule } : {}) });
+            send(res, 204, {}, '');
+          } catch (err) {
+            send(res, 400, { 'content-type': 'text/plain' }, `bad expect-refusal body: ${(err as Error).message}`);
+          }
+          return;
+        }
         const params = new URLSearchParams(body.toString('utf8'));
         const scope = scopeOf(req.headers);
         const service = serviceOf(params, scope);
@@ -325,8 +346,15 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
           if (rule?.before) await rule.before(rec);
           if (!rule || rule.kind === 'pass') {
             const refusal = await checkAwsRules(awsRules, target, rec);
+            if (refusal && isAnswer(refusal)) {
+              // moto cannot answer this call (HTTP 500); the layer answers as AWS does.
+              rec.answeredBy = refusal.rule;
+              rec.status = 200;
+              send(res, 200, { 'content-type': 'text/xml' }, refusal.answer);
+              return;
+            }
             if (refusal) {
-              if (refusal.answer) rec.answeredBy = refusal.rule;
+              if (refusal.expected) rec.answeredBy = refusal.rule;
               else rec.refusedBy = refusal.rule;
               rec.status = refusal.status ?? 400;
               send(res, rec.status, { 'content-type': 'text/xml' }, awsErrorBody(service, refusal.code, refusal.message, requestId));
@@ -445,6 +473,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       if (size > 0) pageSizes.set(action, size);
       else pageSizes.delete(action);
     },
+    expectedRefusals,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -26,14 +26,19 @@ export function auditAwsRules(requests: readonly RecordedRequest[], expected: (r
  * ApplyImmediately=true, so product code that AWS would refuse fails the run even if a test swallowed it.
  */
 export function rulesAudit(proxy: FaultProxy): { expectRefusal(action: string, rule?: string): void; check(): void } {
-  const expected: { action: string; rule?: string }[] = [];
+  const expected = proxy.expectedRefusals;
   return {
     expectRefusal(action, rule) {
       expected.push({ action, rule });
     },
     check() {
-      const problems = auditAwsRules(proxy.requests, (r) => expected.some((e) => e.action === r.action && (!e.rule || e.rule === r.refusedBy)));
+      const problems = auditProxy(proxy);
       if (problems.length > 0) throw new Error(`the AWS-rules layer saw calls AWS would refuse:\n  ${problems.join('\n  ')}`);
     },
   };
+}
+
+/** The audit of everything a proxy saw, accepting the refusals declared on it (`expectedRefusals`). */
+export function auditProxy(proxy: FaultProxy): string[] {
+  return auditAwsRules(proxy.requests, (r) => proxy.expectedRefusals.some((e) => e.action === r.action && (!e.rule || e.rule === r.refusedBy)));
 }

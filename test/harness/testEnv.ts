@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFaultProxy, type FaultProxy } from './faultProxy';
-import { auditAwsRules } from './rulesAudit';
+import { auditProxy } from './rulesAudit';
 import { motoEnv, startMoto, type MotoServer } from './moto';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -43,7 +43,7 @@ export async function prepareTestEnvironment(): Promise<TestEnvironment> {
   return {
     moto,
     awsRules,
-    audit: () => auditAwsRules(awsRules.requests),
+    audit: () => auditProxy(awsRules),
     scratchDir,
     workspace,
     env,

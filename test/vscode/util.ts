@@ -14,6 +14,17 @@ export const REGION = process.env.AURORA_SG_TEST_REGION ?? 'us-east-1';
 export const EXTENSION_ID = 'aurora-sg.aurora-sg';
 
 /**
+ * Declares a refusal of the AWS-rules layer this test provokes on purpose (by action, optionally
+ * by rule name): the run's after-all audit (test/harness/rulesAudit.ts) accepts it and still fails
+ * on every other refusal. The layer runs in the launcher's process, so this is a POST to it.
+ */
+export async function expectAwsRefusal(action: string, rule?: string): Promise<void> {
+  assert.notEqual(AWS_URL, MOTO_URL, 'the extension is not behind the AWS-rules layer');
+  const r = await fetch(new URL('/__aws-rules/expect-refusal', AWS_URL), { method: 'POST', body: JSON.stringify({ action, rule }) });
+  assert.equal(r.status, 204, `the AWS-rules layer did not take the expected refusal: ${await r.text()}`);
+}
+
+/**
  * The extension's internals. activate() returns them only under the test harness, which sets
  * AURORA_SG_TEST_API=1 in the extension host (test/harness/testEnv.ts); other extensions get { apiVersion: 1 }.
  */
