@@ -129,6 +129,8 @@ export class Ext implements vscode.Disposable {
       this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
       this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
+        // DryRunOperation is the permission check's "allowed" (ops/activity.ts), not a failure.
+        if (call.error === 'DryRunOperation') return this.log.info(`${call.service} ${call.command} ${call.region} ${call.ms} ms DryRun: allowed${summary}`);
         const line = `${call.service} ${call.command} ${call.region} ${call.ms} ms${call.error ? ` failed: ${call.error}${call.errorMessage ? `: ${call.errorMessage}` : ''}${endpoint ? ` (endpoint ${endpoint})` : ''}` : ''}${summary}`;
         if (call.error) this.log.warn(line);
         else this.log.info(line);
