@@ -63,8 +63,9 @@ export class ActivityLog {
     return this.entries;
   }
 
+  /** One entry: from the copy read last (the view asks once per row), else read again. */
   get(id: string): ActivityEntry | undefined {
-    return this.list().find((e) => e.id === id);
+    return this.entries.find((e) => e.id === id) ?? this.list().find((e) => e.id === id);
   }
 
   /** A new entry's id: the time and a counter, unique within the window; with a random part across windows. */
