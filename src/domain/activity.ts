@@ -184,6 +184,29 @@ export function isReversible(e: ActivityEntry): boolean {
 /** "Undo" or, for an entry that was itself an undo, "Redo". */
 export const undoLabel = (e: ActivityEntry) => (e.undoOf ? 'Redo' : 'Undo');
 
+/** What the change left in place, in a line (what Undo compares the account with); '' for none. */
+export function changeText(c: ActivityChange): string {
+  const list = (ids: readonly string[]) => ids.join(', ') || 'none';
+  switch (c.kind) {
+    case 'ruleAdded':
+      return `rule ${c.rules.map((r) => r.ruleId).join(', ')} in ${c.groupId}`;
+    case 'rulesRevoked':
+      return `no rule ${c.rules.map((r) => r.ruleId).join(', ')}`;
+    case 'ruleEdited':
+      return `rule ${c.after.ruleId} in ${c.groupId}${c.after.ruleId !== c.before.ruleId ? ` (replacing ${c.before.ruleId})` : ''}`;
+    case 'dbGroups':
+      return `DB ${c.target.kind} ${c.target.id} with ${list(c.after)} (before: ${list(c.before)})`;
+    case 'eniGroups':
+      return `${c.instanceId}'s network interface ${c.networkInterfaceId} with ${list(c.after)} (before: ${list(c.before)})`;
+    case 'groupCreated':
+      return `security group ${c.groupName} (${c.groupId}) in ${c.vpcId}`;
+    case 'groupDeleted':
+      return `no security group ${c.groupName} (${c.groupId})`;
+    case 'none':
+      return '';
+  }
+}
+
 /** The details of an entry as text for a read-only editor. */
 export function entryDetails(e: ActivityEntry): string {
   const lines = [
@@ -196,6 +219,8 @@ export function entryDetails(e: ActivityEntry): string {
     `Outcome: ${e.outcome}`,
   ];
   if (e.advice) lines.push(`What to do: ${e.advice}`);
+  const left = changeText(e.change);
+  if (left) lines.push(`Left:    ${left}`);
   if (e.undoOf) lines.push(`Undoes:  entry ${e.undoOf}`);
   lines.push(`Undo:    ${isReversible(e) ? `available (${undoLabel(e)} on the entry re-reads the account first)` : 'not available for this entry'}`);
   lines.push('', `API calls (${e.calls.length}):`);

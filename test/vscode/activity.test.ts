@@ -86,7 +86,8 @@ describe('Activity log, undo and the permission check (issue 18)', () => {
     assert.match(text, /Outcome: applied/);
     assert.match(text, /1\. EC2 AuthorizeSecurityGroupIngress \(DryRun\): allowed/);
     assert.match(text, /"CidrIp": "10\.81\.0\.0\/24"/);
-    assert.ok(text.includes(ruleId), 'the entry id and the rule are in the details');
+    assert.ok(text.includes(`Left:    rule ${ruleId} in ${ids.appGroupId}`), text);
+    assert.ok(text.includes(`Entry id: ${e.id}`), text);
     // Export: JSON lines, one entry per line, no secret.
     const file = path.join(os.tmpdir(), `aurora-sg-activity-${process.pid}-${Date.now()}.jsonl`);
     assert.equal(await run('auroraSg.exportActivity', { path: file }), file);
