@@ -142,7 +142,7 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
   const rules = idx.rulesOf(groupId);
   const recreatable = rules.every((r) => r.isEgress && r.protocol === '-1' && r.peer.kind === 'cidr4' && r.peer.cidr === '0.0.0.0/0');
   const meta = { region, target: `${name} (${groupId})`, what: `delete the security group ${name} (${groupId})`, account: group.ownerId };
-  const { value: deletedElsewhere, recovered } = await withChange(ctx, meta, (ctx, rec) =>
+  const { recovered } = await withChange(ctx, meta, (ctx, rec) =>
     ctx.ui.progress(`Deleting ${name} (${groupId})…`, async (signal) => {
       const w = await writeThenVerify<boolean>(ctx, {
         action: `delete ${name} (${groupId})`,
@@ -171,14 +171,13 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
         unknown: (_e, t) => `${t.message} Could not check whether ${name} was deleted; refresh the tree before trying again.`,
         recovered: (e) => (elsewhere(e) ? 'it was already deleted elsewhere' : "AWS's answer was lost; the group, read again, is gone: it was deleted once"),
       });
-      if (!w.value) {
-        const tags = Object.keys(group.tags).length ? { tags: group.tags } : {};
-        rec.change = { kind: 'groupDeleted', groupId, groupName: name, vpcId: group.vpcId, description: group.description, ...tags, recreatable };
-      }
+      // Someone else deleted it meanwhile: not this change (the entry says so, as a failure).
+      if (w.value) throw new UserError(`${name} (${groupId}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
+      const tags = Object.keys(group.tags).length ? { tags: group.tags } : {};
+      rec.change = { kind: 'groupDeleted', groupId, groupName: name, vpcId: group.vpcId, description: group.description, ...tags, recreatable };
       return w;
     }),
   );
-  if (deletedElsewhere) throw new UserError(`${name} (${groupId}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
   await ctx.store.refreshGroups(region, [groupId]);
   return { value: groupId, message: `Deleted security group ${name} (${groupId})${recovered ? ` (${recovered})` : ''}.` };
 }
