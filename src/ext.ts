@@ -5,6 +5,7 @@ import { profileRegion } from './awsConfigFile';
 import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
 import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
 import type { TemporaryAccessDeps } from './ops/temporaryAccess';
+import { ActivityLog } from './ops/activity';
 import { SettleWatches } from './ops/settle';
 import { realClock, type WatchClock } from './state/temporaryWatch';
 import type { AutoRefreshSettings } from './state/autoRefresh';
@@ -16,6 +17,8 @@ export interface Settings {
   readonly profile?: string;
   readonly regions: readonly string[];
   readonly endpoint?: string;
+  /** auroraSg.dryRun: EC2 writes are first sent with DryRun (the permission check); default on. */
+  readonly dryRun: boolean;
 }
 
 /**
@@ -27,7 +30,8 @@ export function readSettings(found: readonly WorkspaceValue[] = []): { settings:
   const c = vscode.workspace.getConfiguration('auroraSg');
   const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
-  return { settings: { profile, regions, endpoint }, ignored };
+  const dryRun = c.get<boolean>('dryRun', true) !== false;
+  return { settings: { profile, regions, endpoint, dryRun }, ignored };
 }
 
 /** auroraSg.autoRefresh.*: off unless the user turns it on. */
@@ -46,6 +50,8 @@ export class Ext implements vscode.Disposable {
   readonly settle: SettleWatches;
   /** Every question and notification goes through here; tests swap in scripted answers. */
   ui: Prompter = new VsCodePrompter();
+  /** Every change the extension made, kept in the global storage (across windows and reloads). */
+  readonly activity: ActivityLog;
   /** Every context key the extension has set, with its value (menus and welcome views read them; so do the tests). */
   readonly contextKeys = new Map<string, unknown>();
   private gw: AwsGateway | undefined;
@@ -63,6 +69,7 @@ export class Ext implements vscode.Disposable {
     this.settingsValue = read.settings;
     this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
     this.settle = new SettleWatches(this.store);
+    this.activity = new ActivityLog(activityStorage(context.globalState));
     this.report(read.ignored);
     // A workspace's machine-scoped values never reach inspect() (VS Code drops them) and changing them
     // fires no configuration change: read the files themselves, now and when they change.
@@ -144,6 +151,8 @@ export class Ext implements vscode.Disposable {
       this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
       this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
+        // DryRunOperation is the permission check's "allowed" (ops/activity.ts), not a failure.
+        if (call.error === 'DryRunOperation') return this.log.info(`${call.service} ${call.command} ${call.region} ${call.ms} ms DryRun: allowed${summary}`);
         const line = `${call.service} ${call.command} ${call.region} ${call.ms} ms${call.error ? ` failed: ${call.error}${call.errorMessage ? `: ${call.errorMessage}` : ''}${endpoint ? ` (endpoint ${endpoint})` : ''}` : ''}${summary}`;
         if (call.error) this.log.warn(line);
         else this.log.info(line);
@@ -199,6 +208,14 @@ export class Ext implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.gw?.dispose();
   }
+}
+
+/** The global-storage key of the activity log. */
+export const ACTIVITY_KEY = 'auroraSg.activity';
+
+/** The activity log's storage: the extension's global state (shared by the windows, kept across reloads). */
+export function activityStorage(state: vscode.Memento): { read(): unknown; write(entries: readonly unknown[]): PromiseLike<void> } {
+  return { read: () => state.get(ACTIVITY_KEY), write: (entries) => state.update(ACTIVITY_KEY, entries) };
 }
 
 /** A short, secret-free summary of a write call's input for the log. */

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isAwsLoaded, loadAws, loadFeatures, type Features } from './bundles';
 import { registerCommands } from './commands/index';
 import { redact, translateError } from './aws/errors';
-import { Ext, readAutoRefreshSettings } from './ext';
+import { activityStorage, Ext, readAutoRefreshSettings } from './ext';
 import { RegionIndex } from './domain/model';
 import { AnalysisState } from './state/analysisState';
 import { AutoRefresh } from './state/autoRefresh';
@@ -13,6 +13,9 @@ import { TemporaryWatch } from './state/temporaryWatch';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
+import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
+import { entryDetails } from './domain/activity';
+import { ActivityLog } from './ops/activity';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
@@ -31,6 +34,8 @@ export interface TestApi extends ExtensionApi {
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  readonly activityView: ActivityTreeProvider;
+  readonly activityTree: vscode.TreeView<ActivityNode>;
   /** The connection status-bar item; `updated()` settles when its text reflects the last change of the store. */
   readonly statusBar: { readonly item: vscode.StatusBarItem; updated(): Promise<void> };
   readonly temporary: TemporaryWatch;
@@ -46,6 +51,9 @@ export interface TestApi extends ExtensionApi {
     readonly AuroraSgTreeProvider: typeof AuroraSgTreeProvider;
     readonly RegionIndex: typeof RegionIndex;
     readonly features: () => Features;
+    /** A log over a storage of the test's (the extension's global state: a fresh store, as after a reload). */
+    readonly ActivityLog: typeof ActivityLog;
+    readonly activityStorage: typeof activityStorage;
   };
   /** The automatic refresh (auroraSg.autoRefresh.*); tests give it a clock of their own. */
   readonly autoRefresh: AutoRefresh;
@@ -169,6 +177,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     (m) => log.error(m),
   );
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
+  const activityView = new ActivityTreeProvider(ext.activity, entryDetails);
+  const activityTree = vscode.window.createTreeView<ActivityNode>('auroraSg.activity', { treeDataProvider: activityView });
   // High and medium findings counted on the views (and so on the activity bar).
   findings.showBadgeOn(view, findingsTree);
 
@@ -215,6 +225,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     findings,
     findingsTree,
     vscode.window.registerFileDecorationProvider(findings),
+    activityView,
+    activityTree,
+    vscode.workspace.registerTextDocumentContentProvider(ACTIVITY_SCHEME, activityView),
+    // Another window may have added entries: the view reads the log again when it becomes visible.
+    activityTree.onDidChangeVisibility((e) => e.visible && activityView.refresh()),
     status.item,
     trackLoading(ext),
     logLoadProblems(ext),
@@ -258,10 +273,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     analysis,
     reachView,
     findings,
+    activityView,
+    activityTree,
     statusBar: { item: status.item, updated: () => statusUpdate },
     temporary,
     contextKeys: ext.contextKeys,
-    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures },
+    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures, ActivityLog, activityStorage },
     autoRefresh,
     activationMs,
     loadAndActivateMs,

@@ -16,5 +16,6 @@ export { allowMyIp, revokeTemporaryRules } from './commands/temporaryAccess';
 export { revokeTemporary } from './ops/temporaryAccess';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
+export { undoActivity } from './commands/undoActivity';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

@@ -140,6 +140,10 @@ export class AwsGateway {
   setNetworkInterfaceGroups(region: string, networkInterfaceId: string, groupIds: readonly string[]): Promise<void> {
     return writes.setNetworkInterfaceGroups(this.c(region), networkInterfaceId, groupIds);
   }
+  /** The EC2 write `api` with `input` and DryRun: true: 'allowed' (DryRunOperation), or the refusal thrown (writes.dryRun). */
+  dryRun(region: string, api: string, input: object): Promise<'allowed' | 'answered'> {
+    return writes.dryRun(this.c(region), api, input);
+  }
 }
 
 export function createGateway(settings: ConnectionSettings, onCall?: CallListener): AwsGateway {

@@ -14,6 +14,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   UpdateSecurityGroupRuleDescriptionsEgressCommand,
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
+  type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { DbCluster, DbInstance, RuleSpec, SecurityGroupRule } from '../domain/model';
@@ -97,6 +98,39 @@ export async function setNetworkInterfaceGroups(
   await c.ec2.send(new ModifyNetworkInterfaceAttributeCommand(buildModifyNetworkInterfaceAttributeInput(networkInterfaceId, groupIds)), {
     abortSignal: signal,
   });
+}
+
+/** The EC2 writes the extension makes, by API name: each takes DryRun (EC2 API Reference, each action's DryRun parameter). */
+const EC2_WRITES: Record<string, new (input: any) => any> = {
+  AuthorizeSecurityGroupIngress: AuthorizeSecurityGroupIngressCommand,
+  AuthorizeSecurityGroupEgress: AuthorizeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngress: RevokeSecurityGroupIngressCommand,
+  RevokeSecurityGroupEgress: RevokeSecurityGroupEgressCommand,
+  ModifySecurityGroupRules: ModifySecurityGroupRulesCommand,
+  UpdateSecurityGroupRuleDescriptionsIngress: UpdateSecurityGroupRuleDescriptionsIngressCommand,
+  UpdateSecurityGroupRuleDescriptionsEgress: UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  CreateSecurityGroup: CreateSecurityGroupCommand,
+  DeleteSecurityGroup: DeleteSecurityGroupCommand,
+  ModifyNetworkInterfaceAttribute: ModifyNetworkInterfaceAttributeCommand,
+};
+
+/**
+ * Sends an EC2 write with DryRun: true. "If you have the required permissions, the error response
+ * is DryRunOperation. Otherwise, it is UnauthorizedOperation" (EC2 API Reference, the DryRun
+ * parameter of each action; "Error codes for the Amazon EC2 API"). 'allowed' for DryRunOperation;
+ * 'answered' when the endpoint answered as if DryRun were not set (AWS never does); any other
+ * error (UnauthorizedOperation included) is thrown as it came.
+ */
+export async function dryRun(c: RegionClients, api: string, input: object, signal?: AbortSignal): Promise<'allowed' | 'answered'> {
+  const Command = EC2_WRITES[api];
+  if (!Command) throw new Error(`No dry run for ${api}`);
+  try {
+    await (c.ec2 as EC2Client).send(new Command({ ...input, DryRun: true }), { abortSignal: signal });
+    return 'answered';
+  } catch (e) {
+    if ((e as Error)?.name === 'DryRunOperation') return 'allowed';
+    throw e;
+  }
 }
 
 export interface PrefixListInfo {

@@ -61,7 +61,7 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
     {
       expected,
       // `timing`: applied as soon as possible, no outage, and what stays pending (ops/databaseGroups).
-      confirm: (before, after, timing) => {
+      confirm: (before, after, timing, unchecked) => {
         const added = after.filter((g) => !before.includes(g));
         // A group that admits the whole internet on the database's port exposes the database as
         // adding that rule would: said first, and the safe choice is the default.
@@ -73,7 +73,7 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
           : '';
         return ext.ui.confirm(
           open.length ? `Open ${id} to the whole internet by associating ${names(added)}?` : `Associate ${names(added)} with ${id}?`,
-          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}`,
+          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${unchecked ? `${unchecked}\n\n` : ''}${timing}`,
           open.length ? 'Associate Anyway' : 'Associate',
           { exposes: open.length > 0 },
         );

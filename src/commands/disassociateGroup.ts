@@ -36,7 +36,7 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
     { kind: a.kind, region, id: a.id },
     { remove: a.groupIds },
     {
-      confirm: async (before, after, timing) => {
+      confirm: async (before, after, timing, unchecked) => {
         // Who loses its only path to the database, said before (the path engine; EC2 instances named when readable).
         const ec2 = await ext
           .gateway()
@@ -47,7 +47,7 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
         const cut = lost.length ? `These lose their only path to the database:\n${lostAccessText(lost)}\n\n` : '';
         return ext.ui.confirm(
           `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}Whatever only this group allowed can no longer reach the database. ${timing}`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}`,
           'Remove',
         );
       },

@@ -10,6 +10,7 @@ import type { AnalysisState } from '../state/analysisState';
 import type { FindingsProvider, ReachTreeProvider } from '../tree/analysisViews';
 import type { Node } from '../tree/nodes';
 import type { AnalysisDeps } from './analysisArgs';
+import { exportActivity, showActivityEntry } from './activity';
 import { configure, selectProfile, selectRegions, setEndpoint } from './connection';
 import { cancelLoading, copyArn, copyId, openInConsole, refresh, refreshFindings, revealGroup } from './navigate';
 import { regionOf, runCommand } from './run';
@@ -50,6 +51,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.revealGroup': { action: 'show the security group', run: (s, arg) => revealGroup(s.view, arg) },
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
+  // The activity log (issue 18): details and export in dist/extension.js, undo through ops (dist/features.js)
+  'auroraSg.showActivityEntry': { action: 'show the activity entry', run: (s, arg) => showActivityEntry(s.ext, arg) },
+  'auroraSg.exportActivity': { action: 'export the activity log', run: (s, arg) => exportActivity(s.ext, arg) },
+  'auroraSg.undoActivity': { action: 'undo the change', run: (s, arg) => loadFeatures().undoActivity(s.ext, arg) },
+  'auroraSg.redoActivity': { action: 'redo the change', run: (s, arg) => loadFeatures().undoActivity(s.ext, arg) },
   // Changes (dist/features.js)
   'auroraSg.createSecurityGroup': {
     action: 'create the security group',

@@ -2,6 +2,7 @@
 // change (re-read, compare, write, reconcile a lost answer, re-read) runs in plain Node unit tests
 // against a fake gateway. The extension's services (src/ext.ts) satisfy this interface.
 import type { AwsGateway } from '../aws/index';
+import type { ActivityEntry } from '../domain/activity';
 import type { RegionStore } from '../state/store';
 import type { Prompter } from '../ui/prompter';
 
@@ -12,6 +13,18 @@ export interface Log {
   error(message: string): void;
 }
 
+/** Where changes are recorded (ops/activity.ts ActivityLog); absent in tests that do not look. */
+export interface ActivitySink {
+  newId(now: Date): string;
+  record(entry: ActivityEntry): Promise<void>;
+}
+
+/** What writeThenVerify tells the change it runs in (ops/activity.ts ChangeRecorder). */
+export interface ChangeNotes {
+  recovered?: string;
+  unknown: boolean;
+}
+
 export interface OpsContext {
   /** The AWS layer for the current connection (created, and the SDK loaded, on first use). */
   gateway(): AwsGateway;
@@ -19,5 +32,11 @@ export interface OpsContext {
   readonly ui: Prompter;
   readonly log: Log;
   /** For error messages: which profile and endpoint override were used. */
-  readonly settings: { readonly profile?: string; readonly endpoint?: string };
+  readonly settings: { readonly profile?: string; readonly endpoint?: string; readonly dryRun?: boolean };
+  /** The activity log every change is recorded in. */
+  readonly activity?: ActivitySink;
+  /** Set inside a change (ops/activity.ts withChange). */
+  readonly change?: ChangeNotes;
+  /** Set when the change is the undo of that activity entry (its own undo is then a redo). */
+  readonly undoOf?: string;
 }

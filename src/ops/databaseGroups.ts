@@ -5,11 +5,13 @@
 // protocol of writeThenVerify), re-read, warn when the result is not what was sent, watch it settle.
 import { groupChangeTiming, mergeGroupLists, removeFromGroupList } from '../domain/changes';
 import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
+import { uncheckedNote } from '../domain/activity';
 import type { DbCluster, DbInstance } from '../domain/model';
 import { CancelledError } from '../ui/prompter';
 import type { OpsContext } from './context';
 import { isSettled, type SettleWatches } from './settle';
 import { UserError } from './userError';
+import { withChange } from './activity';
 import { writeThenVerify } from './writeThenVerify';
 
 export type DatabaseKind = 'cluster' | 'instance';
@@ -39,7 +41,7 @@ export interface SetGroupsOptions {
    * database as read now), for the question's text. False ends with a CancelledError and nothing
    * sent. After a yes the database is read again, and refused if its list changed meanwhile.
    */
-  readonly confirm?: (before: readonly string[], after: readonly string[], timing: string) => Promise<boolean>;
+  readonly confirm?: (before: readonly string[], after: readonly string[], timing: string, unchecked: string) => Promise<boolean>;
 }
 
 export interface SetGroupsResult {
@@ -163,53 +165,59 @@ export async function setDatabaseGroups(ctx: DatabaseOpsContext, t: DatabaseTarg
   let p = await plan(ctx, t, edit, o.expected, seen);
   if (!p.list) return { changed: false, before: p.before, after: p.before, unchanged: p.unchanged, warnings: [] };
   if (o.confirm) {
-    if (!(await o.confirm(p.before, p.list, groupChangeTiming(t.kind, t.id, p.db.pendingChanges)))) throw new CancelledError();
+    const unchecked = uncheckedNote([t.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'], !!ctx.settings.dryRun);
+    if (!(await o.confirm(p.before, p.list, groupChangeTiming(t.kind, t.id, p.db.pendingChanges), unchecked))) throw new CancelledError();
   }
   const title = 'add' in edit ? `Associating ${names(edit.add)} with ${t.id}…` : `Removing ${names(edit.remove)} from ${t.id}…`;
-  return ctx.ui.progress(title, async (signal) => {
-    // The user took time to answer: read again right before the replacing write.
-    if (o.confirm) p = await plan(ctx, t, edit, p.before, 'choosing');
-    if (!p.list) return { changed: false, before: p.before, after: p.before, unchanged: p.unchanged, warnings: [] };
-    if (signal.aborted) throw new CancelledError();
-    const { before, list } = { before: p.before, list: p.list };
-    const op = t.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance';
-    const gw = ctx.gateway();
-    const written = await writeThenVerify<Database | undefined>(ctx, {
-      action: `change the groups of ${t.id}`,
-      region: t.region,
-      call: () => (t.kind === 'cluster' ? gw.setClusterGroups(t.region, t.id, list) : gw.setInstanceGroups(t.region, t.id, list)),
-      verify: async () => {
-        const now = await read(ctx, t);
-        if (!now) throw new UserError(`${label(t)} ${t.id} no longer exists in ${t.region}.`);
-        const ids = idsOf(now);
-        if (sameSet(ids, list)) return { applied: true, value: now };
-        if (sameSet(ids, before)) return { applied: false, detail: names(ids) };
-        throw new UserError(`${t.id} now has ${names(ids)} (sent: ${names(list)}); check it before trying again.`);
-      },
-      notApplied: (detail) => `Nothing was changed: ${t.id} still has ${detail}.`,
-    });
-    // The change is in place (nothing after this point undoes or hides that): read it back.
-    const warnings: string[] = [];
-    let db: Database | undefined;
-    try {
-      db = await read(ctx, t);
-      if (!db) warnings.push(`${t.id} was changed, but reading it again found no ${label(t)}: refresh the tree.`);
-    } catch (e) {
-      ctx.log.warn(`${op} ${t.id}: reading it again after the change failed: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-      warnings.push(`${t.id} was changed, but reading it again failed: refresh the tree to see its groups.`);
-    }
-    const after = db ? idsOf(db) : [...list];
-    ctx.log.info(`${op} ${t.id}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${db ? after.join(', ') : '?'}]`);
-    if (db) {
-      const lost = before.filter((g) => list.includes(g) && !after.includes(g));
-      if (lost.length)
-        warnings.push(`AWS reports ${t.id} without ${lost.join(', ')}; check the ${t.kind === 'cluster' ? 'cluster' : 'instance'} in the console.`);
-      else if (!sameSet(after, list))
-        warnings.push(`${t.id} now has ${names(after)}, not what was sent (${names(list)}): it was changed elsewhere at the same time.`);
-    }
-    for (const w of warnings) ctx.ui.warn(plain(w));
-    const state = db ?? written.value;
-    if (state && !isSettled(state)) ctx.settle.watch(`${t.region}/${t.kind}/${t.id}`, () => read(ctx, t));
-    return { changed: true, before, sent: list, after, recovered: written.recovered, warnings };
-  });
+  const what = 'add' in edit ? `associate ${names(edit.add)} with ${label(t)} ${t.id}` : `remove ${names(edit.remove)} from ${label(t)} ${t.id}`;
+  const account = ctx.store.index(t.region)?.groupsById.get(given[0])?.ownerId;
+  return withChange(ctx, { region: t.region, target: `${label(t)} ${t.id}`, what, account }, (ctx, rec) =>
+    ctx.ui.progress(title, async (signal) => {
+      // The user took time to answer: read again right before the replacing write.
+      if (o.confirm) p = await plan(ctx, t, edit, p.before, 'choosing');
+      if (!p.list) return { changed: false, before: p.before, after: p.before, unchanged: p.unchanged, warnings: [] };
+      if (signal.aborted) throw new CancelledError();
+      const { before, list } = { before: p.before, list: p.list };
+      const op = t.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance';
+      const gw = ctx.gateway();
+      const written = await writeThenVerify<Database | undefined>(ctx, {
+        action: `change the groups of ${t.id}`,
+        region: t.region,
+        call: () => (t.kind === 'cluster' ? gw.setClusterGroups(t.region, t.id, list) : gw.setInstanceGroups(t.region, t.id, list)),
+        verify: async () => {
+          const now = await read(ctx, t);
+          if (!now) throw new UserError(`${label(t)} ${t.id} no longer exists in ${t.region}.`);
+          const ids = idsOf(now);
+          if (sameSet(ids, list)) return { applied: true, value: now };
+          if (sameSet(ids, before)) return { applied: false, detail: names(ids) };
+          throw new UserError(`${t.id} now has ${names(ids)} (sent: ${names(list)}); check it before trying again.`);
+        },
+        notApplied: (detail) => `Nothing was changed: ${t.id} still has ${detail}.`,
+      });
+      // The change is in place (nothing after this point undoes or hides that): read it back.
+      const warnings: string[] = [];
+      let db: Database | undefined;
+      try {
+        db = await read(ctx, t);
+        if (!db) warnings.push(`${t.id} was changed, but reading it again found no ${label(t)}: refresh the tree.`);
+      } catch (e) {
+        ctx.log.warn(`${op} ${t.id}: reading it again after the change failed: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        warnings.push(`${t.id} was changed, but reading it again failed: refresh the tree to see its groups.`);
+      }
+      const after = db ? idsOf(db) : [...list];
+      ctx.log.info(`${op} ${t.id}: before [${before.join(', ')}], sent [${list.join(', ')}], now [${db ? after.join(', ') : '?'}]`);
+      if (db) {
+        const lost = before.filter((g) => list.includes(g) && !after.includes(g));
+        if (lost.length)
+          warnings.push(`AWS reports ${t.id} without ${lost.join(', ')}; check the ${t.kind === 'cluster' ? 'cluster' : 'instance'} in the console.`);
+        else if (!sameSet(after, list))
+          warnings.push(`${t.id} now has ${names(after)}, not what was sent (${names(list)}): it was changed elsewhere at the same time.`);
+      }
+      for (const w of warnings) ctx.ui.warn(plain(w));
+      const state = db ?? written.value;
+      if (state && !isSettled(state)) ctx.settle.watch(`${t.region}/${t.kind}/${t.id}`, () => read(ctx, t));
+      rec.change = { kind: 'dbGroups', target: { kind: t.kind, id: t.id }, before: [...before], after: [...after] };
+      return { changed: true, before, sent: list, after, recovered: written.recovered, warnings };
+    }),
+  );
 }

@@ -7,6 +7,7 @@ import { describeUsers, interfaceOwner } from '../domain/usage';
 import { validateGroupDescription, validateGroupId, validateGroupName } from '../domain/validation';
 import type { OpsContext } from './context';
 import { UserError } from './userError';
+import { withChange } from './activity';
 import { writeThenVerify } from './writeThenVerify';
 
 export interface NewGroup {
@@ -60,20 +61,26 @@ export async function createGroup(ctx: OpsContext, idx: RegionIndex, g: NewGroup
   const groupName = g.groupName.trim();
   const description = g.description.trim();
   const tags = { ...(g.tags ?? {}) };
-  const { value: groupId, recovered } = await ctx.ui.progress(`Creating security group ${groupName} in ${vpcId}…`, (signal) =>
-    writeThenVerify<string>(ctx, {
-      action: `create the security group ${groupName}`,
-      region,
-      signal,
-      call: () => ctx.gateway().createSecurityGroup(region, { vpcId, groupName, description, tags }),
-      classify: (e) => ((e as Error)?.name === 'InvalidGroup.Duplicate' && attemptsOf(e) > 1 ? 'verify' : undefined),
-      verify: async () => {
-        const mine = (await ctx.gateway().findGroupsByName(region, vpcId, groupName)).find((x) => x.description === description);
-        return mine ? { applied: true, value: mine.groupId } : { applied: false };
-      },
-      notApplied: () => `${groupName} does not exist in ${vpcId}: nothing was created.`,
-      unknown: (_e, t) => `${t.message} Could not check whether ${groupName} was created; refresh the tree before trying again.`,
-      recovered: () => "AWS's answer was lost; the group, looked up by name, was created once",
+  const account = idx.snapshot.vpcs.find((v) => v.vpcId === vpcId)?.ownerId;
+  const meta = { region, target: `${vpcId}`, what: `create the security group ${groupName} in ${vpcId}`, account };
+  const { value: groupId, recovered } = await withChange(ctx, meta, (ctx, rec) =>
+    ctx.ui.progress(`Creating security group ${groupName} in ${vpcId}…`, async (signal) => {
+      const w = await writeThenVerify<string>(ctx, {
+        action: `create the security group ${groupName}`,
+        region,
+        signal,
+        call: () => ctx.gateway().createSecurityGroup(region, { vpcId, groupName, description, tags }),
+        classify: (e) => ((e as Error)?.name === 'InvalidGroup.Duplicate' && attemptsOf(e) > 1 ? 'verify' : undefined),
+        verify: async () => {
+          const mine = (await ctx.gateway().findGroupsByName(region, vpcId, groupName)).find((x) => x.description === description);
+          return mine ? { applied: true, value: mine.groupId } : { applied: false };
+        },
+        notApplied: () => `${groupName} does not exist in ${vpcId}: nothing was created.`,
+        unknown: (_e, t) => `${t.message} Could not check whether ${groupName} was created; refresh the tree before trying again.`,
+        recovered: () => "AWS's answer was lost; the group, looked up by name, was created once",
+      });
+      rec.change = { kind: 'groupCreated', groupId: w.value, groupName, vpcId, description, ...(Object.keys(tags).length ? { tags } : {}) };
+      return w;
     }),
   );
   const note = recovered ? ` (${recovered})` : '';
@@ -155,36 +162,46 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
   if (typed !== name) throw new UserError(`The confirmation "${typed}" does not match the group's name ${name}; nothing was deleted.`);
   // InvalidGroup.NotFound on the first and only attempt: someone else deleted it meanwhile.
   const elsewhere = (e: unknown) => (e as Error)?.name === 'InvalidGroup.NotFound' && attemptsOf(e) <= 1;
-  const { value: deletedElsewhere, recovered } = await ctx.ui.progress(`Deleting ${name} (${groupId})…`, (signal) =>
-    writeThenVerify<boolean>(ctx, {
-      action: `delete ${name} (${groupId})`,
-      region,
-      signal,
-      refreshed: true,
-      call: async () => {
-        await ctx.gateway().deleteSecurityGroup(region, groupId);
-        return false;
-      },
-      classify: (e) => ((e as Error)?.name === 'InvalidGroup.NotFound' ? 'verify' : undefined),
-      verify: async (e) => {
-        let exists: boolean;
-        try {
-          const found = await ctx
-            .gateway()
-            .readGroups(region, [groupId])
-            .catch((x: Error) => (x?.name === 'InvalidGroup.NotFound' ? [] : Promise.reject(x)));
-          exists = found.length > 0;
-        } finally {
-          await ctx.store.refreshGroups(region, [groupId]).catch(() => undefined);
-        }
-        return exists ? { applied: false } : { applied: true, value: elsewhere(e) };
-      },
-      notApplied: () => `${name} (${groupId}) still exists: nothing was deleted.`,
-      unknown: (_e, t) => `${t.message} Could not check whether ${name} was deleted; refresh the tree before trying again.`,
-      recovered: (e) => (elsewhere(e) ? 'it was already deleted elsewhere' : "AWS's answer was lost; the group, read again, is gone: it was deleted once"),
+  // Only a group with no rules but AWS's default outbound allow-all can be put back (created again, with a new id).
+  const rules = idx.rulesOf(groupId);
+  const recreatable = rules.every((r) => r.isEgress && r.protocol === '-1' && r.peer.kind === 'cidr4' && r.peer.cidr === '0.0.0.0/0');
+  const meta = { region, target: `${name} (${groupId})`, what: `delete the security group ${name} (${groupId})`, account: group.ownerId };
+  const { recovered } = await withChange(ctx, meta, (ctx, rec) =>
+    ctx.ui.progress(`Deleting ${name} (${groupId})…`, async (signal) => {
+      const w = await writeThenVerify<boolean>(ctx, {
+        action: `delete ${name} (${groupId})`,
+        region,
+        signal,
+        refreshed: true,
+        call: async () => {
+          await ctx.gateway().deleteSecurityGroup(region, groupId);
+          return false;
+        },
+        classify: (e) => ((e as Error)?.name === 'InvalidGroup.NotFound' ? 'verify' : undefined),
+        verify: async (e) => {
+          let exists: boolean;
+          try {
+            const found = await ctx
+              .gateway()
+              .readGroups(region, [groupId])
+              .catch((x: Error) => (x?.name === 'InvalidGroup.NotFound' ? [] : Promise.reject(x)));
+            exists = found.length > 0;
+          } finally {
+            await ctx.store.refreshGroups(region, [groupId]).catch(() => undefined);
+          }
+          return exists ? { applied: false } : { applied: true, value: elsewhere(e) };
+        },
+        notApplied: () => `${name} (${groupId}) still exists: nothing was deleted.`,
+        unknown: (_e, t) => `${t.message} Could not check whether ${name} was deleted; refresh the tree before trying again.`,
+        recovered: (e) => (elsewhere(e) ? 'it was already deleted elsewhere' : "AWS's answer was lost; the group, read again, is gone: it was deleted once"),
+      });
+      // Someone else deleted it meanwhile: not this change (the entry says so, as a failure).
+      if (w.value) throw new UserError(`${name} (${groupId}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
+      const tags = Object.keys(group.tags).length ? { tags: group.tags } : {};
+      rec.change = { kind: 'groupDeleted', groupId, groupName: name, vpcId: group.vpcId, description: group.description, ...tags, recreatable };
+      return w;
     }),
   );
-  if (deletedElsewhere) throw new UserError(`${name} (${groupId}) was already deleted elsewhere, since the tree was loaded; the tree has been refreshed.`);
   await ctx.store.refreshGroups(region, [groupId]);
   return { value: groupId, message: `Deleted security group ${name} (${groupId})${recovered ? ` (${recovered})` : ''}.` };
 }

@@ -11,6 +11,7 @@ import { countOf } from '../domain/rules';
 import type { OpsContext } from './context';
 import { sameSet } from './databaseGroups';
 import { UserError } from './userError';
+import { withChange } from './activity';
 import { writeThenVerify } from './writeThenVerify';
 
 export interface InstanceGroupEdit {
@@ -71,18 +72,24 @@ export async function setInstanceGroup(
   } else throw new UserError('Say which group to add or remove.');
   if (!(await confirm(eni, before, after))) return undefined;
   const text = (l: readonly string[]) => names(l) || 'none';
-  const w = await writeThenVerify(ctx, {
-    action: `${edit.add ? 'add' : 'remove'} ${names([edit.add ?? edit.remove!])} ${edit.add ? 'to' : 'from'} ${instanceId} (network interface ${eni})`,
-    region,
-    call: () => gw.setNetworkInterfaceGroups(region, eni, after),
-    verify: async () => {
-      const now = await find();
-      const groups = now.primaryInterface?.networkInterfaceId === eni ? now.primaryInterface.groupIds : [];
-      if (sameSet(groups, after)) return { applied: true, value: undefined };
-      if (sameSet(groups, before)) return { applied: false, detail: text(groups) };
-      throw new UserError(`${instanceId}'s network interface ${eni} now has ${text(groups)} (sent: ${text(after)}); check it before trying again.`);
-    },
-    notApplied: (detail) => `Nothing was changed: ${instanceId}'s network interface ${eni} still has ${detail}.`,
+  const what = `${edit.add ? 'add' : 'remove'} ${names([edit.add ?? edit.remove!])} ${edit.add ? 'to' : 'from'} EC2 instance ${instanceId} (network interface ${eni})`;
+  const account = ctx.store.index(region)?.groupsById.get(edit.add ?? edit.remove!)?.ownerId;
+  const w = await withChange(ctx, { region, target: `EC2 instance ${instanceId} (${eni})`, what, account }, async (ctx, rec) => {
+    const w = await writeThenVerify(ctx, {
+      action: `${edit.add ? 'add' : 'remove'} ${names([edit.add ?? edit.remove!])} ${edit.add ? 'to' : 'from'} ${instanceId} (network interface ${eni})`,
+      region,
+      call: () => ctx.gateway().setNetworkInterfaceGroups(region, eni, after),
+      verify: async () => {
+        const now = await find();
+        const groups = now.primaryInterface?.networkInterfaceId === eni ? now.primaryInterface.groupIds : [];
+        if (sameSet(groups, after)) return { applied: true, value: undefined };
+        if (sameSet(groups, before)) return { applied: false, detail: text(groups) };
+        throw new UserError(`${instanceId}'s network interface ${eni} now has ${text(groups)} (sent: ${text(after)}); check it before trying again.`);
+      },
+      notApplied: (detail) => `Nothing was changed: ${instanceId}'s network interface ${eni} still has ${detail}.`,
+    });
+    rec.change = { kind: 'eniGroups', instanceId, networkInterfaceId: eni, before: [...before], after: [...after] };
+    return w;
   });
   // Read back: success is what AWS now reports for that interface, not the call's answer.
   const now = await find().catch(() => undefined);

@@ -5,7 +5,7 @@ import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { prefixListWeights } from '../domain/quotas';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
-import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import type { RegionIndex, RulePeer, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { accessLostBy, lostAccessText } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
@@ -13,6 +13,18 @@ import type { OpsContext } from './context';
 import type { Done } from './groups';
 import { UserError, AlreadyAllowedError, isUserError } from './userError';
 import { errorSentence, writeThenVerify, type Verified, type WriteOutcome } from './writeThenVerify';
+import { withChange, type ChangeRecorder } from './activity';
+
+/** A rule as an activity entry keeps it (what it allows, its description; no Region, no id). */
+const ruleRecord = (r: RuleSpec) => ({
+  groupId: r.groupId,
+  isEgress: r.isEgress,
+  protocol: r.protocol,
+  fromPort: r.fromPort,
+  toPort: r.toPort,
+  peer: r.peer,
+  ...(r.description ? { description: r.description } : {}),
+});
 
 const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
 const direction = (isEgress: boolean) => (isEgress ? 'outbound' : 'inbound');
@@ -121,16 +133,21 @@ export async function authorizeRule(ctx: OpsContext, region: string, idx: Region
     );
     if (!ok) return undefined;
   }
-  const { value: created, recovered } = await ctx.ui.progress(`Adding ${direction(d.isEgress)} rule ${text} to ${g.groupName}…`, (signal) =>
-    addRuleWrite(ctx, region, g, d, text, signal),
-  );
-  await ctx.store.refreshGroups(region, [d.groupId]);
-  let ids = created.map((r) => r.ruleId);
-  if (!ids.length) {
-    // Some endpoints do not return the created rules: find it in the re-read group.
-    const fresh = ctx.store.index(region) ? findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d) : undefined;
-    ids = fresh ? [fresh.ruleId] : [];
-  }
+  const meta = { region, target: `${g.groupName} (${g.groupId})`, what: `add ${direction(d.isEgress)} rule ${text} to ${g.groupName}`, account: g.ownerId };
+  const { ids, recovered } = await withChange(ctx, meta, async (ctx, rec) => {
+    const { value: created, recovered } = await ctx.ui.progress(`Adding ${direction(d.isEgress)} rule ${text} to ${g.groupName}…`, (signal) =>
+      addRuleWrite(ctx, region, g, d, text, signal),
+    );
+    await ctx.store.refreshGroups(region, [d.groupId]);
+    let ids = created.map((r) => r.ruleId);
+    if (!ids.length) {
+      // Some endpoints do not return the created rules: find it in the re-read group.
+      const fresh = ctx.store.index(region) ? findDuplicate(ctx.store.index(region)!.rulesOf(d.groupId), d) : undefined;
+      ids = fresh ? [fresh.ruleId] : [];
+    }
+    rec.change = { kind: 'ruleAdded', groupId: d.groupId, rules: ids.map((ruleId) => ({ ...ruleRecord(d), ruleId })) };
+    return { ids, recovered };
+  });
   const canonical = d.canonicalisedFrom ? `; AWS stores ${d.canonicalisedFrom} as ${peerLabel(d.peer)}` : '';
   return {
     value: ids,
@@ -220,12 +237,36 @@ export async function modifyRule(
   const lookup = lookupIn(idx);
   const allows = (r: RuleDraft | SecurityGroupRule) => `${portLabel(r)} ${fromTo(r.isEgress)} ${peerLabel(r.peer, lookup)}`;
   const sameAccess = !!findDuplicate([rule], d);
+  const g0 = idx.groupsById.get(rule.groupId);
+  const meta = {
+    region,
+    target: `${g0?.groupName ?? rule.groupId} (${rule.groupId})`,
+    what: `edit rule ${rule.ruleId}: ${allows(rule)} → ${allows(d)}`,
+    account: g0?.ownerId,
+  };
+  /** The edit as an entry records it: the rule before, and after (under its new id after a replace). */
+  const edited = (rec: ChangeRecorder, newId: string) =>
+    (rec.change = {
+      kind: 'ruleEdited',
+      groupId: rule.groupId,
+      before: { ...ruleRecord(rule), ruleId: rule.ruleId },
+      after: { ...ruleRecord(d), ruleId: newId },
+    });
   if (sameAccess) {
     if ((rule.description ?? '') === (d.description ?? ''))
       return { value: rule.ruleId, message: `Rule ${rule.ruleId} already reads so; nothing was changed.` };
-    return describeRule(ctx, region, rule, d.description, allows(d));
+    return withChange(ctx, { ...meta, what: `edit the description of rule ${rule.ruleId} (${allows(rule)})` }, async (ctx, rec) => {
+      const done = await describeRule(ctx, region, rule, d.description, allows(d));
+      edited(rec, rule.ruleId);
+      return done;
+    });
   }
-  if (!canModifyInPlace(rule, d)) return replaceRule(ctx, region, idx, rule, d, allows);
+  if (!canModifyInPlace(rule, d))
+    return withChange(ctx, meta, async (ctx, rec) => {
+      const done = await replaceRule(ctx, rec, region, idx, rule, d, allows);
+      if (done) edited(rec, done.value);
+      return done;
+    });
   let ok: boolean;
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
     ok = await ctx.ui.confirm(
@@ -243,25 +284,28 @@ export async function modifyRule(
     );
   }
   if (!ok) return undefined;
-  await ctx.ui.progress(`Editing rule ${rule.ruleId}…`, (signal) =>
-    writeThenVerify(ctx, {
-      action: `edit rule ${rule.ruleId}`,
-      region,
-      signal,
-      call: () =>
-        goneAsUserError(ctx, region, rule, () =>
-          ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, {
-            protocol: d.protocol,
-            fromPort: d.fromPort,
-            toPort: d.toPort,
-            peer: d.peer,
-            description: d.description,
-          }),
-        ),
-      // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
-      verify: () => readsAs(ctx, region, rule, (now) => !!findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '')),
-      notApplied: (detail) => (detail === 'gone' ? 'The rule no longer exists.' : 'The rule, read again, is unchanged.'),
-      unknown: (e) => `Could not tell whether rule ${rule.ruleId} was changed: ${errorSentence(e)} Refresh the tree to check.`,
+  await withChange(ctx, meta, (ctx, rec) =>
+    ctx.ui.progress(`Editing rule ${rule.ruleId}…`, async (signal) => {
+      await writeThenVerify(ctx, {
+        action: `edit rule ${rule.ruleId}`,
+        region,
+        signal,
+        call: () =>
+          goneAsUserError(ctx, region, rule, () =>
+            ctx.gateway().modifyRule(region, rule.groupId, rule.ruleId, {
+              protocol: d.protocol,
+              fromPort: d.fromPort,
+              toPort: d.toPort,
+              peer: d.peer,
+              description: d.description,
+            }),
+          ),
+        // ModifySecurityGroupRules sets the rule: find out whether it now reads as asked.
+        verify: () => readsAs(ctx, region, rule, (now) => !!findDuplicate([now], d) && (now.description ?? '') === (d.description ?? '')),
+        notApplied: (detail) => (detail === 'gone' ? 'The rule no longer exists.' : 'The rule, read again, is unchanged.'),
+        unknown: (e) => `Could not tell whether rule ${rule.ruleId} was changed: ${errorSentence(e)} Refresh the tree to check.`,
+      });
+      edited(rec, rule.ruleId);
     }),
   );
   await ctx.store.refreshGroups(region, [rule.groupId]);
@@ -339,6 +383,7 @@ async function describeRule(ctx: OpsContext, region: string, rule: SecurityGroup
  */
 async function replaceRule(
   ctx: OpsContext,
+  rec: ChangeRecorder,
   region: string,
   idx: RegionIndex,
   rule: SecurityGroupRule,
@@ -360,6 +405,11 @@ async function replaceRule(
   const old = rule.ruleId;
   const refresh = () => ctx.store.refreshGroups(region, [rule.groupId]).catch(() => undefined);
   const done = await ctx.ui.progress(`Replacing rule ${old}…`, async (signal) => {
+    // 0. The permission check of both calls (DryRun), before either is sent.
+    await rec.check([
+      ['authorizeRule', region, { ...d }],
+      ['revokeRules', region, rule.groupId, rule.isEgress, [old]],
+    ]);
     // 1. Add the new rule. Failing, the old rule is untouched.
     let added: WriteOutcome<SecurityGroupRule[]>;
     let unknown = false;
@@ -490,59 +540,71 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
   const done: string[] = [];
   const list = (xs: readonly string[]) => xs.join(', ') || 'none';
-  await ctx.ui.progress(`Removing ${countOf(rules.length, 'rule')}…`, async (signal) => {
-    await ctx.store.refreshGroups(region, groupIds);
-    const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
-    const gone = ids.filter((i) => !present.has(i));
-    if (gone.length) {
-      throw new UserError(
-        `${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`,
-      );
-    }
-    if (what.unchangedDescriptions) {
-      const fresh = new Map(ctx.store.index(region)?.snapshot.rules.map((r) => [r.ruleId, r]) ?? []);
-      const changed = rules.filter((r) => (fresh.get(r.ruleId)?.description ?? '') !== (r.description ?? ''));
-      if (changed.length)
+  const names = groupIds.map((g) => `${lookup(g)?.groupName ?? g} (${g})`).join(', ');
+  const meta = {
+    region,
+    target: names,
+    what: `remove ${countOf(rules.length, 'rule')}: ${rules.map((r) => `${ruleLabel(r, lookup)} (${r.ruleId})`).join('; ')}`,
+    account: lookup(rules[0].groupId)?.ownerId,
+  };
+  await withChange(ctx, meta, (ctx, rec) =>
+    ctx.ui.progress(`Removing ${countOf(rules.length, 'rule')}…`, async (signal) => {
+      await ctx.store.refreshGroups(region, groupIds);
+      const present = new Set(ctx.store.index(region)?.snapshot.rules.map((r) => r.ruleId) ?? []);
+      const gone = ids.filter((i) => !present.has(i));
+      if (gone.length) {
         throw new UserError(
-          `${changed.map((r) => r.ruleId).join(', ')} ${changed.length === 1 ? 'was' : 'were'} changed since (the description now reads "${fresh.get(changed[0]!.ruleId)?.description ?? ''}"): nothing was removed.`,
+          `${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''} (removed since the tree was loaded); the tree has been refreshed. Nothing was removed: select the rules again.`,
         );
-    }
-    for (const batch of batches.values()) {
-      if (signal.aborted && done.length) {
-        // Cancelled between two calls: the ones sent are done, the others were never sent.
-        await ctx.store.refreshGroups(region, groupIds).catch(() => undefined);
-        throw new UserError(`Cancelled part way: removed ${list(done)}; not removed: ${list(ids.filter((i) => !done.includes(i)))}.`);
       }
-      const batchIds = batch.map((r) => r.ruleId);
-      await writeThenVerify(ctx, {
-        action: 'remove the rules',
-        region,
-        signal: done.length ? undefined : signal,
-        call: () => ctx.gateway().revokeRules(region, batch[0].groupId, batch[0].isEgress, batchIds),
-        // Whatever the failure, the call may have done part of it: read again and say what is true.
-        classify: () => 'verify',
-        verify: async () => {
-          await ctx.store.refreshGroups(region, groupIds);
-          const remaining = new Set(
-            ctx.store
-              .index(region)
-              ?.snapshot.rules.filter((r) => groupIds.includes(r.groupId))
-              .map((r) => r.ruleId) ?? [],
+      if (what.unchangedDescriptions) {
+        const fresh = new Map(ctx.store.index(region)?.snapshot.rules.map((r) => [r.ruleId, r]) ?? []);
+        const changed = rules.filter((r) => (fresh.get(r.ruleId)?.description ?? '') !== (r.description ?? ''));
+        if (changed.length)
+          throw new UserError(
+            `${changed.map((r) => r.ruleId).join(', ')} ${changed.length === 1 ? 'was' : 'were'} changed since (the description now reads "${fresh.get(changed[0]!.ruleId)?.description ?? ''}"): nothing was removed.`,
           );
-          if (batchIds.every((i) => !remaining.has(i))) return { applied: true, value: undefined };
-          return {
-            applied: false,
-            detail: `Removed: ${list(ids.filter((i) => !remaining.has(i)))}; not removed: ${ids.filter((i) => remaining.has(i)).join(', ')}.`,
-          };
-        },
-        notApplied: (detail) => detail!,
-        unknown: (_e, t) =>
-          `${t.message} Removed for sure: ${list(done)}; could not read the groups again to check ${ids.filter((i) => !done.includes(i)).join(', ')}. Refresh the tree to see what is left.`,
-        recovered: () => 'every rule of the call is gone',
-      });
-      done.push(...batchIds);
-    }
-  });
+      }
+      // The permission check (DryRun) of each kind of call (inbound, outbound), before the first is sent.
+      await rec.check([...batches.values()].map((b) => ['revokeRules', region, b[0].groupId, b[0].isEgress, b.map((r) => r.ruleId)] as const));
+      for (const batch of batches.values()) {
+        if (signal.aborted && done.length) {
+          // Cancelled between two calls: the ones sent are done, the others were never sent.
+          await ctx.store.refreshGroups(region, groupIds).catch(() => undefined);
+          throw new UserError(`Cancelled part way: removed ${list(done)}; not removed: ${list(ids.filter((i) => !done.includes(i)))}.`);
+        }
+        const batchIds = batch.map((r) => r.ruleId);
+        await writeThenVerify(ctx, {
+          action: 'remove the rules',
+          region,
+          signal: done.length ? undefined : signal,
+          call: () => ctx.gateway().revokeRules(region, batch[0].groupId, batch[0].isEgress, batchIds),
+          // Whatever the failure, the call may have done part of it: read again and say what is true.
+          classify: () => 'verify',
+          verify: async () => {
+            await ctx.store.refreshGroups(region, groupIds);
+            const remaining = new Set(
+              ctx.store
+                .index(region)
+                ?.snapshot.rules.filter((r) => groupIds.includes(r.groupId))
+                .map((r) => r.ruleId) ?? [],
+            );
+            if (batchIds.every((i) => !remaining.has(i))) return { applied: true, value: undefined };
+            return {
+              applied: false,
+              detail: `Removed: ${list(ids.filter((i) => !remaining.has(i)))}; not removed: ${ids.filter((i) => remaining.has(i)).join(', ')}.`,
+            };
+          },
+          notApplied: (detail) => detail!,
+          unknown: (_e, t) =>
+            `${t.message} Removed for sure: ${list(done)}; could not read the groups again to check ${ids.filter((i) => !done.includes(i)).join(', ')}. Refresh the tree to see what is left.`,
+          recovered: () => 'every rule of the call is gone',
+        });
+        done.push(...batchIds);
+      }
+      rec.change = { kind: 'rulesRevoked', rules: rules.map((r) => ({ ...ruleRecord(r), ruleId: r.ruleId })) };
+    }),
+  );
   await ctx.store.refreshGroups(region, groupIds);
   return { value: done, message: `Removed ${countOf(done.length, 'rule')}: ${done.join(', ')}.` };
 }

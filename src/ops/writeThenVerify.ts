@@ -71,6 +71,7 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     } catch (v) {
       // A UserError from verify is its own verdict (e.g. "the list now differs from both").
       if (isUserError(v)) throw new UserError(`${t.message} ${(v as Error).message}`);
+      if (ctx.change) ctx.change.unknown = true;
       if (spec.unknown) throw new UserError(spec.unknown(e, t));
       throw new UserError(`${t.message} Could not tell whether that was applied: reading AWS again failed too. Refresh the tree to check before trying again.`);
     }
@@ -78,6 +79,7 @@ export async function writeThenVerify<T>(ctx: OpsContext, spec: WriteSpec<T>): P
     const recovered =
       spec.recovered?.(e) ??
       (attemptsOf(e) > 1 ? "AWS's first answer was lost; the retry found it in place" : "AWS's answer was lost; read again, it is in place");
+    if (ctx.change) ctx.change.recovered = recovered;
     ctx.log.info(`${spec.action}: the call failed (${(e as Error)?.name}, ${countOf(attemptsOf(e), 'attempt')}), but it was applied (${recovered}).`);
     return { value: found.value, recovered };
   }

@@ -7,6 +7,7 @@ import { sameSet, setDatabaseGroups, type DatabaseOpsContext } from '../ops/data
 import { createGroup, regionIndex } from '../ops/groups';
 import { authorizeRule } from '../ops/rules';
 import { AlreadyAllowedError, UserError } from '../ops/userError';
+import { withChange } from '../ops/activity';
 import { writeThenVerify } from '../ops/writeThenVerify';
 import type { Prompter } from '../ui/prompter';
 
@@ -197,19 +198,25 @@ async function setEc2Groups(d: ActionDeps, e: Extract<W.ExecSpec, { op: 'setEc2G
       `The groups of ${e.instanceId}'s primary network interface ${eni} changed since the preview (now ${text(before)}): nothing was sent to it. Check the updated preview and apply again.`,
     );
   const list = [...before, add];
-  const w = await writeThenVerify(d.ops, {
-    action: `add ${e.add.groupName} to ${e.instanceId} (network interface ${eni})`,
-    region,
-    call: () => gw.setNetworkInterfaceGroups(region, eni, list),
-    verify: async () => {
-      const now = await find();
-      if (!now) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}.`);
-      const groups = groupsOf(now);
-      if (sameSet(groups, list)) return { applied: true, value: undefined };
-      if (sameSet(groups, before)) return { applied: false, detail: text(groups) };
-      throw new UserError(`${e.instanceId}'s network interface ${eni} now has ${text(groups)} (sent: ${text(list)}); check it before trying again.`);
-    },
-    notApplied: (detail) => `Nothing was changed: ${e.instanceId}'s network interface ${eni} still has ${detail}.`,
+  const what = `add ${e.add.groupName} (${add}) to EC2 instance ${e.instanceId} (network interface ${eni})`;
+  const change = { region, target: `EC2 instance ${e.instanceId} (${eni})`, what, account: d.ops.store.index(region)?.groupsById.get(add)?.ownerId };
+  const w = await withChange(d.ops, change, async (ops, rec) => {
+    const w = await writeThenVerify(ops, {
+      action: `add ${e.add.groupName} to ${e.instanceId} (network interface ${eni})`,
+      region,
+      call: () => ops.gateway().setNetworkInterfaceGroups(region, eni, list),
+      verify: async () => {
+        const now = await find();
+        if (!now) throw new UserError(`EC2 instance ${e.instanceId} is no longer in ${vpcId}.`);
+        const groups = groupsOf(now);
+        if (sameSet(groups, list)) return { applied: true, value: undefined };
+        if (sameSet(groups, before)) return { applied: false, detail: text(groups) };
+        throw new UserError(`${e.instanceId}'s network interface ${eni} now has ${text(groups)} (sent: ${text(list)}); check it before trying again.`);
+      },
+      notApplied: (detail) => `Nothing was changed: ${e.instanceId}'s network interface ${eni} still has ${detail}.`,
+    });
+    rec.change = { kind: 'eniGroups', instanceId: e.instanceId, networkInterfaceId: eni, before: [...before], after: list };
+    return w;
   });
   const after = (await d.reloadEc2(region, vpcId))?.find((i) => i.instanceId === e.instanceId);
   const afterGroups = after?.primaryInterface?.networkInterfaceId === eni ? after.primaryInterface.groupIds : undefined;

@@ -353,7 +353,15 @@ export class WalkthroughController implements vscode.Disposable {
   /** The services ops need, with their progress shown as the message of the step's own notification. */
   private ops(report: (message: string) => void): DatabaseOpsContext {
     const ext = this.ext;
-    return { gateway: () => ext.gateway(), store: ext.store, log: ext.log, settings: ext.settings, settle: ext.settle, ui: new InlineProgress(ext.ui, report) };
+    return {
+      gateway: () => ext.gateway(),
+      store: ext.store,
+      log: ext.log,
+      settings: ext.settings,
+      settle: ext.settle,
+      activity: ext.activity,
+      ui: new InlineProgress(ext.ui, report),
+    };
   }
 
   private async apply(step: W.StepId, planKey: string): Promise<void> {

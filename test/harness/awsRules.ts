@@ -20,6 +20,8 @@ export interface AwsRefusal {
   readonly status?: number;
   readonly code: string;
   readonly message: string;
+  /** Not a refusal: AWS's normal error answer that moto does not give (a DryRun's DryRunOperation); the audit does not count it. */
+  readonly expected?: boolean;
 }
 
 /** What a rule sees: the request, and moto's clients (bypassing the proxy) for the request's Region. */
@@ -295,6 +297,22 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
   const associations = vpcAssociationRules();
   return [
     ...associations.rules,
+    {
+      // EC2 API Reference, UpdateSecurityGroupRuleDescriptionsIngress / Egress, DryRun: "Checks
+      // whether you have the required permissions for the action, without actually making the
+      // request, and provides an error response. If you have the required permissions, the error
+      // response is DryRunOperation. Otherwise, it is UnauthorizedOperation." ("Error codes for the
+      // Amazon EC2 API": DryRunOperation, "The user has the required permissions, so the request
+      // would have succeeded, but the DryRun parameter was used.") moto 5.2.1 ignores DryRun on
+      // these two and changes the description; every other EC2 write the extension makes already
+      // answers DryRunOperation in moto. No IAM here: every dry run is permitted.
+      name: 'DryRun answered as AWS does',
+      actions: ['UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress'],
+      check: ({ params }) =>
+        params.get('DryRun')?.toLowerCase() === 'true'
+          ? { status: 412, code: 'DryRunOperation', message: 'Request would have succeeded, but DryRun flag is set.', expected: true }
+          : undefined,
+    },
     {
       // Not an AWS refusal but the project's rule (README, aws-facts: ApplyImmediately=true also
       // applies every pending modification, which can cause downtime). Refused loudly so no test

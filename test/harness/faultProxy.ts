@@ -49,6 +49,11 @@ export interface FaultRule {
   readonly message?: string | ((req: RecordedRequest) => string);
   /** Runs when the rule fires, before anything is forwarded. */
   readonly before?: (req: RecordedRequest) => void | Promise<void>;
+  /**
+   * Also match the calls sent with DryRun=true (the extension's permission check before a change);
+   * by default a rule sees only real calls, so a fault meant for the write is not spent on its dry run.
+   */
+  readonly dryRun?: boolean;
 }
 
 export interface RecordedRequest {
@@ -64,8 +69,10 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The AWS rule (test/harness/awsRules.ts) that refused the call, if any. */
   refusedBy?: string;
-  /** The AWS rule that answered the call itself, in AWS's shape (moto cannot), if any. */
+  /** The AWS rule that answered the call itself, in AWS's shape (moto cannot), if any (a DryRun's DryRunOperation too). */
   answeredBy?: string;
+  /** Sent with DryRun=true (EC2's permission check). */
+  readonly dryRun: boolean;
   /** Whether moto received (and so applied) the call. */
   forwarded: boolean;
   ms?: number;
@@ -90,8 +97,8 @@ export interface FaultProxy {
    * as `onRequest` sees it); rejects after `timeoutMs` (default 30 s) saying what it waited for.
    */
   waitForRequest(match: (req: RecordedRequest) => boolean, o?: { timeoutMs?: number; what?: string }): Promise<RecordedRequest>;
-  /** Requests (attempts) for an action, optionally only those that reached moto. */
-  count(action: string, o?: { forwarded?: boolean; fault?: FaultKind | 'none' }): number;
+  /** Requests (attempts) for an action, optionally only those that reached moto; dry runs only with `dryRun: true` (or only them with 'only'). */
+  count(action: string, o?: { forwarded?: boolean; fault?: FaultKind | 'none'; dryRun?: boolean | 'only' }): number;
   /** Faults injected so far, by kind. */
   readonly injected: Readonly<Record<string, number>>;
   /** Serve EC2 list actions in pages of `size` items (moto never pages); 0 turns it off. */
@@ -254,6 +261,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       if (!hit) continue;
       if (r.rule.service && r.rule.service !== rec.service) continue;
       if (r.rule.region && r.rule.region !== rec.region) continue;
+      if (rec.dryRun && !r.rule.dryRun) continue;
       r.seen++;
       if (chosen || r.seen <= (r.rule.skip ?? 0) || r.fired >= (r.rule.times ?? 1)) continue;
       chosen = r;
@@ -326,6 +334,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
           params,
           headers: req.headers,
           forwarded: false,
+          dryRun: params.get('DryRun')?.toLowerCase() === 'true',
         };
         requests.push(rec);
         const live = matching(rec);
@@ -345,7 +354,8 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
               return;
             }
             if (refusal) {
-              rec.refusedBy = refusal.rule;
+              if (refusal.expected) rec.answeredBy = refusal.rule;
+              else rec.refusedBy = refusal.rule;
               rec.status = refusal.status ?? 400;
               send(res, rec.status, { 'content-type': 'text/xml' }, awsErrorBody(service, refusal.code, refusal.message, requestId));
               return;
@@ -453,6 +463,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       return requests.filter(
         (r) =>
           r.action === action &&
+          (o.dryRun === 'only' ? r.dryRun : o.dryRun === true || !r.dryRun) &&
           (o.forwarded === undefined || r.forwarded === o.forwarded) &&
           (o.fault === undefined || (o.fault === 'none' ? !r.fault : r.fault === o.fault)),
       ).length;

@@ -983,6 +983,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       // AWS refuses every write here: arguments good enough to be sent are refused there, and the account never changes.
       inject({
         action: /^(?!Describe)/,
+        // The permission check (DryRun) is refused too, as AWS refuses it for a missing permission.
+        dryRun: true,
         kind: 'error',
         status: 403,
         code: 'UnauthorizedOperation',

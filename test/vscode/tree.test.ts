@@ -98,8 +98,10 @@ const COMMANDS = [
   'auroraSg.disassociateFromInstance',
   'auroraSg.editRule',
   'auroraSg.explainPath',
+  'auroraSg.exportActivity',
   'auroraSg.openInConsole',
   'auroraSg.openWalkthrough',
+  'auroraSg.redoActivity',
   'auroraSg.refresh',
   'auroraSg.refreshFindings',
   'auroraSg.removeInstanceFromGroup',
@@ -109,7 +111,9 @@ const COMMANDS = [
   'auroraSg.selectProfile',
   'auroraSg.selectRegions',
   'auroraSg.setEndpoint',
+  'auroraSg.showActivityEntry',
   'auroraSg.showLog',
+  'auroraSg.undoActivity',
   'auroraSg.whoCanReach',
 ];
 

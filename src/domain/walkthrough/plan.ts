@@ -1,6 +1,7 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
 import { countRules, DEFAULT_LIMITS, prefixListWeights, quotaText } from '../quotas';
+import { uncheckedNote } from '../activity';
 import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, mergeGroupLists, type RuleDraft } from '../changes';
 import { isWorld, parseCidr } from '../cidr';
 import { isDatabasePort } from '../engines';
@@ -400,6 +401,8 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       });
       // Sent without ApplyImmediately (requests.ts): pending modifications are not applied with it.
       notes.push({ level: db.pendingChanges.length ? 'warning' : 'info', text: groupChangeTiming(db.kind, db.id, db.pendingChanges) });
+      // The permission check (DryRun) covers the EC2 calls of the other steps only (ops/activity.ts).
+      notes.push({ level: 'info', text: uncheckedNote([db.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'], true) });
       return makePlan(
         step,
         [todoAction('associate', kind, `Associate ${ref.groupName} with ${db.id}, keeping ${names(db.groupIds)}.`, exec, region)],

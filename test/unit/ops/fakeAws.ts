@@ -4,7 +4,7 @@
 import type { AwsGateway, InterfaceUser } from '../../../src/aws/index';
 import type { GroupReference } from '../../../src/aws/usageReads';
 import type { DbCluster, Ec2Instance, OtherDatabase, RuleSpec, SecurityGroup, SecurityGroupRule, Vpc, VpcPeering } from '../../../src/domain/model';
-import type { OpsContext } from '../../../src/ops/context';
+import type { ActivitySink, OpsContext } from '../../../src/ops/context';
 import { RegionStore } from '../../../src/state/store';
 import { ScriptedPrompter, type Answer } from '../../vscode/scripted';
 
@@ -66,6 +66,10 @@ export class FakeAws {
   peerings?: VpcPeering[];
   /** Every gateway call, in order, by method name. */
   readonly calls: Method[] = [];
+  /** APIs whose permission is missing: their DryRun answers UnauthorizedOperation (EC2 API Reference, DryRun). */
+  readonly denied = new Set<string>();
+  /** The APIs checked with DryRun, in order. */
+  readonly dryRuns: string[] = [];
   /** Authorize answers without the created rules (some endpoints do). */
   quietAuthorize = false;
   /** Runs when a method is called (before its fault), e.g. to cancel the progress at that moment. */
@@ -148,6 +152,14 @@ export class FakeAws {
       readGroupReferences: (_r: string, id: string) => this.run('readGroupReferences', () => this.groupReferences.get(id) ?? []),
       listPrefixLists: () => this.run('listPrefixLists', () => []),
       callerArn: () => this.run('callerArn', () => 'arn:aws:iam::123456789012:user/fake'),
+      // DryRun: DryRunOperation when permitted (answered as 'allowed'), UnauthorizedOperation otherwise; nothing changes.
+      dryRun: (_r: string, api: string) =>
+        this.run('dryRun', () => {
+          this.dryRuns.push(api);
+          if (this.denied.has(api))
+            throw Object.assign(awsError('UnauthorizedOperation', 403), { message: 'You are not authorized to perform this operation. (test)' });
+          return 'allowed';
+        }),
       // ModifyNetworkInterfaceAttribute Groups replaces the interface's list (EC2 API Reference);
       // moto 5.2.1 only ever adds to it, so removals are tested here.
       setNetworkInterfaceGroups: (_r: string, eni: string, groupIds: readonly string[]) =>
@@ -227,7 +239,7 @@ export class FakeAws {
 }
 
 /** An OpsContext over the fake account: a real RegionStore, scripted answers, the log as lines. */
-export function fakeContext(aws: FakeAws, answers: Answer[] = []) {
+export function fakeContext(aws: FakeAws, answers: Answer[] = [], o: { readonly dryRun?: boolean; readonly activity?: ActivitySink } = {}) {
   const ui = new ScriptedPrompter(answers);
   const logs: string[] = [];
   const gw = aws.gateway();
@@ -237,7 +249,8 @@ export function fakeContext(aws: FakeAws, answers: Answer[] = []) {
     store,
     ui,
     log: { info: (m) => logs.push(`info: ${m}`), warn: (m) => logs.push(`warn: ${m}`), error: (m) => logs.push(`error: ${m}`) },
-    settings: {},
+    settings: o.dryRun ? { dryRun: true } : {},
+    ...(o.activity ? { activity: o.activity } : {}),
   };
   return { ctx, ui, logs, store, load: () => store.load(R) };
 }
