@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { AwsGateway } from './aws/index';
 import { profileRegion } from './awsConfigFile';
 import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
+import { DEFAULT_MANAGED_BY_TAGS } from './domain/code/managed';
 import { SettleWatches } from './ops/settle';
 import { RegionStore } from './state/store';
 import type { Prompter } from './ui/prompter';
@@ -12,6 +13,8 @@ export interface Settings {
   readonly profile?: string;
   readonly regions: readonly string[];
   readonly endpoint?: string;
+  /** auroraSg.managedByTags: the tags that say a tool manages a group or database (src/domain/code/managed.ts). */
+  readonly managedByTags: readonly string[];
 }
 
 /**
@@ -23,7 +26,9 @@ export function readSettings(found: readonly WorkspaceValue[] = []): { settings:
   const c = vscode.workspace.getConfiguration('auroraSg');
   const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
-  return { settings: { profile, regions, endpoint }, ignored };
+  const tags = c.get<unknown>('managedByTags');
+  const managedByTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : DEFAULT_MANAGED_BY_TAGS;
+  return { settings: { profile, regions, endpoint, managedByTags }, ignored };
 }
 
 /** The AWS layer's module; the composition root passes its loader (src/bundles.ts), so activation never pays for the SDK. */
@@ -141,6 +146,11 @@ export class Ext implements vscode.Disposable {
   setContext(key: string, value: unknown): void {
     this.contextKeys.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  /** Only auroraSg.managedByTags changed: nothing to reload, the views are redrawn. */
+  reloadManagedTags(): void {
+    this.settingsValue = { ...this.settingsValue, managedByTags: readSettings(this.workspaceValues).settings.managedByTags };
   }
 
   /** Settings changed: drop the gateway and the cached data. */

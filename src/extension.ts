@@ -147,6 +147,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     regions: () => ext.regions(),
     onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
     endpoint: () => ext.settings.endpoint,
+    managedByTags: () => ext.settings.managedByTags,
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
@@ -190,6 +191,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('auroraSg')) return;
+      // The managed-by tags change only what is shown and asked: no reload of the account.
+      if (e.affectsConfiguration('auroraSg.managedByTags') && !['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) {
+        ext.reloadManagedTags();
+        provider.refreshView();
+        return;
+      }
       ext.reload();
       analysis.reset();
       ext.setContext('auroraSg.empty', false);

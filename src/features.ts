@@ -14,5 +14,6 @@ export { addInstanceToGroup, removeInstanceFromGroup } from './commands/instance
 export { addRule } from './commands/addRule';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
+export { exportSecurityGroup } from './commands/exportGroup';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

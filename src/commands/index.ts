@@ -88,6 +88,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     action: 'remove the EC2 instance from the security group',
     run: (s, arg) => loadFeatures().removeInstanceFromGroup(s.ext, s.analysis, arg),
   },
+  'auroraSg.exportSecurityGroup': { action: 'export the security group as code', run: (s, arg) => loadFeatures().exportSecurityGroup(s.ext, arg) },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },

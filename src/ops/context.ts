@@ -19,5 +19,5 @@ export interface OpsContext {
   readonly ui: Prompter;
   readonly log: Log;
   /** For error messages: which profile and endpoint override were used. */
-  readonly settings: { readonly profile?: string; readonly endpoint?: string };
+  readonly settings: { readonly profile?: string; readonly endpoint?: string; readonly managedByTags?: readonly string[] };
 }

@@ -8,6 +8,8 @@ import type { RegionIndex, RulePeer, SecurityGroup, SecurityGroupRule } from '..
 import { accessLostBy, lostAccessText } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
+import { driftWarning, managedBy, ruleChange } from '../domain/code';
+import type { CodeOffer } from '../ui/prompter';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
 import { UserError, AlreadyAllowedError, isUserError } from './userError';
@@ -111,13 +113,25 @@ function addRuleWrite(
 export async function authorizeRule(ctx: OpsContext, region: string, idx: RegionIndex, d: RuleDraft): Promise<Done<string[]> | undefined> {
   const g = checkNewRule(region, idx, d);
   const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
+  // A group a tool manages (a CloudFormation stack, Terraform) is confirmed, and the change offered as code instead.
+  const managed = managedBy(g.tags, ctx.settings.managedByTags);
+  const drift = driftWarning(`${g.groupName} (${g.groupId})`, managed);
+  const code: CodeOffer = {
+    title: `Add ${direction(d.isEgress)} rule ${text} to ${g.groupName} (${g.groupId})`,
+    region,
+    changes: () => [ruleChange(d, idx)],
+    instead: !!managed,
+  };
   if (worldOpenDatabasePort(d, clusterPorts(idx))) {
     const ok = await ctx.ui.confirm(
       `Open ${text} to the whole internet?`,
-      `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.`,
+      `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.${drift ? `\n\n${drift}` : ''}`,
       'Allow from anywhere',
-      { exposes: true },
+      { exposes: true, code },
     );
+    if (!ok) return undefined;
+  } else if (managed) {
+    const ok = await ctx.ui.confirm(`Add ${text} to ${g.groupName}, managed by ${managed.source}?`, drift, 'Add Rule', { code });
     if (!ok) return undefined;
   }
   const { value: created, recovered } = await ctx.ui.progress(`Adding ${direction(d.isEgress)} rule ${text} to ${g.groupName}…`, (signal) =>

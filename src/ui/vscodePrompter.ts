@@ -4,7 +4,18 @@
 // lists being listed, say), and the next question reuses it; a pick after a text input (or the other
 // way round) replaces it, as quickinput-sample's multiStepInput.ts does.
 import * as vscode from 'vscode';
-import { BackError, CancelledError, KEEP_CLOSED, type ConfirmOptions, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
+import { offerCode } from './codeOffer';
+import {
+  BackError,
+  CancelledError,
+  codeButton,
+  KEEP_CLOSED,
+  type ConfirmOptions,
+  type InputOptions,
+  type PickItem,
+  type PickOptions,
+  type Prompter,
+} from './prompter';
 
 type Item<T> = PickItem<T> & vscode.QuickPickItem;
 type Input = vscode.QuickPick<Item<unknown>> | vscode.InputBox;
@@ -195,7 +206,19 @@ export class VsCodePrompter implements Prompter {
     // A modal dialog focuses its first button, so Enter presses it: an exposing action comes
     // second, after the safe choice (which declines, as Cancel and Escape do).
     const buttons = options.exposes ? [KEEP_CLOSED, action] : [action];
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)) === action;
+    // Copying the change as code changes nothing: it comes after the action, never first.
+    const code = options.code ? codeButton(options.code) : undefined;
+    if (code) buttons.push(code);
+    const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+    if (code && chosen === code) {
+      await offerCode(this, options.code!);
+      return false;
+    }
+    return chosen === action;
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
   }
 
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {

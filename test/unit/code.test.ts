@@ -4,10 +4,14 @@
 // each is then checked field by field against the change. The CLI is split into argv as a POSIX
 // shell would and its JSON compared with the SDK input the extension sends (requests.ts).
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toCluster, toInstance } from '../../src/aws/reads';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parseDocument, type ScalarTag } from 'yaml';
 import {
   databaseGroupsChange,
+  DEFAULT_MANAGED_BY_TAGS,
   groupExport,
   managedBy,
   Namer,
@@ -557,5 +561,21 @@ describe('Changes as code (src/domain/code)', () => {
       assert.deepEqual(managedBy({ terraform: 'true' }), { source: 'terraform', tag: 'terraform=true' });
       assert.equal(managedBy({ 'aws:cloudformation:stack-name': 'orders' }, []), undefined, 'an empty setting turns it off');
     });
+  });
+});
+
+describe('Changes as code: the model and the setting', () => {
+  it('RDS TagList is kept on clusters and instances (who manages them), and left out when there is none', () => {
+    const c = toCluster(REGION, { DBClusterIdentifier: 'orders', Engine: 'aurora-mysql', TagList: [{ Key: 'aws:cloudformation:stack-name', Value: 'shop' }] });
+    assert.deepEqual(c.tags, { 'aws:cloudformation:stack-name': 'shop' });
+    assert.equal('tags' in toCluster(REGION, { DBClusterIdentifier: 'bare', Engine: 'aurora-mysql' }), false);
+    assert.deepEqual(toInstance(REGION, { DBInstanceIdentifier: 'legacy', Engine: 'mysql', TagList: [{ Key: 'ManagedBy', Value: 'terraform' }] }).tags, {
+      ManagedBy: 'terraform',
+    });
+  });
+
+  it("auroraSg.managedByTags' default in package.json is the domain's default", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+    assert.deepEqual(pkg.contributes.configuration.properties['auroraSg.managedByTags'].default, [...DEFAULT_MANAGED_BY_TAGS]);
   });
 });
