@@ -2,12 +2,12 @@
 // ModifyDBInstance replace the list, so the change always asks, showing the list before and after
 // (arguments answer the other questions, never this one); the write itself is ops/databaseGroups.
 import { worldOpenRulesOf } from '../domain/changes';
-import { databaseGroupsChange, driftWarning, managedBy } from '../domain/code';
 import { peerLabel, portLabel } from '../domain/rules';
 import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups, type DatabaseKind } from '../ops/databaseGroups';
+import { databaseListOffer } from './codeOffers';
 import { associateArgs, knownDatabase, type DatabaseArgs } from './databaseArgs';
 import { indexFor, pickRegion, say, UserError } from './common';
 
@@ -73,21 +73,12 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
               .join('; ')}): ${id} would be open to the whole internet.\n\n`
           : '';
         // A database a tool manages: the change drifts from it, and is offered as code instead.
-        const managed = managedBy(known.tags, ext.settings.managedByTags);
-        const drift = driftWarning(`${a.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${id}`, managed);
+        const { drift, code } = databaseListOffer(ext, idx, a.kind, known, id, after, `Associate ${names(added)} with ${id}`);
         return ext.ui.confirm(
           open.length ? `Open ${id} to the whole internet by associating ${names(added)}?` : `Associate ${names(added)} with ${id}?`,
           `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${timing}${drift ? `\n\n${drift}` : ''}`,
           open.length ? 'Associate Anyway' : 'Associate',
-          {
-            exposes: open.length > 0,
-            code: {
-              title: `Associate ${names(added)} with ${id} (the whole list: ${after.join(', ')})`,
-              region,
-              changes: () => [databaseGroupsChange(a.kind, known, id, after, idx)],
-              instead: !!managed,
-            },
-          },
+          { exposes: open.length > 0, code },
         );
       },
     },

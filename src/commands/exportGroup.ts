@@ -30,7 +30,9 @@ export async function exportSecurityGroup(ext: Ext, arg?: unknown): Promise<{ fo
     title: `Security group ${g.groupName} (${g.groupId}) with its ${countOf(rules.length, 'rule')}, as read ${new Date(idx.snapshot.loadedAt).toISOString()}`,
     file: true,
   });
-  const language = CODE_FORMATS.find((f) => f.format === format)!.language;
+  // Terraform has no built-in language in VS Code: plain text unless an extension provides it.
+  const wanted = CODE_FORMATS.find((f) => f.format === format)!.language;
+  const language = (await vscode.languages.getLanguages()).includes(wanted) ? wanted : 'plaintext';
   const doc = await vscode.workspace.openTextDocument({ language, content: text });
   await vscode.window.showTextDocument(doc, { preview: false });
   say(ext).info(`Exported ${g.groupName} (${countOf(rules.length, 'rule')}) as ${codeFormatLabel(format)} in a new editor; nothing was changed.`);

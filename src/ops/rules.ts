@@ -19,6 +19,16 @@ const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
 const direction = (isEgress: boolean) => (isEgress ? 'outbound' : 'inbound');
 const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
 
+/** The drift warnings of the groups a tool manages among these ('' when none), for a confirmation without a code offer. */
+function driftOf(ctx: OpsContext, idx: RegionIndex, groupIds: readonly string[]): string {
+  const warnings = [...new Set(groupIds)].flatMap((id) => {
+    const g = idx.groupsById.get(id);
+    const w = g ? driftWarning(`${g.groupName} (${id})`, managedBy(g.tags, ctx.settings.managedByTags), false) : '';
+    return w ? [w] : [];
+  });
+  return warnings.length ? `\n\n${warnings.join('\n\n')}` : '';
+}
+
 /** The ports of the Region's clusters, beyond the usual database ports. */
 const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
 
@@ -243,7 +253,7 @@ export async function modifyRule(
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
     ok = await ctx.ui.confirm(
       `Open ${portLabel(d)} to the whole internet?`,
-      'The edited rule would accept database connections from any address.',
+      `The edited rule would accept database connections from any address.${driftOf(ctx, idx, [rule.groupId])}`,
       'Allow from anywhere',
       { exposes: true },
     );
@@ -251,7 +261,7 @@ export async function modifyRule(
     const g = idx.groupsById.get(rule.groupId);
     ok = await ctx.ui.confirm(
       `Change what rule ${rule.ruleId} allows?`,
-      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.`,
+      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.${driftOf(ctx, idx, [rule.groupId])}`,
       'Change Rule',
     );
   }
@@ -365,7 +375,8 @@ async function replaceRule(
     world ? `Open ${portLabel(d)} to the whole internet?` : `Replace rule ${rule.ruleId}?`,
     `${REPLACE_NOTE}\n${g.groupName}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)} (${rule.ruleId})\nAfter:  ${text}\n\n` +
       (world ? 'The new rule would accept database connections from any address. ' : '') +
-      'What only the old rule allowed stops when it is removed.',
+      'What only the old rule allowed stops when it is removed.' +
+      driftOf(ctx, idx, [rule.groupId]),
     world ? 'Allow from anywhere' : 'Replace Rule',
     { exposes: world },
   );
@@ -484,7 +495,11 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
   const ok = await ctx.ui.confirm(
     one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-    `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
+    `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${driftOf(
+      ctx,
+      idx,
+      rules.map((r) => r.groupId),
+    )}`,
     one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
   );
   if (!ok) return undefined;

@@ -41,8 +41,8 @@ export function managedBy(tags: Readonly<Record<string, string>> | undefined, en
   return undefined;
 }
 
-/** The drift warning of a confirmation, or '' when nothing manages the resource. */
-export function driftWarning(what: string, m: ManagedBy | undefined): string {
+/** The drift warning of a confirmation, or '' when nothing manages the resource; `offersCode`: the confirmation has "Copy as Code Instead". */
+export function driftWarning(what: string, m: ManagedBy | undefined, offersCode = true): string {
   if (!m) return '';
-  return `${what} is managed by ${m.source} (tag ${m.tag}). This change will drift from its source: the next deploy may revert it. Prefer changing the source; "Copy as Code Instead" copies the change without making it.`;
+  return `${what} is managed by ${m.source} (tag ${m.tag}). This change will drift from its source: the next deploy may revert it. Prefer changing the source${offersCode ? '; "Copy as Code Instead" copies the change without making it' : ''}.`;
 }
