@@ -110,51 +110,28 @@ describe('Changes as code: the generated AWS CLI against moto', function () {
     }
   }
 
+  /** A rule of group `g`: tcp 5432 from 10.20.0.0/16 inbound unless `over` says otherwise. */
+  const rule = (g: string, over: Partial<RuleSpec>): RuleSpec => ({
+    groupId: g,
+    isEgress: false,
+    protocol: 'tcp',
+    fromPort: 5432,
+    toPort: 5432,
+    peer: { kind: 'cidr4', cidr: '10.20.0.0/16' },
+    ...over,
+  });
   const kinds: { name: string; spec: (group: string) => RuleSpec }[] = [
-    {
-      name: 'IPv4 CIDR with a description of every character AWS allows',
-      spec: (g) => ({
-        groupId: g,
-        isEgress: false,
-        protocol: 'tcp',
-        fromPort: 5432,
-        toPort: 5432,
-        peer: { kind: 'cidr4', cidr: '10.20.0.0/16' },
-        description: "App tier: it's (v2) #1, a@b [x] +=&;{}!$* ._-:/",
-      }),
-    },
-    {
-      name: 'IPv6 CIDR',
-      spec: (g) => ({ groupId: g, isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, peer: { kind: 'cidr6', cidr: '2001:db8::/32' } }),
-    },
-    {
-      name: 'another group as the source',
-      spec: (g) => ({
-        groupId: g,
-        isEgress: false,
-        protocol: 'tcp',
-        fromPort: 5432,
-        toPort: 5432,
-        peer: { kind: 'group', groupId: ids.appGroupId },
-        description: 'From app',
-      }),
-    },
-    {
-      name: 'a prefix list',
-      spec: (g) => ({ groupId: g, isEgress: false, protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'prefixList', prefixListId } }),
-    },
+    // Every punctuation character AWS allows in a description ($, !, *, & and ; matter to a shell).
+    { name: 'IPv4 CIDR with a description of every character AWS allows', spec: (g) => rule(g, { description: 'App tier (v2) #1, a@b [x] +=&;{}!$* ._-:/' }) },
+    { name: 'IPv6 CIDR', spec: (g) => rule(g, { fromPort: 3306, toPort: 3306, peer: { kind: 'cidr6', cidr: '2001:db8::/32' } }) },
+    { name: 'another group as the source', spec: (g) => rule(g, { peer: { kind: 'group', groupId: ids.appGroupId }, description: 'From app' }) },
+    { name: 'a prefix list', spec: (g) => rule(g, { fromPort: 443, toPort: 443, peer: { kind: 'prefixList', prefixListId } }) },
     {
       name: 'a UDP port range, outbound',
-      spec: (g) => ({ groupId: g, isEgress: true, protocol: 'udp', fromPort: 8000, toPort: 8100, peer: { kind: 'cidr4', cidr: '10.30.0.0/16' } }),
+      spec: (g) => rule(g, { isEgress: true, protocol: 'udp', fromPort: 8000, toPort: 8100, peer: { kind: 'cidr4', cidr: '10.30.0.0/16' } }),
     },
-    {
-      name: 'all traffic',
-      spec: (g) => ({ groupId: g, isEgress: false, protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'cidr4', cidr: '10.20.1.0/24' } }),
-    },
-    {
-      name: 'ICMP echo request',
-      spec: (g) => ({ groupId: g, isEgress: false, protocol: 'icmp', fromPort: 8, toPort: -1, peer: { kind: 'cidr4', cidr: '10.20.2.0/24' } }),
-    },
+    { name: 'all traffic', spec: (g) => rule(g, { protocol: '-1', fromPort: -1, toPort: -1, peer: { kind: 'cidr4', cidr: '10.20.1.0/24' } }) },
+    { name: 'ICMP echo request', spec: (g) => rule(g, { protocol: 'icmp', fromPort: 8, toPort: -1, peer: { kind: 'cidr4', cidr: '10.20.2.0/24' } }) },
   ];
 
   kinds.forEach((k, i) => {
