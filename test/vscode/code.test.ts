@@ -6,6 +6,9 @@ import * as vscode from 'vscode';
 import { CreateTagsCommand, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { COPY_AS_CODE, COPY_AS_CODE_INSTEAD } from '../../src/ui/prompter';
+import * as W from '../../src/domain/walkthrough';
+import { WalkthroughController } from '../../src/webview/walkthroughController';
+import { memoryStorage, watchWalkthrough } from '../harness/headlessWalkthrough';
 import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter, type Answer } from './scripted';
 import { api, aws, AWS_URL, item, REGION, reseed, setSettings, walk } from './util';
@@ -106,6 +109,35 @@ describe('Changes as code in a real VS Code', () => {
     const created = await run<string[]>('auroraSg.addInboundRule', args);
     assert.equal(created?.length, 1, yes.errors.join());
     assert.equal((await ruleIds(ids.pgGroupId)).length, before.length + 1);
+  });
+
+  it("the walkthrough's Copy as Terraform / CloudFormation copy every step still to do, new groups by reference, the cluster imported", async () => {
+    const { ext } = await api();
+    const c = new WalkthroughController(
+      ext,
+      memoryStorage(),
+      W.initialState({
+        region: REGION,
+        target: `cluster:${ids.mysqlClusterId}`,
+        clientCidrs: '203.0.113.0/24',
+        appGroupName: 'code-app',
+        dbGroupName: 'code-db',
+      }),
+    );
+    const seen = watchWalkthrough(c);
+    await vscode.env.clipboard.writeText('');
+    assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'terraform' }), true);
+    const tf = await vscode.env.clipboard.readText();
+    assert.match(tf, /^resource "aws_security_group" "[a-z0-9_]+" \{$/m);
+    assert.match(tf, /^ {2}referenced_security_group_id = aws_security_group\.[a-z0-9_]+\.id$/m);
+    assert.match(tf, /^resource "aws_rds_cluster" "orders_mysql" \{$/m);
+    assert.match(tf, /^ {2}id = "orders-mysql"$/m);
+    assert.match(seen.notices.at(-1)?.text ?? '', /^Copied the remaining steps as Terraform to the clipboard; nothing was changed\.$/);
+    assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'cloudformation' }), true);
+    const cfn = await vscode.env.clipboard.readText();
+    assert.match(cfn, /^ {4}Type: AWS::RDS::DBCluster$/m);
+    assert.match(cfn, /^ {6}VpcSecurityGroupIds: \[.*!GetAtt [A-Za-z0-9]+\.GroupId\]$/m);
+    assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'cli' }), false, "the CLI is the copy buttons' own");
   });
 
   it('Export Security Group as Code opens an editor with the group, its rules and their import blocks', async () => {
