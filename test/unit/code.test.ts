@@ -520,8 +520,11 @@ describe('Changes as code (src/domain/code)', () => {
         ],
       );
       assert.deepEqual(
-        tfImports(doc).map((i) => i.id),
-        ['orders'],
+        tfImports(doc)
+          .map((i) => i.id)
+          .sort(),
+        ['eni-0123_' + OTHER, 'orders'],
+        'the cluster, and the attachment the interface has already',
       );
     });
 

@@ -52,6 +52,8 @@ export type CodeChange =
       readonly networkInterfaceId: string;
       readonly instanceId?: string;
       readonly groups: readonly CodeGroupRef[];
+      /** The groups the interface has now (their attachments exist and are imported). */
+      readonly current?: readonly string[];
     };
 
 export type CodeFormat = 'cli' | 'cloudformation' | 'terraform';

@@ -156,7 +156,8 @@ export function toTerraform(changes: readonly CodeChange[], ctx: CodeContext): s
         break;
       }
       case 'interfaceGroups':
-        // One attachment per group; the ones the interface has already are imported (group_interface).
+        // One attachment per group; those the interface has already are imported (id eni-…_sg-…:
+        // the provider refuses to create an attachment for a group already attached).
         for (const g of c.groups)
           blocks.push({
             type: 'aws_network_interface_sg_attachment',
@@ -166,6 +167,7 @@ export function toTerraform(changes: readonly CodeChange[], ctx: CodeContext): s
               ['security_group_id', groupValue(g)],
               ['network_interface_id', c.networkInterfaceId],
             ],
+            importId: g.groupId && c.current?.includes(g.groupId) ? `${c.networkInterfaceId}_${g.groupId}` : undefined,
           });
         break;
     }

@@ -51,7 +51,15 @@ export function walkthroughChanges(execs: readonly ExecSpec[], idx?: RegionIndex
         ];
       }
       case 'setEc2Groups':
-        return [{ op: 'interfaceGroups', networkInterfaceId: e.networkInterfaceId, instanceId: e.instanceId, groups: [...e.current.map(named), ref(e.add)] }];
+        return [
+          {
+            op: 'interfaceGroups',
+            networkInterfaceId: e.networkInterfaceId,
+            instanceId: e.instanceId,
+            groups: [...e.current.map(named), ref(e.add)],
+            current: [...e.current],
+          },
+        ];
       case 'read':
         return [];
     }
