@@ -466,6 +466,26 @@ describe('Changes as code (src/domain/code)', () => {
       assert.deepEqual(selfRule[0].UserIdGroupPairs, [{ GroupId: 'sg-new', Description: 'self' }]);
     });
 
+    it("group references as AWS returns them (UserId: the account's own id): self by resource, others without the account; another account's kept", async () => {
+      const owned = { ...g, ownerId: '111122223333' };
+      const refs = [
+        asRule(rule({ peer: { kind: 'group', groupId: SG, userId: '111122223333' } })),
+        asRule(rule({ fromPort: 3306, toPort: 3306, peer: { kind: 'group', groupId: OTHER, userId: '111122223333' } })),
+        asRule(rule({ fromPort: 6379, toPort: 6379, peer: { kind: 'group', groupId: OTHER, userId: '999988887777' } })),
+      ];
+      const doc = await hcl(renderCode('terraform', groupExport(owned, refs), ctx));
+      const sgName = Object.keys(tfResources(doc, 'aws_security_group'))[0];
+      assert.deepEqual(
+        Object.values(tfResources(doc, 'aws_vpc_security_group_ingress_rule'))
+          .map((a) => a.referenced_security_group_id)
+          .sort(),
+        [`\${aws_security_group.${sgName}.id}`, `999988887777/${OTHER}`, OTHER].sort(),
+      );
+      const t = cfn(renderCode('cloudformation', groupExport(owned, refs), ctx));
+      const owners = Object.values(t.Resources).flatMap((r) => (r.Properties.SourceSecurityGroupOwnerId ? [r.Properties.SourceSecurityGroupOwnerId] : []));
+      assert.deepEqual(owners, ['999988887777']);
+    });
+
     it('CLI: a group without the default outbound rule has it revoked after creation', () => {
       const lines = commands(renderCode('cli', groupExport(g, rules.slice(0, 1)), { ...ctx, file: true }));
       assert.match(lines[3], /^aws ec2 revoke-security-group-egress /);

@@ -111,33 +111,47 @@ describe('Changes as code in a real VS Code', () => {
     assert.equal((await ruleIds(ids.pgGroupId)).length, before.length + 1);
   });
 
-  it("the walkthrough's Copy as Terraform / CloudFormation copy every step still to do, new groups by reference, the cluster imported", async () => {
+  it("the walkthrough's Copy as Terraform / CloudFormation: the groups still to create, referred to by resource", async () => {
     const { ext } = await api();
-    const c = new WalkthroughController(
-      ext,
-      memoryStorage(),
-      W.initialState({
-        region: REGION,
-        target: `cluster:${ids.mysqlClusterId}`,
-        clientCidrs: '203.0.113.0/24',
-        appGroupName: 'code-app',
-        dbGroupName: 'code-db',
-      }),
-    );
+    const choices = {
+      region: REGION,
+      target: `cluster:${ids.mysqlClusterId}`,
+      clientCidrs: '203.0.113.0/24',
+      appGroupName: 'code-app',
+      dbGroupName: 'code-db',
+    };
+    const c = new WalkthroughController(ext, memoryStorage(), W.initialState(choices));
     const seen = watchWalkthrough(c);
     await vscode.env.clipboard.writeText('');
     assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'terraform' }), true);
     const tf = await vscode.env.clipboard.readText();
-    assert.match(tf, /^resource "aws_security_group" "[a-z0-9_]+" \{$/m);
-    assert.match(tf, /^ {2}referenced_security_group_id = aws_security_group\.[a-z0-9_]+\.id$/m);
-    assert.match(tf, /^resource "aws_rds_cluster" "orders_mysql" \{$/m);
-    assert.match(tf, /^ {2}id = "orders-mysql"$/m);
+    assert.match(tf, /^resource "aws_security_group" "code_app" \{$/m);
+    assert.match(tf, /^resource "aws_security_group" "code_db" \{$/m);
+    assert.match(tf, /^ {2}security_group_id = aws_security_group\.code_app\.id$/m);
+    assert.match(tf, /^ {2}cidr_ipv4 += "203\.0\.113\.0\/24"$/m);
     assert.match(seen.notices.at(-1)?.text ?? '', /^Copied the remaining steps as Terraform to the clipboard; nothing was changed\.$/);
     assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'cloudformation' }), true);
     const cfn = await vscode.env.clipboard.readText();
-    assert.match(cfn, /^ {4}Type: AWS::RDS::DBCluster$/m);
-    assert.match(cfn, /^ {6}VpcSecurityGroupIds: \[.*!GetAtt [A-Za-z0-9]+\.GroupId\]$/m);
+    assert.match(cfn, /^ {6}GroupId: !GetAtt CodeAppSecurityGroup\.GroupId$/m);
     assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'cli' }), false, "the CLI is the copy buttons' own");
+  });
+
+  it("the walkthrough's Copy as Terraform with existing groups: the database rule and the cluster's merged list, the cluster imported", async () => {
+    const { ext } = await api();
+    const choices = {
+      region: REGION,
+      target: `cluster:${ids.mysqlClusterId}`,
+      clientCidrs: '203.0.113.0/24',
+      appGroupId: ids.appGroupId,
+      dbGroupId: ids.pgGroupId,
+    };
+    const c = new WalkthroughController(ext, memoryStorage(), W.initialState(choices));
+    assert.equal(await c.handle({ type: 'copyCode', step: 'target', format: 'terraform' }), true);
+    const tf = await vscode.env.clipboard.readText();
+    assert.match(tf, new RegExp(`^ {2}referenced_security_group_id = "${ids.appGroupId}"$`, 'm'));
+    assert.match(tf, /^resource "aws_rds_cluster" "orders_mysql" \{$/m);
+    assert.match(tf, new RegExp(`^ {2}vpc_security_group_ids = \\["${ids.dbGroupId}", "${ids.pgGroupId}"\\]$`, 'm'));
+    assert.match(tf, /^ {2}id = "orders-mysql"$/m);
   });
 
   it('Export Security Group as Code opens an editor with the group, its rules and their import blocks', async () => {

@@ -131,6 +131,13 @@ export function databaseGroupsChange(
 export function groupExport(g: SecurityGroup, rules: readonly SecurityGroupRule[]): CodeChange[] {
   const self = refOfGroup(g);
   const isDefaultEgress = (r: SecurityGroupRule) => r.isEgress && r.protocol === '-1' && r.peer.kind === 'cidr4' && r.peer.cidr === '0.0.0.0/0';
+  // A reference to the group itself follows it (the re-created group, the resource); the account's own
+  // id, which AWS returns as UserId with every group reference, is left out (it is implied).
+  const peerOf = (p: RulePeer): CodePeer => {
+    if (p.kind !== 'group') return p;
+    if (p.groupId === g.groupId) return { kind: 'newGroup', group: self };
+    return p.userId !== undefined && p.userId === g.ownerId ? { kind: 'group', groupId: p.groupId } : p;
+  };
   const ordered = [...rules].sort((a, b) => Number(a.isEgress) - Number(b.isEgress) || a.ruleId.localeCompare(b.ruleId));
   return [
     {
@@ -149,7 +156,7 @@ export function groupExport(g: SecurityGroup, rules: readonly SecurityGroupRule[
       protocol: r.protocol,
       fromPort: r.fromPort,
       toPort: r.toPort,
-      peer: r.peer.kind === 'group' && r.peer.groupId === g.groupId && !r.peer.userId ? { kind: 'newGroup', group: self } : r.peer,
+      peer: peerOf(r.peer),
       ...(r.description ? { description: r.description } : {}),
       ruleId: r.ruleId,
     })),
