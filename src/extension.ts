@@ -11,6 +11,7 @@ import { RegionStore } from './state/store';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
+import { VsCodePrompter } from './ui/vscodePrompter';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
@@ -141,6 +142,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Aurora Security Groups', { log: true });
   const ext = new Ext(context, log, loadAws);
+  // "Copy as Code…" of a confirmation: the generators are in dist/features.js, loaded on first use.
+  if (ext.ui instanceof VsCodePrompter) ext.ui.codeOffer = (ui, offer) => loadFeatures().offerCode(ui, offer);
 
   const provider = new AuroraSgTreeProvider({
     store: ext.store,

@@ -15,5 +15,6 @@ export { addRule } from './commands/addRule';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
 export { exportSecurityGroup } from './commands/exportGroup';
+export { offerCode } from './ui/codeOffer';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

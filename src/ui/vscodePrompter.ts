@@ -4,12 +4,12 @@
 // lists being listed, say), and the next question reuses it; a pick after a text input (or the other
 // way round) replaces it, as quickinput-sample's multiStepInput.ts does.
 import * as vscode from 'vscode';
-import { offerCode } from './codeOffer';
 import {
   BackError,
   CancelledError,
   codeButton,
   KEEP_CLOSED,
+  type CodeOffer,
   type ConfirmOptions,
   type InputOptions,
   type PickItem,
@@ -94,6 +94,12 @@ export class VsCodePrompter implements Prompter {
    * screen (tests wait for this before they press a key, instead of sleeping).
    */
   readonly onDidHighlight = this.highlighted.event;
+
+  /**
+   * Runs "Copy as Code…" (src/ui/codeOffer.ts). The composition root sets it to the one in
+   * dist/features.js, so the code generators load on first use, not at activation.
+   */
+  codeOffer: (ui: Prompter, offer: CodeOffer) => Promise<unknown> = () => Promise.reject(new Error('Copy as Code is not available.'));
 
   async session<T>(work: () => Promise<T>): Promise<T> {
     if (this.active) return work();
@@ -211,7 +217,7 @@ export class VsCodePrompter implements Prompter {
     if (code) buttons.push(code);
     const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
     if (code && chosen === code) {
-      await offerCode(this, options.code!);
+      await this.codeOffer(this, options.code!);
       return false;
     }
     return chosen === action;
