@@ -97,6 +97,7 @@ const COMMANDS = [
   'auroraSg.disassociateFromInstance',
   'auroraSg.editRule',
   'auroraSg.explainPath',
+  'auroraSg.exportSecurityGroup',
   'auroraSg.openInConsole',
   'auroraSg.openWalkthrough',
   'auroraSg.refresh',
