@@ -6,6 +6,7 @@ import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type Ign
 import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
 import type { TemporaryAccessDeps } from './ops/temporaryAccess';
 import { ActivityLog } from './ops/activity';
+import { DEFAULT_MANAGED_BY_TAGS } from './domain/code/managed';
 import { SettleWatches } from './ops/settle';
 import { realClock, type WatchClock } from './state/temporaryWatch';
 import type { AutoRefreshSettings } from './state/autoRefresh';
@@ -19,6 +20,8 @@ export interface Settings {
   readonly endpoint?: string;
   /** auroraSg.dryRun: EC2 writes are first sent with DryRun (the permission check); default on. */
   readonly dryRun: boolean;
+  /** auroraSg.managedByTags: the tags that say a tool manages a group or database (src/domain/code/managed.ts). */
+  readonly managedByTags: readonly string[];
 }
 
 /**
@@ -31,7 +34,9 @@ export function readSettings(found: readonly WorkspaceValue[] = []): { settings:
   const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
   const dryRun = c.get<boolean>('dryRun', true) !== false;
-  return { settings: { profile, regions, endpoint, dryRun }, ignored };
+  const tags = c.get<unknown>('managedByTags');
+  const managedByTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : DEFAULT_MANAGED_BY_TAGS;
+  return { settings: { profile, regions, endpoint, dryRun, managedByTags }, ignored };
 }
 
 /** auroraSg.autoRefresh.*: off unless the user turns it on. */
@@ -189,6 +194,11 @@ export class Ext implements vscode.Disposable {
 
   get working(): boolean {
     return this.work > 0;
+  }
+
+  /** Only auroraSg.managedByTags changed: nothing to reload, the views are redrawn. */
+  reloadManagedTags(): void {
+    this.settingsValue = { ...this.settingsValue, managedByTags: readSettings(this.workspaceValues).settings.managedByTags };
   }
 
   /** Settings changed: drop the gateway and the cached data. */

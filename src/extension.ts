@@ -16,6 +16,7 @@ import { AuroraSgTreeProvider, md } from './tree/provider';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
 import { ActivityLog } from './ops/activity';
+import { VsCodePrompter } from './ui/vscodePrompter';
 
 /** Set by the bundle's first and last lines (esbuild banner/footer): when its evaluation started and ended. */
 declare const __auroraSgLoadStart: number | undefined;
@@ -154,12 +155,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Aurora Security Groups', { log: true });
   const ext = new Ext(context, log, loadAws);
+  // "Copy as Code…" of a confirmation: the generators are in dist/features.js, loaded on first use.
+  if (ext.ui instanceof VsCodePrompter) ext.ui.codeOffer = (ui, offer) => loadFeatures().offerCode(ui, offer);
 
   const provider = new AuroraSgTreeProvider({
     store: ext.store,
     regions: () => ext.regions(),
     onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
     endpoint: () => ext.settings.endpoint,
+    managedByTags: () => ext.settings.managedByTags,
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
@@ -246,6 +250,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         autoRefresh.configure(readAutoRefreshSettings());
         // The auto-refresh settings alone keep the data; the connection settings drop it.
         if (!['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) return;
+      }
+      // The managed-by tags change only what is shown and asked: no reload of the account.
+      if (e.affectsConfiguration('auroraSg.managedByTags') && !['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) {
+        ext.reloadManagedTags();
+        provider.refreshView();
+        return;
       }
       ext.reload();
       analysis.reset();

@@ -17,5 +17,7 @@ export { revokeTemporary } from './ops/temporaryAccess';
 export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
 export { undoActivity } from './commands/undoActivity';
+export { exportSecurityGroup } from './commands/exportGroup';
+export { offerCode } from './ui/codeOffer';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

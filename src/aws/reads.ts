@@ -246,6 +246,9 @@ const pendingField = (p: PendingModifiedValues | ClusterPendingModifiedValues | 
   return pending.length ? { pendingChanges: pending } : {};
 };
 
+/** `{ tags }` from an RDS TagList when it has any (DescribeDBClusters / DescribeDBInstances return it), else nothing. */
+const rdsTags = (list: readonly { Key?: string; Value?: string }[] | undefined) => (list?.length ? { tags: tagsOf(list as Tag[]) } : {});
+
 export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<string, string>): DbCluster {
   return {
     region,
@@ -270,6 +273,7 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     subnetGroupName: c.DBSubnetGroup,
     vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
     ...pendingField(c.PendingModifiedValues),
+    ...rdsTags(c.TagList),
   };
 }
 
@@ -288,6 +292,7 @@ export function toInstance(region: string, i: DBInstance): DbInstance {
     port: i.Endpoint?.Port ?? i.DbInstancePort,
     availabilityZone: i.AvailabilityZone,
     ...pendingField(i.PendingModifiedValues),
+    ...rdsTags(i.TagList),
   };
 }
 

@@ -2,6 +2,7 @@
 // command's `unknown` argument into typed arguments, or refuses it with a specific UserError before
 // any call. Arguments answer questions (complete arguments: none is asked), never a confirmation.
 // No `vscode` here: unit-tested in plain Node (test/unit/args.test.ts).
+import { CODE_FORMATS, type CodeFormat } from '../domain/code/change';
 import { isRegionCode, validateGroupId } from '../domain/validation';
 import { tagProblem, type NewGroup } from '../ops/groups';
 import type { RuleEdit, RulesToRemove } from '../ops/rules';
@@ -208,4 +209,29 @@ export function deleteGroupArgs(arg: unknown): DeleteGroupArgs {
   if (confirmName !== undefined && typeof confirmName !== 'string')
     throw new UserError('The argument "confirmName" must be text: the group\'s name, typed as the confirmation.');
   return { region, groupId, confirmName };
+}
+
+export interface ExportGroupArgs {
+  readonly region?: string;
+  readonly groupId?: string;
+  readonly format?: CodeFormat;
+}
+
+/** auroraSg.exportSecurityGroup: a group node, or { region?, groupId?, format? } (what is missing is asked). */
+export function exportGroupArgs(arg: unknown): ExportGroupArgs {
+  if (isNode(arg) && arg.kind === 'group') return { region: arg.region, groupId: requireString(arg.groupId, 'groupId') };
+  const a = argsOf(arg);
+  const region = regionArg(a.region);
+  let groupId: string | undefined;
+  if (a.groupId !== undefined) {
+    groupId = requireString(a.groupId, 'groupId');
+    const bad = validateGroupId(groupId);
+    if (bad) throw new UserError(bad);
+  }
+  const format = a.format;
+  if (format !== undefined && !CODE_FORMATS.some((f) => f.format === format))
+    throw new UserError(
+      `The argument "format" must be one of ${CODE_FORMATS.map((f) => JSON.stringify(f.format)).join(', ')}, not ${JSON.stringify(shown(format))}.`,
+    );
+  return { region, groupId, format: format as CodeFormat | undefined };
 }

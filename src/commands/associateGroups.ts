@@ -7,6 +7,7 @@ import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom, rdsCust
 import type { DbInstance, RegionIndex } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups, type DatabaseKind } from '../ops/databaseGroups';
+import { databaseListOffer } from './codeOffers';
 import { associateArgs, knownDatabase, type DatabaseArgs } from './databaseArgs';
 import { indexFor, pickRegion, say, UserError } from './common';
 
@@ -71,11 +72,13 @@ async function associate(ext: Ext, a: DatabaseArgs): Promise<string[] | undefine
               .map((r) => `${portLabel(r)} from ${peerLabel(r.peer)}`)
               .join('; ')}): ${id} would be open to the whole internet.\n\n`
           : '';
+        // A database a tool manages: the change drifts from it, and is offered as code instead.
+        const { drift, code } = databaseListOffer(ext, idx, a.kind, known, id, after, `Associate ${names(added)} with ${id}`);
         return ext.ui.confirm(
           open.length ? `Open ${id} to the whole internet by associating ${names(added)}?` : `Associate ${names(added)} with ${id}?`,
-          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${unchecked ? `${unchecked}\n\n` : ''}${timing}`,
+          `${exposure}Before: ${names(before)}\nAfter:  ${names(after)}\n\n${unchecked ? `${unchecked}\n\n` : ''}${timing}${drift ? `\n\n${drift}` : ''}`,
           open.length ? 'Associate Anyway' : 'Associate',
-          { exposes: open.length > 0 },
+          { exposes: open.length > 0, code },
         );
       },
     },

@@ -6,6 +6,7 @@ import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engin
 import type { DbInstance } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups } from '../ops/databaseGroups';
+import { databaseListOffer } from './codeOffers';
 import { knownDatabase, removeArgs, type RemoveArgs } from './databaseArgs';
 import { indexFor, pickRegion, say, UserError } from './common';
 
@@ -45,10 +46,12 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
         const target = a.kind === 'cluster' ? { clusterId: a.id } : { instanceId: a.id };
         const lost = accessLostBy(idx, { kind: 'detach', target, groupIds: before.filter((g) => !after.includes(g)) }, ec2);
         const cut = lost.length ? `These lose their only path to the database:\n${lostAccessText(lost)}\n\n` : '';
+        const { drift, code } = databaseListOffer(ext, idx, a.kind, known, a.id, after, `Remove ${names(a.groupIds)} from ${a.id}`);
         return ext.ui.confirm(
           `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}`,
+          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}${drift ? `\n\n${drift}` : ''}`,
           'Remove',
+          { code },
         );
       },
     },

@@ -96,6 +96,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   'auroraSg.allowMyIp': { action: 'allow your address temporarily', run: (s, arg) => loadFeatures().allowMyIp(s.ext, s.ext.temporaryDeps(), arg) },
   'auroraSg.revokeTemporaryRules': { action: 'remove the temporary rules', run: (s) => loadFeatures().revokeTemporaryRules(s.ext, s.ext.temporaryDeps()) },
+  'auroraSg.exportSecurityGroup': { action: 'export the security group as code', run: (s, arg) => loadFeatures().exportSecurityGroup(s.ext, arg) },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },

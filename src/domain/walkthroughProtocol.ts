@@ -18,6 +18,8 @@ export type WebviewMessage =
   /** Copy the CLI command of action `index` of the step (-1: every command of the step, as a script). */
   /** index: an action of the step; -1 the whole step; -2 every step still to do, as one script. */
   | { readonly type: 'copy'; readonly step: StepId; readonly index: number }
+  /** Copy every step still to do, from `step` on, as CloudFormation YAML or Terraform (src/domain/code). */
+  | { readonly type: 'copyCode'; readonly step: StepId; readonly format: PlanCodeFormat }
   /** Read the account again. */
   | { readonly type: 'refresh' }
   /** Start over (asks first; nothing in AWS is undone). */
@@ -27,6 +29,10 @@ export type WebviewMessage =
   | { readonly type: 'selectRegions' };
 
 export type WebviewMessageType = WebviewMessage['type'];
+
+/** The formats the plan's copy-as-code buttons offer (its CLI is the copy buttons' own). */
+export const PLAN_CODE_FORMATS = ['cloudformation', 'terraform'] as const;
+export type PlanCodeFormat = (typeof PLAN_CODE_FORMATS)[number];
 
 /** Extension -> webview. */
 export type ExtensionMessage =
@@ -56,6 +62,7 @@ const KEYS: Readonly<Record<WebviewMessageType, readonly string[]>> = {
   back: [],
   goto: ['step'],
   copy: ['step', 'index'],
+  copyCode: ['step', 'format'],
   refresh: [],
   reset: [],
   showLog: [],
@@ -117,6 +124,11 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
       const { step, index } = x;
       if (!isStepId(step) || typeof index !== 'number' || !Number.isInteger(index) || index < -2 || index > MAX_ACTION_INDEX) return undefined;
       return { type: 'copy', step, index };
+    }
+    case 'copyCode': {
+      const { step, format } = x;
+      if (!isStepId(step) || typeof format !== 'string' || !(PLAN_CODE_FORMATS as readonly string[]).includes(format)) return undefined;
+      return { type: 'copyCode', step, format: format as PlanCodeFormat };
     }
   }
 }

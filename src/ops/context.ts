@@ -32,7 +32,7 @@ export interface OpsContext {
   readonly ui: Prompter;
   readonly log: Log;
   /** For error messages: which profile and endpoint override were used. */
-  readonly settings: { readonly profile?: string; readonly endpoint?: string; readonly dryRun?: boolean };
+  readonly settings: { readonly profile?: string; readonly endpoint?: string; readonly dryRun?: boolean; readonly managedByTags?: readonly string[] };
   /** The activity log every change is recorded in. */
   readonly activity?: ActivitySink;
   /** Set inside a change (ops/activity.ts withChange). */

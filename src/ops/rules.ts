@@ -9,6 +9,8 @@ import type { RegionIndex, RulePeer, RuleSpec, SecurityGroup, SecurityGroupRule 
 import { accessLostBy, lostAccessText } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
+import { driftWarning, managedBy, ruleChange } from '../domain/code';
+import type { CodeOffer } from '../ui/prompter';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
 import { UserError, AlreadyAllowedError, isUserError } from './userError';
@@ -29,6 +31,16 @@ const ruleRecord = (r: RuleSpec) => ({
 const lookupIn = (idx: RegionIndex) => (id: string) => idx.groupsById.get(id);
 const direction = (isEgress: boolean) => (isEgress ? 'outbound' : 'inbound');
 const fromTo = (isEgress: boolean) => (isEgress ? 'to' : 'from');
+
+/** The drift warnings of the groups a tool manages among these ('' when none), for a confirmation without a code offer. */
+function driftOf(ctx: OpsContext, idx: RegionIndex, groupIds: readonly string[]): string {
+  const warnings = [...new Set(groupIds)].flatMap((id) => {
+    const g = idx.groupsById.get(id);
+    const w = g ? driftWarning(`${g.groupName} (${id})`, managedBy(g.tags, ctx.settings.managedByTags), false) : '';
+    return w ? [w] : [];
+  });
+  return warnings.length ? `\n\n${warnings.join('\n\n')}` : '';
+}
 
 /** The ports of the Region's clusters, beyond the usual database ports. */
 const clusterPorts = (idx: RegionIndex) => idx.snapshot.clusters.map((c) => c.port).filter((p): p is number => !!p);
@@ -124,13 +136,25 @@ function addRuleWrite(
 export async function authorizeRule(ctx: OpsContext, region: string, idx: RegionIndex, d: RuleDraft): Promise<Done<string[]> | undefined> {
   const g = checkNewRule(region, idx, d);
   const text = `${portLabel(d)} ${fromTo(d.isEgress)} ${peerLabel(d.peer, lookupIn(idx))}`;
+  // A group a tool manages (a CloudFormation stack, Terraform) is confirmed, and the change offered as code instead.
+  const managed = managedBy(g.tags, ctx.settings.managedByTags);
+  const drift = driftWarning(`${g.groupName} (${g.groupId})`, managed);
+  const code: CodeOffer = {
+    title: `Add ${direction(d.isEgress)} rule ${text} to ${g.groupName} (${g.groupId})`,
+    region,
+    changes: () => [ruleChange(d, idx)],
+    instead: !!managed,
+  };
   if (worldOpenDatabasePort(d, clusterPorts(idx))) {
     const ok = await ctx.ui.confirm(
       `Open ${text} to the whole internet?`,
-      `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.`,
+      `${g.groupName} (${g.groupId}) would accept database connections from any address. Prefer the app servers' security group or a narrow CIDR range.${drift ? `\n\n${drift}` : ''}`,
       'Allow from anywhere',
-      { exposes: true },
+      { exposes: true, code },
     );
+    if (!ok) return undefined;
+  } else if (managed) {
+    const ok = await ctx.ui.confirm(`Add ${text} to ${g.groupName}, managed by ${managed.source}?`, drift, 'Add Rule', { code });
     if (!ok) return undefined;
   }
   const meta = { region, target: `${g.groupName} (${g.groupId})`, what: `add ${direction(d.isEgress)} rule ${text} to ${g.groupName}`, account: g.ownerId };
@@ -271,7 +295,7 @@ export async function modifyRule(
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
     ok = await ctx.ui.confirm(
       `Open ${portLabel(d)} to the whole internet?`,
-      'The edited rule would accept database connections from any address.',
+      `The edited rule would accept database connections from any address.${driftOf(ctx, idx, [rule.groupId])}`,
       'Allow from anywhere',
       { exposes: true },
     );
@@ -279,7 +303,7 @@ export async function modifyRule(
     const g = idx.groupsById.get(rule.groupId);
     ok = await ctx.ui.confirm(
       `Change what rule ${rule.ruleId} allows?`,
-      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.`,
+      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.${driftOf(ctx, idx, [rule.groupId])}`,
       'Change Rule',
     );
   }
@@ -397,7 +421,8 @@ async function replaceRule(
     world ? `Open ${portLabel(d)} to the whole internet?` : `Replace rule ${rule.ruleId}?`,
     `${REPLACE_NOTE}\n${g.groupName}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)} (${rule.ruleId})\nAfter:  ${text}\n\n` +
       (world ? 'The new rule would accept database connections from any address. ' : '') +
-      'What only the old rule allowed stops when it is removed.',
+      'What only the old rule allowed stops when it is removed.' +
+      driftOf(ctx, idx, [rule.groupId]),
     world ? 'Allow from anywhere' : 'Replace Rule',
     { exposes: world },
   );
@@ -530,7 +555,11 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
     const ok = await ctx.ui.confirm(
       one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-      `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.`,
+      `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${driftOf(
+        ctx,
+        idx,
+        rules.map((r) => r.groupId),
+      )}`,
       one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
     );
     if (!ok) return undefined;

@@ -8,6 +8,7 @@ import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom } from '
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import { decodeTemporary, timeLeftText } from '../domain/temporaryAccess';
 import type { RegionStore } from '../state/store';
+import { managedBy, type ManagedBy } from '../domain/code/managed';
 import {
   clusterContext,
   directionContext,
@@ -66,7 +67,8 @@ function isSettling(status: string | undefined): boolean {
 }
 
 /** The TreeItem of an Access tree row (without its id: the provider sets it). */
-export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
+export function accessItem(n: Node, store: RegionStore, managedTags?: readonly string[]): vscode.TreeItem {
+  const managed = (tags: Readonly<Record<string, string>> | undefined) => managedBy(tags, managedTags);
   const None = vscode.TreeItemCollapsibleState.None;
   const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   const Expanded = vscode.TreeItemCollapsibleState.Expanded;
@@ -167,7 +169,7 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
       return item;
     }
     case 'group':
-      return groupItem(n, idx);
+      return groupItem(n, idx, managed);
     case 'direction': {
       const count = idx?.rulesOf(n.groupId, n.egress).length ?? 0;
       const item = new vscode.TreeItem(n.egress ? 'Outbound' : 'Inbound', count ? (n.egress ? Collapsed : Expanded) : Collapsed);
@@ -179,13 +181,19 @@ export function accessItem(n: Node, store: RegionStore): vscode.TreeItem {
     case 'rule':
       return ruleItem(n, idx);
     case 'cluster':
-      return clusterItem(n, idx?.clustersById.get(n.clusterId), idx);
+      return clusterItem(n, idx?.clustersById.get(n.clusterId), idx, managed);
     case 'dbInstance':
-      return instanceItem(n, idx?.instancesById.get(n.instanceId), idx);
+      return instanceItem(n, idx?.instancesById.get(n.instanceId), idx, managed);
   }
 }
 
-function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.TreeItem {
+type ManagedOf = (tags: Readonly<Record<string, string>> | undefined) => ManagedBy | undefined;
+
+/** The hover line of a managed resource ('' when nothing manages it). */
+const managedLine = (m: ManagedBy | undefined) =>
+  m ? `- $(repo) Managed by ${md(m.source)} (tag ${code(m.tag)}): a change made here drifts from its source, whose next deploy may revert it` : '';
+
+function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf: ManagedOf): vscode.TreeItem {
   const g = idx?.groupsById.get(n.groupId);
   const rules = idx?.rulesOf(n.groupId) ?? [];
   const inbound = rules.filter((r) => !r.isEgress).length;
@@ -198,7 +206,9 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
     item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     return item;
   }
+  const m = managedOf(g.tags);
   item.description = [
+    m ? `managed by ${m.source}` : undefined,
     `${inbound} in / ${rules.length - inbound} out`,
     attachedStatus && attachedStatus !== 'active' ? attachedStatus : undefined,
     n.via ? undefined : g.description,
@@ -234,6 +244,7 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined): vscode.Tre
       md(g.description),
       '',
       `- VPC: ${code(g.vpcId ?? 'none')}`,
+      managedLine(m),
       tagsLine(g.tags),
       `- Rules: ${inbound} inbound, ${rules.length - inbound} outbound (quota 60 each)`,
       `- Guards: ${used.length ? used.join(', ') : 'no database'}`,
@@ -284,10 +295,13 @@ function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeI
   return item;
 }
 
-function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: RegionIndex | undefined): vscode.TreeItem {
+function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: RegionIndex | undefined, managedOf: ManagedOf): vscode.TreeItem {
   const item = new vscode.TreeItem(n.clusterId, vscode.TreeItemCollapsibleState.Collapsed);
   if (!c) return item;
-  item.description = [clusterEngineLabel(c), c.port ? `port ${c.port}` : undefined, c.status].filter(Boolean).join(' · ');
+  const m = managedOf(c.tags);
+  item.description = [clusterEngineLabel(c), c.port ? `port ${c.port}` : undefined, c.status, m ? `managed by ${m.source}` : undefined]
+    .filter(Boolean)
+    .join(' · ');
   item.iconPath = new vscode.ThemeIcon(isSettling(c.status) ? 'sync~spin' : 'database', statusColor(c.status));
   item.contextValue = clusterContext(c.status);
   item.resourceUri = databaseFindingUri(n.region, 'cluster', n.clusterId);
@@ -307,6 +321,8 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
       `- VPC: ${code(c.vpcId ?? 'unknown')}${c.subnetGroupName ? ` (subnet group ${md(c.subnetGroupName)})` : ''}`,
       `- Instances: ${c.members.length}`,
       `- Security groups: ${groups.length ? groups.join(', ') : 'none'}`,
+      managedLine(m),
+      tagsLine(c.tags),
     ]
       .filter(Boolean)
       .join('\n'),
@@ -315,7 +331,7 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
   return item;
 }
 
-function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: RegionIndex | undefined): vscode.TreeItem {
+function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: RegionIndex | undefined, managedOf: ManagedOf): vscode.TreeItem {
   const member = n.clusterId ? idx?.clustersById.get(n.clusterId)?.members.find((m) => m.instanceId === n.instanceId) : undefined;
   const item = new vscode.TreeItem(n.instanceId, n.clusterId ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
   const role = n.clusterId ? (member?.isWriter ? 'writer' : 'reader') : undefined;
@@ -327,7 +343,8 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
     item.contextValue = instanceContextOf(n, i, idx);
     return item;
   }
-  item.description = [role ?? engineLabel(i.engine), i.instanceClass, i.status].filter(Boolean).join(' · ');
+  const m = n.clusterId ? undefined : managedOf(i.tags);
+  item.description = [role ?? engineLabel(i.engine), i.instanceClass, i.status, m ? `managed by ${m.source}` : undefined].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(
     isSettling(i.status) ? 'sync~spin' : role === 'writer' ? 'edit' : role === 'reader' ? 'eye' : 'server',
     statusColor(i.status),
@@ -346,6 +363,7 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
       n.clusterId
         ? `- Security groups: those of cluster ${md(n.clusterId)}`
         : `- Security groups: ${i.securityGroups.map((g) => `\`${g.groupId}\``).join(', ') || 'none'}`,
+      managedLine(m),
     ]
       .filter(Boolean)
       .join('\n'),

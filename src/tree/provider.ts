@@ -20,6 +20,8 @@ export interface ProviderHost {
   onDidLoadEmpty?(empty: boolean): void;
   /** The auroraSg.endpoint override in use, if any: an error row names it. */
   endpoint?(): string | undefined;
+  /** auroraSg.managedByTags: a group or database they mark shows "managed by …". */
+  managedByTags?(): readonly string[];
 }
 
 /** The reads whose failure is shown on a node of their own (VPCs, groups, rules, databases); any other under the Region. */
@@ -238,7 +240,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
-    const item = accessItem(n, this.host.store);
+    const item = accessItem(n, this.host.store, this.host.managedByTags?.());
     item.id = nodeId(n);
     return item;
   }

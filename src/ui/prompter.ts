@@ -3,6 +3,7 @@
 // step runner (src/ui/steps.ts), so Back works the same in every wizard.
 // No `vscode` here: the operations layer (src/ops/) takes a Prompter. The VS Code implementation
 // is src/ui/vscodePrompter.ts.
+import type { CodeChange } from '../domain/code/change';
 
 export class CancelledError extends Error {
   constructor() {
@@ -46,6 +47,25 @@ export interface InputOptions extends StepInfo {
   readonly validate?: (value: string) => string | undefined | Promise<string | undefined>;
 }
 
+/**
+ * The change a confirmation previews, to be copied as code instead of (or before) being made: the
+ * confirmation gets a "Copy as Code…" button (COPY_AS_CODE), or "Copy as Code Instead" when the
+ * change would drift from the tool that manages the resource. That button copies and changes nothing
+ * (the confirmation answers false); see src/ui/codeOffer.ts.
+ */
+export interface CodeOffer {
+  /** What the change does, for the code's header comment. */
+  readonly title: string;
+  readonly region: string;
+  readonly changes: () => readonly CodeChange[];
+  /** The resource is managed by a tool (a CloudFormation stack, Terraform): the button says "Instead". */
+  readonly instead?: boolean;
+}
+
+export const COPY_AS_CODE = 'Copy as Code…';
+export const COPY_AS_CODE_INSTEAD = 'Copy as Code Instead';
+export const codeButton = (offer: CodeOffer): string => (offer.instead ? COPY_AS_CODE_INSTEAD : COPY_AS_CODE);
+
 export interface ConfirmOptions {
   /**
    * The action widens access (a database port open to the whole internet, a group that admits
@@ -53,6 +73,8 @@ export interface ConfirmOptions {
    * never the default.
    */
   readonly exposes?: boolean;
+  /** Offer the change as code (a button that copies it and changes nothing). */
+  readonly code?: CodeOffer;
 }
 
 /** The safe first button of an exposing confirmation (ConfirmOptions.exposes): it declines. */
@@ -62,7 +84,9 @@ export interface Prompter {
   pick<T>(o: PickOptions<T>): Promise<T>;
   pickMany<T>(o: PickOptions<T>): Promise<T[]>;
   input(o: InputOptions): Promise<string>;
-  /** A modal confirmation; resolves true only for the action button. */
+  /** Puts text on the clipboard. */
+  copy(text: string): Promise<void>;
+  /** A modal confirmation; resolves true only for the action button (with options.code, its button copies the change: false). */
   confirm(message: string, detail: string, action: string, options?: ConfirmOptions): Promise<boolean>;
   /**
    * Runs a long step (a load or a change) with a cancellable progress notification. The signal

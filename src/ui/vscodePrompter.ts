@@ -4,7 +4,18 @@
 // lists being listed, say), and the next question reuses it; a pick after a text input (or the other
 // way round) replaces it, as quickinput-sample's multiStepInput.ts does.
 import * as vscode from 'vscode';
-import { BackError, CancelledError, KEEP_CLOSED, type ConfirmOptions, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
+import {
+  BackError,
+  CancelledError,
+  codeButton,
+  KEEP_CLOSED,
+  type CodeOffer,
+  type ConfirmOptions,
+  type InputOptions,
+  type PickItem,
+  type PickOptions,
+  type Prompter,
+} from './prompter';
 
 type Item<T> = PickItem<T> & vscode.QuickPickItem;
 type Input = vscode.QuickPick<Item<unknown>> | vscode.InputBox;
@@ -83,6 +94,12 @@ export class VsCodePrompter implements Prompter {
    * screen (tests wait for this before they press a key, instead of sleeping).
    */
   readonly onDidHighlight = this.highlighted.event;
+
+  /**
+   * Runs "Copy as Code…" (src/ui/codeOffer.ts). The composition root sets it to the one in
+   * dist/features.js, so the code generators load on first use, not at activation.
+   */
+  codeOffer: (ui: Prompter, offer: CodeOffer) => Promise<unknown> = () => Promise.reject(new Error('Copy as Code is not available.'));
 
   async session<T>(work: () => Promise<T>): Promise<T> {
     if (this.active) return work();
@@ -195,7 +212,19 @@ export class VsCodePrompter implements Prompter {
     // A modal dialog focuses its first button, so Enter presses it: an exposing action comes
     // second, after the safe choice (which declines, as Cancel and Escape do).
     const buttons = options.exposes ? [KEEP_CLOSED, action] : [action];
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)) === action;
+    // Copying the change as code changes nothing: it comes after the action, never first.
+    const code = options.code ? codeButton(options.code) : undefined;
+    if (code) buttons.push(code);
+    const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+    if (code && chosen === code) {
+      await this.codeOffer(this, options.code!);
+      return false;
+    }
+    return chosen === action;
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
   }
 
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {

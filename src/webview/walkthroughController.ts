@@ -4,6 +4,7 @@
 // outcome; and the verification of the path. The panel (walkthroughPanel.ts) shows it.
 import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
+import { codeFormatLabel, renderCode } from '../domain/code';
 import type { Ec2Instance } from '../domain/model';
 import * as W from '../domain/walkthrough';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../domain/walkthroughProtocol';
@@ -182,6 +183,8 @@ export class WalkthroughController implements vscode.Disposable {
       }
       case 'copy':
         return this.copy(m.step, m.index);
+      case 'copyCode':
+        return this.copyCode(m.step, m.format);
       case 'refresh':
         await this.context(true);
         if (this.stateValue.step === 'verify' && this.verification) await this.verify();
@@ -320,6 +323,27 @@ export class WalkthroughController implements vscode.Disposable {
     if (!text) return this.notice('error', 'There is no AWS CLI command to copy here.');
     await vscode.env.clipboard.writeText(text);
     await this.notice('info', `Copied ${what} to the clipboard.`);
+  }
+
+  /** Every step from `step` on, still to do, as CloudFormation or Terraform (steps done contribute nothing). */
+  private async copyCode(step: W.StepId, format: 'cloudformation' | 'terraform'): Promise<void> {
+    if (step !== this.stateValue.step) return this.notice('error', 'That step is no longer the one shown.');
+    const ctx = await this.context(false);
+    if (!ctx) return this.notice('error', 'Choose a Region first.');
+    const steps = W.STEP_IDS.slice(W.stepIndex(step));
+    const execs = steps.flatMap((id) =>
+      W.planStep(id, ctx)
+        .actions.filter((a) => a.status === 'todo')
+        .map((a) => a.exec),
+    );
+    const changes = W.walkthroughChanges(execs, ctx.index);
+    if (!changes.length) return this.notice('error', 'Nothing is left to send from this step on: there is no change to copy.');
+    const text = renderCode(format, changes, {
+      region: ctx.index.snapshot.region,
+      title: `Aurora access walkthrough, steps ${W.stepIndex(step) + 1}-${W.STEP_IDS.length}: what is still to do`,
+    });
+    await vscode.env.clipboard.writeText(text);
+    await this.notice('info', `Copied the remaining steps as ${codeFormatLabel(format)} to the clipboard; nothing was changed.`);
   }
 
   private async reset(): Promise<void> {

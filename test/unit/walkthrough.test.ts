@@ -1035,6 +1035,7 @@ const wellFormed: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.record({ type: fc.constant('apply' as const), step: stepArb, planKey: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/) }),
   fc.record({ type: fc.constant('goto' as const), step: stepArb }),
   fc.record({ type: fc.constant('copy' as const), step: stepArb, index: fc.integer({ min: -2, max: 100 }) }),
+  fc.record({ type: fc.constant('copyCode' as const), step: stepArb, format: fc.constantFrom('cloudformation' as const, 'terraform' as const) }),
 );
 
 describe('walkthrough: the webview message protocol', () => {
@@ -1076,6 +1077,9 @@ describe('walkthrough: the webview message protocol', () => {
       { type: 'copy', step: 'appGroup', index: -3 },
       { type: 'copy', step: 'appGroup', index: '1' },
       { type: 'copy', step: 'appGroup', index: 101 },
+      { type: 'copyCode', step: 'appGroup', format: 'cli' },
+      { type: 'copyCode', step: 'appGroup', format: 'TERRAFORM' },
+      { type: 'copyCode', step: 'appGroup' },
       { type: 'goto', step: ['verify'] },
       { type: 'next', nested: { type: 'next' } },
       JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
@@ -1150,6 +1154,8 @@ function wellFormedKeys(m: Record<string, unknown>): boolean {
       return keys === 'step,type' && step;
     case 'copy':
       return keys === 'index,step,type' && step && Number.isInteger(m.index) && (m.index as number) >= -1 && (m.index as number) <= 100;
+    case 'copyCode':
+      return keys === 'format,step,type' && step && (m.format === 'cloudformation' || m.format === 'terraform');
     default:
       return false;
   }

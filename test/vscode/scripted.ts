@@ -4,7 +4,8 @@
 // answer, or when an answer matches no choice (the commands would turn those into messages a
 // test could mistake for the behaviour under test): see the root hook at the end.
 import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/ui/prompter';
-import { BackError, CancelledError } from '../../src/ui/prompter';
+import { BackError, CancelledError, codeButton } from '../../src/ui/prompter';
+import { offerCode } from '../../src/ui/codeOffer';
 
 export const BACK = Symbol('back');
 export const CANCEL = Symbol('cancel');
@@ -20,7 +21,10 @@ const made: ScriptedPrompter[] = [];
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
   readonly validations: string[] = [];
-  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean }[] = [];
+  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean; code?: string }[] = [];
+  /** What was put on the clipboard, in order; `clipboard`, when set, receives it too (the real one in the extension host). */
+  readonly copied: string[] = [];
+  clipboard?: (text: string) => Thenable<void>;
   readonly infos: string[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
@@ -107,11 +111,22 @@ export class ScriptedPrompter implements Prompter {
     }
   }
 
+  /** A confirmation takes true (the action), false (cancel), or the label of its code button ("Copy as Code…"). */
   async confirm(message: string, detail: string, action?: string, options?: ConfirmOptions): Promise<boolean> {
-    this.confirms.push({ message, detail, action, exposes: options?.exposes === true });
+    const code = options?.code ? codeButton(options.code) : undefined;
+    this.confirms.push({ message, detail, action, exposes: options?.exposes === true, ...(code ? { code } : {}) });
     const a = this.next(`confirm: ${message}`);
-    if (typeof a !== 'boolean') this.fail(`confirm "${message}" expects true/false, got ${shown(a)}`);
+    if (code && a === code) {
+      await offerCode(this, options!.code!);
+      return false;
+    }
+    if (typeof a !== 'boolean') this.fail(`confirm "${message}" expects true/false${code ? ` or ${JSON.stringify(code)}` : ''}, got ${shown(a)}`);
     return a;
+  }
+
+  async copy(text: string): Promise<void> {
+    this.copied.push(text);
+    await this.clipboard?.(text);
   }
 
   info(m: string): void {

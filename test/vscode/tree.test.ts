@@ -99,6 +99,7 @@ const COMMANDS = [
   'auroraSg.editRule',
   'auroraSg.explainPath',
   'auroraSg.exportActivity',
+  'auroraSg.exportSecurityGroup',
   'auroraSg.openInConsole',
   'auroraSg.openWalkthrough',
   'auroraSg.redoActivity',

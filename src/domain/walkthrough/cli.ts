@@ -11,6 +11,7 @@ import {
   type CreateGroupSpec,
 } from '../requests';
 import type { GroupResolution } from './resolve';
+import { authorizeLine, createGroupLine, modifyDatabaseLine, modifyInterfaceLine, shellQuote } from '../code/cli';
 
 /** A group named in a plan: known by id, or created earlier in the same step. */
 export interface GroupRef {
@@ -123,11 +124,7 @@ export function apiCall(e: ExecSpec): ApiCall | undefined {
   return e.op === 'read' ? undefined : callOf(writeOf(e));
 }
 
-/** Quotes one word for a POSIX shell (bash, zsh): bare when safe, else in single quotes. */
-export function shellQuote(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 const cliVar = (role: 'app' | 'db') => (role === 'app' ? 'APP_SG_ID' : 'DB_SG_ID');
 const refCli = (ref: GroupRef) => (ref.groupId ? shellQuote(ref.groupId) : `"$${cliVar(ref.role)}"`);
@@ -139,20 +136,19 @@ const refCli = (ref: GroupRef) => (ref.groupId ? shellQuote(ref.groupId) : `"$${
  * Overview.DBInstance.Modifying; see ModifyDBClusterInput in requests.ts).
  */
 export function cliCommand(e: ExecSpec, region: string): string {
-  const r = `--region ${shellQuote(region)}`;
   switch (e.op) {
     case 'createGroup':
-      return `${cliVar(e.role)}=$(aws ec2 create-security-group ${r} --vpc-id ${shellQuote(e.vpcId)} --group-name ${shellQuote(e.groupName)} --description ${shellQuote(e.description)} --query GroupId --output text)`;
+      return createGroupLine(cliVar(e.role), region, shellQuote(e.vpcId), e.groupName, e.description);
     case 'authorizeIngress': {
       const json = JSON.stringify(buildAuthorizeSecurityGroupInput(ruleSpecOf(e, groupIdOrPlaceholder)).IpPermissions);
-      return `aws ec2 authorize-security-group-ingress ${r} --group-id ${refCli(e.group)} --ip-permissions ${shellQuote(json)}`;
+      return authorizeLine(region, false, refCli(e.group), shellQuote(json));
     }
     case 'setEc2Groups':
-      return `aws ec2 modify-network-interface-attribute ${r} --network-interface-id ${shellQuote(e.networkInterfaceId)} --groups ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
+      return modifyInterfaceLine(region, e.networkInterfaceId, [...e.current.map(shellQuote), refCli(e.add)]);
     case 'setClusterGroups':
-      return `aws rds modify-db-cluster ${r} --db-cluster-identifier ${shellQuote(e.clusterId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
+      return modifyDatabaseLine('cluster', region, e.clusterId, [...e.current.map(shellQuote), refCli(e.add)]);
     case 'setDbInstanceGroups':
-      return `aws rds modify-db-instance ${r} --db-instance-identifier ${shellQuote(e.instanceId)} --vpc-security-group-ids ${[...e.current.map(shellQuote), refCli(e.add)].join(' ')}`;
+      return modifyDatabaseLine('instance', region, e.instanceId, [...e.current.map(shellQuote), refCli(e.add)]);
     case 'read':
       return '';
   }

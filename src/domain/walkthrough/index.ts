@@ -12,3 +12,4 @@ export * from './cli';
 export * from './plan';
 export * from './verify';
 export * from './view';
+export * from './code';

@@ -311,6 +311,19 @@ function plan(v: WalkthroughView): HTMLElement {
       action: 'copy-script',
       onClick: () => post({ type: 'copy', step: v.step, index: -2 }),
     }),
+    // The same remaining steps as infrastructure code (groups created here referred to by resource).
+    button('Copy as CloudFormation', {
+      icon: 'copy',
+      class: 'button secondary small',
+      action: 'copy-cloudformation',
+      onClick: () => post({ type: 'copyCode', step: v.step, format: 'cloudformation' }),
+    }),
+    button('Copy as Terraform', {
+      icon: 'copy',
+      class: 'button secondary small',
+      action: 'copy-terraform',
+      onClick: () => post({ type: 'copyCode', step: v.step, format: 'terraform' }),
+    }),
   );
   sec.append(row);
   return sec;

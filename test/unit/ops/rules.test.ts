@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { buildRule, type RuleDraft, type RuleInput } from '../../../src/domain/changes';
 import type { RuleEdit } from '../../../src/ops/rules';
 import { authorizeRule, editedRule, modifyRule, REPLACE_NOTE, revokeRules, ruleToEdit } from '../../../src/ops/rules';
+import { COPY_AS_CODE, COPY_AS_CODE_INSTEAD } from '../../../src/ui/prompter';
 import { APP, awsError, DB, FakeAws, fakeContext, R, rejection, SPARE } from './fakeAws';
 
 function draft(over: Partial<RuleInput> = {}): RuleDraft {
@@ -73,6 +74,48 @@ describe('ops: authorizeRule', () => {
     assert.equal(aws.count('authorizeRule'), 0);
     assert.equal((await authorizeRule(ctx, R, idx, world))!.value.length, 1);
     assert.equal(ui.confirms[0].message, 'Open tcp 3306 from 0.0.0.0/0 to the whole internet?');
+  });
+
+  it('"Copy as Code…" of the world-open confirmation copies the rule in the chosen format and sends nothing', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui, load } = fakeContext(aws, [COPY_AS_CODE, 'Terraform']);
+    const idx = await load();
+    assert.equal(await authorizeRule(ctx, R, idx, draft({ groupId: DB, fromPort: 3306, source: { cidr: '0.0.0.0/0' } })), undefined);
+    assert.equal(aws.count('authorizeRule'), 0);
+    assert.equal(ui.confirms[0].code, COPY_AS_CODE);
+    assert.equal(ui.copied.length, 1);
+    assert.match(ui.copied[0], /resource "aws_vpc_security_group_ingress_rule" "dbsrv1_ingress_tcp_3306" \{/);
+    assert.match(ui.copied[0], new RegExp(`security_group_id = "${DB}"`));
+    assert.match(ui.copied[0], /cidr_ipv4 += "0\.0\.0\.0\/0"/);
+    assert.deepEqual(ui.infos, ['Copied the change as Terraform to the clipboard; nothing was changed.']);
+  });
+
+  it('a group a CloudFormation stack manages: the rule is confirmed with the drift warning; "Copy as Code Instead" sends nothing, "Add Rule" adds it', async () => {
+    const aws = new FakeAws();
+    aws.groups = aws.groups.map((g) => (g.groupId === APP ? { ...g, tags: { 'aws:cloudformation:stack-name': 'shop-prod' } } : g));
+    const { ctx, ui, load } = fakeContext(aws, [COPY_AS_CODE_INSTEAD, 'AWS CLI', true]);
+    const idx = await load();
+    assert.equal(await authorizeRule(ctx, R, idx, draft()), undefined);
+    assert.equal(aws.count('authorizeRule'), 0);
+    assert.equal(ui.confirms[0].message, 'Add tcp 8080 from 10.9.0.0/16 to appsrv1, managed by CloudFormation stack shop-prod?');
+    assert.match(ui.confirms[0].detail, /will drift from its source/);
+    assert.equal(ui.confirms[0].code, COPY_AS_CODE_INSTEAD);
+    assert.match(ui.copied[0], new RegExp(`^aws ec2 authorize-security-group-ingress --region ${R} --group-id ${APP} `, 'm'));
+    assert.equal((await authorizeRule(ctx, R, idx, draft()))!.value.length, 1);
+    assert.equal(aws.count('authorizeRule'), 1);
+  });
+
+  it('auroraSg.managedByTags decides what is managed: ManagedBy=terraform by default, nothing with an empty list', async () => {
+    const aws = new FakeAws();
+    aws.groups = aws.groups.map((g) => (g.groupId === APP ? { ...g, tags: { ManagedBy: 'terraform' } } : g));
+    const { ctx, ui, load } = fakeContext(aws, [false]);
+    const idx = await load();
+    assert.equal(await authorizeRule(ctx, R, idx, draft()), undefined);
+    assert.equal(ui.confirms[0].message, 'Add tcp 8080 from 10.9.0.0/16 to appsrv1, managed by terraform?');
+    const off = fakeContext(aws);
+    const quiet = { ...off.ctx, settings: { managedByTags: [] } };
+    assert.equal((await authorizeRule(quiet, R, await off.load(), draft()))!.value.length, 1);
+    assert.equal(off.ui.confirms.length, 0);
   });
 
   it('Duplicate on the first attempt: someone added it since the tree was loaded; the tree is refreshed', async () => {
