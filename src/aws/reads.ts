@@ -266,6 +266,9 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     subnetGroupName: c.DBSubnetGroup,
     vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
     ...pendingField(c.PendingModifiedValues),
+    // Aurora clusters answer PubliclyAccessible too (moto: always false), but it is per instance there.
+    ...(c.PubliclyAccessible !== undefined && c.DBClusterInstanceClass ? { publiclyAccessible: c.PubliclyAccessible } : {}),
+    ...(c.NetworkType ? { networkType: c.NetworkType } : {}),
   };
 }
 
@@ -284,6 +287,10 @@ export function toInstance(region: string, i: DBInstance): DbInstance {
     port: i.Endpoint?.Port ?? i.DbInstancePort,
     availabilityZone: i.AvailabilityZone,
     ...pendingField(i.PendingModifiedValues),
+    ...(i.PubliclyAccessible !== undefined ? { publiclyAccessible: i.PubliclyAccessible } : {}),
+    ...(i.NetworkType ? { networkType: i.NetworkType } : {}),
+    ...(i.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroupName: i.DBSubnetGroup.DBSubnetGroupName } : {}),
+    ...(i.DBSubnetGroup?.Subnets?.length ? { subnetIds: i.DBSubnetGroup.Subnets.flatMap((s) => (s.SubnetIdentifier ? [s.SubnetIdentifier] : [])) } : {}),
   };
 }
 
@@ -302,6 +309,7 @@ export function toEc2Instance(region: string, i: Instance): Ec2Instance {
     vpcId: i.VpcId,
     privateIp: i.PrivateIpAddress,
     publicIp: i.PublicIpAddress,
+    ...(i.SubnetId ? { subnetId: i.SubnetId } : {}),
     securityGroupIds: [...ids],
     ...(primary
       ? {
