@@ -5,7 +5,7 @@ import { explainPath as explain, type PathExplanation, type PathSource } from '.
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import { validateCidrInput } from '../domain/validation';
-import { ec2Of, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { ec2Of, networkOf, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
 import { plainText, say, UserError } from './common';
 
 /** Asks where the connection comes from. */
@@ -41,10 +41,10 @@ async function askSource(d: AnalysisDeps, region: string, idx: RegionIndex, ec2:
 
 export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathExplanation> {
   const { region, idx, target, args } = await pickDatabase(d, arg, 'Explain the path to a database');
-  const ec2 = await ec2Of(d, region);
+  const [ec2, network] = await Promise.all([ec2Of(d, region), networkOf(d, region, idx)]);
   const given = parseSource(args.source, region, idx, ec2);
   const { source, text } = given ?? (await askSource(d, region, idx, ec2));
-  const p = explain(idx, source, target, parsePort(args.port));
+  const p = explain(idx, source, target, parsePort(args.port), network ? { network } : {});
   d.reachView.show({ kind: 'path', region, source: text, path: p });
   void vscode.commands.executeCommand('auroraSg.reach.focus');
   if (given) return p;
@@ -72,7 +72,15 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   } else if (p.open) {
     say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
   } else {
-    say(d.ext).warn(`${text} cannot reach ${p.target.id} on port ${p.port}; the Reachability view shows which hop is closed.`);
+    const b = p.blockingHop !== undefined ? p.hops[p.blockingHop] : undefined;
+    const what =
+      p.verdict === 'partial'
+        ? `reaches only some instances of ${p.target.id} on port ${p.port}`
+        : p.verdict === 'unknown'
+          ? `may or may not reach ${p.target.id} on port ${p.port} (a hop could not be checked)`
+          : `cannot reach ${p.target.id} on port ${p.port}`;
+    const hop = b ? ` Blocked at ${b.label}${b.fix ? `: ${b.fix}` : '.'}` : '';
+    say(d.ext).warn(`${text} ${what}.${hop} The Reachability view shows every hop.`);
   }
   return p;
 }

@@ -5,11 +5,12 @@ import * as vscode from 'vscode';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
 import { reachGraph } from '../domain/reachGraph';
 import { ReachPanel } from '../webview/reachPanel';
-import { ec2Of, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { ec2Of, networkOf, pickDatabase, type AnalysisDeps } from './analysisArgs';
 
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
   const { region, idx, target, args } = await pickDatabase(d, arg, 'Who can reach');
-  const r = reach(idx, target, { ec2Instances: await ec2Of(d, region) });
+  const [ec2, network] = await Promise.all([ec2Of(d, region), networkOf(d, region, idx)]);
+  const r = reach(idx, target, { ec2Instances: ec2, ...(network ? { network } : {}) });
   d.reachView.show({ kind: 'reach', region, reach: r });
   void vscode.commands.executeCommand('auroraSg.reach.focus');
   if (args.diagram !== false) {
@@ -20,7 +21,8 @@ export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reach
         if (!fresh) return undefined;
         d.analysis.reset(region);
         try {
-          const again = reach(fresh, target, { ec2Instances: await ec2Of(d, region) });
+          const [ec2Again, netAgain] = await Promise.all([ec2Of(d, region), networkOf(d, region, fresh)]);
+          const again = reach(fresh, target, { ec2Instances: ec2Again, ...(netAgain ? { network: netAgain } : {}) });
           d.reachView.show({ kind: 'reach', region, reach: again });
           return reachGraph(again, lookup);
         } catch {

@@ -1,6 +1,7 @@
 // What decides reachability beyond security groups, as plain data read from AWS: the subnets of
 // the DB subnet groups, route tables, network ACLs and managed prefix list entries. Read on demand
 // after the tree (src/aws/networkReads.ts); no vscode, no SDK.
+import type { RegionIndex } from './model';
 
 /** A subnet (EC2 API Reference, Subnet). */
 export interface Subnet {
@@ -123,4 +124,14 @@ export class NetworkIndex {
   aclOf(subnetId: string): NetworkAcl | undefined {
     return this.aclBySubnet.get(subnetId);
   }
+}
+
+/** The prefix lists the databases' groups reference (their entries decide who a rule lets in). */
+export function databasePrefixLists(idx: RegionIndex): string[] {
+  const dbGroups = new Set<string>();
+  for (const c of idx.snapshot.clusters) for (const g of c.securityGroups) dbGroups.add(g.groupId);
+  for (const i of idx.snapshot.instances) for (const g of i.securityGroups) dbGroups.add(g.groupId);
+  const out = new Set<string>();
+  for (const gid of dbGroups) for (const r of idx.rulesOf(gid)) if (r.peer.kind === 'prefixList' && r.peer.prefixListId) out.add(r.peer.prefixListId);
+  return [...out].sort();
 }

@@ -3,21 +3,11 @@
 // how the extension is bundled: the composition root injects the EC2 reader and the findings pass.
 import type { AnalysisOptions, Finding } from '../domain/analysis';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
-import { NetworkIndex, type NetworkSnapshot } from '../domain/network';
+import { databasePrefixLists, NetworkIndex, type NetworkSnapshot } from '../domain/network';
 
 export type FindingsPass = (idx: RegionIndex, o: AnalysisOptions) => Finding[];
 /** Reads the network part of a Region; `prefixListIds`: the lists the databases' rules use. */
 export type NetworkReader = (region: string, prefixListIds: readonly string[]) => Promise<NetworkSnapshot>;
-
-/** The prefix lists the databases' groups reference (their entries decide who a rule lets in). */
-export function databasePrefixLists(idx: RegionIndex): string[] {
-  const dbGroups = new Set<string>();
-  for (const c of idx.snapshot.clusters) for (const g of c.securityGroups) dbGroups.add(g.groupId);
-  for (const i of idx.snapshot.instances) for (const g of i.securityGroups) dbGroups.add(g.groupId);
-  const out = new Set<string>();
-  for (const gid of dbGroups) for (const r of idx.rulesOf(gid)) if (r.peer.kind === 'prefixList' && r.peer.prefixListId) out.add(r.peer.prefixListId);
-  return [...out].sort();
-}
 
 export class AnalysisState {
   private readonly ec2 = new Map<string, Promise<Ec2Instance[]>>();

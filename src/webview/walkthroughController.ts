@@ -4,7 +4,8 @@
 // outcome; and the verification of the path. The panel (walkthroughPanel.ts) shows it.
 import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
-import type { Ec2Instance } from '../domain/model';
+import type { Ec2Instance, RegionIndex } from '../domain/model';
+import { databasePrefixLists, NetworkIndex } from '../domain/network';
 import * as W from '../domain/walkthrough';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../domain/walkthroughProtocol';
 import type { Ext } from '../ext';
@@ -246,6 +247,16 @@ export class WalkthroughController implements vscode.Disposable {
     return { index, ec2: ec2.list, ec2Error: ec2.error, choices: this.stateValue.choices };
   }
 
+  /** The network part read back for the verification (routes, ACLs); a failure is said, never taken for "open". */
+  private async readNetwork(region: string | undefined, index: RegionIndex): Promise<{ network?: NetworkIndex; networkError?: string }> {
+    if (!region) return {};
+    try {
+      return { network: new NetworkIndex(await this.ext.gateway().loadNetwork(region, databasePrefixLists(index))) };
+    } catch (e) {
+      return { networkError: this.translate(e) };
+    }
+  }
+
   private async loadEc2(region: string, vpcId: string, fresh: boolean): Promise<Ec2Load> {
     const key = `${region}|${vpcId}`;
     const had = this.ec2.get(key);
@@ -404,7 +415,7 @@ export class WalkthroughController implements vscode.Disposable {
         async () => {
           const ctx = await this.context(true);
           if (!ctx) throw new UserError(this.loadError ?? 'Choose a Region first.');
-          v = W.verifyPath(ctx);
+          v = W.verifyPath({ ...ctx, ...(await this.readNetwork(ctx.choices.region, ctx.index)) });
         },
       );
       this.verification = v;

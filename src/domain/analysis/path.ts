@@ -45,8 +45,9 @@ export interface InstancePath {
   readonly role: 'writer' | 'reader' | 'instance';
   readonly state: HopState;
   readonly via: EndpointPath['via'];
-  /** The first hop that blocks it (or is unknown), by label. */
+  /** The first hop that blocks it (or is unknown), by label, and its kind. */
   readonly blocking?: string;
+  readonly blockingKind?: NetHopKind;
 }
 
 /** A rule to add, in the shape of changes.ts's RuleInput (for outbound rules `source` is the destination). */
@@ -431,6 +432,18 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
     ...(missingRules[0] ? { missingRule: missingRules[0] } : {}),
     missingRules,
     ...(joinGroups.length ? { joinGroups } : {}),
+  };
+}
+
+/** One instance's answer, with the first hop that blocks it (else the first unknown one). */
+export function instancePath(x: EndpointPath): InstancePath {
+  const b = x.state === 'allowed' ? undefined : (x.hops.find((h) => h.state === 'blocked') ?? x.hops.find((h) => h.state === 'unknown'));
+  return {
+    instanceId: x.endpoint.instanceId,
+    role: x.endpoint.role,
+    state: x.state,
+    via: x.via,
+    ...(b ? { blocking: b.label, blockingKind: b.kind } : {}),
   };
 }
 
