@@ -109,12 +109,38 @@ const IMPLICIT_DENY = (egress: boolean, version: 4 | 6): NetworkAclEntry => ({
  * `remote`, on every port of `ports` (the destination port: the database port on the way in,
  * the client's ephemeral port on the way back). First match in rule-number order decides.
  */
+type CompiledEntry = { e: NetworkAclEntry; c: Cidr; p: [number, number] };
+
+// An ACL's tcp entries of one direction, parsed and in rule-number order; and the verdicts already
+// computed for it (the same ranges come back for every database of a VPC). Both die with the ACL.
+const compiled = new WeakMap<NetworkAcl, { in: CompiledEntry[]; out: CompiledEntry[] }>();
+const verdicts = new WeakMap<NetworkAcl, Map<string, AclVerdict>>();
+
+function entriesOf(acl: NetworkAcl, egress: boolean): CompiledEntry[] {
+  let c = compiled.get(acl);
+  if (!c) {
+    const of = (eg: boolean) =>
+      acl.entries
+        .filter((e) => e.egress === eg && tcpEntry(e))
+        .map((e) => ({ e, c: cidrOf(e.cidr), p: entryPorts(e) }))
+        .filter((x): x is CompiledEntry => x.c !== undefined)
+        .sort((a, b) => a.e.ruleNumber - b.e.ruleNumber);
+    compiled.set(acl, (c = { in: of(false), out: of(true) }));
+  }
+  return egress ? c.out : c.in;
+}
+
 export function aclVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
-  const list = acl.entries
-    .filter((e) => e.egress === egress && tcpEntry(e))
-    .map((e) => ({ e, c: cidrOf(e.cidr), p: entryPorts(e) }))
-    .filter((x): x is { e: NetworkAclEntry; c: Cidr; p: [number, number] } => x.c !== undefined && x.c.version === remote.version)
-    .sort((a, b) => a.e.ruleNumber - b.e.ruleNumber);
+  let memo = verdicts.get(acl);
+  if (!memo) verdicts.set(acl, (memo = new Map()));
+  const key = `${egress ? 1 : 0}|${remote.version}|${remote.network}|${remote.prefix}|${ports[0]}|${ports[1]}`;
+  let v = memo.get(key);
+  if (!v) memo.set(key, (v = computeVerdict(acl, egress, remote, ports)));
+  return v;
+}
+
+function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
+  const list = entriesOf(acl, egress).filter((x) => x.c.version === remote.version);
   // Elementary port intervals: within one, every entry either covers all ports or none.
   const cuts = new Set<number>([ports[0], ports[1] + 1]);
   for (const x of list) {
@@ -144,7 +170,10 @@ export function aclVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports
         break;
       }
       if (!cidrContains(remote, x.c)) continue;
+      // No effect when earlier entries already decided all of its addresses (one wider range, or several that fill it).
       if (decided.some((d) => cidrContains(d, x.c))) continue;
+      const inside = decided.reduce((sum, d) => (cidrContains(x.c, d) ? sum + cidrSize(d) : sum), 0n);
+      if (inside === cidrSize(x.c)) continue;
       decided = decided.filter((d) => !cidrContains(x.c, d));
       decided.push(x.c);
       if (x.e.allow) anyAllow = true;
@@ -171,15 +200,48 @@ function entryText(acl: NetworkAcl, e: NetworkAclEntry): string {
 
 const portText = (p: readonly [number, number]) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}-${p[1]}`);
 
-/** One ACL hop: the subnet's ACL, one direction, against the remote range and ports. */
+// Hops depend only on the subnet, the remote range and the ports: computed once per network read.
+const hopCache = new WeakMap<NetworkIndex, Map<string, NetHop>>();
+
+function cachedHop(net: NetworkIndex, key: string, make: () => NetHop): NetHop {
+  let m = hopCache.get(net);
+  if (!m) hopCache.set(net, (m = new Map()));
+  let h = m.get(key);
+  if (!h) m.set(key, (h = make()));
+  return h;
+}
+
+const rangeKey = (c: Cidr) => `${c.version}:${c.version === 4 ? Number(c.network) : c.network.toString(16)}/${c.prefix}`;
+
+/** One ACL hop: the subnet's ACL, one direction, against the remote range and ports (cached per network read). */
 function aclHop(
   net: NetworkIndex,
   kind: 'acl-out' | 'acl-in' | 'acl-return' | 'acl-return-in',
   subnet: Subnet,
   remote: Cidr,
   ports: readonly [number, number],
-  what: string,
+  brief: boolean,
 ): NetHop {
+  return cachedHop(net, `${kind}|${brief ? 1 : 0}|${subnet.subnetId}|${rangeKey(remote)}|${ports[0]}|${ports[1]}`, () =>
+    makeAclHop(net, kind, subnet, remote, ports, brief),
+  );
+}
+
+/** The replies' state: every client's ephemeral port passes; none of the usual ones does; or it depends. */
+function returnState(all: AclVerdict, common: AclVerdict): HopState {
+  if (all.result === 'all' || common.result === 'all') return 'allowed';
+  return all.result === 'none' ? 'blocked' : 'unknown';
+}
+
+function makeAclHop(
+  net: NetworkIndex,
+  kind: 'acl-out' | 'acl-in' | 'acl-return' | 'acl-return-in',
+  subnet: Subnet,
+  remote: Cidr,
+  ports: readonly [number, number],
+  brief: boolean,
+): NetHop {
+  const what = 'the connection';
   const egress = kind === 'acl-out' || kind === 'acl-return';
   const dir = egress ? 'outbound' : 'inbound';
   const label = `Network ACL of ${subnet.subnetId}, ${dir}${kind === 'acl-return' || kind === 'acl-return-in' ? ' (replies)' : ''}`;
@@ -188,6 +250,19 @@ function aclHop(
   if (!acl) {
     const why = missing ? `unknown: needs ${missing}` : `unknown: no network ACL of ${subnet.subnetId} was read`;
     return { kind, state: 'unknown', label, detail: `${why}.`, subnetId: subnet.subnetId };
+  }
+  if (brief) {
+    // States only (Who Can Reach over every source): no texts built.
+    const back = kind === 'acl-return' || kind === 'acl-return-in';
+    const v = aclVerdict(acl, egress, remote, back ? EPHEMERAL_ALL : ports);
+    const state: HopState = back
+      ? returnState(v, v.result === 'all' ? v : aclVerdict(acl, egress, remote, EPHEMERAL_COMMON))
+      : v.result === 'all'
+        ? 'allowed'
+        : v.result === 'none'
+          ? 'blocked'
+          : 'unknown';
+    return { kind, state, label, detail: '', subnetId: subnet.subnetId, networkAclId: acl.networkAclId };
   }
   const remoteText = formatCidr(remote);
   const where = `${egress ? 'to' : 'from'} ${remoteText}`;
@@ -264,6 +339,10 @@ function unknownRead(kind: NetHopKind, label: string, net: NetworkIndex, read: N
 
 /** The DB subnet routes replies to the internet source through an internet gateway. */
 function internetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): NetHop {
+  return cachedHop(net, `igw|${subnet.subnetId}|${rangeKey(source)}`, () => makeInternetRouteHop(net, subnet, source));
+}
+
+function makeInternetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): NetHop {
   const label = `Route table of ${subnet.subnetId}`;
   const rt = net.routeTableOf(subnet);
   if (!rt) return unknownRead('route', label, net, 'routeTables', subnet.subnetId);
@@ -294,6 +373,10 @@ function internetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): NetH
 
 /** The subnet's table sends `dest` over the peering connection. */
 function peeringRouteHop(net: NetworkIndex, subnet: Subnet, dest: Cidr, pcx: string, side: string): NetHop {
+  return cachedHop(net, `pcx|${subnet.subnetId}|${rangeKey(dest)}|${pcx}|${side}`, () => makePeeringRouteHop(net, subnet, dest, pcx, side));
+}
+
+function makePeeringRouteHop(net: NetworkIndex, subnet: Subnet, dest: Cidr, pcx: string, side: string): NetHop {
   const label = `Route table of ${subnet.subnetId} (${side})`;
   const rt = net.routeTableOf(subnet);
   if (!rt) return unknownRead('route', label, net, 'routeTables', subnet.subnetId);
@@ -368,21 +451,41 @@ function subnetRange(s: Subnet, version: 4 | 6): Cidr | undefined {
   return text ? cidrOf(text) : undefined;
 }
 
+const rangesCache = new WeakMap<RegionIndex, Map<string, Cidr[]>>();
+const peersCache = new WeakMap<RegionIndex, Map<string, ReturnType<typeof reachableGroupVpcs>>>();
+
 function vpcRanges(idx: RegionIndex, vpcId: string | undefined): Cidr[] {
-  const v = vpcId ? idx.snapshot.vpcs.find((x) => x.vpcId === vpcId) : undefined;
-  return v ? [...v.cidrBlocks, ...v.ipv6CidrBlocks].map(cidrOf).filter((c): c is Cidr => c !== undefined) : [];
+  if (!vpcId) return [];
+  let m = rangesCache.get(idx);
+  if (!m) rangesCache.set(idx, (m = new Map()));
+  let r = m.get(vpcId);
+  if (!r) {
+    const v = idx.snapshot.vpcs.find((x) => x.vpcId === vpcId);
+    r = v ? [...v.cidrBlocks, ...v.ipv6CidrBlocks].map(cidrOf).filter((c): c is Cidr => c !== undefined) : [];
+    m.set(vpcId, r);
+  }
+  return r;
+}
+
+/** The VPCs actively peered with `vpcId` (peering.ts), memoised per snapshot. */
+function peersOf(idx: RegionIndex, vpcId: string): ReturnType<typeof reachableGroupVpcs> {
+  let m = peersCache.get(idx);
+  if (!m) peersCache.set(idx, (m = new Map()));
+  let r = m.get(vpcId);
+  if (!r) m.set(vpcId, (r = reachableGroupVpcs(vpcId, idx.snapshot.peerings, idx.snapshot.region)));
+  return r;
 }
 
 /** The hop that says whether the instance has an address the source's family can reach from the internet. */
 function publicHop(ep: DbEndpoint, version: 4 | 6): NetHop {
-  const label = `${ep.instanceId}: publicly accessible`;
+  const label = 'Publicly accessible';
   const setting = `Modify the ${ep.role === 'instance' ? 'DB instance' : 'DB instance (Aurora) or the Multi-AZ DB cluster'} with PubliclyAccessible=true`;
   const dual = ep.networkType === 'DUAL';
   if (version === 6 && !dual)
     return {
       kind: 'public',
       state: 'blocked',
-      label: `${ep.instanceId}: IPv6`,
+      label: 'IPv6 address (NetworkType)',
       detail: `NetworkType is ${ep.networkType ?? 'not reported (IPv4, RDS’s default, assumed)'}: an IPv4-only instance has no IPv6 address, so no IPv6 source reaches it.`,
       entry: 'NetworkType',
     };
@@ -413,10 +516,9 @@ function publicHop(ep: DbEndpoint, version: 4 | 6): NetHop {
  * The network hops from `source` to one DB instance on tcp `port`, for one candidate subnet.
  * `vpcOf` gives the source's location.
  */
-function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, dbSubnet: Subnet, port: number): EndpointPath {
+function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, dbSubnet: Subnet, port: number, brief: boolean): EndpointPath {
   const hops: NetHop[] = [];
   const p: readonly [number, number] = [port, port];
-  const what = 'the connection';
   // Where the source is, and which of its addresses speaks.
   let via: EndpointPath['via'];
   let srcVpc: string | undefined;
@@ -432,7 +534,7 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
       via = 'vpc';
       srcVpc = dbVpc;
     } else {
-      const peerVpc = dbVpc ? [...reachableGroupVpcs(dbVpc, idx.snapshot.peerings, idx.snapshot.region).peers.keys()].find(inVpc) : undefined;
+      const peerVpc = dbVpc ? [...peersOf(idx, dbVpc).peers.keys()].find(inVpc) : undefined;
       const anyVpc = idx.snapshot.vpcs.find((v) => v.vpcId !== dbVpc && inVpc(v.vpcId));
       if (peerVpc) {
         via = 'peered';
@@ -455,6 +557,12 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
     hops.push(publicHop(ep, 6));
     return { endpoint: ep, state: 'blocked', hops, via };
   }
+  // From the internet, the instance's own setting comes first: when it keeps the internet out, nothing further matters.
+  if (via === 'internet') {
+    const pub = publicHop(ep, version);
+    hops.push(pub);
+    if (pub.state === 'blocked') return { endpoint: ep, state: 'blocked', hops, via };
+  }
   const dbRange = subnetRange(dbSubnet, version);
   if (!dbRange) {
     hops.push({
@@ -468,7 +576,6 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
   }
 
   if (via === 'internet') {
-    hops.push(publicHop(ep, version));
     hops.push(internetRouteHop(net, dbSubnet, srcRange!));
   } else if (via === 'other') {
     hops.push({
@@ -478,7 +585,7 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
       detail: `${formatCidr(srcRange!)} is a private range outside the loaded VPCs (on premises, or behind a transit gateway, VPN or Direct Connect): routes to it are not modelled.`,
     });
   } else if (via === 'peered') {
-    const reach = dbVpc ? reachableGroupVpcs(dbVpc, idx.snapshot.peerings, idx.snapshot.region) : undefined;
+    const reach = dbVpc ? peersOf(idx, dbVpc) : undefined;
     const peer = srcVpc ? reach?.peers.get(srcVpc) : undefined;
     if (!reach?.peeringsKnown)
       hops.push({
@@ -506,15 +613,15 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
   const sameSubnet = srcSubnet?.subnetId === dbSubnet.subnetId;
   if (!sameSubnet && via !== 'other') {
     const remoteRanges = srcRange ? [srcRange] : vpcRanges(idx, srcVpc).filter((c) => c.version === version);
-    if (srcSubnet) hops.push(aclHop(net, 'acl-out', srcSubnet, dbRange, p, what));
+    if (srcSubnet) hops.push(aclHop(net, 'acl-out', srcSubnet, dbRange, p, brief));
     if (remoteRanges.length) {
-      for (const r of remoteRanges) hops.push(aclHop(net, 'acl-in', dbSubnet, r, p, what));
-      for (const r of remoteRanges) hops.push(aclHop(net, 'acl-return', dbSubnet, r, EPHEMERAL_ALL, what));
+      for (const r of remoteRanges) hops.push(aclHop(net, 'acl-in', dbSubnet, r, p, brief));
+      for (const r of remoteRanges) hops.push(aclHop(net, 'acl-return', dbSubnet, r, EPHEMERAL_ALL, brief));
     } else hops.push({ kind: 'acl-in', state: 'unknown', label: `Network ACL of ${dbSubnet.subnetId}`, detail: `The source's addresses are not known.` });
-    if (srcSubnet) hops.push(aclHop(net, 'acl-return-in', srcSubnet, dbRange, EPHEMERAL_ALL, what));
+    if (srcSubnet) hops.push(aclHop(net, 'acl-return-in', srcSubnet, dbRange, EPHEMERAL_ALL, brief));
   } else if (via === 'other') {
-    hops.push(aclHop(net, 'acl-in', dbSubnet, srcRange!, p, what));
-    hops.push(aclHop(net, 'acl-return', dbSubnet, srcRange!, EPHEMERAL_ALL, what));
+    hops.push(aclHop(net, 'acl-in', dbSubnet, srcRange!, p, brief));
+    hops.push(aclHop(net, 'acl-return', dbSubnet, srcRange!, EPHEMERAL_ALL, brief));
   }
   return { endpoint: ep, state: combine(hops.map((h) => h.state)), hops, via };
 }
@@ -524,7 +631,34 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
  * may be in several subnets (its subnet group has more than one in its zone) each is checked:
  * the same answer for all is the answer, otherwise it is unknown.
  */
-export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number): EndpointPath {
+const pathCache = new WeakMap<NetworkIndex, Map<string, EndpointPath>>();
+
+function sourceKey(s: NetSource): string {
+  return s.kind === 'cidr'
+    ? `c${rangeKey(s.cidr)}`
+    : s.kind === 'group'
+      ? `g${s.groupId}|${s.vpcId ?? ''}`
+      : `e${s.subnetId ?? ''}|${s.privateIp ? rangeKey(s.privateIp) : ''}|${s.vpcId ?? ''}`;
+}
+
+/**
+ * networkPath, memoised for `brief` answers (Who Can Reach over every source): the answer depends
+ * on the instance only through its subnets, VPC, PubliclyAccessible and NetworkType, which the
+ * instances of one database (and the databases of one subnet group) share.
+ */
+export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number, brief = false): EndpointPath {
+  if (!brief) return computePath(idx, net, source, ep, port, false);
+  let m = pathCache.get(net);
+  if (!m) pathCache.set(net, (m = new Map()));
+  const key = `${sourceKey(source)}|${port}|${ep.subnetIds.join(',')}|${ep.subnetsUnknown ?? ''}|${ep.vpcId ?? ''}|${ep.publiclyAccessible ?? '?'}|${ep.networkType ?? ''}`;
+  const hit = m.get(key);
+  if (hit) return hit.endpoint === ep ? hit : { ...hit, endpoint: ep };
+  const r = computePath(idx, net, source, ep, port, true);
+  m.set(key, r);
+  return r;
+}
+
+function computePath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number, brief: boolean): EndpointPath {
   if (ep.subnetsUnknown || !ep.subnetIds.length) {
     return {
       endpoint: ep,
@@ -553,7 +687,7 @@ export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSour
       });
       continue;
     }
-    paths.push(pathViaSubnet(idx, net, source, ep, s, port));
+    paths.push(pathViaSubnet(idx, net, source, ep, s, port, brief));
   }
   const first = paths[0]!;
   if (paths.every((x) => x.state === first.state)) return first;

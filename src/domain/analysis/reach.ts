@@ -126,7 +126,7 @@ function sourceReach(
 ): { instances: InstancePath[]; internet: boolean } {
   let internet = false;
   const instances = endpoints.map((ep) => {
-    const x = networkPath(idx, opts.network!, src, ep, port);
+    const x = networkPath(idx, opts.network!, src, ep, port, true);
     if (x.via === 'internet') internet = true;
     return instancePath(x);
   });
