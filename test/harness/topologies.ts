@@ -430,3 +430,63 @@ export function buildTopology(t: Topology): { snapshot: RegionSnapshot; network:
 }
 
 export { ALL as ALL_PORTS };
+
+/**
+ * Explain Path on three topologies, hop by hop (kind, state, and for network hops the DB
+ * instances they are about), as the AWS documents give them: the extension host checks each hop.
+ */
+export const EXPLAIN_CASES: readonly {
+  readonly topology: string;
+  /** 'app' (the app server) or an address. */
+  readonly from: 'app' | string;
+  readonly verdict: 'open' | 'closed' | 'partial';
+  readonly hops: readonly (readonly [kind: string, state: HopState, instances?: readonly string[]])[];
+}[] = [
+  {
+    // Same VPC, another subnet: out of the app subnet (default ACL), into the database subnet, whose ACL denies 3306 first (#90).
+    topology: 'an ACL denying the port',
+    from: 'app',
+    verdict: 'closed',
+    hops: [
+      ['source', 'allowed'],
+      ['egress', 'allowed'],
+      ['acl-out', 'allowed', ['w1']],
+      ['acl-in', 'blocked', ['w1']],
+      ['ingress', 'allowed'],
+      ['acl-return', 'allowed', ['w1']],
+      ['acl-return-in', 'allowed', ['w1']],
+    ],
+  },
+  {
+    // Across an active peering: both route tables send the other side's range to the peering connection.
+    topology: 'peered source VPC with an active peering',
+    from: 'app',
+    verdict: 'open',
+    hops: [
+      ['source', 'allowed'],
+      ['egress', 'allowed'],
+      ['route', 'allowed', ['w1']],
+      ['route', 'allowed', ['w1']],
+      ['acl-out', 'allowed', ['w1']],
+      ['acl-in', 'allowed', ['w1']],
+      ['ingress', 'allowed'],
+      ['acl-return', 'allowed', ['w1']],
+      ['acl-return-in', 'allowed', ['w1']],
+    ],
+  },
+  {
+    // From the internet: the public writer is routed to the internet gateway; the private reader stops at PubliclyAccessible.
+    topology: 'writer public and readers private',
+    from: '203.0.113.10',
+    verdict: 'partial',
+    hops: [
+      ['source', 'allowed'],
+      ['public', 'allowed', ['w1']],
+      ['route', 'allowed', ['w1']],
+      ['acl-in', 'allowed', ['w1']],
+      ['public', 'blocked', ['r1']],
+      ['ingress', 'allowed'],
+      ['acl-return', 'allowed', ['w1']],
+    ],
+  },
+];

@@ -9,7 +9,7 @@ import { aclVerdict, networkPath, routeFor, type DbEndpoint } from '../../src/do
 import { type Cidr, cidrContainsAddress, parseCidr } from '../../src/domain/cidr';
 import { RegionIndex } from '../../src/domain/model';
 import { NetworkIndex, type NetworkAcl, type NetworkAclEntry, type NetworkSnapshot, type Subnet } from '../../src/domain/network';
-import { buildTopology, starEntries, TOPOLOGIES, type Topology, unitIds } from '../harness/topologies';
+import { buildTopology, EXPLAIN_CASES, starEntries, TOPOLOGIES, type Topology, unitIds } from '../harness/topologies';
 import { topologyAnswers } from '../harness/topologyAnswers';
 
 const must = (t: string): Cidr => {
@@ -79,6 +79,19 @@ describe('network path engine: the topologies of issue 15 (answers from the AWS 
           assert.equal(f.severity, e.severity, f.why);
         });
       }
+    });
+  }
+
+  for (const c of EXPLAIN_CASES) {
+    it(`Explain Path on "${c.topology}" from ${c.from}: ${c.verdict}, each hop as the extension host checks it`, () => {
+      const { idx, net, ec2 } = load(TOPOLOGIES.find((t) => t.name === c.topology)!);
+      const source = c.from === 'app' ? { ec2Instance: ec2[0]! } : { cidr: c.from };
+      const p = explainPath(idx, source, { clusterId: unitIds.cluster }, undefined, { network: net });
+      assert.equal(p.verdict, c.verdict);
+      assert.deepEqual(
+        p.hops.map((h) => (h.instanceIds ? [h.kind, h.state, h.instanceIds] : [h.kind, h.state])),
+        c.hops,
+      );
     });
   }
 
