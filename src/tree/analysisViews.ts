@@ -234,6 +234,7 @@ function exposureNodes(r: Reachability): ReachNode[] {
     {
       id: 'exposure',
       label: ex.internetInstances.length ? `The internet reaches ${ex.internetInstances.map(name).join(', ')}` : 'Not reachable from the internet',
+      description: `${ex.endpoints.length} instance${ex.endpoints.length === 1 ? '' : 's'} checked`,
       icon: new vscode.ThemeIcon(ex.internetInstances.length ? 'warning' : 'shield', tone(ex.internetInstances.length > 0, false)),
       expanded: true,
       children: [part('internet', 'From the internet', ex.internet), part('inside', 'From inside the VPC and peered networks', ex.inside)],
