@@ -529,21 +529,7 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
   if (source.kind === 'cidr') {
     srcRange = source.cidr;
     version = source.cidr.version;
-    const inVpc = (v: string | undefined) => vpcRanges(idx, v).some((r) => cidrContains(r, source.cidr));
-    if (inVpc(dbVpc)) {
-      via = 'vpc';
-      srcVpc = dbVpc;
-    } else {
-      const peerVpc = dbVpc ? [...peersOf(idx, dbVpc).peers.keys()].find(inVpc) : undefined;
-      const anyVpc = idx.snapshot.vpcs.find((v) => v.vpcId !== dbVpc && inVpc(v.vpcId));
-      if (peerVpc) {
-        via = 'peered';
-        srcVpc = peerVpc;
-      } else if (anyVpc) {
-        via = 'peered';
-        srcVpc = anyVpc.vpcId;
-      } else via = isPrivateCidr(source.cidr) ? 'other' : 'internet';
-    }
+    ({ via, srcVpc } = locate(idx, source, dbVpc));
   } else if (source.kind === 'group') {
     srcVpc = source.vpcId;
     via = !srcVpc || srcVpc === dbVpc ? 'vpc' : 'peered';
@@ -632,13 +618,55 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
  * the same answer for all is the answer, otherwise it is unknown.
  */
 const pathCache = new WeakMap<NetworkIndex, Map<string, EndpointPath>>();
+const sourceKeys = new WeakMap<NetSource, string>();
+const endpointKeys = new WeakMap<DbEndpoint, string>();
+const locations = new WeakMap<RegionIndex, Map<string, { via: EndpointPath['via']; srcVpc?: string }>>();
 
 function sourceKey(s: NetSource): string {
-  return s.kind === 'cidr'
-    ? `c${rangeKey(s.cidr)}`
-    : s.kind === 'group'
-      ? `g${s.groupId}|${s.vpcId ?? ''}`
-      : `e${s.subnetId ?? ''}|${s.privateIp ? rangeKey(s.privateIp) : ''}|${s.vpcId ?? ''}`;
+  let k = sourceKeys.get(s);
+  if (k === undefined) {
+    k =
+      s.kind === 'cidr'
+        ? `c${rangeKey(s.cidr)}`
+        : s.kind === 'group'
+          ? `g${s.groupId}|${s.vpcId ?? ''}`
+          : `e${s.subnetId ?? ''}|${s.privateIp ? rangeKey(s.privateIp) : ''}|${s.vpcId ?? ''}`;
+    sourceKeys.set(s, k);
+  }
+  return k;
+}
+
+function endpointKey(ep: DbEndpoint): string {
+  let k = endpointKeys.get(ep);
+  if (k === undefined) {
+    k = `${ep.subnetIds.join(',')}|${ep.subnetsUnknown ?? ''}|${ep.vpcId ?? ''}|${ep.publiclyAccessible ?? '?'}|${ep.networkType ?? ''}`;
+    endpointKeys.set(ep, k);
+  }
+  return k;
+}
+
+/**
+ * Where an address range is, seen from the database's VPC: in it; in a VPC actively peered with
+ * it (or another loaded VPC, which then needs a peering); a private range elsewhere ('other': on
+ * premises, a transit gateway...); else the internet. Memoised per snapshot.
+ */
+function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, dbVpc: string | undefined): { via: EndpointPath['via']; srcVpc?: string } {
+  let m = locations.get(idx);
+  if (!m) locations.set(idx, (m = new Map()));
+  const key = `${sourceKey(source)}|${dbVpc ?? ''}`;
+  let r = m.get(key);
+  if (r) return r;
+  const inVpc = (v: string | undefined) => vpcRanges(idx, v).some((c) => cidrContains(c, source.cidr));
+  if (inVpc(dbVpc)) r = { via: 'vpc', srcVpc: dbVpc };
+  else {
+    const peerVpc = dbVpc ? [...peersOf(idx, dbVpc).peers.keys()].find(inVpc) : undefined;
+    const anyVpc = peerVpc ? undefined : idx.snapshot.vpcs.find((v) => v.vpcId !== dbVpc && inVpc(v.vpcId));
+    if (peerVpc) r = { via: 'peered', srcVpc: peerVpc };
+    else if (anyVpc) r = { via: 'peered', srcVpc: anyVpc.vpcId };
+    else r = { via: isPrivateCidr(source.cidr) ? 'other' : 'internet' };
+  }
+  m.set(key, r);
+  return r;
 }
 
 /**
@@ -650,7 +678,7 @@ export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSour
   if (!brief) return computePath(idx, net, source, ep, port, false);
   let m = pathCache.get(net);
   if (!m) pathCache.set(net, (m = new Map()));
-  const key = `${sourceKey(source)}|${port}|${ep.subnetIds.join(',')}|${ep.subnetsUnknown ?? ''}|${ep.vpcId ?? ''}|${ep.publiclyAccessible ?? '?'}|${ep.networkType ?? ''}`;
+  const key = `${sourceKey(source)}|${port}|${endpointKey(ep)}`;
   const hit = m.get(key);
   if (hit) return hit.endpoint === ep ? hit : { ...hit, endpoint: ep };
   const r = computePath(idx, net, source, ep, port, true);
