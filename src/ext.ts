@@ -166,6 +166,11 @@ export class Ext implements vscode.Disposable {
     return this.gw;
   }
 
+  /** Drops the gateway's cached prefix list entries (a Region's refresh); never creates the gateway. */
+  forgetPrefixLists(region?: string): void {
+    this.gw?.forgetPrefixLists(region);
+  }
+
   /** Regions to show: the setting, else AWS_REGION, else the profile's region (read without the SDK). */
   async regions(): Promise<readonly string[]> {
     if (this.settingsValue.regions.length) return this.settingsValue.regions;

@@ -171,6 +171,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const analysis = new AnalysisState(
     (region) => ext.gateway().readEc2Instances(region),
     (idx, o) => loadFeatures().findings(idx, o),
+    (region, prefixListIds) => ext.gateway().loadNetwork(region, prefixListIds),
+    (region) => ext.forgetPrefixLists(region),
   );
   const reachView = new ReachTreeProvider(ext.store);
   const reachTree = vscode.window.createTreeView<ReachNode>('auroraSg.reach', { treeDataProvider: reachView });

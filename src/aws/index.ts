@@ -3,6 +3,8 @@
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { DbCluster, DbInstance, Ec2Instance, RegionSnapshot, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { ClientPool, type CallListener, type ConnectionSettings } from './clients';
+import type { NetworkSnapshot } from '../domain/network';
+import { readNetwork, type PrefixListCache } from './networkReads';
 import * as reads from './reads';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { readGroupInterfaces, readGroupReferences, readGroupVpcAssociations, type GroupReference, type InterfaceUser } from './usageReads';
@@ -44,6 +46,7 @@ export interface LoadOptions {
 export class AwsGateway {
   private readonly pool: ClientPool;
   private calls = 0;
+  private readonly prefixLists: PrefixListCache = new Map();
 
   constructor(
     readonly settings: ConnectionSettings,
@@ -70,6 +73,17 @@ export class AwsGateway {
 
   loadRegion(region: string, o: LoadOptions = {}): Promise<RegionSnapshot> {
     return reads.readRegion(this.c(region), o);
+  }
+  /**
+   * The network part of a Region (subnets, route tables, ACLs, DB subnet groups), read on demand after
+   * the tree; `prefixListIds` are the lists whose entries the analysis needs (cached per list: see forgetPrefixLists).
+   */
+  loadNetwork(region: string, prefixListIds: readonly string[] = [], o: LoadOptions = {}): Promise<NetworkSnapshot> {
+    return readNetwork(this.c(region), this.prefixLists, prefixListIds, o);
+  }
+  /** Drops the cached prefix list entries of a Region (on refresh). */
+  forgetPrefixLists(region?: string): void {
+    for (const k of [...this.prefixLists.keys()]) if (!region || k.startsWith(`${region}\u0000`)) this.prefixLists.delete(k);
   }
   readGroups(region: string, groupIds: string[], o: LoadOptions = {}): Promise<SecurityGroup[]> {
     return reads.readGroups(this.c(region), o, groupIds);

@@ -274,6 +274,9 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
     ...pendingField(c.PendingModifiedValues),
     ...rdsTags(c.TagList),
+    // Aurora clusters answer PubliclyAccessible too (moto: always false), but it is per instance there.
+    ...(c.PubliclyAccessible !== undefined && c.DBClusterInstanceClass ? { publiclyAccessible: c.PubliclyAccessible } : {}),
+    ...(c.NetworkType ? { networkType: c.NetworkType } : {}),
   };
 }
 
@@ -293,6 +296,10 @@ export function toInstance(region: string, i: DBInstance): DbInstance {
     availabilityZone: i.AvailabilityZone,
     ...pendingField(i.PendingModifiedValues),
     ...rdsTags(i.TagList),
+    ...(i.PubliclyAccessible !== undefined ? { publiclyAccessible: i.PubliclyAccessible } : {}),
+    ...(i.NetworkType ? { networkType: i.NetworkType } : {}),
+    ...(i.DBSubnetGroup?.DBSubnetGroupName ? { subnetGroupName: i.DBSubnetGroup.DBSubnetGroupName } : {}),
+    ...(i.DBSubnetGroup?.Subnets?.length ? { subnetIds: i.DBSubnetGroup.Subnets.flatMap((s) => (s.SubnetIdentifier ? [s.SubnetIdentifier] : [])) } : {}),
   };
 }
 
@@ -311,6 +318,7 @@ export function toEc2Instance(region: string, i: Instance): Ec2Instance {
     vpcId: i.VpcId,
     privateIp: i.PrivateIpAddress,
     publicIp: i.PublicIpAddress,
+    ...(i.SubnetId ? { subnetId: i.SubnetId } : {}),
     securityGroupIds: [...ids],
     ...(primary
       ? {

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { DbTarget, Finding, FindingFix, PathSource } from '../domain/analysis';
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
+import type { NetworkIndex } from '../domain/network';
 import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import { LiveAnswer, type Compute } from '../state/liveAnswer';
@@ -104,6 +105,20 @@ export async function ec2Of(d: AnalysisDeps, region: string): Promise<Ec2Instanc
   } catch (e) {
     d.ext.log.warn(`Could not list the EC2 instances of ${region} (the groups' carriers are not shown): ${(e as Error).message}`);
     return [];
+  }
+}
+
+/**
+ * The network part of a Region (subnets, route tables, ACLs, prefix list entries), or undefined
+ * (logged) when it cannot be read at all: the answers are then about the security groups only,
+ * and say so. A read that is refused on its own makes its hops "unknown", never "allowed".
+ */
+export async function networkOf(d: AnalysisDeps, region: string, idx: RegionIndex): Promise<NetworkIndex | undefined> {
+  try {
+    return await d.analysis.network(region, idx);
+  } catch (e) {
+    d.ext.log.warn(`Could not read the network of ${region} (routes, network ACLs; the answers are about the security groups only): ${(e as Error).message}`);
+    return undefined;
   }
 }
 

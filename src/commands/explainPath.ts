@@ -6,7 +6,7 @@ import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import { validateCidrInput } from '../domain/validation';
 import type { ReachResult } from '../tree/analysisViews';
-import { checkTarget, ec2Of, liveAnswer, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { checkTarget, ec2Of, liveAnswer, networkOf, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
 import { plainText, say, UserError } from './common';
 
 /** Asks where the connection comes from. */
@@ -42,11 +42,11 @@ async function askSource(d: AnalysisDeps, region: string, idx: RegionIndex, ec2:
 
 export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathExplanation> {
   const { region, idx, target, args } = await pickDatabase(d, arg, 'Explain the path to a database');
-  const ec2 = await ec2Of(d, region);
+  const [ec2, network] = await Promise.all([ec2Of(d, region), networkOf(d, region, idx)]);
   const given = parseSource(args.source, region, idx, ec2);
   const { source, text } = given ?? (await askSource(d, region, idx, ec2));
   const port = parsePort(args.port);
-  const p = explain(idx, source, target, port);
+  const p = explain(idx, source, target, port, network ? { network } : {});
   // The view's answer is recomputed after every change of the data (the instance as it is read then).
   let first: PathExplanation | undefined = p;
   const live = await liveAnswer<ReachResult>(d, region, async (now) => {
@@ -56,7 +56,8 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
         ? { ec2Instance: (await ec2Of(d, region)).find((i) => i.instanceId === source.ec2Instance.instanceId) ?? source.ec2Instance }
         : source;
     // The first answer is the one just computed; every later one is on the changed data (the index may be the same object: an EC2 change).
-    const path = first && now === idx ? first : explain(now, src, target, port);
+    const netNow = now === idx ? network : await networkOf(d, region, now);
+    const path = first && now === idx ? first : explain(now, src, target, port, netNow ? { network: netNow } : {});
     first = undefined;
     return { kind: 'path', region, source: text, path };
   });
@@ -87,7 +88,15 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   } else if (p.open) {
     say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
   } else {
-    say(d.ext).warn(`${text} cannot reach ${p.target.id} on port ${p.port}; the Reachability view shows which hop is closed.`);
+    const b = p.blockingHop !== undefined ? p.hops[p.blockingHop] : undefined;
+    const what =
+      p.verdict === 'partial'
+        ? `reaches only some instances of ${p.target.id} on port ${p.port}`
+        : p.verdict === 'unknown'
+          ? `may or may not reach ${p.target.id} on port ${p.port} (a hop could not be checked)`
+          : `cannot reach ${p.target.id} on port ${p.port}`;
+    const hop = b ? ` Blocked at ${b.label}${b.fix ? `: ${b.fix}` : '.'}` : '';
+    say(d.ext).warn(`${text} ${what}.${hop} The Reachability view shows every hop.`);
   }
   return p;
 }

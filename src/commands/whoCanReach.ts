@@ -6,14 +6,15 @@ import { translateError } from '../aws/errors';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
 import type { ReachResult } from '../tree/analysisViews';
 import { ReachPanel } from '../webview/reachPanel';
-import { checkTarget, ec2Of, liveAnswer, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { checkTarget, ec2Of, liveAnswer, networkOf, pickDatabase, type AnalysisDeps } from './analysisArgs';
 
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
   const { region, target, args } = await pickDatabase(d, arg, 'Who can reach');
   // One answer for the Reachability view and the diagram: both redraw from it after every change of the data.
   const live = await liveAnswer<ReachResult>(d, region, async (idx) => {
     checkTarget(idx, target);
-    return { kind: 'reach', region, reach: reach(idx, target, { ec2Instances: await ec2Of(d, region) }) };
+    const [ec2, network] = await Promise.all([ec2Of(d, region), networkOf(d, region, idx)]);
+    return { kind: 'reach', region, reach: reach(idx, target, { ec2Instances: ec2, ...(network ? { network } : {}) }) };
   });
   d.reachView.show(live);
   void vscode.commands.executeCommand('auroraSg.reach.focus');

@@ -13,7 +13,9 @@ export type ConsoleTarget =
   | { kind: 'group'; region: string; groupId: string }
   | { kind: 'rule'; region: string; groupId: string; ruleId: string }
   | { kind: 'cluster'; region: string; clusterId: string }
-  | { kind: 'dbInstance'; region: string; instanceId: string };
+  | { kind: 'dbInstance'; region: string; instanceId: string }
+  | { kind: 'networkAcl'; region: string; networkAclId: string }
+  | { kind: 'routeTable'; region: string; routeTableId: string };
 
 export function consoleUrl(t: ConsoleTarget): string {
   const r = encodeURIComponent(t.region);
@@ -28,6 +30,10 @@ export function consoleUrl(t: ConsoleTarget): string {
       return `${host}/rds/home?region=${r}#database:id=${encodeURIComponent(t.clusterId)};is-cluster=true`;
     case 'dbInstance':
       return `${host}/rds/home?region=${r}#database:id=${encodeURIComponent(t.instanceId)};is-cluster=false`;
+    case 'networkAcl':
+      return `${host}/vpcconsole/home?region=${r}#NetworkAclDetails:networkAclId=${encodeURIComponent(t.networkAclId)}`;
+    case 'routeTable':
+      return `${host}/vpcconsole/home?region=${r}#RouteTableDetails:RouteTableId=${encodeURIComponent(t.routeTableId)}`;
   }
 }
 

@@ -108,6 +108,13 @@ export interface DbCluster {
   readonly pendingChanges?: readonly string[];
   /** TagList of DescribeDBClusters (absent when it has none): who manages the cluster (src/domain/code/managed.ts). */
   readonly tags?: Tags;
+  /**
+   * PubliclyAccessible of a Multi-AZ DB cluster, where RDS keeps it (RDS API Reference, DBCluster:
+   * "valid for Multi-AZ DB clusters only"); for Aurora it is per instance.
+   */
+  readonly publiclyAccessible?: boolean;
+  /** NetworkType: 'IPV4' or 'DUAL' (dual-stack). */
+  readonly networkType?: string;
 }
 
 export interface DbInstance {
@@ -123,6 +130,14 @@ export interface DbInstance {
   readonly endpointAddress?: string;
   readonly port?: number;
   readonly availabilityZone?: string;
+  /** PubliclyAccessible: whether its endpoint resolves to a public address (with a route to an internet gateway, reachable from the internet). */
+  readonly publiclyAccessible?: boolean;
+  /** NetworkType: 'IPV4' (RDS's default) or 'DUAL' (dual-stack: an IPv6 address too). */
+  readonly networkType?: string;
+  /** Its DB subnet group's name (absent for Aurora members in some answers: the cluster's applies). */
+  readonly subnetGroupName?: string;
+  /** The subnets of its DB subnet group, when DescribeDBInstances gave them. */
+  readonly subnetIds?: readonly string[];
   /**
    * What waits in the database's pending-modifications queue (PendingModifiedValues), one phrase
    * each ("engine version 8.0.mysql_aurora.3.05.2", "instance class db.r6g.large"); absent when
@@ -142,6 +157,8 @@ export interface Ec2Instance {
   readonly vpcId?: string;
   readonly privateIp?: string;
   readonly publicIp?: string;
+  /** The subnet of its primary network interface (Instance.SubnetId). */
+  readonly subnetId?: string;
   /** The groups of all its network interfaces (who carries a group, through any interface). */
   readonly securityGroupIds: readonly string[];
   /**

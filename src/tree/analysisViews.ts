@@ -96,6 +96,7 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
         tooltip: `Every source that can open a TCP connection to ${r.target.id} on port ${r.port} through its groups (${r.attachedGroupIds.join(', ') || 'none'}). Computed from the loaded rules.`,
         expanded: true,
         children: [
+          ...exposureNodes(r),
           { id: 'cidrs', label: 'Address ranges', description: `${cidrs.length}`, icon: new vscode.ThemeIcon('globe'), children: cidrs, expanded: true },
           { id: 'groups', label: 'Security groups', description: `${groups.length}`, icon: new vscode.ThemeIcon('shield'), children: groups, expanded: true },
           ...(lists.length
@@ -118,18 +119,22 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
   const out: ReachNode[] = [
     {
       id: 'verdict',
-      label: `${p.open ? 'Open' : 'Closed'}: ${result.source} → ${p.target.id} on port ${p.port}`,
+      label: `${VERDICT_TEXT[p.verdict]}: ${result.source} → ${p.target.id} on port ${p.port}`,
+      description: p.networkChecked ? undefined : 'security groups only (the network could not be read)',
       icon: new vscode.ThemeIcon(
-        p.open ? 'pass-filled' : 'error',
-        p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground'),
+        p.open ? 'pass-filled' : p.verdict === 'closed' ? 'error' : 'question',
+        p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor(p.verdict === 'closed' ? 'errorForeground' : 'list.warningForeground'),
       ),
       expanded: true,
       children: p.hops.map((h, i) => ({
         id: `hop/${i}`,
-        label: h.label,
+        label: i === p.blockingHop ? `${h.label} (blocks)` : h.label,
         description: h.detail,
-        tooltip: `${h.detail}${h.ruleIds.length ? `\nRules: ${h.ruleIds.join(', ')}` : ''}`,
-        icon: new vscode.ThemeIcon(h.ok ? 'check' : 'close', h.ok ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('errorForeground')),
+        tooltip: `${h.detail}${h.ruleIds.length ? `\nRules: ${h.ruleIds.join(', ')}` : ''}${h.entry ? `\nDecided by: ${h.entry}` : ''}${h.fix ? `\nTo change: ${h.fix}` : ''}`,
+        icon: new vscode.ThemeIcon(
+          h.state === 'unknown' ? 'question' : h.ok ? 'check' : 'close',
+          new vscode.ThemeColor(h.state === 'unknown' ? 'list.warningForeground' : h.ok ? 'testing.iconPassed' : 'errorForeground'),
+        ),
       })),
     },
   ];
@@ -240,12 +245,51 @@ export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vs
   }
 }
 
+/** "From the internet" and "From inside the VPC and peered networks", with the instances behind each answer (when the network was read). */
+function exposureNodes(r: Reachability): ReachNode[] {
+  const ex = r.exposure;
+  if (!ex) return [];
+  const role = new Map(ex.endpoints.map((e) => [e.instanceId, e.role]));
+  const name = (id: string) => (role.get(id) === 'instance' ? id : `${id} (${role.get(id)})`);
+  const part = (id: string, label: string, list: NonNullable<Reachability['exposure']>['internet']): ReachNode => ({
+    id,
+    label,
+    description: list.length ? `${list.filter((x) => x.state === 'allowed').length} of ${list.length} get through` : 'none allowed by the groups',
+    icon: new vscode.ThemeIcon(id === 'internet' ? 'globe' : 'home'),
+    expanded: true,
+    children: list.map((x, i) => ({
+      id: `${id}/${i}`,
+      label: x.source,
+      description: x.instances
+        .map(
+          (s) =>
+            `${name(s.instanceId)}: ${s.state === 'allowed' ? 'reaches' : s.state === 'blocked' ? `blocked at ${s.blocking ?? '?'}` : `unknown (${s.blocking ?? '?'})`}`,
+        )
+        .join('; '),
+      icon: new vscode.ThemeIcon(x.state === 'allowed' ? 'check' : x.state === 'blocked' ? 'close' : 'question'),
+    })),
+  });
+  return [
+    {
+      id: 'exposure',
+      label: ex.internetInstances.length ? `The internet reaches ${ex.internetInstances.map(name).join(', ')}` : 'Not reachable from the internet',
+      description: `${ex.endpoints.length} instance${ex.endpoints.length === 1 ? '' : 's'} checked`,
+      icon: new vscode.ThemeIcon(ex.internetInstances.length ? 'warning' : 'shield', tone(ex.internetInstances.length > 0, false)),
+      expanded: true,
+      children: [part('internet', 'From the internet', ex.internet), part('inside', 'From inside the VPC and peered networks', ex.inside)],
+    },
+  ];
+}
+
+const VERDICT_TEXT: Record<PathExplanation['verdict'], string> = { open: 'Open', closed: 'Closed', partial: 'Partly open', unknown: 'Unknown' };
+
 // ---------------------------------------------------------------------------------------------
 // Findings view and badges
 
-const SEVERITIES: Severity[] = ['high', 'medium', 'low', 'info'];
-const SEVERITY_TEXT: Record<Severity, string> = { high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const SEVERITY_TEXT: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 const SEVERITY_ICON: Record<Severity, [string, string]> = {
+  critical: ['flame', 'list.errorForeground'],
   high: ['error', 'list.errorForeground'],
   medium: ['warning', 'list.warningForeground'],
   low: ['info', 'editorInfo.foreground'],
@@ -262,7 +306,9 @@ function databaseFindings(idx: RegionIndex, computed: readonly Finding[], kind: 
   const guards = new Set(db.securityGroups.map((g) => g.groupId));
   const own = (f: Finding) => (kind === 'cluster' ? f.clusterId === id : f.instanceId === id);
   return computed.filter(
-    (f) => f.severity !== 'info' && (own(f) || (!!f.groupId && guards.has(f.groupId) && (f.severity === 'high' || f.severity === 'medium'))),
+    (f) =>
+      f.severity !== 'info' &&
+      (own(f) || (!!f.groupId && guards.has(f.groupId) && (f.severity === 'critical' || f.severity === 'high' || f.severity === 'medium'))),
   );
 }
 
@@ -337,6 +383,8 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
       const idx = await this.store.ensure(region).catch(() => this.store.index(region));
       if (!idx) continue;
       await this.analysis.ec2Instances(region).catch(() => undefined);
+      // The network part (routes, ACLs, public accessibility) gives the world findings their true severity.
+      await this.analysis.network(region, idx).catch((e) => this.log(`The network of ${region} could not be read: ${(e as Error)?.message ?? String(e)}`));
       const before = this.analysis.computed(idx);
       const list = this.analysis.findingsOf(region, idx);
       if (list !== before) badgesChanged = true;
@@ -420,9 +468,9 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     if (!hits.length) return undefined;
     const worst = SEVERITIES.find((s) => hits.some((h) => h.severity === s))!;
     return {
-      badge: worst === 'high' ? '!!' : '!',
+      badge: worst === 'critical' || worst === 'high' ? '!!' : '!',
       color: new vscode.ThemeColor(SEVERITY_ICON[worst][1]),
-      tooltip: `${hits.map((h) => `${SEVERITY_TEXT[h.severity]}: ${h.title}`).join('\n')}\n(legend: !! high, ! medium or low; see the Findings view)`,
+      tooltip: `${hits.map((h) => `${SEVERITY_TEXT[h.severity]}: ${h.title}`).join('\n')}\n(legend: !! critical or high, ! medium or low; see the Findings view)`,
       propagate: false,
     };
   }
@@ -441,9 +489,10 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     const serious: Finding[] = [];
     for (const region of await this.regions().catch(() => [] as string[])) {
       const idx = this.store.index(region);
-      for (const f of (idx && this.analysis.computed(idx)) || []) if (f.severity === 'high' || f.severity === 'medium') serious.push(f);
+      for (const f of (idx && this.analysis.computed(idx)) || [])
+        if (f.severity === 'critical' || f.severity === 'high' || f.severity === 'medium') serious.push(f);
     }
-    const high = serious.filter((f) => f.severity === 'high').length;
+    const high = serious.filter((f) => f.severity === 'critical' || f.severity === 'high').length;
     const badge: vscode.ViewBadge | undefined = serious.length
       ? {
           value: serious.length,

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
 import { codeFormatLabel, renderCode } from '../domain/code';
-import type { Ec2Instance } from '../domain/model';
+import type { Ec2Instance, RegionIndex } from '../domain/model';
+import { databasePrefixLists, NetworkIndex } from '../domain/network';
 import * as W from '../domain/walkthrough';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../domain/walkthroughProtocol';
 import type { Ext } from '../ext';
@@ -262,6 +263,19 @@ export class WalkthroughController implements vscode.Disposable {
     return { index, ec2: ec2.list, ec2Error: ec2.error, choices: this.stateValue.choices };
   }
 
+  /** The network part read back for the verification (routes, ACLs); a failure is said, never taken for "open". */
+  /** The network part the last verification read (routes, ACLs), reused when the groups change. */
+  private lastNetwork: { network?: NetworkIndex; networkError?: string } | undefined;
+
+  private async readNetwork(region: string | undefined, index: RegionIndex): Promise<{ network?: NetworkIndex; networkError?: string }> {
+    if (!region) return {};
+    try {
+      return { network: new NetworkIndex(await this.ext.gateway().loadNetwork(region, databasePrefixLists(index))) };
+    } catch (e) {
+      return { networkError: this.translate(e) };
+    }
+  }
+
   private async loadEc2(region: string, vpcId: string, fresh: boolean): Promise<Ec2Load> {
     const key = `${region}|${vpcId}`;
     const had = this.ec2.get(key);
@@ -454,7 +468,8 @@ export class WalkthroughController implements vscode.Disposable {
           const ctx = await this.context(true);
           if (!ctx) throw new UserError(this.loadError ?? 'Choose a Region first.');
           on = this.ext.store.stamp(ctx.choices.region);
-          v = W.verifyPath(ctx);
+          this.lastNetwork = await this.readNetwork(ctx.choices.region, ctx.index);
+          v = W.verifyPath({ ...ctx, ...this.lastNetwork });
         },
       );
       await this.record(v!, on!);
@@ -477,7 +492,8 @@ export class WalkthroughController implements vscode.Disposable {
     if (!region || this.verifiedOn?.revision === this.ext.store.stamp(region).revision) return this.sendView();
     const ctx = await this.context(false);
     // Not computable now (the Region failed to load): the older verification stays, with its note.
-    if (ctx) await this.record(W.verifyPath(ctx), this.ext.store.stamp(ctx.choices.region));
+    // The network as the last verification read it (routes and ACLs are not re-read here).
+    if (ctx) await this.record(W.verifyPath({ ...ctx, ...(this.lastNetwork ?? {}) }), this.ext.store.stamp(ctx.choices.region));
     await this.sendView();
   }
 

@@ -2,6 +2,7 @@
 // options give the same snapshot. Also the harness' one PRNG, mulberry32 (bigSeed.ts uses it too).
 import { MAX_RULES_PER_DIRECTION } from '../../src/domain/changes';
 import type { DbCluster, DbInstance, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Vpc } from '../../src/domain/model';
+import type { DbSubnetGroup, NetworkAcl, NetworkAclEntry, NetworkSnapshot, RouteTable, Subnet } from '../../src/domain/network';
 import { peerKey } from '../../src/domain/rules';
 
 export interface SyntheticOptions {
@@ -371,7 +372,7 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
       subnetGroupName: `db-subnets-${vi}`,
       vpcId,
     });
-    for (const m of members) {
+    for (const [k, m] of members.entries()) {
       instances.push({
         region,
         instanceId: m.instanceId,
@@ -384,6 +385,9 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
         vpcId,
         endpointAddress: `${m.instanceId}.abc.${region}.rds.amazonaws.com`,
         ...(port !== undefined ? { port } : {}),
+        // Not from the PRNG, so the rest of the Region stays what it was: every seventh cluster's writer is public.
+        availabilityZone: `${region}${'abc'[k % 3]}`,
+        publiclyAccessible: k === 0 && i % 7 === 0,
       });
     }
   }
@@ -397,4 +401,93 @@ export function syntheticRegion(opts: SyntheticOptions): RegionSnapshot {
     instances,
     loadedAt: 1_700_000_000_000,
   };
+}
+
+export interface SyntheticNetworkOptions {
+  /** Subnets per VPC (the issue's 600 over 30 VPCs: 20). */
+  readonly subnetsPerVpc: number;
+  /** Entries of each custom network ACL (besides the '*' ones). */
+  readonly aclEntries: number;
+  readonly seed?: number;
+}
+
+/**
+ * The network part for a synthetic Region: per VPC `subnetsPerVpc` subnets over zones a-c, a main
+ * route table (local only) and a public one (0.0.0.0/0 to an internet gateway) for the first
+ * quarter of the subnets, the default ACL (allow all) and a custom ACL of `aclEntries` numbered
+ * entries (allows and denies, ports and the ephemeral range) on half of them, the DB subnet groups
+ * the clusters name (db-subnets-<vpc>, six subnets), and prefix list entries (one list holds
+ * 0.0.0.0/0). 30 VPCs, 20 subnets each: 600 subnets, 60 route tables, 60 ACLs.
+ */
+export function syntheticNetwork(snap: RegionSnapshot, opts: SyntheticNetworkOptions): NetworkSnapshot {
+  const rnd = mulberry32(opts.seed ?? 11);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const subnets: Subnet[] = [];
+  const routeTables: RouteTable[] = [];
+  const networkAcls: NetworkAcl[] = [];
+  const dbSubnetGroups: DbSubnetGroup[] = [];
+  const entry = (ruleNumber: number, egress: boolean, allow: boolean, cidr: string, ports?: [number, number]): NetworkAclEntry => ({
+    ruleNumber,
+    egress,
+    protocol: ports ? '6' : '-1',
+    allow,
+    cidr,
+    ...(ports ? { fromPort: ports[0], toPort: ports[1] } : {}),
+  });
+  const star = [entry(32767, false, false, '0.0.0.0/0'), entry(32767, true, false, '0.0.0.0/0')];
+  snap.vpcs.forEach((v, vi) => {
+    const base = v.cidrBlocks[0]!.split('.').slice(0, 2).join('.');
+    const ids: string[] = [];
+    for (let k = 0; k < opts.subnetsPerVpc; k++) {
+      const subnetId = `subnet-${(0xe0000 + vi * 1000 + k).toString(16).padStart(17, '0')}`;
+      ids.push(subnetId);
+      subnets.push({ subnetId, vpcId: v.vpcId, availabilityZone: `${snap.region}${'abc'[k % 3]}`, cidrBlock: `${base}.${k}.0/24`, ipv6CidrBlocks: [] });
+    }
+    const pub = ids.slice(0, Math.ceil(ids.length / 4));
+    routeTables.push({
+      routeTableId: `rtb-main-${vi}`,
+      vpcId: v.vpcId,
+      main: true,
+      subnetIds: [],
+      routes: [{ destination: v.cidrBlocks[0]!, target: 'local', state: 'active' }],
+    });
+    routeTables.push({
+      routeTableId: `rtb-public-${vi}`,
+      vpcId: v.vpcId,
+      main: false,
+      subnetIds: pub,
+      routes: [
+        { destination: v.cidrBlocks[0]!, target: 'local', state: 'active' },
+        { destination: '0.0.0.0/0', target: `igw-${vi}`, state: 'active' },
+      ],
+    });
+    const custom = ids.filter((_, k) => k % 2 === 1);
+    const entries: NetworkAclEntry[] = [];
+    for (let n = 0; n < opts.aclEntries; n++) {
+      const egress = n % 2 === 1;
+      const y = rnd();
+      const port = [22, 443, 3306, 5432, 8080][int(5)]!;
+      entries.push(
+        y < 0.15
+          ? entry(10 + n * 10, egress, false, `${base}.${int(256)}.0/24`, [port, port])
+          : y < 0.5
+            ? entry(10 + n * 10, egress, true, v.cidrBlocks[0]!, [port, port])
+            : y < 0.8
+              ? entry(10 + n * 10, egress, true, '0.0.0.0/0', [1024, 65535])
+              : entry(10 + n * 10, egress, true, v.cidrBlocks[0]!),
+      );
+    }
+    networkAcls.push({
+      networkAclId: `acl-default-${vi}`,
+      vpcId: v.vpcId,
+      isDefault: true,
+      subnetIds: ids.filter((_, k) => k % 2 === 0),
+      entries: [entry(100, false, true, '0.0.0.0/0'), entry(100, true, true, '0.0.0.0/0'), ...star],
+    });
+    networkAcls.push({ networkAclId: `acl-custom-${vi}`, vpcId: v.vpcId, isDefault: false, subnetIds: custom, entries: [...entries, ...star] });
+    dbSubnetGroups.push({ name: `db-subnets-${vi}`, vpcId: v.vpcId, subnetIds: ids.slice(0, 6) });
+  });
+  const lists = new Map<string, string[]>();
+  for (let i = 0; i < 12; i++) lists.set(`pl-${(0xd00 + i).toString(16).padStart(8, '0')}`, i === 3 ? ['0.0.0.0/0'] : [`198.51.${i}.0/24`, `10.${i}.0.0/16`]);
+  return { region: snap.region, subnets, routeTables, networkAcls, dbSubnetGroups, prefixLists: lists, failures: [], loadedAt: 1_700_000_000_000 };
 }

@@ -1025,7 +1025,7 @@ describe('analysis: findings', () => {
     assert.equal(new Set(a.map((f) => f.id)).size, a.length);
     for (const f of a) assert.equal(f.id.startsWith(`${f.kind}:`), true);
     assert.ok(a.some((f) => f.id === 'shadowed-rule:r5'));
-    const rank = { high: 0, medium: 1, low: 2, info: 3 };
+    const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
     for (let i = 1; i < a.length; i++) assert.ok(rank[a[i - 1]!.severity] <= rank[a[i]!.severity], 'sorted by severity');
   });
 });

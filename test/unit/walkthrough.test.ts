@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
+import { NetworkIndex, type NetworkAcl } from '../../src/domain/network';
 import { RegionIndex, type DbCluster, type Ec2Instance, type RegionSnapshot, type SecurityGroup, type SecurityGroupRule } from '../../src/domain/model';
 import { explainPath } from '../../src/domain/analysis';
 import * as W from '../../src/domain/walkthrough';
@@ -638,6 +639,61 @@ describe('walkthrough: plans', () => {
     assert.equal(sim.snapshot.groups.length, groupsAfter);
     for (const step of W.STEP_IDS) assert.equal(W.planStep(step, sim.ctx(CHOICES)).todo, 0, step);
     assert.equal(W.verifyPath(sim.ctx(CHOICES)).ok, true);
+  });
+
+  it('the verification checks the network too: an ACL of the database subnet denying the port fails the network hop, never "open"', () => {
+    const sim = new Sim();
+    sim.runAll(CHOICES);
+    // The database instances in subnet-db (10.0.2.0/24), the app server in subnet-app (10.0.1.0/24).
+    sim.snapshot = { ...sim.snapshot, instances: sim.snapshot.instances.map((i) => ({ ...i, subnetIds: ['subnet-db'] })) };
+    sim.ec2 = sim.ec2.map((i) => ({ ...i, subnetId: 'subnet-app' }));
+    const acl = (deny: boolean): NetworkAcl => ({
+      networkAclId: 'acl-db',
+      vpcId: VPC,
+      isDefault: false,
+      subnetIds: ['subnet-db'],
+      entries: [
+        ...(deny ? [{ ruleNumber: 90, egress: false, protocol: '6', allow: false, cidr: '10.0.0.0/16', fromPort: 3306, toPort: 3306 }] : []),
+        { ruleNumber: 100, egress: false, protocol: '-1', allow: true, cidr: '0.0.0.0/0' },
+        { ruleNumber: 100, egress: true, protocol: '-1', allow: true, cidr: '0.0.0.0/0' },
+      ],
+    });
+    const net = (deny: boolean) =>
+      new NetworkIndex({
+        region: REGION,
+        subnets: [
+          { subnetId: 'subnet-db', vpcId: VPC, cidrBlock: '10.0.2.0/24', ipv6CidrBlocks: [] },
+          { subnetId: 'subnet-app', vpcId: VPC, cidrBlock: '10.0.1.0/24', ipv6CidrBlocks: [] },
+        ],
+        routeTables: [
+          { routeTableId: 'rtb-main', vpcId: VPC, main: true, subnetIds: [], routes: [{ destination: '10.0.0.0/16', target: 'local', state: 'active' }] },
+        ],
+        networkAcls: [acl(deny), { ...acl(false), networkAclId: 'acl-app', subnetIds: ['subnet-app'] }],
+        dbSubnetGroups: [],
+        prefixLists: new Map(),
+        failures: [],
+        loadedAt: 0,
+      });
+    const open = W.verifyPath({ ...sim.ctx(CHOICES), network: net(false) });
+    assert.equal(open.ok, true, JSON.stringify(open.hops));
+    assert.deepEqual(
+      open.hops.find((h) => h.id === 'network')?.hops?.map((h) => [h.kind, h.state]),
+      [
+        ['acl-out', 'allowed'],
+        ['acl-in', 'allowed'],
+        ['acl-return', 'allowed'],
+        ['acl-return-in', 'allowed'],
+      ],
+    );
+    const closed = W.verifyPath({ ...sim.ctx(CHOICES), network: net(true) });
+    assert.equal(closed.ok, false);
+    const hop = closed.hops.find((h) => h.id === 'network')!;
+    assert.equal(hop.state, 'blocked');
+    assert.match(hop.detail, /acl-db #90 \(deny tcp 3306-3306 from 10\.0\.0\.0\/16\)/);
+    assert.match(hop.detail, /Add an inbound allow entry to acl-db: tcp 3306 from 10\.0\.1\.10\/32, numbered below 90/);
+    // Not read: said, and never counted as open.
+    const unread = W.verifyPath({ ...sim.ctx(CHOICES), networkError: 'UnauthorizedOperation (ec2:DescribeNetworkAcls)' });
+    assert.match(unread.hops.find((h) => h.id === 'network')!.detail, /Not checked: UnauthorizedOperation/);
   });
 
   it('property: for any valid choices, running twice creates nothing the second time and the path verifies', () => {

@@ -141,9 +141,16 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
     assert.ok(first.created.includes(`ec2:${ids.appServerInstanceId}+${app}`));
     assert.deepEqual(first.reused, []);
     assert.equal(first.verification?.ok, true, JSON.stringify(first.verification?.hops));
+    // With the network read back too (issue 15): the app server and the database share a VPC, the ACLs allow all.
     assert.deepEqual(
-      first.verification?.hops.map((h) => h.ok),
-      [true, true, true, true],
+      first.verification?.hops.map((h) => [h.id, h.ok]),
+      [
+        ['clients', true],
+        ['appServer', true],
+        ['appToDb', true],
+        ['network', true],
+        ['attached', true],
+      ],
     );
     // The tree's store was refreshed by the walkthrough: it knows the new groups without a reload.
     const idx = ext.store.index(REGION)!;

@@ -8,11 +8,13 @@ import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
 import { readFailed } from '../model';
 import { peerKey, peerLabel, portLabel, ruleLabel } from '../rules';
+import { aclProblems, ExposureCache } from './exposure';
 import { EGRESS, type GroupFacts, scanGroups, SELF_PEER } from './shadowed';
 import {
   allowsTcpPort,
   type AnalysisOptions,
   carriersByGroup,
+  cidrOf,
   databasesOf,
   groupText,
   isPrivateV4,
@@ -31,9 +33,12 @@ export type FindingKind =
   | 'shadowed-rule'
   | 'port-not-covered'
   | 'near-quota'
-  | 'temporary-expired';
+  | 'temporary-expired'
+  | 'acl-blocks-port'
+  | 'acl-blocks-return';
 
-export type Severity = 'high' | 'medium' | 'low' | 'info';
+/** 'critical' only with the network read: the internet reaches a database port today. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 export type FindingFix =
   | { readonly kind: 'revoke'; readonly groupId: string; readonly ruleIds: readonly string[] }
@@ -51,9 +56,12 @@ export interface Finding {
   readonly title: string;
   readonly why: string;
   readonly fix?: FindingFix;
+  /** For network findings (ACLs, routes): what to open in the console; the fix is not a security group change. */
+  readonly networkAclId?: string;
+  readonly subnetId?: string;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const KIND_RANK: Record<FindingKind, number> = {
   'db-port-world': 0,
   'any-port-world-on-db-group': 1,
@@ -64,7 +72,9 @@ const KIND_RANK: Record<FindingKind, number> = {
   'shadowed-rule': 6,
   'near-quota': 7,
   'unused-group': 8,
-  'temporary-expired': 9,
+  'acl-blocks-port': 9,
+  'acl-blocks-return': 10,
+  'temporary-expired': 11,
 };
 
 /** Findings threshold: five sixths of the quota in one direction and IP family is "near" it (50 of the default 60). */
@@ -94,6 +104,8 @@ interface ScanContext {
   readonly dbsByGroup: ReadonlyMap<string, readonly ResolvedTarget[]>;
   /** Stale rules: rule id -> why (staleReferences). */
   readonly stale: ReadonlyMap<string, string>;
+  /** With the network read: whether the internet really reaches a database (its world findings' severity). */
+  readonly exposure?: ExposureCache;
 }
 
 const NO_DBS: readonly ResolvedTarget[] = [];
@@ -161,18 +173,7 @@ function emitWorld(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guar
   const { idx, lookup } = ctx;
   const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
   if (hit.length) {
-    const ports = [...new Set(hit.map((d) => d.port))].join(', ');
-    ctx.out.push({
-      id: `db-port-world:${r.ruleId}`,
-      kind: 'db-port-world',
-      severity: 'high',
-      groupId,
-      ruleId: r.ruleId,
-      ...dbRef(hit[0]!),
-      title: `Database port ${ports} open to ${peerKey(r.peer)}`,
-      why: `${ruleLabel(r, lookup)} lets anyone on the internet try to connect to ${dbListText(hit)} on port ${ports}; only its password stands in the way. Allow the application's security group or specific addresses instead.`,
-      fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
-    });
+    emitDbPortWorld(ctx, groupId, r, hit, r.peer.kind === 'cidr6' ? 6 : 4, peerKey(r.peer));
     return true;
   }
   // ICMP from the world (ping, path MTU discovery) is not a port and is left alone.
@@ -191,6 +192,52 @@ function emitWorld(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guar
     fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
   });
   return true;
+}
+
+/**
+ * db-port-world: a rule lets the whole internet (of one IP family) in on a database's port. Its
+ * severity is the true exposure when the network was read (ExposureCache): critical when the
+ * internet reaches an instance today (named), medium when the database is private ("one setting
+ * away": the setting named), low for ::/0 on an IPv4-only database (no effect today), high when it
+ * could not be told (and without the network read, as before: the groups alone).
+ */
+function emitDbPortWorld(ctx: ScanContext, groupId: string, r: SecurityGroupRule, hit: readonly ResolvedTarget[], version: 4 | 6, peerText: string): void {
+  const ports = [...new Set(hit.map((d) => d.port))].join(', ');
+  const label = ruleLabel(r, ctx.lookup);
+  let severity: Severity = 'high';
+  let db = hit[0]!;
+  let why = `${label} lets anyone on the internet try to connect to ${dbListText(hit)} on port ${ports}; only its password stands in the way. Allow the application's security group or specific addresses instead.`;
+  if (ctx.exposure) {
+    const ex = hit.map((d) => ({ d, w: ctx.exposure!.world(d, version) }));
+    const open = ex.find((x) => x.w.state === 'allowed');
+    const unknown = ex.find((x) => x.w.state === 'unknown');
+    if (open) {
+      severity = 'critical';
+      db = open.d;
+      const names = open.w.reached.map((e) => `${e.instanceId}${e.role === 'instance' ? '' : ` (${e.role})`}`).join(', ');
+      why = `${label} lets anyone on the internet connect to ${dbText(open.d)} on port ${open.d.port} today: ${names} ${open.w.reached.length === 1 ? 'is' : 'are'} publicly accessible, in a subnet routed to an internet gateway, and no network ACL stops it. Only the database password stands in the way. Allow the application's security group or specific addresses instead.`;
+    } else if (unknown) {
+      why += ` Whether the internet really gets through could not be checked (${unknown.w.unknownWhy}).`;
+    } else if (ex.every((x) => x.w.ipv4Only)) {
+      severity = 'low';
+      why = `${label} has no effect today: ${dbListText(hit)} ${hit.length === 1 ? 'is' : 'are'} IPv4-only (NetworkType IPV4), so no IPv6 address reaches ${hit.length === 1 ? 'it' : 'them'}. It would open port ${ports} to the whole IPv6 internet the day the database is switched to dual-stack: remove it.`;
+    } else {
+      severity = 'medium';
+      const b = ex[0]!.w.blocking;
+      why = `${label} allows the whole internet, but ${dbListText(hit)} ${hit.length === 1 ? 'is' : 'are'} not reachable from it today${b ? ` (${b.label}: ${b.detail})` : ''}. One setting away from exposure${b?.entry === 'PubliclyAccessible' ? ': turning PubliclyAccessible on' : b?.kind === 'route' ? ': a route to an internet gateway in its subnets' : ''} would open it to anyone; allow the application's security group or specific addresses instead.`;
+    }
+  }
+  ctx.out.push({
+    id: `db-port-world:${r.ruleId}`,
+    kind: 'db-port-world',
+    severity,
+    groupId,
+    ruleId: r.ruleId,
+    ...dbRef(db),
+    title: `Database port ${ports} open to ${peerText}`,
+    why,
+    fix: { kind: 'revoke', groupId, ruleIds: [r.ruleId] },
+  });
 }
 
 function emitAllTraffic(ctx: ScanContext, groupId: string, r: SecurityGroupRule, guarded: readonly ResolvedTarget[], world: boolean): void {
@@ -262,6 +309,52 @@ function emitQuota(ctx: ScanContext, groupId: string, n: number, q: QuotaValue, 
 }
 
 /**
+ * The findings only the network part can make: a database's port open to a prefix list whose
+ * entries include 0.0.0.0/0 or ::/0 (world-open, rated like a CIDR rule), and the network ACLs
+ * that stop what the groups allow (aclProblems).
+ */
+function networkFindings(ctx: ScanContext, dbs: readonly ResolvedTarget[]): void {
+  const { idx } = ctx;
+  const lists = ctx.exposure!.net.snapshot.prefixLists;
+  if (lists.size) {
+    for (const [groupId, guarded] of ctx.dbsByGroup) {
+      for (const r of idx.rulesOf(groupId, false)) {
+        if (r.peer.kind !== 'prefixList') continue;
+        const world = (lists.get(r.peer.prefixListId) ?? []).map((e) => cidrOf(e)).filter((c) => c?.prefix === 0);
+        if (!world.length) continue;
+        const hit = guarded.filter((db) => allowsTcpPort(r, db.port));
+        if (!hit.length) continue;
+        emitDbPortWorld(
+          ctx,
+          groupId,
+          r,
+          hit,
+          world.some((c) => c!.version === 4) ? 4 : 6,
+          `${r.peer.prefixListId} (it contains ${world.map((c) => formatCidr(c!)).join(', ')})`,
+        );
+      }
+    }
+  }
+  for (const db of dbs) {
+    for (const p of aclProblems(ctx.exposure!, db)) {
+      ctx.out.push({
+        id: `${p.kind}:${p.networkAclId}:${db.id}`,
+        kind: p.kind,
+        severity: p.severity,
+        ...dbRef(db),
+        networkAclId: p.networkAclId,
+        subnetId: p.subnetId,
+        title:
+          p.kind === 'acl-blocks-port'
+            ? `Network ACL ${p.networkAclId} denies tcp ${db.port} from ${p.remote}`
+            : `Network ACL ${p.networkAclId} ${p.severity === 'medium' ? 'denies' : 'limits'} the replies to ${p.remote}`,
+        why: `${p.why} Affects ${p.instanceIds.join(', ')}.`,
+      });
+    }
+  }
+}
+
+/**
  * What in the Region's security groups deserves a look, most severe first. Choices:
  * - Only databases' groups get the "world" findings; a web server's 443 open to 0.0.0.0/0 is normal.
  * - A rule gets at most one of db-port-world / any-port-world-on-db-group, and a rule that got
@@ -299,10 +392,19 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   }
   for (const i of idx.snapshot.instances) for (const g of i.securityGroups) attachedAnywhere.add(g.groupId);
 
-  const ctx: ScanContext = { idx, out: [], lookup: (id: string) => idx.groupsById.get(id), dbsByGroup, stale: staleReferences(idx) };
+  const ctx: ScanContext = {
+    idx,
+    out: [],
+    lookup: (id: string) => idx.groupsById.get(id),
+    dbsByGroup,
+    stale: staleReferences(idx),
+    ...(opts.network ? { exposure: new ExposureCache(idx, opts.network) } : {}),
+  };
   // One pass over every group's rules (the hot part: see checkGroup and shadowed.ts).
   const isReferenced = scanGroups(idx, (groupId, rules, facts) => checkGroup(ctx, groupId, rules, facts));
   const out = ctx.out;
+
+  if (ctx.exposure) networkFindings(ctx, dbs);
 
   // port-not-covered, aggregated per (group, port) so a group guarding several databases on the
   // same port is reported once, at the most severe level.

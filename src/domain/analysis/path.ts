@@ -5,20 +5,49 @@ import { canonicalCidr, Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, 
 import type { Ec2Instance, RegionIndex, SecurityGroupRule, Vpc } from '../model';
 import { requireRead } from '../model';
 import { peerKey, ruleLabel } from '../rules';
-import { allowsTcpPort, cidrOf, type DbTarget, groupText, peerCidr, resolveDbTarget, type ResolvedTarget, thousands } from './target';
+import type { NetworkIndex } from '../network';
+import { dbEndpoints, type EndpointPath, type HopState, type NetHop, type NetHopKind, networkPath, type NetSource } from './network';
+import { allowsTcpPort, type AnalysisOptions, cidrOf, type DbTarget, groupText, peerCidr, resolveDbTarget, type ResolvedTarget, thousands } from './target';
 
 export type PathSource = { readonly cidr: string } | { readonly groupId: string } | { readonly ec2Instance: Ec2Instance };
 
 export interface PathHop {
-  /** 'source': where traffic starts; 'egress': the source's outbound rules; 'ingress': one database group. */
-  readonly kind: 'source' | 'egress' | 'ingress';
+  /**
+   * 'source': where traffic starts; 'egress': the source's outbound rules; 'ingress': one database
+   * group. With the network read (AnalysisOptions.network) also: 'public' (PubliclyAccessible /
+   * NetworkType), 'route', 'subnet', 'acl-out' (the source subnet's ACL), 'acl-in' (the database
+   * subnet's ACL), 'acl-return' and 'acl-return-in' (the replies on the client's ephemeral ports).
+   */
+  readonly kind: 'source' | 'egress' | 'ingress' | NetHopKind;
   readonly label: string;
+  /** The hop lets the traffic through (false when blocked, and when unknown: see `state`). */
   readonly ok: boolean;
+  /** 'allowed', 'blocked' or 'unknown' (could not be read: the detail names the permission). */
+  readonly state: HopState;
   readonly detail: string;
   /** The rules that let the traffic through at this hop. */
   readonly ruleIds: readonly string[];
   /** The database group (ingress hops). */
   readonly groupId?: string;
+  /** Network hops: the DB instances it is about (absent: all of them), and what decided it. */
+  readonly instanceIds?: readonly string[];
+  readonly entry?: string;
+  readonly subnetId?: string;
+  readonly networkAclId?: string;
+  readonly routeTableId?: string;
+  /** For a blocked network hop: exactly what to change (an ACL entry, a route, a setting). */
+  readonly fix?: string;
+}
+
+/** One DB instance behind the target: whether the source reaches it, and how. */
+export interface InstancePath {
+  readonly instanceId: string;
+  readonly role: 'writer' | 'reader' | 'instance';
+  readonly state: HopState;
+  readonly via: EndpointPath['via'];
+  /** The first hop that blocks it (or is unknown), by label, and its kind. */
+  readonly blocking?: string;
+  readonly blockingKind?: NetHopKind;
 }
 
 /** A rule to add, in the shape of changes.ts's RuleInput (for outbound rules `source` is the destination). */
@@ -34,7 +63,20 @@ export interface MissingRule {
 export interface PathExplanation {
   readonly target: ResolvedTarget;
   readonly port: number;
+  /** verdict === 'open'. */
   readonly open: boolean;
+  /**
+   * 'open': every hop allows it, for every DB instance; 'closed': a hop blocks it (for every
+   * instance); 'partial': some instances are reached, others not; 'unknown': nothing blocks it
+   * but a hop could not be read.
+   */
+  readonly verdict: 'open' | 'closed' | 'partial' | 'unknown';
+  /** The network (routes, ACLs, public accessibility) was read and checked; false: the security groups only. */
+  readonly networkChecked: boolean;
+  /** Per DB instance, when the network was checked. */
+  readonly instances?: readonly InstancePath[];
+  /** The index in `hops` of the first blocking hop (the one to highlight). */
+  readonly blockingHop?: number;
   readonly hops: readonly PathHop[];
   /**
    * When closed: the first rule to add. The inbound rule on the database's first attached group
@@ -68,12 +110,25 @@ function describeCidr(c: Cidr): string {
 /** Which rules let a source in (the rule's port is checked separately). */
 export type SourceMatch = (r: SecurityGroupRule) => boolean;
 
-/** A CIDR source: a rule CIDR must contain all of it. */
-export function fromCidr(source: Cidr): SourceMatch {
+/** A CIDR source: a rule CIDR (or an entry of a prefix list whose entries were read) must contain all of it. */
+export function fromCidr(source: Cidr, prefixLists?: ReadonlyMap<string, readonly string[]>): SourceMatch {
   return (r) => {
+    if (r.peer.kind === 'prefixList') return prefixListContains(prefixLists, r.peer.prefixListId, source);
     const rc = peerCidr(r.peer);
     return rc !== undefined && cidrContains(rc, source);
   };
+}
+
+/** Whether an entry of the prefix list contains all of `c` (false when its entries are not known). */
+export function prefixListContains(prefixLists: ReadonlyMap<string, readonly string[]> | undefined, id: string, c: Cidr): boolean {
+  const entries = prefixLists?.get(id);
+  return (
+    !!entries &&
+    entries.some((e) => {
+      const ec = cidrOf(e);
+      return ec !== undefined && cidrContains(ec, c);
+    })
+  );
 }
 
 /** A group source: a rule must reference that group. */
@@ -136,13 +191,27 @@ export function egressHop(idx: RegionIndex, sourceGroups: readonly string[], des
     detail = `No outbound rule of ${known.map((g) => groupText(idx, g)).join(', ')} allows tcp ${port} to the database's groups ${where}.`;
   }
   return {
-    hop: { kind: 'egress', label: `Outbound from ${sourceGroups.join(', ')}`, ok, detail, ruleIds: allowing.map((r) => r.ruleId) },
+    hop: {
+      kind: 'egress',
+      label: `Outbound from ${sourceGroups.join(', ')}`,
+      ok,
+      state: ok ? 'allowed' : 'blocked',
+      detail,
+      ruleIds: allowing.map((r) => r.ruleId),
+    },
     ...(known[0] !== undefined ? { group: known[0] } : {}),
   };
 }
 
 /** The inbound hop at one database group: open when one of its rules lets the source in on tcp `port`. */
-export function ingressHop(idx: RegionIndex, groupId: string, matches: SourceMatch, port: number, sourceText: string): PathHop {
+export function ingressHop(
+  idx: RegionIndex,
+  groupId: string,
+  matches: SourceMatch,
+  port: number,
+  sourceText: string,
+  prefixLists?: ReadonlyMap<string, readonly string[]>,
+): PathHop {
   const known = idx.groupsById.has(groupId) || idx.rulesByGroup.has(groupId);
   const letIn = rulesLettingIn(idx, groupId, matches, port);
   const lookup = (id: string) => idx.groupsById.get(id);
@@ -151,13 +220,22 @@ export function ingressHop(idx: RegionIndex, groupId: string, matches: SourceMat
   else if (letIn.length) detail = letIn.map((r) => `${r.ruleId} allows ${ruleLabel(r, lookup)}`).join('; ') + '.';
   else {
     detail = `No inbound rule allows tcp ${port} from ${sourceText}.`;
-    // Prefix lists never match (their entries are not loaded): say when one might.
-    const maybe = idx.rulesOf(groupId, false).filter((r) => r.peer.kind === 'prefixList' && allowsTcpPort(r, port));
+    // A prefix list whose entries were not read never matches: say when one might.
+    const maybe = idx.rulesOf(groupId, false).filter((r) => r.peer.kind === 'prefixList' && allowsTcpPort(r, port) && !prefixLists?.has(r.peer.prefixListId));
     if (maybe.length) {
       detail += ` Prefix list ${[...new Set(maybe.map((r) => peerKey(r.peer)))].join(', ')} may include it (its entries are not loaded).`;
     }
   }
-  return { kind: 'ingress', label: `Inbound to ${groupText(idx, groupId)}`, ok: letIn.length > 0, detail, ruleIds: letIn.map((r) => r.ruleId), groupId };
+  const ok = letIn.length > 0;
+  return {
+    kind: 'ingress',
+    label: `Inbound to ${groupText(idx, groupId)}`,
+    ok,
+    state: ok ? 'allowed' : 'blocked',
+    detail,
+    ruleIds: letIn.map((r) => r.ruleId),
+    groupId,
+  };
 }
 
 /** The source hop, and what the later hops need to know of the source. */
@@ -168,9 +246,11 @@ interface SourceCheck {
   readonly suggested?: MissingRule['source'];
   readonly groups: readonly string[];
   readonly text: string;
+  /** Where it is, for the network hops. */
+  readonly net?: NetSource;
 }
 
-function cidrSource(text: string): SourceCheck {
+function cidrSource(text: string, prefixLists?: ReadonlyMap<string, readonly string[]>): SourceCheck {
   const c = canonicalCidr(text);
   const parsed = 'error' in c ? undefined : cidrOf(c.cidr);
   if ('error' in c || !parsed) {
@@ -178,6 +258,7 @@ function cidrSource(text: string): SourceCheck {
       kind: 'source',
       label: `Source ${text.trim() || '(empty)'}`,
       ok: false,
+      state: 'blocked',
       detail: 'error' in c ? c.error : 'Not a CIDR range.',
       ruleIds: [],
     };
@@ -185,11 +266,12 @@ function cidrSource(text: string): SourceCheck {
   }
   const changed = c.changed ? ` (written ${text.trim()})` : '';
   return {
-    hop: { kind: 'source', label: `Source ${c.cidr}`, ok: true, detail: `${describeCidr(parsed)}${changed}`, ruleIds: [] },
-    matches: fromCidr(parsed),
+    hop: { kind: 'source', label: `Source ${c.cidr}`, ok: true, state: 'allowed', detail: `${describeCidr(parsed)}${changed}`, ruleIds: [] },
+    matches: fromCidr(parsed, prefixLists),
     suggested: { cidr: c.cidr },
     groups: [],
     text: c.cidr,
+    net: { kind: 'cidr', cidr: parsed },
   };
 }
 
@@ -200,15 +282,16 @@ function groupSource(idx: RegionIndex, db: ResolvedTarget, groupId: string): Sou
     ? `${g.vpcId ? `In ${g.vpcId}` : 'In EC2-Classic or an unknown VPC'}${db.vpcId && g.vpcId && g.vpcId !== db.vpcId ? `, not the database's ${db.vpcId}: a group reference works only within a VPC or across a peering connection` : ''}.`
     : "Not in this Region's snapshot (another account, or deleted); its outbound rules cannot be checked.";
   return {
-    hop: { kind: 'source', label: `Source group ${groupText(idx, gid)}`, ok: true, detail: where, ruleIds: [] },
+    hop: { kind: 'source', label: `Source group ${groupText(idx, gid)}`, ok: true, state: 'allowed', detail: where, ruleIds: [] },
     matches: fromGroup(gid),
     suggested: { groupId: gid },
     groups: [gid],
     text: groupText(idx, gid),
+    net: { kind: 'group', groupId: gid, ...(g?.vpcId ? { vpcId: g.vpcId } : {}) },
   };
 }
 
-function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance): SourceCheck {
+function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance, prefixLists?: ReadonlyMap<string, readonly string[]>): SourceCheck {
   const groups = [...new Set(inst.securityGroupIds)];
   const ips = [hostCidr(inst.privateIp), hostCidr(inst.publicIp)].filter((c): c is Cidr => c !== undefined);
   const groupSet = new Set(groups);
@@ -223,40 +306,63 @@ function instanceSource(idx: RegionIndex, db: ResolvedTarget, inst: Ec2Instance)
   const firstGroup = groups.find((g) => idx.groupsById.get(g)?.groupName !== 'default');
   const ipCidr = ips[0];
   return {
-    hop: { kind: 'source', label: `EC2 instance ${name}`, ok: true, detail: `${parts.join('; ')}.`, ruleIds: [] },
+    hop: { kind: 'source', label: `EC2 instance ${name}`, ok: true, state: 'allowed', detail: `${parts.join('; ')}.`, ruleIds: [] },
     matches: (r) => {
       if (r.peer.kind === 'group') return groupSet.has(r.peer.groupId);
+      if (r.peer.kind === 'prefixList') {
+        const id = r.peer.prefixListId;
+        return ips.some((ip) => prefixListContains(prefixLists, id, ip));
+      }
       const rc = peerCidr(r.peer);
       return rc !== undefined && ips.some((ip) => cidrContains(rc, ip));
     },
     ...(firstGroup ? { suggested: { groupId: firstGroup } } : ipCidr ? { suggested: { cidr: formatCidr(ipCidr) } } : {}),
     groups,
     text: name,
+    net: {
+      kind: 'ec2',
+      name,
+      ...(inst.vpcId ? { vpcId: inst.vpcId } : {}),
+      ...(inst.subnetId ? { subnetId: inst.subnetId } : {}),
+      ...(hostCidr(inst.privateIp) ? { privateIp: hostCidr(inst.privateIp) } : {}),
+      ...(hostCidr(inst.publicIp) ? { publicIp: hostCidr(inst.publicIp) } : {}),
+    },
   };
 }
 
 /**
  * Whether `source` can open a TCP connection to the database on `port` (default: the database's
- * port), hop by hop: the source; for a group or EC2 instance source, its outbound rules (see
- * egressHop); then one hop per database group saying whether an inbound rule lets the source in
- * (see ingressHop). Inbound, one group letting the source in is enough (rules are a union).
+ * port), hop by hop, in the order the traffic meets them: the source; for a group or EC2 instance
+ * source, its outbound rules (see egressHop); with the network read (opts.network): the source
+ * subnet's ACL out, the routing (same VPC, VPC peering, internet gateway) and public
+ * accessibility, the database subnet's ACL in; one hop per database group saying whether an
+ * inbound rule lets the source in (see ingressHop; one group letting it in is enough: rules are a
+ * union); then the replies through the ACLs (stateless) on the client's ephemeral ports. The
+ * network hops are computed for every DB instance (writer and readers can sit in different
+ * subnets) and shown once when they agree (analysis/network.ts).
  *
  * Matching: a CIDR source needs a rule CIDR containing it; a group source a rule referencing
  * that group; an EC2 instance a rule referencing one of its groups or a CIDR containing its
- * private or public IP. Prefix lists are not resolved (their entries are not loaded), so they
- * never match; the detail says when one might. Routing, NACLs and public accessibility are not
- * modelled. Throws when the target is not in the index.
+ * private or public IP. A prefix list matches when its entries were read (opts.network) and one
+ * contains the source; otherwise it never matches and the detail says when one might. Without
+ * opts.network, routing, ACLs and public accessibility are not checked (networkChecked false).
+ * Throws when the target is not in the index.
  */
-export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number): PathExplanation {
+export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarget, port?: number, opts: AnalysisOptions = {}): PathExplanation {
   // Rules not read are unknown, not "none": no answer rather than "closed".
   requireRead(idx.snapshot, ['rules'], 'explain the path');
   const db = resolveDbTarget(idx, target);
   const p = port ?? db.port;
+  const lists = opts.network?.snapshot.prefixLists;
   const src =
-    'cidr' in source ? cidrSource(source.cidr) : 'groupId' in source ? groupSource(idx, db, source.groupId) : instanceSource(idx, db, source.ec2Instance);
+    'cidr' in source
+      ? cidrSource(source.cidr, lists)
+      : 'groupId' in source
+        ? groupSource(idx, db, source.groupId)
+        : instanceSource(idx, db, source.ec2Instance, lists);
   const hops: PathHop[] = [src.hop];
   const matches = src.matches;
-  if (!matches) return { target: db, port: p, open: false, hops, missingRules: [] };
+  if (!matches) return { target: db, port: p, open: false, verdict: 'closed', networkChecked: false, blockingHop: 0, hops, missingRules: [] };
 
   let egressOk = true;
   let egressGroup: string | undefined;
@@ -267,21 +373,26 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
     egressGroup = egress.group;
   }
 
+  const net = opts.network && src.net ? networkHops(idx, opts.network, src.net, db, p) : undefined;
+  if (net) hops.push(...net.before);
+
   if (db.groupIds.length === 0) {
     hops.push({
       kind: 'ingress',
       label: 'Database groups',
       ok: false,
+      state: 'blocked',
       detail: `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id} has no security groups.`,
       ruleIds: [],
     });
   }
   let ingressOk = false;
   for (const gid of db.groupIds) {
-    const hop = ingressHop(idx, gid, matches, p, src.text);
+    const hop = ingressHop(idx, gid, matches, p, src.text, lists);
     if (hop.ok) ingressOk = true;
     hops.push(hop);
   }
+  if (net) hops.push(...net.after);
 
   const joinGroups = 'ec2Instance' in source && !ingressOk ? groupsToJoin(idx, source.ec2Instance, db, p) : [];
   const missingRules: MissingRule[] = [];
@@ -293,15 +404,106 @@ export function explainPath(idx: RegionIndex, source: PathSource, target: DbTarg
   if (!egressOk && egressGroup && dbGroup) {
     missingRules.push({ groupId: egressGroup, isEgress: true, protocol: 'tcp', fromPort: p, toPort: p, source: { groupId: dbGroup } });
   }
+  const groupsOpen = ingressOk && egressOk;
+  let verdict: PathExplanation['verdict'] = groupsOpen ? 'open' : 'closed';
+  if (groupsOpen && net && net.instances.length) {
+    const states = net.instances.map((i) => i.state);
+    verdict = states.every((s) => s === 'allowed')
+      ? 'open'
+      : states.every((s) => s === 'blocked')
+        ? 'closed'
+        : states.some((s) => s === 'allowed')
+          ? 'partial'
+          : states.includes('unknown')
+            ? 'unknown'
+            : 'closed';
+  } else if (groupsOpen && net) verdict = 'unknown';
+  // A group hop that is closed counts only when no group opens (ingress is a union).
+  const blocking = hops.findIndex((h) => h.state === 'blocked' && (h.kind !== 'ingress' || !ingressOk));
   return {
     target: db,
     port: p,
-    open: ingressOk && egressOk,
+    open: verdict === 'open',
+    verdict,
+    networkChecked: !!net,
+    ...(net ? { instances: net.instances } : {}),
+    ...(blocking >= 0 ? { blockingHop: blocking } : {}),
     hops,
     ...(missingRules[0] ? { missingRule: missingRules[0] } : {}),
     missingRules,
     ...(joinGroups.length ? { joinGroups } : {}),
   };
+}
+
+/** One instance's answer, with the first hop that blocks it (else the first unknown one). */
+export function instancePath(x: EndpointPath): InstancePath {
+  const b = x.state === 'allowed' ? undefined : (x.hops.find((h) => h.state === 'blocked') ?? x.hops.find((h) => h.state === 'unknown'));
+  return {
+    instanceId: x.endpoint.instanceId,
+    role: x.endpoint.role,
+    state: x.state,
+    via: x.via,
+    ...(b ? { blocking: b.label, blockingKind: b.kind } : {}),
+  };
+}
+
+const AFTER_GROUPS: ReadonlySet<NetHopKind> = new Set(['acl-return', 'acl-return-in']);
+
+/**
+ * The network hops of every DB instance of the target, merged: a hop that is the same for every
+ * instance is shown once; one that differs names its instances.
+ */
+export function networkHops(
+  idx: RegionIndex,
+  net: NetworkIndex,
+  source: NetSource,
+  db: ResolvedTarget,
+  port: number,
+): { before: PathHop[]; after: PathHop[]; instances: InstancePath[]; paths: EndpointPath[] } {
+  const endpoints = dbEndpoints(idx, net, db);
+  const paths = endpoints.map((ep) => networkPath(idx, net, source, ep, port));
+  const merged = new Map<string, { hop: NetHop; ids: string[] }>();
+  for (const path of paths)
+    for (const h of path.hops) {
+      const key = `${h.kind}|${h.label}|${h.state}|${h.detail}`;
+      const m = merged.get(key);
+      if (m) m.ids.push(path.endpoint.instanceId);
+      else merged.set(key, { hop: h, ids: [path.endpoint.instanceId] });
+    }
+  const role = new Map(endpoints.map((e) => [e.instanceId, e.role]));
+  const before: PathHop[] = [];
+  const after: PathHop[] = [];
+  for (const { hop, ids } of merged.values()) {
+    const all = ids.length === endpoints.length;
+    const who = ids.map((id) => (role.get(id) === 'instance' ? id : `${id} (${role.get(id)})`)).join(', ');
+    const label = all || ids.some((id) => hop.label.startsWith(id)) ? hop.label : `${who}: ${hop.label}`;
+    const out: PathHop = {
+      kind: hop.kind,
+      label,
+      ok: hop.state === 'allowed',
+      state: hop.state,
+      detail: hop.detail,
+      ruleIds: [],
+      instanceIds: ids,
+      ...(hop.entry ? { entry: hop.entry } : {}),
+      ...(hop.subnetId ? { subnetId: hop.subnetId } : {}),
+      ...(hop.networkAclId ? { networkAclId: hop.networkAclId } : {}),
+      ...(hop.routeTableId ? { routeTableId: hop.routeTableId } : {}),
+      ...(hop.fix ? { fix: hop.fix } : {}),
+    };
+    (AFTER_GROUPS.has(hop.kind) ? after : before).push(out);
+  }
+  const instances: InstancePath[] = paths.map((x) => {
+    const b = x.hops.find((h) => h.state === 'blocked') ?? x.hops.find((h) => h.state === 'unknown');
+    return {
+      instanceId: x.endpoint.instanceId,
+      role: x.endpoint.role,
+      state: x.state,
+      via: x.via,
+      ...(b && x.state !== 'allowed' ? { blocking: b.label } : {}),
+    };
+  });
+  return { before, after, instances, paths };
 }
 
 /**

@@ -4,6 +4,8 @@ import { Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, IpVersion, isPr
 import type { Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
 import { requireRead } from '../model';
 import { peerKey } from '../rules';
+import { dbEndpoints, type DbEndpoint, type HopState, networkPath, type NetSource } from './network';
+import { type InstancePath, instancePath } from './path';
 import {
   allowsTcpPort,
   type AnalysisOptions,
@@ -83,6 +85,95 @@ export interface Reachability {
   readonly prefixLists: readonly ReachPrefixList[];
   /** Some block is 0.0.0.0/0 or ::/0. */
   readonly worldOpen: boolean;
+  /**
+   * Who really reaches the database once routes, network ACLs and public accessibility are taken
+   * into account (absent when the network part was not read: the lists above are then what the
+   * security groups allow, no more).
+   */
+  readonly exposure?: Exposure;
+}
+
+/** One source the groups let in, and whether it really gets through to each DB instance. */
+export interface SourceReach {
+  readonly kind: 'cidr' | 'group' | 'prefixList';
+  /** The CIDR block, group id or 'pl-… entry'. */
+  readonly source: string;
+  /** 'allowed' when it reaches some instance; otherwise 'unknown' when a hop could not be read; else 'blocked'. */
+  readonly state: HopState;
+  readonly instances: readonly InstancePath[];
+}
+
+export interface Exposure {
+  /** Public ranges the groups let in: "from the internet". */
+  readonly internet: readonly SourceReach[];
+  /** Private ranges and groups: "from inside the VPC and peered networks". */
+  readonly inside: readonly SourceReach[];
+  /** The DB instances that the internet really reaches today (public, routed, allowed). */
+  readonly internetInstances: readonly string[];
+  /** The DB instances behind the target, with their role. */
+  readonly endpoints: readonly { readonly instanceId: string; readonly role: DbEndpoint['role'] }[];
+}
+
+const bestState = (list: readonly InstancePath[]): HopState =>
+  list.some((i) => i.state === 'allowed') ? 'allowed' : list.some((i) => i.state === 'unknown') ? 'unknown' : 'blocked';
+
+function sourceReach(
+  idx: RegionIndex,
+  opts: AnalysisOptions,
+  endpoints: readonly DbEndpoint[],
+  src: NetSource,
+  port: number,
+): { instances: InstancePath[]; internet: boolean } {
+  let internet = false;
+  const instances = endpoints.map((ep) => {
+    const x = networkPath(idx, opts.network!, src, ep, port, true);
+    if (x.via === 'internet') internet = true;
+    return instancePath(x);
+  });
+  return { instances, internet };
+}
+
+/** Every source of the reachability, through the network (see Exposure). */
+function exposureOf(
+  idx: RegionIndex,
+  opts: AnalysisOptions,
+  db: ResolvedTarget,
+  cidrs: readonly ReachCidr[],
+  groups: readonly ReachGroup[],
+  lists: readonly ReachPrefixList[],
+): Exposure {
+  const net = opts.network!;
+  const endpoints = dbEndpoints(idx, net, db);
+  const internet: SourceReach[] = [];
+  const inside: SourceReach[] = [];
+  const add = (kind: SourceReach['kind'], source: string, src: NetSource) => {
+    const r = sourceReach(idx, opts, endpoints, src, db.port);
+    (r.internet ? internet : inside).push({ kind, source, state: bestState(r.instances), instances: r.instances });
+  };
+  for (const c of cidrs) {
+    const parsed = cidrOf(c.cidr);
+    if (parsed) add('cidr', c.cidr, { kind: 'cidr', cidr: parsed });
+  }
+  for (const g of groups)
+    add('group', g.groupId, {
+      kind: 'group',
+      groupId: g.groupId,
+      ...((idx.groupsById.get(g.groupId)?.vpcId ?? db.vpcId) ? { vpcId: idx.groupsById.get(g.groupId)?.vpcId ?? db.vpcId } : {}),
+    });
+  for (const l of lists) {
+    for (const e of net.snapshot.prefixLists.get(l.prefixListId) ?? []) {
+      const parsed = cidrOf(e);
+      if (parsed) add('prefixList', `${l.prefixListId} ${e}`, { kind: 'cidr', cidr: parsed });
+    }
+  }
+  const reached = new Set<string>();
+  for (const s of internet) for (const i of s.instances) if (i.state === 'allowed') reached.add(i.instanceId);
+  return {
+    internet,
+    inside,
+    internetInstances: endpoints.map((e) => e.instanceId).filter((id) => reached.has(id)),
+    endpoints: endpoints.map((e) => ({ instanceId: e.instanceId, role: e.role })),
+  };
 }
 
 function reachRule(r: SecurityGroupRule): ReachRule {
@@ -197,6 +288,8 @@ export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOp
     rules: byPrefixList.get(id)!.map(reachRule),
   }));
 
+  // A prefix list whose entries were read and include 0.0.0.0/0 or ::/0 opens the database to the world too.
+  const listsWorld = prefixLists.some((l) => (opts.network?.snapshot.prefixLists.get(l.prefixListId) ?? []).some((e) => cidrOf(e)?.prefix === 0));
   return {
     target: db,
     engine: db.engine,
@@ -206,6 +299,7 @@ export function whoCanReach(idx: RegionIndex, target: DbTarget, opts: AnalysisOp
     cidrs,
     groups,
     prefixLists,
-    worldOpen: cidrs.some((c) => c.world),
+    worldOpen: cidrs.some((c) => c.world) || listsWorld,
+    ...(opts.network ? { exposure: exposureOf(idx, opts, db, cidrs, groups, prefixLists) } : {}),
   };
 }

@@ -10,6 +10,7 @@
 import { Cidr, parseCidr, PRIVATE_RANGES } from '../cidr';
 import { defaultPortFor } from '../engines';
 import type { AttachedGroup, DbCluster, DbInstance, Ec2Instance, RegionIndex, RegionSnapshot, RulePeer, SecurityGroupRule, StaleRuleRef } from '../model';
+import type { NetworkIndex } from '../network';
 import { normaliseIpProtocol } from '../rules';
 
 /** A database to analyse: a DB cluster, or a DB instance (a cluster member or a standalone one). */
@@ -34,6 +35,12 @@ export interface ResolvedTarget {
 export interface AnalysisOptions {
   /** EC2 instances of the Region, for "who carries this group". */
   readonly ec2Instances?: readonly Ec2Instance[];
+  /**
+   * The network part of the Region (subnets, route tables, ACLs, prefix list entries): with it the
+   * answers say what really reaches the database; without it (not read yet) they are about the
+   * security groups only, as they say.
+   */
+  readonly network?: NetworkIndex;
 }
 
 export { defaultPortFor };

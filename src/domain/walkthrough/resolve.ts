@@ -1,6 +1,7 @@
 // The walkthrough's choices checked against the account: the database, the two groups (found,
 // to be created, or wrong), the client ranges and ports, the EC2 instance; and the guesses that
 // fill step 1 from the account.
+import type { NetworkIndex } from '../network';
 import { canonicalCidr } from '../cidr';
 import { clusterEngineLabel, clusterKindLabel, defaultPortFor, engineLabel, isRdsCustom, rdsCustomRefusal } from '../engines';
 import type { DbCluster, DbInstance, Ec2Instance, RegionIndex, SecurityGroup, Vpc } from '../model';
@@ -13,6 +14,10 @@ export interface PlanContext {
   readonly ec2?: readonly Ec2Instance[];
   /** Why the EC2 instances could not be read. */
   readonly ec2Error?: string;
+  /** The network part (routes, ACLs, public accessibility), read back for the verification; absent: not checked. */
+  readonly network?: NetworkIndex;
+  /** Why the network could not be read. */
+  readonly networkError?: string;
   readonly choices: Choices;
 }
 

@@ -1,20 +1,25 @@
 // The walkthrough's last step: each hop of the path read back from the account, checked with the
 // path engine Explain Path uses (analysis/path.ts), and whatever else reaches the database port.
-import { egressHop, fromCidr, fromGroup, rulesLettingIn } from '../analysis/path';
-import { allowsTcpPort, cidrOf, peerCidr } from '../analysis/target';
+import type { NetSource } from '../analysis/network';
+import { egressHop, fromCidr, fromGroup, networkHops, type PathHop, rulesLettingIn } from '../analysis/path';
+import { allowsTcpPort, cidrOf, peerCidr, resolveDbTarget } from '../analysis/target';
 import { isPrivateCidr, isWorld } from '../cidr';
 import { peerLabel, portLabel } from '../rules';
 import { refOf } from './cli';
 import { type PlanContext, resolveChoices } from './resolve';
 
 export interface HopCheck {
-  readonly id: 'clients' | 'appServer' | 'appToDb' | 'attached';
+  readonly id: 'clients' | 'appServer' | 'appToDb' | 'network' | 'attached';
   readonly label: string;
   readonly ok: boolean;
   /** A hop the user chose not to set up (no EC2 instance): neither passes nor fails. */
   readonly skipped?: boolean;
   readonly detail: string;
   readonly ruleIds: readonly string[];
+  /** The 'network' hop: the network hops of Explain Path (routes, ACLs both ways), per DB instance. */
+  readonly hops?: readonly PathHop[];
+  /** 'unknown' when a network read was refused: neither passes nor is called open. */
+  readonly state?: 'allowed' | 'blocked' | 'unknown';
 }
 
 export interface OtherAccess {
@@ -131,6 +136,49 @@ export function verifyPath(ctx: PlanContext): Verification {
         ruleIds: [...(rule ? [rule.ruleId] : []), ...egress.ruleIds],
       });
     }
+  }
+  // 3b. The network between the app server (or any carrier of the app-server group) and the
+  // database: the same hops as Explain Path (analysis/network.ts), only when they were read.
+  if (ctx.network && r.db && port !== undefined && app?.groupId) {
+    const inst = ctx.choices.ec2InstanceId ? ctx.ec2?.find((i) => i.instanceId === ctx.choices.ec2InstanceId) : undefined;
+    const host = (ip?: string) => (ip ? cidrOf(ip.includes('/') ? ip : `${ip}/${ip.includes(':') ? 128 : 32}`) : undefined);
+    const source: NetSource = inst
+      ? {
+          kind: 'ec2',
+          name: inst.name ?? inst.instanceId,
+          ...(inst.vpcId ? { vpcId: inst.vpcId } : {}),
+          ...(inst.subnetId ? { subnetId: inst.subnetId } : {}),
+          ...(host(inst.privateIp) ? { privateIp: host(inst.privateIp) } : {}),
+        }
+      : { kind: 'group', groupId: app.groupId, ...(lookup(app.groupId)?.vpcId ? { vpcId: lookup(app.groupId)!.vpcId } : {}) };
+    const target = resolveDbTarget(idx, r.db.kind === 'cluster' ? { clusterId: r.db.id } : { instanceId: r.db.id });
+    const net = networkHops(idx, ctx.network, source, target, port);
+    const list = [...net.before, ...net.after];
+    const bad = list.filter((h) => h.state !== 'allowed');
+    const state = bad.some((h) => h.state === 'blocked') ? 'blocked' : bad.length ? 'unknown' : 'allowed';
+    hops.push({
+      id: 'network',
+      label: `Network: ${inst ? (inst.name ?? inst.instanceId) : appName} → ${r.db.id} (routes, network ACLs)`,
+      ok: state === 'allowed',
+      state,
+      detail: bad.length
+        ? bad.map((h) => `${h.label}: ${h.detail}${h.fix ? ` ${h.fix}` : ''}`).join(' ')
+        : list.length
+          ? `Every hop allows it: ${list.map((h) => h.label).join('; ')}.`
+          : 'Within one subnet: no route or network ACL on the way.',
+      ruleIds: [],
+      hops: list,
+    });
+  } else if (ctx.networkError) {
+    hops.push({
+      id: 'network',
+      label: `Network: ${appName} → ${r.db?.id ?? 'the database'} (routes, network ACLs)`,
+      ok: false,
+      state: 'unknown',
+      skipped: true,
+      detail: `Not checked: ${ctx.networkError}`,
+      ruleIds: [],
+    });
   }
   // 4. The database group guards the database.
   {
