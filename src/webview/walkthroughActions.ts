@@ -44,6 +44,7 @@ export class InlineProgress implements Prompter {
   pickMany: Prompter['pickMany'] = (o) => this.base.pickMany(o);
   input: Prompter['input'] = (o) => this.base.input(o);
   confirm: Prompter['confirm'] = (m, d, a, o) => this.base.confirm(m, d, a, o);
+  choose: Prompter['choose'] = (m, d, a) => this.base.choose(m, d, a);
   info = (m: string) => this.base.info(m);
   warn = (m: string) => this.base.warn(m);
   error = (m: string) => this.base.error(m);

@@ -20,7 +20,7 @@ const made: ScriptedPrompter[] = [];
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
   readonly validations: string[] = [];
-  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean }[] = [];
+  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean; actions?: readonly string[] }[] = [];
   readonly infos: string[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
@@ -112,6 +112,17 @@ export class ScriptedPrompter implements Prompter {
     const a = this.next(`confirm: ${message}`);
     if (typeof a !== 'boolean') this.fail(`confirm "${message}" expects true/false, got ${shown(a)}`);
     return a;
+  }
+
+  /** Answered with the label of one of the actions (exactly, or a RegExp), or false for Cancel. */
+  async choose(message: string, detail: string, actions: readonly string[]): Promise<string | undefined> {
+    this.confirms.push({ message, detail, actions });
+    const a = this.next(`choose: ${message}`);
+    if (a === false) return undefined;
+    if (typeof a !== 'string' && !(a instanceof RegExp)) this.fail(`choose "${message}" expects an action's label or false, got ${shown(a)}`);
+    const hit = actions.find((x) => (a instanceof RegExp ? a.test(x) : x === a));
+    if (!hit) this.fail(`${shown(a)} is not among the actions of "${message}": ${actions.join(' | ')}`);
+    return hit;
   }
 
   info(m: string): void {

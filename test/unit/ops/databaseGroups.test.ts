@@ -148,6 +148,9 @@ class FakeUi implements Prompter {
   async confirm(): Promise<boolean> {
     throw new Error('ask through the confirm option');
   }
+  async choose(): Promise<string | undefined> {
+    throw new Error('no choice expected');
+  }
   async progress<T>(title: string, work: (signal: AbortSignal, report: (m: string) => void) => Promise<T>): Promise<T> {
     this.progressTitles.push(title);
     return work(this.progressAbort.signal, () => undefined);
