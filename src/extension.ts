@@ -147,6 +147,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     regions: () => ext.regions(),
     onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
     endpoint: () => ext.settings.endpoint,
+    groupUsage: (region, groupId) => loadFeatures().readGroupUsage(ext, region, groupId),
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 

@@ -16,3 +16,4 @@ export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';
+export { readGroupUsage } from './ops/groups';

@@ -266,6 +266,7 @@ export function toCluster(region: string, c: DBCluster, subnetVpc?: ReadonlyMap<
     subnetGroupName: c.DBSubnetGroup,
     vpcId: c.DBSubnetGroup ? subnetVpc?.get(c.DBSubnetGroup) : undefined,
     ...pendingField(c.PendingModifiedValues),
+    ...(c.TagList?.length ? { tags: tagsOf(c.TagList) } : {}),
   };
 }
 
@@ -284,6 +285,7 @@ export function toInstance(region: string, i: DBInstance): DbInstance {
     port: i.Endpoint?.Port ?? i.DbInstancePort,
     availabilityZone: i.AvailabilityZone,
     ...pendingField(i.PendingModifiedValues),
+    ...(i.TagList?.length ? { tags: tagsOf(i.TagList) } : {}),
   };
 }
 

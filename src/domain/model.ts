@@ -106,6 +106,8 @@ export interface DbCluster {
    * nothing is pending. A group change does not apply these (ApplyImmediately is never sent).
    */
   readonly pendingChanges?: readonly string[];
+  /** DescribeDBClusters TagList (RDS API Reference, DBCluster); absent when AWS gives none. */
+  readonly tags?: Tags;
 }
 
 export interface DbInstance {
@@ -127,6 +129,8 @@ export interface DbInstance {
    * nothing is pending. A group change does not apply these (ApplyImmediately is never sent).
    */
   readonly pendingChanges?: readonly string[];
+  /** DescribeDBInstances TagList (RDS API Reference, DBInstance); absent when AWS gives none. */
+  readonly tags?: Tags;
 }
 
 /** An EC2 instance, for "who carries this group" and the walkthrough's app server. */

@@ -7,7 +7,8 @@ import { REGION_READS } from '../domain/model';
 import { compareRules } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
-import { accessItem } from './accessItems';
+import { accessItem, groupHoverOf } from './accessItems';
+import { groupTooltip, usedByText, type GroupUsageRead } from './hovers';
 import { nodeId, type Node } from './nodes';
 
 // tree/analysisViews.ts and the tests take md() from here.
@@ -20,6 +21,8 @@ export interface ProviderHost {
   onDidLoadEmpty?(empty: boolean): void;
   /** The auroraSg.endpoint override in use, if any: an error row names it. */
   endpoint?(): string | undefined;
+  /** Who uses a group (EC2 instances, network interfaces): read when its hover opens (resolveTreeItem). */
+  groupUsage?(region: string, groupId: string): Promise<GroupUsageRead>;
 }
 
 /** The reads whose failure is shown on a node of their own (VPCs, groups, rules, databases); any other under the Region. */
@@ -240,6 +243,20 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   getTreeItem(n: Node): vscode.TreeItem {
     const item = accessItem(n, this.host.store);
     item.id = nodeId(n);
+    return item;
+  }
+
+  /**
+   * A group's hover gets its "Used by" part when it opens: the reads (DescribeInstances,
+   * DescribeNetworkInterfaces) run only for a group someone looks at. A read that fails is named
+   * in the hover with the permission it needs.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, n: Node): Promise<vscode.TreeItem> {
+    if (n.kind !== 'group' || !this.host.groupUsage) return item;
+    const h = groupHoverOf(n, this.idx(n.region));
+    if (!h) return item;
+    const usage = await this.host.groupUsage(n.region, n.groupId);
+    item.tooltip = new vscode.MarkdownString(groupTooltip(h, usedByText(usage, h.guards)), true);
     return item;
   }
 }
