@@ -5,8 +5,10 @@ import { explainPath as explain, type PathExplanation, type PathSource } from '.
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import { validateCidrInput } from '../domain/validation';
+import { pathFixes, pathView, type PathFix } from '../domain/pathView';
+import { ReachPanel } from '../webview/reachPanel';
 import { ec2Of, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
-import { plainText, say, UserError } from './common';
+import { UserError } from './common';
 
 /** Asks where the connection comes from. */
 async function askSource(d: AnalysisDeps, region: string, idx: RegionIndex, ec2: readonly Ec2Instance[]): Promise<{ source: PathSource; text: string }> {
@@ -44,40 +46,55 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   const ec2 = await ec2Of(d, region);
   const given = parseSource(args.source, region, idx, ec2);
   const { source, text } = given ?? (await askSource(d, region, idx, ec2));
-  const p = explain(idx, source, target, parsePort(args.port));
-  d.reachView.show({ kind: 'path', region, source: text, path: p });
-  void vscode.commands.executeCommand('auroraSg.reach.focus');
-  if (given) return p;
-  const m = p.missingRule;
-  const join = p.joinGroups?.[0];
-  if (!p.open && join && 'ec2Instance' in source) {
-    // The instance into a group the database already allows: offered first, it opens nothing else.
-    const inst = source.ec2Instance;
-    const group = idx.groupsById.get(join)?.groupName ?? join;
-    const joinLabel = plainText(`Add ${inst.name ?? inst.instanceId} to ${group}`);
-    const message = plainText(`${text} cannot reach ${p.target.id} on port ${p.port}. ${group} is already allowed in: put ${text} in it?`);
-    const actions = m ? [joinLabel, 'Add a Rule Instead'] : [joinLabel];
-    void Promise.resolve(vscode.window.showWarningMessage(message, ...actions)).then((pick) => {
-      if (pick === joinLabel) return vscode.commands.executeCommand('auroraSg.addInstanceToGroup', { region, instanceId: inst.instanceId, groupId: join });
-      if (pick && m) return addMissingRule(region, m);
-      return undefined;
-    });
-  } else if (!p.open && m) {
-    // AWS names in the text: never a link. The offer does not hold the command open.
-    const group = idx.groupsById.get(m.groupId)?.groupName ?? m.groupId;
-    const message = plainText(
-      `${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`,
-    );
-    void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => (pick ? addMissingRule(region, m) : undefined));
-  } else if (p.open) {
-    say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
-  } else {
-    say(d.ext).warn(`${text} cannot reach ${p.target.id} on port ${p.port}; the Reachability view shows which hop is closed.`);
-  }
-  return p;
+  const compute = (at: RegionIndex) => {
+    const p = explain(at, source, target, parsePort(args.port));
+    const fixes = pathFixes(p, at, 'ec2Instance' in source ? source.ec2Instance : undefined);
+    return { p, fixes, view: pathView(p, text, fixes) };
+  };
+  let now = compute(idx);
+  const db = 'clusterId' in target ? { clusterId: target.clusterId } : { dbInstanceId: target.instanceId };
+  const src = 'cidr' in source ? { cidr: source.cidr } : 'groupId' in source ? { groupId: source.groupId } : { ec2InstanceId: source.ec2Instance.instanceId };
+  const reopen = { command: 'auroraSg.explainPath', args: { region, ...db, source: src, ...(args.port !== undefined ? { port: args.port } : {}) } };
+  d.reachView.show({ kind: 'path', region, source: text, path: now.p, reopen });
+  // The whole result in the editor (every hop and reason, the fixes as buttons); the side view keeps the summary.
+  ReachPanel.show(
+    d.extensionUri,
+    { kind: 'path', path: now.view },
+    {
+      refresh: async () => {
+        const fresh = await d.ext.store.load(region).catch(() => undefined);
+        if (!fresh) return undefined;
+        try {
+          now = compute(fresh);
+        } catch {
+          return undefined;
+        }
+        d.reachView.show({ kind: 'path', region, source: text, path: now.p, reopen });
+        return { kind: 'path', path: now.view };
+      },
+      reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+      fix: async (index) => {
+        const f = now.fixes[index];
+        if (f) await runFix(region, f, now.p.target.id);
+      },
+      log: (m) => d.ext.log.warn(m),
+    },
+  );
+  return now.p;
 }
 
-function addMissingRule(region: string, m: NonNullable<PathExplanation['missingRule']>): Thenable<unknown> {
-  const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };
+/** A fix of the panel, through the normal command (its checks and confirmations). */
+function runFix(region: string, f: PathFix, database: string): Thenable<unknown> {
+  if (f.kind === 'join') return vscode.commands.executeCommand('auroraSg.addInstanceToGroup', { region, instanceId: f.instanceId, groupId: f.groupId });
+  const m = f.rule;
+  const rule = {
+    region,
+    groupId: m.groupId,
+    protocol: m.protocol,
+    fromPort: m.fromPort,
+    toPort: m.toPort,
+    source: m.source,
+    description: `Path to ${database}`,
+  };
   return vscode.commands.executeCommand(m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule', rule);
 }

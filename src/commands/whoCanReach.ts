@@ -10,26 +10,34 @@ import { ec2Of, pickDatabase, type AnalysisDeps } from './analysisArgs';
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
   const { region, idx, target, args } = await pickDatabase(d, arg, 'Who can reach');
   const r = reach(idx, target, { ec2Instances: await ec2Of(d, region) });
-  d.reachView.show({ kind: 'reach', region, reach: r });
+  const reopen = {
+    command: 'auroraSg.whoCanReach',
+    args: { region, ...('clusterId' in target ? { clusterId: target.clusterId } : { dbInstanceId: target.instanceId }) },
+  };
+  d.reachView.show({ kind: 'reach', region, reach: r, reopen });
   void vscode.commands.executeCommand('auroraSg.reach.focus');
   if (args.diagram !== false) {
     const lookup = (id: string) => d.ext.store.index(region)?.groupsById.get(id)?.groupName;
-    ReachPanel.show(d.extensionUri, reachGraph(r, lookup), {
-      refresh: async () => {
-        const fresh = await d.ext.store.load(region).catch(() => undefined);
-        if (!fresh) return undefined;
-        d.analysis.reset(region);
-        try {
-          const again = reach(fresh, target, { ec2Instances: await ec2Of(d, region) });
-          d.reachView.show({ kind: 'reach', region, reach: again });
-          return reachGraph(again, lookup);
-        } catch {
-          return undefined;
-        }
+    ReachPanel.show(
+      d.extensionUri,
+      { kind: 'graph', graph: reachGraph(r, lookup) },
+      {
+        refresh: async () => {
+          const fresh = await d.ext.store.load(region).catch(() => undefined);
+          if (!fresh) return undefined;
+          d.analysis.reset(region);
+          try {
+            const again = reach(fresh, target, { ec2Instances: await ec2Of(d, region) });
+            d.reachView.show({ kind: 'reach', region, reach: again, reopen });
+            return { kind: 'graph', graph: reachGraph(again, lookup) };
+          } catch {
+            return undefined;
+          }
+        },
+        reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+        log: (m) => d.ext.log.warn(m),
       },
-      reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
-      log: (m) => d.ext.log.warn(m),
-    });
+    );
   }
   return r;
 }

@@ -1,6 +1,7 @@
 // The reachability diagram, inside the webview: lays out the graph with dagre and draws SVG.
 // No inline handlers, no innerHTML with data: every text goes through textContent.
 import dagre from '@dagrejs/dagre';
+import type { PathView } from '../../domain/pathView';
 import type { GraphNode, ReachGraph } from '../../domain/reachGraph';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
@@ -35,7 +36,62 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function render(graph: ReachGraph): void {
+function show(kind: 'graph' | 'path'): void {
+  document.getElementById('graph')!.hidden = kind !== 'graph';
+  document.getElementById('path')!.hidden = kind !== 'path';
+}
+
+function html<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Explain Path: every hop in order, whatever its kind, with its verdict, reason and rules; then the fixes as buttons. */
+function renderPath(path: PathView, seq = 0): void {
+  show('path');
+  document.getElementById('title')!.textContent = path.title;
+  const summary = document.getElementById('summary')!;
+  summary.textContent = path.summary;
+  summary.className = path.open ? 'summary ok' : 'summary danger';
+  const list = document.getElementById('hops')!;
+  list.replaceChildren();
+  path.hops.forEach((h) => {
+    const li = html('li', `hop ${h.ok ? 'ok' : 'closed'}`);
+    const head = html('div', 'hop-head');
+    const icon = html('span', `codicon ${h.ok ? 'codicon-pass' : 'codicon-error'}`);
+    icon.setAttribute('aria-hidden', 'true');
+    head.append(icon, html('span', 'verdict', h.ok ? 'open' : 'closed'), html('strong', 'hop-label', h.label), html('span', 'hop-kind', h.kind));
+    li.appendChild(head);
+    li.appendChild(html('p', 'hop-detail', h.detail));
+    if (h.ruleIds.length) li.appendChild(html('p', 'hop-rules', `Rules: ${h.ruleIds.join(', ')}`));
+    if (h.groupId) {
+      const b = html('button', 'link', 'Show the group in the tree');
+      b.type = 'button';
+      b.addEventListener('click', () => vscode.postMessage({ type: 'reveal', groupId: h.groupId }));
+      li.appendChild(b);
+    }
+    list.appendChild(li);
+  });
+  const area = document.getElementById('fixes-area')!;
+  const fixes = document.getElementById('fixes')!;
+  fixes.replaceChildren();
+  area.hidden = path.fixes.length === 0;
+  path.fixes.forEach((f, index) => {
+    const li = html('li');
+    const b = html('button', index === 0 ? 'primary' : '', f.label);
+    b.type = 'button';
+    b.addEventListener('click', () => vscode.postMessage({ type: 'fix', index }));
+    li.append(b, html('p', 'fix-detail', f.detail));
+    fixes.appendChild(li);
+  });
+  vscode.setState({ path });
+  vscode.postMessage({ type: 'rendered', kind: 'path', items: list.children.length, seq });
+}
+
+function render(graph: ReachGraph, seq = 0): void {
+  show('graph');
   const title = document.getElementById('title')!;
   title.textContent = graph.title;
   const summary = document.getElementById('summary')!;
@@ -135,11 +191,14 @@ function render(graph: ReachGraph): void {
   }
   host.appendChild(svg);
   vscode.setState({ graph });
+  vscode.postMessage({ type: 'rendered', kind: 'graph', items: graph.nodes.length, seq });
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type?: string; graph?: ReachGraph; message?: string };
-  if (m?.type === 'graph' && m.graph) render(m.graph);
+  const m = ev.data as { type?: string; graph?: ReachGraph; path?: PathView; message?: string; seq?: number };
+  const seq = typeof m?.seq === 'number' ? m.seq : 0;
+  if (m?.type === 'graph' && m.graph) render(m.graph, seq);
+  if (m?.type === 'path' && m.path) renderPath(m.path, seq);
   if (m?.type === 'error' && typeof m.message === 'string') {
     const s = document.getElementById('summary')!;
     s.textContent = m.message;
@@ -147,6 +206,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
 });
 document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
-const saved = vscode.getState() as { graph?: ReachGraph } | undefined;
+const saved = vscode.getState() as { graph?: ReachGraph; path?: PathView } | undefined;
 if (saved?.graph) render(saved.graph);
+else if (saved?.path) renderPath(saved.path);
 vscode.postMessage({ type: 'ready' });
