@@ -243,6 +243,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   getTreeItem(n: Node): vscode.TreeItem {
     const item = accessItem(n, this.host.store);
     item.id = nodeId(n);
+    // VS Code asks resolveTreeItem for a tooltip only when it is undefined: a group's hover is made there, with its users.
+    if (n.kind === 'group' && this.host.groupUsage && groupHoverOf(n, this.idx(n.region))) item.tooltip = undefined;
     return item;
   }
 
@@ -255,8 +257,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     if (n.kind !== 'group' || !this.host.groupUsage) return item;
     const h = groupHoverOf(n, this.idx(n.region));
     if (!h) return item;
-    const usage = await this.host.groupUsage(n.region, n.groupId);
-    item.tooltip = new vscode.MarkdownString(groupTooltip(h, usedByText(usage, h.guards)), true);
+    const usage = await this.host.groupUsage(n.region, n.groupId).catch(() => undefined);
+    item.tooltip = new vscode.MarkdownString(groupTooltip(h, usage ? usedByText(usage, h.guards) : undefined), true);
     return item;
   }
 }
