@@ -76,9 +76,9 @@ export async function associatePicker(p: Page, answer: Answer): Promise<void> {
   await w.locator('.quick-input-box input').first().fill('pgsrv1');
   // The filter leaves one option, the highlighted one (its match in the accent colour).
   await retry('the filtered option', async () => {
-    const options = await w
-      .getByRole('option')
-      .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent ?? ''));
+    const all = w.getByRole('option');
+    const options: string[] = [];
+    for (let i = 0; i < (await all.count()); i++) if (await all.nth(i).isVisible()) options.push((await all.nth(i).textContent()) ?? '');
     assert.ok(options.length >= 1 && options.every((o) => /pgsrv1/.test(o)), `options shown: ${options.join(' | ')}`);
   });
   await screenshot(p, 'associate-picker');
