@@ -72,14 +72,18 @@ export async function associatePicker(p: Page, answer: Answer): Promise<void> {
   await runCommand(p, 'Aurora SG: Associate Security Groups with DB Cluster');
   await answer(p, /Database|cluster/i, 'orders-mysql');
   const w = quickInput(p);
-  await w.getByRole('option').first().waitFor({ state: 'visible', timeout: 15_000 });
+  // The groups step: its title carries the current list ("(now: …)").
+  await retry('the groups step', async () => assert.match((await w.textContent()) ?? '', /\(now: /));
   await w.locator('.quick-input-box input').first().fill('pgsrv1');
-  // The filter leaves one option, the highlighted one (its match in the accent colour).
-  await retry('the filtered option', async () => {
-    const all = w.getByRole('option');
-    const options: string[] = [];
-    for (let i = 0; i < (await all.count()); i++) if (await all.nth(i).isVisible()) options.push((await all.nth(i).textContent()) ?? '');
-    assert.ok(options.length >= 1 && options.every((o) => /pgsrv1/.test(o)), `options shown: ${options.join(' | ')}`);
+  // The filter leaves the one group, highlighted (a multi-select pick's rows are options or checkboxes, by version).
+  await retry('the filtered row', async () => {
+    const rows = w.getByRole('option').or(w.getByRole('checkbox'));
+    const shown: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const text = ((await rows.nth(i).textContent()) ?? '').trim();
+      if (text && (await rows.nth(i).isVisible())) shown.push(text);
+    }
+    assert.ok(shown.length >= 1 && shown.every((o) => /pgsrv1/.test(o)), `rows shown: ${shown.join(' | ')}`);
   });
   await screenshot(p, 'associate-picker');
   // Enter with nothing checked takes the highlighted item: the confirmation names pgsrv1 in the list after.
