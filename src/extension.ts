@@ -164,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidLoadEmpty: (empty) => ext.setContext('auroraSg.empty', empty),
     endpoint: () => ext.settings.endpoint,
     managedByTags: () => ext.settings.managedByTags,
+    groupUsage: (region, groupId) => loadFeatures().readGroupUsage(ext, region, groupId),
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 

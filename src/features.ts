@@ -21,3 +21,4 @@ export { exportSecurityGroup } from './commands/exportGroup';
 export { offerCode } from './ui/codeOffer';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';
+export { readGroupUsage } from './ops/groups';

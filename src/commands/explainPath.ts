@@ -1,13 +1,16 @@
 // auroraSg.explainPath: whether a source (an EC2 instance, a group, an address) can reach a
 // database, hop by hop, and the rule that is missing when it cannot.
 import * as vscode from 'vscode';
+import { translateError } from '../aws/errors';
 import { explainPath as explain, type PathExplanation, type PathSource } from '../domain/analysis';
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
 import { validateCidrInput } from '../domain/validation';
 import type { ReachResult } from '../tree/analysisViews';
+import { pathFixes, pathView, type PathFix } from '../domain/pathView';
+import { ReachPanel } from '../webview/reachPanel';
 import { checkTarget, ec2Of, liveAnswer, networkOf, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
-import { plainText, say, UserError } from './common';
+import { UserError } from './common';
 
 /** Asks where the connection comes from. */
 async function askSource(d: AnalysisDeps, region: string, idx: RegionIndex, ec2: readonly Ec2Instance[]): Promise<{ source: PathSource; text: string }> {
@@ -47,61 +50,64 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   const { source, text } = given ?? (await askSource(d, region, idx, ec2));
   const port = parsePort(args.port);
   const p = explain(idx, source, target, port, network ? { network } : {});
-  // The view's answer is recomputed after every change of the data (the instance as it is read then).
+  const db = 'clusterId' in target ? { clusterId: target.clusterId } : { dbInstanceId: target.instanceId };
+  const src = 'cidr' in source ? { cidr: source.cidr } : 'groupId' in source ? { groupId: source.groupId } : { ec2InstanceId: source.ec2Instance.instanceId };
+  const reopen = { command: 'auroraSg.explainPath', args: { region, ...db, source: src, ...(port !== undefined ? { port } : {}) } };
+  // The answer is recomputed after every change of the data (the instance and the network as read then),
+  // in the side view (a summary) and the editor (every hop and reason, the fixes as buttons) alike.
   let first: PathExplanation | undefined = p;
   const live = await liveAnswer<ReachResult>(d, region, async (now) => {
     checkTarget(now, target);
-    const src =
+    const from =
       'ec2Instance' in source
         ? { ec2Instance: (await ec2Of(d, region)).find((i) => i.instanceId === source.ec2Instance.instanceId) ?? source.ec2Instance }
         : source;
     // The first answer is the one just computed; every later one is on the changed data (the index may be the same object: an EC2 change).
     const netNow = now === idx ? network : await networkOf(d, region, now);
-    const path = first && now === idx ? first : explain(now, src, target, port, netNow ? { network: netNow } : {});
+    const path = first && now === idx ? first : explain(now, from, target, port, netNow ? { network: netNow } : {});
     first = undefined;
-    return { kind: 'path', region, source: text, path };
+    return { kind: 'path', region, source: text, path, reopen };
   });
   d.reachView.show(live);
-  void vscode.commands.executeCommand('auroraSg.reach.focus');
-  if (given) return p;
-  const m = p.missingRule;
-  const join = p.joinGroups?.[0];
-  if (!p.open && join && 'ec2Instance' in source) {
-    // The instance into a group the database already allows: offered first, it opens nothing else.
-    const inst = source.ec2Instance;
-    const group = idx.groupsById.get(join)?.groupName ?? join;
-    const joinLabel = plainText(`Add ${inst.name ?? inst.instanceId} to ${group}`);
-    const message = plainText(`${text} cannot reach ${p.target.id} on port ${p.port}. ${group} is already allowed in: put ${text} in it?`);
-    const actions = m ? [joinLabel, 'Add a Rule Instead'] : [joinLabel];
-    void Promise.resolve(vscode.window.showWarningMessage(message, ...actions)).then((pick) => {
-      if (pick === joinLabel) return vscode.commands.executeCommand('auroraSg.addInstanceToGroup', { region, instanceId: inst.instanceId, groupId: join });
-      if (pick && m) return addMissingRule(region, m);
-      return undefined;
-    });
-  } else if (!p.open && m) {
-    // AWS names in the text: never a link. The offer does not hold the command open.
-    const group = idx.groupsById.get(m.groupId)?.groupName ?? m.groupId;
-    const message = plainText(
-      `${text} cannot reach ${p.target.id} on port ${p.port}. Add the missing ${m.isEgress ? 'outbound' : 'inbound'} rule to ${group}?`,
-    );
-    void Promise.resolve(vscode.window.showWarningMessage(message, 'Add This Rule')).then((pick) => (pick ? addMissingRule(region, m) : undefined));
-  } else if (p.open) {
-    say(d.ext).info(`${text} can reach ${p.target.id} on port ${p.port}.`);
-  } else {
-    const b = p.blockingHop !== undefined ? p.hops[p.blockingHop] : undefined;
-    const what =
-      p.verdict === 'partial'
-        ? `reaches only some instances of ${p.target.id} on port ${p.port}`
-        : p.verdict === 'unknown'
-          ? `may or may not reach ${p.target.id} on port ${p.port} (a hop could not be checked)`
-          : `cannot reach ${p.target.id} on port ${p.port}`;
-    const hop = b ? ` Blocked at ${b.label}${b.fix ? `: ${b.fix}` : '.'}` : '';
-    say(d.ext).warn(`${text} ${what}.${hop} The Reachability view shows every hop.`);
-  }
+  const instanceOf = () => ('ec2Instance' in source ? source.ec2Instance : undefined);
+  const fixesOf = (r: ReachResult | undefined) => {
+    const at = d.ext.store.index(region) ?? idx;
+    return r?.kind === 'path' ? pathFixes(r.path, at, instanceOf()) : [];
+  };
+  ReachPanel.show(d.extensionUri, live, {
+    contentOf: (r) => ({ kind: 'path', path: pathView(r?.kind === 'path' ? r.path : p, text, fixesOf(r ?? live.value)) }),
+    refresh: async () => {
+      d.analysis.reset(region);
+      const failed = await d.ext.store.load(region).then(
+        () => undefined,
+        (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
+      );
+      await live.update();
+      return failed;
+    },
+    reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+    fix: async (index) => {
+      const r = live.value;
+      const f = fixesOf(r)[index];
+      if (f && r?.kind === 'path') await runFix(region, f, r.path.target.id);
+    },
+    log: (m) => d.ext.log.warn(m),
+  });
   return p;
 }
 
-function addMissingRule(region: string, m: NonNullable<PathExplanation['missingRule']>): Thenable<unknown> {
-  const rule = { region, groupId: m.groupId, protocol: m.protocol, fromPort: m.fromPort, toPort: m.toPort, source: m.source };
+/** A fix of the panel, through the normal command (its checks and confirmations). */
+function runFix(region: string, f: PathFix, database: string): Thenable<unknown> {
+  if (f.kind === 'join') return vscode.commands.executeCommand('auroraSg.addInstanceToGroup', { region, instanceId: f.instanceId, groupId: f.groupId });
+  const m = f.rule;
+  const rule = {
+    region,
+    groupId: m.groupId,
+    protocol: m.protocol,
+    fromPort: m.fromPort,
+    toPort: m.toPort,
+    source: m.source,
+    description: `Path to ${database}`,
+  };
   return vscode.commands.executeCommand(m.isEgress ? 'auroraSg.addOutboundRule' : 'auroraSg.addInboundRule', rule);
 }

@@ -5,22 +5,31 @@ import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
 import type { ReachResult } from '../tree/analysisViews';
+import { reachGraph } from '../domain/reachGraph';
 import { ReachPanel } from '../webview/reachPanel';
 import { checkTarget, ec2Of, liveAnswer, networkOf, pickDatabase, type AnalysisDeps } from './analysisArgs';
 
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
   const { region, target, args } = await pickDatabase(d, arg, 'Who can reach');
+  const reopen = {
+    command: 'auroraSg.whoCanReach',
+    args: { region, ...('clusterId' in target ? { clusterId: target.clusterId } : { dbInstanceId: target.instanceId }) },
+  };
   // One answer for the Reachability view and the diagram: both redraw from it after every change of the data.
   const live = await liveAnswer<ReachResult>(d, region, async (idx) => {
     checkTarget(idx, target);
     const [ec2, network] = await Promise.all([ec2Of(d, region), networkOf(d, region, idx)]);
-    return { kind: 'reach', region, reach: reach(idx, target, { ec2Instances: ec2, ...(network ? { network } : {}) }) };
+    return { kind: 'reach', region, reach: reach(idx, target, { ec2Instances: ec2, ...(network ? { network } : {}) }), reopen };
   });
   d.reachView.show(live);
   void vscode.commands.executeCommand('auroraSg.reach.focus');
-  if (args.diagram !== false)
+  if (args.diagram !== false) {
+    const lookup = (id: string) => d.ext.store.index(region)?.groupsById.get(id)?.groupName;
     ReachPanel.show(d.extensionUri, live, {
-      groupName: (id) => d.ext.store.index(region)?.groupsById.get(id)?.groupName,
+      contentOf: (r) => ({
+        kind: 'graph',
+        graph: r?.kind === 'reach' ? reachGraph(r.reach, lookup) : { title: 'Who can reach', port: 0, nodes: [], edges: [] },
+      }),
       refresh: async () => {
         d.analysis.reset(region);
         const failed = await d.ext.store.load(region).then(
@@ -33,5 +42,6 @@ export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reach
       reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
       log: (m) => d.ext.log.warn(m),
     });
+  }
   return (live.value as Extract<ReachResult, { kind: 'reach' }>).reach;
 }

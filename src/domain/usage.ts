@@ -17,6 +17,13 @@ export interface GroupUsage {
   readonly unknown: readonly string[];
 }
 
+/** What reading a group's users found: each part either read, or why it could not be (with the permission it needs). */
+export interface GroupUsageRead {
+  readonly ec2: readonly { readonly instanceId: string; readonly name?: string }[] | { readonly error: string };
+  /** Network interfaces that carry the group; `instanceId` when attached to an EC2 instance. */
+  readonly interfaces: readonly (Extract<GroupUser, { kind: 'networkInterface' }> & { readonly instanceId?: string })[] | { readonly error: string };
+}
+
 /** What an interface belongs to, from DescribeNetworkInterfaces InterfaceType and Description (EC2 API Reference, NetworkInterface). */
 export function interfaceOwner(interfaceType: string, description = ''): string {
   switch (interfaceType) {

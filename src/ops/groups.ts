@@ -3,7 +3,7 @@
 import { attemptsOf, translateError } from '../aws/errors';
 import { deleteBlockers, peeredReferences } from '../domain/changes';
 import type { RegionIndex } from '../domain/model';
-import { describeUsers, interfaceOwner } from '../domain/usage';
+import { describeUsers, interfaceOwner, type GroupUsageRead } from '../domain/usage';
 import { validateGroupDescription, validateGroupId, validateGroupName } from '../domain/validation';
 import type { OpsContext } from './context';
 import { UserError } from './userError';
@@ -204,4 +204,27 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
   );
   await ctx.store.refreshGroups(region, [groupId]);
   return { value: groupId, message: `Deleted security group ${name} (${groupId})${recovered ? ` (${recovered})` : ''}.` };
+}
+
+/**
+ * Who uses a group, for its hover: the EC2 instances that carry it (DescribeInstances, filter
+ * instance.group-id) and the network interfaces that do (DescribeNetworkInterfaces, filter
+ * group-id). Each read settles on its own; one that fails says what it needs, never "none".
+ */
+export async function readGroupUsage(ctx: Pick<OpsContext, 'gateway' | 'settings'>, region: string, groupId: string): Promise<GroupUsageRead> {
+  const why = (e: unknown, action: string) => `needs ${action} (${translateError(e, { region, endpoint: ctx.settings.endpoint }).message})`;
+  const [ec2, interfaces] = await Promise.all([
+    ctx
+      .gateway()
+      .readEc2Instances(region, { groupIds: [groupId] })
+      .then(
+        (list) => list.filter((i) => i.securityGroupIds.includes(groupId)),
+        (e: unknown) => ({ error: why(e, 'ec2:DescribeInstances') }),
+      ),
+    ctx
+      .gateway()
+      .readGroupInterfaces(region, groupId)
+      .catch((e: unknown) => ({ error: why(e, 'ec2:DescribeNetworkInterfaces') })),
+  ]);
+  return { ec2, interfaces };
 }

@@ -6,7 +6,7 @@ import { CancelledError } from '../ui/prompter';
 import { prefixListWeights } from '../domain/quotas';
 import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
-import { accessLostBy, lostAccessText } from '../domain/analysis';
+import { accessLostBy, lostAccessText, narrowerReplacements, type Replacement } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
 import { driftWarning, managedBy, ruleChange } from '../domain/code';
@@ -545,25 +545,50 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
   const one = rules.length === 1;
   // Said before the change: who loses its only path to which database (the path engine, run on the
   // Region as it is and as it would be; the EC2 instances named when they can be read).
+  let replace: readonly Replacement[] = [];
   if (what.unattended) ctx.log.info(`Removing ${lines.join('; ')}: ${what.unattended}.`);
   else {
     const ec2 = await ctx
       .gateway()
       .readEc2Instances(region)
       .catch(() => []);
-    const lost = accessLostBy(idx, { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) }, ec2);
+    const change = { kind: 'revoke', ruleIds: rules.map((r) => r.ruleId) } as const;
+    const lost = accessLostBy(idx, change, ec2);
     const cut = lost.length ? `\n\nThese lose their only path to the database:\n${lostAccessText(lost)}` : '';
-    const ok = await ctx.ui.confirm(
-      one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`,
-      `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${driftOf(
-        ctx,
-        idx,
-        rules.map((r) => r.groupId),
-      )}`,
-      one ? 'Remove Rule' : `Remove ${rules.length} Rules`,
-    );
-    if (!ok) return undefined;
+    const title = one ? 'Remove this rule?' : `Remove these ${rules.length} rules?`;
+    const removeLabel = one ? 'Remove Rule' : `Remove ${rules.length} Rules`;
+    // Offered in the same step: the narrower rule that keeps an EC2 instance connected (issue 14 item 3).
+    const replacements = narrowerReplacements(idx, change, lost, ec2);
+    if (replacements.length) {
+      const texts = replacements.map((x) => replacementText(idx, x));
+      const replaceLabel = replacements.length === 1 ? `Replace with ${texts[0].short}` : `Replace with ${replacements.length} Narrower Rules`;
+      const offer = texts.map((t) => `• ${t.long}`).join('\n');
+      const choice = await ctx.ui.choose(
+        title,
+        `${lines.join('\n')}${cut}${driftOf(
+          ctx,
+          idx,
+          rules.map((r) => r.groupId),
+        )}\n\nReplace: the narrower rule${replacements.length === 1 ? '' : 's'} below ${replacements.length === 1 ? 'is' : 'are'} added and checked first, then the wide rule${one ? ' is' : 's are'} removed:\n${offer}\n\nRemove only: whatever ${one ? 'the rule allows' : 'these rules allow'} stops at once.`,
+        [replaceLabel, removeLabel],
+      );
+      if (!choice) return undefined;
+      if (choice === replaceLabel) replace = replacements;
+    } else {
+      const ok = await ctx.ui.confirm(
+        title,
+        `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${driftOf(
+          ctx,
+          idx,
+          rules.map((r) => r.groupId),
+        )}`,
+        removeLabel,
+      );
+      if (!ok) return undefined;
+    }
   }
+  const added: string[] = [];
+  for (const x of replace) added.push(await addReplacement(ctx, region, x, rules));
   const groupIds = [...new Set(rules.map((r) => r.groupId))];
   const batches = new Map<string, SecurityGroupRule[]>();
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
@@ -635,5 +660,59 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     }),
   );
   await ctx.store.refreshGroups(region, groupIds);
-  return { value: done, message: `Removed ${countOf(done.length, 'rule')}: ${done.join(', ')}.` };
+  const first = added.length ? `Added ${added.join('; ')} and checked ${added.length === 1 ? 'it' : 'them'}; then removed` : 'Removed';
+  return { value: done, message: `${first} ${countOf(done.length, 'rule')}: ${done.join(', ')}.` };
+}
+
+/** A replacement as said in the button ("inbound tcp 3306 from appsrv1 (sg-…) (app-server-1's group)") and the detail (with its group). */
+function replacementText(idx: RegionIndex, x: Replacement): { short: string; long: string } {
+  const lookup = lookupIn(idx);
+  const peer: RulePeer = 'groupId' in x.rule.source ? { kind: 'group', groupId: x.rule.source.groupId } : { kind: 'cidr4', cidr: x.rule.source.cidr };
+  const rule = `inbound ${portLabel(x.rule)} from ${peerLabel(peer, lookup)}`;
+  const group = lookup(x.rule.groupId)?.groupName ?? x.rule.groupId;
+  return {
+    short: `${rule} (${x.why})`,
+    long: `${group}: ${rule} (${x.why}), keeps ${x.keeps.join(', ')} connected to ${x.databases.join(', ')}`,
+  };
+}
+
+/**
+ * Adds a narrower replacement before the wide rules go: the normal add-rule checks and write (the
+ * lost-answer protocol), then the group read again must have it; otherwise nothing is removed.
+ * Returns "rule-id (text) to group".
+ */
+async function addReplacement(ctx: OpsContext, region: string, x: Replacement, wide: readonly SecurityGroupRule[]): Promise<string> {
+  const built = buildRule({
+    groupId: x.rule.groupId,
+    isEgress: false,
+    protocol: 'tcp',
+    fromPort: x.rule.fromPort,
+    toPort: x.rule.toPort,
+    source: x.rule.source,
+    description: `Replaces ${wide.map((r) => r.ruleId).join(', ')}`.slice(0, 255),
+  });
+  if (!built.ok) throw new UserError(`${built.error} Nothing was removed.`);
+  const idx = ctx.store.index(region);
+  if (!idx) throw new UserError(`${region} is not loaded. Refresh the tree; nothing was removed.`);
+  const d = built.value;
+  const text = `${portLabel(d)} from ${peerLabel(d.peer, lookupIn(idx))}`;
+  const g = checkNewRule(region, idx, d);
+  const removed = wide.map((r) => r.ruleId).join(', ');
+  await ctx.ui.progress(`Adding the narrower rule ${text} to ${g.groupName}…`, (signal) => addRuleWrite(ctx, region, g, d, text, signal));
+  // Checked before anything is removed: the group, read again, has it.
+  let found: SecurityGroupRule | undefined;
+  try {
+    found = findDuplicate(await ctx.gateway().readRules(region, [d.groupId]), d);
+  } catch (e) {
+    throw new UserError(
+      `Added ${text} to ${g.groupName}, but could not read the group again to check it: ${errorSentence(e)} ${removed} ${wide.length === 1 ? 'was' : 'were'} not removed.`,
+    );
+  } finally {
+    await ctx.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
+  }
+  if (!found)
+    throw new UserError(
+      `AWS answered that ${text} was added to ${g.groupName}, but the group, read again, does not have it. ${removed} ${wide.length === 1 ? 'was' : 'were'} not removed.`,
+    );
+  return `${found.ruleId} (${text}) to ${g.groupName}`;
 }

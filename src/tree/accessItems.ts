@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { DbCluster, DbInstance, RegionIndex, SecurityGroupRule } from '../domain/model';
 import { readFailed, REGION_READS } from '../domain/model';
 import { translateError } from '../aws/errors';
-import { clusterEngineLabel, clusterKindLabel, engineLabel, isRdsCustom } from '../domain/engines';
+import { clusterEngineLabel, engineLabel, isRdsCustom } from '../domain/engines';
 import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import { decodeTemporary, timeLeftText } from '../domain/temporaryAccess';
 import type { RegionStore } from '../state/store';
@@ -20,6 +20,7 @@ import {
   sectionContext,
   VPC_CONTEXT,
 } from './contextValues';
+import { clusterTooltip, code, groupTooltip, instanceTooltip, md, type GroupHover } from './hovers';
 import type { Node, NodeOf, Via } from './nodes';
 
 /** The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. */
@@ -32,28 +33,7 @@ export function databaseFindingUri(region: string, kind: 'cluster' | 'instance',
   return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/@${kind}/${id}` });
 }
 
-/** Escape text from AWS (names, descriptions) so it never renders as Markdown or HTML. */
-export function md(text: string | undefined): string {
-  return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
-}
-
-/**
- * Text from AWS as a Markdown code span. Backslash escapes are not processed inside code spans
- * (CommonMark, "Code spans"), so md() there shows its backslashes literally (`vpc\-fc77`): a
- * code span only needs to be longer than any backtick run inside it.
- */
-export function code(text: string | undefined): string {
-  const t = (text ?? '').replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return longest ? `${fence} ${t} ${fence}` : `${fence}${t}${fence}`;
-}
-
-/** A group's or cluster's tags as one tooltip line ('' when it has none). */
-export function tagsLine(tags: Readonly<Record<string, string>> | undefined): string {
-  const entries = Object.entries(tags ?? {});
-  return entries.length ? `- Tags: ${entries.map(([k, v]) => `${md(k)}=${md(v)}`).join(', ')}` : '';
-}
+export { code, md, tagsLine } from './hovers';
 
 function statusColor(status: string): vscode.ThemeColor | undefined {
   if (status === 'available' || status === 'active') return new vscode.ThemeColor('testing.iconPassed');
@@ -193,6 +173,25 @@ type ManagedOf = (tags: Readonly<Record<string, string>> | undefined) => Managed
 const managedLine = (m: ManagedBy | undefined) =>
   m ? `- $(repo) Managed by ${md(m.source)} (tag ${code(m.tag)}): a change made here drifts from its source, whose next deploy may revert it` : '';
 
+/** What a group's hover shows, from the loaded data (undefined when the group is not loaded). */
+export function groupHoverOf(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf?: ManagedOf): GroupHover | undefined {
+  const g = idx?.groupsById.get(n.groupId);
+  if (!g) return undefined;
+  const rules = idx?.rulesOf(n.groupId) ?? [];
+  const inbound = rules.filter((r) => !r.isEgress).length;
+  const att = idx?.attachmentsOf(n.groupId);
+  const others = (idx?.snapshot.otherDatabases ?? []).filter((o) => o.groupIds.includes(n.groupId));
+  const used = [
+    ...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []),
+    ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? []),
+    ...others.map((o) => `${md(o.engine)} cluster ${md(o.clusterId)}`),
+  ];
+  const refs = idx?.referencesTo(n.groupId) ?? [];
+  const attachedStatus = n.via ? attachedStatusOf(n.via, n.groupId, idx) : undefined;
+  const managed = managedLine(managedOf?.(g.tags));
+  return { group: g, inbound, outbound: rules.length - inbound, guards: used, references: refs.length, attachedStatus, via: !!n.via, managed };
+}
+
 function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf: ManagedOf): vscode.TreeItem {
   const g = idx?.groupsById.get(n.groupId);
   const rules = idx?.rulesOf(n.groupId) ?? [];
@@ -229,33 +228,7 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf: 
     dbStatus: n.via ? viaStatusOf(n.via, idx) : undefined,
     custom: viaRdsCustom(n.via, idx),
   });
-  const att = idx?.attachmentsOf(n.groupId);
-  const others = (idx?.snapshot.otherDatabases ?? []).filter((o) => o.groupIds.includes(n.groupId));
-  const used = [
-    ...(att?.clusters.map((c) => `cluster ${md(c.clusterId)}`) ?? []),
-    ...(att?.instances.map((i) => `instance ${md(i.instanceId)}`) ?? []),
-    ...others.map((o) => `${md(o.engine)} cluster ${md(o.clusterId)}`),
-  ];
-  const refs = idx?.referencesTo(n.groupId) ?? [];
-  item.tooltip = new vscode.MarkdownString(
-    [
-      `$(shield) **${md(g.groupName)}** \`${g.groupId}\``,
-      '',
-      md(g.description),
-      '',
-      `- VPC: ${code(g.vpcId ?? 'none')}`,
-      managedLine(m),
-      tagsLine(g.tags),
-      `- Rules: ${inbound} inbound, ${rules.length - inbound} outbound (quota 60 each)`,
-      `- Guards: ${used.length ? used.join(', ') : 'no database'}`,
-      refs.length ? `- Referenced by ${refs.length} rule(s) of other groups` : '',
-      attachedStatus ? `- Attachment status: ${md(attachedStatus)}` : '',
-      n.via ? '\nClick to show this group under its VPC.' : '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n'),
-    true,
-  );
+  item.tooltip = new vscode.MarkdownString(groupTooltip(groupHoverOf(n, idx, managedOf)!), true);
   if (n.via)
     item.command = { command: 'auroraSg.revealGroup', title: 'Show under its VPC', arguments: [{ kind: 'group', region: n.region, groupId: n.groupId }] };
   return item;
@@ -305,27 +278,8 @@ function clusterItem(n: NodeOf<'cluster'>, c: DbCluster | undefined, idx: Region
   item.iconPath = new vscode.ThemeIcon(isSettling(c.status) ? 'sync~spin' : 'database', statusColor(c.status));
   item.contextValue = clusterContext(c.status);
   item.resourceUri = databaseFindingUri(n.region, 'cluster', n.clusterId);
-  const groups = c.securityGroups.map(
-    (g) => `\`${g.groupId}\` ${md(idx?.groupsById.get(g.groupId)?.groupName)}${g.status && g.status !== 'active' ? ` (${md(g.status)})` : ''}`,
-  );
   item.tooltip = new vscode.MarkdownString(
-    [
-      `$(database) **${md(c.clusterId)}** (${clusterKindLabel(c.kind)})`,
-      '',
-      `- Engine: ${md(engineLabel(c.engine))} ${md(c.engineVersion)}${c.engineMode && c.engineMode !== 'provisioned' ? ` (${md(c.engineMode)})` : ''}`,
-      c.instanceClass ? `- Instance class: ${md(c.instanceClass)}` : '',
-      `- Status: ${md(c.status)}`,
-      `- Port: ${c.port ?? 'unknown'}`,
-      c.endpoint ? `- Writer endpoint: \`${c.endpoint}\`` : '',
-      c.readerEndpoint ? `- Reader endpoint: \`${c.readerEndpoint}\`` : '',
-      `- VPC: ${code(c.vpcId ?? 'unknown')}${c.subnetGroupName ? ` (subnet group ${md(c.subnetGroupName)})` : ''}`,
-      `- Instances: ${c.members.length}`,
-      `- Security groups: ${groups.length ? groups.join(', ') : 'none'}`,
-      managedLine(m),
-      tagsLine(c.tags),
-    ]
-      .filter(Boolean)
-      .join('\n'),
+    clusterTooltip(c, (id) => idx?.groupsById.get(id)?.groupName, managedLine(m)),
     true,
   );
   return item;
@@ -350,25 +304,7 @@ function instanceItem(n: NodeOf<'dbInstance'>, i: DbInstance | undefined, idx: R
     statusColor(i.status),
   );
   item.contextValue = instanceContextOf(n, i, idx);
-  item.tooltip = new vscode.MarkdownString(
-    [
-      `$(server) **${md(i.instanceId)}**${role ? ` (${role})` : ''}`,
-      '',
-      `- Engine: ${md(engineLabel(i.engine))}`,
-      isRdsCustom(i.engine) ? '- RDS Custom: its security groups cannot be changed through RDS' : '',
-      `- Class: ${md(i.instanceClass)}`,
-      `- Status: ${md(i.status)}`,
-      i.endpointAddress ? `- Endpoint: \`${i.endpointAddress}:${i.port ?? ''}\`` : '',
-      i.availabilityZone ? `- Availability Zone: ${md(i.availabilityZone)}` : '',
-      n.clusterId
-        ? `- Security groups: those of cluster ${md(n.clusterId)}`
-        : `- Security groups: ${i.securityGroups.map((g) => `\`${g.groupId}\``).join(', ') || 'none'}`,
-      managedLine(m),
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    true,
-  );
+  item.tooltip = new vscode.MarkdownString(instanceTooltip(i, role, n.clusterId, managedLine(m)), true);
   return item;
 }
 

@@ -12,9 +12,30 @@ import { md } from './provider';
 // ---------------------------------------------------------------------------------------------
 // Reachability view
 
+/** The command and arguments that show the result again in the editor ("Open in Editor"). */
+export interface ReopenCommand {
+  readonly command: string;
+  readonly args: unknown;
+}
+
 export type ReachResult =
-  | { readonly kind: 'reach'; readonly region: string; readonly reach: Reachability }
-  | { readonly kind: 'path'; readonly region: string; readonly source: string; readonly path: PathExplanation };
+  | { readonly kind: 'reach'; readonly region: string; readonly reach: Reachability; readonly reopen?: ReopenCommand }
+  | { readonly kind: 'path'; readonly region: string; readonly source: string; readonly path: PathExplanation; readonly reopen?: ReopenCommand };
+
+/** The summary's "Open in Editor" row: the result shown whole in the editor, through the command that made it. */
+function openInEditorNode(result: ReachResult): ReachNode[] {
+  if (!result.reopen) return [];
+  return [
+    {
+      id: 'openInEditor',
+      label: 'Open in Editor',
+      description: result.kind === 'path' ? 'every hop, its reason and the fixes' : 'the diagram',
+      icon: new vscode.ThemeIcon('go-to-file'),
+      command: { command: result.reopen.command, title: 'Open in Editor', arguments: [result.reopen.args] },
+      contextValue: 'openInEditor',
+    },
+  ];
+}
 
 export interface ReachNode {
   readonly id: string;
@@ -113,14 +134,17 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
             : []),
         ],
       },
+      ...openInEditorNode(result),
     ];
   }
   const p = result.path;
+  const closedAt = p.hops.find((h) => !h.ok);
   const out: ReachNode[] = [
     {
       id: 'verdict',
       label: `${VERDICT_TEXT[p.verdict]}: ${result.source} → ${p.target.id} on port ${p.port}`,
       description: p.networkChecked ? undefined : 'security groups only (the network could not be read)',
+      tooltip: `${VERDICT_TEXT[p.verdict]}: ${result.source} → ${p.target.id} on port ${p.port}${closedAt ? `\nClosed at: ${closedAt.label}: ${closedAt.detail}` : ''}`,
       icon: new vscode.ThemeIcon(
         p.open ? 'pass-filled' : p.verdict === 'closed' ? 'error' : 'question',
         p.open ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor(p.verdict === 'closed' ? 'errorForeground' : 'list.warningForeground'),
@@ -137,6 +161,7 @@ export function reachNodes(result: ReachResult, idx: RegionIndex | undefined): R
         ),
       })),
     },
+    ...openInEditorNode(result),
   ];
   for (const [i, m] of p.missingRules.entries()) {
     const gname = idx?.groupsById.get(m.groupId)?.groupName ?? m.groupId;

@@ -7,7 +7,9 @@ import { REGION_READS } from '../domain/model';
 import { compareRules } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
-import { accessItem } from './accessItems';
+import { accessItem, groupHoverOf } from './accessItems';
+import { managedBy } from '../domain/code/managed';
+import { groupTooltip, usedByText, type GroupUsageRead } from './hovers';
 import { nodeId, type Node } from './nodes';
 
 // tree/analysisViews.ts and the tests take md() from here.
@@ -22,6 +24,8 @@ export interface ProviderHost {
   endpoint?(): string | undefined;
   /** auroraSg.managedByTags: a group or database they mark shows "managed by …". */
   managedByTags?(): readonly string[];
+  /** Who uses a group (EC2 instances, network interfaces): read when its hover opens (resolveTreeItem). */
+  groupUsage?(region: string, groupId: string): Promise<GroupUsageRead>;
 }
 
 /** The reads whose failure is shown on a node of their own (VPCs, groups, rules, databases); any other under the Region. */
@@ -242,6 +246,23 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   getTreeItem(n: Node): vscode.TreeItem {
     const item = accessItem(n, this.host.store, this.host.managedByTags?.());
     item.id = nodeId(n);
+    // VS Code asks resolveTreeItem for a tooltip only when it is undefined: a group's hover is made there, with its users.
+    if (n.kind === 'group' && this.host.groupUsage && groupHoverOf(n, this.idx(n.region))) item.tooltip = undefined;
+    return item;
+  }
+
+  /**
+   * A group's hover gets its "Used by" part when it opens: the reads (DescribeInstances,
+   * DescribeNetworkInterfaces) run only for a group someone looks at. A read that fails is named
+   * in the hover with the permission it needs.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, n: Node): Promise<vscode.TreeItem> {
+    if (n.kind !== 'group' || !this.host.groupUsage) return item;
+    const managedTags = this.host.managedByTags?.();
+    const h = groupHoverOf(n, this.idx(n.region), (tags) => managedBy(tags, managedTags));
+    if (!h) return item;
+    const usage = await this.host.groupUsage(n.region, n.groupId).catch(() => undefined);
+    item.tooltip = new vscode.MarkdownString(groupTooltip(h, usage ? usedByText(usage, h.guards) : undefined), true);
     return item;
   }
 }

@@ -89,6 +89,11 @@ export interface Prompter {
   /** A modal confirmation; resolves true only for the action button (with options.code, its button copies the change: false). */
   confirm(message: string, detail: string, action: string, options?: ConfirmOptions): Promise<boolean>;
   /**
+   * A modal confirmation with several actions, in the order given (the first is the one Enter
+   * presses: never a destructive or exposing one); resolves the action chosen, undefined on Cancel.
+   */
+  choose(message: string, detail: string, actions: readonly string[]): Promise<string | undefined>;
+  /**
    * Runs a long step (a load or a change) with a cancellable progress notification. The signal
    * aborts when the user cancels; `report` updates the message.
    */

@@ -227,6 +227,12 @@ export class VsCodePrompter implements Prompter {
     await vscode.env.clipboard.writeText(text);
   }
 
+  async choose(message: string, detail: string, actions: readonly string[]): Promise<string | undefined> {
+    this.active?.release();
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+    return pick && actions.includes(pick) ? pick : undefined;
+  }
+
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (p, token) => {

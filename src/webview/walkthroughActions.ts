@@ -46,6 +46,7 @@ export class InlineProgress implements Prompter {
   input: Prompter['input'] = (o) => this.base.input(o);
   confirm: Prompter['confirm'] = (m, d, a, o) => this.base.confirm(m, d, a, o);
   copy = (text: string) => this.base.copy(text);
+  choose: Prompter['choose'] = (m, d, a) => this.base.choose(m, d, a);
   info = (m: string) => this.base.info(m);
   warn = (m: string) => this.base.warn(m);
   error = (m: string) => this.base.error(m);

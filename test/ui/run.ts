@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, remoteUri, startCodeServer, vscodeBuild, workbenchUrl, type CodeServer } from '../harness/codeServer';
 import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harness/seed';
+import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
 import { walkthroughUiCheck } from './walkthrough';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
@@ -270,6 +271,18 @@ function checks(ctx: Context): Check[] {
         await screenshot(p, 'reach-diagram');
       },
     },
+    // The flows issue 14 fixed, each with its screenshot (test/ui/fixedFlows.ts).
+    {
+      name: 'the world-open confirmation opens with "Keep It Closed" focused; Enter declines (world-open-confirmation.png)',
+      run: () => worldOpenConfirmation(page(), answerQuickInput),
+    },
+    { name: 'the associate picker highlights the group typed (associate-picker.png)', run: () => associatePicker(page(), answerQuickInput) },
+    { name: 'the findings badge the activity bar and the database rows (badges.png)', run: () => badges(page()) },
+    {
+      name: 'Explain Path in the editor: every hop whole, the fix as a button (explain-path-editor.png)',
+      run: () => explainPathInEditor(page(), answerQuickInput),
+    },
+    { name: "a group's hover shows its tags and what uses it (group-hover.png)", run: () => groupHover(page()) },
     {
       name: "the access walkthrough: six steps clicked through in the webview against the seed document's starting point (walkthrough-1..6.png)",
       run: async () => {

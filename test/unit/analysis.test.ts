@@ -1,5 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { DbTarget, explainPath, Finding, FindingKind, findings, MissingRule, PathSource, Severity, whoCanReach } from '../../src/domain/analysis';
+import {
+  accessLostBy,
+  DbTarget,
+  explainPath,
+  narrowerReplacements,
+  Finding,
+  FindingKind,
+  findings,
+  MissingRule,
+  PathSource,
+  Severity,
+  whoCanReach,
+} from '../../src/domain/analysis';
 import { DbCluster, DbInstance, Ec2Instance, RegionIndex, RegionSnapshot, RulePeer, SecurityGroup, SecurityGroupRule, Vpc } from '../../src/domain/model';
 import { syntheticRegion } from '../harness/syntheticRegion';
 
@@ -1086,5 +1098,61 @@ describe('analysis: syntheticRegion', () => {
       const r = whoCanReach(idx, { clusterId: c.clusterId });
       assert.ok(r.port > 0);
     }
+  });
+});
+
+describe('analysis: narrowerReplacements (issue 14 item 3)', () => {
+  /** sg-db lets in 0.0.0.0/0 and 10.0.0.0/8 on 3306; default and sg-app allow all outbound. */
+  const idx = region({
+    groups: [sg('sg-db'), sg('sg-app', 'app'), sg('sg-def', 'default')],
+    rules: [
+      inb('r-world', 'sg-db', 'tcp 3306', '0.0.0.0/0'),
+      inb('r-ten', 'sg-db', 'tcp 3306', '10.0.0.0/8'),
+      inb('r-app', 'sg-db', 'tcp 3306', 'sg-app'),
+      outb('o-app', 'sg-app', '-1', '0.0.0.0/0'),
+      outb('o-def', 'sg-def', '-1', '0.0.0.0/0'),
+    ],
+    clusters: [cluster('db', ['sg-db'])],
+  });
+  const web = ec2('i-web', ['sg-def', 'sg-web'], '10.0.1.5');
+  const onlyDefault = ec2('i-def', ['sg-def'], '10.0.1.6');
+  const offers = (ruleIds: string[], ec2s: Ec2Instance[], at = idx) => {
+    const change = { kind: 'revoke' as const, ruleIds };
+    return narrowerReplacements(at, change, accessLostBy(at, change, ec2s), ec2s).map((x) => ({ ...x.rule.source, why: x.why, group: x.rule.groupId }));
+  };
+
+  it("an instance that loses its only path through a wide CIDR rule is offered its own group, never the VPC's default group", () => {
+    const withWeb = new RegionIndex({
+      ...idx.snapshot,
+      groups: [...idx.snapshot.groups, sg('sg-web', 'web')],
+      rules: [...idx.snapshot.rules, outb('o-web', 'sg-web', '-1', '0.0.0.0/0')],
+    });
+    assert.deepEqual(offers(['r-world', 'r-ten'], [web], withWeb), [{ groupId: 'sg-web', why: "i-web's group", group: 'sg-db' }]);
+  });
+
+  it('with only the default group: its private address alone (/32), on the database port', () => {
+    const got = narrowerReplacements(
+      idx,
+      { kind: 'revoke', ruleIds: ['r-world', 'r-ten'] },
+      accessLostBy(idx, { kind: 'revoke', ruleIds: ['r-world', 'r-ten'] }, [onlyDefault]),
+      [onlyDefault],
+    );
+    assert.equal(got.length, 1);
+    assert.deepEqual(got[0]!.rule, { groupId: 'sg-db', isEgress: false, protocol: 'tcp', fromPort: 3306, toPort: 3306, source: { cidr: '10.0.1.6/32' } });
+    assert.deepEqual(got[0]!.keeps, ['i-def']);
+  });
+
+  it('nothing is offered when another rule still lets the instance in, when a group rule is revoked, or for a detach', () => {
+    assert.deepEqual(offers(['r-world'], [onlyDefault]), [], '10.0.0.0/8 still lets it in');
+    assert.deepEqual(offers(['r-app'], [ec2('i-app', ['sg-app'], '192.168.0.1')]), [], 'a group rule is not replaced by the same group');
+    const change = { kind: 'detach' as const, target: DB, groupIds: ['sg-db'] };
+    assert.deepEqual(narrowerReplacements(idx, change, accessLostBy(idx, change, [onlyDefault]), [onlyDefault]), []);
+  });
+
+  it('two instances of one group get one rule', () => {
+    const a = ec2('i-a', ['sg-app'], '10.0.1.7');
+    const b = ec2('i-b', ['sg-app'], '10.0.1.8');
+    const noApp = new RegionIndex({ ...idx.snapshot, rules: idx.snapshot.rules.filter((r) => r.ruleId !== 'r-app') });
+    assert.deepEqual(offers(['r-world', 'r-ten'], [a, b], noApp), [{ groupId: 'sg-app', why: "i-a's group", group: 'sg-db' }]);
   });
 });

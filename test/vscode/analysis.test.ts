@@ -150,7 +150,8 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     const roots = await a.findings.getChildren();
     assert.equal(a.findings.getTreeItem(roots[0]).label, 'Medium');
     const ruleId = (world.finding.fix as { readonly ruleIds: readonly string[] }).ruleIds[0];
-    prompter = new ScriptedPrompter([true]);
+    // The confirmation also offers a narrower replacement for app-server-1 (narrowerReplacement.test.ts): remove only.
+    prompter = new ScriptedPrompter(['Remove Rule']);
     a.ext.ui = prompter;
     const removed = await run<string[]>('auroraSg.applyFindingFix', world);
     assert.deepEqual(removed, [ruleId], prompter.errors.join());

@@ -843,7 +843,8 @@ describe('Reliability: faults, races, cancellation, credentials, hostile input a
       assertInert(hostileVpc.i.tooltip as vscode.MarkdownString, await render(hostileVpc.i.tooltip as vscode.MarkdownString), 'VPC tooltip');
 
       const groupNode = (await children(await walk(REGION, 'VPCs', 'shop-vpc'))).find((n) => n.kind === 'group' && n.groupId === hostileGroup)!;
-      const groupItem = await item(groupNode);
+      // A group's hover is made when it opens (resolveTreeItem), with its "Used by" part.
+      const groupItem = await (await api()).provider.resolveTreeItem(await item(groupNode), groupNode);
       assertInert(groupItem.tooltip as vscode.MarkdownString, await render(groupItem.tooltip as vscode.MarkdownString), 'group tooltip', true);
 
       const inbound = (await children(groupNode))[0];

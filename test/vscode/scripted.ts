@@ -21,7 +21,7 @@ const made: ScriptedPrompter[] = [];
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
   readonly validations: string[] = [];
-  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean; code?: string }[] = [];
+  readonly confirms: { message: string; detail: string; action?: string; exposes?: boolean; code?: string; actions?: readonly string[] }[] = [];
   /** What was put on the clipboard, in order; `clipboard`, when set, receives it too (the real one in the extension host). */
   readonly copied: string[] = [];
   clipboard?: (text: string) => Thenable<void>;
@@ -127,6 +127,17 @@ export class ScriptedPrompter implements Prompter {
   async copy(text: string): Promise<void> {
     this.copied.push(text);
     await this.clipboard?.(text);
+  }
+
+  /** Answered with the label of one of the actions (exactly, or a RegExp), or false for Cancel. */
+  async choose(message: string, detail: string, actions: readonly string[]): Promise<string | undefined> {
+    this.confirms.push({ message, detail, actions });
+    const a = this.next(`choose: ${message}`);
+    if (a === false) return undefined;
+    if (typeof a !== 'string' && !(a instanceof RegExp)) this.fail(`choose "${message}" expects an action's label or false, got ${shown(a)}`);
+    const hit = actions.find((x) => (a instanceof RegExp ? a.test(x) : x === a));
+    if (!hit) this.fail(`${shown(a)} is not among the actions of "${message}": ${actions.join(' | ')}`);
+    return hit;
   }
 
   info(m: string): void {

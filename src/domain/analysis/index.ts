@@ -9,5 +9,5 @@
 export { allowsTcpPort, defaultPortFor, resolveDbTarget, type AnalysisOptions, type DbTarget, type ResolvedTarget } from './target';
 export { whoCanReach, type ReachCidr, type ReachGroup, type Reachability, type ReachPrefixList, type ReachRule } from './reach';
 export { explainPath, type MissingRule, type PathExplanation, type PathHop, type PathSource } from './path';
-export { accessLostBy, lostAccessText, type AccessChange, type LostAccess } from './lostAccess';
+export { accessLostBy, lostAccessText, narrowerReplacements, type AccessChange, type LostAccess, type Replacement } from './lostAccess';
 export { findings, NEAR_QUOTA_RULES, type Finding, type FindingFix, type FindingKind, type Severity } from './findings';

@@ -2,9 +2,10 @@
 // said before the change (issue: "a fix that cuts the only path is not announced"). The answer
 // comes from the one path engine (path.ts explainPath), run on the Region as it is and as it would
 // be after the change: a source loses access when its path is open now and closed after.
-import { RegionIndex, type Ec2Instance, type RegionSnapshot } from '../model';
-import { explainPath, type PathSource } from './path';
-import { groupText, resolveDbTarget, type DbTarget } from './target';
+import { cidrContains, formatCidr, parseCidr } from '../cidr';
+import { RegionIndex, type Ec2Instance, type RegionSnapshot, type SecurityGroupRule } from '../model';
+import { explainPath, type MissingRule, type PathSource } from './path';
+import { allowsTcpPort, groupText, peerCidr, resolveDbTarget, type DbTarget } from './target';
 
 export type AccessChange =
   | { readonly kind: 'revoke'; readonly ruleIds: readonly string[] }
@@ -16,6 +17,9 @@ export interface LostAccess {
   /** The database's id. */
   readonly database: string;
   readonly port: number;
+  /** When the source is an EC2 instance: its id (a narrower replacement may keep it connected). */
+  readonly ec2InstanceId?: string;
+  readonly target: DbTarget;
 }
 
 function databasesOf(snapshot: RegionSnapshot): DbTarget[] {
@@ -57,7 +61,7 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
   const rules = change.kind === 'revoke' ? idx.snapshot.rules.filter((r) => change.ruleIds.includes(r.ruleId)) : [];
   const touchedGroups = new Set(change.kind === 'revoke' ? rules.map((r) => r.groupId) : change.groupIds);
   const peerRules = change.kind === 'revoke' ? rules : [...touchedGroups].flatMap((g) => idx.rulesOf(g));
-  const sources: { source: PathSource; text: string }[] = [];
+  const sources: { source: PathSource; text: string; instanceId?: string }[] = [];
   const seen = new Set<string>();
   for (const r of peerRules) {
     if (r.isEgress) continue;
@@ -68,7 +72,7 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
     sources.push(p.kind === 'group' ? { source: { groupId: p.groupId }, text: groupText(idx, p.groupId) } : { source: { cidr: key }, text: key });
   }
   for (const i of ec2) {
-    sources.push({ source: { ec2Instance: i }, text: i.name ? `${i.name} (${i.instanceId})` : i.instanceId });
+    sources.push({ source: { ec2Instance: i }, text: i.name ? `${i.name} (${i.instanceId})` : i.instanceId, instanceId: i.instanceId });
   }
   const out: LostAccess[] = [];
   for (const t of databasesOf(idx.snapshot)) {
@@ -84,7 +88,8 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
     for (const s of sources) {
       const now = explainPath(idx, s.source, db);
       if (!now.open) continue;
-      if (!explainPath(next, s.source, db).open) out.push({ source: s.text, database: target.id, port: now.port });
+      if (!explainPath(next, s.source, db).open)
+        out.push({ source: s.text, database: target.id, port: now.port, target: db, ...(s.instanceId ? { ec2InstanceId: s.instanceId } : {}) });
     }
   }
   return out;
@@ -98,4 +103,88 @@ export function lostAccessText(lost: readonly LostAccess[]): string {
     byDb.set(k, [...(byDb.get(k) ?? []), l.source]);
   }
   return [...byDb].map(([db, s]) => `• ${db}: ${s.join(', ')}`).join('\n');
+}
+
+/** A narrower rule that keeps a source connected after a revoke that cuts its only path. */
+export interface Replacement {
+  /** The inbound rule to add first (tcp on the database's port only). */
+  readonly rule: MissingRule;
+  /** Why this source: "app-server-1's group", "app-server-1's private address". */
+  readonly why: string;
+  /** The sources it keeps connected ("app-server-1 (i-…)"), and the databases. */
+  readonly keeps: readonly string[];
+  readonly databases: readonly string[];
+}
+
+/**
+ * For each EC2 instance that loses its only path through a revoked CIDR rule (a wide range such as
+ * 0.0.0.0/0 that happened to contain it): the narrower inbound rule on the same database group that
+ * lets in just that instance, on the database's port: from a security group the instance carries
+ * (never the VPC's default group, which would admit everything that carries it, nor a group the
+ * revoke itself takes away), else from its private address alone (/32). Each is checked on the
+ * path engine: with the revoke done and the rule added, the instance's path is open again.
+ * Rules that several instances or databases share are offered once. Empty for detaches and when
+ * nothing narrower would do.
+ */
+export function narrowerReplacements(idx: RegionIndex, change: AccessChange, lost: readonly LostAccess[], ec2: readonly Ec2Instance[]): Replacement[] {
+  if (change.kind !== 'revoke') return [];
+  const revoked = idx.snapshot.rules.filter((r) => change.ruleIds.includes(r.ruleId) && !r.isEgress);
+  const revokedGroupPeers = new Set(revoked.flatMap((r) => (r.peer.kind === 'group' ? [r.peer.groupId] : [])));
+  const next = after(idx, change);
+  const out = new Map<string, { rule: MissingRule; why: string; keeps: string[]; databases: string[] }>();
+  for (const l of lost) {
+    const inst = l.ec2InstanceId ? ec2.find((i) => i.instanceId === l.ec2InstanceId) : undefined;
+    if (!inst) continue;
+    let target;
+    try {
+      target = resolveDbTarget(idx, l.target);
+    } catch {
+      continue;
+    }
+    const ip = inst.privateIp ? parseCidr(inst.privateIp) : undefined;
+    const host = ip && !('error' in ip) ? ip : undefined;
+    // The revoked CIDR rule of the database's group that let this instance in.
+    const wide = revoked.find((r) => {
+      if (!target.groupIds.includes(r.groupId) || !allowsTcpPort(r, l.port)) return false;
+      const rc = peerCidr(r.peer);
+      return rc !== undefined && host !== undefined && rc.version === host.version && cidrContains(rc, host);
+    });
+    if (!wide) continue;
+    const dbGroup = idx.groupsById.get(wide.groupId);
+    const own = inst.securityGroupIds.find((g) => {
+      const grp = idx.groupsById.get(g);
+      return !!grp && grp.groupName !== 'default' && !revokedGroupPeers.has(g) && (!dbGroup?.vpcId || grp.vpcId === dbGroup.vpcId);
+    });
+    const name = inst.name ?? inst.instanceId;
+    const wideCidr = peerCidr(wide.peer);
+    const candidates: { source: MissingRule['source']; why: string }[] = [];
+    if (own) candidates.push({ source: { groupId: own }, why: `${name}'s group` });
+    if (host && wideCidr && wideCidr.prefix < host.prefix) candidates.push({ source: { cidr: formatCidr(host) }, why: `${name}'s private address` });
+    for (const c of candidates) {
+      const rule: MissingRule = { groupId: wide.groupId, isEgress: false, protocol: 'tcp', fromPort: l.port, toPort: l.port, source: c.source };
+      const key = `${rule.groupId}|${'groupId' in c.source ? c.source.groupId : c.source.cidr}|${l.port}`;
+      const seen = out.get(key);
+      if (seen) {
+        if (!seen.keeps.includes(l.source)) seen.keeps.push(l.source);
+        if (!seen.databases.includes(l.database)) seen.databases.push(l.database);
+        break;
+      }
+      // Checked on the path engine: the revoke done, this rule added, the instance gets in again.
+      const added: SecurityGroupRule = {
+        region: dbGroup?.region ?? '',
+        ruleId: `replacement-${out.size}`,
+        groupId: rule.groupId,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: l.port,
+        toPort: l.port,
+        peer: 'groupId' in c.source ? { kind: 'group', groupId: c.source.groupId } : { kind: host!.version === 4 ? 'cidr4' : 'cidr6', cidr: c.source.cidr },
+      };
+      const withRule = new RegionIndex({ ...next.snapshot, rules: [...next.snapshot.rules, added] });
+      if (!explainPath(withRule, { ec2Instance: inst }, l.target).open) continue;
+      out.set(key, { rule, why: c.why, keeps: [l.source], databases: [l.database] });
+      break;
+    }
+  }
+  return [...out.values()];
 }

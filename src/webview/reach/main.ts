@@ -1,6 +1,7 @@
 // The reachability diagram, inside the webview: lays out the graph with dagre and draws SVG.
 // No inline handlers, no innerHTML with data: every text goes through textContent.
 import dagre from '@dagrejs/dagre';
+import type { PathView } from '../../domain/pathView';
 import { graphSummary, type GraphNode, type ReachGraph } from '../../domain/reachGraph';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
@@ -35,16 +36,77 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function render(graph: ReachGraph, note?: string): void {
+function show(kind: 'graph' | 'path', note?: string): void {
+  document.getElementById('graph')!.hidden = kind !== 'graph';
+  document.getElementById('path')!.hidden = kind !== 'path';
+  // Computed on older data than the extension holds: said above the summary, with the Refresh beside it.
+  const stale = document.getElementById('stale')!;
+  stale.textContent = note ?? '';
+  stale.hidden = !note;
+}
+
+function html<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Explain Path: every hop in order, whatever its kind, with its verdict, reason and rules; then the fixes as buttons. */
+function renderPath(path: PathView, seq = 0, note?: string): void {
+  show('path', note);
+  document.getElementById('title')!.textContent = path.title;
+  const summary = document.getElementById('summary')!;
+  summary.textContent = path.summary;
+  summary.className = path.open ? 'summary ok' : 'summary danger';
+  const list = document.getElementById('hops')!;
+  list.replaceChildren();
+  path.hops.forEach((h) => {
+    const state = h.state ?? (h.ok ? 'allowed' : 'blocked');
+    const li = html('li', `hop ${state === 'allowed' ? 'ok' : state === 'unknown' ? 'unknown' : 'closed'}${h.blocks ? ' blocks' : ''}`);
+    const head = html('div', 'hop-head');
+    const icon = html('span', `codicon ${state === 'allowed' ? 'codicon-pass' : state === 'unknown' ? 'codicon-question' : 'codicon-error'}`);
+    icon.setAttribute('aria-hidden', 'true');
+    const verdict = state === 'allowed' ? 'open' : state === 'unknown' ? 'unknown' : h.blocks ? 'blocks' : 'closed';
+    head.append(icon, html('span', 'verdict', verdict), html('strong', 'hop-label', h.label), html('span', 'hop-kind', h.kind));
+    li.appendChild(head);
+    li.appendChild(html('p', 'hop-detail', h.detail));
+    if (h.instanceIds?.length) li.appendChild(html('p', 'hop-rules', `Instances: ${h.instanceIds.join(', ')}`));
+    if (h.ruleIds.length) li.appendChild(html('p', 'hop-rules', `Rules: ${h.ruleIds.join(', ')}`));
+    if (h.entry) li.appendChild(html('p', 'hop-rules', `Decided by: ${h.entry}`));
+    if (h.fix) li.appendChild(html('p', 'hop-fix', `To change: ${h.fix}`));
+    if (h.groupId) {
+      const b = html('button', 'link', 'Show the group in the tree');
+      b.type = 'button';
+      b.addEventListener('click', () => vscode.postMessage({ type: 'reveal', groupId: h.groupId }));
+      li.appendChild(b);
+    }
+    list.appendChild(li);
+  });
+  const area = document.getElementById('fixes-area')!;
+  const fixes = document.getElementById('fixes')!;
+  fixes.replaceChildren();
+  area.hidden = path.fixes.length === 0;
+  path.fixes.forEach((f, index) => {
+    const li = html('li');
+    const b = html('button', index === 0 ? 'primary' : '', f.label);
+    b.type = 'button';
+    b.addEventListener('click', () => vscode.postMessage({ type: 'fix', index }));
+    li.append(b, html('p', 'fix-detail', f.detail));
+    fixes.appendChild(li);
+  });
+  vscode.setState({ path, note });
+  vscode.postMessage({ type: 'rendered', kind: 'path', items: list.children.length, seq });
+}
+
+function render(graph: ReachGraph, seq = 0, note?: string): void {
+  show('graph', note);
   const title = document.getElementById('title')!;
   title.textContent = graph.title;
   const summary = document.getElementById('summary')!;
   const said = graphSummary(graph);
   summary.textContent = said.text;
   summary.className = said.danger ? 'summary danger' : 'summary';
-  const stale = document.getElementById('stale')!;
-  stale.textContent = note ?? '';
-  stale.hidden = !note;
 
   const host = document.getElementById('diagram')!;
   // Left to right reads like the path (clients -> groups -> database); a narrow panel gets top to bottom.
@@ -137,11 +199,15 @@ function render(graph: ReachGraph, note?: string): void {
   }
   host.appendChild(svg);
   vscode.setState({ graph, note });
+  vscode.postMessage({ type: 'rendered', kind: 'graph', items: graph.nodes.length, seq });
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type?: string; graph?: ReachGraph; note?: string; message?: string };
-  if (m?.type === 'graph' && m.graph) render(m.graph, typeof m.note === 'string' ? m.note : undefined);
+  const m = ev.data as { type?: string; graph?: ReachGraph; path?: PathView; message?: string; seq?: number; note?: string };
+  const seq = typeof m?.seq === 'number' ? m.seq : 0;
+  const note = typeof m?.note === 'string' ? m.note : undefined;
+  if (m?.type === 'graph' && m.graph) render(m.graph, seq, note);
+  if (m?.type === 'path' && m.path) renderPath(m.path, seq, note);
   if (m?.type === 'error' && typeof m.message === 'string') {
     const s = document.getElementById('summary')!;
     s.textContent = m.message;
@@ -149,6 +215,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   }
 });
 document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
-const saved = vscode.getState() as { graph?: ReachGraph; note?: string } | undefined;
-if (saved?.graph) render(saved.graph, saved.note);
+const saved = vscode.getState() as { graph?: ReachGraph; path?: PathView; note?: string } | undefined;
+if (saved?.graph) render(saved.graph, 0, saved.note);
+else if (saved?.path) renderPath(saved.path, 0, saved.note);
 vscode.postMessage({ type: 'ready' });

@@ -151,6 +151,10 @@ class FakeUi implements Prompter {
   async copy(): Promise<void> {
     throw new Error('no copy expected');
   }
+
+  async choose(): Promise<string | undefined> {
+    throw new Error('no choice expected');
+  }
   async progress<T>(title: string, work: (signal: AbortSignal, report: (m: string) => void) => Promise<T>): Promise<T> {
     this.progressTitles.push(title);
     return work(this.progressAbort.signal, () => undefined);
