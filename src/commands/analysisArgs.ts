@@ -33,6 +33,8 @@ export type SourceArg = { readonly cidr: string } | { readonly groupId: string }
 export interface PathArgs extends DbArgs {
   readonly source?: SourceArg;
   readonly port?: number;
+  /** false: the Reachability view only, not the editor panel. */
+  readonly editor?: boolean;
 }
 
 /** A tree node (cluster or DB instance) or `{ region, clusterId | dbInstanceId, ... }`. */

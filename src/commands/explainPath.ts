@@ -74,25 +74,27 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
     const at = d.ext.store.index(region) ?? idx;
     return r?.kind === 'path' ? pathFixes(r.path, at, instanceOf()) : [];
   };
-  ReachPanel.show(d.extensionUri, live, {
-    contentOf: (r) => ({ kind: 'path', path: pathView(r?.kind === 'path' ? r.path : p, text, fixesOf(r ?? live.value)) }),
-    refresh: async () => {
-      d.analysis.reset(region);
-      const failed = await d.ext.store.load(region).then(
-        () => undefined,
-        (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
-      );
-      await live.update();
-      return failed;
-    },
-    reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
-    fix: async (index) => {
-      const r = live.value;
-      const f = fixesOf(r)[index];
-      if (f && r?.kind === 'path') await runFix(region, f, r.path.target.id);
-    },
-    log: (m) => d.ext.log.warn(m),
-  });
+  // `editor: false`: the side view only (the open panel keeps what it shows, e.g. a diagram).
+  if (args.editor !== false)
+    ReachPanel.show(d.extensionUri, live, {
+      contentOf: (r) => ({ kind: 'path', path: pathView(r?.kind === 'path' ? r.path : p, text, fixesOf(r ?? live.value)) }),
+      refresh: async () => {
+        d.analysis.reset(region);
+        const failed = await d.ext.store.load(region).then(
+          () => undefined,
+          (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
+        );
+        await live.update();
+        return failed;
+      },
+      reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+      fix: async (index) => {
+        const r = live.value;
+        const f = fixesOf(r)[index];
+        if (f && r?.kind === 'path') await runFix(region, f, r.path.target.id);
+      },
+      log: (m) => d.ext.log.warn(m),
+    });
   return p;
 }
 

@@ -90,7 +90,9 @@ describe('Changes as code in a real VS Code', () => {
     const node = await walk(REGION, 'VPCs', 'shop-vpc', 'pgsrv1');
     const i = await item(node);
     assert.match(String(i.description), /^managed by CloudFormation stack billing-prod · /);
-    assert.match((i.tooltip as vscode.MarkdownString).value, /Managed by CloudFormation stack billing\\-prod/);
+    // A group's hover is made when it opens (resolveTreeItem), with its "Used by" part.
+    const hover = await (await api()).provider.resolveTreeItem(i, node);
+    assert.match((hover.tooltip as vscode.MarkdownString).value, /Managed by CloudFormation stack billing\\-prod/);
   });
 
   it('its add-rule confirmation warns the change will drift; Copy as Code Instead copies Terraform and changes nothing; confirming adds the rule', async () => {

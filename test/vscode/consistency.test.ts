@@ -123,6 +123,8 @@ describe('Consistency: every view answers from the data the store holds now, who
       region: REGION,
       clusterId: ids.clusterId,
       source: { ec2InstanceId: ids.appServerInstanceId },
+      // The side view only: the editor panel keeps the diagram.
+      editor: false,
     });
     assert.equal(path?.open, true);
 

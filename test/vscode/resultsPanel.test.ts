@@ -63,21 +63,21 @@ describe('Results in the editor: Explain Path and Who Can Reach in one panel, th
   });
 
   it('a closed path: the fixes are buttons; pressing one runs the normal add-rule command, and Refresh shows the path open', async () => {
-    const p = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '198.51.100.9' } });
+    const p = await run<PathExplanation>('auroraSg.explainPath', { region: REGION, clusterId: 'orders-mysql', source: { cidr: '10.20.1.99' } });
     assert.equal(p.open, false);
     const shown = await panel();
     assert.deepEqual(await shown.whenRendered(), { kind: 'path', items: p.hops.length });
     const view = shown.shown.kind === 'path' ? shown.shown.path : undefined;
-    assert.match(view?.summary ?? '', /^Closed: 198\.51\.100\.9\/32 cannot reach orders-mysql on port 3306; closed at "Inbound to dbsrv1/);
+    assert.match(view?.summary ?? '', /^Closed: 10\.20\.1\.99\/32 cannot reach orders-mysql on port 3306; closed at "Inbound to dbsrv1/);
     assert.deepEqual(
       view?.fixes.map((f) => f.label),
-      ['Add inbound tcp 3306 from 198.51.100.9/32 to dbsrv1'],
+      ['Add inbound tcp 3306 from 10.20.1.99/32 to dbsrv1'],
     );
     // The button's message, as the webview sends it (validated by the protocol like any other).
     assert.equal(await shown.onMessage({ type: 'fix', index: 0 }), true);
     const rules = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.dbGroupId] }] }));
     assert.ok(
-      rules.SecurityGroupRules?.some((r) => !r.IsEgress && r.CidrIpv4 === '198.51.100.9/32' && r.FromPort === 3306),
+      rules.SecurityGroupRules?.some((r) => !r.IsEgress && r.CidrIpv4 === '10.20.1.99/32' && r.FromPort === 3306),
       'the rule was added through auroraSg.addInboundRule',
     );
     assert.equal(await shown.onMessage({ type: 'fix', index: 7 }), true, 'an index beyond the fixes does nothing');
