@@ -86,6 +86,13 @@ class Session {
 const isPick = (i: Input): i is vscode.QuickPick<Item<unknown>> => 'items' in i;
 const isBox = (i: Input): i is vscode.InputBox => !('items' in i);
 
+/** The first item whose label, description or detail contains `typed` (case-insensitive), as the filter shows it first. */
+function firstMatch<I extends vscode.QuickPickItem>(items: readonly I[], typed: string): I[] {
+  const t = typed.toLowerCase();
+  const hit = items.find((i) => [i.label, i.description, i.detail].some((x) => x?.toLowerCase().includes(t)));
+  return hit ? [hit] : [];
+}
+
 export class VsCodePrompter implements Prompter {
   private active: Session | undefined;
   private readonly highlighted = new vscode.EventEmitter<string>();
@@ -166,7 +173,10 @@ export class VsCodePrompter implements Prompter {
       qp.onDidAccept(() => {
         // In a multi-select pick, Enter with nothing checked takes the highlighted item (what a
         // keyboard user typed a name to find), never "nothing": an empty answer is never sent.
-        const chosen = many && qp.selectedItems.length ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        let chosen = many && qp.selectedItems.length ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        // VS Code 1.139 highlights nothing in a multi-select pick once its filter changes: take the
+        // first row the filter shows (the label, description or detail containing what was typed).
+        if (chosen.length === 0 && qp.value.trim()) chosen = firstMatch(qp.items, qp.value.trim());
         if (chosen.length === 0) return;
         done(chosen.map((c) => c.value));
       }),

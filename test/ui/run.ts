@@ -6,10 +6,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, remoteUri, startCodeServer, vscodeBuild, workbenchUrl, type CodeServer } from '../harness/codeServer';
 import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harness/seed';
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
+import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
@@ -283,6 +286,10 @@ function checks(ctx: Context): Check[] {
       run: () => explainPathInEditor(page(), answerQuickInput),
     },
     { name: "a group's hover shows its tags and what uses it (group-hover.png)", run: () => groupHover(page()) },
+    // Issue 18: temporary access, the activity log, changes as code (test/ui/traceFlows.ts).
+    { name: 'Allow My IP for… adds a temporary rule; the tree shows the time left (temporary-rule.png)', run: () => temporaryRule(page(), answerQuickInput) },
+    { name: 'the Activity view lists the change (activity-log.png)', run: () => activityLog(page()) },
+    { name: 'Export Security Group as Code… opens the Terraform in an editor (export-terraform.png)', run: () => exportAsTerraform(page(), answerQuickInput) },
     {
       name: "the access walkthrough: six steps clicked through in the webview against the seed document's starting point (walkthrough-1..6.png)",
       run: async () => {
@@ -320,6 +327,10 @@ function checks(ctx: Context): Check[] {
         const errors = seen.filter((n) => n.from === 'toast' && (n.error || alerted.has(n.text))).map((n) => n.text);
         assert.deepEqual(errors, [], `error notifications: ${errors.join(' | ')}`);
       },
+    },
+    {
+      name: 'the Activity view lists the change again after a window reload (activity-after-reload.png)',
+      run: () => activityAfterReload(page()),
     },
   ];
 }
@@ -373,6 +384,7 @@ async function main(): Promise<number> {
   let t: TestEnvironment | undefined;
   let cs: CodeServer | undefined;
   let browser: Browser | undefined;
+  let addressService: http.Server | undefined;
   let passing = 0;
   let failing = 0;
   let savedFailure = false;
@@ -394,7 +406,14 @@ async function main(): Promise<number> {
       t = await prepareTestEnvironment();
       ctx.ids = await seedTestAccount(t.moto.url);
       ctx.motoUrl = t.moto.url;
-      cs = await startCodeServer({ workspace: t.workspace, settings: t.settings, env: t.env, scratchDir: t.scratchDir, log: (l) => logs.push(l) });
+      // A local stand-in for the address service of Allow My IP for… (never the internet in a test).
+      addressService = http.createServer((_req, res) => res.end(`${STAND_IN_ADDRESS}\n`));
+      await new Promise<void>((r) => addressService!.listen(0, '127.0.0.1', r));
+      const settings = {
+        ...t.settings,
+        'auroraSg.temporaryAccess.addressService': `http://127.0.0.1:${(addressService.address() as AddressInfo).port}/`,
+      };
+      cs = await startCodeServer({ workspace: t.workspace, settings, env: t.env, scratchDir: t.scratchDir, log: (l) => logs.push(l) });
       browser = await launchBrowser();
       const payload: [string, string][] = [
         ['extensionDevelopmentPath', remoteUri(cs, REPO_ROOT)],
@@ -452,6 +471,7 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => undefined);
     await cs?.stop().catch(() => undefined);
+    addressService?.close();
     await t?.dispose().catch(() => undefined);
   }
   console.log(`\n    screenshots: ${path.resolve(screenshotDir())}`);
