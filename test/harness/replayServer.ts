@@ -3,8 +3,9 @@
 // with opaque tokens (EC2: MaxResults 5-1000, 1,000 when absent, NextToken; RDS: MaxRecords 20-100,
 // 100 when absent, Marker), honouring the filters the load sends (group-id, vpc-id; GroupId.N), with
 // a per-call latency, answering calls concurrently, and with AWS's throttling answer above a request
-// rate (EC2 RequestLimitExceeded, RDS Throttling, both HTTP 400). Anything it did not record is
-// forwarded to moto as it is (so nothing breaks, only that call is emulator-bound).
+// rate (EC2 RequestLimitExceeded, RDS Throttling, both HTTP 400). DescribeStaleSecurityGroups is
+// answered with an empty set (nothing is stale in a seeded Region). Anything else it did not record
+// (Service Quotas, another filter) is forwarded to moto after the latency (only that call is emulator-bound).
 //
 // What it models: page sizes and tokens (EC2 API Reference, "Pagination"; RDS API Reference,
 // DescribeDBClusters MaxRecords/Marker), a fixed round trip, a token bucket per service (EC2 API
@@ -266,7 +267,15 @@ export async function startReplayServer(upstream: string, region: string, option
             res.end(b);
             return;
           }
-          const a = answer(action, p);
+          // No group of the bench's Region is deleted, so none is stale: AWS answers an empty set (moto
+          // cannot answer this action at all: an HTTP 500).
+          const a =
+            action === 'DescribeStaleSecurityGroups'
+              ? {
+                  status: 200,
+                  body: `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeStaleSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${id}</requestId><staleSecurityGroupSet/></DescribeStaleSecurityGroupsResponse>`,
+                }
+              : answer(action, p);
           if (a) {
             calls[action] = (calls[action] ?? 0) + 1;
             res.writeHead(a.status, { 'content-type': 'text/xml', 'x-amzn-requestid': id, 'content-length': Buffer.byteLength(a.body) });
