@@ -1,5 +1,5 @@
 // `npm run bench`: speed and size, each figure beside its baseline from the same run (medians).
-//   node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui] [--latency 0,50,150] [--rate 20] [--burst 100]
+//   node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui] [--latency 0,50,150] [--rate 20] [--burst 100] [--rules-latency 150]
 // --scale shrinks the large Region (1 = 30 VPCs, 2,500 groups, 22,500 rules, 200 clusters, 600 instances).
 // The Region is seeded into moto; the load is measured twice: against moto itself (emulator-bound:
 // moto's own single-threaded time dominates both tools) and against the AWS-like replay server
@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
   console.log(
-    'node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui] [--latency 0,50,150] [--rate 20] [--burst 100]\n  builds, packages, seeds moto and measures; see the comment at the top of this file.',
+    'node scripts/bench.mjs [--scale 1] [--runs 5] [--no-ui] [--latency 0,50,150] [--rate 20] [--burst 100] [--rules-latency 150]\n  builds, packages, seeds moto and measures; see the comment at the top of this file.',
   );
   process.exit(0);
 }
@@ -403,6 +403,64 @@ async function awsLike(motoUrl, cliCommands, memoryAt) {
         row('AWS-like', `the extension's own CPU for the load (process.cpuUsage, ${latencyMs} ms)`, ms(c), '1000 ms', 'target', c < 1000 ? 'met' : 'MISSED');
       }
     }
+    // The rules read alone and the whole load, the one token chain against the parallel read (reads.ts readRegionRules).
+    const rulesLatency = opt('--rules-latency', 150);
+    const { ClientPool } = require(path.join(root, 'out/src/aws/clients.js'));
+    const reads = require(path.join(root, 'out/src/aws/reads.js'));
+    const chainRules = [];
+    const parallelRules = [];
+    const chainLoad = [];
+    const parallelLoad = [];
+    let ruleCount = [0, 0];
+    let rulesCalls = [0, 0];
+    for (let i = 0; i < 4; i++) {
+      for (const [strategy, into, loads] of [
+        ['chain', chainRules, chainLoad],
+        ['auto', parallelRules, parallelLoad],
+      ]) {
+        await fresh(rulesLatency);
+        let n = 0;
+        const pool = new ClientPool({ endpoint: ready.url }, (call) => call.command === 'DescribeSecurityGroupRules' && n++);
+        const c = pool.get(region);
+        const t0 = performance.now();
+        let rules;
+        if (strategy === 'chain') rules = await reads.readRules(c, {});
+        else {
+          const feed = new reads.GroupIdFeed();
+          const groups = reads.readGroups(c, {}, undefined, feed);
+          rules = await reads.readRegionRules(c, {}, feed);
+          await groups;
+        }
+        if (i > 0) into.push(performance.now() - t0);
+        ruleCount[strategy === 'chain' ? 0 : 1] = new Set(rules.map((r) => r.ruleId)).size;
+        rulesCalls[strategy === 'chain' ? 0 : 1] = n;
+        pool.destroy();
+        await fresh(rulesLatency);
+        const gw = createGateway({ endpoint: ready.url });
+        const t1 = performance.now();
+        await gw.loadRegion(region, { rulesStrategy: strategy });
+        if (i > 0) loads.push(performance.now() - t1);
+        gw.dispose();
+      }
+    }
+    const rulesStats = await control({ stats: true });
+    const [ch, par] = [median(chainRules), median(parallelRules)];
+    row(
+      'AWS-like',
+      `rules read at ${rulesLatency} ms a call (${ruleCount[1]} rules, parallel: groups read + group-id batches, ${rulesCalls[1]} calls)`,
+      ms(par),
+      `${ms(ch)}, ${rulesCalls[0]} calls`,
+      `one token chain (${ruleCount[0]} rules)`,
+      `${(ch / par).toFixed(1)}x faster (target 3x: ${ch / par >= 3 ? 'met' : 'MISSED'}); same rules: ${ruleCount[0] === ruleCount[1] ? 'yes' : 'NO'}; throttled: ${rulesStats.throttled}`,
+    );
+    row(
+      'AWS-like',
+      `full load at ${rulesLatency} ms a call, parallel rules read (the default)`,
+      ms(median(parallelLoad)),
+      ms(median(chainLoad)),
+      'the same load with the one token chain',
+      `${(median(chainLoad) / median(parallelLoad)).toFixed(1)}x faster`,
+    );
     await fresh(0);
     memoryAt(ready.url);
   } finally {
