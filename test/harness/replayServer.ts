@@ -149,8 +149,10 @@ async function recordAction(upstream: string, region: string, action: string, a:
     const split = splitChildren(xml, a.list);
     if (!split) throw new Error(`replay: no <${a.list}> in moto's answer to ${action}`);
     all.push(...split.items);
-    first ??= { head: split.head, tail: split.tail.replace(new RegExp(`<${tokenTag}>[^<]*</${tokenTag}>`), '') };
-    token = new RegExp(`<${tokenTag}>([^<]+)</${tokenTag}>`).exec(split.tail)?.[1];
+    // moto's own token may stand before the list (RDS: <Marker> ahead of <DBInstances>) or after it.
+    const tokenRe = new RegExp(`<${tokenTag}>([^<]*)</${tokenTag}>`);
+    first ??= { head: split.head.replace(tokenRe, ''), tail: split.tail.replace(tokenRe, '') };
+    token = tokenRe.exec(split.head)?.[1] || tokenRe.exec(split.tail)?.[1] || undefined;
   } while (token);
   return { ...first!, items: all, fields: all.map(topFields) };
 }

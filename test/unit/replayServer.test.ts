@@ -10,17 +10,15 @@ import { REPLAYED, splitChildren, startReplayServer, topFields, type ReplayServe
 const RULES = 2_350;
 const INSTANCES = 130;
 
-function canned(action: string): string {
+function canned(action: string, params: URLSearchParams): string {
   const a = REPLAYED[action]!;
   if (a.service === 'rds') {
-    const items =
-      action === 'DescribeDBInstances'
-        ? Array.from(
-            { length: INSTANCES },
-            (_v, i) => `<DBInstance><DBInstanceIdentifier>db-${i}</DBInstanceIdentifier><Engine>aurora-mysql</Engine></DBInstance>`,
-          ).join('')
-        : '';
-    return `<${action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${action}Result><${a.list}>${items}</${a.list}></${action}Result><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></${action}Response>`;
+    // moto pages DescribeDBInstances at 100, its Marker ahead of the list.
+    const from = Number(params.get('Marker') ?? 0);
+    const to = action === 'DescribeDBInstances' ? Math.min(INSTANCES, from + 100) : 0;
+    const items = Array.from({ length: to - from }, (_v, i) => `<DBInstance><DBInstanceIdentifier>db-${from + i}</DBInstanceIdentifier></DBInstance>`).join('');
+    const marker = action === 'DescribeDBInstances' && to < INSTANCES ? `<Marker>${to}</Marker>` : '';
+    return `<${action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${action}Result>${marker}<${a.list}>${items}</${a.list}></${action}Result><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></${action}Response>`;
   }
   const items =
     action === 'DescribeSecurityGroupRules'
@@ -44,7 +42,8 @@ describe('bench harness: the AWS-like replay server', () => {
       req.on('data', (c: Buffer) => (body += c));
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'text/xml' });
-        res.end(canned(new URLSearchParams(body).get('Action') ?? ''));
+        const p = new URLSearchParams(body);
+        res.end(canned(p.get('Action') ?? '', p));
       });
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
@@ -77,7 +76,7 @@ describe('bench harness: the AWS-like replay server', () => {
     ec2.destroy();
   });
 
-  it('serves RDS lists in pages of 100 with a Marker', async () => {
+  it('records every page of moto (its Marker ahead of the list) and serves RDS lists in pages of 100 with a Marker of its own', async () => {
     const rds = new RDSClient(config(replay.url));
     const first = await rds.send(new DescribeDBInstancesCommand({}));
     assert.equal(first.DBInstances!.length, 100);
