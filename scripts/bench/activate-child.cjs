@@ -63,11 +63,23 @@ const vscode = {
   },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
   workspace: {
-    getConfiguration: () => ({ get: (k) => (k === 'regions' ? ['us-east-1'] : undefined), update: async () => undefined }),
+    getConfiguration: () => ({ get: (k) => (k === 'regions' ? ['us-east-1'] : undefined), update: async () => undefined, inspect: () => undefined }),
     onDidChangeConfiguration: () => disposable,
   },
   extensions: { getExtension: () => undefined },
 };
+// Whatever else activation touches (watchers, events, folders) answers with an inert stand-in: any
+// property, called or not, is another stand-in (never a thenable).
+const inert = new Proxy(function () {}, {
+  get: (_t, k) => (k === 'then' ? undefined : k === Symbol.iterator ? [][Symbol.iterator].bind([]) : k === Symbol.toPrimitive ? () => '' : inert),
+  apply: () => inert,
+});
+const lenient = (o) => new Proxy(o, { get: (t, p) => (p in t ? t[p] : inert) });
+for (const k of ['window', 'workspace', 'commands']) vscode[k] = lenient(vscode[k]);
+for (const k of ['createTreeView', 'createStatusBarItem', 'createOutputChannel']) {
+  const make = vscode.window[k];
+  vscode.window[k] = (...a) => lenient(make(...a));
+}
 const origResolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'vscode') return 'vscode';

@@ -40,6 +40,8 @@ export async function listProfiles(): Promise<AwsProfileInfo[]> {
 
 export interface LoadOptions {
   readonly abortSignal?: AbortSignal;
+  /** The rules read of a Region's load (reads.readRegionRules); the benchmark compares 'chain' with the default. */
+  readonly rulesStrategy?: reads.ReadOptions['rulesStrategy'];
 }
 
 /** All AWS access for one connection (profile + endpoint). */

@@ -60,6 +60,16 @@ export interface ReadOptions {
   /** Page size for EC2 (5-1000) and RDS (20-100) reads; the largest by default. */
   readonly ec2PageSize?: number;
   readonly rdsPageSize?: number;
+  /**
+   * How the load reads the rules: 'auto' (the default) reads them in parallel by group-id batches
+   * when the first page comes back full, else follows the one token chain; 'chain' always follows
+   * the chain; 'parallel' switches whenever there is a second page.
+   */
+  readonly rulesStrategy?: 'auto' | 'chain' | 'parallel';
+  /** The parallel rules read: batches in flight at most (halved on each throttling answer); default 8. */
+  readonly rulesConcurrency?: number;
+  /** The parallel rules read: the wait before a throttled batch is asked again, times its attempt; default 250 ms. */
+  readonly rulesRetryDelayMs?: number;
 }
 
 /** Engines that are not Aurora/RDS databases though the RDS API lists them. */
@@ -360,14 +370,62 @@ export async function readVpcs(c: RegionClients, o: ReadOptions = {}): Promise<V
   return (await collect(pages, (p) => p.Vpcs)).map((v) => toVpc(c.region, v));
 }
 
-export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds?: string[]): Promise<SecurityGroup[]> {
+export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds?: string[], feed?: GroupIdFeed): Promise<SecurityGroup[]> {
   if (groupIds && groupIds.length === 0) return [];
   if (groupIds) {
     const out = await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }), { abortSignal: o.abortSignal });
     return (out.SecurityGroups ?? []).map((g) => toGroup(c.region, g));
   }
   const pages = paginateDescribeSecurityGroups({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
-  return (await collect(pages, (p) => p.SecurityGroups)).map((g) => toGroup(c.region, g));
+  const out: SecurityGroup[] = [];
+  try {
+    for await (const page of pages) {
+      const got = (page.SecurityGroups ?? []).map((g) => toGroup(c.region, g));
+      out.push(...got);
+      feed?.push(got.map((g) => g.groupId));
+    }
+  } catch (e) {
+    feed?.fail(e);
+    throw e;
+  }
+  feed?.end();
+  return out;
+}
+
+/** The group ids of the groups read, page by page as they arrive, for the parallel rules read. */
+export class GroupIdFeed {
+  private readonly list: string[] = [];
+  private readonly seen = new Set<string>();
+  private finished = false;
+  private error: unknown;
+  private waiters: (() => void)[] = [];
+  push(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      this.list.push(id);
+    }
+    this.wake();
+  }
+  end(): void {
+    this.finished = true;
+    this.wake();
+  }
+  fail(e: unknown): void {
+    this.error = e ?? new Error('the groups read failed');
+    this.finished = true;
+    this.wake();
+  }
+  /** Resolves once there are more than `count` ids, or the read has ended (or failed). */
+  async after(count: number): Promise<{ ids: readonly string[]; done: boolean; error?: unknown }> {
+    while (this.list.length <= count && !this.finished) await new Promise<void>((r) => this.waiters.push(r));
+    return { ids: this.list, done: this.finished, ...(this.error !== undefined ? { error: this.error } : {}) };
+  }
+  private wake() {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
 }
 
 /** The groups of a VPC with this exact name (to find a group whose creation answer was lost). */
@@ -404,6 +462,123 @@ export async function readRules(c: RegionClients, o: ReadOptions = {}, groupIds?
     abortSignal: o.abortSignal,
   });
   return (await collect(pages, (p) => p.SecurityGroupRules)).map((r) => toRule(c.region, r));
+}
+
+/** Group ids in one DescribeSecurityGroupRules call of the parallel read (a filter takes up to 200 values: EC2 API Reference, Filter). */
+export const RULES_BATCH = 100;
+/** Throttling answers: EC2 RequestLimitExceeded (EC2 API Reference, "Request throttling"), RDS Throttling. */
+const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException']);
+/** A throttled batch is asked again this many times before the read fails. */
+const RULES_ATTEMPTS = 6;
+
+/**
+ * The rules read of a Region's load. DescribeSecurityGroupRules pages at 1,000 rules (EC2 API
+ * Reference, DescribeSecurityGroupRules, MaxResults 5-1000), so one token chain is one round trip
+ * per thousand rules, in sequence. The first page is asked unfiltered, beside the groups read; when
+ * it comes back full (a big Region), the rules are read again by group-id batches of RULES_BATCH
+ * as the groups read's pages arrive, up to `rulesConcurrency` batches at once; a throttled batch
+ * halves the concurrency and is asked again. The result is the same rules (a rule belongs to one
+ * group, and the batches split the groups), in batch order: the order of the groups read. If the
+ * groups read fails, the chain is followed from the first page instead.
+ */
+export async function readRegionRules(c: RegionClients, o: ReadOptions, feed: GroupIdFeed): Promise<SecurityGroupRule[]> {
+  const strategy = o.rulesStrategy ?? 'auto';
+  if (strategy === 'chain') return readRules(c, o);
+  const size = o.ec2PageSize ?? 1000;
+  const first = await c.ec2.send(new DescribeSecurityGroupRulesCommand({ MaxResults: size }), { abortSignal: o.abortSignal });
+  const firstRules = (first.SecurityGroupRules ?? []).map((r) => toRule(c.region, r));
+  const full = (first.SecurityGroupRules?.length ?? 0) >= size;
+  if (first.NextToken && (full || strategy === 'parallel')) {
+    const parallel = await readRulesByBatches(c, o, feed);
+    if (parallel) return parallel;
+  }
+  // The chain, from the first page's token.
+  const out = firstRules;
+  for (let token = first.NextToken; token;) {
+    const page = await c.ec2.send(new DescribeSecurityGroupRulesCommand({ MaxResults: size, NextToken: token }), { abortSignal: o.abortSignal });
+    out.push(...(page.SecurityGroupRules ?? []).map((r) => toRule(c.region, r)));
+    token = page.NextToken;
+  }
+  return out;
+}
+
+/** The batches of the parallel rules read; undefined when the groups read failed (the caller follows the chain). */
+async function readRulesByBatches(c: RegionClients, o: ReadOptions, feed: GroupIdFeed): Promise<SecurityGroupRule[] | undefined> {
+  const stop = new AbortController();
+  const signal = o.abortSignal ? AbortSignal.any([o.abortSignal, stop.signal]) : stop.signal;
+  const results: SecurityGroupRule[][] = [];
+  const queue: { index: number; ids: string[]; attempt: number }[] = [];
+  let limit = Math.max(1, o.rulesConcurrency ?? 8);
+  let running = 0;
+  let cut = 0;
+  let producing = true;
+  let failed: { error: unknown } | undefined;
+  let groupsFailed = false;
+  let settle!: () => void;
+  const finished = new Promise<void>((r) => (settle = r));
+  const check = () => {
+    if (failed || groupsFailed || (!producing && queue.length === 0 && running === 0)) settle();
+  };
+  const readBatch = async (ids: string[]): Promise<SecurityGroupRule[]> => {
+    const out: SecurityGroupRule[] = [];
+    let token: string | undefined;
+    do {
+      const page = await c.ec2.send(
+        new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: ids }], MaxResults: o.ec2PageSize ?? 1000, NextToken: token }),
+        { abortSignal: signal },
+      );
+      out.push(...(page.SecurityGroupRules ?? []).map((r) => toRule(c.region, r)));
+      token = page.NextToken;
+    } while (token);
+    return out;
+  };
+  const pump = () => {
+    while (!failed && running < limit && queue.length) {
+      const job = queue.shift()!;
+      running++;
+      void (async () => {
+        if (job.attempt > 0) await new Promise((r) => setTimeout(r, (o.rulesRetryDelayMs ?? 250) * job.attempt));
+        try {
+          results[job.index] = await readBatch(job.ids);
+        } catch (e) {
+          if (THROTTLING.has((e as Error)?.name ?? '') && job.attempt + 1 < RULES_ATTEMPTS && !signal.aborted) {
+            // Throttled: fewer at once from now on, and this batch again (first in line).
+            limit = Math.max(1, Math.floor(limit / 2));
+            queue.unshift({ ...job, attempt: job.attempt + 1 });
+          } else failed ??= { error: e };
+        } finally {
+          running--;
+          pump();
+          check();
+        }
+      })();
+    }
+  };
+  void (async () => {
+    let seen = 0;
+    for (;;) {
+      const f = await feed.after(seen);
+      if (f.error !== undefined) {
+        groupsFailed = true;
+        break;
+      }
+      // Whole batches while the groups arrive; the rest once they all have.
+      while (f.ids.length - seen >= RULES_BATCH || (f.done && seen < f.ids.length)) {
+        const ids = f.ids.slice(seen, seen + RULES_BATCH);
+        queue.push({ index: cut++, ids, attempt: 0 });
+        seen += ids.length;
+      }
+      pump();
+      if (f.done) break;
+    }
+    producing = false;
+    check();
+  })();
+  await finished;
+  stop.abort();
+  if (failed) throw failed.error;
+  if (groupsFailed) return undefined;
+  return results.flat();
 }
 
 export async function readSubnetGroupVpcs(c: RegionClients, o: ReadOptions = {}): Promise<Map<string, string>> {
@@ -507,10 +682,12 @@ const isCancellation = (e: unknown) => (e as Error)?.name === 'AbortError';
  * thrown: there is nothing to show.
  */
 export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise<RegionSnapshot> {
+  // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
+  const feed = new GroupIdFeed();
   const settled = await Promise.allSettled([
     readVpcs(c, o),
-    readGroups(c, o),
-    readRules(c, o),
+    readGroups(c, o, undefined, feed),
+    readRegionRules(c, o, feed),
     readSubnetGroupVpcs(c, o),
     readAllClusters(c, o),
     readInstances(c, o),
