@@ -504,10 +504,10 @@ const LOAD_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGro
 
 export interface RegionReadOptions extends ReadOptions {
   /**
-   * Called each time one of the reads answers (or fails), before the load is complete, with a
-   * partial snapshot: what has been read so far, the failures so far, and in `pending` the reads
-   * still under way. Not called once the load is cancelled; never called with the final snapshot
-   * (readRegion's result).
+   * Called each time one of the reads answers, before the load is complete, with a partial
+   * snapshot: what has been read so far, and in `pending` the reads not answered yet (a failed read
+   * stays pending: its failure row comes with the result). Not called once the load is cancelled or
+   * a sign-in failure has ended it; never called with the final snapshot (readRegion's result).
    */
   readonly onPart?: (partial: RegionSnapshot) => void;
 }
@@ -568,10 +568,12 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
   const part = (i: number, r: PromiseSettledResult<unknown>) => {
     sofar[i] = r;
     if (r.status === 'rejected' && fatal(r.reason)) publishing = false;
-    if (!publishing || o.abortSignal?.aborted) return;
-    const { snapshot, failures } = assemble(c.region, sofar);
-    const pending = LOAD_READS.filter((_, j) => !sofar[j]).concat('prefixLists');
-    o.onPart!({ ...snapshot, ...(failures.length ? { failures } : {}), pending });
+    if (!publishing || o.abortSignal?.aborted || r.status === 'rejected') return;
+    // Only what was read: a read that failed stays pending until the end, for the whole load may yet
+    // fail (every read failing is a Region that cannot be loaded, not six failure rows).
+    const answered = sofar.map((x) => (x?.status === 'fulfilled' ? x : undefined));
+    const pending = LOAD_READS.filter((_, j) => !answered[j]).concat('prefixLists');
+    o.onPart!({ ...assemble(c.region, answered).snapshot, pending });
   };
   const settled = await Promise.allSettled(
     reads.map((p, i) =>

@@ -1146,6 +1146,27 @@ describe('reads: readRegion publishes each part as it arrives (onPart, issue 16)
     assert.equal(parts.length, seen);
   });
 
+  it('a read that fails stays pending in the parts; its failure comes with the result (every read may yet fail)', async () => {
+    const { clients } = fakeClients(accountPages());
+    const realSend = (clients.rds as any).send;
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+    (clients.rds as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeDBClustersCommand') throw denied;
+      return realSend(cmd, o);
+    };
+    const parts: RegionSnapshot[] = [];
+    const snap = await readRegion(clients, { onPart: (p) => parts.push(p) });
+    assert.ok(parts.length > 0);
+    for (const p of parts) {
+      assert.equal(p.failures, undefined);
+      assert.ok(p.pending!.includes('clusters'));
+    }
+    assert.deepEqual(
+      snap.failures?.map((f) => f.read),
+      ['clusters'],
+    );
+  });
+
   it('a sign-in failure of one read stops the parts (the whole load fails)', async () => {
     const { clients } = fakeClients(accountPages());
     const expired = Object.assign(new Error('expired'), { name: 'ExpiredToken' });

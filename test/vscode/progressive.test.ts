@@ -4,13 +4,9 @@
 // the held part's rows after the release. Nothing here waits on time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Reachability } from '../../src/domain/analysis';
 import type { RegionRead } from '../../src/domain/model';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
-import { ScriptedPrompter } from './scripted';
-import { api, AWS_URL, childLabels, children, item, REGION, reseed, setSettings, walk } from './util';
-
-const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
+import { api, AWS_URL, childLabels, children, item, REGION, reseed, setSettings, showTreeMidLoad, walk } from './util';
 
 describe('Progressive loading: rows appear as each read answers, in a real VS Code', function () {
   this.timeout(180_000);
@@ -61,6 +57,7 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
     await reseed();
     proxy = await startFaultProxy(AWS_URL, { awsRules: false });
     await setSettings({ endpoint: proxy.url, regions: [REGION], profile: '' });
+    showTreeMidLoad(true);
   });
 
   afterEach(() => {
@@ -70,6 +67,7 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
   });
 
   after(async () => {
+    showTreeMidLoad(false);
     const { VsCodePrompter } = await import('../../src/ui/vscodePrompter');
     (await api()).ext.ui = new VsCodePrompter();
     await setSettings({ endpoint: AWS_URL, regions: [REGION], profile: '' });
@@ -94,16 +92,12 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
     for (const group of [await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1'), await walk(REGION, 'DB clusters', 'orders-mysql', 'dbsrv1')]) {
       assert.deepEqual(await childLabels(group), ['Loading security group rules…'], 'never "No inbound rules: nothing can connect"');
     }
-    // A command asked now waits for the full load (it answers on every read, not on a part).
-    const prompter = new ScriptedPrompter([]);
-    a.ext.ui = prompter;
-    const reach = run<Reachability>('auroraSg.whoCanReach', { region: REGION, clusterId: 'orders-mysql', diagram: false });
+    // What the commands and the analysis use, asked now, answers with the full load (not a part).
+    const ensured = store.ensure(REGION);
     rules.release();
     const idx = await loaded;
     assert.equal(idx.snapshot.pending, undefined, 'the load resolves with the full index');
-    const r = await reach;
-    assert.ok(r, prompter.errors.join());
-    assert.equal(r.groups[0]?.groupName, 'appsrv1');
+    assert.equal(await ensured, idx);
     assert.deepEqual(await childLabels(await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1')), ['Inbound', 'Outbound']);
     assert.ok((await children(await walk(REGION, 'VPCs', 'shop-vpc', 'dbsrv1', 'Inbound'))).some((n) => n.kind === 'rule'));
     assert.doesNotMatch(String((await item(await walk(REGION))).description), /loading/);
