@@ -73,7 +73,8 @@ export class AwsGateway {
     return this.pool.get(region);
   }
 
-  loadRegion(region: string, o: LoadOptions = {}): Promise<RegionSnapshot> {
+  /** The Region's load; `onPart` sees each partial snapshot as the reads answer (readRegion). */
+  loadRegion(region: string, o: LoadOptions & { onPart?: (partial: RegionSnapshot) => void } = {}): Promise<RegionSnapshot> {
     return reads.readRegion(this.c(region), o);
   }
   /**

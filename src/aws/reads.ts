@@ -674,32 +674,96 @@ const CORE_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGro
 /** An error that means the load was cancelled, not that a read failed. */
 const isCancellation = (e: unknown) => (e as Error)?.name === 'AbortError';
 
+/** The reads of a load, in the order readRegion starts them. */
+const LOAD_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings', 'limits', 'networkInterfaces'];
+
+export interface RegionReadOptions extends ReadOptions {
+  /**
+   * Called each time one of the reads answers, before the load is complete, with a partial
+   * snapshot: what has been read so far, and in `pending` the reads not answered yet (a failed read
+   * stays pending: its failure row comes with the result). Not called once the load is cancelled or
+   * a sign-in failure has ended it; never called with the final snapshot (readRegion's result).
+   */
+  readonly onPart?: (partial: RegionSnapshot) => void;
+}
+
+/** The snapshot made of the reads that have settled so far (`settled[i]` is LOAD_READS[i]'s, undefined while it runs). */
+function assemble(region: string, settled: readonly (PromiseSettledResult<unknown> | undefined)[]): { snapshot: RegionSnapshot; failures: ReadFailure[] } {
+  const failures: ReadFailure[] = [];
+  settled.forEach((r, i) => {
+    if (r?.status === 'rejected') failures.push({ read: LOAD_READS[i]!, action: REGION_READS[LOAD_READS[i]!].action, error: r.reason });
+  });
+  const has = (i: number) => settled[i]?.status === 'fulfilled';
+  const value = <T>(i: number, empty: T): T => (has(i) ? (settled[i] as PromiseFulfilledResult<T>).value : empty);
+  const groups = value<SecurityGroup[]>(1, []);
+  const allClusters = value<{ clusters: DbCluster[]; others: OtherDatabase[] } | undefined>(4, undefined);
+  const { clusters, instances } = resolveVpcs(allClusters?.clusters ?? [], value<DbInstance[]>(5, []), groups, value<Map<string, string>>(3, new Map()));
+  const limits = value<AccountLimits | undefined>(7, undefined);
+  const snapshot: RegionSnapshot = {
+    region,
+    vpcs: value<Vpc[]>(0, []),
+    groups,
+    rules: value<SecurityGroupRule[]>(2, []),
+    clusters,
+    instances,
+    loadedAt: Date.now(),
+    ...(limits ? { limits } : {}),
+    ...(has(6) ? { peerings: value<VpcPeering[]>(6, []) } : {}),
+    ...(allClusters ? { otherDatabases: allClusters.others } : {}),
+    ...(has(8) ? { interfaces: value<NetworkInterfaceUse[]>(8, []) } : {}),
+  };
+  return { snapshot, failures };
+}
+
 /**
  * Everything the tree shows for one Region: the paginated reads run in parallel and each settles
  * on its own, so one missing permission does not blank the Region. A read that fails leaves its
  * list empty and is named, with the IAM action it needs, in `failures`. When every read fails
  * (no credentials, no network, a wrong endpoint) or the load is cancelled, the first error is
- * thrown: there is nothing to show.
+ * thrown: there is nothing to show. With `onPart`, each read that settles first publishes a
+ * partial snapshot (the tree fills in part by part; the result is the same as without it).
  */
-export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise<RegionSnapshot> {
+export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): Promise<RegionSnapshot> {
+  const so: ReadOptions = { abortSignal: o.abortSignal, ec2PageSize: o.ec2PageSize, rdsPageSize: o.rdsPageSize, rulesStrategy: o.rulesStrategy };
   // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
   const feed = new GroupIdFeed();
-  const settled = await Promise.allSettled([
-    readVpcs(c, o),
-    readGroups(c, o, undefined, feed),
-    readRegionRules(c, o, feed),
-    readSubnetGroupVpcs(c, o),
-    readAllClusters(c, o),
-    readInstances(c, o),
-    readPeerings(c, o),
-    readLimits(c, o),
-    readNetworkInterfaces(c, o),
-  ]);
-  const names: RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGroups', 'clusters', 'instances', 'peerings', 'limits', 'networkInterfaces'];
-  const failures: ReadFailure[] = [];
-  settled.forEach((r, i) => {
-    if (r.status === 'rejected') failures.push({ read: names[i]!, action: REGION_READS[names[i]!].action, error: r.reason });
-  });
+  const reads: Promise<unknown>[] = [
+    readVpcs(c, so),
+    readGroups(c, so, undefined, feed),
+    readRegionRules(c, so, feed),
+    readSubnetGroupVpcs(c, so),
+    readAllClusters(c, so),
+    readInstances(c, so),
+    readPeerings(c, so),
+    readLimits(c, so),
+    readNetworkInterfaces(c, so),
+  ];
+  const sofar: (PromiseSettledResult<unknown> | undefined)[] = reads.map(() => undefined);
+  // A sign-in problem or a cancellation fails the whole load: nothing partial is shown for it.
+  const fatal = (e: unknown) => isCancellation(e) || CREDENTIAL_CODES.has((e as Error)?.name ?? '');
+  let publishing = !!o.onPart;
+  const part = (i: number, r: PromiseSettledResult<unknown>) => {
+    sofar[i] = r;
+    if (r.status === 'rejected' && fatal(r.reason)) publishing = false;
+    if (!publishing || o.abortSignal?.aborted || r.status === 'rejected') return;
+    // Only what was read: a read that failed stays pending until the end, for the whole load may yet
+    // fail (every read failing is a Region that cannot be loaded, not six failure rows).
+    const answered = sofar.map((x) => (x?.status === 'fulfilled' ? x : undefined));
+    const pending = LOAD_READS.filter((_, j) => !answered[j]).concat('prefixLists');
+    o.onPart!({ ...assemble(c.region, answered).snapshot, pending });
+  };
+  const settled = await Promise.allSettled(
+    reads.map((p, i) =>
+      p.then(
+        (value) => (part(i, { status: 'fulfilled', value }), value),
+        (reason: unknown) => {
+          part(i, { status: 'rejected', reason });
+          throw reason;
+        },
+      ),
+    ),
+  );
+  const { snapshot, failures } = assemble(c.region, settled);
   const cancelled = failures.find((f) => isCancellation(f.error)) ?? (o.abortSignal?.aborted ? failures[0] : undefined);
   if (cancelled) throw cancelled.error;
   // Credentials that are missing, expired or wrong for the Region fail every read sooner or
@@ -708,45 +772,27 @@ export async function readRegion(c: RegionClients, o: ReadOptions = {}): Promise
   if (credentials) throw credentials.error;
   // Nothing of the tree could be read (the reads after the first six only add to it).
   if (failures.filter((f) => CORE_READS.includes(f.read)).length === CORE_READS.length) throw failures[0]!.error;
-  const value = <T>(i: number, empty: T): T => (settled[i]!.status === 'fulfilled' ? (settled[i] as PromiseFulfilledResult<T>).value : empty);
-  const vpcs = value<Vpc[]>(0, []);
-  const groups = value<SecurityGroup[]>(1, []);
-  const rules = value<SecurityGroupRule[]>(2, []);
-  const subnetVpc = value<Map<string, string>>(3, new Map());
-  const allClusters = value<{ clusters: DbCluster[]; others: OtherDatabase[] } | undefined>(4, undefined);
-  const { clusters, instances } = resolveVpcs(allClusters?.clusters ?? [], value<DbInstance[]>(5, []), groups, subnetVpc);
-  const peerings = settled[6]!.status === 'fulfilled' ? { peerings: value<VpcPeering[]>(6, []) } : {};
+  const { groups, rules } = snapshot;
   // Asked here, after the rules, for the few VPCs that reference another VPC (usually none): the
   // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
   const staleVpcs = vpcsToCheckForStale(groups, rules);
-  const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, o) } : {};
+  const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, so) } : {};
   // Likewise the prefix lists the rules reference (their size counts against the rules quota).
   const listIds = [...new Set(rules.flatMap((r) => (r.peer.kind === 'prefixList' ? [r.peer.prefixListId] : [])))].sort();
   let prefixLists: { prefixLists?: PrefixListInfo[] } = {};
   if (listIds.length) {
     try {
-      prefixLists = { prefixLists: await readPrefixLists(c, listIds, o) };
+      prefixLists = { prefixLists: await readPrefixLists(c, listIds, so) };
     } catch (e) {
       if (isCancellation(e) || o.abortSignal?.aborted) throw e;
       failures.push({ read: 'prefixLists', action: REGION_READS.prefixLists.action, error: e });
     }
   }
-  const interfaces = settled[8]!.status === 'fulfilled' ? { interfaces: value<NetworkInterfaceUse[]>(8, []) } : {};
-  const limits = value<AccountLimits | undefined>(7, undefined);
   return {
-    region: c.region,
-    vpcs,
-    groups,
-    rules,
-    clusters,
-    instances,
+    ...snapshot,
     loadedAt: Date.now(),
-    ...(limits ? { limits } : {}),
     ...(failures.length ? { failures } : {}),
-    ...peerings,
     ...staleChecks,
-    ...(allClusters ? { otherDatabases: allClusters.others } : {}),
-    ...interfaces,
     ...prefixLists,
   };
 }

@@ -320,11 +320,31 @@ export interface RegionSnapshot {
    * when not asked or the read failed: a reference then counts as one rule (quotas.ts), said so.
    */
   readonly prefixLists?: readonly PrefixListInfo[];
+  /**
+   * Present only on a partial snapshot: what the store shows in the tree while a load is under way
+   * (RegionState.partial), never its index. Holds the reads that have not answered yet: their lists
+   * are empty (a first load) or still the previous load's (a refresh). Like a failed read, a pending
+   * one is unknown: readFailed is true for it and requireRead refuses it ("still loading").
+   */
+  readonly pending?: readonly RegionRead[];
 }
 
-/** Whether this read of the snapshot failed (its list is empty because it is unknown). */
+/** Whether this read of the snapshot is still loading (a partial snapshot, RegionSnapshot.pending). */
+export function readPending(snapshot: RegionSnapshot, read: RegionRead): boolean {
+  return snapshot.pending?.includes(read) ?? false;
+}
+
+/** Whether the snapshot is a partial one (some read of its load has not answered yet). */
+export function isPartial(snapshot: RegionSnapshot): boolean {
+  return snapshot.pending !== undefined;
+}
+
+/**
+ * Whether this read of the snapshot is unknown: it failed (its list is empty because it is
+ * unknown), or it has not answered yet (a partial snapshot): either way nothing may be concluded from it.
+ */
 export function readFailed(snapshot: RegionSnapshot, read: RegionRead): boolean {
-  return snapshot.failures?.some((f) => f.read === read) ?? false;
+  return (snapshot.failures?.some((f) => f.read === read) ?? false) || readPending(snapshot, read);
 }
 
 /** The failures among `reads`, in the order given (empty: every one of them was read). */
@@ -343,6 +363,14 @@ export function unreadText(failures: readonly ReadFailure[]): string {
  * is named UserError, so a command shows its message as it is.
  */
 export function requireRead(snapshot: RegionSnapshot, reads: readonly RegionRead[], what: string): void {
+  const loading = reads.filter((r) => readPending(snapshot, r));
+  if (loading.length)
+    throw Object.assign(
+      new Error(
+        `Cannot ${what} yet: ${loading.map((r) => `the ${REGION_READS[r]?.label ?? r}`).join(' and ')} of ${snapshot.region} are still loading. Try again when the load has finished.`,
+      ),
+      { name: 'UserError' },
+    );
   const failed = failedReads(snapshot, reads);
   if (!failed.length) return;
   throw Object.assign(

@@ -1,12 +1,13 @@
 // What the extension knows about each Region: the last snapshot, a load in flight, or the
 // error of the last load. No `vscode` here: the tree and the commands listen through `onChange`.
 import { setMaxListeners } from 'node:events';
-import type { DbCluster, DbInstance, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
+import type { DbCluster, DbInstance, ReadFailure, RegionRead, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { RegionIndex } from '../domain/model';
 
 /** What the store needs from the AWS layer (the gateway implements it; tests may fake it). */
 export interface RegionSource {
-  loadRegion(region: string, o?: { abortSignal?: AbortSignal }): Promise<RegionSnapshot>;
+  /** `onPart` (optional to call) receives partial snapshots (RegionSnapshot.pending set) while the reads answer. */
+  loadRegion(region: string, o?: { abortSignal?: AbortSignal; onPart?: (partial: RegionSnapshot) => void }): Promise<RegionSnapshot>;
   readGroups(region: string, groupIds: string[]): Promise<SecurityGroup[]>;
   readRules(region: string, groupIds: string[]): Promise<SecurityGroupRule[]>;
   readCluster(region: string, clusterId: string): Promise<DbCluster | undefined>;
@@ -18,6 +19,13 @@ export interface RegionState {
   readonly loading: boolean;
   /** The last good data: kept visible when a later load fails. */
   readonly index?: RegionIndex;
+  /**
+   * While a load is under way: what the tree shows of it, the reads answered so far (a partial
+   * snapshot, `pending` naming the rest) over the previous load's data, so a refresh keeps its old
+   * rows until the new ones replace them. Never analysed (findings, commands and views use `index`,
+   * which stays the last full load); gone when the load ends, fails or is cancelled.
+   */
+  readonly partial?: RegionIndex;
   readonly error?: unknown;
   /** The last load was cancelled (its error is the cancellation when there is no data yet). */
   readonly cancelled?: boolean;
@@ -51,6 +59,32 @@ function vpcOfGroups(s: RegionSnapshot, attached: readonly { groupId: string }[]
     if (v) return v;
   }
   return undefined;
+}
+
+/**
+ * A partial snapshot over the previous load's: a part whose read has not answered yet keeps its old
+ * rows (and its old failure row), so a refresh never flickers to empty. The new parts replace theirs.
+ */
+export function overPrevious(part: RegionSnapshot, prev: RegionSnapshot | undefined): RegionSnapshot {
+  if (!prev) return part;
+  const waiting = new Set<RegionRead>(part.pending ?? []);
+  const keep = (r: RegionRead) => waiting.has(r);
+  const oldVpc = new Map<string, string | undefined>([
+    ...prev.clusters.map((c) => [c.clusterId, c.vpcId] as const),
+    ...prev.instances.map((i) => [i.instanceId, i.vpcId] as const),
+  ]);
+  // Before the groups (or subnet groups) answer, a database's VPC may not be resolved yet: the old one stands.
+  const withVpc = <T extends { vpcId?: string }>(x: T, id: string): T => (x.vpcId ? x : { ...x, vpcId: oldVpc.get(id) });
+  const failures: ReadFailure[] = [...(part.failures ?? []), ...(prev.failures ?? []).filter((f) => keep(f.read))];
+  return {
+    ...part,
+    vpcs: keep('vpcs') ? prev.vpcs : part.vpcs,
+    groups: keep('groups') ? prev.groups : part.groups,
+    rules: keep('rules') ? prev.rules : part.rules,
+    clusters: keep('clusters') ? prev.clusters : part.clusters.map((c) => withVpc(c, c.clusterId)),
+    instances: keep('instances') ? prev.instances : part.instances.map((i) => withVpc(i, i.instanceId)),
+    failures: failures.length ? failures : undefined,
+  };
 }
 
 type Listener = (region: string | undefined) => void;
@@ -124,6 +158,36 @@ export class RegionStore {
     return this.states.get(region)?.index;
   }
 
+  /** What the tree shows of the Region: the load under way as far as it has answered (RegionState.partial), else the last full load. */
+  view(region: string): RegionIndex | undefined {
+    const s = this.states.get(region);
+    return s?.partial ?? s?.index;
+  }
+
+  /**
+   * Starts the Region's load as ensure() does, and settles as soon as the tree has something to show
+   * (the first partial snapshot, data from before, or the load's end, whatever its outcome).
+   */
+  viewReady(region: string): Promise<void> {
+    const done = this.ensure(region).then(
+      () => undefined,
+      () => undefined,
+    );
+    if (this.view(region)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const sub = this.onChange((r) => {
+        if (r !== undefined && r !== region) return;
+        if (!this.view(region) && this.isLoading(region)) return;
+        sub.dispose();
+        resolve();
+      });
+      void done.then(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+
   /**
    * The loaded index, loading it first when needed. Concurrent callers share one load. A load
    * that the tree started (through ensure) and that failed or was cancelled is not repeated by
@@ -176,7 +240,15 @@ export class RegionStore {
         const src = await this.source();
         // (Through current(): `entry` is registered below, after this function has paused.)
         if (current()) this.inflight.get(region)!.started = true;
-        const snap = await src.loadRegion(region, { abortSignal: abort.signal });
+        // Each part of the load is shown as it arrives (the tree only: `index` stays the last full load).
+        const onPart = (part: RegionSnapshot) => {
+          const s = this.states.get(region);
+          if (!current() || abort.signal.aborted || !s?.loading) return;
+          const partial = new RegionIndex(patches.reduce((acc, p) => p(acc), overPrevious(part, s.index?.snapshot)));
+          this.states.set(region, { ...s, partial });
+          this.emit(region);
+        };
+        const snap = await src.loadRegion(region, { abortSignal: abort.signal, onPart });
         if (abort.signal.aborted) throw cancelledError(region);
         const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
         if (current()) {

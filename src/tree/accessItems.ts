@@ -56,7 +56,7 @@ export function accessItem(n: Node, store: RegionStore, managedTags?: readonly s
     const s = store.state(n.region);
     const item = new vscode.TreeItem(n.region, Expanded);
     item.contextValue = REGION_CONTEXT;
-    const snap = s?.index?.snapshot;
+    const snap = store.view(n.region)?.snapshot;
     const failures = snap?.failures ?? [];
     const warn = !!s?.error || failures.length > 0;
     item.iconPath = new vscode.ThemeIcon(
@@ -67,10 +67,17 @@ export function accessItem(n: Node, store: RegionStore, managedTags?: readonly s
     if (s?.error) lines.push(`$(warning) The last load failed: ${md(regionErrorText(s.error, n.region))} (the row below says why and what to do).`);
     if (snap) {
       const counts = `${plural(snap.vpcs.length, 'VPC')} · ${plural(snap.groups.length, 'group')} · ${plural(snap.clusters.length, 'cluster')}`;
-      item.description = [s?.error ? 'load failed' : undefined, failures.length ? 'partly loaded' : undefined, counts].filter(Boolean).join(' · ');
-      lines.push(
-        `Loaded ${new Date(snap.loadedAt).toLocaleTimeString()}: ${snap.vpcs.length} VPCs, ${snap.groups.length} security groups, ${snap.rules.length} rules, ${snap.clusters.length} DB clusters, ${snap.instances.length} DB instances.`,
-      );
+      item.description = [s?.error ? 'load failed' : undefined, snap.pending ? 'loading' : undefined, failures.length ? 'partly loaded' : undefined, counts]
+        .filter(Boolean)
+        .join(' · ');
+      if (snap.pending)
+        lines.push(
+          `Loading: still waiting for ${snap.pending.map((r) => md(REGION_READS[r]?.label ?? r)).join(', ')}. Findings come when every read has answered.`,
+        );
+      else
+        lines.push(
+          `Loaded ${new Date(snap.loadedAt).toLocaleTimeString()}: ${snap.vpcs.length} VPCs, ${snap.groups.length} security groups, ${snap.rules.length} rules, ${snap.clusters.length} DB clusters, ${snap.instances.length} DB instances.`,
+        );
       if (failures.length)
         lines.push(
           `$(warning) Partly loaded: could not read ${failures.map((f) => `${md(REGION_READS[f.read]?.label ?? f.read)} (needs \`${f.action}\`)`).join(', ')}. What was read is shown; nothing is concluded from the rest.`,
@@ -82,7 +89,10 @@ export function accessItem(n: Node, store: RegionStore, managedTags?: readonly s
   if (n.kind === 'message') {
     const item = new vscode.TreeItem(n.text, None);
     item.contextValue = messageContext(n.error, n.readFailure);
-    item.iconPath = new vscode.ThemeIcon(n.error ? 'error' : 'info', n.error ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      n.error ? 'error' : n.loading ? 'loading~spin' : 'info',
+      n.error ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
     if (n.readFailure) {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
       item.description = n.detail;
@@ -103,7 +113,8 @@ export function accessItem(n: Node, store: RegionStore, managedTags?: readonly s
     }
     return item;
   }
-  const idx = store.index(n.region);
+  // The rows of a load under way as far as it has answered (RegionStore.view), else the last full load.
+  const idx = store.view(n.region);
   switch (n.kind) {
     case 'section': {
       const count =

@@ -24,6 +24,8 @@ export type Node =
       readonly detail?: string;
       /** A part of the Region that could not be read (RegionSnapshot.failures), shown where it belongs. */
       readonly readFailure?: boolean;
+      /** A part whose read has not answered yet (a load under way: RegionSnapshot.pending). */
+      readonly loading?: boolean;
     };
 
 export type NodeOf<K extends Node['kind']> = Extract<Node, { kind: K }>;

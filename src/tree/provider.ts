@@ -3,7 +3,7 @@
 // accessItems.ts, their context values (what the menus match) come from contextValues.ts.
 import * as vscode from 'vscode';
 import type { ReadFailure, RegionIndex, RegionRead, SecurityGroup } from '../domain/model';
-import { REGION_READS } from '../domain/model';
+import { readPending, REGION_READS } from '../domain/model';
 import { compareRules } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
@@ -59,8 +59,9 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     this.emitter.fire();
   }
 
+  /** The Region's rows: a load under way as far as it has answered, else the last full load (RegionStore.view). */
   private idx(region: string): RegionIndex | undefined {
-    return this.host.store.index(region);
+    return this.host.store.view(region);
   }
 
   getParent(n: Node): Node | undefined {
@@ -105,7 +106,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     if (!n) {
       const regions = await this.host.regions();
       if (regions.length === 0) return [];
-      await Promise.allSettled(regions.map((r) => store.ensure(r)));
+      // The Regions show as soon as their first read answers (each part fills in as it arrives).
+      await Promise.all(regions.map((r) => store.viewReady(r)));
       const empty = regions.every((r) => {
         const s = store.state(r);
         const i = s?.index?.snapshot;
@@ -116,12 +118,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
     const region = n.region;
     if (n.kind === 'region') {
-      let idx: RegionIndex | undefined;
-      try {
-        idx = await store.ensure(region);
-      } catch {
-        idx = store.index(region);
-      }
+      await store.viewReady(region);
+      const idx = this.idx(region);
       const err = store.state(region)?.error;
       const out: Node[] = [];
       if (err) {
@@ -136,13 +134,14 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       const s = idx.snapshot;
       const failures = s.failures ?? [];
       for (const f of failures) if (!PLACED_READS.has(f.read)) out.push(this.failureRow(n, f));
-      if (!failures.length && s.vpcs.length === 0 && s.clusters.length === 0 && s.instances.length === 0) {
+      if (!failures.length && !s.pending && s.vpcs.length === 0 && s.clusters.length === 0 && s.instances.length === 0) {
         out.push({ kind: 'message', region, id: 'empty', text: 'No VPCs or databases in this Region' });
         return out;
       }
       out.push({ kind: 'section', region, section: 'vpcs' });
       out.push({ kind: 'section', region, section: 'clusters' });
-      if (idx.standaloneInstances().length || this.failure(region, 'instances')) out.push({ kind: 'section', region, section: 'instances' });
+      if (idx.standaloneInstances().length || this.failure(region, 'instances') || this.loading(region, 'instances'))
+        out.push({ kind: 'section', region, section: 'instances' });
       return out;
     }
     const idx = this.idx(region);
@@ -152,6 +151,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         if (n.section === 'vpcs') {
           const vpcs = [...idx.snapshot.vpcs].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || (a.name ?? a.vpcId).localeCompare(b.name ?? b.vpcId));
           const out: Node[] = vpcs.map((v) => ({ kind: 'vpc', region, vpcId: v.vpcId }));
+          if (!vpcs.length && this.loading(region, 'vpcs')) return [this.loadingRow(n, 'vpcs')];
           const f = this.failure(region, 'vpcs');
           if (f) {
             // The VPCs were not read: those the groups name still hold them (labelled as not read).
@@ -164,12 +164,14 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
           const cf = this.failure(region, 'clusters');
           if (cf) return [this.failureRow(n, cf)];
           const clusters = [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId));
+          if (!clusters.length && this.loading(region, 'clusters')) return [this.loadingRow(n, 'clusters')];
           if (!clusters.length) return [{ kind: 'message', region, id: 'no-clusters', text: 'No DB clusters in this Region' }];
           return clusters.map((c) => ({ kind: 'cluster', region, clusterId: c.clusterId }));
         }
         {
           const inf = this.failure(region, 'instances');
           if (inf) return [this.failureRow(n, inf)];
+          if (!idx.standaloneInstances().length && this.loading(region, 'instances')) return [this.loadingRow(n, 'instances')];
         }
         return idx
           .standaloneInstances()
@@ -179,6 +181,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const groups = [...(idx.groupsByVpc.get(n.vpcId) ?? [])].sort(compareGroups);
         const gf = this.failure(region, 'groups');
         if (gf) return [this.failureRow(n, gf)];
+        if (!groups.length && this.loading(region, 'groups')) return [this.loadingRow(n, 'groups')];
         if (!groups.length) return [{ kind: 'message', region, id: `${n.vpcId}-empty`, text: 'No security groups' }];
         return groups.map((g) => ({ kind: 'group', region, groupId: g.groupId }));
       }
@@ -186,6 +189,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         // Rules not read: one row saying so, never "No inbound rules: nothing can connect".
         const rf = this.failure(region, 'rules');
         if (rf) return [this.failureRow(n, rf)];
+        // The rules not answered yet (a first load; a refresh shows the old ones meanwhile): never "No inbound rules".
+        if (!idx.rulesOf(n.groupId).length && this.loading(region, 'rules')) return [this.loadingRow(n, 'rules')];
         return [
           { kind: 'direction', region, groupId: n.groupId, egress: false, via: n.via },
           { kind: 'direction', region, groupId: n.groupId, egress: true, via: n.via },
@@ -227,6 +232,17 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   /** The failure of one read of the Region's last load, if that read failed. */
   private failure(region: string, read: RegionRead): ReadFailure | undefined {
     return this.idx(region)?.snapshot.failures?.find((f) => f.read === read);
+  }
+
+  /** Whether a read of the load under way has not answered yet (the view is a partial snapshot). */
+  private loading(region: string, read: RegionRead): boolean {
+    const s = this.idx(region)?.snapshot;
+    return !!s && readPending(s, read);
+  }
+
+  /** The row standing for a part whose read has not answered yet: "Loading security groups…". */
+  private loadingRow(parent: Node, read: RegionRead): Node {
+    return { kind: 'message', region: parent.region, id: `${nodeId(parent)}|loading:${read}`, text: `Loading ${REGION_READS[read].label}…`, loading: true };
   }
 
   /** The row, on the node where the part belongs, that says which read failed, the IAM action it needs and why. */

@@ -18,7 +18,7 @@ import {
   toRule,
   toVpc,
 } from '../../src/aws/reads';
-import { readFailed, type DbCluster, type DbInstance, type SecurityGroup } from '../../src/domain/model';
+import { readFailed, type DbCluster, type DbInstance, type RegionSnapshot, type SecurityGroup } from '../../src/domain/model';
 
 const REGION = 'us-east-1';
 
@@ -1074,5 +1074,110 @@ describe('reads: Aurora and RDS Multi-AZ DB clusters, RDS Custom instances (issu
       ['crm', 'custom-sqlserver-se', undefined],
       ['ledger-1', 'postgres', 'ledger'],
     ]);
+  });
+});
+
+describe('reads: readRegion publishes each part as it arrives (onPart, issue 16)', () => {
+  /** The clients with the rules read held back: its first page is answered only when `release` is called. */
+  function heldRules() {
+    const { clients, calls } = fakeClients(accountPages());
+    const realSend = (clients.ec2 as any).send;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked!: () => void;
+    const rulesAsked = new Promise<void>((r) => (asked = r));
+    (clients.ec2 as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeSecurityGroupRulesCommand' && !cmd.input.NextToken) {
+        asked();
+        await gate;
+        // As the SDK does: a call whose signal was aborted meanwhile ends with AbortError.
+        if (o?.abortSignal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      }
+      return realSend(cmd, o);
+    };
+    return { clients, calls, release, rulesAsked };
+  }
+
+  it('the VPCs, groups and databases come while the rules read is pending; the rules last; the result is what a load without onPart returns', async () => {
+    const { clients, release, rulesAsked } = heldRules();
+    const parts: RegionSnapshot[] = [];
+    let allButRules!: () => void;
+    const waiting = new Promise<void>((r) => (allButRules = r));
+    const load = readRegion(clients, {
+      onPart: (p) => {
+        parts.push(p);
+        if (p.pending?.length === 2) allButRules();
+      },
+    });
+    await rulesAsked;
+    await waiting; // every read but the rules has answered (event, not time)
+    const last = parts.at(-1)!;
+    assert.deepEqual(last.pending, ['rules', 'prefixLists']);
+    assert.deepEqual(
+      last.vpcs.map((v) => v.vpcId),
+      ['vpc-1', 'vpc-2', 'vpc-3'],
+    );
+    assert.equal(last.groups.length, 3);
+    assert.ok(last.clusters.length > 0, 'the clusters are shown before the rules');
+    assert.equal(last.rules.length, 0);
+    assert.ok(readFailed(last, 'rules'), 'a pending read is unknown, like a failed one');
+    // Each part adds one read: the pending lists shrink one at a time, in the order the reads answered.
+    assert.equal(parts.length, 8);
+    parts.forEach((p, i) => assert.equal(p.pending!.length, 10 - i - 1, `part ${i}`));
+    release();
+    const snap = await load;
+    assert.equal(parts.length, 9, 'the rules part, then the result');
+    assert.deepEqual(parts.at(-1)!.pending, ['prefixLists']);
+    assert.equal(snap.pending, undefined, 'the result is a full snapshot');
+    const plain = await readRegion(fakeClients(accountPages()).clients);
+    assert.deepEqual({ ...snap, loadedAt: 0 }, { ...plain, loadedAt: 0 });
+  });
+
+  it('a cancelled load publishes nothing more', async () => {
+    const { clients, release, rulesAsked } = heldRules();
+    const abort = new AbortController();
+    const parts: RegionSnapshot[] = [];
+    const load = readRegion(clients, { abortSignal: abort.signal, onPart: (p) => parts.push(p) });
+    await rulesAsked;
+    abort.abort();
+    const seen = parts.length;
+    release();
+    await assert.rejects(load);
+    assert.equal(parts.length, seen);
+  });
+
+  it('a read that fails stays pending in the parts; its failure comes with the result (every read may yet fail)', async () => {
+    const { clients } = fakeClients(accountPages());
+    const realSend = (clients.rds as any).send;
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+    (clients.rds as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeDBClustersCommand') throw denied;
+      return realSend(cmd, o);
+    };
+    const parts: RegionSnapshot[] = [];
+    const snap = await readRegion(clients, { onPart: (p) => parts.push(p) });
+    assert.ok(parts.length > 0);
+    for (const p of parts) {
+      assert.equal(p.failures, undefined);
+      assert.ok(p.pending!.includes('clusters'));
+    }
+    assert.deepEqual(
+      snap.failures?.map((f) => f.read),
+      ['clusters'],
+    );
+  });
+
+  it('a sign-in failure of one read stops the parts (the whole load fails)', async () => {
+    const { clients } = fakeClients(accountPages());
+    const expired = Object.assign(new Error('expired'), { name: 'ExpiredToken' });
+    (clients.ec2 as any).send = async () => {
+      throw expired;
+    };
+    const parts: RegionSnapshot[] = [];
+    await assert.rejects(readRegion(clients, { onPart: (p) => parts.push(p) }), (e) => e === expired);
+    assert.ok(
+      parts.every((p) => !p.failures?.some((f) => f.error === expired)),
+      'no part shows the sign-in failure as a read failure',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { countRules, DEFAULT_LIMITS, DEFAULT_RULES_PER_DIRECTION, prefixListWeig
 import { formatCidr } from '../cidr';
 import { DATABASE_PORTS } from '../engines';
 import type { RegionIndex, SecurityGroup, SecurityGroupRule } from '../model';
-import { readFailed } from '../model';
+import { isPartial, readFailed } from '../model';
 import { peerKey, peerLabel, portLabel, ruleLabel } from '../rules';
 import { aclProblems, ExposureCache } from './exposure';
 import { EGRESS, type GroupFacts, scanGroups, SELF_PEER } from './shadowed';
@@ -378,6 +378,8 @@ export function findings(idx: RegionIndex, opts: AnalysisOptions = {}): Finding[
   // A part that could not be read is unknown, not empty (RegionSnapshot.failures): every finding
   // rests on the rules, so none is made without them (the Findings view says which read failed).
   if (readFailed(idx.snapshot, 'rules')) return [];
+  // A partial snapshot (a load under way) is never analysed: its findings and badges come after the last read.
+  if (isPartial(idx.snapshot)) return [];
   // Databases by attached group, and every group attached to any database or DB instance.
   const dbs = databasesOf(idx);
   const dbsByGroup = new Map<string, ResolvedTarget[]>();
