@@ -16,7 +16,8 @@ import {
   timeLeftText,
 } from '../../src/domain/temporaryAccess';
 import { allowMyIp, revokeTemporary } from '../../src/ops/temporaryAccess';
-import { TemporaryWatch, type WatchClock } from '../../src/state/temporaryWatch';
+import { TemporaryWatch } from '../../src/state/temporaryWatch';
+import { manualClock } from '../harness/manualClock';
 import { FakeAws, fakeContext, R } from './ops/fakeAws';
 
 // EC2 API Reference, IpRange Description: up to 255 characters, a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
@@ -131,37 +132,11 @@ describe('temporary access: rules, findings and the watch', () => {
     );
   });
 
-  /** A clock the test moves; timers fire when it passes their time. */
-  function testClock(start: number): WatchClock & { advance(ms: number): void; timers: number } {
-    let now = start;
-    let timers: { at: number; fn: () => void; live: boolean }[] = [];
-    return {
-      now: () => now,
-      setTimer(ms, fn) {
-        const t = { at: now + ms, fn, live: true };
-        timers.push(t);
-        return { cancel: () => void (t.live = false) };
-      },
-      advance(ms) {
-        now += ms;
-        const due = timers.filter((t) => t.live && t.at <= now);
-        timers = timers.filter((t) => !due.includes(t));
-        for (const t of due) {
-          t.live = false;
-          t.fn();
-        }
-      },
-      get timers() {
-        return timers.filter((t) => t.live).length;
-      },
-    };
-  }
-
   it('the watch removes an expired rule at once, arms a timer for the next, and removes that one when its time comes', async () => {
     let idx = new RegionIndex(snapshot([rule('sgr-1', soon), rule('sgr-2', gone)]));
     const revoked: string[][] = [];
     let passes = 0;
-    const clock = testClock(T0);
+    const clock = manualClock(T0);
     const watch = new TemporaryWatch(
       {
         indexes: async () => [{ region: R, idx }],
@@ -192,7 +167,7 @@ describe('temporary access: rules, findings and the watch', () => {
 
   it('with auto-revoke off nothing is removed and no expiry timer is armed', async () => {
     const idx = new RegionIndex(snapshot([rule('sgr-1', soon), rule('sgr-2', gone)]));
-    const clock = testClock(T0);
+    const clock = manualClock(T0);
     let called = 0;
     const watch = new TemporaryWatch({ indexes: async () => [{ region: R, idx }], autoRevoke: () => false, revokeExpired: async () => void called++ }, clock);
     await watch.check();

@@ -7,9 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
+import { realClock } from '../../src/state/temporaryWatch';
+import { manualClock, type ManualClock } from '../harness/manualClock';
 import type { TestAccountIds } from '../harness/seed';
 import { encodeTemporary } from '../../src/domain/temporaryAccess';
-import type { WatchClock } from '../../src/state/temporaryWatch';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { ScriptedPrompter, type Answer } from './scripted';
 import { api, aws, AWS_URL, descriptions, REGION, reseed, setSettings, walk } from './util';
@@ -22,26 +23,6 @@ async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
   const p = new ScriptedPrompter(answers);
   (await api()).ext.ui = p;
   return p;
-}
-
-/** A clock the test moves; timers fire when it passes their time. */
-function testClock(start: number): WatchClock & { advance(ms: number): void } {
-  let now = start;
-  let timers: { at: number; fn: () => void; live: boolean }[] = [];
-  return {
-    now: () => now,
-    setTimer(ms, fn) {
-      const t = { at: now + ms, fn, live: true };
-      timers.push(t);
-      return { cancel: () => void (t.live = false) };
-    },
-    advance(ms) {
-      now += ms;
-      const due = timers.filter((t) => t.live && t.at <= now);
-      timers = timers.filter((t) => !due.includes(t));
-      for (const t of due) t.fn();
-    },
-  };
 }
 
 async function dbRules(groupId: string) {
@@ -71,7 +52,7 @@ describe('Temporary access: Allow My IP for… in a real VS Code', function () {
   this.timeout(120_000);
   let ids: TestAccountIds;
   let server: http.Server;
-  let clock: ReturnType<typeof testClock>;
+  let clock: ManualClock;
 
   before(async () => {
     ids = await reseed();
@@ -85,7 +66,7 @@ describe('Temporary access: Allow My IP for… in a real VS Code', function () {
       'temporaryAccess.autoRevoke': true,
     });
     const a = await api();
-    clock = testClock(T0);
+    clock = manualClock(T0);
     a.ext.clock = clock;
     await a.ext.store.refreshAll([REGION]);
   });
@@ -93,7 +74,7 @@ describe('Temporary access: Allow My IP for… in a real VS Code', function () {
   after(async () => {
     const a = await api();
     a.ext.ui = new VsCodePrompter();
-    a.ext.clock = { now: () => Date.now(), setTimer: (ms, fn) => ({ cancel: clearTimeout.bind(null, setTimeout(fn, ms)) }) };
+    a.ext.clock = realClock;
     await setSettings({ 'temporaryAccess.addressService': undefined, 'temporaryAccess.autoRevoke': undefined });
     server?.close();
   });
