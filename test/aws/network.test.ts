@@ -7,7 +7,7 @@ import { createGateway, type AwsGateway, type CallRecord } from '../../src/aws/i
 import { RegionIndex } from '../../src/domain/model';
 import { databasePrefixLists, NetworkIndex } from '../../src/domain/network';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
-import { startMoto, type MotoServer } from '../harness/moto';
+import { type MotoServer, startMoto, useTestKeys } from '../harness/moto';
 import { rulesAudit } from '../harness/rulesAudit';
 import { seedTopology, TOPOLOGY_REGIONS, type SeededTopology } from '../harness/seedTopologies';
 import { TOPOLOGIES } from '../harness/topologies';
@@ -21,13 +21,10 @@ describe('AWS network reads against moto: the topologies of issue 15', function 
   let gw: AwsGateway;
   const seeded: SeededTopology[] = [];
   const calls: CallRecord[] = [];
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, imds: process.env.AWS_EC2_METADATA_DISABLED };
+  let restoreKeys: () => void = () => undefined;
 
   before(async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'testing';
-    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    restoreKeys = useTestKeys();
     moto = await startMoto();
     for (const [i, t] of TOPOLOGIES.entries()) seeded.push(await seedTopology(moto.url, TOPOLOGY_REGIONS[i]!, t));
     rules = await startFaultProxy(moto.url);
@@ -39,10 +36,7 @@ describe('AWS network reads against moto: the topologies of issue 15', function 
     gw?.dispose();
     await rules?.close();
     await moto?.stop();
-    const put = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
-    put('AWS_ACCESS_KEY_ID', saved.id);
-    put('AWS_SECRET_ACCESS_KEY', saved.secret);
-    put('AWS_EC2_METADATA_DISABLED', saved.imds);
+    restoreKeys();
     audit?.check();
   });
 

@@ -9,7 +9,7 @@ import { findings } from '../../src/domain/analysis';
 import { RegionIndex } from '../../src/domain/model';
 import { reachableGroupVpcs } from '../../src/domain/peering';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
-import { startMoto, type MotoServer } from '../harness/moto';
+import { type MotoServer, startMoto, useTestKeys } from '../harness/moto';
 import { rulesAudit } from '../harness/rulesAudit';
 import { clientsFor, seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
 
@@ -24,13 +24,10 @@ describe('AWS peerings against moto', function () {
   let gw: AwsGateway;
   let ids: PeeredVpcIds;
   const calls: CallRecord[] = [];
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, imds: process.env.AWS_EC2_METADATA_DISABLED };
+  let restoreKeys: () => void = () => undefined;
 
   before(async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'testing';
-    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    restoreKeys = useTestKeys();
     moto = await startMoto();
     ids = await seedPeeredVpcs(moto.url, REGION);
     rules = await startFaultProxy(moto.url);
@@ -42,10 +39,7 @@ describe('AWS peerings against moto', function () {
     gw?.dispose();
     await rules?.close();
     await moto?.stop();
-    const put = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
-    put('AWS_ACCESS_KEY_ID', saved.id);
-    put('AWS_SECRET_ACCESS_KEY', saved.secret);
-    put('AWS_EC2_METADATA_DISABLED', saved.imds);
+    restoreKeys();
     audit?.check();
   });
 

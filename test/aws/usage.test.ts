@@ -14,7 +14,7 @@ import { createGateway, type AwsGateway } from '../../src/aws/index';
 import type { OpsContext } from '../../src/ops/context';
 import { deleteGroup } from '../../src/ops/groups';
 import { RegionStore } from '../../src/state/store';
-import { startMoto, type MotoServer } from '../harness/moto';
+import { type MotoServer, startMoto, useTestKeys } from '../harness/moto';
 import { clientsFor, createVpc } from '../harness/seed';
 import { ScriptedPrompter } from '../vscode/scripted';
 
@@ -30,13 +30,10 @@ describe('AWS group usage against moto', function () {
   let used: string;
   let unused: string;
   let docs: string;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, imds: process.env.AWS_EC2_METADATA_DISABLED };
+  let restoreKeys: () => void = () => undefined;
 
   before(async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'testing';
-    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    restoreKeys = useTestKeys();
     moto = await startMoto();
     const c = clientsFor(moto.url, REGION);
     const vpc = await createVpc(c, '10.40.0.0/16', 'usage-vpc');
@@ -64,10 +61,7 @@ describe('AWS group usage against moto', function () {
     gw?.dispose();
     await rules?.close();
     await moto?.stop();
-    const put = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
-    put('AWS_ACCESS_KEY_ID', saved.id);
-    put('AWS_SECRET_ACCESS_KEY', saved.secret);
-    put('AWS_EC2_METADATA_DISABLED', saved.imds);
+    restoreKeys();
     audit?.check();
   });
 

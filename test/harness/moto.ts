@@ -81,3 +81,22 @@ export function motoEnv(url: string, scratchDir: string): Record<string, string>
     MOTO_URL: url,
   };
 }
+
+/**
+ * Fixed test keys in the environment for a suite whose gateway reads the default credential chain
+ * (moto accepts any key), no instance-metadata lookup and no SDK Node-version notice. Returns what
+ * puts the keys and the metadata setting back as they were.
+ */
+export function useTestKeys(): () => void {
+  const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  return () =>
+    keys.forEach((k, i) => {
+      if (saved[i] === undefined) delete process.env[k];
+      else process.env[k] = saved[i];
+    });
+}
