@@ -3,6 +3,10 @@
 // box of the step just answered stays up, disabled and busy, while the next step loads (the prefix
 // lists being listed, say), and the next question reuses it; a pick after a text input (or the other
 // way round) replaces it, as quickinput-sample's multiStepInput.ts does.
+// Every input keeps its place when the focus moves (ignoreFocusOut): the workbench gives the focus
+// back to what had it before the command palette, and a webview (the results panel, the walkthrough)
+// takes it back a moment later, after the first question showed. Without this, that late focus
+// closed the question, and the command ended as if the user had cancelled it. Escape still cancels.
 import * as vscode from 'vscode';
 import {
   BackError,
@@ -155,6 +159,7 @@ export class VsCodePrompter implements Prompter {
     const create = () => vscode.window.createQuickPick<Item<unknown>>();
     const qp = (s ? s.take(isPick, create) : create()) as unknown as vscode.QuickPick<Item<T>>;
     qp.title = o.title;
+    qp.ignoreFocusOut = true;
     qp.step = o.step;
     qp.totalSteps = o.totalSteps;
     qp.placeholder = o.placeholder;
@@ -187,6 +192,7 @@ export class VsCodePrompter implements Prompter {
     const s = this.active;
     const box = s ? s.take(isBox, () => vscode.window.createInputBox()) : vscode.window.createInputBox();
     box.title = o.title;
+    box.ignoreFocusOut = true;
     box.step = o.step;
     box.totalSteps = o.totalSteps;
     box.prompt = o.prompt;

@@ -22,8 +22,8 @@ import {
 
 type Answer = (p: Page, step: RegExp, text: string) => Promise<void>;
 
-/** The modal dialog showing `text` (role dialog in both versions; a notification toast is a dialog too). */
-const dialog = (p: Page, text: string | RegExp) => p.getByRole('dialog').filter({ hasText: text }).first();
+/** The modal dialog box showing `text` (role dialog alone also matches a notification toast, and a quick input). */
+const dialog = (p: Page, text: string | RegExp) => p.locator('.monaco-dialog-box').filter({ hasText: text }).first();
 
 /** The accessible name or text of the focused element. */
 async function focusedText(p: Page): Promise<string> {

@@ -377,6 +377,28 @@ async function answerQuickInput(p: Page, step: RegExp, text: string): Promise<vo
   await p.keyboard.press('Enter');
 }
 
+/** The end of the extension's output channel as the workbench wrote it (<user-data>/logs/…/Aurora Security Groups.log). */
+function extensionLogTail(userDataDir: string, lines = 60): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (/Aurora Security Groups\.log$/.test(e.name)) found.push(f);
+    }
+  };
+  try {
+    walk(path.join(userDataDir, 'logs'));
+  } catch {
+    return '(no logs folder)';
+  }
+  if (!found.length) return '(no log of the extension found)';
+  return found
+    .map((f) => `${f}:\n${fs.readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}`)
+    .join('\n')
+    .slice(-8000);
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const logs: string[] = [];
@@ -467,6 +489,7 @@ async function main(): Promise<number> {
         .catch(() => '');
       console.log(`    notification toasts and centre DOM: ${html.slice(0, 3000)}`);
       console.log(`    last code-server output:\n${logs.join('').slice(-3000)}`);
+      if (cs) console.log(`    the extension's log (last lines):\n${extensionLogTail(cs.userDataDir)}`);
     }
   } finally {
     await browser?.close().catch(() => undefined);

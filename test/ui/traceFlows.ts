@@ -9,8 +9,8 @@ import { activityBarItem, dismissNotifications, expandRow, parkMouse, retry, run
 
 type Answer = (p: Page, step: RegExp, text: string) => Promise<void>;
 
-/** The modal dialog showing `text`. */
-const dialog = (p: Page, text: string | RegExp) => p.getByRole('dialog').filter({ hasText: text }).first();
+/** The modal dialog box showing `text` (role dialog alone also matches a notification toast, and a quick input). */
+const dialog = (p: Page, text: string | RegExp) => p.locator('.monaco-dialog-box').filter({ hasText: text }).first();
 
 /** The address the local stand-in of the address service answers (run.ts). */
 export const STAND_IN_ADDRESS = '198.51.100.77';

@@ -210,11 +210,14 @@ export async function dismissNotifications(page: Page): Promise<number> {
   const toasts = page.locator('.notifications-toasts .notification-toast');
   let closed = 0;
   for (let i = 0; i < 10; i++) {
+    const toast = toasts.first();
+    if (!(await toast.isVisible())) break;
+    const before = await toasts.count();
+    // The toast's clear button may show only while the pointer is over it: hover first, then look.
+    await toast.hover({ timeout: 2000 }).catch(() => undefined);
     const btn = toasts.locator('.codicon-notifications-clear').first();
     if (!(await btn.isVisible())) break;
-    const before = await toasts.count();
     try {
-      await toasts.first().hover({ timeout: 2000 });
       await btn.click({ timeout: 2000 });
     } catch (err) {
       // An information toast also hides by itself after a while: if it went while we aimed at it,
@@ -304,7 +307,8 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 
 /** The quick-input widget (command palette, quick picks, input boxes). */
 export function quickInput(page: Page): Locator {
-  return page.locator('.quick-input-widget').first();
+  // Not one that is closing: VS Code 1.139 keeps a hidden quick input on screen, inert, for its close animation.
+  return page.locator('.quick-input-widget:not(.quick-input-widget-closing)').first();
 }
 
 /** The rows the quick input lists now, as their visible labels (with the category, for commands). */
@@ -331,9 +335,27 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = D
     },
     timeoutMs,
   );
-  await input.fill(`>${text}`);
   const row = widget.getByRole('option').filter({ hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The palette lists the commands registered when it opened: one contributed a moment later (a
+  // view's focus command right after a window reload) shows only in a palette opened again.
+  await retry(
+    `the command palette row '${text}'`,
+    async () => {
+      if (!(await widget.isVisible())) {
+        await page.locator('.monaco-workbench').first().focus();
+        await page.keyboard.press('F1');
+        await widget.waitFor({ state: 'visible', timeout: 3000 });
+      }
+      await input.fill(`>${text}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 5000 });
+      } catch (e) {
+        await page.keyboard.press('Escape');
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
   return row;
 }
 
