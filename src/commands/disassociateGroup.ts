@@ -1,11 +1,12 @@
 // Remove a security group from a DB cluster or a standalone DB instance. What only that group
 // allowed can no longer reach the database, so the change always asks, with the list before and
 // after (arguments never answer that); the write itself is ops/databaseGroups.
-import { accessLostBy, lostAccessText } from '../domain/analysis';
+import { accessLostBy, lostAccessText, narrowerReplacements } from '../domain/analysis';
 import { clusterKindLabel, isRdsCustom, rdsCustomRefusal } from '../domain/engines';
 import type { DbInstance } from '../domain/model';
 import type { Ext } from '../ext';
 import { groupNames, setDatabaseGroups } from '../ops/databaseGroups';
+import { addDetachReplacements, replacementText } from '../ops/rules';
 import { databaseListOffer } from './codeOffers';
 import { knownDatabase, removeArgs, type RemoveArgs } from './databaseArgs';
 import { indexFor, pickRegion, say, UserError } from './common';
@@ -44,15 +45,31 @@ async function disassociate(ext: Ext, a: RemoveArgs): Promise<string[] | undefin
           .readEc2Instances(region)
           .catch(() => []);
         const target = a.kind === 'cluster' ? { clusterId: a.id } : { instanceId: a.id };
-        const lost = accessLostBy(idx, { kind: 'detach', target, groupIds: before.filter((g) => !after.includes(g)) }, ec2);
+        const change = { kind: 'detach', target, groupIds: before.filter((g) => !after.includes(g)) } as const;
+        const lost = accessLostBy(idx, change, ec2);
         const cut = lost.length ? `These lose their only path to the database:\n${lostAccessText(lost)}\n\n` : '';
         const { drift, code } = databaseListOffer(ext, idx, a.kind, known, a.id, after, `Remove ${names(a.groupIds)} from ${a.id}`);
-        return ext.ui.confirm(
-          `Remove ${names(a.groupIds)} from ${a.id}?`,
-          `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}${drift ? `\n\n${drift}` : ''}`,
-          'Remove',
-          { code },
+        const title = `Remove ${names(a.groupIds)} from ${a.id}?`;
+        const detail = `Before: ${names(before)}\nAfter:  ${names(after)}\n\n${cut}${unchecked ? `${unchecked}\n\n` : ''}Whatever only this group allowed can no longer reach the database. ${timing}${drift ? `\n\n${drift}` : ''}`;
+        // Offered in the same step (issue 14 item 3): the rule on a group the database keeps that lets
+        // just those sources in on its port; added and read back before the group is removed.
+        const replacements = narrowerReplacements(idx, change, lost, ec2);
+        if (!replacements.length) return ext.ui.confirm(title, detail, 'Remove', { code });
+        const texts = replacements.map((x) => replacementText(idx, x));
+        const replaceLabel = replacements.length === 1 ? `Replace with ${texts[0]!.short}` : `Replace with ${replacements.length} Narrower Rules`;
+        const choice = await ext.ui.choose(
+          title,
+          `${detail}\n\nReplace: ${replacements.length === 1 ? 'this rule is' : 'these rules are'} added and checked first, then the group is removed:\n${texts
+            .map((t) => `• ${t.long}`)
+            .join('\n')}\n\nRemove only: whatever only this group allowed stops at once.`,
+          [replaceLabel, 'Remove Only'],
         );
+        if (!choice) return false;
+        if (choice === replaceLabel) {
+          const added = await addDetachReplacements(ext, region, replacements, a.id, names(change.groupIds));
+          ext.log.info(`Before removing ${names(change.groupIds)} from ${a.id}: added ${added.join('; ')}.`);
+        }
+        return true;
       },
     },
   );

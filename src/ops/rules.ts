@@ -588,7 +588,9 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
     }
   }
   const added: string[] = [];
-  for (const x of replace) added.push(await addReplacement(ctx, region, x, rules));
+  const wide = rules.map((r) => r.ruleId).join(', ');
+  const notRemoved = `${wide} ${rules.length === 1 ? 'was' : 'were'} not removed.`;
+  for (const x of replace) added.push(await addReplacement(ctx, region, x, { description: `Replaces ${wide}`, notRemoved }));
   const groupIds = [...new Set(rules.map((r) => r.groupId))];
   const batches = new Map<string, SecurityGroupRule[]>();
   for (const r of rules) batches.set(`${r.groupId}|${r.isEgress}`, [...(batches.get(`${r.groupId}|${r.isEgress}`) ?? []), r]);
@@ -665,15 +667,38 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
 }
 
 /** A replacement as said in the button ("inbound tcp 3306 from appsrv1 (sg-…) (app-server-1's group)") and the detail (with its group). */
-function replacementText(idx: RegionIndex, x: Replacement): { short: string; long: string } {
+/** How a replacement reads in the question: its button's words, and its line in the detail. */
+export function replacementText(idx: RegionIndex, x: Replacement): { short: string; long: string } {
   const lookup = lookupIn(idx);
-  const peer: RulePeer = 'groupId' in x.rule.source ? { kind: 'group', groupId: x.rule.source.groupId } : { kind: 'cidr4', cidr: x.rule.source.cidr };
+  const src = x.rule.source;
+  const peer: RulePeer = 'groupId' in src ? { kind: 'group', groupId: src.groupId } : { kind: src.cidr.includes(':') ? 'cidr6' : 'cidr4', cidr: src.cidr };
   const rule = `inbound ${portLabel(x.rule)} from ${peerLabel(peer, lookup)}`;
   const group = lookup(x.rule.groupId)?.groupName ?? x.rule.groupId;
+  const also = x.alsoGuards?.length ? `; ${group} also guards ${x.alsoGuards.join(', ')}, which the rule lets it into too` : '';
   return {
     short: `${rule} (${x.why})`,
-    long: `${group}: ${rule} (${x.why}), keeps ${x.keeps.join(', ')} connected to ${x.databases.join(', ')}`,
+    long: `${group}: ${rule} (${x.why}), keeps ${x.keeps.join(', ')} connected to ${x.databases.join(', ')}${also}`,
   };
+}
+
+/**
+ * Before a group is taken off a database: adds the replacements the user chose (each through the
+ * normal add-rule checks and write, then read back), so the sources they keep are never cut off.
+ * Any failure stops before the group is removed. Returns "rule-id (text) to group" for each.
+ */
+export async function addDetachReplacements(
+  ctx: OpsContext,
+  region: string,
+  replacements: readonly Replacement[],
+  database: string,
+  groups: string,
+): Promise<string[]> {
+  const added: string[] = [];
+  for (const x of replacements)
+    added.push(
+      await addReplacement(ctx, region, x, { description: `Replaces ${groups} on ${database}`, notRemoved: `${groups} was not removed from ${database}.` }),
+    );
+  return added;
 }
 
 /**
@@ -681,7 +706,7 @@ function replacementText(idx: RegionIndex, x: Replacement): { short: string; lon
  * lost-answer protocol), then the group read again must have it; otherwise nothing is removed.
  * Returns "rule-id (text) to group".
  */
-async function addReplacement(ctx: OpsContext, region: string, x: Replacement, wide: readonly SecurityGroupRule[]): Promise<string> {
+async function addReplacement(ctx: OpsContext, region: string, x: Replacement, what: { description: string; notRemoved: string }): Promise<string> {
   const built = buildRule({
     groupId: x.rule.groupId,
     isEgress: false,
@@ -689,7 +714,7 @@ async function addReplacement(ctx: OpsContext, region: string, x: Replacement, w
     fromPort: x.rule.fromPort,
     toPort: x.rule.toPort,
     source: x.rule.source,
-    description: `Replaces ${wide.map((r) => r.ruleId).join(', ')}`.slice(0, 255),
+    description: what.description.slice(0, 255),
   });
   if (!built.ok) throw new UserError(`${built.error} Nothing was removed.`);
   const idx = ctx.store.index(region);
@@ -697,22 +722,16 @@ async function addReplacement(ctx: OpsContext, region: string, x: Replacement, w
   const d = built.value;
   const text = `${portLabel(d)} from ${peerLabel(d.peer, lookupIn(idx))}`;
   const g = checkNewRule(region, idx, d);
-  const removed = wide.map((r) => r.ruleId).join(', ');
   await ctx.ui.progress(`Adding the narrower rule ${text} to ${g.groupName}…`, (signal) => addRuleWrite(ctx, region, g, d, text, signal));
   // Checked before anything is removed: the group, read again, has it.
   let found: SecurityGroupRule | undefined;
   try {
     found = findDuplicate(await ctx.gateway().readRules(region, [d.groupId]), d);
   } catch (e) {
-    throw new UserError(
-      `Added ${text} to ${g.groupName}, but could not read the group again to check it: ${errorSentence(e)} ${removed} ${wide.length === 1 ? 'was' : 'were'} not removed.`,
-    );
+    throw new UserError(`Added ${text} to ${g.groupName}, but could not read the group again to check it: ${errorSentence(e)} ${what.notRemoved}`);
   } finally {
     await ctx.store.refreshGroups(region, [d.groupId]).catch(() => undefined);
   }
-  if (!found)
-    throw new UserError(
-      `AWS answered that ${text} was added to ${g.groupName}, but the group, read again, does not have it. ${removed} ${wide.length === 1 ? 'was' : 'were'} not removed.`,
-    );
+  if (!found) throw new UserError(`AWS answered that ${text} was added to ${g.groupName}, but the group, read again, does not have it. ${what.notRemoved}`);
   return `${found.ruleId} (${text}) to ${g.groupName}`;
 }

@@ -1142,11 +1142,61 @@ describe('analysis: narrowerReplacements (issue 14 item 3)', () => {
     assert.deepEqual(got[0]!.keeps, ['i-def']);
   });
 
-  it('nothing is offered when another rule still lets the instance in, when a group rule is revoked, or for a detach', () => {
+  it('nothing is offered when another rule still lets the instance in, when a group rule is revoked, or for a detach that leaves the database no group', () => {
     assert.deepEqual(offers(['r-world'], [onlyDefault]), [], '10.0.0.0/8 still lets it in');
     assert.deepEqual(offers(['r-app'], [ec2('i-app', ['sg-app'], '192.168.0.1')]), [], 'a group rule is not replaced by the same group');
     const change = { kind: 'detach' as const, target: DB, groupIds: ['sg-db'] };
     assert.deepEqual(narrowerReplacements(idx, change, accessLostBy(idx, change, [onlyDefault]), [onlyDefault]), []);
+  });
+
+  describe('for a detach: a rule on a group the database keeps', () => {
+    // db has sg-a (removed) and sg-b (kept); sg-a lets in sg-app, 10.1.0.0/16 and the world on 3306.
+    const base = region({
+      groups: [sg('sg-a', 'a'), sg('sg-b', 'b'), sg('sg-c', 'c'), sg('sg-app', 'app')],
+      rules: [
+        inb('r-app', 'sg-a', '-1', 'sg-app'),
+        inb('r-ten', 'sg-a', 'tcp 3306', '10.1.0.0/16'),
+        inb('r-world', 'sg-a', 'tcp 3306', '0.0.0.0/0'),
+        outb('o-app', 'sg-app', '-1', '0.0.0.0/0'),
+      ],
+      clusters: [cluster('db', ['sg-a', 'sg-b']), cluster('db2', ['sg-b'])],
+    });
+    const app = ec2('i-app', ['sg-app'], '10.0.1.9');
+    const detach = (at: RegionIndex, kept = ['sg-a']) => {
+      const change = { kind: 'detach' as const, target: { clusterId: 'db' }, groupIds: kept };
+      return narrowerReplacements(at, change, accessLostBy(at, change, [app]), [app]);
+    };
+
+    it('the same group (on the port only) and the same private range; never the world again; the kept group that guards other databases names them', () => {
+      const got = detach(base);
+      assert.deepEqual(
+        got.map((x) => [x.rule.groupId, x.rule.source, x.rule.fromPort, x.rule.toPort, x.alsoGuards]),
+        [
+          ['sg-b', { groupId: 'sg-app' }, 3306, 3306, ['db2']],
+          ['sg-b', { cidr: '10.1.0.0/16' }, 3306, 3306, ['db2']],
+        ],
+      );
+      // The group and the instance that carries it keep one rule.
+      assert.deepEqual(got[0]!.keeps.length, 2);
+      assert.ok(!got.some((x) => 'cidr' in x.rule.source && x.rule.source.cidr === '0.0.0.0/0'), 'the world is never offered again');
+    });
+
+    it('a kept group that guards this database alone is preferred', () => {
+      const withC = new RegionIndex({ ...base.snapshot, clusters: [cluster('db', ['sg-a', 'sg-b', 'sg-c']), cluster('db2', ['sg-b'])] });
+      const got = detach(withC);
+      assert.ok(got.length >= 1);
+      assert.ok(got.every((x) => x.rule.groupId === 'sg-c' && x.alsoGuards === undefined));
+    });
+
+    it('nothing for a source a kept group already lets in (the range, the instance inside it); a group as a source still needs its rule', () => {
+      const covered = new RegionIndex({ ...base.snapshot, rules: [...base.snapshot.rules, inb('r-b', 'sg-b', 'tcp 3306', '10.0.0.0/8')] });
+      const got = detach(covered);
+      assert.deepEqual(
+        got.map((x) => x.rule.source),
+        [{ groupId: 'sg-app' }],
+      );
+      assert.deepEqual(got[0]!.keeps, ['app (sg-app)']);
+    });
   });
 
   it('two instances of one group get one rule', () => {

@@ -3,7 +3,14 @@
 // that rule is added and checked first, then the wide rule revoked (all through src/ops).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, DescribeSubnetsCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSubnetsCommand,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { DescribeDBClustersCommand, ModifyDBClusterCommand } from '@aws-sdk/client-rds';
 import type { PathExplanation } from '../../src/domain/analysis';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { runEc2Instance, type TestAccountIds } from '../harness/seed';
@@ -97,5 +104,67 @@ describe('Narrower replacement: a revoke that cuts the only path offers the narr
       before.map((x) => x.SecurityGroupRuleId).sort(),
       'declined: nothing was added or removed',
     );
+  });
+
+  /** orders-mysql keeps a second group, keep-db, with no rule: dbsrv1 stays app-server-1's only way in. */
+  async function keepSecondGroup(): Promise<string> {
+    const c = aws();
+    const { GroupId } = await c.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'keep-db', Description: 'Kept', VpcId: ids.vpcId }));
+    await c.rds.send(
+      new ModifyDBClusterCommand({ DBClusterIdentifier: ids.mysqlClusterId, VpcSecurityGroupIds: [ids.dbGroupId, GroupId!], ApplyImmediately: true }),
+    );
+    await (await api()).ext.store.refreshAll([REGION]);
+    return GroupId!;
+  }
+
+  it('removing a group from a cluster offers the rule on a group the cluster keeps; chosen, it is added and checked first, and app-server-1 still connects', async () => {
+    const c = aws();
+    const keepId = await keepSecondGroup();
+    const p = await script(/^Replace with /);
+    const after = await run<string[]>('auroraSg.disassociateFromCluster', { region: REGION, clusterId: ids.mysqlClusterId, groupId: ids.dbGroupId });
+    assert.deepEqual(after, [keepId], p.errors.join());
+    assert.equal(p.confirms.length, 1);
+    const q = p.confirms[0];
+    assert.match(q.detail, /These lose their only path to the database:\n• orders-mysql \(port 3306\): .*app-server-1 \(i-/);
+    assert.match(q.actions?.[0] ?? '', /^Replace with inbound tcp 3306 from appsrv1 \(sg-[0-9a-f]+\) \(/);
+    assert.equal(q.actions?.[1], 'Remove Only');
+    assert.match(q.detail, /keep-db: inbound tcp 3306 from appsrv1/);
+    // The rule is on keep-db (added before the group went), and the cluster has keep-db only.
+    const kept = await rulesOf(keepId);
+    assert.ok(
+      kept.some((r) => r.FromPort === 3306 && r.ToPort === 3306 && r.ReferencedGroupInfo?.GroupId === ids.appGroupId),
+      `the replacement is in place: ${JSON.stringify(kept)}`,
+    );
+    const { DBClusters } = await c.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: ids.mysqlClusterId }));
+    assert.deepEqual(
+      DBClusters?.[0]?.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId),
+      [keepId],
+    );
+    const path = await run<PathExplanation>('auroraSg.explainPath', {
+      region: REGION,
+      clusterId: ids.mysqlClusterId,
+      source: { ec2InstanceId: ids.appServerInstanceId },
+      editor: false,
+    });
+    assert.equal(path.open, true, JSON.stringify(path.hops));
+  });
+
+  it('"Remove Only" removes the group and adds nothing; Escape changes nothing', async () => {
+    ids = await reseed();
+    const c = aws();
+    const keepId = await keepSecondGroup();
+    const arg = { region: REGION, clusterId: ids.mysqlClusterId, groupId: ids.dbGroupId };
+    let p = await script(false);
+    assert.equal(await run('auroraSg.disassociateFromCluster', arg), undefined);
+    assert.equal(p.confirms.length, 1);
+    const groups = async () =>
+      (await c.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: ids.mysqlClusterId }))).DBClusters?.[0]?.VpcSecurityGroups?.map(
+        (g) => g.VpcSecurityGroupId,
+      ).sort();
+    assert.deepEqual(await groups(), [ids.dbGroupId, keepId].sort(), 'declined: the cluster keeps both');
+    assert.deepEqual(await rulesOf(keepId), [], 'declined: nothing added');
+    p = await script('Remove Only');
+    assert.deepEqual(await run<string[]>('auroraSg.disassociateFromCluster', arg), [keepId], p.errors.join());
+    assert.deepEqual(await rulesOf(keepId), [], 'Remove Only adds nothing');
   });
 });

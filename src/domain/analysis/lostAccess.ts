@@ -19,6 +19,8 @@ export interface LostAccess {
   readonly port: number;
   /** When the source is an EC2 instance: its id (a narrower replacement may keep it connected). */
   readonly ec2InstanceId?: string;
+  /** When the source is a rule's peer: that peer (a detach's replacement lets the same peer in on another group). */
+  readonly peer?: { readonly cidr: string } | { readonly groupId: string };
   readonly target: DbTarget;
 }
 
@@ -61,7 +63,7 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
   const rules = change.kind === 'revoke' ? idx.snapshot.rules.filter((r) => change.ruleIds.includes(r.ruleId)) : [];
   const touchedGroups = new Set(change.kind === 'revoke' ? rules.map((r) => r.groupId) : change.groupIds);
   const peerRules = change.kind === 'revoke' ? rules : [...touchedGroups].flatMap((g) => idx.rulesOf(g));
-  const sources: { source: PathSource; text: string; instanceId?: string }[] = [];
+  const sources: { source: PathSource; text: string; instanceId?: string; peer?: LostAccess['peer'] }[] = [];
   const seen = new Set<string>();
   for (const r of peerRules) {
     if (r.isEgress) continue;
@@ -69,7 +71,11 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
     const key = p.kind === 'group' ? p.groupId : p.kind === 'prefixList' ? '' : p.cidr;
     if (!key || seen.has(key)) continue;
     seen.add(key);
-    sources.push(p.kind === 'group' ? { source: { groupId: p.groupId }, text: groupText(idx, p.groupId) } : { source: { cidr: key }, text: key });
+    sources.push(
+      p.kind === 'group'
+        ? { source: { groupId: p.groupId }, text: groupText(idx, p.groupId), peer: { groupId: p.groupId } }
+        : { source: { cidr: key }, text: key, peer: { cidr: key } },
+    );
   }
   for (const i of ec2) {
     sources.push({ source: { ec2Instance: i }, text: i.name ? `${i.name} (${i.instanceId})` : i.instanceId, instanceId: i.instanceId });
@@ -89,7 +95,14 @@ export function accessLostBy(idx: RegionIndex, change: AccessChange, ec2: readon
       const now = explainPath(idx, s.source, db);
       if (!now.open) continue;
       if (!explainPath(next, s.source, db).open)
-        out.push({ source: s.text, database: target.id, port: now.port, target: db, ...(s.instanceId ? { ec2InstanceId: s.instanceId } : {}) });
+        out.push({
+          source: s.text,
+          database: target.id,
+          port: now.port,
+          target: db,
+          ...(s.instanceId ? { ec2InstanceId: s.instanceId } : {}),
+          ...(s.peer ? { peer: s.peer } : {}),
+        });
     }
   }
   return out;
@@ -114,6 +127,11 @@ export interface Replacement {
   /** The sources it keeps connected ("app-server-1 (i-…)"), and the databases. */
   readonly keeps: readonly string[];
   readonly databases: readonly string[];
+  /**
+   * A detach's replacement goes on a group the database keeps; when that group also guards other
+   * databases, the rule lets the source into them too: they are named here (and in the question).
+   */
+  readonly alsoGuards?: readonly string[];
 }
 
 /**
@@ -127,7 +145,7 @@ export interface Replacement {
  * nothing narrower would do.
  */
 export function narrowerReplacements(idx: RegionIndex, change: AccessChange, lost: readonly LostAccess[], ec2: readonly Ec2Instance[]): Replacement[] {
-  if (change.kind !== 'revoke') return [];
+  if (change.kind === 'detach') return detachReplacements(idx, change, lost, ec2);
   const revoked = idx.snapshot.rules.filter((r) => change.ruleIds.includes(r.ruleId) && !r.isEgress);
   const revokedGroupPeers = new Set(revoked.flatMap((r) => (r.peer.kind === 'group' ? [r.peer.groupId] : [])));
   const next = after(idx, change);
@@ -183,6 +201,94 @@ export function narrowerReplacements(idx: RegionIndex, change: AccessChange, los
       const withRule = new RegionIndex({ ...next.snapshot, rules: [...next.snapshot.rules, added] });
       if (!explainPath(withRule, { ec2Instance: inst }, l.target).open) continue;
       out.set(key, { rule, why: c.why, keeps: [l.source], databases: [l.database] });
+      break;
+    }
+  }
+  return [...out.values()];
+}
+
+/** The databases a group guards, by id (clusters, then instances not in a cluster). */
+function guardedBy(idx: RegionIndex, groupId: string): string[] {
+  const a = idx.attachmentsOf(groupId);
+  return [...a.clusters.map((c) => c.clusterId), ...a.instances.filter((i) => !i.clusterId).map((i) => i.instanceId)];
+}
+
+/**
+ * For a detach: each source that loses its only path (a peer of the detached group's inbound rules,
+ * or an EC2 instance) gets the rule that lets just it in on the database's port, on a group the
+ * database keeps. That group is one that guards this database alone when there is one, else the
+ * first kept group, and then the other databases it guards are named (the rule lets the source into
+ * them too). A world range (0.0.0.0/0, ::/0) is never offered again: what it let in is what the
+ * detach takes away. An EC2 instance is let in by a group it carries (never the VPC's default group,
+ * nor a detached group), else by its private address (/32). Each is checked on the path engine:
+ * with the group removed and the rule added, the source gets in again. Empty when the database
+ * keeps no group.
+ */
+function detachReplacements(
+  idx: RegionIndex,
+  change: Extract<AccessChange, { kind: 'detach' }>,
+  lost: readonly LostAccess[],
+  ec2: readonly Ec2Instance[],
+): Replacement[] {
+  let target;
+  try {
+    target = resolveDbTarget(idx, change.target);
+  } catch {
+    return [];
+  }
+  const dropped = new Set(change.groupIds);
+  const kept = target.groupIds.filter((g) => !dropped.has(g) && idx.groupsById.has(g));
+  if (!kept.length) return [];
+  const host = kept.find((g) => guardedBy(idx, g).every((d) => d === target.id)) ?? kept[0]!;
+  const others = guardedBy(idx, host).filter((d) => d !== target.id);
+  const hostVpc = idx.groupsById.get(host)?.vpcId;
+  const next = after(idx, change);
+  const out = new Map<string, Replacement>();
+  for (const l of lost) {
+    if (l.database !== target.id) continue;
+    const candidates: { source: MissingRule['source']; why: string; path: PathSource }[] = [];
+    const inst = l.ec2InstanceId ? ec2.find((i) => i.instanceId === l.ec2InstanceId) : undefined;
+    if (inst) {
+      const name = inst.name ?? inst.instanceId;
+      const own = inst.securityGroupIds.find((g) => {
+        const grp = idx.groupsById.get(g);
+        return !!grp && grp.groupName !== 'default' && !dropped.has(g) && (!hostVpc || grp.vpcId === hostVpc);
+      });
+      if (own) candidates.push({ source: { groupId: own }, why: `${name}'s group`, path: { ec2Instance: inst } });
+      const ip = inst.privateIp ? parseCidr(inst.privateIp) : undefined;
+      if (ip && !('error' in ip)) candidates.push({ source: { cidr: formatCidr(ip) }, why: `${name}'s private address`, path: { ec2Instance: inst } });
+    } else if (l.peer && 'groupId' in l.peer) {
+      candidates.push({ source: { groupId: l.peer.groupId }, why: `the same group, on ${l.port} only`, path: { groupId: l.peer.groupId } });
+    } else if (l.peer && 'cidr' in l.peer) {
+      const c = parseCidr(l.peer.cidr);
+      if (!('error' in c) && c.prefix > 0)
+        candidates.push({ source: { cidr: formatCidr(c) }, why: `the same range, on ${l.port} only`, path: { cidr: l.peer.cidr } });
+    }
+    for (const c of candidates) {
+      const rule: MissingRule = { groupId: host, isEgress: false, protocol: 'tcp', fromPort: l.port, toPort: l.port, source: c.source };
+      const key = `${host}|${'groupId' in c.source ? c.source.groupId : c.source.cidr}|${l.port}`;
+      const seen = out.get(key);
+      if (seen) {
+        if (!seen.keeps.includes(l.source)) (seen.keeps as string[]).push(l.source);
+        break;
+      }
+      const isCidr = 'cidr' in c.source;
+      const added: SecurityGroupRule = {
+        region: idx.snapshot.region,
+        ruleId: `replacement-${out.size}`,
+        groupId: host,
+        isEgress: false,
+        protocol: 'tcp',
+        fromPort: l.port,
+        toPort: l.port,
+        peer:
+          'groupId' in c.source
+            ? { kind: 'group', groupId: c.source.groupId }
+            : { kind: isCidr && c.source.cidr.includes(':') ? 'cidr6' : 'cidr4', cidr: c.source.cidr },
+      };
+      const withRule = new RegionIndex({ ...next.snapshot, rules: [...next.snapshot.rules, added] });
+      if (!explainPath(withRule, c.path, change.target).open) continue;
+      out.set(key, { rule, why: c.why, keeps: [l.source], databases: [target.id], ...(others.length ? { alsoGuards: others } : {}) });
       break;
     }
   }
