@@ -131,7 +131,16 @@ export async function copyRules(ctx: OpsContext, from: CopySource, to: CopyDesti
   }
   const groupId = target.group.groupId;
   const scope = to.scope;
-  const drafts = created ? planCopy(source, sIdx.rulesOf(from.groupId), target).copies : plan.copies;
+  // Exactly the rules confirmed (a new group's placeholder id replaced by its id); what the target
+  // has by now (a new group: what AWS gave it) is not sent again.
+  const real = (id: string) => (id === NEW_GROUP_ID ? groupId : id);
+  const confirmed = plan.copies.map((d) => ({
+    ...d,
+    groupId: real(d.groupId),
+    peer: d.peer.kind === 'group' ? { ...d.peer, groupId: real(d.peer.groupId) } : d.peer,
+  }));
+  const there = confirmed.filter((d) => findDuplicate(target.idx.rulesOf(groupId), d));
+  const drafts = confirmed.filter((d) => !there.includes(d));
   const made = created ? `Created ${target.group.groupName} (${groupId}). ` : '';
   if (!drafts.length) return { value: { scope, groupId, ruleIds: [] }, message: `${made}No rule of ${sGroup.groupName} was copied.\n${text}` };
   // The add-rule checks on the target as it is now, for every rule, before the first write.
@@ -177,10 +186,11 @@ export async function copyRules(ctx: OpsContext, from: CopySource, to: CopyDesti
     return { ids: ruleIds, skipped };
   });
   const late = skipped.length ? ` Skipped, added by someone else meanwhile: ${skipped.join('; ')}.` : '';
+  const already = there.length ? ` Already in place, not sent: ${there.map((d) => ruleText(d, target.idx)).join('; ')}.` : '';
   const notCopied = plan.items.filter((i) => i.kind !== 'copy').length;
   const rest = notCopied ? ` ${countOf(notCopied, 'rule')} not copied (skipped or refused, as the confirmation listed).` : '';
   return {
     value: { scope, groupId, ruleIds: ids },
-    message: `${made}Copied ${countOf(ids.length, 'rule')} of ${sGroup.groupName} to ${g.groupName} (${groupId}).${late}${rest}`,
+    message: `${made}Copied ${countOf(ids.length, 'rule')} of ${sGroup.groupName} to ${g.groupName} (${groupId}).${late}${already}${rest}`,
   };
 }
