@@ -10,6 +10,8 @@ import { RegionIndex, type RegionSnapshot, type RulePeer, type SecurityGroup, ty
 import { defaultQuota } from '../../src/domain/quotas';
 import { copyRules } from '../../src/ops/copyRules';
 import { ActivityLog } from '../../src/ops/activity';
+import { SettleWatches } from '../../src/ops/settle';
+import { undoEntry } from '../../src/ops/undo';
 import { FakeAws, fakeContext, R, VPC, APP, DB, SPARE } from './ops/fakeAws';
 
 const ME = '111122223333';
@@ -217,6 +219,22 @@ describe('ops/copyRules: the copy through the add-rule path', () => {
     assert.equal(log.list().length, 1);
     assert.match(log.list()[0].what, /copy 3 rules from appsrv1/);
     assert.equal(log.list()[0].change.kind, 'ruleAdded');
+  });
+
+  it('the copy is one activity entry whose undo removes exactly the rules copied', async () => {
+    const aws = new FakeAws();
+    const entries: unknown[] = [];
+    const log = new ActivityLog({ read: () => entries, write: async (e) => void entries.splice(0, entries.length, ...e) });
+    const f = fakeContext(aws, [true, true], { activity: log });
+    const ctx = { ...f.ctx, settle: new SettleWatches(f.store, { set: () => 0, clear: () => undefined }) };
+    const had = aws.rules.filter((r) => r.groupId === SPARE).map((r) => r.ruleId);
+    const done = await copyRules(ctx, { scope: R, groupId: APP }, { scope: R, groupId: SPARE });
+    assert.ok(done);
+    assert.match(await undoEntry(ctx, log, log.list()[0].id), /^Undo done: Removed 3 rules/);
+    assert.deepEqual(
+      aws.rules.filter((r) => r.groupId === SPARE).map((r) => r.ruleId),
+      had,
+    );
   });
 
   it('writes nothing when the confirmation is declined', async () => {
