@@ -13,6 +13,7 @@ import { TemporaryWatch } from './state/temporaryWatch';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
+import { RULES_SCHEME, RulesDocumentProvider } from './tree/rulesDocument';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
 import { ActivityLog } from './ops/activity';
@@ -185,6 +186,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
   const activityView = new ActivityTreeProvider(ext.activity, entryDetails);
+  // The rules of a group as canonical text, for auroraSg.compareGroups (read-only documents, live with the data).
+  const rulesDocuments = new RulesDocumentProvider(ext.store);
   const activityTree = vscode.window.createTreeView<ActivityNode>('auroraSg.activity', { treeDataProvider: activityView });
   // High and medium findings counted on the views (and so on the activity bar).
   findings.showBadgeOn(view, findingsTree);
@@ -235,6 +238,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activityView,
     activityTree,
     vscode.workspace.registerTextDocumentContentProvider(ACTIVITY_SCHEME, activityView),
+    rulesDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(RULES_SCHEME, rulesDocuments),
     // Another window may have added entries: the view reads the log again when it becomes visible.
     activityTree.onDidChangeVisibility((e) => e.visible && activityView.refresh()),
     status.item,

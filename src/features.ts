@@ -18,6 +18,7 @@ export { editRule } from './commands/editRule';
 export { removeRules } from './commands/removeRules';
 export { undoActivity } from './commands/undoActivity';
 export { exportSecurityGroup } from './commands/exportGroup';
+export { compareGroups, copyRules } from './commands/compareCopy';
 export { offerCode } from './ui/codeOffer';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';

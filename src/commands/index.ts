@@ -12,6 +12,7 @@ import type { Node } from '../tree/nodes';
 import type { AnalysisDeps } from './analysisArgs';
 import { exportActivity, showActivityEntry } from './activity';
 import { configure, selectProfile, selectRegions, setEndpoint } from './connection';
+import { goTo } from './goTo';
 import { cancelLoading, copyArn, copyId, openInConsole, refresh, refreshFindings, revealGroup } from './navigate';
 import { regionOf, runCommand } from './run';
 
@@ -49,6 +50,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.copyArn': { action: 'copy the ARN', run: (s, arg) => copyArn(s.ext, arg) },
   'auroraSg.openInConsole': { action: 'open the AWS console', run: (_s, arg) => openInConsole(arg) },
   'auroraSg.revealGroup': { action: 'show the security group', run: (s, arg) => revealGroup(s.view, arg) },
+  'auroraSg.goTo': { action: 'go to the security group or database', run: (s) => goTo(s.ext, s.view) },
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
   // The activity log (issue 18): details and export in dist/extension.js, undo through ops (dist/features.js)
@@ -97,6 +99,15 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.allowMyIp': { action: 'allow your address temporarily', run: (s, arg) => loadFeatures().allowMyIp(s.ext, s.ext.temporaryDeps(), arg) },
   'auroraSg.revokeTemporaryRules': { action: 'remove the temporary rules', run: (s) => loadFeatures().revokeTemporaryRules(s.ext, s.ext.temporaryDeps()) },
   'auroraSg.exportSecurityGroup': { action: 'export the security group as code', run: (s, arg) => loadFeatures().exportSecurityGroup(s.ext, arg) },
+  'auroraSg.compareGroups': { action: 'compare the security groups', run: (s, arg) => loadFeatures().compareGroups(s.ext, arg) },
+  'auroraSg.copyRules': {
+    action: 'copy the rules',
+    run: async (s, arg) => {
+      const done = await loadFeatures().copyRules(s.ext, arg);
+      if (done) await revealIn(s, done.scope, done.groupId);
+      return done;
+    },
+  },
   'auroraSg.openWalkthrough': { action: 'open the walkthrough', run: (s, arg) => loadFeatures().openWalkthrough(s.ext, s.context, arg) },
   // Analysis (dist/features.js)
   'auroraSg.whoCanReach': { action: 'work out who can reach the database', run: (s, arg) => loadFeatures().whoCanReach(analysisDeps(s), arg) },
@@ -133,6 +144,13 @@ export function registerCommands(s: Services): void {
         loadFeatures().ReachPanel.disposeOpen();
       },
     },
+  );
+}
+
+/** A group changed by a command is shown selected in the Access tree, without taking the focus. */
+async function revealIn(s: Services, scope: string, groupId: string): Promise<void> {
+  await Promise.resolve(s.view.reveal({ kind: 'group', region: scope, groupId }, { select: true, focus: false, expand: false })).catch((e: unknown) =>
+    s.ext.log.warn(`Could not show the group ${groupId} in the tree: ${(e as Error)?.message ?? String(e)}`),
   );
 }
 

@@ -59,6 +59,14 @@ export function parseSource(source: SourceInput | undefined): Result<{ peer: Rul
   return fail('A source is required: { cidr }, { groupId } or { prefixListId }.');
 }
 
+/** The source input that builds a rule with this peer again (an edit, a copy). */
+export const sourceOf = (p: RulePeer): SourceInput =>
+  p.kind === 'cidr4' || p.kind === 'cidr6'
+    ? { cidr: p.cidr }
+    : p.kind === 'group'
+      ? { groupId: p.groupId, userId: p.userId }
+      : { prefixListId: p.prefixListId };
+
 /** Validates everything about a new rule; nothing is sent when this fails. */
 export function buildRule(input: RuleInput): Result<RuleDraft> {
   const gid = validateGroupId(String(input.groupId ?? ''));

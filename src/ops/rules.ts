@@ -4,7 +4,7 @@
 import { attemptsOf, isStaleError, translateError } from '../aws/errors';
 import { CancelledError } from '../ui/prompter';
 import { prefixListWeights } from '../domain/quotas';
-import { buildRule, findDuplicate, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
+import { buildRule, findDuplicate, sourceOf, ruleQuotaError, worldOpenDatabasePort, type RuleDraft, type SourceInput } from '../domain/changes';
 import type { RegionIndex, RulePeer, RuleSpec, SecurityGroup, SecurityGroupRule } from '../domain/model';
 import { accessLostBy, lostAccessText, narrowerReplacements, type Replacement } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
@@ -54,7 +54,7 @@ export function duplicateError(idx: RegionIndex, d: RuleDraft): AlreadyAllowedEr
 }
 
 /** The checks of a new rule that need the loaded data: the group and a source group exist, no rule already allows it, the quota. */
-function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityGroup {
+export function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityGroup {
   const g = idx.groupsById.get(d.groupId);
   if (!g) throw new UserError(`Security group ${d.groupId} is not in ${region}. Refresh the tree or check the id.`);
   if (d.peer.kind === 'group' && !d.peer.userId && !idx.groupsById.has(d.peer.groupId))
@@ -74,7 +74,7 @@ function checkNewRule(region: string, idx: RegionIndex, d: RuleDraft): SecurityG
  * authorizeRule and the replace of an edit share it. `onUnknown` is told when neither the call nor
  * the re-read could say whether the rule was added.
  */
-function addRuleWrite(
+export function addRuleWrite(
   ctx: OpsContext,
   region: string,
   g: SecurityGroup,
@@ -199,13 +199,6 @@ export interface RuleEdit {
   readonly source?: SourceInput;
   readonly description?: string;
 }
-
-const sourceOf = (p: RulePeer): SourceInput =>
-  p.kind === 'cidr4' || p.kind === 'cidr6'
-    ? { cidr: p.cidr }
-    : p.kind === 'group'
-      ? { groupId: p.groupId, userId: p.userId }
-      : { prefixListId: p.prefixListId };
 
 /** The rule as the edit would leave it, validated like a new rule. */
 export function editedRule(rule: SecurityGroupRule, e: RuleEdit): RuleDraft {

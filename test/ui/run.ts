@@ -14,6 +14,7 @@ import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harn
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
 import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
+import { compareDiff } from './compareFlows';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
   closeQuickInput,
@@ -290,6 +291,8 @@ function checks(ctx: Context): Check[] {
     { name: 'Allow My IP for… adds a temporary rule; the tree shows the time left (temporary-rule.png)', run: () => temporaryRule(page(), answerQuickInput) },
     { name: 'the Activity view lists the change (activity-log.png)', run: () => activityLog(page()) },
     { name: 'Export Security Group as Code… opens the Terraform in an editor (export-terraform.png)', run: () => exportAsTerraform(page(), answerQuickInput) },
+    // Issue 17: two groups' rules side by side in VS Code's diff view (test/ui/compareFlows.ts).
+    { name: "Compare with… opens the diff of two groups' rules (compare-diff.png)", run: () => compareDiff(page(), answerQuickInput) },
     {
       name: "the access walkthrough: six steps clicked through in the webview against the seed document's starting point (walkthrough-1..6.png)",
       run: async () => {
