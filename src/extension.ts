@@ -13,6 +13,9 @@ import { TemporaryWatch } from './state/temporaryWatch';
 import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode } from './tree/analysisViews';
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
+import { FindResultsProvider, type FindNode } from './tree/findView';
+import { TreeFilter, TreeFilterControl } from './tree/treeFilter';
+import { findScopes } from './commands/find';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
 import { ActivityLog } from './ops/activity';
@@ -35,6 +38,9 @@ export interface TestApi extends ExtensionApi {
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  readonly findResults: FindResultsProvider;
+  readonly findTree: vscode.TreeView<FindNode>;
+  readonly treeFilter: TreeFilterControl;
   readonly activityView: ActivityTreeProvider;
   readonly activityTree: vscode.TreeView<ActivityNode>;
   /** The connection status-bar item; `updated()` settles when its text reflects the last change of the store. */
@@ -51,6 +57,7 @@ export interface TestApi extends ExtensionApi {
     readonly RegionStore: typeof RegionStore;
     readonly AuroraSgTreeProvider: typeof AuroraSgTreeProvider;
     readonly RegionIndex: typeof RegionIndex;
+    readonly TreeFilter: typeof TreeFilter;
     readonly features: () => Features;
     /** A log over a storage of the test's (the extension's global state: a fresh store, as after a reload). */
     readonly ActivityLog: typeof ActivityLog;
@@ -186,6 +193,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const findingsTree = vscode.window.createTreeView<FindingNode>('auroraSg.findings', { treeDataProvider: findings });
   const activityView = new ActivityTreeProvider(ext.activity, entryDetails);
   const activityTree = vscode.window.createTreeView<ActivityNode>('auroraSg.activity', { treeDataProvider: activityView });
+  // Find (its results recomputed on every change of the data) and the tree's filter, kept per workspace.
+  const findResults = new FindResultsProvider(ext.store, () => findScopes(ext, analysis));
+  const findTree = vscode.window.createTreeView<FindNode>('auroraSg.findResults', { treeDataProvider: findResults });
+  const showFindSummary = () => {
+    const s = findResults.summary();
+    findTree.description = s.description;
+    findTree.message = s.message;
+  };
+  showFindSummary();
+  const treeFilter = new TreeFilterControl(
+    provider,
+    view,
+    context.workspaceState,
+    (k, v) => ext.setContext(k, v),
+    (key) => analysis.networkLoaded(key),
+  );
+  treeFilter.restore();
   // High and medium findings counted on the views (and so on the activity bar).
   findings.showBadgeOn(view, findingsTree);
 
@@ -204,7 +228,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const status = statusBar(ext);
   let statusUpdate = status.update();
 
-  registerCommands({ ext, context, view, analysis, reachView, findings });
+  registerCommands({ ext, context, view, analysis, reachView, findings, findResults, treeFilter });
 
   // Temporary rules are removed when they expire (and, after a load, those that expired meanwhile),
   // unless the user turned that off: then they are findings to act on.
@@ -231,6 +255,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reachTree,
     findings,
     findingsTree,
+    findResults,
+    findTree,
+    findResults.onDidUpdate(showFindSummary),
     vscode.window.registerFileDecorationProvider(findings),
     activityView,
     activityTree,
@@ -286,12 +313,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     analysis,
     reachView,
     findings,
+    findResults,
+    findTree,
+    treeFilter,
     activityView,
     activityTree,
     statusBar: { item: status.item, updated: () => statusUpdate },
     temporary,
     contextKeys: ext.contextKeys,
-    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures, ActivityLog, activityStorage },
+    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, TreeFilter, features: loadFeatures, ActivityLog, activityStorage },
     autoRefresh,
     activationMs,
     loadAndActivateMs,
