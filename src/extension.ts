@@ -14,7 +14,7 @@ import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode }
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
 import { FindResultsProvider, type FindNode } from './tree/findView';
-import { TreeFilter, TreeFilterControl } from './tree/treeFilter';
+import { TreeFilterControl } from './tree/treeFilter';
 import { findScopes } from './commands/find';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
@@ -57,7 +57,7 @@ export interface TestApi extends ExtensionApi {
     readonly RegionStore: typeof RegionStore;
     readonly AuroraSgTreeProvider: typeof AuroraSgTreeProvider;
     readonly RegionIndex: typeof RegionIndex;
-    readonly TreeFilter: typeof TreeFilter;
+    readonly TreeFilterControl: typeof TreeFilterControl;
     readonly features: () => Features;
     /** A log over a storage of the test's (the extension's global state: a fresh store, as after a reload). */
     readonly ActivityLog: typeof ActivityLog;
@@ -321,7 +321,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     statusBar: { item: status.item, updated: () => statusUpdate },
     temporary,
     contextKeys: ext.contextKeys,
-    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, TreeFilter, features: loadFeatures, ActivityLog, activityStorage },
+    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, TreeFilterControl, features: loadFeatures, ActivityLog, activityStorage },
     autoRefresh,
     activationMs,
     loadAndActivateMs,
