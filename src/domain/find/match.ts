@@ -8,7 +8,7 @@
 // description, id or peer). Rule terms (address, world, port, proto) hold on rules. A group whose
 // own data satisfies every term is a hit as a whole; otherwise the hit is the rules that satisfy
 // the rest. Databases are hits when the query has no rule terms and every term holds on them.
-import { type Cidr, cidrOverlaps } from '../cidr';
+import { type Cidr, cidrOverlaps, fastIpv4, fastIpv6, fastRead } from '../cidr';
 import { explainPath, type PathExplanation } from '../analysis/path';
 import { cidrOf, databasesOf, type ResolvedTarget, resolveDbTarget } from '../analysis/target';
 import type { NetworkIndex } from '../network';
@@ -64,8 +64,6 @@ export interface FindResult {
   readonly ruleCount: number;
 }
 
-const lower = (s: string | undefined) => (s ?? '').toLowerCase();
-
 function tagsText(tags: Tags | undefined): string {
   if (!tags) return '';
   let s = '';
@@ -108,18 +106,13 @@ function rulePortsOverlap(r: SecurityGroupRule, from: number, to: number, protoc
   return lo <= to && from <= hi;
 }
 
-/** The CIDRs a rule's peer stands for: its own, or the entries of its prefix list when they were read (undefined: not known). */
-function peerRanges(r: SecurityGroupRule, prefixLists: ReadonlyMap<string, readonly string[]> | undefined): readonly Cidr[] | undefined {
-  const peer = r.peer;
-  if (peer.kind === 'cidr4' || peer.kind === 'cidr6') {
-    const c = cidrOf(peer.cidr);
-    return c ? [c] : [];
-  }
-  if (peer.kind === 'prefixList') {
-    const entries = prefixLists?.get(peer.prefixListId);
-    return entries?.map(cidrOf).filter((c): c is Cidr => c !== undefined);
-  }
-  return [];
+/** The entries of a rule's prefix list when they were read (undefined: not known, so it matches no address). */
+function listRanges(r: SecurityGroupRule, prefixLists: ReadonlyMap<string, readonly string[]> | undefined): Cidr[] | undefined {
+  if (r.peer.kind !== 'prefixList') return undefined;
+  return prefixLists
+    ?.get(r.peer.prefixListId)
+    ?.map(cidrOf)
+    .filter((c): c is Cidr => c !== undefined);
 }
 
 interface Ctx {
@@ -128,44 +121,104 @@ interface Ctx {
   readonly prefixLists?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Whether a rule satisfies a term (rule terms, and the group / text terms its group does not satisfy). */
-function ruleSatisfies(c: Ctx, r: SecurityGroupRule, t: Term): boolean {
-  if (isRuleTerm(t)) {
-    const dir = termDirection(c.q, t);
-    if (dir !== undefined && r.isEgress !== (dir === 'out')) return false;
-  }
-  switch (t.kind) {
-    case 'address': {
-      const ranges = peerRanges(r, c.prefixLists);
-      return !!ranges && ranges.some((x) => cidrOverlaps(x, t.cidr));
-    }
-    case 'world': {
-      const ranges = peerRanges(r, c.prefixLists);
-      return !!ranges && ranges.some((x) => x.prefix === 0);
-    }
-    case 'port':
-      return rulePortsOverlap(r, t.fromPort, t.toPort, t.protocol);
-    case 'protocol': {
-      const p = normaliseIpProtocol(r.protocol);
-      return p === '-1' || p === t.protocol;
-    }
-    case 'group':
-      return r.peer.kind === 'group' && (t.id !== undefined ? r.peer.groupId.startsWith(t.id) : groupNameIs(c.idx.groupsById.get(r.peer.groupId), t.name!));
-    case 'text':
-      return (
-        lower(r.description).includes(t.text) ||
-        r.ruleId.toLowerCase().includes(t.text) ||
-        peerLabel(r.peer, (id) => c.idx.groupsById.get(id))
-          .toLowerCase()
-          .includes(t.text)
-      );
-    case 'tag':
-      return false;
-  }
+type RuleTest = (r: SecurityGroupRule) => boolean;
+
+/**
+ * Whether a rule's CIDR (or a known entry of its prefix list) overlaps the range. The hot loop of an
+ * address query reads every rule of every scope: an IPv4 CIDR is compared as 32-bit numbers
+ * (cidr.ts fastIpv4), anything else through parseCidr's ranges.
+ */
+function overlapsTest(c: Ctx, cidr: Cidr): RuleTest {
+  const v4 = cidr.version === 4;
+  const tn = Number(cidr.network);
+  const tp = cidr.prefix;
+  return (r) => {
+    const peer = r.peer;
+    if (peer.kind === 'cidr4') {
+      if (!v4) return false;
+      const p = fastIpv4(peer.cidr);
+      if (p >= 0) {
+        const m = p < tp ? p : tp;
+        return m === 0 || (fastRead.v4 ^ tn) >>> (32 - m) === 0;
+      }
+    } else if (peer.kind === 'cidr6') {
+      if (v4) return false;
+    } else if (peer.kind === 'prefixList') {
+      return listRanges(r, c.prefixLists)?.some((x) => cidrOverlaps(x, cidr)) ?? false;
+    } else return false;
+    const x = cidrOf(peer.cidr);
+    return x !== undefined && cidrOverlaps(x, cidr);
+  };
 }
 
+/** Whether a rule's peer is 0.0.0.0/0 or ::/0 (or a known prefix list holding one). */
+function worldTest(c: Ctx): RuleTest {
+  return (r) => {
+    const peer = r.peer;
+    if (peer.kind === 'cidr4') {
+      const p = fastIpv4(peer.cidr);
+      return p >= 0 ? p === 0 : cidrOf(peer.cidr)?.prefix === 0;
+    }
+    if (peer.kind === 'cidr6') {
+      const p = fastIpv6(peer.cidr);
+      return p >= 0 ? p === 0 : cidrOf(peer.cidr)?.prefix === 0;
+    }
+    return listRanges(r, c.prefixLists)?.some((x) => x.prefix === 0) ?? false;
+  };
+}
+
+const lowerDescription = new WeakMap<SecurityGroupRule, string>();
+
+/** A rule's text for a text term: its description, id and peer (a group by id and name), lower-cased; memoised per rule. */
+function ruleText(idx: RegionIndex, r: SecurityGroupRule): string {
+  let t = lowerDescription.get(r);
+  if (t === undefined) {
+    t = `${r.description ?? ''} ${r.ruleId} ${peerLabel(r.peer, (id) => idx.groupsById.get(id))}`.toLowerCase();
+    lowerDescription.set(r, t);
+  }
+  return t;
+}
+
+/** The test of one term on a rule (rule terms, and the group / text terms its group does not satisfy). */
+function ruleTest(c: Ctx, t: Term): RuleTest {
+  const test = ((): RuleTest => {
+    switch (t.kind) {
+      case 'address':
+        return overlapsTest(c, t.cidr);
+      case 'world':
+        return worldTest(c);
+      case 'port':
+        return (r) => rulePortsOverlap(r, t.fromPort, t.toPort, t.protocol);
+      case 'protocol':
+        return (r) => {
+          const p = normaliseIpProtocol(r.protocol);
+          return p === '-1' || p === t.protocol;
+        };
+      case 'group':
+        return (r) =>
+          r.peer.kind === 'group' && (t.id !== undefined ? r.peer.groupId.startsWith(t.id) : groupNameIs(c.idx.groupsById.get(r.peer.groupId), t.name!));
+      case 'text':
+        return (r) => ruleText(c.idx, r).includes(t.text);
+      case 'tag':
+        return () => false;
+    }
+  })();
+  const dir = isRuleTerm(t) ? termDirection(c.q, t) : undefined;
+  if (dir === undefined) return test;
+  const egress = dir === 'out';
+  return (r) => r.isEgress === egress && test(r);
+}
+
+const lowerGroup = new WeakMap<SecurityGroup, string>();
+
+/** A group's text for a text term (id, name, description, VPC, tags), lower-cased; memoised per group. */
 function groupText(g: SecurityGroup): string {
-  return `${g.groupId} ${g.groupName} ${g.description} ${g.vpcId ?? ''}${tagsText(g.tags)}`.toLowerCase();
+  let t = lowerGroup.get(g);
+  if (t === undefined) {
+    t = `${g.groupId} ${g.groupName} ${g.description} ${g.vpcId ?? ''}${tagsText(g.tags)}`.toLowerCase();
+    lowerGroup.set(g, t);
+  }
+  return t;
 }
 
 function databaseText(idx: RegionIndex, d: ResolvedTarget): string {
@@ -212,32 +265,64 @@ function reachPort(q: Query, d: ResolvedTarget): number | undefined {
   return q.terms.every((t) => t.kind !== 'port' || (port >= t.fromPort && port <= t.toPort)) ? port : undefined;
 }
 
-function scopeGroups(c: Ctx, key: string, out: GroupHit[]): number {
+/** The cheap tests first: a rule failing its port or direction is never parsed for its CIDR. */
+const COST: Readonly<Record<Term['kind'], number>> = { port: 0, protocol: 0, world: 1, address: 2, group: 3, text: 4, tag: 5 };
+
+function scopeGroups(c: Ctx, key: string, out: GroupHit[], sources: readonly Extract<Term, { kind: 'address' }>[], letIn: Set<string>): number {
   const q = c.q;
   const rulesKnown = !readFailed(c.idx.snapshot, 'rules');
   let ruleCount = 0;
   const needsText = q.terms.some((t) => t.kind === 'text');
+  const terms = [...q.terms].sort((a, b) => COST[a.kind] - COST[b.kind]);
+  const tests = new Map(terms.map((t) => [t, ruleTest(c, t)] as const));
+  // Terms no group can satisfy on its own data: their tests are the same for every group.
+  const groupLevel: Term[] = terms.filter((t) => t.kind === 'group' || t.kind === 'tag' || t.kind === 'text');
+  const ruleOnly = terms.filter((t) => !groupLevel.includes(t)).map((t) => tests.get(t)!);
+  // For the reach part: the groups with an inbound rule whose source overlaps every address (on any port).
+  const sourceTests = sources.map((t) => tests.get(t)!);
+  const passes = (r: SecurityGroupRule, list: readonly RuleTest[]) => {
+    for (const f of list) if (!f(r)) return false;
+    return true;
+  };
   for (const g of c.idx.snapshot.groups) {
-    const text = needsText ? groupText(g) : '';
-    const rest: Term[] = [];
-    let failed = false;
-    for (const t of q.terms) {
-      if (groupSatisfies(g, t, text)) continue;
-      // A tag belongs to the group: no rule can satisfy it.
-      if (t.kind === 'tag') {
-        failed = true;
-        break;
+    let rest = ruleOnly;
+    if (groupLevel.length) {
+      const text = needsText ? groupText(g) : '';
+      let failed = false;
+      const unmet: RuleTest[] = [];
+      for (const t of groupLevel) {
+        if (groupSatisfies(g, t, text)) continue;
+        // A tag belongs to the group: no rule can satisfy it.
+        if (t.kind === 'tag') {
+          failed = true;
+          break;
+        }
+        unmet.push(tests.get(t)!);
       }
-      rest.push(t);
+      if (failed && !sourceTests.length) continue;
+      rest = failed ? [] : unmet.length ? [...unmet, ...ruleOnly] : ruleOnly;
+      if (failed) {
+        if (rulesKnown && c.idx.rulesOf(g.groupId).some((r) => passes(r, sourceTests))) letIn.add(g.groupId);
+        continue;
+      }
     }
-    if (failed) continue;
     if (!rest.length) {
       out.push({ key, group: g, whole: true, rules: [] });
+      if (rulesKnown && sourceTests.length && c.idx.rulesOf(g.groupId).some((r) => passes(r, sourceTests))) letIn.add(g.groupId);
       continue;
     }
     if (!rulesKnown) continue;
-    const rules = c.idx.rulesOf(g.groupId).filter((r) => rest.every((t) => ruleSatisfies(c, r, t)));
-    if (!rules.length) continue;
+    let rules: SecurityGroupRule[] | undefined;
+    let lets = false;
+    // An address-only query: the rule tests are the reach part's, so each rule is tested once.
+    const same = rest.length === sourceTests.length && rest.every((f, i) => f === sourceTests[i]);
+    for (const r of c.idx.rulesOf(g.groupId)) {
+      const ok = passes(r, rest);
+      if (ok) (rules ??= []).push(r);
+      if (sourceTests.length && !lets) lets = same ? ok : passes(r, sourceTests);
+    }
+    if (lets) letIn.add(g.groupId);
+    if (!rules) continue;
     ruleCount += rules.length;
     out.push({ key, group: g, whole: false, rules: rules.sort(compareRules) });
   }
@@ -262,7 +347,8 @@ export function find(q: Query, scopes: readonly FindScope[]): FindResult {
     const failed = failedReads(snap, ['groups', 'rules']);
     if (failed.length) notes.push(`${s.key}: ${unreadText(failed)} could not be read, so what they hold is not searched.`);
     const c: Ctx = { q, idx: s.idx, ...(s.network ? { prefixLists: s.network.snapshot.prefixLists } : {}) };
-    ruleCount += scopeGroups(c, s.key, groups);
+    const letIn = new Set<string>();
+    ruleCount += scopeGroups(c, s.key, groups, sources, letIn);
     const needsText = dbTerms.some((t) => t.kind === 'text');
     const dbMatches = (d: ResolvedTarget) => {
       const text = needsText ? databaseText(s.idx, d) : '';
@@ -272,7 +358,8 @@ export function find(q: Query, scopes: readonly FindScope[]): FindResult {
     if (!sources.length || readFailed(snap, 'rules')) continue;
     // The address's real question: which databases (each cluster, each instance outside one) it reaches, on their port, through the path engine.
     for (const d of databasesOf(s.idx)) {
-      if (!dbMatches(d)) continue;
+      // Only a database one of whose groups lets every address in (on some port) can be reached: the path engine is asked about those.
+      if (!d.groupIds.some((g) => letIn.has(g)) || !dbMatches(d)) continue;
       const port = reachPort(q, d);
       if (port === undefined) continue;
       const target = d.kind === 'cluster' ? { clusterId: d.id } : { instanceId: d.id };
