@@ -14,6 +14,7 @@ import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harn
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
 import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
+import { findResult, treeFilter, treeFilterAfterReload } from './findFlows';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
   closeQuickInput,
@@ -302,6 +303,13 @@ function checks(ctx: Context): Check[] {
       },
     },
     {
+      name: 'Find from the search button: the results, the database the address reaches, a result revealing its group; the filter (find-results.png, tree-filter.png)',
+      run: async () => {
+        await findResult(page(), answerQuickInput);
+        await treeFilter(page(), answerQuickInput);
+      },
+    },
+    {
       name: 'no error notification was shown',
       run: async () => {
         const p = page();
@@ -332,6 +340,7 @@ function checks(ctx: Context): Check[] {
       name: 'the Activity view lists the change again after a window reload (activity-after-reload.png)',
       run: () => activityAfterReload(page()),
     },
+    { name: "the tree's filter is still on after the window reload; its clear button shows everything", run: () => treeFilterAfterReload(page()) },
   ];
 }
 
