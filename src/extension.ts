@@ -14,8 +14,8 @@ import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode }
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
 import { FindResultsProvider, type FindNode } from './tree/findView';
-import { TreeFilterControl } from './tree/treeFilter';
-import { findScopes } from './commands/find';
+import { TreeFilterControl } from './tree/treeFilterControl';
+import type { FindScope } from './domain/find/match';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
 import { ActivityLog } from './ops/activity';
@@ -194,7 +194,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const activityView = new ActivityTreeProvider(ext.activity, entryDetails);
   const activityTree = vscode.window.createTreeView<ActivityNode>('auroraSg.activity', { treeDataProvider: activityView });
   // Find (its results recomputed on every change of the data) and the tree's filter, kept per workspace.
-  const findResults = new FindResultsProvider(ext.store, () => findScopes(ext, analysis));
+  // Every loaded scope (a Region of an account, as the store keys it), with its network part when it was read.
+  const findScopes = (): FindScope[] =>
+    ext.store.getRegions().flatMap((key) => {
+      const idx = ext.store.index(key);
+      const network = idx ? analysis.networkLoaded(key) : undefined;
+      return idx ? [{ key, idx, ...(network ? { network } : {}) }] : [];
+    });
+  const findResults = new FindResultsProvider(ext.store, findScopes, (q, scopes) => loadFeatures().find(q, scopes));
   const findTree = vscode.window.createTreeView<FindNode>('auroraSg.findResults', { treeDataProvider: findResults });
   const showFindSummary = () => {
     const s = findResults.summary();
@@ -207,7 +214,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     view,
     context.workspaceState,
     (k, v) => ext.setContext(k, v),
-    (key) => analysis.networkLoaded(key),
+    (text) => loadFeatures().treeFilterOf(text, (key) => analysis.networkLoaded(key)),
   );
   treeFilter.restore();
   // High and medium findings counted on the views (and so on the activity bar).

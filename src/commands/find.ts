@@ -1,24 +1,14 @@
 // auroraSg.find: search every loaded account and Region (the query language of
-// src/domain/find/query.ts), results in the Find Results view. auroraSg.filterTree /
-// auroraSg.clearTreeFilter: the same queries (or plain text) hide what does not match in the Access tree.
+// src/domain/find/query.ts), results in the Find Results view. auroraSg.filterTree: the same
+// queries (or plain text) hide what does not match in the Access tree. In dist/features.js.
 import * as vscode from 'vscode';
-import type { FindResult, FindScope } from '../domain/find/match';
+import type { FindResult } from '../domain/find/match';
 import { parseQuery, QUERY_PLACEHOLDER, QUERY_PROMPT, type Query } from '../domain/find/query';
 import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import type { FindResultsProvider } from '../tree/findView';
-import type { TreeFilterControl } from '../tree/treeFilter';
+import type { TreeFilterControl } from '../tree/treeFilterControl';
 import { UserError } from './common';
-
-/** Every loaded scope (a Region of an account, as the store keys it), with its network part when it was read. */
-export function findScopes(ext: Ext, analysis: Pick<AnalysisState, 'networkLoaded'>): FindScope[] {
-  return ext.store.getRegions().flatMap((key) => {
-    const idx = ext.store.index(key);
-    if (!idx) return [];
-    const network = analysis.networkLoaded(key);
-    return [{ key, idx, ...(network ? { network } : {}) }];
-  });
-}
 
 /** The query given as an argument (a string, or { query }), else asked with the syntax as placeholder. */
 async function queryOf(ext: Ext, arg: unknown, title: string, value: string | undefined, prompt: string): Promise<Query | undefined> {
@@ -82,12 +72,7 @@ export async function findCommand(d: FindDeps, arg?: unknown): Promise<FindResul
 
 /** auroraSg.filterTree [query]: an empty answer clears the filter. */
 export async function filterTree(ext: Ext, filter: TreeFilterControl, arg?: unknown): Promise<string | undefined> {
-  const q = await queryOf(ext, arg, 'Filter the Access tree', filter.current?.text, `Text, or any Find query: ${QUERY_PROMPT} Empty shows everything.`);
-  await filter.apply(q);
+  const q = await queryOf(ext, arg, 'Filter the Access tree', filter.text, `Text, or any Find query: ${QUERY_PROMPT} Empty shows everything.`);
+  await filter.apply(q?.text);
   return q?.text;
-}
-
-/** auroraSg.clearTreeFilter */
-export async function clearTreeFilter(filter: TreeFilterControl): Promise<void> {
-  await filter.apply(undefined);
 }

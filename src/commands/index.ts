@@ -9,12 +9,11 @@ import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import type { FindingsProvider, ReachTreeProvider } from '../tree/analysisViews';
 import type { FindResultsProvider } from '../tree/findView';
-import type { TreeFilterControl } from '../tree/treeFilter';
+import type { TreeFilterControl } from '../tree/treeFilterControl';
 import type { Node } from '../tree/nodes';
 import type { AnalysisDeps } from './analysisArgs';
 import { exportActivity, showActivityEntry } from './activity';
 import { configure, selectProfile, selectRegions, setEndpoint } from './connection';
-import { clearTreeFilter, filterTree, findCommand } from './find';
 import { cancelLoading, copyArn, copyId, openInConsole, refresh, refreshFindings, revealGroup } from './navigate';
 import { regionOf, runCommand } from './run';
 
@@ -57,11 +56,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.revealGroup': { action: 'show the security group', run: (s, arg) => revealGroup(s.view, arg) },
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
-  // Find and the tree's filter (issue 17; in dist/extension.js: the filter is restored at activation)
-  'auroraSg.find': { action: 'find', run: (s, arg) => findCommand({ ext: s.ext, analysis: s.analysis, results: s.findResults }, arg) },
+  // Find and the tree's filter (issue 17): the query language and the matching in dist/features.js
+  'auroraSg.find': { action: 'find', run: (s, arg) => loadFeatures().findCommand({ ext: s.ext, analysis: s.analysis, results: s.findResults }, arg) },
   'auroraSg.clearFindResults': { action: 'clear the find results', run: (s) => s.findResults.clear() },
-  'auroraSg.filterTree': { action: 'filter the tree', run: (s, arg) => filterTree(s.ext, s.treeFilter, arg) },
-  'auroraSg.clearTreeFilter': { action: 'clear the filter', run: (s) => clearTreeFilter(s.treeFilter) },
+  'auroraSg.filterTree': { action: 'filter the tree', run: (s, arg) => loadFeatures().filterTree(s.ext, s.treeFilter, arg) },
+  'auroraSg.clearTreeFilter': { action: 'clear the filter', run: (s) => s.treeFilter.apply(undefined) },
   // The activity log (issue 18): details and export in dist/extension.js, undo through ops (dist/features.js)
   'auroraSg.showActivityEntry': { action: 'show the activity entry', run: (s, arg) => showActivityEntry(s.ext, arg) },
   'auroraSg.exportActivity': { action: 'export the activity log', run: (s, arg) => exportActivity(s.ext, arg) },

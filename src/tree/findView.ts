@@ -2,7 +2,7 @@
 // and Region, grouped by account (when several profiles are loaded) / Region / group; each row
 // reveals its node in the Access tree. Computed again whenever a Region's loaded data changes.
 import * as vscode from 'vscode';
-import { find, resultCount, type FindResult, type FindScope, type ReachHit } from '../domain/find/match';
+import type { FindResult, FindScope, ReachHit } from '../domain/find/match';
 import type { Query } from '../domain/find/query';
 import type { RegionIndex } from '../domain/model';
 import { countOf, ruleLabel } from '../domain/rules';
@@ -112,6 +112,8 @@ export class FindResultsProvider implements vscode.TreeDataProvider<FindNode>, v
     private readonly store: RegionStore,
     /** The scopes to search now (every loaded key, with its network part when read). */
     private readonly scopes: () => FindScope[],
+    /** Find's matching (src/domain/find/match.ts find, in dist/features.js). */
+    private readonly search: (q: Query, scopes: readonly FindScope[]) => FindResult,
   ) {
     this.sub = store.onChange(() => {
       if (!this.queryValue) return;
@@ -146,7 +148,7 @@ export class FindResultsProvider implements vscode.TreeDataProvider<FindNode>, v
   private compute(): FindResult {
     const keys = this.store.getRegions();
     this.computedOn = keys.map((k) => this.store.index(k));
-    const r = find(this.queryValue!, this.scopes());
+    const r = this.search(this.queryValue!, this.scopes());
     this.resultValue = r;
     this.nodes = findNodes(r, keys, (k) => this.store.index(k));
     this.emitter.fire();
@@ -159,7 +161,7 @@ export class FindResultsProvider implements vscode.TreeDataProvider<FindNode>, v
     const r = this.resultValue;
     const q = this.queryValue;
     if (!r || !q) return { message: 'Run Find (the search button of the Access view) to search every loaded account and Region.' };
-    const n = resultCount(r);
+    const n = r.groups.length + r.databases.length + r.reach.length;
     const parts = [countOf(r.groups.length, 'group'), countOf(r.ruleCount, 'rule')];
     if (r.databases.length) parts.push(countOf(r.databases.length, 'database'));
     if (r.reach.length) parts.push(`${countOf(r.reach.length, 'database')} reachable`);

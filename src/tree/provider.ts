@@ -11,7 +11,7 @@ import { accessItem, groupHoverOf } from './accessItems';
 import { managedBy } from '../domain/code/managed';
 import { groupTooltip, usedByText, type GroupUsageRead } from './hovers';
 import { nodeId, type Node } from './nodes';
-import type { TreeFilter } from './treeFilter';
+import type { NodeFilter } from './treeFilterControl';
 
 // tree/analysisViews.ts and the tests take md() from here.
 export { md } from './accessItems';
@@ -97,9 +97,9 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   }
 
   /** The filter of auroraSg.filterTree: what does not match it is hidden (undefined: everything shows). */
-  private filter: TreeFilter | undefined;
+  private filter: NodeFilter | undefined;
 
-  setFilter(filter: TreeFilter | undefined): void {
+  setFilter(filter: NodeFilter | undefined): void {
     this.filter = filter;
     this.emitter.fire();
   }

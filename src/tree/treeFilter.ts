@@ -4,11 +4,11 @@
 // own data, their attached groups, or an address the query names that reaches them). Regions,
 // sections and the rows that say a read failed or is loading always stay. Computed once per loaded
 // index (a refresh makes a new one), so it follows the data.
-import type * as vscode from 'vscode';
 import { find, type FindScope } from '../domain/find/match';
 import { parseQuery, type Query } from '../domain/find/query';
 import type { RegionIndex } from '../domain/model';
 import { nodeId, type Node } from './nodes';
+import type { NodeFilter } from './treeFilterControl';
 
 /** What the filter keeps of one Region. */
 interface Visible {
@@ -19,7 +19,7 @@ interface Visible {
   readonly databases: ReadonlySet<string>;
 }
 
-export class TreeFilter {
+export class TreeFilter implements NodeFilter {
   private readonly memo = new WeakMap<RegionIndex, Visible>();
 
   constructor(
@@ -89,46 +89,8 @@ export class TreeFilter {
   }
 }
 
-/** Where the filter is kept: per workspace (context.workspaceState), across restarts. */
-export const TREE_FILTER_KEY = 'auroraSg.treeFilter';
-/** The context key the view title's clear button shows on. */
-export const TREE_FILTERED_CONTEXT = 'auroraSg.treeFiltered';
-
-/** The filter of the Access tree: applied to the provider, shown in the view's description, kept in the workspace's state. */
-export class TreeFilterControl {
-  private filter: TreeFilter | undefined;
-
-  constructor(
-    private readonly provider: { setFilter(f: TreeFilter | undefined): void },
-    private readonly view: Pick<vscode.TreeView<unknown>, 'description'>,
-    private readonly state: vscode.Memento,
-    private readonly setContext: (key: string, value: unknown) => void,
-    private readonly networkOf: (key: string) => FindScope['network'] = () => undefined,
-  ) {}
-
-  get current(): TreeFilter | undefined {
-    return this.filter;
-  }
-
-  /** Filters the tree by `query` (undefined: shows everything again), and keeps it for the workspace. */
-  async apply(query: Query | undefined): Promise<void> {
-    this.show(query);
-    await this.state.update(TREE_FILTER_KEY, query?.text);
-  }
-
-  /** The filter kept from the last session, if any; a kept text that no longer parses is dropped. */
-  restore(): void {
-    const text = this.state.get<unknown>(TREE_FILTER_KEY);
-    if (typeof text !== 'string' || !text) return;
-    const q = parseQuery(text);
-    if ('error' in q) void this.state.update(TREE_FILTER_KEY, undefined);
-    else this.show(q);
-  }
-
-  private show(query: Query | undefined): void {
-    this.filter = query ? new TreeFilter(query, this.networkOf) : undefined;
-    this.provider.setFilter(this.filter);
-    this.view.description = query ? `filter: ${query.text}` : undefined;
-    this.setContext(TREE_FILTERED_CONTEXT, !!query);
-  }
+/** The filter of a kept or typed text (dist/features.js): a text that no longer parses filters nothing. */
+export function treeFilterOf(text: string, networkOf?: (key: string) => FindScope['network']): NodeFilter {
+  const q = parseQuery(text);
+  return 'error' in q ? { keep: (_parent, kids) => kids } : new TreeFilter(q, networkOf);
 }

@@ -15,7 +15,11 @@ const accessTree = (p: Page) => p.getByRole('tree', { name: /^Access/ }).first()
 export async function findResult(p: Page, answer: Answer): Promise<void> {
   // The title's search button (its tooltip is the command's title).
   // Header actions show while the header is hovered.
-  await p.locator('.pane-header').filter({ hasText: /^\s*Access/ }).first().hover();
+  await p
+    .locator('.pane-header')
+    .filter({ hasText: /^\s*Access/ })
+    .first()
+    .hover();
   const button = p.getByRole('button', { name: /^Find \(Address, Port, Group, Tag, Text\)/ }).first();
   await button.click();
   await answer(p, /Find in every loaded account and Region/, '10.20.5.5');

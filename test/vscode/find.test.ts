@@ -150,7 +150,7 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
     assert.match(prompter.errors.join(), /needs a tag key after 'tag:'/);
     assert.equal(a.findResults.query?.text, before);
     assert.equal(await run('auroraSg.filterTree', 'port:70000'), undefined);
-    assert.equal(a.treeFilter.current, undefined);
+    assert.equal(a.treeFilter.text, undefined);
   });
 
   it('the filter hides what does not match, shows in the view title with a clear button, and is kept across a reload of the store and a restart', async () => {
@@ -182,7 +182,13 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
     const provider = new a.modules.AuroraSgTreeProvider({ store: a.ext.store, regions: () => a.ext.regions() });
     const view = { description: undefined as string | undefined };
     const keys = new Map<string, unknown>();
-    const restored = new a.modules.TreeFilterControl(provider, view, a.ext.context.workspaceState, (k, v) => keys.set(k, v));
+    const restored = new a.modules.TreeFilterControl(
+      provider,
+      view,
+      a.ext.context.workspaceState,
+      (k, v) => keys.set(k, v),
+      (text) => a.modules.features().treeFilterOf(text),
+    );
     restored.restore();
     try {
       const [region] = await provider.getChildren();
