@@ -11,10 +11,24 @@ type Answer = (p: Page, step: RegExp, text: string) => Promise<void>;
 const findTree = (p: Page) => p.getByRole('tree', { name: /Find Results/ }).first();
 const accessTree = (p: Page) => p.getByRole('tree', { name: /^Access/ }).first();
 
+/** Expands a view of the container when it is collapsed. */
+async function expandPane(p: Page, name: RegExp): Promise<void> {
+  const header = p.locator('.pane-header').filter({ hasText: name }).first();
+  await header.waitFor({ state: 'visible', timeout: 10_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
 /** Find 10.20.5.5 through the search button of the Access view: the results, the database it reaches, a result revealing its group. */
 export async function findResult(p: Page, answer: Answer): Promise<void> {
-  // The title's search button (its tooltip is the command's title).
-  // Header actions show while the header is hovered.
+  // The Access view open (an earlier check collapses it), the Activity view closed for room.
+  await runCommand(p, 'Aurora Security Groups: Focus on Access View');
+  await expandPane(p, /^\s*Access/);
+  const activity = p
+    .locator('.pane-header[aria-expanded="true"]')
+    .filter({ hasText: /^\s*Activity/i })
+    .first();
+  if (await activity.isVisible().catch(() => false)) await activity.click();
+  // The title's search button (its tooltip is the command's title); header actions show while the header is hovered.
   await p
     .locator('.pane-header')
     .filter({ hasText: /^\s*Access/ })
@@ -74,7 +88,7 @@ export async function treeFilterAfterReload(p: Page): Promise<void> {
     .locator('.pane-header')
     .filter({ hasText: /^\s*Access/ })
     .first();
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  await expandPane(p, /^\s*Access/);
   await retry('the filter kept across the reload', async () => assert.match((await header.textContent()) ?? '', /filter: legacy/), 60_000);
   await header.hover();
   await p
