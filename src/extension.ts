@@ -14,6 +14,9 @@ import { FindingsProvider, ReachTreeProvider, type FindingNode, type ReachNode }
 import type { Node } from './tree/nodes';
 import { AuroraSgTreeProvider, md } from './tree/provider';
 import { RULES_SCHEME, RulesDocumentProvider } from './tree/rulesDocument';
+import { FindResultsProvider, type FindNode } from './tree/findView';
+import { TreeFilterControl } from './tree/treeFilterControl';
+import type { FindScope } from './domain/find/match';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
 import { ActivityLog } from './ops/activity';
@@ -36,6 +39,9 @@ export interface TestApi extends ExtensionApi {
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  readonly findResults: FindResultsProvider;
+  readonly findTree: vscode.TreeView<FindNode>;
+  readonly treeFilter: TreeFilterControl;
   readonly activityView: ActivityTreeProvider;
   readonly activityTree: vscode.TreeView<ActivityNode>;
   /** The connection status-bar item; `updated()` settles when its text reflects the last change of the store. */
@@ -52,6 +58,7 @@ export interface TestApi extends ExtensionApi {
     readonly RegionStore: typeof RegionStore;
     readonly AuroraSgTreeProvider: typeof AuroraSgTreeProvider;
     readonly RegionIndex: typeof RegionIndex;
+    readonly TreeFilterControl: typeof TreeFilterControl;
     readonly features: () => Features;
     /** A log over a storage of the test's (the extension's global state: a fresh store, as after a reload). */
     readonly ActivityLog: typeof ActivityLog;
@@ -189,6 +196,30 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // The rules of a group as canonical text, for auroraSg.compareGroups (read-only documents, live with the data).
   const rulesDocuments = new RulesDocumentProvider(ext.store);
   const activityTree = vscode.window.createTreeView<ActivityNode>('auroraSg.activity', { treeDataProvider: activityView });
+  // Find (its results recomputed on every change of the data) and the tree's filter, kept per workspace.
+  // Every loaded scope (a Region of an account, as the store keys it), with its network part when it was read.
+  const findScopes = (): FindScope[] =>
+    ext.store.getRegions().flatMap((key) => {
+      const idx = ext.store.index(key);
+      const network = idx ? analysis.networkLoaded(key) : undefined;
+      return idx ? [{ key, idx, ...(network ? { network } : {}) }] : [];
+    });
+  const findResults = new FindResultsProvider(ext.store, findScopes, (q, scopes) => loadFeatures().find(q, scopes));
+  const findTree = vscode.window.createTreeView<FindNode>('auroraSg.findResults', { treeDataProvider: findResults });
+  const showFindSummary = () => {
+    const s = findResults.summary();
+    findTree.description = s.description;
+    findTree.message = s.message;
+  };
+  showFindSummary();
+  const treeFilter = new TreeFilterControl(
+    provider,
+    view,
+    context.workspaceState,
+    (k, v) => ext.setContext(k, v),
+    (text) => loadFeatures().treeFilterOf(text, (key) => analysis.networkLoaded(key)),
+  );
+  treeFilter.restore();
   // High and medium findings counted on the views (and so on the activity bar).
   findings.showBadgeOn(view, findingsTree);
 
@@ -207,7 +238,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const status = statusBar(ext);
   let statusUpdate = status.update();
 
-  registerCommands({ ext, context, view, analysis, reachView, findings });
+  registerCommands({ ext, context, view, analysis, reachView, findings, findResults, treeFilter });
 
   // Temporary rules are removed when they expire (and, after a load, those that expired meanwhile),
   // unless the user turned that off: then they are findings to act on.
@@ -234,6 +265,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reachTree,
     findings,
     findingsTree,
+    findResults,
+    findTree,
+    findResults.onDidUpdate(showFindSummary),
     vscode.window.registerFileDecorationProvider(findings),
     activityView,
     activityTree,
@@ -291,12 +325,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     analysis,
     reachView,
     findings,
+    findResults,
+    findTree,
+    treeFilter,
     activityView,
     activityTree,
     statusBar: { item: status.item, updated: () => statusUpdate },
     temporary,
     contextKeys: ext.contextKeys,
-    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, features: loadFeatures, ActivityLog, activityStorage },
+    modules: { RegionStore, AuroraSgTreeProvider, RegionIndex, TreeFilterControl, features: loadFeatures, ActivityLog, activityStorage },
     autoRefresh,
     activationMs,
     loadAndActivateMs,

@@ -23,3 +23,6 @@ export { offerCode } from './ui/codeOffer';
 export { ReachPanel } from './webview/reachPanel';
 export { disposeWalkthrough, openWalkthrough, restoreWalkthrough } from './webview/walkthroughPanel';
 export { readGroupUsage } from './ops/groups';
+export { filterTree, findCommand } from './commands/find';
+export { find } from './domain/find/match';
+export { treeFilterOf } from './tree/treeFilter';

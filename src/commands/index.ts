@@ -8,6 +8,8 @@ import { isFeaturesLoaded, loadFeatures } from '../bundles';
 import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import type { FindingsProvider, ReachTreeProvider } from '../tree/analysisViews';
+import type { FindResultsProvider } from '../tree/findView';
+import type { TreeFilterControl } from '../tree/treeFilterControl';
 import type { Node } from '../tree/nodes';
 import type { AnalysisDeps } from './analysisArgs';
 import { exportActivity, showActivityEntry } from './activity';
@@ -24,6 +26,9 @@ export interface Services {
   readonly analysis: AnalysisState;
   readonly reachView: ReachTreeProvider;
   readonly findings: FindingsProvider;
+  /** The Find Results view (auroraSg.find) and the Access tree's filter (auroraSg.filterTree). */
+  readonly findResults: FindResultsProvider;
+  readonly treeFilter: TreeFilterControl;
 }
 
 export interface CommandEntry {
@@ -53,6 +58,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.goTo': { action: 'go to the security group or database', run: (s) => goTo(s.ext, s.view) },
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
+  // Find and the tree's filter (issue 17): the query language and the matching in dist/features.js
+  'auroraSg.find': { action: 'find', run: (s, arg) => loadFeatures().findCommand({ ext: s.ext, analysis: s.analysis, results: s.findResults }, arg) },
+  'auroraSg.clearFindResults': { action: 'clear the find results', run: (s) => s.findResults.clear() },
+  'auroraSg.filterTree': { action: 'filter the tree', run: (s, arg) => loadFeatures().filterTree(s.ext, s.treeFilter, arg) },
+  'auroraSg.clearTreeFilter': { action: 'clear the filter', run: (s) => s.treeFilter.apply(undefined) },
   // The activity log (issue 18): details and export in dist/extension.js, undo through ops (dist/features.js)
   'auroraSg.showActivityEntry': { action: 'show the activity entry', run: (s, arg) => showActivityEntry(s.ext, arg) },
   'auroraSg.exportActivity': { action: 'export the activity log', run: (s, arg) => exportActivity(s.ext, arg) },

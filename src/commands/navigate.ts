@@ -140,10 +140,15 @@ export async function openInConsole(arg?: unknown): Promise<string | undefined> 
   return url;
 }
 
-/** auroraSg.revealGroup { kind: 'group', region, groupId }: selects, focuses and expands the group in the tree. */
+/**
+ * auroraSg.revealGroup { kind: 'group', region, groupId }: selects, focuses and expands the group in the tree.
+ * Find's results reveal a rule ({ kind: 'rule', region, groupId, ruleId, egress }), a DB cluster or a DB instance the same way.
+ */
 export async function revealGroup(view: vscode.TreeView<Node>, arg?: unknown): Promise<void> {
-  if (!isNode(arg) || arg.kind !== 'group') return;
-  await view.reveal({ kind: 'group', region: arg.region, groupId: arg.groupId }, { select: true, focus: true, expand: true });
+  if (!isNode(arg)) return;
+  if (arg.kind === 'group') return view.reveal({ kind: 'group', region: arg.region, groupId: arg.groupId }, { select: true, focus: true, expand: true });
+  if (arg.kind === 'rule' || arg.kind === 'cluster' || arg.kind === 'dbInstance')
+    return view.reveal(arg, { select: true, focus: true, expand: arg.kind !== 'rule' });
 }
 
 /** auroraSg.refreshFindings: forgets the EC2 data and recomputes every Region's findings. */

@@ -207,6 +207,25 @@ function staleRow(note: string, region: string): ReachNode {
  * The Reachability view: draws the answer it is given (a LiveAnswer, which recomputes itself on
  * every change of the Region's data), with a note when that answer is on older data.
  */
+/** The TreeItem of a plain-data node (the reach view's, Find Results'). */
+export function dataTreeItem(n: ReachNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    n.label,
+    n.children?.length
+      ? n.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = n.id;
+  item.description = n.description;
+  item.tooltip = n.tooltip;
+  item.iconPath = n.icon;
+  item.command = n.command;
+  item.contextValue = n.contextValue;
+  return item;
+}
+
 export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
@@ -243,21 +262,7 @@ export class ReachTreeProvider implements vscode.TreeDataProvider<ReachNode>, vs
   }
 
   getTreeItem(n: ReachNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(
-      n.label,
-      n.children?.length
-        ? n.expanded
-          ? vscode.TreeItemCollapsibleState.Expanded
-          : vscode.TreeItemCollapsibleState.Collapsed
-        : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = n.id;
-    item.description = n.description;
-    item.tooltip = n.tooltip;
-    item.iconPath = n.icon;
-    item.command = n.command;
-    item.contextValue = n.contextValue;
-    return item;
+    return dataTreeItem(n);
   }
 
   getChildren(n?: ReachNode): ReachNode[] {

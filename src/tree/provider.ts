@@ -11,6 +11,7 @@ import { accessItem, groupHoverOf } from './accessItems';
 import { managedBy } from '../domain/code/managed';
 import { groupTooltip, usedByText, type GroupUsageRead } from './hovers';
 import { nodeId, type Node } from './nodes';
+import type { NodeFilter } from './treeFilterControl';
 
 // tree/analysisViews.ts and the tests take md() from here.
 export { md } from './accessItems';
@@ -95,8 +96,17 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
   }
 
+  /** The filter of auroraSg.filterTree: what does not match it is hidden (undefined: everything shows). */
+  private filter: NodeFilter | undefined;
+
+  setFilter(filter: NodeFilter | undefined): void {
+    this.filter = filter;
+    this.emitter.fire();
+  }
+
   async getChildren(parent?: Node): Promise<Node[]> {
-    const kids = await this.children(parent);
+    const all = await this.children(parent);
+    const kids = this.filter ? this.filter.keep(parent, all, (region) => this.idx(region)) : all;
     if (parent) for (const k of kids) this.parents.set(nodeId(k), parent);
     return kids;
   }

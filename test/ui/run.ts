@@ -15,6 +15,7 @@ import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConf
 import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
 import { compareDiff } from './compareFlows';
+import { findResult, treeFilter, treeFilterAfterReload } from './findFlows';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
   closeQuickInput,
@@ -293,6 +294,14 @@ function checks(ctx: Context): Check[] {
     { name: 'Export Security Group as Code… opens the Terraform in an editor (export-terraform.png)', run: () => exportAsTerraform(page(), answerQuickInput) },
     // Issue 17: two groups' rules side by side in VS Code's diff view (test/ui/compareFlows.ts).
     { name: "Compare with… opens the diff of two groups' rules (compare-diff.png)", run: () => compareDiff(page(), answerQuickInput) },
+    // Issue 17: Find and the tree's filter (test/ui/findFlows.ts), on the account the checks above browse.
+    {
+      name: 'Find from the search button: the results, the database the address reaches, a result revealing its group; the filter (find-results.png, tree-filter.png)',
+      run: async () => {
+        await findResult(page(), answerQuickInput);
+        await treeFilter(page(), answerQuickInput);
+      },
+    },
     {
       name: "the access walkthrough: six steps clicked through in the webview against the seed document's starting point (walkthrough-1..6.png)",
       run: async () => {
@@ -335,6 +344,7 @@ function checks(ctx: Context): Check[] {
       name: 'the Activity view lists the change again after a window reload (activity-after-reload.png)',
       run: () => activityAfterReload(page()),
     },
+    { name: "the tree's filter is still on after the window reload; its clear button shows everything", run: () => treeFilterAfterReload(page()) },
   ];
 }
 
