@@ -7,6 +7,7 @@ import { UserError } from '../ops/userError';
 import type { PickItem } from '../ui/prompter';
 import { AWS_REGIONS } from './regions';
 import { migrateProfiles } from '../domain/accounts';
+import { awsRegion } from '../domain/scope';
 
 function write(key: 'profile' | 'profiles' | 'regions' | 'endpoint', value: unknown): Thenable<void> {
   return vscode.workspace.getConfiguration('auroraSg').update(key, value, vscode.ConfigurationTarget.Global);
@@ -87,7 +88,8 @@ export async function selectProfiles(ext: Ext, arg?: unknown): Promise<string[] 
 export async function selectRegions(ext: Ext, arg?: unknown): Promise<string[] | undefined> {
   let regions = Array.isArray(arg) ? (arg as unknown[]).map(String) : undefined;
   if (!regions) {
-    const current = new Set(ext.settings.regions.length ? ext.settings.regions : await ext.regions());
+    // With several accounts the shown keys are profile/Region: the picker is of the Regions themselves.
+    const current = new Set(ext.settings.regions.length ? ext.settings.regions : (await ext.regions()).map(awsRegion));
     const all = [...new Set([...current, ...AWS_REGIONS.map((r) => r.code)])];
     const names = new Map(AWS_REGIONS.map((r) => [r.code, r.name]));
     regions = await ext.ui.pickMany({

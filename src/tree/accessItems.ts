@@ -23,14 +23,17 @@ import {
 import { clusterTooltip, code, groupTooltip, instanceTooltip, md, type GroupHover } from './hovers';
 import type { Node, NodeOf, Via } from './nodes';
 
-/** The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. */
+/**
+ * The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. The
+ * scope key is one segment (profile/Region with several accounts: its '/' encoded).
+ */
 export function findingUri(region: string, groupId: string, ruleId?: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${encodeURIComponent(region)}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
 }
 
 /** A database's URI for the findings' decorations: aurora-sg:/region/@cluster/id or /region/@instance/id. */
 export function databaseFindingUri(region: string, kind: 'cluster' | 'instance', id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/@${kind}/${id}` });
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${encodeURIComponent(region)}/@${kind}/${id}` });
 }
 
 export { code, md, tagsLine } from './hovers';
