@@ -30,7 +30,8 @@ export interface AwsProfileInfo {
 export async function listProfiles(): Promise<AwsProfileInfo[]> {
   // Not the SDK's cached copy: profiles added since the last look must show.
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
-  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
+  // The config file's other sections come keyed as 'sso-session.NAME' and 'services.NAME': no profiles.
+  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)].filter((n) => !/^(sso-session|services)\./.test(n)));
   return [...names].sort().map((name) => {
     const c = configFile[name] ?? {};
     const k = credentialsFile[name] ?? {};

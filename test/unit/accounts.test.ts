@@ -1,7 +1,10 @@
 // Several accounts at once (issue 17): the routing gateway, the settings migration, the account
 // labels and confirmations, and identity reads that never wait on one another.
 import * as assert from 'node:assert/strict';
-import { AwsGateway, RoutingGateway, type ConnectionSettings } from '../../src/aws/index';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AwsGateway, listProfiles, RoutingGateway, type ConnectionSettings } from '../../src/aws/index';
 import { isSignInError } from '../../src/aws/errors';
 import { regionArg } from '../../src/commands/args';
 import { accountDescription, accountLabel, accountLine, isProductionName, migrateProfiles, profilesInUse } from '../../src/domain/accounts';
@@ -166,6 +169,29 @@ describe('several accounts: the settings (auroraSg.profiles) and Select Profiles
     assert.equal(none.ignored.length, 1);
     // Without the fourth argument (as before): no list.
     assert.deepEqual(resolveConnectionSettings({}, {}).profiles, []);
+  });
+
+  it('the profiles to pick from are the profiles: no sso-session or services section of the config file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-profiles-'));
+    const saved = [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE];
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'config'),
+        '[profile dev]\nregion = eu-west-1\n[sso-session corp]\nsso_region = us-east-1\n[services local]\nec2 =\n  endpoint_url = http://127.0.0.1:1\n',
+      );
+      fs.writeFileSync(path.join(dir, 'credentials'), '[prod]\naws_access_key_id = a\naws_secret_access_key = b\n');
+      process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
+      assert.deepEqual(
+        (await listProfiles()).map((p) => p.name),
+        ['dev', 'prod'],
+      );
+    } finally {
+      [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE] = saved;
+      if (saved[0] === undefined) delete process.env.AWS_CONFIG_FILE;
+      if (saved[1] === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a settings file that sets auroraSg.profiles (flat or nested) is found, so its value is reported', () => {
