@@ -14,7 +14,6 @@ import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harn
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
 import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
-import { twoAccountTree } from './accountFlows';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
 import {
   closeQuickInput,
@@ -56,8 +55,6 @@ interface Context {
   page?: Page;
   ids?: TestAccountIds;
   motoUrl?: string;
-  /** The shared config and credentials files of the extension host (test/harness/moto.ts motoEnv). */
-  awsFiles?: { config: string; credentials: string };
 }
 
 function checks(ctx: Context): Check[] {
@@ -335,10 +332,6 @@ function checks(ctx: Context): Check[] {
       name: 'the Activity view lists the change again after a window reload (activity-after-reload.png)',
       run: () => activityAfterReload(page()),
     },
-    {
-      name: 'Select AWS Profiles… with two accounts and a signed-out one: the accounts are the root (accounts-tree.png)',
-      run: () => twoAccountTree(page(), { motoUrl: ctx.motoUrl!, region: TEST_REGION, files: ctx.awsFiles! }),
-    },
   ];
 }
 
@@ -413,7 +406,6 @@ async function main(): Promise<number> {
       t = await prepareTestEnvironment();
       ctx.ids = await seedTestAccount(t.moto.url);
       ctx.motoUrl = t.moto.url;
-      ctx.awsFiles = { config: t.env.AWS_CONFIG_FILE, credentials: t.env.AWS_SHARED_CREDENTIALS_FILE };
       // A local stand-in for the address service of Allow My IP for… (never the internet in a test).
       addressService = http.createServer((_req, res) => res.end(`${STAND_IN_ADDRESS}\n`));
       await new Promise<void>((r) => addressService!.listen(0, '127.0.0.1', r));
