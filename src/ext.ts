@@ -1,6 +1,12 @@
 // The services the commands and views share. Built once in activate(); passed explicitly.
 import * as vscode from 'vscode';
-import type { AwsGateway } from './aws/index';
+import type { AwsGateway, RoutingGateway } from './aws/index';
+import { isSignInError } from './aws/errors';
+import { accountLine, type AccountIdentity } from './domain/accounts';
+import { parseScope, scopeKey } from './domain/scope';
+import { AccountStore } from './state/accounts';
+import { accountPrompter } from './ui/accountPrompter';
+import { ssoLoginInTerminal } from './ui/signInTerminal';
 import { profileRegion } from './awsConfigFile';
 import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
 import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
@@ -16,6 +22,8 @@ import { VsCodePrompter } from './ui/vscodePrompter';
 
 export interface Settings {
   readonly profile?: string;
+  /** auroraSg.profiles: several accounts at once (scope keys profile/Region); empty: one-profile mode. */
+  readonly profiles: readonly string[];
   readonly regions: readonly string[];
   readonly endpoint?: string;
   /** auroraSg.dryRun: EC2 writes are first sent with DryRun (the permission check); default on. */
@@ -31,12 +39,17 @@ export interface Settings {
  */
 export function readSettings(found: readonly WorkspaceValue[] = []): { settings: Settings; ignored: readonly IgnoredValue[] } {
   const c = vscode.workspace.getConfiguration('auroraSg');
-  const { endpoint, profile, ignored } = resolveConnectionSettings(c.inspect<string>('endpoint'), c.inspect<string>('profile'), found);
+  const { endpoint, profile, profiles, ignored } = resolveConnectionSettings(
+    c.inspect<string>('endpoint'),
+    c.inspect<string>('profile'),
+    found,
+    c.inspect<string[]>('profiles'),
+  );
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
   const dryRun = c.get<boolean>('dryRun', true) !== false;
   const tags = c.get<unknown>('managedByTags');
   const managedByTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : DEFAULT_MANAGED_BY_TAGS;
-  return { settings: { profile, regions, endpoint, dryRun, managedByTags }, ignored };
+  return { settings: { profile, profiles, regions, endpoint, dryRun, managedByTags }, ignored };
 }
 
 /** auroraSg.autoRefresh.*: off unless the user turns it on. */
@@ -53,8 +66,25 @@ export class Ext implements vscode.Disposable {
   readonly store: RegionStore;
   /** Waits for databases to settle after their groups changed; all stop on reset and dispose. */
   readonly settle: SettleWatches;
-  /** Every question and notification goes through here; tests swap in scripted answers. */
-  ui: Prompter = new VsCodePrompter();
+  private baseUiValue: Prompter = new VsCodePrompter();
+  private uiValue: Prompter = this.baseUiValue;
+  /**
+   * Every question and notification goes through here; tests swap in scripted answers. With several
+   * accounts its confirmations start with the account they change (src/ui/accountPrompter.ts).
+   */
+  get ui(): Prompter {
+    return this.uiValue;
+  }
+  set ui(p: Prompter) {
+    this.baseUiValue = p;
+    this.uiValue = accountPrompter(p, (scope) => (scope && this.multi ? accountLine(scope, this.accounts.info(profileOfScope(scope))) : ''));
+  }
+  /** The prompter as set, without the account line. */
+  get baseUi(): Prompter {
+    return this.baseUiValue;
+  }
+  /** The accounts of auroraSg.profiles (their ids and aliases); empty in one-profile mode. */
+  readonly accounts: AccountStore;
   /** Every change the extension made, kept in the global storage (across windows and reloads). */
   readonly activity: ActivityLog;
   /** Every context key the extension has set, with its value (menus and welcome views read them; so do the tests). */
@@ -72,7 +102,9 @@ export class Ext implements vscode.Disposable {
   ) {
     const read = readSettings();
     this.settingsValue = read.settings;
-    this.store = new RegionStore(async () => this.gateway(), this.settingsValue.regions);
+    this.store = new RegionStore(async () => this.gateway(), this.storeRegions());
+    this.accounts = new AccountStore((p) => this.readIdentity(p), this.settingsValue.profiles, isSignInError);
+    this.ui = this.baseUiValue;
     this.settle = new SettleWatches(this.store);
     this.activity = new ActivityLog(activityStorage(context.globalState));
     this.report(read.ignored);
@@ -91,6 +123,9 @@ export class Ext implements vscode.Disposable {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
+
+  /** Runs the sign-in of a profile (aws sso login in a terminal) and resolves its exit code; tests replace it. */
+  signInRunner: (profile: string) => Promise<number | undefined> = ssoLoginInTerminal;
 
   /** The clock of temporary access (tests inject one: test/vscode/temporaryAccess.test.ts). */
   clock: WatchClock = realClock;
@@ -148,13 +183,22 @@ export class Ext implements vscode.Disposable {
     return this.settingsValue;
   }
 
+  /** Several accounts at once (auroraSg.profiles): the store's keys are profile/Region. */
+  get multi(): boolean {
+    return this.settingsValue.profiles.length > 0;
+  }
+
   /** The gateway for the current settings, created (and the SDK loaded) on first use. */
   gateway(): AwsGateway {
     if (!this.gw) {
-      const { profile, endpoint } = this.settingsValue;
+      const { profile, profiles, endpoint } = this.settingsValue;
       const aws = this.loadAws();
-      this.log.info(`AWS layer ready: profile ${profile ?? '(default chain)'}${endpoint ? `, endpoint ${endpoint}` : ''}`);
-      this.gw = aws.createGateway({ profile, endpoint }, (call, input) => {
+      this.log.info(
+        `AWS layer ready: ${profiles.length ? `profiles ${profiles.join(', ')}` : `profile ${profile ?? '(default chain)'}`}${endpoint ? `, endpoint ${endpoint}` : ''}`,
+      );
+      const create = (settings: { endpoint?: string }, onCall: Parameters<typeof aws.createGateway>[1]) =>
+        profiles.length ? aws.createRoutingGateway(profiles, settings, onCall) : aws.createGateway({ ...settings, profile }, onCall);
+      this.gw = create({ endpoint }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
         // DryRunOperation is the permission check's "allowed" (ops/activity.ts), not a failure.
         if (call.error === 'DryRunOperation') return this.log.info(`${call.service} ${call.command} ${call.region} ${call.ms} ms DryRun: allowed${summary}`);
@@ -171,11 +215,47 @@ export class Ext implements vscode.Disposable {
     this.gw?.forgetPrefixLists(region);
   }
 
-  /** Regions to show: the setting, else AWS_REGION, else the profile's region (read without the SDK). */
+  /**
+   * Regions to show: the setting, else AWS_REGION, else the profile's region (read without the SDK).
+   * With several accounts: the scope keys of every profile's Regions (scopesOf).
+   */
   async regions(): Promise<readonly string[]> {
+    if (this.multi) return this.settingsValue.profiles.flatMap((p) => this.scopesOf(p));
     if (this.settingsValue.regions.length) return this.settingsValue.regions;
     const r = process.env.AWS_REGION || (this.profileRegionValue ??= { region: profileRegion(this.settingsValue.profile) }).region;
     return r ? [r] : [];
+  }
+
+  /** Each profile's Region from ~/.aws/config, read once per settings. */
+  private readonly profileRegions = new Map<string, string | undefined>();
+
+  /**
+   * The scope keys of one profile's account: auroraSg.regions, else the profile's region in
+   * ~/.aws/config, else AWS_REGION.
+   */
+  scopesOf(profile: string): string[] {
+    if (!this.profileRegions.has(profile)) this.profileRegions.set(profile, profileRegion(profile));
+    const regions = this.settingsValue.regions.length
+      ? this.settingsValue.regions
+      : [this.profileRegions.get(profile) || process.env.AWS_REGION].filter((r): r is string => !!r);
+    return regions.map((r) => scopeKey(profile, r));
+  }
+
+  /** The store's configured keys: the Regions setting in one-profile mode (as before), every scope with several accounts. */
+  private storeRegions(): readonly string[] {
+    return this.multi ? this.settingsValue.profiles.flatMap((p) => this.scopesOf(p)) : this.settingsValue.regions;
+  }
+
+  /** Who a profile's credentials are (STS, IAM alias), read in its first Region (us-east-1 without one). */
+  private readIdentity(profile: string): Promise<AccountIdentity> {
+    const scope = this.scopesOf(profile)[0] ?? scopeKey(profile, 'us-east-1');
+    return (this.gateway() as RoutingGateway).accountIdentity(scope);
+  }
+
+  /** Reads a profile's account again and reloads its Regions (after a sign-in). */
+  async reloadAccount(profile: string): Promise<void> {
+    const scopes = this.scopesOf(profile);
+    await Promise.allSettled([this.accounts.load(profile), this.store.refreshAll(scopes)]);
   }
 
   /** Sets a context key (through VS Code's setContext) and records it in contextKeys. */
@@ -213,9 +293,11 @@ export class Ext implements vscode.Disposable {
     this.report(read.ignored);
     void this.scanWorkspaceFiles();
     this.profileRegionValue = undefined;
+    this.profileRegions.clear();
     this.gw?.dispose();
     this.gw = undefined;
-    this.store.reset(async () => this.gateway(), this.settingsValue.regions);
+    this.store.reset(async () => this.gateway(), this.storeRegions());
+    this.accounts.reset((p) => this.readIdentity(p), this.settingsValue.profiles);
   }
 
   dispose(): void {
@@ -223,6 +305,10 @@ export class Ext implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.gw?.dispose();
   }
+}
+
+function profileOfScope(scope: string): string {
+  return parseScope(scope).profile ?? '';
 }
 
 /** The global-storage key of the activity log. */

@@ -19,6 +19,7 @@ import { TreeFilterControl } from './tree/treeFilterControl';
 import type { FindScope } from './domain/find/match';
 import { ACTIVITY_SCHEME, ActivityTreeProvider, type ActivityNode } from './tree/activityView';
 import { entryDetails } from './domain/activity';
+import { accountLabel, isProductionName } from './domain/accounts';
 import { ActivityLog } from './ops/activity';
 import { VsCodePrompter } from './ui/vscodePrompter';
 
@@ -98,7 +99,11 @@ function statusBar(ext: Ext): { item: vscode.StatusBarItem; update(): Promise<vo
     ext.setContext('auroraSg.noRegions', regions.length === 0);
     const { failed, partly } = loadProblems(ext, regions);
     const problem = failed.length ? `load failed: ${failed.join(', ')}` : partly.length ? `partly loaded: ${partly.join(', ')}` : undefined;
-    item.text = `${problem ? '$(warning)' : '$(cloud)'} ${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}${s.endpoint ? ' · local' : ''}${problem ? ` · ${problem}` : ''}`;
+    // With several accounts: the profiles (a production one in capitals) and how many Regions in all.
+    const where = s.profiles.length
+      ? `${s.profiles.map((p) => (isProductionName(p, ext.accounts.info(p).identity?.alias) ? p.toUpperCase() : p)).join(', ')} · ${regions.length} Region${regions.length === 1 ? '' : 's'}`
+      : `${s.profile ?? 'default'} · ${regions.length ? regions.join(', ') : 'no Region'}`;
+    item.text = `${problem ? '$(warning)' : '$(cloud)'} ${where}${s.endpoint ? ' · local' : ''}${problem ? ` · ${problem}` : ''}`;
     item.backgroundColor = failed.length
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : partly.length
@@ -107,8 +112,11 @@ function statusBar(ext: Ext): { item: vscode.StatusBarItem; update(): Promise<vo
     const problems = failed
       .map((r) => `- $(error) ${r}: ${md(loadErrorText(ext, r))}`)
       .concat(partly.map((r) => `- $(warning) ${r}: partly loaded (see the Region in the Access view)`));
+    const who = s.profiles.length
+      ? `- Accounts: ${s.profiles.map((p) => md(accountLabel(ext.accounts.info(p)))).join(', ')}`
+      : `- Profile: ${s.profile ?? 'default credential chain'}`;
     item.tooltip = new vscode.MarkdownString(
-      `**Aurora Security Groups**\n\n- Profile: ${s.profile ?? 'default credential chain'}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}${problems.length ? `\n\n${problems.join('\n')}` : ''}\n\nClick to change.`,
+      `**Aurora Security Groups**\n\n${who}\n- Regions: ${regions.join(', ') || 'none'}\n- Endpoint: ${s.endpoint ?? 'AWS'}${problems.length ? `\n\n${problems.join('\n')}` : ''}\n\nClick to change.`,
     );
     item.show();
   };
@@ -164,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Aurora Security Groups', { log: true });
   const ext = new Ext(context, log, loadAws);
   // "Copy as Code…" of a confirmation: the generators are in dist/features.js, loaded on first use.
-  if (ext.ui instanceof VsCodePrompter) ext.ui.codeOffer = (ui, offer) => loadFeatures().offerCode(ui, offer);
+  if (ext.baseUi instanceof VsCodePrompter) ext.baseUi.codeOffer = (ui, offer) => loadFeatures().offerCode(ui, offer);
 
   const provider = new AuroraSgTreeProvider({
     store: ext.store,
@@ -173,6 +181,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     endpoint: () => ext.settings.endpoint,
     managedByTags: () => ext.settings.managedByTags,
     groupUsage: (region, groupId) => loadFeatures().readGroupUsage(ext, region, groupId),
+    accounts: ext.accounts,
+    scopesOf: (profile) => ext.scopesOf(profile),
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
 
@@ -283,6 +293,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       statusUpdate = status.update();
       void temporary.check();
     }),
+    ext.accounts.onChange(() => {
+      statusUpdate = status.update();
+    }),
     { dispose: () => temporary.dispose() },
     autoRefresh,
     vscode.window.onDidChangeWindowState((w) => autoRefresh.focusChanged(w.focused)),
@@ -291,10 +304,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       if (e.affectsConfiguration('auroraSg.autoRefresh')) {
         autoRefresh.configure(readAutoRefreshSettings());
         // The auto-refresh settings alone keep the data; the connection settings drop it.
-        if (!['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) return;
+        if (!['profile', 'profiles', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) return;
       }
       // The managed-by tags change only what is shown and asked: no reload of the account.
-      if (e.affectsConfiguration('auroraSg.managedByTags') && !['profile', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))) {
+      if (
+        e.affectsConfiguration('auroraSg.managedByTags') &&
+        !['profile', 'profiles', 'regions', 'endpoint'].some((k) => e.affectsConfiguration(`auroraSg.${k}`))
+      ) {
         ext.reloadManagedTags();
         provider.refreshView();
         return;

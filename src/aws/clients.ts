@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
@@ -22,6 +23,19 @@ export interface ConnectionSettings {
   readonly requestTimeoutMs?: number;
   /** Give up connecting after this long; 0 = the system's limit. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * With a loopback endpoint, fall back to fixed test keys when the profile has no credentials
+   * (default true). Off for each profile of several (auroraSg.profiles): there a profile's own
+   * credentials are what tell its account from the others, and a profile that cannot sign must
+   * show as signed out, not as the emulator's default account under its name.
+   */
+  readonly testKeysFallback?: boolean;
+  /**
+   * The scope key a Region's clients are labelled with (RegionClients.region: the model objects,
+   * the call log, the errors' connection and the prefix-list cache carry it); the SDK is given the
+   * Region itself. Default: the Region (one connection).
+   */
+  readonly scopeOf?: (region: string) => string;
 }
 
 /** Defaults: a hung connection must not leave the tree loading forever. */
@@ -50,9 +64,15 @@ export interface RegionClients {
   readonly serviceQuotas?: () => ServiceQuotasClient;
   /** STS, created on first use (who the caller is, for a temporary rule's description). */
   readonly sts?: () => STSClient;
+  /** IAM, created on first use (the account's alias, for the tree's account rows). */
+  readonly iam?: () => IAMClient;
 }
 
-type Pooled = RegionClients & { quotasClient?: () => ServiceQuotasClient | undefined; stsClient?: () => STSClient | undefined };
+type Pooled = RegionClients & {
+  quotasClient?: () => ServiceQuotasClient | undefined;
+  stsClient?: () => STSClient | undefined;
+  iamClient?: () => IAMClient | undefined;
+};
 
 /** Credentials for the connection. A local emulator accepts any: fall back to fixed test keys there. */
 export function credentialProvider(settings: ConnectionSettings): AwsCredentialIdentityProvider {
@@ -66,7 +86,7 @@ export function credentialProvider(settings: ConnectionSettings): AwsCredentialI
       rememberSecrets(id.accessKeyId, id.secretAccessKey, id.sessionToken);
       return id;
     });
-  if (!isLoopbackEndpoint(settings.endpoint)) return base;
+  if (!isLoopbackEndpoint(settings.endpoint) || settings.testKeysFallback === false) return base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   return () => (cached ??= base().catch(() => ({ accessKeyId: 'test', secretAccessKey: 'test' })));
 }
@@ -102,8 +122,10 @@ export class ClientPool {
       };
       let quotas: ServiceQuotasClient | undefined;
       let sts: STSClient | undefined;
+      let iam: IAMClient | undefined;
+      const label = this.settings.scopeOf?.(region) ?? region;
       const clients: Pooled = {
-        region,
+        region: label,
         ec2: new EC2Client(config),
         rds: new RDSClient(config),
         serviceQuotas: () => {
@@ -122,6 +144,14 @@ export class ClientPool {
           return sts;
         },
         stsClient: () => sts,
+        iam: () => {
+          if (!iam) {
+            iam = new IAMClient(config);
+            this.instrument(iam, 'IAM', region, (p) => p.iamClient?.());
+          }
+          return iam;
+        },
+        iamClient: () => iam,
       };
       c = clients;
       this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
@@ -148,18 +178,20 @@ export class ClientPool {
       c.rds.destroy();
       (c as Pooled).quotasClient?.()?.destroy();
       (c as Pooled).stsClient?.()?.destroy();
+      (c as Pooled).iamClient?.()?.destroy();
     }
     this.pool.clear();
     this.retired.length = 0;
   }
 
   private instrument(
-    client: EC2Client | RDSClient | ServiceQuotasClient | STSClient,
+    client: EC2Client | RDSClient | ServiceQuotasClient | STSClient | IAMClient,
     service: string,
     region: string,
     current: (pooled: Pooled) => unknown,
   ): void {
     const onCall = this.onCall;
+    const label = this.settings.scopeOf?.(region) ?? region;
     // 'initialize' sees each logical call once, retries included, before signing: no secret is in reach.
     (client.middlewareStack as { add: (mw: unknown, opts: unknown) => void }).add(
       (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
@@ -168,21 +200,21 @@ export class ClientPool {
         try {
           const out = await next(args);
           const attempts = (out as { output?: { $metadata?: { attempts?: number } } })?.output?.$metadata?.attempts;
-          onCall?.({ service, command, region, ms: Date.now() - started, attempts }, args.input);
+          onCall?.({ service, command, region: label, ms: Date.now() - started, attempts }, args.input);
           return out;
         } catch (e) {
           const err = e as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number } };
           // The IAM action is the service prefix and the API name (ec2:AuthorizeSecurityGroupIngress),
           // so a refused call can name the permission it needs.
           const operation = `${service.toLowerCase()}:${command}`;
-          attachConnection(e, { region, profile: this.settings.profile, endpoint: this.settings.endpoint, operation });
+          attachConnection(e, { region: label, profile: this.settings.profile, endpoint: this.settings.endpoint, operation });
           const pooled = this.pool.get(region);
           if (CREDENTIAL_CODES.has(err?.name ?? '') && pooled && current(pooled) === client) this.resetCredentials();
           onCall?.(
             {
               service,
               command,
-              region,
+              region: label,
               ms: Date.now() - started,
               error: (err?.name && err.name !== 'Error' ? err.name : err?.code) ?? 'Error',
               errorMessage: err?.message === undefined ? undefined : redact(err.message),

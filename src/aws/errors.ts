@@ -367,6 +367,22 @@ export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether the error means the profile is not signed in: no credentials could be resolved (an SSO
+ * profile without a cached token, an expired SSO session: the SDK's CredentialsProviderError /
+ * TokenProviderError) or the session token has expired. "Sign in" (aws sso login) is the fix.
+ */
+export function isSignInError(err: unknown): boolean {
+  const e = (err && typeof err === 'object' ? err : {}) as { name?: unknown; message?: unknown };
+  const name = typeof e.name === 'string' ? e.name : '';
+  if (['CredentialsProviderError', 'TokenProviderError', 'ExpiredToken', 'ExpiredTokenException'].includes(name)) return true;
+  return (
+    typeof e.message === 'string' &&
+    /could not load credentials|sso session|token.*(expired|not found|invalid)|expired.*token/i.test(e.message) &&
+    !('$metadata' in e && (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode)
+  );
+}
+
+/**
  * Whether a failed write may still have been applied: AWS answered with a 4xx error on the first
  * and only attempt means it was not; anything else (no answer, a 5xx, a cut or unreadable answer,
  * or an error only after a retry, whose earlier attempt may have gone through) needs a re-read.

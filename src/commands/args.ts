@@ -2,6 +2,7 @@
 // command's `unknown` argument into typed arguments, or refuses it with a specific UserError before
 // any call. Arguments answer questions (complete arguments: none is asked), never a confirmation.
 // No `vscode` here: unit-tested in plain Node (test/unit/args.test.ts).
+import { parseScope } from '../domain/scope';
 import { CODE_FORMATS, type CodeFormat } from '../domain/code/change';
 import { isRegionCode, validateGroupId } from '../domain/validation';
 import { tagProblem, type NewGroup } from '../ops/groups';
@@ -40,8 +41,17 @@ const optionalText = (v: unknown, name: string): string | undefined => {
 /** A Region code such as us-east-1, or undefined when none was given (then the command asks, or takes the only one). */
 export function regionArg(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
+  // With several accounts a Region is named with its profile: profile/us-east-1 (src/domain/scope.ts).
+  // The gateway refuses a profile that is not configured, before any call.
+  const scope = typeof v === 'string' ? parseScope(v) : undefined;
+  if (scope?.profile !== undefined && isRegionCode(scope.region) && isProfileName(scope.profile)) return v as string;
   if (!isRegionCode(v)) throw new UserError(`"${shown(v)}" is not a Region code (such as us-east-1).`);
   return v;
+}
+
+/** A profile name as the shared config file allows it: printable, no spaces or brackets. */
+function isProfileName(p: string): boolean {
+  return /^[\w.@+=,:/-]{1,128}$/.test(p);
 }
 
 export function groupIdList(v: unknown, what: string): string[] {

@@ -5,6 +5,8 @@ import { requireRead } from '../domain/model';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
 import { CancelledError } from '../ui/prompter';
+import { noteScope } from '../ui/accountPrompter';
+import { profileOf } from '../domain/scope';
 
 export { UserError };
 export { plainText, say } from './run';
@@ -48,12 +50,33 @@ async function loadedIndex(ext: Ext, region: string): Promise<RegionIndex> {
   });
 }
 
+/** The scope chosen is the command's: its confirmations name that account (src/ui/accountPrompter.ts). */
+function noted(scope: string): string {
+  noteScope(scope);
+  return scope;
+}
+
+/** "123456789012 · alias" beside a scope key in a picker (nothing in one-profile mode). */
+export function scopeDescription(ext: Ext, scope: string): string | undefined {
+  const profile = profileOf(scope);
+  if (profile === undefined) return undefined;
+  const id = ext.accounts.info(profile).identity;
+  return id ? [id.accountId, id.alias].filter(Boolean).join(' · ') : undefined;
+}
+
 /** The Region from a node, the arguments, or the only/one chosen configured Region. */
 export async function pickRegion(ext: Ext, given: string | undefined, title: string): Promise<string> {
   const chosen = regionArg(given);
-  if (chosen) return chosen;
+  if (chosen) return noted(chosen);
   const regions = await ext.regions();
   if (regions.length === 0) throw new UserError('No Region is selected. Run "Aurora SG: Select Regions" first.');
-  if (regions.length === 1) return regions[0];
-  return ext.ui.pick({ title, placeholder: 'Region', items: regions.map((r) => ({ label: r, value: r })) });
+  if (regions.length === 1) return noted(regions[0]);
+  // With several accounts the keys are profile/Region: the picker names the account of each.
+  return noted(
+    await ext.ui.pick({
+      title,
+      placeholder: ext.multi ? 'Account and Region' : 'Region',
+      items: regions.map((r) => ({ label: r, description: scopeDescription(ext, r), value: r })),
+    }),
+  );
 }

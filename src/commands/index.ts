@@ -13,8 +13,9 @@ import type { TreeFilterControl } from '../tree/treeFilterControl';
 import type { Node } from '../tree/nodes';
 import type { AnalysisDeps } from './analysisArgs';
 import { exportActivity, showActivityEntry } from './activity';
-import { configure, selectProfile, selectRegions, setEndpoint } from './connection';
 import { goTo } from './goTo';
+import { configure, selectProfile, selectProfiles, selectRegions, setEndpoint } from './connection';
+import { signIn } from './signIn';
 import { cancelLoading, copyArn, copyId, openInConsole, refresh, refreshFindings, revealGroup } from './navigate';
 import { regionOf, runCommand } from './run';
 
@@ -48,6 +49,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.refresh': { action: 'refresh', run: (s, arg) => refresh(s.ext, s.analysis, arg) },
   'auroraSg.cancelLoading': { action: 'cancel loading', run: (s) => cancelLoading(s.ext) },
   'auroraSg.selectProfile': { action: 'select the AWS profile', run: (s, arg) => selectProfile(s.ext, arg) },
+  'auroraSg.selectProfiles': { action: 'select the AWS profiles', run: (s, arg) => selectProfiles(s.ext, arg) },
+  'auroraSg.signIn': { action: 'sign in', run: (s, arg) => signIn(s.ext, arg) },
   'auroraSg.selectRegions': { action: 'select the Regions', run: (s, arg) => selectRegions(s.ext, arg) },
   'auroraSg.setEndpoint': { action: 'set the endpoint override', run: (s, arg) => setEndpoint(s.ext, arg) },
   'auroraSg.configure': { action: 'change the connection', run: (s) => configure(s.ext) },

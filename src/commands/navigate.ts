@@ -16,6 +16,7 @@ function aborted(signal: AbortSignal): Promise<void> {
 async function reload(ext: Ext, node: Node | undefined, regions: readonly string[]): Promise<void> {
   if (!node || (node.kind === 'message' && !node.error)) {
     await ext.store.refreshAll(regions);
+    if (!node) for (const p of ext.settings.profiles) void ext.accounts.load(p);
     return;
   }
   const loaded = !!ext.store.index(node.region);
@@ -31,6 +32,11 @@ async function reload(ext: Ext, node: Node | undefined, regions: readonly string
  */
 export async function refresh(ext: Ext, analysis: Pick<AnalysisState, 'reset'>, arg?: unknown): Promise<void> {
   const node = isNode(arg) ? arg : undefined;
+  if (node?.kind === 'account') {
+    // An account: its identity and every one of its Regions again.
+    for (const r of ext.scopesOf(node.profile)) analysis.reset(r);
+    return ext.reloadAccount(node.profile);
+  }
   if (!node || node.kind === 'region') analysis.reset(node?.region);
   const regions = node ? [node.region] : await ext.regions();
   if (!regions.length) return;

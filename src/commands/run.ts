@@ -3,6 +3,7 @@
 import { isStaleError, translateError } from '../aws/errors';
 import type { Ext } from '../ext';
 import { UserError } from '../ops/userError';
+import { commandScope } from '../ui/accountPrompter';
 import { isBack, isCancel } from '../ui/prompter';
 
 /**
@@ -40,7 +41,8 @@ export function regionOf(arg: unknown): string | undefined {
  */
 export async function runCommand<T>(ext: Ext, action: string, region: string | undefined, body: () => T | Promise<T>): Promise<T | undefined> {
   try {
-    return await body();
+    // The scope the command acts in, for its confirmations' account line (src/ui/accountPrompter.ts).
+    return await commandScope.run({ scope: region }, body);
   } catch (e) {
     if (isCancel(e) || isBack(e)) return undefined;
     if (e instanceof UserError || (e as Error)?.name === 'UserError') {

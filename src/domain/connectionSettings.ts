@@ -3,10 +3,15 @@
 // changed: a repository's .vscode/settings.json (or a .code-workspace file) must not set either.
 // package.json makes both "machine"-scoped (VS Code then ignores workspace and folder values); this
 // is the second line: only the user's own values (and a default that is empty or loopback) are used,
-// and every workspace value that would have changed something is reported.
+// and every workspace value that would have changed something is reported. auroraSg.profiles (a
+// list of profiles, several accounts at once) follows the same rule.
+import { profilesInUse } from './accounts';
 
 export const ENDPOINT_SETTING = 'auroraSg.endpoint';
 export const PROFILE_SETTING = 'auroraSg.profile';
+/** Several profiles at once (src/domain/accounts.ts): as machine-scoped as the single one, for the same reason. */
+export const PROFILES_SETTING = 'auroraSg.profiles';
+type ConnectionSetting = typeof ENDPOINT_SETTING | typeof PROFILE_SETTING | typeof PROFILES_SETTING;
 
 /** The parts of `WorkspaceConfiguration.inspect()` this reads (user values include remote-machine ones). */
 export interface ScopedValue {
@@ -18,14 +23,14 @@ export interface ScopedValue {
 
 /** A value a workspace file sets, found by reading the file (VS Code hides machine-scoped ones from inspect()). */
 export interface WorkspaceValue {
-  readonly setting: typeof ENDPOINT_SETTING | typeof PROFILE_SETTING;
+  readonly setting: ConnectionSetting;
   readonly value: unknown;
   /** Where it was found, for the message: "the workspace settings", ".vscode/settings.json of app". */
   readonly source: string;
 }
 
 export interface IgnoredValue {
-  readonly setting: typeof ENDPOINT_SETTING | typeof PROFILE_SETTING;
+  readonly setting: ConnectionSetting;
   readonly value: string;
   readonly source: string;
 }
@@ -33,11 +38,15 @@ export interface IgnoredValue {
 export interface ConnectionSettings {
   readonly endpoint?: string;
   readonly profile?: string;
+  /** auroraSg.profiles (the user's own list): several accounts at once; empty in one-profile mode. */
+  readonly profiles: readonly string[];
   /** Workspace values that differ from what is used, so were ignored: the user is told once. */
   readonly ignored: readonly IgnoredValue[];
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
+/** A list of profile names as one comparable text ("a, b"); undefined for anything that is not a list. */
+const listText = (v: unknown): string | undefined => (Array.isArray(v) ? profilesInUse(v).join(', ') : undefined);
 
 /** localhost, 127.0.0.0/8 (not a name such as 127.0.0.1.example.com), ::1, and the `localstack` host name of a compose network: where an emulator runs. */
 export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
@@ -59,34 +68,38 @@ export function resolveConnectionSettings(
   endpoint: ScopedValue | undefined,
   profile: ScopedValue | undefined,
   found: readonly WorkspaceValue[] = [],
+  profilesValue?: ScopedValue,
 ): ConnectionSettings {
   const userEndpoint = text(endpoint?.globalValue);
   const defaultEndpoint = text(endpoint?.defaultValue);
   const e = userEndpoint ?? (defaultEndpoint && isLoopbackEndpoint(defaultEndpoint) ? defaultEndpoint : '');
   const p = text(profile?.globalValue) ?? text(profile?.defaultValue) ?? '';
-  const used = { [ENDPOINT_SETTING]: e, [PROFILE_SETTING]: p };
+  const profiles = profilesInUse(Array.isArray(profilesValue?.globalValue) ? profilesValue.globalValue : profilesValue?.defaultValue);
+  const used = { [ENDPOINT_SETTING]: e, [PROFILE_SETTING]: p, [PROFILES_SETTING]: profiles.join(', ') };
   const candidates: WorkspaceValue[] = [
     { setting: ENDPOINT_SETTING, value: endpoint?.workspaceValue, source: 'the workspace settings' },
     { setting: ENDPOINT_SETTING, value: endpoint?.workspaceFolderValue, source: 'the folder settings' },
     { setting: PROFILE_SETTING, value: profile?.workspaceValue, source: 'the workspace settings' },
     { setting: PROFILE_SETTING, value: profile?.workspaceFolderValue, source: 'the folder settings' },
+    { setting: PROFILES_SETTING, value: profilesValue?.workspaceValue, source: 'the workspace settings' },
+    { setting: PROFILES_SETTING, value: profilesValue?.workspaceFolderValue, source: 'the folder settings' },
     ...found,
   ];
   const ignored: IgnoredValue[] = [];
   for (const c of candidates) {
-    const v = text(c.value);
+    const v = c.setting === PROFILES_SETTING ? listText(c.value) : text(c.value);
     if (v === undefined || v === used[c.setting]) continue;
     if (ignored.some((i) => i.setting === c.setting && i.value === v)) continue;
     ignored.push({ setting: c.setting, value: v, source: c.source });
   }
-  return { endpoint: e || undefined, profile: p || undefined, ignored };
+  return { endpoint: e || undefined, profile: p || undefined, profiles, ignored };
 }
 
 /** The message for ignored workspace values (one notification, one log line). */
 export function ignoredMessage(ignored: readonly IgnoredValue[]): string {
   const list = ignored.map((i) => `${i.setting} "${i.value}" (from ${i.source})`).join(', ');
   return (
-    `Ignored ${list}: a workspace cannot choose the endpoint that receives your signed AWS requests or the profile whose credentials are used. ` +
+    `Ignored ${list}: a workspace cannot choose the endpoint that receives your signed AWS requests or the profiles whose credentials are used. ` +
     `Set them in your user settings (Preferences: Open User Settings) if you mean to use them.`
   );
 }
@@ -107,9 +120,10 @@ export function settingsFileValues(fileText: string, source: string, key?: 'sett
   if (key) obj = obj && typeof obj === 'object' ? (obj[key] as Record<string, unknown> | null) : null;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return [];
   const out: WorkspaceValue[] = [];
-  for (const setting of [ENDPOINT_SETTING, PROFILE_SETTING] as const) {
+  for (const setting of [ENDPOINT_SETTING, PROFILE_SETTING, PROFILES_SETTING] as const) {
     const nested = obj.auroraSg && typeof obj.auroraSg === 'object' ? (obj.auroraSg as Record<string, unknown>)[setting.slice('auroraSg.'.length)] : undefined;
-    for (const value of [obj[setting], nested]) if (typeof value === 'string') out.push({ setting, value, source });
+    for (const value of [obj[setting], nested])
+      if (setting === PROFILES_SETTING ? Array.isArray(value) : typeof value === 'string') out.push({ setting, value, source });
   }
   return out;
 }

@@ -1,4 +1,6 @@
-// AWS console addresses and ARNs for the resources the tree shows.
+// AWS console addresses and ARNs for the resources the tree shows. They take a scope key
+// (a Region, or profile/Region with several accounts) and use its AWS Region.
+import { awsRegion } from './scope';
 
 export function partitionOf(region: string): { partition: string; consoleHost: (region: string) => string } {
   if (region.startsWith('cn-')) return { partition: 'aws-cn', consoleHost: () => 'console.amazonaws.cn' };
@@ -18,8 +20,9 @@ export type ConsoleTarget =
   | { kind: 'routeTable'; region: string; routeTableId: string };
 
 export function consoleUrl(t: ConsoleTarget): string {
-  const r = encodeURIComponent(t.region);
-  const host = `https://${partitionOf(t.region).consoleHost(t.region)}`;
+  const region = awsRegion(t.region);
+  const r = encodeURIComponent(region);
+  const host = `https://${partitionOf(region).consoleHost(region)}`;
   switch (t.kind) {
     case 'vpc':
       return `${host}/vpcconsole/home?region=${r}#VpcDetails:VpcId=${encodeURIComponent(t.vpcId)}`;
@@ -44,5 +47,6 @@ export function ec2Arn(
   id: string,
 ): string | undefined {
   if (!ownerId) return undefined;
-  return `arn:${partitionOf(region).partition}:ec2:${region}:${ownerId}:${resource}/${id}`;
+  const r = awsRegion(region);
+  return `arn:${partitionOf(r).partition}:ec2:${r}:${ownerId}:${resource}/${id}`;
 }

@@ -5,6 +5,7 @@
 // peering connection must be in the active state"; "To reference a security group that is in
 // another AWS account but the same Region, include the account number with the ID of the security
 // group"; "You can't reference the security group of a peer VPC that's in a different Region".
+import { awsRegion } from './scope';
 import type { RegionIndex, RulePeer, VpcPeering } from './model';
 
 export interface ReachableVpcs {
@@ -23,7 +24,9 @@ export function reachableGroupVpcs(vpcId: string, peerings: readonly VpcPeering[
   for (const p of peerings ?? []) {
     if (p.status !== 'active') continue;
     // A side without a Region is the Region the connection was read in.
-    const sameRegion = (p.requester.region ?? region) === region && (p.accepter.region ?? region) === region;
+    // `region` may be a scope key (profile/Region); AWS names the sides by the Region alone.
+    const r = awsRegion(region);
+    const sameRegion = (p.requester.region ?? r) === r && (p.accepter.region ?? r) === r;
     if (!sameRegion) continue;
     const other = p.requester.vpcId === vpcId ? p.accepter : p.accepter.vpcId === vpcId ? p.requester : undefined;
     if (!other?.vpcId || other.vpcId === vpcId) continue;

@@ -100,8 +100,15 @@ export function portHint(rule: Pick<SecurityGroupRule, 'protocol' | 'fromPort' |
   return WELL_KNOWN_PORTS[rule.fromPort];
 }
 
-/** The peer as text; a referenced group by name and id when it is known. */
-export function peerLabel(peer: RulePeer, lookup?: (groupId: string) => SecurityGroup | undefined): string {
+/**
+ * The peer as text; a referenced group by name and id when it is known. A group of another account
+ * (its UserId) is named by that account's profile when `accountName` knows it (several accounts loaded).
+ */
+export function peerLabel(
+  peer: RulePeer,
+  lookup?: (groupId: string) => SecurityGroup | undefined,
+  accountName?: (accountId: string) => string | undefined,
+): string {
   switch (peer.kind) {
     case 'cidr4':
     case 'cidr6':
@@ -110,7 +117,8 @@ export function peerLabel(peer: RulePeer, lookup?: (groupId: string) => Security
       return `prefix list ${peer.prefixListId}`;
     case 'group': {
       const g = lookup?.(peer.groupId);
-      const owner = peer.userId && g === undefined ? ` (account ${peer.userId})` : '';
+      const name = peer.userId && g === undefined ? accountName?.(peer.userId) : undefined;
+      const owner = peer.userId && g === undefined ? ` (account ${name ? `${name}, ${peer.userId}` : peer.userId})` : '';
       const peering = peer.peeringConnectionId ? ` via ${peer.peeringConnectionId}` : '';
       return g ? `${g.groupName} (${peer.groupId})${peering}` : `${peer.groupId}${owner}${peering}`;
     }

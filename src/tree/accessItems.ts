@@ -23,14 +23,17 @@ import {
 import { clusterTooltip, code, groupTooltip, instanceTooltip, md, type GroupHover } from './hovers';
 import type { Node, NodeOf, Via } from './nodes';
 
-/** The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. */
+/**
+ * The resource a tree item stands for, so the findings' FileDecorationProvider can badge it. The
+ * scope key is one segment (profile/Region with several accounts: its '/' encoded).
+ */
 export function findingUri(region: string, groupId: string, ruleId?: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${encodeURIComponent(region)}/${groupId}${ruleId ? `/${ruleId}` : ''}` });
 }
 
 /** A database's URI for the findings' decorations: aurora-sg:/region/@cluster/id or /region/@instance/id. */
 export function databaseFindingUri(region: string, kind: 'cluster' | 'instance', id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${region}/@${kind}/${id}` });
+  return vscode.Uri.from({ scheme: 'aurora-sg', path: `/${encodeURIComponent(region)}/@${kind}/${id}` });
 }
 
 export { code, md, tagsLine } from './hovers';
@@ -47,11 +50,19 @@ function isSettling(status: string | undefined): boolean {
 }
 
 /** The TreeItem of an Access tree row (without its id: the provider sets it). */
-export function accessItem(n: Node, store: RegionStore, managedTags?: readonly string[]): vscode.TreeItem {
+export function accessItem(
+  n: Node,
+  store: RegionStore,
+  managedTags?: readonly string[],
+  /** With several accounts: the profile of a loaded account by its id (a cross-account group reference). */
+  accountName?: (accountId: string) => string | undefined,
+): vscode.TreeItem {
   const managed = (tags: Readonly<Record<string, string>> | undefined) => managedBy(tags, managedTags);
   const None = vscode.TreeItemCollapsibleState.None;
   const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   const Expanded = vscode.TreeItemCollapsibleState.Expanded;
+  // An account's row is drawn by accountItems.ts (it reads the account store, not a Region).
+  if (n.kind === 'account') return new vscode.TreeItem(n.profile, Expanded);
   if (n.kind === 'region') {
     const s = store.state(n.region);
     const item = new vscode.TreeItem(n.region, Expanded);
@@ -170,7 +181,7 @@ export function accessItem(n: Node, store: RegionStore, managedTags?: readonly s
       return item;
     }
     case 'rule':
-      return ruleItem(n, idx);
+      return ruleItem(n, idx, accountName);
     case 'cluster':
       return clusterItem(n, idx?.clustersById.get(n.clusterId), idx, managed);
     case 'dbInstance':
@@ -245,11 +256,12 @@ function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf: 
   return item;
 }
 
-function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeItem {
+function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined, accountName?: (accountId: string) => string | undefined): vscode.TreeItem {
   const r = idx?.rulesOf(n.groupId, n.egress).find((x) => x.ruleId === n.ruleId);
   if (!r) return new vscode.TreeItem(n.ruleId);
   const lookup = (id: string) => idx?.groupsById.get(id);
-  const item = new vscode.TreeItem(`${portLabel(r)} ${r.isEgress ? 'to' : 'from'} ${peerLabel(r.peer, lookup)}`, vscode.TreeItemCollapsibleState.None);
+  const peer = peerLabel(r.peer, lookup, accountName);
+  const item = new vscode.TreeItem(`${portLabel(r)} ${r.isEgress ? 'to' : 'from'} ${peer}`, vscode.TreeItemCollapsibleState.None);
   // A temporary rule (domain/temporaryAccess.ts) shows the time left instead of its encoded description.
   const temp = r.isEgress ? undefined : decodeTemporary(r.description);
   item.description = temp ? `temporary · ${timeLeftText(temp.expiresAt, Date.now())}` : (r.description ?? '');
@@ -266,7 +278,7 @@ function ruleItem(n: NodeOf<'rule'>, idx: RegionIndex | undefined): vscode.TreeI
       `- Direction: ${r.isEgress ? 'outbound' : 'inbound'}`,
       `- Protocol: ${md(r.protocol === '-1' ? 'all' : r.protocol)}${hint ? ` (${md(hint)})` : ''}`,
       r.protocol === '-1' ? '- Ports: all' : `- Ports: ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`,
-      `- ${r.isEgress ? 'Destination' : 'Source'}: ${md(peerLabel(r.peer, lookup))}`,
+      `- ${r.isEgress ? 'Destination' : 'Source'}: ${md(peer)}`,
       r.description ? `- Description: ${md(r.description)}` : '',
       temp
         ? `- Temporary: added by ${md(temp.caller)}, until ${md(new Date(temp.expiresAt).toISOString().slice(0, 16).replace('T', ' '))} UTC (${md(timeLeftText(temp.expiresAt, Date.now()))}); removed when the time is up`

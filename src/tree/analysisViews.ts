@@ -488,7 +488,9 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
    */
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== 'aurora-sg') return undefined;
-    const [region, groupId, ruleId] = uri.path.split('/').filter(Boolean);
+    const [segment, groupId, ruleId] = uri.path.split('/').filter(Boolean);
+    // The scope key is encoded as one segment (findingUri).
+    const region = segment ? safeDecode(segment) : undefined;
     const idx = region ? this.store.index(region) : undefined;
     if (!idx || !groupId) return undefined;
     const computed = this.analysis.computed(idx) ?? [];
@@ -540,5 +542,14 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingNode>, v
     this.sub.dispose();
     this.emitter.dispose();
     this.decoEmitter.dispose();
+  }
+}
+
+/** decodeURIComponent that gives undefined for a malformed escape instead of throwing. */
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
   }
 }

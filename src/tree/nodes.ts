@@ -7,6 +7,11 @@ export interface Via {
 }
 
 export type Node =
+  /**
+   * With several accounts (auroraSg.profiles) the root: a profile's account, its Regions below. It
+   * is in no Region: `region` is empty, so a command given it asks for the Region as from the palette.
+   */
+  | { readonly kind: 'account'; readonly profile: string; readonly region: '' }
   | { readonly kind: 'region'; readonly region: string }
   | { readonly kind: 'section'; readonly region: string; readonly section: 'vpcs' | 'clusters' | 'instances' }
   | { readonly kind: 'vpc'; readonly region: string; readonly vpcId: string }
@@ -38,6 +43,8 @@ function viaKey(via: Via | undefined): string {
 /** A stable id: the same resource at the same place keeps its id across refreshes. */
 export function nodeId(n: Node): string {
   switch (n.kind) {
+    case 'account':
+      return `a:${n.profile}`;
     case 'region':
       return `r:${n.region}`;
     case 'section':

@@ -12,6 +12,9 @@ import { managedBy } from '../domain/code/managed';
 import { groupTooltip, usedByText, type GroupUsageRead } from './hovers';
 import { nodeId, type Node } from './nodes';
 import type { NodeFilter } from './treeFilterControl';
+import type { AccountStore } from '../state/accounts';
+import { profileOf } from '../domain/scope';
+import { accountItem } from './accountItems';
 
 // tree/analysisViews.ts and the tests take md() from here.
 export { md } from './accessItems';
@@ -27,6 +30,10 @@ export interface ProviderHost {
   managedByTags?(): readonly string[];
   /** Who uses a group (EC2 instances, network interfaces): read when its hover opens (resolveTreeItem). */
   groupUsage?(region: string, groupId: string): Promise<GroupUsageRead>;
+  /** The accounts of auroraSg.profiles: when it lists profiles (and scopesOf is given), the root is their accounts. */
+  readonly accounts?: AccountStore;
+  /** The scope keys (profile/Region) of a profile's account: its rows under the account. */
+  scopesOf?(profile: string): readonly string[];
 }
 
 /** The reads whose failure is shown on a node of their own (VPCs, groups, rules, databases); any other under the Region. */
@@ -42,6 +49,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly parents = new Map<string, Node>();
   private readonly sub: { dispose(): void };
+  private readonly accountSub?: { dispose(): void };
 
   constructor(private readonly host: ProviderHost) {
     this.sub = host.store.onChange((region) => {
@@ -49,10 +57,18 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       if (region === undefined) this.parents.clear();
       this.emitter.fire();
     });
+    this.accountSub = host.accounts?.onChange(() => this.emitter.fire());
+  }
+
+  /** With several accounts: the profiles, the root's rows; undefined in one-profile mode. */
+  private profiles(): readonly string[] | undefined {
+    const p = this.host.scopesOf ? this.host.accounts?.getProfiles() : undefined;
+    return p?.length ? p : undefined;
   }
 
   dispose(): void {
     this.sub.dispose();
+    this.accountSub?.dispose();
     this.emitter.dispose();
   }
 
@@ -72,8 +88,13 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   /** Parent of a node not yet shown (for reveal). */
   private computeParent(n: Node): Node | undefined {
     switch (n.kind) {
-      case 'region':
+      case 'account':
         return undefined;
+      case 'region': {
+        // With several accounts a Region is under its account (profile/Region).
+        const profile = profileOf(n.region);
+        return profile === undefined ? undefined : { kind: 'account', profile, region: '' };
+      }
       case 'section':
       case 'message':
         return { kind: 'region', region: n.region };
@@ -113,6 +134,14 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   private async children(n?: Node): Promise<Node[]> {
     const store = this.host.store;
+    const accounts = this.profiles();
+    if (!n && accounts) {
+      // Each account on its own: its row shows at once, its identity and its Regions load apart.
+      this.host.onDidLoadEmpty?.(false);
+      for (const profile of accounts) void this.host.accounts!.ensure(profile);
+      return accounts.map((profile) => ({ kind: 'account', profile, region: '' }));
+    }
+    if (n?.kind === 'account') return (this.host.scopesOf?.(n.profile) ?? []).map((region) => ({ kind: 'region', region }));
     if (!n) {
       const regions = await this.host.regions();
       if (regions.length === 0) return [];
@@ -270,7 +299,11 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
-    const item = accessItem(n, this.host.store, this.host.managedByTags?.());
+    const accounts = this.host.accounts;
+    const item =
+      n.kind === 'account' && accounts
+        ? accountItem(accounts.info(n.profile), this.host.scopesOf?.(n.profile) ?? [], this.host.endpoint?.())
+        : accessItem(n, this.host.store, this.host.managedByTags?.(), this.profiles() && ((id) => accounts?.byAccountId(id)?.profile));
     item.id = nodeId(n);
     // VS Code asks resolveTreeItem for a tooltip only when it is undefined: a group's hover is made there, with its users.
     if (n.kind === 'group' && this.host.groupUsage && groupHoverOf(n, this.idx(n.region))) item.tooltip = undefined;

@@ -2,6 +2,7 @@
 // resumes where it stopped), the data it plans from, the messages it handles, and the orchestration
 // of a step: read, plan, compare with the preview, apply each action through ops, record the
 // outcome; and the verification of the path. The panel (walkthroughPanel.ts) shows it.
+import { commandScope } from '../ui/accountPrompter';
 import * as vscode from 'vscode';
 import { translateError } from '../aws/errors';
 import { codeFormatLabel, renderCode } from '../domain/code';
@@ -149,7 +150,12 @@ export class WalkthroughController implements vscode.Disposable {
     return run;
   }
 
-  private async dispatch(m: WebviewMessage): Promise<void> {
+  private dispatch(m: WebviewMessage): Promise<void> {
+    // The walkthrough acts in its database's scope: its confirmations name that account (src/ui/accountPrompter.ts).
+    return commandScope.run({ scope: this.stateValue.choices.region }, () => this.dispatchInScope(m));
+  }
+
+  private async dispatchInScope(m: WebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
         await this.sendView();

@@ -2,6 +2,7 @@
 // its page, and hands every message to the walkthrough's controller (walkthroughController.ts),
 // which keeps the state and applies the steps. The webview is untrusted: every message is checked
 // by parseWebviewMessage there, and the webview never receives credentials.
+import { parseScope } from '../domain/scope';
 import * as vscode from 'vscode';
 import { webviewPage } from './page';
 import * as W from '../domain/walkthrough';
@@ -37,7 +38,10 @@ export function targetOf(arg: unknown): { region: string; target: string } | { e
     return { error: 'The walkthrough takes a cluster or DB instance, or { region, clusterId } / { region, dbInstanceId }.' };
   const a = arg as Record<string, unknown>;
   const region = a.region;
-  if (typeof region !== 'string' || !isRegionCode(region)) return { error: `"${String(region)}" is not a Region code (such as us-east-1).` };
+  // A scope key with several accounts: profile/Region (src/domain/scope.ts).
+  const scope = typeof region === 'string' ? parseScope(region) : undefined;
+  if (typeof region !== 'string' || !isRegionCode(scope!.region) || scope!.profile === '')
+    return { error: `"${String(region)}" is not a Region code (such as us-east-1).` };
   const str = (v: unknown) => (typeof v === 'string' && v.trim() && v.length <= 128 ? v.trim() : undefined);
   if (a.kind === 'cluster' && str(a.clusterId)) return { region, target: `cluster:${str(a.clusterId)}` };
   if (a.kind === 'dbInstance') {

@@ -117,10 +117,12 @@ const COMMANDS = [
   'auroraSg.revealGroup',
   'auroraSg.revokeTemporaryRules',
   'auroraSg.selectProfile',
+  'auroraSg.selectProfiles',
   'auroraSg.selectRegions',
   'auroraSg.setEndpoint',
   'auroraSg.showActivityEntry',
   'auroraSg.showLog',
+  'auroraSg.signIn',
   'auroraSg.undoActivity',
   'auroraSg.whoCanReach',
 ];

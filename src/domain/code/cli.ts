@@ -4,6 +4,7 @@
 // are built with the same line builders. No --apply-immediately on the RDS lines: a security-group
 // change applies as soon as possible without it, and with it RDS would also apply everything in the
 // pending-modifications queue (RDS user guide, Overview.DBInstance.Modifying; requests.ts).
+import { parseScope } from '../scope';
 import type { RuleSpec } from '../model';
 import { buildAuthorizeSecurityGroupInput, buildCreateSecurityGroupInput } from '../requests';
 import { type CodeChange, type CodeContext, type CodeGroupRef, isDeclared, Namer, oneLine, refComment, sameRef, userTags } from './change';
@@ -14,7 +15,11 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const regionArg = (region: string) => `--region ${shellQuote(region)}`;
+/** `--region R`, and `--profile P` for a Region of one of several accounts (a scope key profile/Region). */
+export function regionArg(key: string): string {
+  const { profile, region } = parseScope(key);
+  return `--region ${shellQuote(region)}${profile === undefined ? '' : ` --profile ${shellQuote(profile)}`}`;
+}
 
 /** `VAR=$(aws ec2 create-security-group … --query GroupId --output text)`: the new group's id in a shell variable. */
 export function createGroupLine(

@@ -7,6 +7,7 @@
 // `${` and `%{` included, so no text from AWS is ever read as an interpolation. apply_immediately is
 // never set (it stays false): a group change applies as soon as possible anyway, and true would also
 // apply the pending-modifications queue (RDS user guide, Overview.DBInstance.Modifying).
+import { awsRegion, profileOf } from '../scope';
 import { type CodeChange, type CodeContext, type CodeGroupRef, Namer, oneLine, refComment, ruleWords, sameRef, userTags } from './change';
 
 /** An HCL quoted template string: escapes, and `${` / `%{` doubled so they stay literal. */
@@ -186,7 +187,8 @@ export function toTerraform(changes: readonly CodeChange[], ctx: CodeContext): s
         '}',
         '',
         'provider "aws" {',
-        `  region = ${hclString(ctx.region)}`,
+        `  region = ${hclString(awsRegion(ctx.region))}`,
+        ...(profileOf(ctx.region) === undefined ? [] : [`  profile = ${hclString(profileOf(ctx.region)!)}`]),
         '}',
         '',
       ]

@@ -1,5 +1,6 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
+import { regionArg } from '../code/cli';
 import { countRules, DEFAULT_LIMITS, prefixListWeights, quotaText } from '../quotas';
 import { uncheckedNote } from '../activity';
 import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, mergeGroupLists, type RuleDraft } from '../changes';
@@ -162,7 +163,7 @@ function readActions(ctx: PlanContext, r: Resolved): PlannedAction[] {
         'read-rules',
         `Read the inbound rules of ${groups.length} group${groups.length === 1 ? '' : 's'}.`,
         { service: 'EC2', operation: 'DescribeSecurityGroupRules', input: { Filters: [{ Name: 'group-id', Values: groups }] } },
-        `aws ec2 describe-security-group-rules --region ${shellQuote(region)} --filters ${shellQuote(`Name=group-id,Values=${groups.join(',')}`)}`,
+        `aws ec2 describe-security-group-rules ${regionArg(region)} --filters ${shellQuote(`Name=group-id,Values=${groups.join(',')}`)}`,
       ),
     );
   }
@@ -173,13 +174,13 @@ function readActions(ctx: PlanContext, r: Resolved): PlannedAction[] {
         ? {
             operation: 'DescribeDBClusters',
             input: { DBClusterIdentifier: id },
-            cli: `describe-db-clusters --region ${shellQuote(region)} --db-cluster-identifier`,
+            cli: `describe-db-clusters ${regionArg(region)} --db-cluster-identifier`,
             query: 'DBClusters[0].[Port,VpcSecurityGroups]',
           }
         : {
             operation: 'DescribeDBInstances',
             input: { DBInstanceIdentifier: id },
-            cli: `describe-db-instances --region ${shellQuote(region)} --db-instance-identifier`,
+            cli: `describe-db-instances ${regionArg(region)} --db-instance-identifier`,
             query: 'DBInstances[0].[Endpoint.Port,VpcSecurityGroups]',
           };
     out.push(
@@ -198,7 +199,7 @@ function readActions(ctx: PlanContext, r: Resolved): PlannedAction[] {
         'read-ec2',
         `Read which EC2 instances carry ${refOf('app', r.app)!.groupName}.`,
         { service: 'EC2', operation: 'DescribeInstances', input: { Filters: [{ Name: 'instance.group-id', Values: [app] }] } },
-        `aws ec2 describe-instances --region ${shellQuote(region)} --filters ${shellQuote(`Name=instance.group-id,Values=${app}`)} --query ${shellQuote('Reservations[].Instances[].InstanceId')}`,
+        `aws ec2 describe-instances ${regionArg(region)} --filters ${shellQuote(`Name=instance.group-id,Values=${app}`)} --query ${shellQuote('Reservations[].Instances[].InstanceId')}`,
       ),
     );
   }
