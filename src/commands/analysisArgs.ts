@@ -1,6 +1,7 @@
 // What the analysis commands (whoCanReach, explainPath, applyFindingFix) take: their arguments
 // turned into typed values, and the database they are about (from the arguments, else asked).
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { translateError } from '../aws/errors';
 import type { DbTarget, Finding, FindingFix, PathSource } from '../domain/analysis';
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
@@ -162,4 +163,27 @@ export function parseFindingArg(arg: unknown): { region: string; finding: Findin
   const fix = finding && typeof finding === 'object' ? finding.fix : undefined;
   if (!region || !finding || !fix || typeof fix !== 'object') throw new UserError('This finding has no automatic fix.');
   return { region, finding, fix };
+}
+
+/**
+ * The results panel's Refresh and "show the group" buttons, the same for Explain Path and Who Can
+ * Reach: Refresh reloads the Region and recomputes the answer (undefined, or why the reload failed).
+ */
+export function panelActions(
+  d: AnalysisDeps,
+  region: string,
+  live: { update(): Promise<unknown> },
+): { refresh(): Promise<string | undefined>; reveal(groupId: string): Promise<void> } {
+  return {
+    refresh: async () => {
+      d.analysis.reset(region);
+      const failed = await d.ext.store.load(region).then(
+        () => undefined,
+        (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
+      );
+      await live.update();
+      return failed;
+    },
+    reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+  };
 }

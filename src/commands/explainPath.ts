@@ -1,7 +1,6 @@
 // auroraSg.explainPath: whether a source (an EC2 instance, a group, an address) can reach a
 // database, hop by hop, and the rule that is missing when it cannot.
 import * as vscode from 'vscode';
-import { translateError } from '../aws/errors';
 import { explainPath as explain, type PathExplanation, type PathSource } from '../domain/analysis';
 import { canonicalCidr } from '../domain/cidr';
 import type { Ec2Instance, RegionIndex } from '../domain/model';
@@ -9,7 +8,7 @@ import { validateCidrInput } from '../domain/validation';
 import type { ReachResult } from '../tree/analysisViews';
 import { pathFixes, pathView, type PathFix } from '../domain/pathView';
 import { ReachPanel } from '../webview/reachPanel';
-import { checkTarget, ec2Of, liveAnswer, networkOf, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { checkTarget, ec2Of, liveAnswer, panelActions, networkOf, parsePort, parseSource, pickDatabase, type AnalysisDeps } from './analysisArgs';
 import { UserError } from './common';
 
 /** Asks where the connection comes from. */
@@ -78,16 +77,7 @@ export async function explainPath(d: AnalysisDeps, arg?: unknown): Promise<PathE
   if (args.editor !== false)
     ReachPanel.show(d.extensionUri, live, {
       contentOf: (r) => ({ kind: 'path', path: pathView(r?.kind === 'path' ? r.path : p, text, fixesOf(r ?? live.value)) }),
-      refresh: async () => {
-        d.analysis.reset(region);
-        const failed = await d.ext.store.load(region).then(
-          () => undefined,
-          (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
-        );
-        await live.update();
-        return failed;
-      },
-      reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+      ...panelActions(d, region, live),
       fix: async (index) => {
         const r = live.value;
         const f = fixesOf(r)[index];

@@ -2,12 +2,11 @@
 // from the loaded rules (plus one DescribeInstances read per Region for "who carries this group"):
 // shown in the Reachability view and, unless `diagram: false`, as a diagram.
 import * as vscode from 'vscode';
-import { translateError } from '../aws/errors';
 import { whoCanReach as reach, type Reachability } from '../domain/analysis';
 import type { ReachResult } from '../tree/analysisViews';
 import { reachGraph } from '../domain/reachGraph';
 import { ReachPanel } from '../webview/reachPanel';
-import { checkTarget, ec2Of, liveAnswer, networkOf, pickDatabase, type AnalysisDeps } from './analysisArgs';
+import { checkTarget, ec2Of, liveAnswer, panelActions, networkOf, pickDatabase, type AnalysisDeps } from './analysisArgs';
 
 export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reachability> {
   const { region, target, args } = await pickDatabase(d, arg, 'Who can reach');
@@ -30,16 +29,7 @@ export async function whoCanReach(d: AnalysisDeps, arg?: unknown): Promise<Reach
         kind: 'graph',
         graph: r?.kind === 'reach' ? reachGraph(r.reach, lookup) : { title: 'Who can reach', port: 0, nodes: [], edges: [] },
       }),
-      refresh: async () => {
-        d.analysis.reset(region);
-        const failed = await d.ext.store.load(region).then(
-          () => undefined,
-          (e: unknown) => `${region} could not be reloaded: ${translateError(e, { region, endpoint: d.ext.settings.endpoint }).message}`,
-        );
-        await live.update();
-        return failed;
-      },
-      reveal: async (groupId) => void (await vscode.commands.executeCommand('auroraSg.revealGroup', { kind: 'group', region, groupId })),
+      ...panelActions(d, region, live),
       log: (m) => d.ext.log.warn(m),
     });
   }
