@@ -9,7 +9,7 @@ import { accountPrompter } from './ui/accountPrompter';
 import { ssoLoginInTerminal } from './ui/signInTerminal';
 import { profileRegion } from './awsConfigFile';
 import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
-import { DEFAULT_ADDRESS_SERVICE, publicAddress } from './aws/publicAddress';
+import { publicAddress } from './aws/publicAddress';
 import type { TemporaryAccessDeps } from './ops/temporaryAccess';
 import { ActivityLog } from './ops/activity';
 import { DEFAULT_MANAGED_BY_TAGS } from './domain/code/managed';
@@ -30,6 +30,8 @@ export interface Settings {
   readonly dryRun: boolean;
   /** auroraSg.managedByTags: the tags that say a tool manages a group or database (src/domain/code/managed.ts). */
   readonly managedByTags: readonly string[];
+  /** auroraSg.temporaryAccess.addressService, the user's own value only (a workspace's is ignored and reported). */
+  readonly addressService: string;
 }
 
 /**
@@ -39,17 +41,18 @@ export interface Settings {
  */
 export function readSettings(found: readonly WorkspaceValue[] = []): { settings: Settings; ignored: readonly IgnoredValue[] } {
   const c = vscode.workspace.getConfiguration('auroraSg');
-  const { endpoint, profile, profiles, ignored } = resolveConnectionSettings(
+  const { endpoint, profile, profiles, addressService, ignored } = resolveConnectionSettings(
     c.inspect<string>('endpoint'),
     c.inspect<string>('profile'),
     found,
     c.inspect<string[]>('profiles'),
+    c.inspect<string>('temporaryAccess.addressService'),
   );
   const regions = [...new Set((c.get<string[]>('regions') ?? []).map((r) => String(r).trim()).filter(Boolean))];
   const dryRun = c.get<boolean>('dryRun', true) !== false;
   const tags = c.get<unknown>('managedByTags');
   const managedByTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : DEFAULT_MANAGED_BY_TAGS;
-  return { settings: { profile, profiles, regions, endpoint, dryRun, managedByTags }, ignored };
+  return { settings: { profile, profiles, regions, endpoint, dryRun, managedByTags, addressService }, ignored };
 }
 
 /** auroraSg.autoRefresh.*: off unless the user turns it on. */
@@ -133,7 +136,9 @@ export class Ext implements vscode.Disposable {
   /** What temporary access needs: your public address (the address-service setting) and the time. */
   temporaryDeps(): TemporaryAccessDeps {
     return {
-      address: () => publicAddress(vscode.workspace.getConfiguration('auroraSg').get<string>('temporaryAccess.addressService') || DEFAULT_ADDRESS_SERVICE),
+      // Read when asked (a change of the setting needs no reload), and never a workspace's value: the
+      // address it answers is the one let in on a database port (src/domain/connectionSettings.ts).
+      address: () => publicAddress(readSettings(this.workspaceValues).settings.addressService),
       now: () => this.clock.now(),
     };
   }

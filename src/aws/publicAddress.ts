@@ -2,8 +2,6 @@
 // which answers the address as plain text). Tests point the setting to a local server.
 import { addressCidr } from '../domain/temporaryAccess';
 
-export const DEFAULT_ADDRESS_SERVICE = 'https://checkip.amazonaws.com';
-
 export async function publicAddress(service: string, signal?: AbortSignal): Promise<{ cidr: string }> {
   let url: URL;
   try {

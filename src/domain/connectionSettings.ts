@@ -11,7 +11,13 @@ export const ENDPOINT_SETTING = 'auroraSg.endpoint';
 export const PROFILE_SETTING = 'auroraSg.profile';
 /** Several profiles at once (src/domain/accounts.ts): as machine-scoped as the single one, for the same reason. */
 export const PROFILES_SETTING = 'auroraSg.profiles';
-type ConnectionSetting = typeof ENDPOINT_SETTING | typeof PROFILE_SETTING | typeof PROFILES_SETTING;
+/**
+ * Where Allow My IP finds your public address: the /32 it opens on a database port is what this
+ * service answers, so a repository must not choose it either (machine-scoped; only the user's value).
+ */
+export const ADDRESS_SERVICE_SETTING = 'auroraSg.temporaryAccess.addressService';
+export const DEFAULT_ADDRESS_SERVICE = 'https://checkip.amazonaws.com';
+type ConnectionSetting = typeof ENDPOINT_SETTING | typeof PROFILE_SETTING | typeof PROFILES_SETTING | typeof ADDRESS_SERVICE_SETTING;
 
 /** The parts of `WorkspaceConfiguration.inspect()` this reads (user values include remote-machine ones). */
 export interface ScopedValue {
@@ -40,6 +46,8 @@ export interface ConnectionSettings {
   readonly profile?: string;
   /** auroraSg.profiles (the user's own list): several accounts at once; empty in one-profile mode. */
   readonly profiles: readonly string[];
+  /** auroraSg.temporaryAccess.addressService: the user's value, else the default service. */
+  readonly addressService: string;
   /** Workspace values that differ from what is used, so were ignored: the user is told once. */
   readonly ignored: readonly IgnoredValue[];
 }
@@ -69,13 +77,15 @@ export function resolveConnectionSettings(
   profile: ScopedValue | undefined,
   found: readonly WorkspaceValue[] = [],
   profilesValue?: ScopedValue,
+  addressServiceValue?: ScopedValue,
 ): ConnectionSettings {
   const userEndpoint = text(endpoint?.globalValue);
   const defaultEndpoint = text(endpoint?.defaultValue);
   const e = userEndpoint ?? (defaultEndpoint && isLoopbackEndpoint(defaultEndpoint) ? defaultEndpoint : '');
   const p = text(profile?.globalValue) ?? text(profile?.defaultValue) ?? '';
   const profiles = profilesInUse(Array.isArray(profilesValue?.globalValue) ? profilesValue.globalValue : profilesValue?.defaultValue);
-  const used = { [ENDPOINT_SETTING]: e, [PROFILE_SETTING]: p, [PROFILES_SETTING]: profiles.join(', ') };
+  const addressService = text(addressServiceValue?.globalValue) || DEFAULT_ADDRESS_SERVICE;
+  const used = { [ENDPOINT_SETTING]: e, [PROFILE_SETTING]: p, [PROFILES_SETTING]: profiles.join(', '), [ADDRESS_SERVICE_SETTING]: addressService };
   const candidates: WorkspaceValue[] = [
     { setting: ENDPOINT_SETTING, value: endpoint?.workspaceValue, source: 'the workspace settings' },
     { setting: ENDPOINT_SETTING, value: endpoint?.workspaceFolderValue, source: 'the folder settings' },
@@ -83,6 +93,8 @@ export function resolveConnectionSettings(
     { setting: PROFILE_SETTING, value: profile?.workspaceFolderValue, source: 'the folder settings' },
     { setting: PROFILES_SETTING, value: profilesValue?.workspaceValue, source: 'the workspace settings' },
     { setting: PROFILES_SETTING, value: profilesValue?.workspaceFolderValue, source: 'the folder settings' },
+    { setting: ADDRESS_SERVICE_SETTING, value: addressServiceValue?.workspaceValue, source: 'the workspace settings' },
+    { setting: ADDRESS_SERVICE_SETTING, value: addressServiceValue?.workspaceFolderValue, source: 'the folder settings' },
     ...found,
   ];
   const ignored: IgnoredValue[] = [];
@@ -92,20 +104,20 @@ export function resolveConnectionSettings(
     if (ignored.some((i) => i.setting === c.setting && i.value === v)) continue;
     ignored.push({ setting: c.setting, value: v, source: c.source });
   }
-  return { endpoint: e || undefined, profile: p || undefined, profiles, ignored };
+  return { endpoint: e || undefined, profile: p || undefined, profiles, addressService, ignored };
 }
 
 /** The message for ignored workspace values (one notification, one log line). */
 export function ignoredMessage(ignored: readonly IgnoredValue[]): string {
   const list = ignored.map((i) => `${i.setting} "${i.value}" (from ${i.source})`).join(', ');
   return (
-    `Ignored ${list}: a workspace cannot choose the endpoint that receives your signed AWS requests or the profiles whose credentials are used. ` +
+    `Ignored ${list}: a workspace cannot choose the endpoint that receives your signed AWS requests, the profiles whose credentials are used, or the service that tells Allow My IP which address to let in. ` +
     `Set them in your user settings (Preferences: Open User Settings) if you mean to use them.`
   );
 }
 
 /**
- * auroraSg.endpoint / auroraSg.profile as a settings file sets them. The file is JSON with comments
+ * auroraSg.endpoint / auroraSg.profile / auroraSg.profiles / auroraSg.temporaryAccess.addressService as a settings file sets them. The file is JSON with comments
  * and trailing commas (VS Code's settings format); a file that does not parse yields nothing.
  * Accepts the flat form ("auroraSg.endpoint": ...) and, for a .code-workspace file, its "settings" object.
  */
@@ -120,9 +132,13 @@ export function settingsFileValues(fileText: string, source: string, key?: 'sett
   if (key) obj = obj && typeof obj === 'object' ? (obj[key] as Record<string, unknown> | null) : null;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return [];
   const out: WorkspaceValue[] = [];
-  for (const setting of [ENDPOINT_SETTING, PROFILE_SETTING, PROFILES_SETTING] as const) {
-    const nested = obj.auroraSg && typeof obj.auroraSg === 'object' ? (obj.auroraSg as Record<string, unknown>)[setting.slice('auroraSg.'.length)] : undefined;
-    for (const value of [obj[setting], nested])
+  const group = obj.auroraSg && typeof obj.auroraSg === 'object' ? (obj.auroraSg as Record<string, unknown>) : undefined;
+  const temporary = group?.temporaryAccess && typeof group.temporaryAccess === 'object' ? (group.temporaryAccess as Record<string, unknown>) : undefined;
+  for (const setting of [ENDPOINT_SETTING, PROFILE_SETTING, PROFILES_SETTING, ADDRESS_SERVICE_SETTING] as const) {
+    const key = setting.slice('auroraSg.'.length);
+    // Nested forms: "auroraSg": { "endpoint": ... }, and for the address service also "auroraSg": { "temporaryAccess": { "addressService": ... } }.
+    const nested = [group?.[key], setting === ADDRESS_SERVICE_SETTING ? temporary?.addressService : undefined];
+    for (const value of [obj[setting], ...nested])
       if (setting === PROFILES_SETTING ? Array.isArray(value) : typeof value === 'string') out.push({ setting, value, source });
   }
   return out;

@@ -113,7 +113,36 @@ describe('connection settings: a workspace cannot redirect the credentials', () 
     const props = pkg.contributes.configuration.properties;
     assert.equal(props['auroraSg.endpoint'].scope, 'machine');
     assert.equal(props['auroraSg.profile'].scope, 'machine');
+    assert.equal(props['auroraSg.profiles'].scope, 'machine');
+    assert.equal(props['auroraSg.temporaryAccess.addressService'].scope, 'machine');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['auroraSg.endpoint', 'auroraSg.profile', 'auroraSg.regions']);
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
+      'auroraSg.endpoint',
+      'auroraSg.profile',
+      'auroraSg.profiles',
+      'auroraSg.regions',
+      'auroraSg.temporaryAccess.addressService',
+    ]);
+  });
+
+  it("the address service of Allow My IP: the user's value or the default, never a workspace's (flat, nested or dotted)", () => {
+    const found = settingsFileValues(
+      '{ "auroraSg.temporaryAccess.addressService": "http://a/", "auroraSg": { "temporaryAccess": { "addressService": "http://b/" }, "temporaryAccess.addressService": "http://c/" } }',
+      'f',
+    );
+    assert.deepEqual(
+      found.map((f) => [f.setting, f.value]),
+      ['http://a/', 'http://c/', 'http://b/'].map((v) => ['auroraSg.temporaryAccess.addressService', v]),
+    );
+    const none = resolveConnectionSettings({}, {}, found, undefined, { defaultValue: 'https://checkip.amazonaws.com', workspaceValue: 'http://w/' });
+    assert.equal(none.addressService, 'https://checkip.amazonaws.com');
+    assert.deepEqual(
+      none.ignored.map((i) => i.value),
+      ['http://w/', 'http://a/', 'http://c/', 'http://b/'],
+    );
+    assert.match(ignoredMessage(none.ignored), /Allow My IP/);
+    const mine = resolveConnectionSettings({}, {}, [], undefined, { globalValue: ' http://127.0.0.1:9/ ', workspaceFolderValue: 'http://127.0.0.1:9/' });
+    assert.equal(mine.addressService, 'http://127.0.0.1:9/');
+    assert.deepEqual(mine.ignored, [], "a workspace value equal to the user's is not reported");
   });
 });

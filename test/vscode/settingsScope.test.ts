@@ -5,6 +5,8 @@
 // say once that it ignored the workspace's, and still load from moto.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestAccountIds } from '../harness/seed';
@@ -107,5 +109,42 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
     assert.equal(prompter.warnings.length, 2, prompter.warnings.join('\n'));
     assert.match(prompter.warnings[1], /auroraSg\.profile "production-nested"/);
     await assertUserSettingsInUse();
+  });
+
+  it("auroraSg.temporaryAccess.addressService from the workspace (flat and nested): Allow My IP asks the user's service, never the workspace's", async () => {
+    // The address this service answers is the /32 Allow My IP opens on a database port: a repository
+    // choosing it could let its own host in. Two local stand-ins: the user's and the workspace's.
+    const asked: string[] = [];
+    const serve = (name: string, address: string) => {
+      const server = http.createServer((_req, res) => {
+        asked.push(name);
+        res.end(`${address}\n`);
+      });
+      return new Promise<http.Server>((r) => server.listen(0, '127.0.0.1', () => r(server)));
+    };
+    const user = await serve('user', '198.51.100.7');
+    const theirs = await serve('workspace', '203.0.113.66');
+    const url = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
+    const a = await api();
+    try {
+      await setSettings({ 'temporaryAccess.addressService': url(user) });
+      for (const [n, content] of [
+        [3, { 'auroraSg.temporaryAccess.addressService': url(theirs) }],
+        [4, { auroraSg: { temporaryAccess: { addressService: `${url(theirs)}nested` } } }],
+      ] as const) {
+        fs.writeFileSync(file, JSON.stringify(content, null, 2));
+        await until(`notice ${n} about the address service`, () => prompter.warnings.length === n);
+        assert.match(
+          prompter.warnings[n - 1],
+          /auroraSg\.temporaryAccess\.addressService "http:\/\/127\.0\.0\.1:\d+\/(nested)?" \(from \.vscode\/settings\.json of workspace\)/,
+        );
+        assert.equal((await a.ext.temporaryDeps().address()).cidr, '198.51.100.7/32');
+      }
+      assert.deepEqual(asked, ['user', 'user'], "the workspace's service was never asked");
+    } finally {
+      await setSettings({ 'temporaryAccess.addressService': undefined });
+      user.close();
+      theirs.close();
+    }
   });
 });
