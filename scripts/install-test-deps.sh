@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the chosen test layers need on a fresh Debian machine, and nothing more:
 #   lint, unit  - nothing beyond `npm ci`
-#   aws         - moto (the local AWS API server), pinned to MOTO_VERSION
+#   aws         - moto (the local AWS API server), pinned to MOTO_VERSION, and the AWS CLI v1
+#                 (test/aws/code.test.ts runs the generated CLI scripts against moto; the bench
+#                 compares the load with it), pinned to AWSCLI_VERSION when it is missing
 #   vscode, ui  - moto, Debian's chromium (headless browser) and ripgrep, the headers code-server
 #                 builds against, and two test VS Codes in a cache folder outside node_modules:
 #                 code-server 4.99.4 (VS Code 1.99.3, the oldest the extension claims; runs on the
@@ -17,6 +19,8 @@ ALL_LAYERS=lint,unit,aws,vscode,ui
 LAYERS="${1:-${TEST_LAYERS:-}}"
 if [ -z "$LAYERS" ] || [ "$LAYERS" = all ]; then LAYERS=$ALL_LAYERS; fi
 MOTO_VERSION=5.2.1
+# The AWS CLI v1 this project's figures and the generated-CLI test were run with (any aws-cli 1.x or 2.x works).
+AWSCLI_VERSION=1.45.11
 # Keep in step with test/harness/codeServer.ts (VSCODE_BUILDS).
 CS_OLD=4.99.4
 CS_NEW=4.139.1
@@ -73,6 +77,14 @@ if [ "$want_moto" = yes ]; then
     # pyenv and friends put console scripts behind shims that must be rebuilt.
     command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
     command -v moto_server >/dev/null 2>&1 || { echo "[install] moto_server is not on PATH after installing moto" >&2; exit 1; }
+  fi
+  if command -v aws >/dev/null 2>&1; then
+    echo "[install] AWS CLI already installed ($(aws --version 2>&1 | cut -d' ' -f1))"
+  else
+    echo "[install] AWS CLI not installed: python3 -m pip install 'awscli==$AWSCLI_VERSION'"
+    python3 -m pip install --quiet "awscli==$AWSCLI_VERSION"
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+    command -v aws >/dev/null 2>&1 || { echo "[install] aws is not on PATH after installing awscli" >&2; exit 1; }
   fi
 fi
 
