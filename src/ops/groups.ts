@@ -2,6 +2,7 @@
 // cancellable progress, the lost-answer protocol (writeThenVerify), the tree refreshed after.
 import { attemptsOf, translateError } from '../aws/errors';
 import { deleteBlockers, peeredReferences } from '../domain/changes';
+import { driftWarning, managedBy } from '../domain/code';
 import type { RegionIndex } from '../domain/model';
 import { describeUsers, interfaceOwner, type GroupUsageRead } from '../domain/usage';
 import { validateGroupDescription, validateGroupId, validateGroupName } from '../domain/validation';
@@ -151,6 +152,10 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
     warnings.push(`References from peered VPCs of other accounts could not be checked (this needs ec2:DescribeSecurityGroupReferences: ${why}).`);
   }
   if (peered.length) warnings.push(`Rules of peered VPCs that reference it become stale: ${peered.join(', ')}.`);
+  // A group a CloudFormation stack or Terraform manages: deleting it here drifts from the source (a
+  // stack update may fail on the missing resource, or the next apply re-creates it).
+  const drift = driftWarning(`${name} (${groupId})`, managedBy(group.tags, ctx.settings.managedByTags), false);
+  if (drift) warnings.push(drift.replace('This change will drift', 'Deleting it here drifts'));
   for (const w of warnings) ctx.log.warn(`Deleting ${name} (${groupId}): ${w}`);
   const typed =
     confirmName ??

@@ -178,6 +178,23 @@ describe('ops: deleteGroup', () => {
     assert.match(ui.asked.join('\n'), /could not be checked \(this needs ec2:DescribeNetworkInterfaces/);
   });
 
+  it('a group a CloudFormation stack manages: the typed confirmation says deleting it drifts from the stack; one without tags says nothing of it', async () => {
+    const aws = new FakeAws();
+    const spare = aws.groups.find((g) => g.groupId === SPARE)!;
+    (spare as { tags: Record<string, string> }).tags = { 'aws:cloudformation:stack-name': 'orders-infra' };
+    const { ctx, ui } = fakeContext(aws, ['spare']);
+    assert.equal((await deleteGroup(ctx, R, SPARE)).value, SPARE);
+    assert.match(
+      ui.asked.join('\n'),
+      new RegExp(
+        `spare \\(${SPARE}\\) is managed by CloudFormation stack orders-infra \\(tag aws:cloudformation:stack-name=orders-infra\\)\\. Deleting it here drifts from its source`,
+      ),
+    );
+    const plain = fakeContext(new FakeAws(), ['spare']);
+    await deleteGroup(plain.ctx, R, SPARE);
+    assert.doesNotMatch(plain.ui.asked.join('\n'), /managed by/);
+  });
+
   it('a rule of a peered VPC referencing the group does not block: the confirmation warns it becomes stale', async () => {
     const aws = new FakeAws();
     aws.vpcs.push({ region: R, vpcId: 'vpc-0b0b0b0b', name: 'peer', cidrBlocks: ['10.9.0.0/16'], ipv6CidrBlocks: [], isDefault: false, tags: {} });
