@@ -9,6 +9,7 @@ import { peerLabel, portHint, portLabel, ruleLabel } from '../domain/rules';
 import { decodeTemporary, timeLeftText } from '../domain/temporaryAccess';
 import type { RegionStore } from '../state/store';
 import { managedBy, type ManagedBy } from '../domain/code/managed';
+import { countRules, DEFAULT_LIMITS, prefixListWeights } from '../domain/quotas';
 import {
   clusterContext,
   directionContext,
@@ -211,7 +212,14 @@ export function groupHoverOf(n: NodeOf<'group'>, idx: RegionIndex | undefined, m
   const refs = idx?.referencesTo(n.groupId) ?? [];
   const attachedStatus = n.via ? attachedStatusOf(n.via, n.groupId, idx) : undefined;
   const managed = managedLine(managedOf?.(g.tags));
-  return { group: g, inbound, outbound: rules.length - inbound, guards: used, references: refs.length, attachedStatus, via: !!n.via, managed };
+  // Counted as the add-rule check counts them, against the account's quota as read with the Region.
+  const weights = idx ? prefixListWeights(idx.snapshot) : undefined;
+  const quota = {
+    inbound: countRules(rules, n.groupId, false, weights),
+    outbound: countRules(rules, n.groupId, true, weights),
+    limit: (idx?.snapshot.limits ?? DEFAULT_LIMITS).rulesPerDirection,
+  };
+  return { group: g, inbound, outbound: rules.length - inbound, guards: used, references: refs.length, attachedStatus, via: !!n.via, managed, quota };
 }
 
 function groupItem(n: NodeOf<'group'>, idx: RegionIndex | undefined, managedOf: ManagedOf): vscode.TreeItem {

@@ -1,7 +1,8 @@
 // The Markdown of the Access tree's hovers, as plain text (no vscode: unit-tested in Node). Text
 // from AWS reaches them only through md() (escaped) or code() (a code span, where escapes would
 // show literally).
-import type { DbCluster, DbInstance, SecurityGroup, Tags } from '../domain/model';
+import type { DbCluster, DbInstance, QuotaValue, SecurityGroup, Tags } from '../domain/model';
+import { quotaText } from '../domain/quotas';
 import { clusterKindLabel, engineLabel, isRdsCustom } from '../domain/engines';
 import { describeUsers, interfaceOwner, type GroupUsageRead } from '../domain/usage';
 
@@ -43,6 +44,11 @@ export interface GroupHover {
   readonly via: boolean;
   /** "Managed by …" (auroraSg.managedByTags), the hover line; '' or absent when nothing manages it. */
   readonly managed?: string;
+  /**
+   * The rules counted against the account's quota (src/domain/quotas.ts: per direction and IP family,
+   * a group reference once in each, a prefix list as its weight), and that quota; absent: the plain counts.
+   */
+  readonly quota?: { readonly inbound: { v4: number; v6: number }; readonly outbound: { v4: number; v6: number }; readonly limit: QuotaValue };
 }
 
 /** A group's hover; with `usedBy` (usedByText, read when the hover opens) in place of the Guards line. */
@@ -56,7 +62,10 @@ export function groupTooltip(h: GroupHover, usedBy?: string): string {
     `- VPC: ${code(g.vpcId ?? 'none')}`,
     h.managed ?? '',
     tagsLine(g.tags),
-    `- Rules: ${h.inbound} inbound, ${h.outbound} outbound (quota 60 each)`,
+    `- Rules: ${h.inbound} inbound, ${h.outbound} outbound`,
+    h.quota
+      ? `- Quota: inbound ${h.quota.inbound.v4} IPv4 / ${h.quota.inbound.v6} IPv6, outbound ${h.quota.outbound.v4} / ${h.quota.outbound.v6}, of the ${md(quotaText(h.quota.limit))} per direction and family`
+      : '',
     usedBy === undefined ? `- Guards: ${h.guards.length ? h.guards.join(', ') : 'no database'}` : '',
     h.references ? `- Referenced by ${h.references} ${h.references === 1 ? 'rule' : 'rules'} of other groups` : '',
     h.attachedStatus ? `- Attachment status: ${md(h.attachedStatus)}` : '',

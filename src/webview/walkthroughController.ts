@@ -266,7 +266,8 @@ export class WalkthroughController implements vscode.Disposable {
     const filled = W.withDefaults(c, index);
     if (filled !== c) await this.setState({ ...this.stateValue, choices: filled });
     const ec2 = filled.vpcId ? await this.loadEc2(region, filled.vpcId, fresh) : {};
-    return { index, ec2: ec2.list, ec2Error: ec2.error, choices: this.stateValue.choices };
+    const { dryRun, managedByTags } = this.ext.settings;
+    return { index, ec2: ec2.list, ec2Error: ec2.error, choices: this.stateValue.choices, dryRun, managedByTags };
   }
 
   /** The network part read back for the verification (routes, ACLs); a failure is said, never taken for "open". */

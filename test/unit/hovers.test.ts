@@ -1,6 +1,7 @@
 // The Access tree's hover text (src/tree/hovers.ts), as plain Markdown (issue 14 item 9).
 import * as assert from 'node:assert/strict';
-import type { DbCluster, DbInstance, SecurityGroup } from '../../src/domain/model';
+import type { DbCluster, DbInstance, QuotaValue, SecurityGroup } from '../../src/domain/model';
+import { DEFAULT_LIMITS } from '../../src/domain/quotas';
 import { clusterTooltip, code, groupTooltip, instanceTooltip, md, tagsLine, usedByText } from '../../src/tree/hovers';
 
 const group: SecurityGroup = {
@@ -47,6 +48,19 @@ describe('hovers: the Access tree hover text', () => {
     );
     assert.match(groupTooltip(hover), /\*\*app\\_servers\*\*/, 'a name is escaped outside code spans');
     assert.equal(md('a-b'), 'a\\-b');
+  });
+
+  it("a group's rules against the account's quota: per direction and family, the quota named as read (no fixed 60)", () => {
+    assert.doesNotMatch(groupTooltip(hover), /quota/i, 'without counts, no quota line');
+    const counted = (limit: QuotaValue) => groupTooltip({ ...hover, quota: { inbound: { v4: 3, v6: 1 }, outbound: { v4: 1, v6: 1 }, limit } });
+    assert.match(
+      counted({ value: 200, source: 'account' }),
+      /^- Quota: inbound 3 IPv4 \/ 1 IPv6, outbound 1 \/ 1, of the account quota of 200 per direction and family$/m,
+    );
+    assert.match(
+      counted(DEFAULT_LIMITS.rulesPerDirection),
+      /of the default quota 60 \\\(could not read your account's value: needs servicequotas:GetServiceQuota\\\) per direction/,
+    );
   });
 
   it('tags are shown in group, cluster and DB instance hovers, sorted, a key without value alone', () => {

@@ -562,6 +562,37 @@ describe('walkthrough: plans', () => {
     assert.deepEqual(pending.actions[0].call!.input, { DBClusterIdentifier: 'orders-db', VpcSecurityGroupIds: [DEFAULT_SG, db.groupId] });
   });
 
+  it('step 5 says RDS cannot be dry-run, or that nothing is checked when auroraSg.dryRun is off', () => {
+    const db = group('sg-00000000000000a02', 'dbsrv1');
+    const base = scenario({ groups: [...scenario().groups, db] });
+    const texts = (p: ReturnType<typeof W.planStep>) => p.notes.map((n) => n.text).join('\n');
+    assert.match(texts(W.planStep('associate', ctxOf(base))), /rds:ModifyDBCluster cannot be checked for permission before the change \(RDS has no dry run\)/);
+    const off = texts(W.planStep('associate', { ...ctxOf(base), dryRun: false }));
+    assert.match(off, /Permissions are not checked before the change \(auroraSg\.dryRun is off\)/);
+    assert.doesNotMatch(off, /RDS has no dry run/);
+  });
+
+  it('a step that changes a group or a database a CloudFormation stack or Terraform manages warns of the drift; unmanaged ones say nothing of it', () => {
+    const stack = { 'aws:cloudformation:stack-name': 'orders-infra' };
+    const db = { ...group('sg-00000000000000a02', 'dbsrv1'), tags: stack };
+    const app = group('sg-00000000000000a01', 'appsrv1');
+    const base = scenario({ groups: [...scenario().groups, app, db], clusters: [cluster({ tags: { ManagedBy: 'terraform' } })] });
+    const choices = { ...CHOICES, appGroupId: app.groupId, dbGroupId: db.groupId };
+    const warnings = (p: ReturnType<typeof W.planStep>) => p.notes.filter((n) => n.level === 'warning' && /drift/.test(n.text)).map((n) => n.text);
+    const dbGroup = warnings(W.planStep('dbGroup', ctxOf(base, choices)));
+    assert.equal(dbGroup.length, 1, 'the rule of step 4 is added to the managed group');
+    assert.match(dbGroup[0], /dbsrv1 \(sg-00000000000000a02\) is managed by CloudFormation stack orders-infra .*drift.*Copy this step as code/);
+    const associate = warnings(W.planStep('associate', ctxOf(base, choices)));
+    assert.equal(associate.length, 1);
+    assert.match(associate[0], /DB cluster orders-db is managed by terraform \(tag ManagedBy=terraform\)/);
+    // A configured list without those tags: nothing is managed.
+    assert.deepEqual(warnings(W.planStep('associate', { ...ctxOf(base, choices), managedByTags: ['Owner'] })), []);
+    assert.deepEqual(
+      warnings(W.planStep('dbGroup', ctxOf(scenario({ groups: [...scenario().groups, group('sg-00000000000000a02', 'dbsrv1')] }), choices))),
+      [],
+    );
+  });
+
   it('a plain RDS instance is associated with ModifyDBInstance', () => {
     const db = group('sg-00000000000000a02', 'dbsrv1');
     const snap = scenario({

@@ -1,6 +1,7 @@
 // The plan of each walkthrough step: the calls it would make (skipping what already exists in
 // the account), with their problems and notes, and a fingerprint so only what was previewed is sent.
 import { regionArg } from '../code/cli';
+import { driftWarning, managedBy } from '../code/managed';
 import { countRules, DEFAULT_LIMITS, prefixListWeights, quotaText } from '../quotas';
 import { uncheckedNote } from '../activity';
 import { buildRule, findDuplicate, groupChangeTiming, MAX_DB_GROUPS, mergeGroupLists, type RuleDraft } from '../changes';
@@ -216,6 +217,17 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
   const notes: Note[] = [];
   const targetErrors = errorsOf(r, ['region', 'vpcId', 'target']);
   const needTarget = (errs: FieldError[]) => (targetErrors.length ? [{ message: 'Complete step 1 (the database) first.' }, ...errs] : errs);
+  // A step that changes a group or database a CloudFormation stack or Terraform manages says the
+  // change drifts from that source (src/domain/code/managed.ts); the plan's Copy as Code is the way round.
+  const drift = (what: string, tags: Readonly<Record<string, string>> | undefined) => {
+    const w = driftWarning(what, managedBy(tags, ctx.managedByTags), false);
+    if (w) notes.push({ level: 'warning', text: `${w} Copy this step as code (Terraform, CloudFormation) to change the source instead.` });
+  };
+  const groupDrift = (g: GroupResolution, changes: boolean) => {
+    const group = g.status === 'exists' ? idx.groupsById.get(g.groupId) : undefined;
+    if (group && changes) drift(`${group.groupName} (${group.groupId})`, group.tags);
+  };
+  const todo = (actions: readonly PlannedAction[]) => actions.some((a) => a.status === 'todo');
 
   switch (step) {
     case 'target': {
@@ -257,6 +269,7 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
           actions.filter((a) => a.status === 'todo' && a.exec.op === 'authorizeIngress' && a.exec.peer.kind === (v6 ? 'cidr6' : 'cidr4')).length;
         for (const q of [quotaError(idx, ref, add(false), false), quotaError(idx, ref, add(true), true)]) if (q) errors.push(q);
       }
+      groupDrift(r.app, todo(actions));
       return makePlan(step, actions, errors, notes);
     }
     case 'appServer': {
@@ -362,6 +375,7 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
         if (q) errors.push(q);
         notes.push({ level: 'info', text: `The port is the database's own (${r.db.port}): the rule and ${r.db.id} agree, as the guide asks.` });
       }
+      groupDrift(r.dbGroup, todo(actions));
       return makePlan(step, actions, errors, notes);
     }
     case 'associate': {
@@ -403,7 +417,11 @@ export function planStep(step: StepId, ctx: PlanContext): StepPlan {
       // Sent without ApplyImmediately (requests.ts): pending modifications are not applied with it.
       notes.push({ level: db.pendingChanges.length ? 'warning' : 'info', text: groupChangeTiming(db.kind, db.id, db.pendingChanges) });
       // The permission check (DryRun) covers the EC2 calls of the other steps only (ops/activity.ts).
-      notes.push({ level: 'info', text: uncheckedNote([db.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'], true) });
+      notes.push({ level: 'info', text: uncheckedNote([db.kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance'], ctx.dryRun !== false) });
+      drift(
+        `${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id}`,
+        (db.kind === 'cluster' ? idx.clustersById.get(db.id) : idx.instancesById.get(db.id))?.tags,
+      );
       return makePlan(
         step,
         [todoAction('associate', kind, `Associate ${ref.groupName} with ${db.id}, keeping ${names(db.groupIds)}.`, exec, region)],

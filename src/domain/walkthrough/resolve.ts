@@ -19,6 +19,10 @@ export interface PlanContext {
   /** Why the network could not be read. */
   readonly networkError?: string;
   readonly choices: Choices;
+  /** auroraSg.dryRun: the EC2 writes are tried with DryRun first (absent: on, the default). */
+  readonly dryRun?: boolean;
+  /** auroraSg.managedByTags: groups and databases these tags mark get a drift warning (absent: the defaults). */
+  readonly managedByTags?: readonly string[];
 }
 
 export interface FieldError {
