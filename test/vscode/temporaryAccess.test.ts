@@ -154,4 +154,40 @@ describe('Temporary access: Allow My IP for… in a real VS Code', function () {
       bad.close();
     }
   });
+
+  it('Remove Temporary Rules Now lists every temporary rule (group, address, port) and removes exactly the chosen ones; with none left it says so', async () => {
+    const a = await api();
+    // The test before left the address service pointing at its closed stand-in.
+    await setSettings({ 'temporaryAccess.addressService': `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const p0 = await script('1 hour', true);
+    const mine = await run<string[]>('auroraSg.allowMyIp', { region: REGION, clusterId: ids.mysqlClusterId });
+    assert.deepEqual(p0.errors, []);
+    const theirs = encodeTemporary(clock.now() + 4 * 3_600_000, 'arn:aws:iam::123456789012:user/teammate');
+    await aws().ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: ids.dbGroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '192.0.2.50/32', Description: theirs }] }],
+      }),
+    );
+    await a.ext.store.refreshAll([REGION]);
+    const p = await script([/192\.0\.2\.50\/32/], true);
+    const removed = await run<string[]>('auroraSg.revokeTemporaryRules');
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual([...p.pickItems[0]!].sort(), ['dbsrv1: 192.0.2.50/32 tcp 3306', 'dbsrv1: 198.51.100.23/32 tcp 3306']);
+    assert.match(p.confirms[0]!.message, /^Remove this rule\?/);
+    assert.equal(removed?.length, 1);
+    const left = await dbRules(ids.dbGroupId);
+    assert.ok(!left.some((r) => r.CidrIpv4 === '192.0.2.50/32'), 'the chosen rule is gone from AWS');
+    assert.ok(
+      left.some((r) => r.SecurityGroupRuleId === mine![0]),
+      'the rule not chosen is kept',
+    );
+    // The rest, then nothing is left to list.
+    await script([/198\.51\.100\.23\/32/], true);
+    assert.deepEqual(await run<string[]>('auroraSg.revokeTemporaryRules'), mine);
+    const none = await script();
+    assert.equal(await run('auroraSg.revokeTemporaryRules'), undefined);
+    assert.match(none.errors.join('\n') + none.infos.join('\n'), /There is no temporary rule in the loaded Regions\./);
+    assert.ok(!(await dbRules(ids.dbGroupId)).some((r) => r.Description?.startsWith('temporary until')));
+  });
 });
