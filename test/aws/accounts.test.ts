@@ -9,7 +9,9 @@ import { CreateAccountAliasCommand, IAMClient } from '@aws-sdk/client-iam';
 import { createRoutingGateway, type CallRecord, type RoutingGateway } from '../../src/aws/index';
 import { isSignInError, translateError } from '../../src/aws/errors';
 import { accountClients, accountKeys, DEFAULT_ACCOUNT, writeProfiles, type AccountKeys } from '../harness/accounts';
+import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
 import { startMoto, type MotoServer } from '../harness/moto';
+import { rulesAudit } from '../harness/rulesAudit';
 
 const REGION = 'us-east-1';
 const PROD = '222222222222';
@@ -18,6 +20,9 @@ const ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 
 describe('several accounts against moto (routing gateway, two accounts, one signed out)', function () {
   this.timeout(120_000);
   let moto: MotoServer;
+  // Every call of the gateway goes through the AWS-rules layer (issue 13), as the other suites' do.
+  let proxy: FaultProxy;
+  let audit: ReturnType<typeof rulesAudit>;
   let gw: RoutingGateway;
   let scratch: string;
   const saved = new Map(ENV.map((k) => [k, process.env[k]]));
@@ -50,11 +55,19 @@ describe('several accounts against moto (routing gateway, two accounts, one sign
     const iam = new IAMClient({ endpoint: moto.url, region: REGION, credentials: prod });
     await iam.send(new CreateAccountAliasCommand({ AccountAlias: 'acme-production' }));
     iam.destroy();
-    gw = createRoutingGateway(['dev', 'prod', 'gone'], { endpoint: moto.url, maxAttempts: 1 }, (c) => calls.push(c));
+    proxy = await startFaultProxy(moto.url);
+    audit = rulesAudit(proxy);
+    gw = createRoutingGateway(['dev', 'prod', 'gone'], { endpoint: proxy.url, maxAttempts: 1 }, (c) => calls.push(c));
   });
 
   after(async () => {
     gw?.dispose();
+    audit?.check();
+    assert.ok(
+      proxy.requests.some((r) => r.action === 'CreateSecurityGroup'),
+      'the write went through the rules layer',
+    );
+    await proxy?.close();
     await moto?.stop();
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
