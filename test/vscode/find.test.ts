@@ -218,4 +218,37 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
     assert.equal(a.ext.context.workspaceState.get('auroraSg.treeFilter'), undefined);
     assert.deepEqual(await childLabels(await walk(REGION, 'VPCs', 'shop-vpc')), groupsBefore);
   });
+
+  it('a Find result or a Go To pick the filter hides is revealed through the filter (with its parents), until the filter changes', async () => {
+    const a = await api();
+    await run('auroraSg.find', 'pgsrv1');
+    const pg = flat(a.findResults.getChildren()).find((n) => n.label === 'pgsrv1');
+    assert.ok(pg?.command, 'no Find result for pgsrv1');
+    assert.equal(await run('auroraSg.filterTree', 'legacy'), 'legacy');
+    const shown = async () => (await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).map((l) => l.split(' ')[0]);
+    assert.deepEqual(await shown(), ['legacy-db']);
+    await run(pg.command.command, ...(pg.command.arguments ?? []));
+    assert.deepEqual(
+      a.view.selection.map((n) => (n.kind === 'group' ? n.groupId : n.kind)),
+      [ids.pgGroupId],
+    );
+    assert.deepEqual((await shown()).sort(), ['legacy-db', 'pgsrv1']);
+    assert.equal(a.view.description, 'filter: legacy (+1 revealed)');
+    // A database section the filter emptied: the revealed cluster replaces the "nothing matches" row.
+    const prompter = new ScriptedPrompter(['orders-mysql']);
+    a.ext.ui = prompter;
+    await run('auroraSg.goTo');
+    prompter.done();
+    assert.deepEqual(a.view.selection, [{ kind: 'cluster', region: REGION, clusterId: ids.mysqlClusterId }]);
+    assert.deepEqual(
+      (await childLabels(await walk(REGION, 'DB clusters'))).map((l) => l.split(' ')[0]),
+      ['orders-mysql'],
+    );
+    assert.equal(a.view.description, 'filter: legacy (+2 revealed)');
+    // The filter set again: what was revealed is hidden again.
+    await run('auroraSg.filterTree', 'legacy');
+    assert.deepEqual(await shown(), ['legacy-db']);
+    assert.equal(a.view.description, 'filter: legacy');
+    await run('auroraSg.clearTreeFilter');
+  });
 });
