@@ -43,7 +43,9 @@ export async function twoAccountTree(p: Page, o: { motoUrl: string; region: stri
     assert.doesNotMatch(items, /sso-session/, items);
   });
   // Check every profile ("Toggle all checkboxes"), then OK.
-  await quickInput(p).locator('.quick-input-check-all').first().click();
+  // VS Code 1.99 draws it as an input of class quick-input-check-all; 1.139 as a custom checkbox (.monaco-checkbox) in the header.
+  // (whichever shows: the other may be in the DOM, hidden).
+  await quickInput(p).locator('.quick-input-check-all:visible, .quick-input-header .monaco-checkbox:visible').first().click();
   await p.keyboard.press('Enter');
   await quickInput(p).waitFor({ state: 'hidden', timeout: 10_000 });
 
