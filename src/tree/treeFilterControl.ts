@@ -23,6 +23,8 @@ export class TreeFilterControl {
   /** The ids of the nodes revealed through the filter and of their parents; how many were revealed. */
   private readonly through = new Set<string>();
   private revealed = 0;
+  /** The filter of the text (made when the tree first needs it below a Region; kept when nodes are shown through it). */
+  private made: NodeFilter | undefined;
 
   constructor(
     private readonly provider: { setFilter(f: NodeFilter | undefined): void; getParent(n: Node): Node | undefined },
@@ -67,18 +69,18 @@ export class TreeFilterControl {
     this.textValue = text;
     this.through.clear();
     this.revealed = 0;
+    this.made = undefined;
     this.setFilter(text);
     this.setContext(TREE_FILTERED_CONTEXT, !!text);
   }
 
   private setFilter(text: string | undefined): void {
-    let made: NodeFilter | undefined;
     const through = this.through;
     // The Regions show as they are: the filter is made (and its bundle loaded) for what lies below them.
     const lazy: NodeFilter = {
       keep: (parent, kids, idxOf) => {
         if (!parent || parent.kind === 'region') return kids;
-        const kept = (made ??= this.make(text!)).keep(parent, kids, idxOf);
+        const kept = (this.made ??= this.make(text!)).keep(parent, kids, idxOf);
         if (!through.size || kept.length === kids.length) return kept;
         // Kept is a subset of kids, or the one row saying nothing matches (dropped once a node shows through).
         const shown = new Set(kept);

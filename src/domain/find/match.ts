@@ -122,6 +122,11 @@ interface FindIndex {
 
 const findIndexes = new WeakMap<RegionIndex, FindIndex>();
 
+/** Builds the find index of a loaded index ahead of a query (Find does it while the user types). */
+export function prepareFind(idx: RegionIndex): void {
+  findIndexOf(idx);
+}
+
 function findIndexOf(idx: RegionIndex): FindIndex {
   let fi = findIndexes.get(idx);
   if (fi) return fi;
