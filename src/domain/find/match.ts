@@ -118,6 +118,8 @@ interface FindIndex {
   /** A plain IPv4 CIDR's prefix length (its masked network in v4net); -1 for any other peer. */
   readonly v4pfx: Int8Array;
   readonly v4net: Int32Array;
+  /** Each rule's text for a text term, made when a text query first reads it (ruleText). */
+  readonly text: (string | undefined)[];
 }
 
 const findIndexes = new WeakMap<RegionIndex, FindIndex>();
@@ -148,6 +150,7 @@ function findIndexOf(idx: RegionIndex): FindIndex {
     hi: new Int32Array(n),
     v4pfx: new Int8Array(n).fill(-1),
     v4net: new Int32Array(n),
+    text: new Array<string | undefined>(n).fill(undefined),
   };
   for (let k = 0; k < n; k++) {
     const r = rules[k];
@@ -234,14 +237,12 @@ function worldTest(c: Ctx): RuleTest {
   };
 }
 
-const lowerDescription = new WeakMap<SecurityGroupRule, string>();
-
-/** A rule's text for a text term: its description, id and peer (a group by id and name), lower-cased; memoised per rule. */
-function ruleText(idx: RegionIndex, r: SecurityGroupRule): string {
-  let t = lowerDescription.get(r);
+/** A rule's text for a text term: its description, id and peer (a group by id and name), lower-cased; memoised in the find index. */
+function ruleText(c: Ctx, r: SecurityGroupRule, k: number): string {
+  let t = c.fi.text[k];
   if (t === undefined) {
-    t = `${r.description ?? ''} ${r.ruleId} ${peerLabel(r.peer, (id) => idx.groupsById.get(id))}`.toLowerCase();
-    lowerDescription.set(r, t);
+    t = `${r.description ?? ''} ${r.ruleId} ${peerLabel(r.peer, (id) => c.idx.groupsById.get(id))}`.toLowerCase();
+    c.fi.text[k] = t;
   }
   return t;
 }
@@ -277,7 +278,7 @@ function ruleTest(c: Ctx, t: Term): RuleTest {
         return (r) =>
           r.peer.kind === 'group' && (t.id !== undefined ? r.peer.groupId.startsWith(t.id) : groupNameIs(c.idx.groupsById.get(r.peer.groupId), t.name!));
       case 'text':
-        return (r) => ruleText(c.idx, r).includes(t.text);
+        return (r, k) => ruleText(c, r, k).includes(t.text);
       case 'tag':
         return () => false;
     }
