@@ -227,6 +227,7 @@ try {
       'target / a bare loop over the same rules, same run',
       worst.ms < 50 ? 'target <50 ms met' : 'target <50 ms MISSED',
     );
+    row('find', `  the find indexes of the ${f.accounts} accounts, built as Find's input opens`, ms(f.prepareMs), '', '', '');
     for (const q of f.queries)
       row('find', `  ${q.query} (${q.results} results; first call ${ms(q.firstMs)})`, `${ms(q.ms)} (CPU ${ms(q.cpuMs)})`, '50 ms', 'target', '');
     row(

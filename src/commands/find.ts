@@ -2,7 +2,7 @@
 // src/domain/find/query.ts), results in the Find Results view. auroraSg.filterTree: the same
 // queries (or plain text) hide what does not match in the Access tree. In dist/features.js.
 import * as vscode from 'vscode';
-import type { FindResult } from '../domain/find/match';
+import { prepareFind, type FindResult } from '../domain/find/match';
 import { parseQuery, QUERY_PLACEHOLDER, QUERY_PROMPT, type Query } from '../domain/find/query';
 import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
@@ -45,6 +45,11 @@ export interface FindDeps {
 
 /** auroraSg.find [query]: the results in the Find Results view (returned too). */
 export async function findCommand(d: FindDeps, arg?: unknown): Promise<FindResult | undefined> {
+  // What the query reads of every loaded rule is worked out while the user types, not after the last keystroke.
+  for (const k of d.ext.store.getRegions()) {
+    const idx = d.ext.store.index(k);
+    if (idx) prepareFind(idx);
+  }
   const q = await queryOf(d.ext, arg, 'Find in every loaded account and Region', d.results.query?.text, QUERY_PROMPT);
   if (!q) return undefined;
   const keys = d.ext.store.getRegions();

@@ -7,6 +7,7 @@ import type { RegionIndex } from '../domain/model';
 import { awsRegion, parseScope } from '../domain/scope';
 import type { Ext } from '../ext';
 import type { Node } from '../tree/nodes';
+import type { TreeFilterControl } from '../tree/treeFilterControl';
 import type { PickItem } from '../ui/prompter';
 import { UserError } from './common';
 
@@ -86,7 +87,7 @@ export function goToItems(loaded: readonly { scope: string; idx: RegionIndex }[]
 }
 
 /** auroraSg.goTo: picks a group, cluster or instance of any loaded scope and reveals it (selected, focused, expanded). */
-export async function goTo(ext: Ext, view: vscode.TreeView<Node>): Promise<Node> {
+export async function goTo(ext: Ext, view: vscode.TreeView<Node>, filter?: Pick<TreeFilterControl, 'showThrough'>): Promise<Node> {
   const loaded = await loadedScopes(ext);
   const items = goToItems(loaded);
   if (!items.length) throw new UserError('No security group or database is loaded.');
@@ -95,6 +96,8 @@ export async function goTo(ext: Ext, view: vscode.TreeView<Node>): Promise<Node>
     placeholder: 'Name, id, VPC, Region or account (e.g. orders, sg-0abc, vpc-0123, us-east-1)',
     items,
   });
+  // A pick the tree's filter hides shows through it (src/tree/treeFilterControl.ts showThrough).
+  filter?.showThrough(node);
   await view.reveal(node, { select: true, focus: true, expand: true });
   return node;
 }

@@ -57,8 +57,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'auroraSg.copyId': { action: 'copy the id', run: (_s, arg) => copyId(arg) },
   'auroraSg.copyArn': { action: 'copy the ARN', run: (s, arg) => copyArn(s.ext, arg) },
   'auroraSg.openInConsole': { action: 'open the AWS console', run: (_s, arg) => openInConsole(arg) },
-  'auroraSg.revealGroup': { action: 'show the security group', run: (s, arg) => revealGroup(s.view, arg) },
-  'auroraSg.goTo': { action: 'go to the security group or database', run: (s) => goTo(s.ext, s.view) },
+  'auroraSg.revealGroup': { action: 'show the security group', run: (s, arg) => revealGroup(s.view, arg, s.treeFilter) },
+  'auroraSg.goTo': { action: 'go to the security group or database', run: (s) => goTo(s.ext, s.view, s.treeFilter) },
   'auroraSg.showLog': { action: 'show the log', run: (s) => s.ext.log.show() },
   'auroraSg.refreshFindings': { action: 'refresh the findings', run: (s) => refreshFindings(s.analysis, s.findings) },
   // Find and the tree's filter (issue 17): the query language and the matching in dist/features.js

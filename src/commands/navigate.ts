@@ -6,6 +6,7 @@ import type { Ext } from '../ext';
 import type { AnalysisState } from '../state/analysisState';
 import type { FindingsProvider } from '../tree/analysisViews';
 import type { Node } from '../tree/nodes';
+import type { TreeFilterControl } from '../tree/treeFilterControl';
 import { isNode } from './common';
 
 /** Resolves when the signal aborts (never rejects). */
@@ -150,11 +151,18 @@ export async function openInConsole(arg?: unknown): Promise<string | undefined> 
  * auroraSg.revealGroup { kind: 'group', region, groupId }: selects, focuses and expands the group in the tree.
  * Find's results reveal a rule ({ kind: 'rule', region, groupId, ruleId, egress }), a DB cluster or a DB instance the same way.
  */
-export async function revealGroup(view: vscode.TreeView<Node>, arg?: unknown): Promise<void> {
+export async function revealGroup(view: vscode.TreeView<Node>, arg?: unknown, filter?: Pick<TreeFilterControl, 'showThrough'>): Promise<void> {
   if (!isNode(arg)) return;
-  if (arg.kind === 'group') return view.reveal({ kind: 'group', region: arg.region, groupId: arg.groupId }, { select: true, focus: true, expand: true });
-  if (arg.kind === 'rule' || arg.kind === 'cluster' || arg.kind === 'dbInstance')
-    return view.reveal(arg, { select: true, focus: true, expand: arg.kind !== 'rule' });
+  const node: Node | undefined =
+    arg.kind === 'group'
+      ? { kind: 'group', region: arg.region, groupId: arg.groupId }
+      : arg.kind === 'rule' || arg.kind === 'cluster' || arg.kind === 'dbInstance'
+        ? arg
+        : undefined;
+  if (!node) return;
+  // The tree's filter may hide it: it shows through the filter (with its parents) until the filter changes.
+  filter?.showThrough(node);
+  return view.reveal(node, { select: true, focus: true, expand: node.kind !== 'rule' });
 }
 
 /** auroraSg.refreshFindings: forgets the EC2 data and recomputes every Region's findings. */

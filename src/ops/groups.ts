@@ -161,6 +161,7 @@ export async function deleteGroup(ctx: OpsContext, region: string, groupId: stri
     confirmName ??
     (await ctx.ui.input({
       title: `Delete security group ${name} (${groupId})`,
+      confirms: region,
       prompt: `${warnings.map((w) => `${w} `).join('')}This cannot be undone. Type the group's name, ${name}, to confirm.`,
       validate: (v) => (v === name ? undefined : `Type ${name} exactly to confirm.`),
     }));

@@ -31,7 +31,11 @@ export function accountPrompter(base: Prompter, lineOf: (scope: string | undefin
   const p: Prompter = {
     pick: (o) => base.pick(o),
     pickMany: (o) => base.pickMany(o),
-    input: (o) => base.input(o),
+    // A typed confirmation (InputOptions.confirms) names the account in its title, the input box's most prominent line.
+    input: (o) => {
+      const line = o.confirms === undefined ? '' : lineOf(o.confirms || commandScope.getStore()?.scope);
+      return base.input(line ? { ...o, title: `${o.title} in ${line.replace(/\.$/, '')}` } : o);
+    },
     copy: (t) => base.copy(t),
     confirm: (message, detail, action, options) => base.confirm(message, lead(detail, options?.code?.region), action, options),
     choose: (message, detail, actions) => base.choose(message, lead(detail, undefined), actions),

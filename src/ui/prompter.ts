@@ -43,6 +43,11 @@ export interface InputOptions extends StepInfo {
   readonly value?: string;
   readonly placeholder?: string;
   readonly password?: false;
+  /**
+   * The answer confirms a change (a name typed to delete): the scope key it is made in. With several
+   * accounts the prompter names that account in the title (src/ui/accountPrompter.ts).
+   */
+  readonly confirms?: string;
   /** Runs as the user types; a message blocks acceptance. */
   readonly validate?: (value: string) => string | undefined | Promise<string | undefined>;
 }

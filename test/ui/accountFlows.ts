@@ -34,14 +34,18 @@ export async function twoAccountTree(p: Page, o: { motoUrl: string; region: stri
   if ((await access.getAttribute('aria-expanded')) === 'false') await access.click();
   await runCommand(p, 'Aurora SG: Select AWS Profiles (Several Accounts)…');
   await retry('the profiles picker', async () => {
-    // A multi-select pick's rows are options or checkboxes, by version: read the widget's text.
-    const items = (await quickInput(p).textContent()) ?? '';
+    // A multi-select pick's rows are options or checkboxes, by version: read the list rows' accessible names
+    // (the widget's textContent runs each label into its description: "devaccess keys").
+    const rows = quickInput(p).locator('.monaco-list-row');
+    const items = (await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') || el.textContent || ''))).join(' | ');
     for (const name of ['dev', 'gone', 'prod']) assert.match(items, new RegExp(`\\b${name}\\b`), items);
     // An sso-session section of the config file is no profile.
     assert.doesNotMatch(items, /sso-session/, items);
   });
   // Check every profile ("Toggle all checkboxes"), then OK.
-  await quickInput(p).locator('.quick-input-check-all').first().click();
+  // VS Code 1.99 draws it as an input of class quick-input-check-all; 1.139 as a custom checkbox (.monaco-checkbox) in the header.
+  // (whichever shows: the other may be in the DOM, hidden).
+  await quickInput(p).locator('.quick-input-check-all:visible, .quick-input-header .monaco-checkbox:visible').first().click();
   await p.keyboard.press('Enter');
   await quickInput(p).waitFor({ state: 'hidden', timeout: 10_000 });
 

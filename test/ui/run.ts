@@ -14,6 +14,7 @@ import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harn
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
 import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
+import { twoAccountTree } from './accountFlows';
 import { compareDiff } from './compareFlows';
 import { findResult, treeFilter, treeFilterAfterReload } from './findFlows';
 import { prepareTestEnvironment, REPO_ROOT, TEST_REGION, type TestEnvironment } from '../harness/testEnv';
@@ -57,6 +58,8 @@ interface Context {
   page?: Page;
   ids?: TestAccountIds;
   motoUrl?: string;
+  /** The shared config and credentials files of the extension host (test/harness/moto.ts motoEnv). */
+  awsFiles?: { config: string; credentials: string };
 }
 
 function checks(ctx: Context): Check[] {
@@ -345,6 +348,10 @@ function checks(ctx: Context): Check[] {
       run: () => activityAfterReload(page()),
     },
     { name: "the tree's filter is still on after the window reload; its clear button shows everything", run: () => treeFilterAfterReload(page()) },
+    {
+      name: 'Select AWS Profiles… with two accounts and a signed-out one: the accounts are the root (accounts-tree.png)',
+      run: () => twoAccountTree(page(), { motoUrl: ctx.motoUrl!, region: TEST_REGION, files: ctx.awsFiles! }),
+    },
   ];
 }
 
@@ -441,6 +448,7 @@ async function main(): Promise<number> {
       t = await prepareTestEnvironment();
       ctx.ids = await seedTestAccount(t.moto.url);
       ctx.motoUrl = t.moto.url;
+      ctx.awsFiles = { config: t.env.AWS_CONFIG_FILE, credentials: t.env.AWS_SHARED_CREDENTIALS_FILE };
       // A local stand-in for the address service of Allow My IP for… (never the internet in a test).
       addressService = http.createServer((_req, res) => res.end(`${STAND_IN_ADDRESS}\n`));
       await new Promise<void>((r) => addressService!.listen(0, '127.0.0.1', r));

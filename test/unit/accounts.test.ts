@@ -253,6 +253,22 @@ describe('several accounts: labels, confirmations and scope keys in what is show
     ]);
   });
 
+  it('a typed confirmation (Delete Security Group’s name) names the account in its title; other inputs are left alone', async () => {
+    const titles: string[] = [];
+    const base = { input: async (o: { title: string }) => (titles.push(o.title), 'x') } as unknown as Prompter;
+    const ui = accountPrompter(base, (scope) => (scope?.includes('/') ? accountLine(scope, scope.startsWith('prod/') ? prod : undefined) : ''));
+    await ui.input({ title: 'Delete security group web (sg-1)', confirms: 'prod/us-east-1' });
+    await commandScope.run({ scope: 'dev/eu-west-1' }, () => ui.input({ title: 'Delete security group db (sg-2)', confirms: '' }));
+    await commandScope.run({ scope: 'prod/us-east-1' }, () => ui.input({ title: 'Description' }));
+    await ui.input({ title: 'One profile', confirms: 'us-east-1' });
+    assert.deepEqual(titles, [
+      'Delete security group web (sg-1) in PRODUCTION account prod (222222222222, alias acme-live), Region us-east-1',
+      'Delete security group db (sg-2) in Account dev, Region eu-west-1',
+      'Description',
+      'One profile',
+    ]);
+  });
+
   it('a group of another loaded account is labelled with that account’s profile', () => {
     const peer = { kind: 'group', groupId: 'sg-0b', userId: '222222222222' } as const;
     const names = (id: string) => (id === '222222222222' ? 'prod' : undefined);

@@ -11,7 +11,7 @@ import { CreateAccountAliasCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { Node } from '../../src/tree/nodes';
 import { accountClients, accountKeys, DEFAULT_ACCOUNT, writeProfiles, type AccountKeys } from '../harness/accounts';
 import type { Clients } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, AWS_URL, children, item, labelOf, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
 const PROD = '222222222222';
@@ -135,8 +135,7 @@ describe('Several accounts (auroraSg.profiles): two moto accounts and a signed-o
     const idx = a.ext.store.index(`prod/${REGION}`)!;
     const rule = idx.rulesOf(prodGroup, false).find((r) => r.peer.kind === 'cidr4' && r.peer.cidr === '10.9.0.0/24')!;
     const node: Node = { kind: 'rule', region: `prod/${REGION}`, groupId: prodGroup, ruleId: rule.ruleId, egress: false };
-    const p = new ScriptedPrompter([true]);
-    a.ext.ui = p;
+    const p = await script(true);
     await vscode.commands.executeCommand('auroraSg.removeRule', node);
     assert.equal(p.confirms.length, 1);
     assert.match(p.confirms[0].detail, new RegExp(`^PRODUCTION account prod \\(${PROD}, alias acme-live\\), Region ${REGION}\\.`));

@@ -14,16 +14,11 @@ import type { ActivityEntry } from '../../src/domain/activity';
 import type { TestAccountIds } from '../harness/seed';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 async function rulesOf(groupId: string) {
   return (await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }))).SecurityGroupRules ?? [];
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import type { PathExplanation, Reachability } from '../../src/domain/analysis';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { ScriptedPrompter, script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -29,8 +29,7 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     a.analysis.reset();
-    prompter = new ScriptedPrompter();
-    a.ext.ui = prompter;
+    prompter = await script();
   });
 
   after(async () => {
@@ -151,8 +150,7 @@ describe('Who can reach this database: reachability, paths and findings in a rea
     assert.equal(a.findings.getTreeItem(roots[0]).label, 'Medium');
     const ruleId = (world.finding.fix as { readonly ruleIds: readonly string[] }).ruleIds[0];
     // The confirmation also offers a narrower replacement for app-server-1 (narrowerReplacement.test.ts): remove only.
-    prompter = new ScriptedPrompter(['Remove Rule']);
-    a.ext.ui = prompter;
+    prompter = await script('Remove Rule');
     const removed = await run<string[]>('auroraSg.applyFindingFix', world);
     assert.deepEqual(removed, [ruleId], prompter.errors.join());
     const left = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.legacyGroupId] }] }));
@@ -174,8 +172,7 @@ describe('Loading: a cancellable progress, the auroraSg.loading context key and 
   });
 
   beforeEach(async () => {
-    prompter = new ScriptedPrompter();
-    (await api()).ext.ui = prompter;
+    prompter = await script();
   });
 
   after(async () => {

@@ -3,16 +3,10 @@ import * as vscode from 'vscode';
 import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
-import { BACK, ScriptedPrompter, type Answer } from './scripted';
+import { BACK, script } from './scripted';
 import { api, aws, AWS_URL, children, logText, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 async function groupsIn(vpcId: string) {
   const out = await aws().ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));

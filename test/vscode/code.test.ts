@@ -10,16 +10,15 @@ import * as W from '../../src/domain/walkthrough';
 import { WalkthroughController } from '../../src/webview/walkthroughController';
 import { memoryStorage, watchWalkthrough } from '../harness/headlessWalkthrough';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { ScriptedPrompter, type Answer, script as scripted } from './scripted';
 import { api, aws, AWS_URL, item, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
+/** The shared script() (scripted.ts), its copies also put on the real clipboard, as the VS Code prompter writes it. */
 async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  // The real clipboard, as the VS Code prompter writes it.
+  const p = await scripted(...answers);
   p.clipboard = (text) => vscode.env.clipboard.writeText(text);
-  (await api()).ext.ui = p;
   return p;
 }
 

@@ -23,7 +23,7 @@ import { WalkthroughController } from '../../src/webview/walkthroughController';
 import { FakeClock } from '../harness/fakeClock';
 import { memoryStorage, runWalkthroughHeadless } from '../harness/headlessWalkthrough';
 import { runEc2Instance, seedScenarioStart, type ScenarioIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, MOTO_URL, REGION, reseed, resetMoto, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -111,7 +111,7 @@ describe('Consistency: every view answers from the data the store holds now, who
 
   it('Apply Fix on the world-open rule: the open diagram stops saying the internet can reach the database, and the Reachability view agrees with the walkthrough, without a refresh', async () => {
     const a = await api();
-    a.ext.ui = new ScriptedPrompter();
+    await script();
     const r = await run<Reachability>('auroraSg.whoCanReach', { region: REGION, clusterId: ids.clusterId });
     assert.ok(r?.worldOpen, 'the internet can reach orders-db before the fix');
     const features = a.modules.features();
@@ -131,7 +131,7 @@ describe('Consistency: every view answers from the data the store holds now, who
     const world = (await a.findings.all()).find((f) => f.finding.kind === 'db-port-world' && f.finding.groupId === ids.defaultGroupId);
     assert.ok(world, 'the world-open rule is a finding with a fix');
     const before = await revision();
-    a.ext.ui = new ScriptedPrompter([true]);
+    await script(true);
     assert.ok(await run('auroraSg.applyFindingFix', world));
     assert.ok((await revision()) > before, "the fix's re-read changed the store's data");
 
@@ -150,7 +150,7 @@ describe('Consistency: every view answers from the data the store holds now, who
 
   it('removing default from the cluster through the command: the diagram no longer shows it guarding, the walkthrough no longer lists it', async () => {
     const a = await api();
-    a.ext.ui = new ScriptedPrompter([true]);
+    await script(true);
     const left = await run<string[]>('auroraSg.disassociateFromCluster', { region: REGION, clusterId: ids.clusterId, groupIds: [ids.defaultGroupId] });
     assert.deepEqual(left, [dbGroupId]);
     const shown = await when(panel.onDidUpdate, () => (panel.state.graph.nodes.some((n) => n.id === `dbg:${ids.defaultGroupId}`) ? undefined : panel.state));
@@ -176,7 +176,7 @@ describe('Consistency: every view answers from the data the store holds now, who
     assert.equal(fromApp.length, 1);
     await aws().ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: dbGroupId, SecurityGroupRuleIds: fromApp }));
     assert.match((await reachTop())[0].label, /^Open:/, 'nothing knows of the change before the refresh');
-    a.ext.ui = new ScriptedPrompter();
+    await script();
     await run('auroraSg.refresh', { kind: 'region', region: REGION });
     const now = await revision();
     const shown = await when(panel.onDidUpdate, () => (panel.state.graph.nodes.some((n) => n.kind === 'group' || n.kind === 'cidr') ? undefined : panel.state));
@@ -197,7 +197,7 @@ describe('Consistency: every view answers from the data the store holds now, who
     // Outside the extension the database is deleted; the Region is refreshed.
     for (const id of ids.clusterInstanceIds) await aws().rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
     await aws().rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: ids.clusterId, SkipFinalSnapshot: true }));
-    a.ext.ui = new ScriptedPrompter();
+    await script();
     await run('auroraSg.refresh', { kind: 'region', region: REGION });
     assert.ok(!a.ext.store.index(REGION)!.clustersById.has(ids.clusterId));
     const top = await when(a.reachView.onDidChangeTreeData, () => (a.reachView.answer?.stale ? a.reachView.getChildren() : undefined));
@@ -272,11 +272,11 @@ describe('Consistency: an EC2 instance put into a group through the command redr
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     a.analysis.reset(REGION);
-    a.ext.ui = new ScriptedPrompter();
+    await script();
     const p = await run<{ open: boolean }>('auroraSg.explainPath', { region: REGION, clusterId: ids.mysqlClusterId, source: { ec2InstanceId: batch } });
     assert.equal(p?.open, false);
     assert.match(String(a.reachView.getTreeItem(a.reachView.getChildren()[0]).label), /^Closed: batch-1/);
-    a.ext.ui = new ScriptedPrompter([true]);
+    await script(true);
     assert.ok(await run('auroraSg.addInstanceToGroup', { region: REGION, instanceId: batch, groupId: ids.appGroupId }));
     const top = await when(a.reachView.onDidChangeTreeData, () => {
       const first = a.reachView.getChildren()[0];

@@ -5,7 +5,7 @@ import type { FindResult } from '../../src/domain/find/match';
 import type { FindNode } from '../../src/tree/findView';
 import type { Node } from '../../src/tree/nodes';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, childLabels, children, item, labelOf, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -49,8 +49,7 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
 
   it('Find through the input (a bad query gets its message first): the rules, and the databases the address reaches, grouped by Region and group, counted', async () => {
     const a = await api();
-    const prompter = new ScriptedPrompter(['port:99999', '10.20.5.5']);
-    a.ext.ui = prompter;
+    const prompter = await script('port:99999', '10.20.5.5');
     const r = await run<FindResult>('auroraSg.find');
     prompter.done();
     assert.ok(r, prompter.errors.join());
@@ -143,8 +142,7 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
 
   it('a query that does not parse is a specific message, and changes nothing', async () => {
     const a = await api();
-    const prompter = new ScriptedPrompter();
-    a.ext.ui = prompter;
+    const prompter = await script();
     const before = a.findResults.query?.text;
     assert.equal(await run('auroraSg.find', 'tag:'), undefined);
     assert.match(prompter.errors.join(), /needs a tag key after 'tag:'/);
@@ -217,5 +215,37 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
     assert.equal(a.contextKeys.get('auroraSg.treeFiltered'), false);
     assert.equal(a.ext.context.workspaceState.get('auroraSg.treeFilter'), undefined);
     assert.deepEqual(await childLabels(await walk(REGION, 'VPCs', 'shop-vpc')), groupsBefore);
+  });
+
+  it('a Find result or a Go To pick the filter hides is revealed through the filter (with its parents), until the filter changes', async () => {
+    const a = await api();
+    await run('auroraSg.find', 'pgsrv1');
+    const pg = flat(a.findResults.getChildren()).find((n) => n.label === 'pgsrv1');
+    assert.ok(pg?.command, 'no Find result for pgsrv1');
+    assert.equal(await run('auroraSg.filterTree', 'legacy'), 'legacy');
+    const shown = async () => (await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).map((l) => l.split(' ')[0]);
+    assert.deepEqual(await shown(), ['legacy-db']);
+    await run(pg.command.command, ...(pg.command.arguments ?? []));
+    assert.deepEqual(
+      a.view.selection.map((n) => (n.kind === 'group' ? n.groupId : n.kind)),
+      [ids.pgGroupId],
+    );
+    assert.deepEqual((await shown()).sort(), ['legacy-db', 'pgsrv1']);
+    assert.equal(a.view.description, 'filter: legacy (+1 revealed)');
+    // A database section the filter emptied: the revealed cluster replaces the "nothing matches" row.
+    const prompter = await script('orders-mysql');
+    await run('auroraSg.goTo');
+    prompter.done();
+    assert.deepEqual(a.view.selection, [{ kind: 'cluster', region: REGION, clusterId: ids.mysqlClusterId }]);
+    assert.deepEqual(
+      (await childLabels(await walk(REGION, 'DB clusters'))).map((l) => l.split(' ')[0]),
+      ['orders-mysql'],
+    );
+    assert.equal(a.view.description, 'filter: legacy (+2 revealed)');
+    // The filter set again: what was revealed is hidden again.
+    await run('auroraSg.filterTree', 'legacy');
+    assert.deepEqual(await shown(), ['legacy-db']);
+    assert.equal(a.view.description, 'filter: legacy');
+    await run('auroraSg.clearTreeFilter');
   });
 });

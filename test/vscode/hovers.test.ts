@@ -9,7 +9,7 @@ import type { Node } from '../../src/tree/nodes';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { startFaultProxy } from '../harness/faultProxy';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -37,7 +37,7 @@ describe('Hovers: tags and "Used by" in a real VS Code', () => {
   });
 
   it('a group created with tags shows them in its hover at once; its Used by says nothing uses it', async () => {
-    (await api()).ext.ui = new ScriptedPrompter([]);
+    await script();
     const id = await run<string>('auroraSg.createSecurityGroup', {
       region: REGION,
       vpcId: ids.vpcId,

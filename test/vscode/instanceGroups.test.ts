@@ -10,16 +10,10 @@ import type { AwsRule } from '../harness/awsRules';
 import { startFaultProxy } from '../harness/faultProxy';
 import { runEc2Instance, type TestAccountIds } from '../harness/seed';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 async function primaryGroups(instanceId: string): Promise<string[]> {
   const out = await aws().ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));

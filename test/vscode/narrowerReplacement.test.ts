@@ -14,16 +14,10 @@ import { DescribeDBClustersCommand, ModifyDBClusterCommand } from '@aws-sdk/clie
 import type { PathExplanation } from '../../src/domain/analysis';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import { runEc2Instance, type TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
   const out = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { PathExplanation, Reachability } from '../../src/domain/analysis';
 import { seedTopology, type SeededTopology } from '../harness/seedTopologies';
 import { EXPLAIN_CASES, TOPOLOGIES } from '../harness/topologies';
-import { ScriptedPrompter } from './scripted';
+import { ScriptedPrompter, script } from './scripted';
 import * as vscode from 'vscode';
 import { api, AWS_URL, MOTO_URL, REGION, setSettings } from './util';
 
@@ -30,8 +30,7 @@ describe('Network reachability in a real VS Code: Explain Path hop by hop on thr
     const a = await api();
     await a.ext.store.refreshAll(REGIONS);
     a.analysis.reset();
-    prompter = new ScriptedPrompter();
-    a.ext.ui = prompter;
+    prompter = await script();
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Node } from '../../src/tree/nodes';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, AWS_URL, childLabels, children, item, labelOf, logText, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -29,12 +29,6 @@ describe('Partial reads: a Region with one read refused, and a bad endpoint, in 
         : { status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::123456789012:user/t is not authorized to perform: rds:${action}` }),
     });
     await (await api()).ext.store.refreshAll([REGION]);
-  }
-
-  async function script(): Promise<ScriptedPrompter> {
-    const p = new ScriptedPrompter([]);
-    (await api()).ext.ui = p;
-    return p;
   }
 
   async function rows(node: Node): Promise<vscode.TreeItem[]> {

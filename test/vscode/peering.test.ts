@@ -5,16 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DeleteVpcPeeringConnectionCommand, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { seedPeeredVpcs, type PeeredVpcIds } from '../harness/seed';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, expectAwsRefusal, MOTO_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 describe('Peered VPCs: the add-rule group picker in a real VS Code', () => {
   let ids: PeeredVpcIds;

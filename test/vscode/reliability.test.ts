@@ -25,7 +25,7 @@ import type { WalkthroughController } from '../../src/webview/walkthroughControl
 import { watchWalkthrough } from '../harness/headlessWalkthrough';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../harness/faultProxy';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { ScriptedPrompter, type Answer, script } from './scripted';
 import type { ConfirmOptions } from '../../src/ui/prompter';
 import { api, aws, AWS_URL, childLabels, children, item, labelOf, logText, REGION, reseed, setSettings, walk } from './util';
 
@@ -33,12 +33,6 @@ const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeComma
 
 /** Counts for the README's reliability section, printed at the end. */
 const tally = { faults: {} as Record<string, number>, races: 0, fuzzRuns: {} as Record<string, number> };
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 /** A prompter that runs `hook` when asked to confirm (to stage a race while the user looks at the dialog). */
 class RacingPrompter extends ScriptedPrompter {

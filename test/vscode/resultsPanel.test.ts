@@ -7,7 +7,7 @@ import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import type { PathExplanation } from '../../src/domain/analysis';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
@@ -27,7 +27,7 @@ describe('Results in the editor: Explain Path and Who Can Reach in one panel, th
     const a = await api();
     await a.ext.store.refreshAll([REGION]);
     a.analysis.reset();
-    a.ext.ui = new ScriptedPrompter([]);
+    await script();
   });
 
   after(async () => {

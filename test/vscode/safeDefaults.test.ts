@@ -5,16 +5,10 @@ import * as vscode from 'vscode';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import type { TestAccountIds } from '../harness/seed';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 async function clusterGroups(clusterId: string): Promise<string[]> {
   const out = await aws().rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }));

@@ -152,6 +152,18 @@ export class ScriptedPrompter implements Prompter {
 }
 
 /**
+ * A prompter replaying `answers`, set as the extension's ext.ui (the extension-host suites' usual
+ * first line). The extension's API is imported when called, so the unit tests that use the
+ * prompter alone never load the vscode module.
+ */
+export async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
+  const p = new ScriptedPrompter(answers);
+  const { api } = await import('./util');
+  (await api()).ext.ui = p;
+  return p;
+}
+
+/**
  * The root hook: after every test (in whatever file, as long as it imports this module), each
  * ScriptedPrompter made since the previous test, in the test or in a hook before it, must have used
  * every answer and matched every question. It wraps each test's function rather than being an

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestAccountIds } from '../harness/seed';
-import { ScriptedPrompter } from './scripted';
+import { ScriptedPrompter, script } from './scripted';
 import { api, AWS_URL, logText, REGION, reseed, setSettings } from './util';
 
 async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -35,8 +35,7 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
     dir = path.join(folder.uri.fsPath, '.vscode');
     file = path.join(dir, 'settings.json');
     assert.ok(!fs.existsSync(file), `${file} exists before the test`);
-    prompter = new ScriptedPrompter();
-    (await api()).ext.ui = prompter;
+    prompter = await script();
   });
 
   after(async () => {

@@ -12,18 +12,12 @@ import { manualClock, type ManualClock } from '../harness/manualClock';
 import type { TestAccountIds } from '../harness/seed';
 import { decodeTemporary, encodeTemporary, timeLeftText } from '../../src/domain/temporaryAccess';
 import { VsCodePrompter } from '../../src/ui/vscodePrompter';
-import { ScriptedPrompter, type Answer } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, descriptions, REGION, reseed, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 // The injected clock starts at the real time: the tree's time left is computed on the real clock.
 const T0 = Date.now();
-
-async function script(...answers: Answer[]): Promise<ScriptedPrompter> {
-  const p = new ScriptedPrompter(answers);
-  (await api()).ext.ui = p;
-  return p;
-}
 
 async function dbRules(groupId: string) {
   const r = await aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));

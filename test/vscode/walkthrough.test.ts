@@ -24,7 +24,7 @@ import {
   type HeadlessResult,
   type WalkthroughWatch,
 } from '../harness/headlessWalkthrough';
-import { ScriptedPrompter } from './scripted';
+import { script } from './scripted';
 import { api, aws, AWS_URL, MOTO_URL, REGION, resetMoto, setSettings } from './util';
 
 const CLIENTS = '203.0.113.0/24';
@@ -346,9 +346,7 @@ describe('Access walkthrough: the whole flow in a real VS Code against moto', fu
   });
 
   it('Start over asks first, keeps the database and changes nothing in AWS', async () => {
-    const { ext } = await api();
-    const p = new ScriptedPrompter([false, true]);
-    ext.ui = p;
+    const p = await script(false, true);
     const groups = await groupsByName(ids.vpcId);
     assert.equal(await live.handle({ type: 'reset' }), true);
     assert.equal(live.state.step, 'verify', 'declined: nothing changed');

@@ -94,16 +94,82 @@ function groupSatisfies(g: SecurityGroup, t: Term, text: string): boolean {
   }
 }
 
-/** Whether a rule's protocol and ports allow some port of the term (all traffic allows every port). */
-function rulePortsOverlap(r: SecurityGroupRule, from: number, to: number, protocol: 'tcp' | 'udp' | undefined): boolean {
-  const p = normaliseIpProtocol(r.protocol);
-  if (p === '-1') return true;
-  if (p !== 'tcp' && p !== 'udp') return false;
-  if (protocol && p !== protocol) return false;
-  // tcp/udp with -1 ports reads as every port (as analysis/target.ts allowsTcpPort does).
-  const lo = r.fromPort < 0 || r.toPort < 0 ? 0 : r.fromPort;
-  const hi = r.fromPort < 0 || r.toPort < 0 ? 65535 : r.toPort;
-  return lo <= to && from <= hi;
+const PROTO_ALL = 0;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_OTHER = -1;
+
+/**
+ * What Find reads of every rule, worked out once per loaded index (indexes are immutable: a refresh
+ * makes a new one): the rules in group order, and per rule, by its position, the numbers the hot
+ * loops compare (the direction, the protocol, the port range, an IPv4 CIDR's network and prefix).
+ * An address query over three large Regions then compares numbers, never parses a CIDR or a protocol.
+ */
+interface FindIndex {
+  /** The rules of snapshot.groups[i] are rules[start[i]] to rules[start[i + 1] - 1]. */
+  readonly start: Int32Array;
+  readonly rules: readonly SecurityGroupRule[];
+  readonly egress: Uint8Array;
+  /** PROTO_ALL (all traffic), PROTO_TCP, PROTO_UDP or PROTO_OTHER. */
+  readonly proto: Int8Array;
+  /** The port range of a tcp/udp rule (-1 ports read as every port, as analysis/target.ts allowsTcpPort does). */
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  /** A plain IPv4 CIDR's prefix length (its masked network in v4net); -1 for any other peer. */
+  readonly v4pfx: Int8Array;
+  readonly v4net: Int32Array;
+  /** Each rule's text for a text term, made when a text query first reads it (ruleText). */
+  readonly text: (string | undefined)[];
+}
+
+const findIndexes = new WeakMap<RegionIndex, FindIndex>();
+
+/** Builds the find index of a loaded index ahead of a query (Find does it while the user types). */
+export function prepareFind(idx: RegionIndex): void {
+  findIndexOf(idx);
+}
+
+function findIndexOf(idx: RegionIndex): FindIndex {
+  let fi = findIndexes.get(idx);
+  if (fi) return fi;
+  const groups = idx.snapshot.groups;
+  const start = new Int32Array(groups.length + 1);
+  const rules: SecurityGroupRule[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    start[i] = rules.length;
+    for (const r of idx.rulesOf(groups[i].groupId)) rules.push(r);
+  }
+  start[groups.length] = rules.length;
+  const n = rules.length;
+  fi = {
+    start,
+    rules,
+    egress: new Uint8Array(n),
+    proto: new Int8Array(n),
+    lo: new Int32Array(n),
+    hi: new Int32Array(n),
+    v4pfx: new Int8Array(n).fill(-1),
+    v4net: new Int32Array(n),
+    text: new Array<string | undefined>(n).fill(undefined),
+  };
+  for (let k = 0; k < n; k++) {
+    const r = rules[k];
+    fi.egress[k] = r.isEgress ? 1 : 0;
+    const p = normaliseIpProtocol(r.protocol);
+    fi.proto[k] = p === '-1' ? PROTO_ALL : p === 'tcp' ? PROTO_TCP : p === 'udp' ? PROTO_UDP : PROTO_OTHER;
+    const every = r.fromPort < 0 || r.toPort < 0;
+    fi.lo[k] = every ? 0 : r.fromPort;
+    fi.hi[k] = every ? 65535 : r.toPort;
+    if (r.peer.kind === 'cidr4') {
+      const pfx = fastIpv4(r.peer.cidr);
+      if (pfx >= 0) {
+        fi.v4pfx[k] = pfx;
+        fi.v4net[k] = fastRead.v4 | 0;
+      }
+    }
+  }
+  findIndexes.set(idx, fi);
+  return fi;
 }
 
 /** The entries of a rule's prefix list when they were read (undefined: not known, so it matches no address). */
@@ -118,10 +184,12 @@ function listRanges(r: SecurityGroupRule, prefixLists: ReadonlyMap<string, reado
 interface Ctx {
   readonly q: Query;
   readonly idx: RegionIndex;
+  readonly fi: FindIndex;
   readonly prefixLists?: ReadonlyMap<string, readonly string[]>;
 }
 
-type RuleTest = (r: SecurityGroupRule) => boolean;
+/** A test of the rule at position k of the find index (FindIndex.rules[k] is r). */
+type RuleTest = (r: SecurityGroupRule, k: number) => boolean;
 
 /**
  * Whether a rule's CIDR (or a known entry of its prefix list) overlaps the range. The hot loop of an
@@ -130,17 +198,19 @@ type RuleTest = (r: SecurityGroupRule) => boolean;
  */
 function overlapsTest(c: Ctx, cidr: Cidr): RuleTest {
   const v4 = cidr.version === 4;
-  const tn = Number(cidr.network);
+  const tn = Number(cidr.network) | 0;
   const tp = cidr.prefix;
-  return (r) => {
+  const { v4pfx, v4net } = c.fi;
+  return (r, k) => {
+    const p = v4pfx[k];
+    if (p >= 0) {
+      if (!v4) return false;
+      const m = p < tp ? p : tp;
+      return m === 0 || (v4net[k] ^ tn) >>> (32 - m) === 0;
+    }
     const peer = r.peer;
     if (peer.kind === 'cidr4') {
       if (!v4) return false;
-      const p = fastIpv4(peer.cidr);
-      if (p >= 0) {
-        const m = p < tp ? p : tp;
-        return m === 0 || (fastRead.v4 ^ tn) >>> (32 - m) === 0;
-      }
     } else if (peer.kind === 'cidr6') {
       if (v4) return false;
     } else if (peer.kind === 'prefixList') {
@@ -153,12 +223,12 @@ function overlapsTest(c: Ctx, cidr: Cidr): RuleTest {
 
 /** Whether a rule's peer is 0.0.0.0/0 or ::/0 (or a known prefix list holding one). */
 function worldTest(c: Ctx): RuleTest {
-  return (r) => {
+  const { v4pfx } = c.fi;
+  return (r, k) => {
+    const p = v4pfx[k];
+    if (p >= 0) return p === 0;
     const peer = r.peer;
-    if (peer.kind === 'cidr4') {
-      const p = fastIpv4(peer.cidr);
-      return p >= 0 ? p === 0 : cidrOf(peer.cidr)?.prefix === 0;
-    }
+    if (peer.kind === 'cidr4') return cidrOf(peer.cidr)?.prefix === 0;
     if (peer.kind === 'cidr6') {
       const p = fastIpv6(peer.cidr);
       return p >= 0 ? p === 0 : cidrOf(peer.cidr)?.prefix === 0;
@@ -167,14 +237,12 @@ function worldTest(c: Ctx): RuleTest {
   };
 }
 
-const lowerDescription = new WeakMap<SecurityGroupRule, string>();
-
-/** A rule's text for a text term: its description, id and peer (a group by id and name), lower-cased; memoised per rule. */
-function ruleText(idx: RegionIndex, r: SecurityGroupRule): string {
-  let t = lowerDescription.get(r);
+/** A rule's text for a text term: its description, id and peer (a group by id and name), lower-cased; memoised in the find index. */
+function ruleText(c: Ctx, r: SecurityGroupRule, k: number): string {
+  let t = c.fi.text[k];
   if (t === undefined) {
-    t = `${r.description ?? ''} ${r.ruleId} ${peerLabel(r.peer, (id) => idx.groupsById.get(id))}`.toLowerCase();
-    lowerDescription.set(r, t);
+    t = `${r.description ?? ''} ${r.ruleId} ${peerLabel(r.peer, (id) => c.idx.groupsById.get(id))}`.toLowerCase();
+    c.fi.text[k] = t;
   }
   return t;
 }
@@ -187,26 +255,39 @@ function ruleTest(c: Ctx, t: Term): RuleTest {
         return overlapsTest(c, t.cidr);
       case 'world':
         return worldTest(c);
-      case 'port':
-        return (r) => rulePortsOverlap(r, t.fromPort, t.toPort, t.protocol);
-      case 'protocol':
-        return (r) => {
-          const p = normaliseIpProtocol(r.protocol);
-          return p === '-1' || p === t.protocol;
+      case 'port': {
+        // Some port of the term allowed: all traffic allows every port; else tcp/udp (the term's protocol, if it names one) overlapping the range.
+        const { proto, lo, hi } = c.fi;
+        const want = t.protocol === 'tcp' ? PROTO_TCP : t.protocol === 'udp' ? PROTO_UDP : undefined;
+        const from = t.fromPort;
+        const to = t.toPort;
+        return (_r, k) => {
+          const p = proto[k];
+          if (p === PROTO_ALL) return true;
+          if (p === PROTO_OTHER || (want !== undefined && p !== want)) return false;
+          return lo[k] <= to && from <= hi[k];
         };
+      }
+      case 'protocol': {
+        const { proto } = c.fi;
+        const want = t.protocol === 'tcp' ? PROTO_TCP : t.protocol === 'udp' ? PROTO_UDP : undefined;
+        if (want === undefined) return (r) => normaliseIpProtocol(r.protocol) === '-1' || normaliseIpProtocol(r.protocol) === t.protocol;
+        return (_r, k) => proto[k] === PROTO_ALL || proto[k] === want;
+      }
       case 'group':
         return (r) =>
           r.peer.kind === 'group' && (t.id !== undefined ? r.peer.groupId.startsWith(t.id) : groupNameIs(c.idx.groupsById.get(r.peer.groupId), t.name!));
       case 'text':
-        return (r) => ruleText(c.idx, r).includes(t.text);
+        return (r, k) => ruleText(c, r, k).includes(t.text);
       case 'tag':
         return () => false;
     }
   })();
   const dir = isRuleTerm(t) ? termDirection(c.q, t) : undefined;
   if (dir === undefined) return test;
-  const egress = dir === 'out';
-  return (r) => r.isEgress === egress && test(r);
+  const want = dir === 'out' ? 1 : 0;
+  const { egress } = c.fi;
+  return (r, k) => egress[k] === want && test(r, k);
 }
 
 const lowerGroup = new WeakMap<SecurityGroup, string>();
@@ -280,11 +361,25 @@ function scopeGroups(c: Ctx, key: string, out: GroupHit[], sources: readonly Ext
   const ruleOnly = terms.filter((t) => !groupLevel.includes(t)).map((t) => tests.get(t)!);
   // For the reach part: the groups with an inbound rule whose source overlaps every address (on any port).
   const sourceTests = sources.map((t) => tests.get(t)!);
-  const passes = (r: SecurityGroupRule, list: readonly RuleTest[]) => {
-    for (const f of list) if (!f(r)) return false;
+  const { start, rules: all } = c.fi;
+  const passes = (k: number, list: readonly RuleTest[]) => {
+    const r = all[k];
+    for (let i = 0; i < list.length; i++) if (!list[i](r, k)) return false;
     return true;
   };
-  for (const g of c.idx.snapshot.groups) {
+  /** Whether a rule of the group (its rules from..to-1) lets every address in. */
+  const letsIn = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (passes(k, sourceTests)) return true;
+    return false;
+  };
+  // An address-only query: the rule tests are the reach part's, so each rule is tested once.
+  const sameAsSources = (list: readonly RuleTest[]) => list.length === sourceTests.length && list.every((f, i) => f === sourceTests[i]);
+  const ruleOnlySame = sameAsSources(ruleOnly);
+  const groups = c.idx.snapshot.groups;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    const from = start[gi];
+    const to = start[gi + 1];
     let rest = ruleOnly;
     if (groupLevel.length) {
       const text = needsText ? groupText(g) : '';
@@ -302,24 +397,23 @@ function scopeGroups(c: Ctx, key: string, out: GroupHit[], sources: readonly Ext
       if (failed && !sourceTests.length) continue;
       rest = failed ? [] : unmet.length ? [...unmet, ...ruleOnly] : ruleOnly;
       if (failed) {
-        if (rulesKnown && c.idx.rulesOf(g.groupId).some((r) => passes(r, sourceTests))) letIn.add(g.groupId);
+        if (rulesKnown && letsIn(from, to)) letIn.add(g.groupId);
         continue;
       }
     }
     if (!rest.length) {
       out.push({ key, group: g, whole: true, rules: [] });
-      if (rulesKnown && sourceTests.length && c.idx.rulesOf(g.groupId).some((r) => passes(r, sourceTests))) letIn.add(g.groupId);
+      if (rulesKnown && sourceTests.length && letsIn(from, to)) letIn.add(g.groupId);
       continue;
     }
     if (!rulesKnown) continue;
     let rules: SecurityGroupRule[] | undefined;
     let lets = false;
-    // An address-only query: the rule tests are the reach part's, so each rule is tested once.
-    const same = rest.length === sourceTests.length && rest.every((f, i) => f === sourceTests[i]);
-    for (const r of c.idx.rulesOf(g.groupId)) {
-      const ok = passes(r, rest);
-      if (ok) (rules ??= []).push(r);
-      if (sourceTests.length && !lets) lets = same ? ok : passes(r, sourceTests);
+    const same = rest === ruleOnly ? ruleOnlySame : sameAsSources(rest);
+    for (let k = from; k < to; k++) {
+      const ok = passes(k, rest);
+      if (ok) (rules ??= []).push(all[k]);
+      if (sourceTests.length && !lets) lets = same ? ok : passes(k, sourceTests);
     }
     if (lets) letIn.add(g.groupId);
     if (!rules) continue;
@@ -346,7 +440,7 @@ export function find(q: Query, scopes: readonly FindScope[]): FindResult {
     const snap = s.idx.snapshot;
     const failed = failedReads(snap, ['groups', 'rules']);
     if (failed.length) notes.push(`${s.key}: ${unreadText(failed)} could not be read, so what they hold is not searched.`);
-    const c: Ctx = { q, idx: s.idx, ...(s.network ? { prefixLists: s.network.snapshot.prefixLists } : {}) };
+    const c: Ctx = { q, idx: s.idx, fi: findIndexOf(s.idx), ...(s.network ? { prefixLists: s.network.snapshot.prefixLists } : {}) };
     const letIn = new Set<string>();
     ruleCount += scopeGroups(c, s.key, groups, sources, letIn);
     const needsText = dbTerms.some((t) => t.kind === 'text');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createGroup, deleteGroup, regionIndex, tagProblem } from '../../../src/ops/groups';
+import { accountPrompter } from '../../../src/ui/accountPrompter';
 import { APP, awsError, DB, DEFAULT, FakeAws, fakeContext, R, rejection, SPARE, VPC } from './fakeAws';
 
 describe('ops: createGroup', () => {
@@ -104,6 +105,14 @@ describe('ops: deleteGroup', () => {
     assert.deepEqual(ui.validations, ['Type spare exactly to confirm.']);
     assert.ok(!aws.groups.some((g) => g.groupId === SPARE));
     assert.ok(!store.index(R)!.groupsById.has(SPARE));
+  });
+
+  it('the typed name is asked as a confirmation of a change in the group’s scope: with several accounts it names the account', async () => {
+    const aws = new FakeAws();
+    const { ctx, ui } = fakeContext(aws, ['spare']);
+    const named = { ...ctx, ui: accountPrompter(ui, (scope) => (scope === R ? `PRODUCTION account prod (222222222222), Region ${R}.` : '')) };
+    await deleteGroup(named, R, SPARE);
+    assert.match(ui.asked[0], new RegExp(`^input: Delete security group spare \\(${SPARE}\\) in PRODUCTION account prod \\(222222222222\\), Region ${R} / `));
   });
 
   it('confirmName is the typed confirmation: no question, and a wrong one deletes nothing', async () => {
