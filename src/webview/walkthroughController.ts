@@ -246,12 +246,20 @@ export class WalkthroughController implements vscode.Disposable {
   /** The data to plan from: the Region's index (re-read when `fresh`) and the VPC's EC2 instances. */
   private async context(fresh: boolean): Promise<W.PlanContext | undefined> {
     let c = this.stateValue.choices;
+    const known = await this.ext.regions();
+    if (c.region && !known.includes(c.region)) {
+      // The settings changed under the open panel: its scope is no longer loaded (e.g. one profile
+      // became several, and a key is now profile/Region). The choice of Region and database starts
+      // again (as a change of Region does; typed ranges, ports and names are kept) rather than
+      // guessing which account the old one meant.
+      c = { ...c, region: '', vpcId: '', target: '', appGroupId: '', dbGroupId: '', ec2InstanceId: '' };
+      await this.setState({ ...this.stateValue, choices: c });
+    }
     if (!c.region) {
       // Only the one Region there is is chosen for the user: with several, databases of the same
       // name can be in each, and a guess would set up access in the wrong place.
-      const regions = await this.ext.regions();
-      if (regions.length !== 1) return undefined;
-      c = { ...c, region: regions[0] };
+      if (known.length !== 1) return undefined;
+      c = { ...c, region: known[0] };
       await this.setState({ ...this.stateValue, choices: c });
     }
     const region = c.region;
