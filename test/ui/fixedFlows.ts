@@ -107,20 +107,23 @@ export async function badges(p: Page): Promise<void> {
     const text = `${(await item.getAttribute('aria-label')) ?? ''} ${(await item.textContent()) ?? ''}`;
     assert.match(text, /\d/, `activity-bar entry: '${text}'`);
   });
-  // The open clusters section can push the instances below the list's edge (where rows are not
-  // drawn): it is closed for the picture and opened again after.
-  const clusters = await waitForRow(p, 'DB clusters', { level: 2 });
-  const wasOpen = (await clusters.getAttribute('aria-expanded')) === 'true';
-  if (wasOpen) {
-    await clusters.locator('.monaco-tl-twistie').first().click();
-    await p.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await clusters.elementHandle(), { timeout: 5000 });
+  // The open VPCs and clusters sections (earlier checks expanded them) can push the instances
+  // below the list's edge, where rows are not drawn: they are closed for the picture and opened
+  // again after.
+  const reopen: ('VPCs' | 'DB clusters')[] = [];
+  for (const section of ['VPCs', 'DB clusters'] as const) {
+    const row = await waitForRow(p, section, { level: 2 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') continue;
+    await row.locator('.monaco-tl-twistie').first().click();
+    await p.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 5000 });
+    reopen.push(section);
   }
   await expandRow(p, 'RDS DB instances (not in a cluster)', { level: 2 });
   await waitForRow(p, 'reports-mysql', { level: 3 });
   await parkMouse(p);
   await waitForNoHover(p);
   await screenshot(p, 'badges');
-  if (wasOpen) await expandRow(p, 'DB clusters', { level: 2 });
+  for (const section of reopen) await expandRow(p, section, { level: 2 });
 }
 
 /** Issue 14 item 6: Explain Path shows every hop, its reason and the fix buttons in the editor. */
