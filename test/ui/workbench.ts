@@ -185,24 +185,29 @@ export async function expandRow(page: Page, label: RowLabel, q: RowQuery = {}, t
  * row is at the bottom edge of the list, where its children are out of view and not rendered.
  */
 async function waitForFirstChild(page: Page, row: Locator, label: RowLabel, timeoutMs: number): Promise<void> {
-  await page
-    .waitForFunction(
-      (el) => {
-        if (!el) return false;
-        const level = Number(el.getAttribute('aria-level'));
-        const box = el.getBoundingClientRect();
-        const list = el.closest('[role="tree"]')?.getBoundingClientRect();
-        if (list && box.bottom + 1 >= list.bottom) return true;
-        return Array.from(el.parentElement?.querySelectorAll('[role="treeitem"]') ?? []).some(
-          (r) => Number(r.getAttribute('aria-level')) === level + 1 && Math.abs(r.getBoundingClientRect().top - box.bottom) < 2,
-        );
-      },
-      await row.elementHandle({ timeout: 2000 }),
-      { timeout: timeoutMs },
-    )
-    .catch((err: Error) => {
-      throw new Error(`the row '${label}' was expanded but showed no child: ${err.message.split('\n')[0]}`);
-    });
+  // The row is looked up again on every attempt: the tree re-renders its rows when its data changes
+  // (a refresh, a findings badge), and a row element held across that is detached or reused for
+  // another item, so it would never show the child it is waited for.
+  await retry(
+    `the row '${label}' was expanded but showed no child`,
+    async () =>
+      page.waitForFunction(
+        (el) => {
+          if (!el || !el.isConnected) return false;
+          const level = Number(el.getAttribute('aria-level'));
+          const box = el.getBoundingClientRect();
+          const list = el.closest('[role="tree"]')?.getBoundingClientRect();
+          if (list && box.bottom + 1 >= list.bottom) return true;
+          return Array.from(el.parentElement?.querySelectorAll('[role="treeitem"]') ?? []).some(
+            (r) => Number(r.getAttribute('aria-level')) === level + 1 && Math.abs(r.getBoundingClientRect().top - box.bottom) < 2,
+          );
+        },
+        await row.elementHandle({ timeout: 2000 }),
+        { timeout: 2000 },
+      ),
+    timeoutMs,
+    200,
+  );
 }
 
 /** Clicks the close button of every notification toast (they can cover the side bar's bottom). */
