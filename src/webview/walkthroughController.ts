@@ -250,10 +250,13 @@ export class WalkthroughController implements vscode.Disposable {
     if (c.region && !known.includes(c.region)) {
       // The settings changed under the open panel: its scope is no longer loaded (e.g. one profile
       // became several, and a key is now profile/Region). The choice of Region and database starts
-      // again (as a change of Region does; typed ranges, ports and names are kept) rather than
+      // again (typed ranges, ports and group names are kept, as for another database) rather than
       // guessing which account the old one meant.
-      c = { ...c, region: '', vpcId: '', target: '', appGroupId: '', dbGroupId: '', ec2InstanceId: '' };
-      await this.setState({ ...this.stateValue, choices: c });
+      // Its progress and verification belonged to the old scope: the walkthrough starts over there.
+      this.verification = undefined;
+      await this.setState(W.initialState(W.carriedChoices(c)));
+      if (this.panel) this.panel.title = this.title();
+      c = this.stateValue.choices;
     }
     if (!c.region) {
       // Only the one Region there is is chosen for the user: with several, databases of the same
