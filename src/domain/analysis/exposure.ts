@@ -3,7 +3,7 @@
 // a path the groups allow fail silently (the port denied, or the replies).
 import { type Cidr, formatCidr as cidrText } from '../cidr';
 import type { RegionIndex } from '../model';
-import type { NetworkAclEntry, NetworkIndex } from '../network';
+import type { NetworkAcl, NetworkAclEntry, NetworkIndex } from '../network';
 import {
   aclVerdict,
   dbEndpoints,
@@ -85,6 +85,24 @@ export interface AclProblem {
   readonly why: string;
 }
 
+interface AclStop {
+  readonly kind: AclProblem['kind'];
+  /** Every reply port denied (else only some). */
+  readonly none: boolean;
+  readonly deny: NetworkAclEntry;
+}
+
+/** Whether the ACL denies tcp `ports` from `remote`, else the replies to it on the ephemeral ports (all of them, or the usual ones); null: neither. */
+function aclStop(acl: NetworkAcl, remote: Cidr, ports: readonly [number, number]): AclStop | null {
+  const inbound = aclVerdict(acl, false, remote, ports);
+  if (inbound.result === 'none') return { kind: 'acl-blocks-port', none: true, deny: inbound.entries.find((e) => !e.allow)! };
+  const all = aclVerdict(acl, true, remote, EPHEMERAL_ALL);
+  if (all.result === 'all') return null;
+  const none = all.result === 'none';
+  if (!none && aclVerdict(acl, true, remote, EPHEMERAL_COMMON).result === 'all') return null;
+  return { kind: 'acl-blocks-return', none, deny: all.entries.find((e) => !e.allow)! };
+}
+
 /**
  * The ACLs of a database's subnets that stop traffic its groups allow: from its own VPC when a
  * group or private range is let in, and from each CIDR the groups let in (public ones only for a
@@ -116,35 +134,28 @@ export function aclProblems(cache: ExposureCache, db: ResolvedTarget): AclProble
   const privates = remotes.map(isPrivateRange);
   const ports: readonly [number, number] = [db.port, db.port];
   const out = new Map<string, AclProblem>();
+  const decided = new Map<NetworkAcl, (AclStop | null)[]>();
   for (const ep of cache.endpointsOf(db)) {
     for (const sid of ep.subnetIds) {
       const acl = net.aclOf(sid);
       if (!acl) continue;
+      // What stops each range is the same for every subnet of one ACL: asked once per ACL and range.
+      let perAcl = decided.get(acl);
+      if (!perAcl) decided.set(acl, (perAcl = []));
       for (let ri = 0; ri < remotes.length; ri++) {
         const remote = remotes[ri]!;
         if (!privates[ri] && !ep.publiclyAccessible) continue;
-        // What stops it (the verdicts are memoised); the texts are built once per problem, not per subnet and range.
-        const inbound = aclVerdict(acl, false, remote, ports);
-        let kind: AclProblem['kind'];
-        let none = true;
-        let deny: NetworkAclEntry;
-        if (inbound.result === 'none') {
-          kind = 'acl-blocks-port';
-          deny = inbound.entries.find((e) => !e.allow)!;
-        } else {
-          const all = aclVerdict(acl, true, remote, EPHEMERAL_ALL);
-          if (all.result === 'all') continue;
-          none = all.result === 'none';
-          if (!none && aclVerdict(acl, true, remote, EPHEMERAL_COMMON).result === 'all') continue;
-          kind = 'acl-blocks-return';
-          deny = all.entries.find((e) => !e.allow)!;
-        }
+        let d = perAcl[ri];
+        if (d === undefined) perAcl[ri] = d = aclStop(acl, remote, ports);
+        if (!d) continue;
+        const { kind, none, deny } = d;
         const key = `${kind}:${acl.networkAclId}:${db.id}`;
         const prev = out.get(key);
         if (prev) {
           if (!prev.instanceIds.includes(ep.instanceId)) (prev.instanceIds as string[]).push(ep.instanceId);
           continue;
         }
+        // The texts only for a new problem.
         const entry = `${deny.ruleNumber === 32767 ? '*' : `#${deny.ruleNumber}`}`;
         out.set(key, {
           kind,

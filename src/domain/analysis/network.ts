@@ -135,25 +135,44 @@ const IMPLICIT_DENY = (egress: boolean, version: 4 | 6): NetworkAclEntry => ({
  * `remote`, on every port of `ports` (the destination port: the database port on the way in,
  * the client's ephemeral port on the way back). First match in rule-number order decides.
  */
-type CompiledEntry = { e: NetworkAclEntry; c: Cidr; p: [number, number] };
+type CompiledEntry = {
+  e: NetworkAclEntry;
+  c: Cidr;
+  p: [number, number];
+  /** IPv4: the network and its mask as numbers (containment without BigInt); -1 otherwise. */
+  n: number;
+  m: number;
+};
 
-// An ACL's tcp entries of one direction, parsed and in rule-number order; and the verdicts already
-// computed for it (the same ranges come back for every database of a VPC). Both die with the ACL.
-const compiled = new WeakMap<NetworkAcl, { in: CompiledEntry[]; out: CompiledEntry[] }>();
+// An ACL's tcp entries of one direction and address family, parsed and in rule-number order; and the
+// verdicts already computed for it (the same ranges come back for every database of a VPC). Both die with the ACL.
+const compiled = new WeakMap<NetworkAcl, { in4: CompiledEntry[]; in6: CompiledEntry[]; out4: CompiledEntry[]; out6: CompiledEntry[] }>();
 const verdicts = new WeakMap<NetworkAcl, Map<number | string, Map<string, AclVerdict>>>();
 
-function entriesOf(acl: NetworkAcl, egress: boolean): CompiledEntry[] {
+function compileEntry(e: NetworkAclEntry): CompiledEntry | undefined {
+  const c = cidrOf(e.cidr);
+  if (!c) return undefined;
+  const n = c.version === 4 ? Number(c.network) : -1;
+  const ok = n >= 0 && n <= 0xffffffff && c.prefix >= 0 && c.prefix <= 32;
+  return { e, c, p: entryPorts(e), n: ok ? n : -1, m: ok && c.prefix > 0 ? (0xffffffff << (32 - c.prefix)) >>> 0 : 0 };
+}
+
+function entriesOf(acl: NetworkAcl, egress: boolean, version: 4 | 6): CompiledEntry[] {
   let c = compiled.get(acl);
   if (!c) {
     const of = (eg: boolean) =>
       acl.entries
         .filter((e) => e.egress === eg && tcpEntry(e))
-        .map((e) => ({ e, c: cidrOf(e.cidr), p: entryPorts(e) }))
-        .filter((x): x is CompiledEntry => x.c !== undefined)
+        .map(compileEntry)
+        .filter((x): x is CompiledEntry => x !== undefined)
         .sort((a, b) => a.e.ruleNumber - b.e.ruleNumber);
-    compiled.set(acl, (c = { in: of(false), out: of(true) }));
+    const inb = of(false);
+    const out = of(true);
+    const v = (l: CompiledEntry[], n: 4 | 6) => l.filter((x) => x.c.version === n);
+    compiled.set(acl, (c = { in4: v(inb, 4), in6: v(inb, 6), out4: v(out, 4), out6: v(out, 6) }));
   }
-  return egress ? c.out : c.in;
+  if (version === 4) return egress ? c.out4 : c.in4;
+  return egress ? c.out6 : c.in6;
 }
 
 export function aclVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
@@ -178,7 +197,7 @@ function portsCode(ports: readonly [number, number], tag: number, span: number):
 }
 
 function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
-  const list = entriesOf(acl, egress).filter((x) => x.c.version === remote.version);
+  const list = entriesOf(acl, egress, remote.version);
   // Elementary port intervals: within one, every entry either covers all ports or none.
   const cuts = new Set<number>([ports[0], ports[1] + 1]);
   for (const x of list) {
@@ -189,25 +208,29 @@ function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: r
   let anyAllow = false;
   let anyDeny = false;
   const deciding = new Map<number, NetworkAclEntry>();
-  const total = cidrSize(remote);
+  const r = remote.version === 4 ? Number(remote.network) : -1;
+  const r4 = r >= 0 && r <= 0xffffffff ? r : -1;
+  // The entry's range holds all of `remote` (cidrContains, in numbers for IPv4).
+  const holds = (x: CompiledEntry) => (x.n >= 0 && r4 >= 0 ? x.c.prefix <= remote.prefix && (r4 & x.m) >>> 0 === x.n : within(x.c, remote));
+  let total: bigint | undefined;
   for (let k = 0; k + 1 < bounds.length; k++) {
     const lo = bounds[k]!;
     // Decided parts of `remote` (nested or disjoint CIDRs: only the widest are kept).
     let decided: Cidr[] = [];
-    let covered = 0n;
+    // All of `remote` decided (else what is left falls to the '*' deny).
+    let full = false;
     for (const x of list) {
       if (x.p[0] > lo || x.p[1] < lo) continue;
-      if (within(x.c, remote)) {
-        // The rest of the range is decided here.
-        if (covered < total) {
-          if (x.e.allow) anyAllow = true;
-          else anyDeny = true;
-          deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
-        }
-        covered = total;
+      if (holds(x)) {
+        // The rest of the range is decided here (nothing decided all of it before: that ends the loop).
+        if (x.e.allow) anyAllow = true;
+        else anyDeny = true;
+        deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
+        full = true;
         break;
       }
       if (!within(remote, x.c)) continue;
+      total ??= cidrSize(remote);
       // No effect when earlier entries already decided all of its addresses (one wider range, or several that fill it).
       if (decided.some((d) => within(d, x.c))) continue;
       const inside = decided.reduce((sum, d) => (within(x.c, d) ? sum + cidrSize(d) : sum), 0n);
@@ -217,10 +240,12 @@ function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: r
       if (x.e.allow) anyAllow = true;
       else anyDeny = true;
       deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
-      covered = decided.reduce((s, d) => s + cidrSize(d), 0n);
-      if (covered === total) break;
+      if (decided.reduce((s, d) => s + cidrSize(d), 0n) === total) {
+        full = true;
+        break;
+      }
     }
-    if (covered < total) {
+    if (!full) {
       anyDeny = true;
       const d = IMPLICIT_DENY(egress, remote.version);
       deciding.set(d.ruleNumber * 2 + (egress ? 1 : 0), d);
