@@ -814,6 +814,17 @@ function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, 
  */
 export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number, brief = false): EndpointPath {
   if (!brief) return computePath(idx, net, source, ep, port, false);
+  return briefPath(briefMemo(net, source, port), idx, net, source, ep, port);
+}
+
+/** networkPath(…, brief) for every endpoint of one source (Who Can Reach): the memo looked up once. */
+export function briefPaths(idx: RegionIndex, net: NetworkIndex, source: NetSource, endpoints: readonly DbEndpoint[], port: number): EndpointPath[] {
+  const m = briefMemo(net, source, port);
+  return endpoints.map((ep) => briefPath(m, idx, net, source, ep, port));
+}
+
+/** The brief answers of one (source, port), by endpoint class. */
+function briefMemo(net: NetworkIndex, source: NetSource, port: number): Map<string, EndpointPath> {
   let bySource = pathCache.get(net);
   if (!bySource) pathCache.set(net, (bySource = new Map()));
   const sk = sourceKey(source);
@@ -821,6 +832,10 @@ export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSour
   if (!byPort) bySource.set(sk, (byPort = new Map()));
   let m = byPort.get(port);
   if (!m) byPort.set(port, (m = new Map()));
+  return m;
+}
+
+function briefPath(m: Map<string, EndpointPath>, idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number): EndpointPath {
   const key = endpointKey(ep);
   const hit = m.get(key);
   if (hit) {
