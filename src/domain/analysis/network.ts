@@ -264,19 +264,20 @@ function entryText(acl: NetworkAcl, e: NetworkAclEntry): string {
 const portText = (p: readonly [number, number]) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}-${p[1]}`);
 
 // Hops depend only on the subnet, the remote range and the ports: computed once per network read,
-// in nested maps (subnet, range, then a number or tag for the rest) so a lookup builds no key.
-const hopCache = new WeakMap<NetworkIndex, Map<string, Map<string, Map<number | string, NetHop>>>>();
+// in nested maps (a number or tag for the kind and ports, the subnet, the range) so a lookup builds no key.
+const hopCache = new WeakMap<NetworkIndex, Map<number | string, Map<string, Map<string, NetHop>>>>();
 
 function cachedHop(net: NetworkIndex, subnetId: string, range: Cidr, code: number | string, make: () => NetHop): NetHop {
-  let bySubnet = hopCache.get(net);
-  if (!bySubnet) hopCache.set(net, (bySubnet = new Map()));
+  // The few codes and subnets first, the many ranges last: no map per range.
+  let byCode = hopCache.get(net);
+  if (!byCode) hopCache.set(net, (byCode = new Map()));
+  let bySubnet = byCode.get(code);
+  if (!bySubnet) byCode.set(code, (bySubnet = new Map()));
   let byRange = bySubnet.get(subnetId);
   if (!byRange) bySubnet.set(subnetId, (byRange = new Map()));
   const rk = rangeKey(range);
-  let byCode = byRange.get(rk);
-  if (!byCode) byRange.set(rk, (byCode = new Map()));
-  let h = byCode.get(code);
-  if (!h) byCode.set(code, (h = make()));
+  let h = byRange.get(rk);
+  if (!h) byRange.set(rk, (h = make()));
   return h;
 }
 
@@ -742,10 +743,10 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
  * may be in several subnets (its subnet group has more than one in its zone) each is checked:
  * the same answer for all is the answer, otherwise it is unknown.
  */
-const pathCache = new WeakMap<NetworkIndex, Map<string, Map<number, Map<string, EndpointPath>>>>();
+const pathCache = new WeakMap<NetworkIndex, Map<number, Map<string, Map<string, EndpointPath>>>>();
 const sourceKeys = new WeakMap<NetSource, string>();
 const endpointKeys = new WeakMap<DbEndpoint, string>();
-const locations = new WeakMap<RegionIndex, Map<string, Map<string, { via: EndpointPath['via']; srcVpc?: string }>>>();
+const locations = new WeakMap<RegionIndex, Map<string, Map<string, { via: EndpointPath['via']; srcVpc?: string }>>>(); // by VPC, then source
 const cidrSourceKeys = new WeakMap<Cidr, string>();
 // The hops computePath labels with the instance's id, and the paths that hold one.
 const instanceHops = new WeakSet<NetHop>();
@@ -786,12 +787,11 @@ function endpointKey(ep: DbEndpoint): string {
  * premises, a transit gateway...); else the internet. Memoised per snapshot.
  */
 function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, dbVpc: string | undefined): { via: EndpointPath['via']; srcVpc?: string } {
-  let bySource = locations.get(idx);
-  if (!bySource) locations.set(idx, (bySource = new Map()));
-  const sk = sourceKey(source);
-  let m = bySource.get(sk);
-  if (!m) bySource.set(sk, (m = new Map()));
-  const key = dbVpc ?? '';
+  let byVpc = locations.get(idx);
+  if (!byVpc) locations.set(idx, (byVpc = new Map()));
+  let m = byVpc.get(dbVpc ?? '');
+  if (!m) byVpc.set(dbVpc ?? '', (m = new Map()));
+  const key = sourceKey(source);
   let r = m.get(key);
   if (r) return r;
   const inVpc = (v: string | undefined) => vpcRanges(idx, v).some((c) => within(c, source.cidr));
@@ -814,29 +814,36 @@ function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, 
  */
 export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number, brief = false): EndpointPath {
   if (!brief) return computePath(idx, net, source, ep, port, false);
-  return briefPath(briefMemo(net, source, port), idx, net, source, ep, port);
+  return briefPath(briefMemo(net, port), idx, net, source, ep, port);
 }
 
-/** networkPath(…, brief) for every endpoint of one source (Who Can Reach): the memo looked up once. */
+/** networkPath(…, brief) for every endpoint of one source (Who Can Reach). */
 export function briefPaths(idx: RegionIndex, net: NetworkIndex, source: NetSource, endpoints: readonly DbEndpoint[], port: number): EndpointPath[] {
-  const m = briefMemo(net, source, port);
+  const m = briefMemo(net, port);
   return endpoints.map((ep) => briefPath(m, idx, net, source, ep, port));
 }
 
-/** The brief answers of one (source, port), by endpoint class. */
-function briefMemo(net: NetworkIndex, source: NetSource, port: number): Map<string, EndpointPath> {
-  let bySource = pathCache.get(net);
-  if (!bySource) pathCache.set(net, (bySource = new Map()));
-  const sk = sourceKey(source);
-  let byPort = bySource.get(sk);
-  if (!byPort) bySource.set(sk, (byPort = new Map()));
+/** The brief answers on one port: by endpoint class, then source (the few first, the many last: no map per source). */
+function briefMemo(net: NetworkIndex, port: number): Map<string, Map<string, EndpointPath>> {
+  let byPort = pathCache.get(net);
+  if (!byPort) pathCache.set(net, (byPort = new Map()));
   let m = byPort.get(port);
   if (!m) byPort.set(port, (m = new Map()));
   return m;
 }
 
-function briefPath(m: Map<string, EndpointPath>, idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number): EndpointPath {
-  const key = endpointKey(ep);
+function briefPath(
+  memo: Map<string, Map<string, EndpointPath>>,
+  idx: RegionIndex,
+  net: NetworkIndex,
+  source: NetSource,
+  ep: DbEndpoint,
+  port: number,
+): EndpointPath {
+  const ek = endpointKey(ep);
+  let m = memo.get(ek);
+  if (!m) memo.set(ek, (m = new Map()));
+  const key = sourceKey(source);
   const hit = m.get(key);
   if (hit) {
     if (hit.endpoint === ep) return hit;
