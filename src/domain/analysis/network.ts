@@ -852,7 +852,9 @@ function briefPath(
     const was = hit.endpoint.instanceId;
     return { ...hit, endpoint: ep, hops: hit.hops.map((h) => (instanceHops.has(h) ? { ...h, label: ep.instanceId + h.label.slice(was.length) } : h)) };
   }
-  const r = computePath(idx, net, source, ep, port, true);
+  const computed = computePath(idx, net, source, ep, port, true);
+  // Kept as long as the network read: a compact copy of the hop list (the one built hop by hop has room to spare).
+  const r = { ...computed, hops: computed.hops.slice() };
   if (r.hops.some((h) => instanceHops.has(h))) namesInstance.add(r);
   m.set(key, r);
   return r;
