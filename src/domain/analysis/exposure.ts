@@ -1,10 +1,21 @@
 // What the findings take from the network part (analysis/network.ts): whether the internet really
 // reaches a database that a rule opens to the world (its severity), and the network ACLs that make
 // a path the groups allow fail silently (the port denied, or the replies).
-import { type Cidr, formatCidr as cidrText, isPrivateCidr } from '../cidr';
+import { type Cidr, formatCidr as cidrText } from '../cidr';
 import type { RegionIndex } from '../model';
-import type { NetworkIndex } from '../network';
-import { aclVerdict, dbEndpoints, type DbEndpoint, EPHEMERAL_ALL, EPHEMERAL_COMMON, type HopState, type NetHop, networkPath } from './network';
+import type { NetworkAcl, NetworkAclEntry, NetworkIndex } from '../network';
+import {
+  aclVerdict,
+  dbEndpoints,
+  type DbEndpoint,
+  EPHEMERAL_ALL,
+  EPHEMERAL_COMMON,
+  type HopState,
+  type NetHop,
+  isPrivateRange,
+  networkPath,
+  rangeKey,
+} from './network';
 import { allowsTcpPort, cidrOf, peerCidr, type ResolvedTarget } from './target';
 
 const WORLD: Record<4 | 6, Cidr> = { 4: { version: 4, network: 0n, prefix: 0 }, 6: { version: 6, network: 0n, prefix: 0 } };
@@ -74,6 +85,24 @@ export interface AclProblem {
   readonly why: string;
 }
 
+interface AclStop {
+  readonly kind: AclProblem['kind'];
+  /** Every reply port denied (else only some). */
+  readonly none: boolean;
+  readonly deny: NetworkAclEntry;
+}
+
+/** Whether the ACL denies tcp `ports` from `remote`, else the replies to it on the ephemeral ports (all of them, or the usual ones); null: neither. */
+function aclStop(acl: NetworkAcl, remote: Cidr, ports: readonly [number, number]): AclStop | null {
+  const inbound = aclVerdict(acl, false, remote, ports);
+  if (inbound.result === 'none') return { kind: 'acl-blocks-port', none: true, deny: inbound.entries.find((e) => !e.allow)! };
+  const all = aclVerdict(acl, true, remote, EPHEMERAL_ALL);
+  if (all.result === 'all') return null;
+  const none = all.result === 'none';
+  if (!none && aclVerdict(acl, true, remote, EPHEMERAL_COMMON).result === 'all') return null;
+  return { kind: 'acl-blocks-return', none, deny: all.entries.find((e) => !e.allow)! };
+}
+
 /**
  * The ACLs of a database's subnets that stop traffic its groups allow: from its own VPC when a
  * group or private range is let in, and from each CIDR the groups let in (public ones only for a
@@ -86,7 +115,7 @@ export function aclProblems(cache: ExposureCache, db: ResolvedTarget): AclProble
   const seen = new Set<string>();
   const push = (c: Cidr | undefined) => {
     if (!c || c.prefix === 0) return;
-    const k = `${c.version}:${c.network}:${c.prefix}`;
+    const k = rangeKey(c);
     if (seen.has(k)) return;
     seen.add(k);
     remotes.push(c);
@@ -102,53 +131,46 @@ export function aclProblems(cache: ExposureCache, db: ResolvedTarget): AclProble
     const v = db.vpcId ? idx.snapshot.vpcs.find((x) => x.vpcId === db.vpcId) : undefined;
     for (const t of v?.cidrBlocks ?? []) push(cidrOf(t));
   }
+  const privates = remotes.map(isPrivateRange);
+  const ports: readonly [number, number] = [db.port, db.port];
   const out = new Map<string, AclProblem>();
+  const decided = new Map<NetworkAcl, (AclStop | null)[]>();
   for (const ep of cache.endpointsOf(db)) {
     for (const sid of ep.subnetIds) {
       const acl = net.aclOf(sid);
       if (!acl) continue;
-      for (const remote of remotes) {
-        if (!isPrivateCidr(remote) && !ep.publiclyAccessible) continue;
-        const text = `${remote.version === 4 ? 'IPv4' : 'IPv6'} ${cidrText(remote)}`;
-        const inbound = aclVerdict(acl, false, remote, [db.port, db.port]);
-        let p: Omit<AclProblem, 'instanceIds'> | undefined;
-        if (inbound.result === 'none') {
-          const deny = inbound.entries.find((e) => !e.allow)!;
-          p = {
-            kind: 'acl-blocks-port',
-            severity: 'medium',
-            db,
-            subnetId: sid,
-            networkAclId: acl.networkAclId,
-            remote: text,
-            entry: `${deny.ruleNumber === 32767 ? '*' : `#${deny.ruleNumber}`}`,
-            why: `Network ACL ${acl.networkAclId} of ${sid} denies tcp ${db.port} from ${cidrText(remote)} (entry ${deny.ruleNumber === 32767 ? '* (nothing else matched)' : `#${deny.ruleNumber}`}), though the security groups allow it: connections time out. In ${acl.networkAclId}, add an inbound allow entry for tcp ${db.port} from ${cidrText(remote)} numbered below ${deny.ruleNumber}.`,
-          };
-        } else {
-          const all = aclVerdict(acl, true, remote, EPHEMERAL_ALL);
-          if (all.result !== 'all') {
-            const common = aclVerdict(acl, true, remote, EPHEMERAL_COMMON);
-            const deny = all.entries.find((e) => !e.allow)!;
-            const none = all.result === 'none';
-            if (none || common.result !== 'all')
-              p = {
-                kind: 'acl-blocks-return',
-                severity: none ? 'medium' : 'low',
-                db,
-                subnetId: sid,
-                networkAclId: acl.networkAclId,
-                remote: text,
-                entry: `${deny.ruleNumber === 32767 ? '*' : `#${deny.ruleNumber}`}`,
-                why: `Network ACL ${acl.networkAclId} of ${sid} ${none ? 'denies' : 'lets through only some of'} the replies to ${cidrText(remote)} on the client's ephemeral ports (outbound tcp 1024-65535; entry ${deny.ruleNumber === 32767 ? '*' : `#${deny.ruleNumber}`}). ACLs are stateless, so connections the groups allow ${none ? 'time out' : 'time out for some clients'}. In ${acl.networkAclId}, add an outbound allow entry for tcp 1024-65535 to ${cidrText(remote)} numbered below ${deny.ruleNumber}.`,
-              };
-          }
-        }
-        if (!p) continue;
-        const key = `${p.kind}:${acl.networkAclId}:${db.id}`;
+      // What stops each range is the same for every subnet of one ACL: asked once per ACL and range.
+      let perAcl = decided.get(acl);
+      if (!perAcl) decided.set(acl, (perAcl = []));
+      for (let ri = 0; ri < remotes.length; ri++) {
+        const remote = remotes[ri]!;
+        if (!privates[ri] && !ep.publiclyAccessible) continue;
+        let d = perAcl[ri];
+        if (d === undefined) perAcl[ri] = d = aclStop(acl, remote, ports);
+        if (!d) continue;
+        const { kind, none, deny } = d;
+        const key = `${kind}:${acl.networkAclId}:${db.id}`;
         const prev = out.get(key);
         if (prev) {
           if (!prev.instanceIds.includes(ep.instanceId)) (prev.instanceIds as string[]).push(ep.instanceId);
-        } else out.set(key, { ...p, instanceIds: [ep.instanceId] });
+          continue;
+        }
+        // The texts only for a new problem.
+        const entry = `${deny.ruleNumber === 32767 ? '*' : `#${deny.ruleNumber}`}`;
+        out.set(key, {
+          kind,
+          severity: none ? 'medium' : 'low',
+          db,
+          subnetId: sid,
+          networkAclId: acl.networkAclId,
+          remote: `${remote.version === 4 ? 'IPv4' : 'IPv6'} ${cidrText(remote)}`,
+          entry,
+          why:
+            kind === 'acl-blocks-port'
+              ? `Network ACL ${acl.networkAclId} of ${sid} denies tcp ${db.port} from ${cidrText(remote)} (entry ${deny.ruleNumber === 32767 ? '* (nothing else matched)' : `#${deny.ruleNumber}`}), though the security groups allow it: connections time out. In ${acl.networkAclId}, add an inbound allow entry for tcp ${db.port} from ${cidrText(remote)} numbered below ${deny.ruleNumber}.`
+              : `Network ACL ${acl.networkAclId} of ${sid} ${none ? 'denies' : 'lets through only some of'} the replies to ${cidrText(remote)} on the client's ephemeral ports (outbound tcp 1024-65535; entry ${entry}). ACLs are stateless, so connections the groups allow ${none ? 'time out' : 'time out for some clients'}. In ${acl.networkAclId}, add an outbound allow entry for tcp 1024-65535 to ${cidrText(remote)} numbered below ${deny.ruleNumber}.`,
+          instanceIds: [ep.instanceId],
+        });
       }
     }
   }

@@ -80,6 +80,32 @@ export const EPHEMERAL_ALL: readonly [number, number] = [1024, 65535];
 export const EPHEMERAL_COMMON: readonly [number, number] = [32768, 65535];
 
 // ---------------------------------------------------------------------------------------------
+// Range arithmetic for the hot loops: cidrContains on IPv4 in plain numbers (no BigInt allocated).
+
+/** Exactly cidrContains(outer, inner). */
+function within(outer: Cidr, inner: Cidr): boolean {
+  if (outer.version !== inner.version || outer.prefix > inner.prefix) return false;
+  if (outer.version === 4) {
+    const o = Number(outer.network);
+    const i = Number(inner.network);
+    if (o >= 0 && o <= 0xffffffff && i >= 0 && i <= 0xffffffff && outer.prefix >= 0 && outer.prefix <= 32) {
+      const mask = outer.prefix === 0 ? 0 : (0xffffffff << (32 - outer.prefix)) >>> 0;
+      return (i & mask) >>> 0 === o;
+    }
+  }
+  return cidrContains(outer, inner);
+}
+
+const privates = new WeakMap<Cidr, boolean>();
+
+/** isPrivateCidr, once per Cidr object. */
+export function isPrivateRange(c: Cidr): boolean {
+  let v = privates.get(c);
+  if (v === undefined) privates.set(c, (v = isPrivateCidr(c)));
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Network ACLs.
 
 export interface AclVerdict {
@@ -109,38 +135,69 @@ const IMPLICIT_DENY = (egress: boolean, version: 4 | 6): NetworkAclEntry => ({
  * `remote`, on every port of `ports` (the destination port: the database port on the way in,
  * the client's ephemeral port on the way back). First match in rule-number order decides.
  */
-type CompiledEntry = { e: NetworkAclEntry; c: Cidr; p: [number, number] };
+type CompiledEntry = {
+  e: NetworkAclEntry;
+  c: Cidr;
+  p: [number, number];
+  /** IPv4: the network and its mask as numbers (containment without BigInt); -1 otherwise. */
+  n: number;
+  m: number;
+};
 
-// An ACL's tcp entries of one direction, parsed and in rule-number order; and the verdicts already
-// computed for it (the same ranges come back for every database of a VPC). Both die with the ACL.
-const compiled = new WeakMap<NetworkAcl, { in: CompiledEntry[]; out: CompiledEntry[] }>();
-const verdicts = new WeakMap<NetworkAcl, Map<string, AclVerdict>>();
+// An ACL's tcp entries of one direction and address family, parsed and in rule-number order; and the
+// verdicts already computed for it (the same ranges come back for every database of a VPC). Both die with the ACL.
+const compiled = new WeakMap<NetworkAcl, { in4: CompiledEntry[]; in6: CompiledEntry[]; out4: CompiledEntry[]; out6: CompiledEntry[] }>();
+const verdicts = new WeakMap<NetworkAcl, Map<number | string, Map<string, AclVerdict>>>();
 
-function entriesOf(acl: NetworkAcl, egress: boolean): CompiledEntry[] {
+function compileEntry(e: NetworkAclEntry): CompiledEntry | undefined {
+  const c = cidrOf(e.cidr);
+  if (!c) return undefined;
+  const n = c.version === 4 ? Number(c.network) : -1;
+  const ok = n >= 0 && n <= 0xffffffff && c.prefix >= 0 && c.prefix <= 32;
+  return { e, c, p: entryPorts(e), n: ok ? n : -1, m: ok && c.prefix > 0 ? (0xffffffff << (32 - c.prefix)) >>> 0 : 0 };
+}
+
+function entriesOf(acl: NetworkAcl, egress: boolean, version: 4 | 6): CompiledEntry[] {
   let c = compiled.get(acl);
   if (!c) {
     const of = (eg: boolean) =>
       acl.entries
         .filter((e) => e.egress === eg && tcpEntry(e))
-        .map((e) => ({ e, c: cidrOf(e.cidr), p: entryPorts(e) }))
-        .filter((x): x is CompiledEntry => x.c !== undefined)
+        .map(compileEntry)
+        .filter((x): x is CompiledEntry => x !== undefined)
         .sort((a, b) => a.e.ruleNumber - b.e.ruleNumber);
-    compiled.set(acl, (c = { in: of(false), out: of(true) }));
+    const inb = of(false);
+    const out = of(true);
+    const v = (l: CompiledEntry[], n: 4 | 6) => l.filter((x) => x.c.version === n);
+    compiled.set(acl, (c = { in4: v(inb, 4), in6: v(inb, 6), out4: v(out, 4), out6: v(out, 6) }));
   }
-  return egress ? c.out : c.in;
+  if (version === 4) return egress ? c.out4 : c.in4;
+  return egress ? c.out6 : c.in6;
 }
 
 export function aclVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
   let memo = verdicts.get(acl);
   if (!memo) verdicts.set(acl, (memo = new Map()));
-  const key = `${egress ? 1 : 0}|${remote.version}|${remote.network}|${remote.prefix}|${ports[0]}|${ports[1]}`;
-  let v = memo.get(key);
-  if (!v) memo.set(key, (v = computeVerdict(acl, egress, remote, ports)));
+  const code = portsCode(ports, egress ? 1 : 0, 2);
+  let byRange = memo.get(code);
+  if (!byRange) memo.set(code, (byRange = new Map()));
+  const key = rangeKey(remote);
+  let v = byRange.get(key);
+  if (!v) byRange.set(key, (v = computeVerdict(acl, egress, remote, ports)));
   return v;
 }
 
+/**
+ * A port range and a small tag (0 <= tag < span) as one number, so the hot caches hash no new
+ * string; a range outside 0-65535 (never from AWS) gets a string, which no number equals.
+ */
+function portsCode(ports: readonly [number, number], tag: number, span: number): number | string {
+  const [a, b] = ports;
+  return Number.isInteger(a) && Number.isInteger(b) && a >= 0 && a <= 65535 && b >= 0 && b <= 65535 ? (a * 65536 + b) * span + tag : `${a}|${b}|${tag}`;
+}
+
 function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: readonly [number, number]): AclVerdict {
-  const list = entriesOf(acl, egress).filter((x) => x.c.version === remote.version);
+  const list = entriesOf(acl, egress, remote.version);
   // Elementary port intervals: within one, every entry either covers all ports or none.
   const cuts = new Set<number>([ports[0], ports[1] + 1]);
   for (const x of list) {
@@ -151,38 +208,44 @@ function computeVerdict(acl: NetworkAcl, egress: boolean, remote: Cidr, ports: r
   let anyAllow = false;
   let anyDeny = false;
   const deciding = new Map<number, NetworkAclEntry>();
-  const total = cidrSize(remote);
+  const r = remote.version === 4 ? Number(remote.network) : -1;
+  const r4 = r >= 0 && r <= 0xffffffff ? r : -1;
+  // The entry's range holds all of `remote` (cidrContains, in numbers for IPv4).
+  const holds = (x: CompiledEntry) => (x.n >= 0 && r4 >= 0 ? x.c.prefix <= remote.prefix && (r4 & x.m) >>> 0 === x.n : within(x.c, remote));
+  let total: bigint | undefined;
   for (let k = 0; k + 1 < bounds.length; k++) {
     const lo = bounds[k]!;
     // Decided parts of `remote` (nested or disjoint CIDRs: only the widest are kept).
     let decided: Cidr[] = [];
-    let covered = 0n;
+    // All of `remote` decided (else what is left falls to the '*' deny).
+    let full = false;
     for (const x of list) {
       if (x.p[0] > lo || x.p[1] < lo) continue;
-      if (cidrContains(x.c, remote)) {
-        // The rest of the range is decided here.
-        if (covered < total) {
-          if (x.e.allow) anyAllow = true;
-          else anyDeny = true;
-          deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
-        }
-        covered = total;
+      if (holds(x)) {
+        // The rest of the range is decided here (nothing decided all of it before: that ends the loop).
+        if (x.e.allow) anyAllow = true;
+        else anyDeny = true;
+        deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
+        full = true;
         break;
       }
-      if (!cidrContains(remote, x.c)) continue;
+      if (!within(remote, x.c)) continue;
+      total ??= cidrSize(remote);
       // No effect when earlier entries already decided all of its addresses (one wider range, or several that fill it).
-      if (decided.some((d) => cidrContains(d, x.c))) continue;
-      const inside = decided.reduce((sum, d) => (cidrContains(x.c, d) ? sum + cidrSize(d) : sum), 0n);
+      if (decided.some((d) => within(d, x.c))) continue;
+      const inside = decided.reduce((sum, d) => (within(x.c, d) ? sum + cidrSize(d) : sum), 0n);
       if (inside === cidrSize(x.c)) continue;
-      decided = decided.filter((d) => !cidrContains(x.c, d));
+      decided = decided.filter((d) => !within(x.c, d));
       decided.push(x.c);
       if (x.e.allow) anyAllow = true;
       else anyDeny = true;
       deciding.set(x.e.ruleNumber * 2 + (x.e.egress ? 1 : 0), x.e);
-      covered = decided.reduce((s, d) => s + cidrSize(d), 0n);
-      if (covered === total) break;
+      if (decided.reduce((s, d) => s + cidrSize(d), 0n) === total) {
+        full = true;
+        break;
+      }
     }
-    if (covered < total) {
+    if (!full) {
       anyDeny = true;
       const d = IMPLICIT_DENY(egress, remote.version);
       deciding.set(d.ruleNumber * 2 + (egress ? 1 : 0), d);
@@ -200,18 +263,38 @@ function entryText(acl: NetworkAcl, e: NetworkAclEntry): string {
 
 const portText = (p: readonly [number, number]) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}-${p[1]}`);
 
-// Hops depend only on the subnet, the remote range and the ports: computed once per network read.
-const hopCache = new WeakMap<NetworkIndex, Map<string, NetHop>>();
+// Hops depend only on the subnet, the remote range and the ports: computed once per network read,
+// in nested maps (a number or tag for the kind and ports, the subnet, the range) so a lookup builds no key.
+const hopCache = new WeakMap<NetworkIndex, Map<number | string, Map<string, Map<string, NetHop>>>>();
 
-function cachedHop(net: NetworkIndex, key: string, make: () => NetHop): NetHop {
-  let m = hopCache.get(net);
-  if (!m) hopCache.set(net, (m = new Map()));
-  let h = m.get(key);
-  if (!h) m.set(key, (h = make()));
+function cachedHop(net: NetworkIndex, subnetId: string, range: Cidr, code: number | string, make: () => NetHop): NetHop {
+  // The few codes and subnets first, the many ranges last: no map per range.
+  let byCode = hopCache.get(net);
+  if (!byCode) hopCache.set(net, (byCode = new Map()));
+  let bySubnet = byCode.get(code);
+  if (!bySubnet) byCode.set(code, (bySubnet = new Map()));
+  let byRange = bySubnet.get(subnetId);
+  if (!byRange) bySubnet.set(subnetId, (byRange = new Map()));
+  const rk = rangeKey(range);
+  let h = byRange.get(rk);
+  if (!h) byRange.set(rk, (h = make()));
   return h;
 }
 
-const rangeKey = (c: Cidr) => `${c.version}:${c.version === 4 ? Number(c.network) : c.network.toString(16)}/${c.prefix}`;
+// The key of a range, built once per Cidr object (cidrOf hands out one object per text).
+const rangeKeys = new WeakMap<Cidr, string>();
+
+/** A range as a short string that equal ranges share (the caches' keys). */
+export function rangeKey(c: Cidr): string {
+  let k = rangeKeys.get(c);
+  if (k === undefined) {
+    k = `${c.version}:${c.version === 4 ? Number(c.network) : c.network.toString(16)}/${c.prefix}`;
+    rangeKeys.set(c, k);
+  }
+  return k;
+}
+
+const ACL_KINDS = ['acl-out', 'acl-in', 'acl-return', 'acl-return-in'] as const;
 
 /** One ACL hop: the subnet's ACL, one direction, against the remote range and ports (cached per network read). */
 function aclHop(
@@ -222,9 +305,45 @@ function aclHop(
   ports: readonly [number, number],
   brief: boolean,
 ): NetHop {
-  return cachedHop(net, `${kind}|${brief ? 1 : 0}|${subnet.subnetId}|${rangeKey(remote)}|${ports[0]}|${ports[1]}`, () =>
-    makeAclHop(net, kind, subnet, remote, ports, brief),
-  );
+  const acl = brief ? net.aclOf(subnet.subnetId) : undefined;
+  if (acl) return briefAclHop(net, kind, subnet, acl, remote, ports);
+  return cachedHop(net, subnet.subnetId, remote, portsCode(ports, ACL_KINDS.indexOf(kind), 4), () => makeAclHop(net, kind, subnet, remote, ports));
+}
+
+// Brief ACL hops carry no text about the range: one per (subnet, kind, state) and network read.
+const briefHops = new WeakMap<NetworkIndex, Map<string, NetHop[]>>();
+const STATES: readonly HopState[] = ['allowed', 'blocked', 'unknown'];
+
+/** States only (Who Can Reach over every source): no texts built; the verdicts are memoised per ACL. */
+function briefAclHop(
+  net: NetworkIndex,
+  kind: (typeof ACL_KINDS)[number],
+  subnet: Subnet,
+  acl: NetworkAcl,
+  remote: Cidr,
+  ports: readonly [number, number],
+): NetHop {
+  const egress = kind === 'acl-out' || kind === 'acl-return';
+  const back = kind === 'acl-return' || kind === 'acl-return-in';
+  const v = aclVerdict(acl, egress, remote, back ? EPHEMERAL_ALL : ports);
+  const state: HopState = back
+    ? returnState(v, v.result === 'all' ? v : aclVerdict(acl, egress, remote, EPHEMERAL_COMMON))
+    : v.result === 'all'
+      ? 'allowed'
+      : v.result === 'none'
+        ? 'blocked'
+        : 'unknown';
+  let bySubnet = briefHops.get(net);
+  if (!bySubnet) briefHops.set(net, (bySubnet = new Map()));
+  let list = bySubnet.get(subnet.subnetId);
+  if (!list) bySubnet.set(subnet.subnetId, (list = []));
+  const at = ACL_KINDS.indexOf(kind) * 3 + STATES.indexOf(state);
+  let h = list[at];
+  if (!h) {
+    const label = `Network ACL of ${subnet.subnetId}, ${egress ? 'outbound' : 'inbound'}${back ? ' (replies)' : ''}`;
+    list[at] = h = { kind, state, label, detail: '', subnetId: subnet.subnetId, networkAclId: acl.networkAclId };
+  }
+  return h;
 }
 
 /** The replies' state: every client's ephemeral port passes; none of the usual ones does; or it depends. */
@@ -239,7 +358,6 @@ function makeAclHop(
   subnet: Subnet,
   remote: Cidr,
   ports: readonly [number, number],
-  brief: boolean,
 ): NetHop {
   const what = 'the connection';
   const egress = kind === 'acl-out' || kind === 'acl-return';
@@ -250,19 +368,6 @@ function makeAclHop(
   if (!acl) {
     const why = missing ? `unknown: needs ${missing}` : `unknown: no network ACL of ${subnet.subnetId} was read`;
     return { kind, state: 'unknown', label, detail: `${why}.`, subnetId: subnet.subnetId };
-  }
-  if (brief) {
-    // States only (Who Can Reach over every source): no texts built.
-    const back = kind === 'acl-return' || kind === 'acl-return-in';
-    const v = aclVerdict(acl, egress, remote, back ? EPHEMERAL_ALL : ports);
-    const state: HopState = back
-      ? returnState(v, v.result === 'all' ? v : aclVerdict(acl, egress, remote, EPHEMERAL_COMMON))
-      : v.result === 'all'
-        ? 'allowed'
-        : v.result === 'none'
-          ? 'blocked'
-          : 'unknown';
-    return { kind, state, label, detail: '', subnetId: subnet.subnetId, networkAclId: acl.networkAclId };
   }
   const remoteText = formatCidr(remote);
   const where = `${egress ? 'to' : 'from'} ${remoteText}`;
@@ -322,7 +427,7 @@ export function routeFor(
     const dests = r.destination ? [r.destination] : r.destinationPrefixListId ? (prefixLists?.get(r.destinationPrefixListId) ?? []) : [];
     for (const t of dests) {
       const c = cidrOf(t);
-      if (!c || !cidrContains(c, dest)) continue;
+      if (!c || !within(c, dest)) continue;
       if (!best || c.prefix > best.via.prefix) best = { route: r, via: c };
     }
   }
@@ -339,7 +444,7 @@ function unknownRead(kind: NetHopKind, label: string, net: NetworkIndex, read: N
 
 /** The DB subnet routes replies to the internet source through an internet gateway. */
 function internetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): NetHop {
-  return cachedHop(net, `igw|${subnet.subnetId}|${rangeKey(source)}`, () => makeInternetRouteHop(net, subnet, source));
+  return cachedHop(net, subnet.subnetId, source, 'igw', () => makeInternetRouteHop(net, subnet, source));
 }
 
 function makeInternetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): NetHop {
@@ -373,7 +478,7 @@ function makeInternetRouteHop(net: NetworkIndex, subnet: Subnet, source: Cidr): 
 
 /** The subnet's table sends `dest` over the peering connection. */
 function peeringRouteHop(net: NetworkIndex, subnet: Subnet, dest: Cidr, pcx: string, side: string): NetHop {
-  return cachedHop(net, `pcx|${subnet.subnetId}|${rangeKey(dest)}|${pcx}|${side}`, () => makePeeringRouteHop(net, subnet, dest, pcx, side));
+  return cachedHop(net, subnet.subnetId, dest, `pcx|${pcx}|${side}`, () => makePeeringRouteHop(net, subnet, dest, pcx, side));
 }
 
 function makePeeringRouteHop(net: NetworkIndex, subnet: Subnet, dest: Cidr, pcx: string, side: string): NetHop {
@@ -444,7 +549,15 @@ function endpointOf(idx: RegionIndex, net: NetworkIndex, id: string, role: DbEnd
 // ---------------------------------------------------------------------------------------------
 // The path.
 
-const combine = (states: readonly HopState[]): HopState => (states.includes('blocked') ? 'blocked' : states.includes('unknown') ? 'unknown' : 'allowed');
+/** 'blocked' when a hop blocks, else 'unknown' when one is unknown, else 'allowed'. */
+function combineHops(hops: readonly NetHop[]): HopState {
+  let out: HopState = 'allowed';
+  for (const h of hops) {
+    if (h.state === 'blocked') return 'blocked';
+    if (h.state === 'unknown') out = 'unknown';
+  }
+  return out;
+}
 
 function subnetRange(s: Subnet, version: 4 | 6): Cidr | undefined {
   const text = version === 4 ? s.cidrBlock : s.ipv6CidrBlocks[0];
@@ -476,8 +589,21 @@ function peersOf(idx: RegionIndex, vpcId: string): ReturnType<typeof reachableGr
   return r;
 }
 
+// publicHop depends on the endpoint only through these: one object per combination and network read.
+const publicHops = new WeakMap<NetworkIndex, Map<string, NetHop[]>>();
+
 /** The hop that says whether the instance has an address the source's family can reach from the internet. */
-function publicHop(ep: DbEndpoint, version: 4 | 6): NetHop {
+function publicHop(net: NetworkIndex, ep: DbEndpoint, version: 4 | 6): NetHop {
+  let byType = publicHops.get(net);
+  if (!byType) publicHops.set(net, (byType = new Map()));
+  const type = ep.networkType ?? '\u0000'; // not reported: no text equals it
+  let list = byType.get(type);
+  if (!list) byType.set(type, (list = []));
+  const at = (version === 6 ? 6 : 0) + (ep.role === 'instance' ? 3 : 0) + (ep.publiclyAccessible === undefined ? 0 : ep.publiclyAccessible ? 1 : 2);
+  return (list[at] ??= makePublicHop(ep, version));
+}
+
+function makePublicHop(ep: DbEndpoint, version: 4 | 6): NetHop {
   const label = 'Publicly accessible';
   const setting = `Modify the ${ep.role === 'instance' ? 'DB instance' : 'DB instance (Aurora) or the Multi-AZ DB cluster'} with PubliclyAccessible=true`;
   const dual = ep.networkType === 'DUAL';
@@ -540,12 +666,12 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
     via = !srcVpc || srcVpc === dbVpc ? 'vpc' : 'peered';
   }
   if (version === 6 && ep.networkType !== 'DUAL') {
-    hops.push(publicHop(ep, 6));
+    hops.push(publicHop(net, ep, 6));
     return { endpoint: ep, state: 'blocked', hops, via };
   }
   // From the internet, the instance's own setting comes first: when it keeps the internet out, nothing further matters.
   if (via === 'internet') {
-    const pub = publicHop(ep, version);
+    const pub = publicHop(net, ep, version);
     hops.push(pub);
     if (pub.state === 'blocked') return { endpoint: ep, state: 'blocked', hops, via };
   }
@@ -609,7 +735,7 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
     hops.push(aclHop(net, 'acl-in', dbSubnet, srcRange!, p, brief));
     hops.push(aclHop(net, 'acl-return', dbSubnet, srcRange!, EPHEMERAL_ALL, brief));
   }
-  return { endpoint: ep, state: combine(hops.map((h) => h.state)), hops, via };
+  return { endpoint: ep, state: combineHops(hops), hops, via };
 }
 
 /**
@@ -617,20 +743,30 @@ function pathViaSubnet(idx: RegionIndex, net: NetworkIndex, source: NetSource, e
  * may be in several subnets (its subnet group has more than one in its zone) each is checked:
  * the same answer for all is the answer, otherwise it is unknown.
  */
-const pathCache = new WeakMap<NetworkIndex, Map<string, EndpointPath>>();
+const pathCache = new WeakMap<NetworkIndex, Map<number, Map<string, Map<string, EndpointPath>>>>();
 const sourceKeys = new WeakMap<NetSource, string>();
 const endpointKeys = new WeakMap<DbEndpoint, string>();
-const locations = new WeakMap<RegionIndex, Map<string, { via: EndpointPath['via']; srcVpc?: string }>>();
+const locations = new WeakMap<RegionIndex, Map<string, Map<string, { via: EndpointPath['via']; srcVpc?: string }>>>(); // by VPC, then source
+const cidrSourceKeys = new WeakMap<Cidr, string>();
+// The hops computePath labels with the instance's id, and the paths that hold one.
+const instanceHops = new WeakSet<NetHop>();
+const namesInstance = new WeakSet<EndpointPath>();
+
+function named(h: NetHop): NetHop {
+  instanceHops.add(h);
+  return h;
+}
 
 function sourceKey(s: NetSource): string {
+  if (s.kind === 'cidr') {
+    // Sources are built afresh per call (Who Can Reach), their ranges are not: keyed by the range.
+    let k = cidrSourceKeys.get(s.cidr);
+    if (k === undefined) cidrSourceKeys.set(s.cidr, (k = `c${rangeKey(s.cidr)}`));
+    return k;
+  }
   let k = sourceKeys.get(s);
   if (k === undefined) {
-    k =
-      s.kind === 'cidr'
-        ? `c${rangeKey(s.cidr)}`
-        : s.kind === 'group'
-          ? `g${s.groupId}|${s.vpcId ?? ''}`
-          : `e${s.subnetId ?? ''}|${s.privateIp ? rangeKey(s.privateIp) : ''}|${s.vpcId ?? ''}`;
+    k = s.kind === 'group' ? `g${s.groupId}|${s.vpcId ?? ''}` : `e${s.subnetId ?? ''}|${s.privateIp ? rangeKey(s.privateIp) : ''}|${s.vpcId ?? ''}`;
     sourceKeys.set(s, k);
   }
   return k;
@@ -651,19 +787,21 @@ function endpointKey(ep: DbEndpoint): string {
  * premises, a transit gateway...); else the internet. Memoised per snapshot.
  */
 function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, dbVpc: string | undefined): { via: EndpointPath['via']; srcVpc?: string } {
-  let m = locations.get(idx);
-  if (!m) locations.set(idx, (m = new Map()));
-  const key = `${sourceKey(source)}|${dbVpc ?? ''}`;
+  let byVpc = locations.get(idx);
+  if (!byVpc) locations.set(idx, (byVpc = new Map()));
+  let m = byVpc.get(dbVpc ?? '');
+  if (!m) byVpc.set(dbVpc ?? '', (m = new Map()));
+  const key = sourceKey(source);
   let r = m.get(key);
   if (r) return r;
-  const inVpc = (v: string | undefined) => vpcRanges(idx, v).some((c) => cidrContains(c, source.cidr));
+  const inVpc = (v: string | undefined) => vpcRanges(idx, v).some((c) => within(c, source.cidr));
   if (inVpc(dbVpc)) r = { via: 'vpc', srcVpc: dbVpc };
   else {
     const peerVpc = dbVpc ? [...peersOf(idx, dbVpc).peers.keys()].find(inVpc) : undefined;
     const anyVpc = peerVpc ? undefined : idx.snapshot.vpcs.find((v) => v.vpcId !== dbVpc && inVpc(v.vpcId));
     if (peerVpc) r = { via: 'peered', srcVpc: peerVpc };
     else if (anyVpc) r = { via: 'peered', srcVpc: anyVpc.vpcId };
-    else r = { via: isPrivateCidr(source.cidr) ? 'other' : 'internet' };
+    else r = { via: isPrivateRange(source.cidr) ? 'other' : 'internet' };
   }
   m.set(key, r);
   return r;
@@ -676,12 +814,48 @@ function locate(idx: RegionIndex, source: Extract<NetSource, { kind: 'cidr' }>, 
  */
 export function networkPath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep: DbEndpoint, port: number, brief = false): EndpointPath {
   if (!brief) return computePath(idx, net, source, ep, port, false);
-  let m = pathCache.get(net);
-  if (!m) pathCache.set(net, (m = new Map()));
-  const key = `${sourceKey(source)}|${port}|${endpointKey(ep)}`;
+  return briefPath(briefMemo(net, port), idx, net, source, ep, port);
+}
+
+/** networkPath(…, brief) for every endpoint of one source (Who Can Reach). */
+export function briefPaths(idx: RegionIndex, net: NetworkIndex, source: NetSource, endpoints: readonly DbEndpoint[], port: number): EndpointPath[] {
+  const m = briefMemo(net, port);
+  return endpoints.map((ep) => briefPath(m, idx, net, source, ep, port));
+}
+
+/** The brief answers on one port: by endpoint class, then source (the few first, the many last: no map per source). */
+function briefMemo(net: NetworkIndex, port: number): Map<string, Map<string, EndpointPath>> {
+  let byPort = pathCache.get(net);
+  if (!byPort) pathCache.set(net, (byPort = new Map()));
+  let m = byPort.get(port);
+  if (!m) byPort.set(port, (m = new Map()));
+  return m;
+}
+
+function briefPath(
+  memo: Map<string, Map<string, EndpointPath>>,
+  idx: RegionIndex,
+  net: NetworkIndex,
+  source: NetSource,
+  ep: DbEndpoint,
+  port: number,
+): EndpointPath {
+  const ek = endpointKey(ep);
+  let m = memo.get(ek);
+  if (!m) memo.set(ek, (m = new Map()));
+  const key = sourceKey(source);
   const hit = m.get(key);
-  if (hit) return hit.endpoint === ep ? hit : { ...hit, endpoint: ep };
-  const r = computePath(idx, net, source, ep, port, true);
+  if (hit) {
+    if (hit.endpoint === ep) return hit;
+    if (!namesInstance.has(hit)) return { ...hit, endpoint: ep };
+    // The hops that name the instance ('db-1: one of subnet-a, subnet-b') are named after this one; the rest depends on the key only.
+    const was = hit.endpoint.instanceId;
+    return { ...hit, endpoint: ep, hops: hit.hops.map((h) => (instanceHops.has(h) ? { ...h, label: ep.instanceId + h.label.slice(was.length) } : h)) };
+  }
+  const computed = computePath(idx, net, source, ep, port, true);
+  // Kept as long as the network read: a compact copy of the hop list (the one built hop by hop has room to spare).
+  const r = { ...computed, hops: computed.hops.slice() };
+  if (r.hops.some((h) => instanceHops.has(h))) namesInstance.add(r);
   m.set(key, r);
   return r;
 }
@@ -691,7 +865,7 @@ function computePath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep:
     return {
       endpoint: ep,
       state: 'unknown',
-      hops: [{ kind: 'subnet', state: 'unknown', label: `${ep.instanceId}: subnet`, detail: `unknown: ${ep.subnetsUnknown ?? 'no subnet'}.` }],
+      hops: [named({ kind: 'subnet', state: 'unknown', label: `${ep.instanceId}: subnet`, detail: `unknown: ${ep.subnetsUnknown ?? 'no subnet'}.` })],
       via: 'vpc',
     };
   }
@@ -703,13 +877,13 @@ function computePath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep:
         endpoint: ep,
         state: 'unknown',
         hops: [
-          {
+          named({
             kind: 'subnet',
             state: 'unknown',
             label: `${ep.instanceId}: subnet ${id}`,
             detail: net.failure('subnets') ? `unknown: needs ${net.failure('subnets')}.` : `${id} was not among the subnets read.`,
             subnetId: id,
-          },
+          }),
         ],
         via: 'vpc',
       });
@@ -724,12 +898,12 @@ function computePath(idx: RegionIndex, net: NetworkIndex, source: NetSource, ep:
     ...pick,
     state: 'unknown',
     hops: [
-      {
+      named({
         kind: 'subnet',
         state: 'unknown',
         label: `${ep.instanceId}: one of ${ep.subnetIds.join(', ')}`,
         detail: `RDS placed it in one of ${ep.subnetIds.join(', ')} (its subnet group's subnets in its zone), and the answer differs between them.`,
-      },
+      }),
       ...pick.hops,
     ],
   };

@@ -4,7 +4,7 @@ import { Cidr, cidrContains, cidrOverlaps, cidrSize, formatCidr, IpVersion, isPr
 import type { Ec2Instance, RegionIndex, RulePeer, SecurityGroupRule } from '../model';
 import { requireRead } from '../model';
 import { peerKey } from '../rules';
-import { dbEndpoints, type DbEndpoint, type HopState, networkPath, type NetSource } from './network';
+import { briefPaths, dbEndpoints, type DbEndpoint, type HopState, type NetSource } from './network';
 import { type InstancePath, instancePath } from './path';
 import {
   allowsTcpPort,
@@ -125,8 +125,7 @@ function sourceReach(
   port: number,
 ): { instances: InstancePath[]; internet: boolean } {
   let internet = false;
-  const instances = endpoints.map((ep) => {
-    const x = networkPath(idx, opts.network!, src, ep, port, true);
+  const instances = briefPaths(idx, opts.network!, src, endpoints, port).map((x) => {
     if (x.via === 'internet') internet = true;
     return instancePath(x);
   });
