@@ -9,7 +9,7 @@ import type { RegionIndex, RulePeer, RuleSpec, SecurityGroup, SecurityGroupRule 
 import { accessLostBy, lostAccessText, narrowerReplacements, type Replacement } from '../domain/analysis';
 import { unreachableGroupError } from '../domain/peering';
 import { countOf, peerLabel, portLabel, ruleLabel } from '../domain/rules';
-import { driftWarning, managedBy, ruleChange } from '../domain/code';
+import { driftWarning, groupExport, managedBy, ruleChange } from '../domain/code';
 import type { CodeOffer } from '../ui/prompter';
 import type { OpsContext } from './context';
 import type { Done } from './groups';
@@ -40,6 +40,34 @@ function driftOf(ctx: OpsContext, idx: RegionIndex, groupIds: readonly string[])
     return w ? [w] : [];
   });
   return warnings.length ? `\n\n${warnings.join('\n\n')}` : '';
+}
+
+/**
+ * For a change of one group's rules (edit, replace, remove) when a tool manages the group: its drift
+ * warning naming the code button, and "Copy as Code Instead" with the group as it would be after the
+ * change (every rule kept, the edited one changed, the removed ones gone): what its source should say.
+ * Undefined when nothing manages it.
+ */
+function managedAfter(
+  ctx: OpsContext,
+  region: string,
+  idx: RegionIndex,
+  groupId: string,
+  after: (rules: readonly SecurityGroupRule[]) => readonly SecurityGroupRule[],
+  added: readonly RuleSpec[] = [],
+): { drift: string; code: CodeOffer } | undefined {
+  const g = idx.groupsById.get(groupId);
+  const managed = g && managedBy(g.tags, ctx.settings.managedByTags);
+  if (!g || !managed) return undefined;
+  return {
+    drift: `\n\n${driftWarning(`${g.groupName} (${g.groupId})`, managed)} The code is the group as it would be after this change.`,
+    code: {
+      title: `${g.groupName} (${g.groupId}) as it would be after this change: put this in its source`,
+      region,
+      changes: () => [...groupExport(g, after(idx.rulesOf(groupId))), ...added.map((d) => ruleChange(d, idx))],
+      instead: true,
+    },
+  };
 }
 
 /** The ports of the Region's clusters, beyond the usual database ports. */
@@ -285,19 +313,32 @@ export async function modifyRule(
       return done;
     });
   let ok: boolean;
+  const changed = (r: SecurityGroupRule): SecurityGroupRule =>
+    r.ruleId === rule.ruleId
+      ? {
+          ...r,
+          protocol: d.protocol,
+          fromPort: d.fromPort,
+          toPort: d.toPort,
+          peer: d.peer,
+          ...(d.description ? { description: d.description } : { description: undefined }),
+        }
+      : r;
+  const m = managedAfter(ctx, region, idx, rule.groupId, (rules) => rules.map(changed));
   if (worldOpenDatabasePort(d) && !worldOpenDatabasePort({ ...d, peer: rule.peer })) {
     ok = await ctx.ui.confirm(
       `Open ${portLabel(d)} to the whole internet?`,
-      `The edited rule would accept database connections from any address.${driftOf(ctx, idx, [rule.groupId])}`,
+      `The edited rule would accept database connections from any address.${m?.drift ?? ''}`,
       'Allow from anywhere',
-      { exposes: true },
+      { exposes: true, ...(m ? { code: m.code } : {}) },
     );
   } else {
     const g = idx.groupsById.get(rule.groupId);
     ok = await ctx.ui.confirm(
       `Change what rule ${rule.ruleId} allows?`,
-      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.${driftOf(ctx, idx, [rule.groupId])}`,
+      `${g?.groupName ?? rule.groupId}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)}\nAfter:  ${allows(d)}\n\nWhat only the old rule allowed stops at once.${m?.drift ?? ''}`,
       'Change Rule',
+      m ? { code: m.code } : undefined,
     );
   }
   if (!ok) return undefined;
@@ -410,14 +451,15 @@ async function replaceRule(
   const g = checkNewRule(region, idx, d);
   const text = allows(d);
   const world = worldOpenDatabasePort(d, clusterPorts(idx)) && !worldOpenDatabasePort({ ...d, peer: rule.peer }, clusterPorts(idx));
+  const m = managedAfter(ctx, region, idx, rule.groupId, (rules) => rules.filter((r) => r.ruleId !== rule.ruleId), [d]);
   const ok = await ctx.ui.confirm(
     world ? `Open ${portLabel(d)} to the whole internet?` : `Replace rule ${rule.ruleId}?`,
     `${REPLACE_NOTE}\n${g.groupName}, ${direction(rule.isEgress)}\nBefore: ${allows(rule)} (${rule.ruleId})\nAfter:  ${text}\n\n` +
       (world ? 'The new rule would accept database connections from any address. ' : '') +
       'What only the old rule allowed stops when it is removed.' +
-      driftOf(ctx, idx, [rule.groupId]),
+      (m?.drift ?? ''),
     world ? 'Allow from anywhere' : 'Replace Rule',
-    { exposes: world },
+    { exposes: world, ...(m ? { code: m.code } : {}) },
   );
   if (!ok) return undefined;
   const old = rule.ruleId;
@@ -568,14 +610,15 @@ export async function revokeRules(ctx: OpsContext, region: string, idx: RegionIn
       if (!choice) return undefined;
       if (choice === replaceLabel) replace = replacements;
     } else {
+      // Rules of one group a tool manages: the group as it would be without them, as code instead.
+      const groups = [...new Set(rules.map((r) => r.groupId))];
+      const gone = new Set(rules.map((r) => r.ruleId));
+      const m = groups.length === 1 ? managedAfter(ctx, region, idx, groups[0], (all) => all.filter((r) => !gone.has(r.ruleId))) : undefined;
       const ok = await ctx.ui.confirm(
         title,
-        `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${driftOf(
-          ctx,
-          idx,
-          rules.map((r) => r.groupId),
-        )}`,
+        `${lines.join('\n')}${cut}\n\nWhatever these rules allow stops at once.${m ? m.drift : driftOf(ctx, idx, groups)}`,
         removeLabel,
+        m ? { code: m.code } : undefined,
       );
       if (!ok) return undefined;
     }

@@ -253,6 +253,31 @@ describe('ops: ruleToEdit, editedRule and modifyRule', () => {
     assert.deepEqual([aws.count('modifyRule'), aws.count('authorizeRule'), aws.count('revokeRules'), aws.count('updateRuleDescription')], [1, 0, 0, 0]);
   });
 
+  it('editing or removing a rule of a group a CloudFormation stack manages: the drift warning, and Copy as Code Instead copies the group as it would be after the change; nothing is sent', async () => {
+    const aws = new FakeAws();
+    aws.groups = aws.groups.map((g) => (g.groupId === APP ? { ...g, tags: { 'aws:cloudformation:stack-name': 'shop-prod' } } : g));
+    const { ctx, ui, load } = fakeContext(aws, [COPY_AS_CODE_INSTEAD, 'Terraform', COPY_AS_CODE_INSTEAD, 'Terraform']);
+    const idx = await load();
+    const rule = idx.snapshot.rules[1];
+    const kept = idx.rulesOf(APP).filter((r) => r.ruleId !== rule.ruleId);
+    assert.equal(await modifyRule(ctx, R, idx, rule, { fromPort: 8443, toPort: 8443 }), undefined);
+    assert.equal(ui.confirms[0].code, COPY_AS_CODE_INSTEAD);
+    assert.match(
+      ui.confirms[0].detail,
+      /appsrv1 \(sg-[0-9a-f]+\) is managed by CloudFormation stack shop-prod .*will drift.*The code is the group as it would be after this change\./s,
+    );
+    // The edited rule at its new port, under its own id (imported), and every other rule of the group kept.
+    assert.match(ui.copied[0], /from_port += 8443/);
+    assert.doesNotMatch(ui.copied[0], /from_port += 443\n/);
+    assert.match(ui.copied[0], new RegExp(`id = "${rule.ruleId}"`));
+    for (const r of kept) assert.match(ui.copied[0], new RegExp(`id = "${r.ruleId}"`));
+    assert.equal(await revokeRules(ctx, R, idx, { ruleIds: [rule.ruleId] }), undefined);
+    assert.equal(ui.confirms[1].code, COPY_AS_CODE_INSTEAD);
+    assert.doesNotMatch(ui.copied[1], new RegExp(rule.ruleId), 'the removed rule is gone from the group as code');
+    for (const r of kept) assert.match(ui.copied[1], new RegExp(`id = "${r.ruleId}"`));
+    assert.deepEqual([aws.count('modifyRule'), aws.count('revokeRules'), aws.count('authorizeRule')], [0, 0, 0]);
+  });
+
   it('same kind, another CIDR or group: ModifySecurityGroupRules in place, with its port and description', async () => {
     const aws = new FakeAws();
     const { ctx, load } = fakeContext(aws, [true, true]);
