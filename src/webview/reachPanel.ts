@@ -185,8 +185,9 @@ export class ReachPanel implements vscode.Disposable {
         '<div id="fixes-area" hidden><h2 id="fixes-title">Fixes</h2><ul id="fixes" class="fixes" aria-labelledby="fixes-title"></ul></div>',
         '</section>',
         '<section id="graph">',
-        '<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span></div>',
+        '<div class="legend"><span class="l-danger">open to the whole internet</span><span class="l-warn">public range or stale reference</span><span class="l-ok">private range or group</span><span class="l-blocks">network hop that stops it</span></div>',
         '<div id="diagram"></div>',
+        '<div id="stops-area" hidden><h2 id="stops-title">What stops it on the network</h2><ol id="stops" class="hops" aria-labelledby="stops-title"></ol></div>',
         '</section>',
       ].join('\n'),
     });

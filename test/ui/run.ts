@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, remoteUri, startCodeServer, vscodeBuild, workbenchUrl, type CodeServer } from '../harness/codeServer';
 import { seedScenarioStart, seedTestAccount, type TestAccountIds } from '../harness/seed';
 import { associatePicker, badges, explainPathInEditor, groupHover, worldOpenConfirmation } from './fixedFlows';
-import { activityAfterReload, activityLog, exportAsTerraform, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
+import { activityAfterReload, activityLog, exportAsTerraform, reachDiagramAclBlocked, STAND_IN_ADDRESS, temporaryRule } from './traceFlows';
 import { walkthroughUiCheck } from './walkthrough';
 import { twoAccountTree } from './accountFlows';
 import { compareDiff } from './compareFlows';
@@ -278,6 +278,10 @@ function checks(ctx: Context): Check[] {
         await parkMouse(p);
         await screenshot(p, 'reach-diagram');
       },
+    },
+    {
+      name: 'who can reach billing-pg with a network ACL denying 5432: the ACL hop highlighted with its fix (reach-diagram-acl-blocked.png)',
+      run: () => reachDiagramAclBlocked(page(), answerQuickInput, ctx.motoUrl!, ids()),
     },
     // The flows issue 14 fixed, each with its screenshot (test/ui/fixedFlows.ts).
     {

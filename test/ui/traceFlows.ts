@@ -5,7 +5,18 @@
 // visible text, so the checks hold on both test VS Codes.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { activityBarItem, dismissNotifications, expandRow, parkMouse, retry, runCommand, screenshot, waitForNoHover, waitForRow } from './workbench';
+import {
+  activityBarItem,
+  dismissNotifications,
+  expandRow,
+  parkMouse,
+  retry,
+  runCommand,
+  screenshot,
+  waitForNoHover,
+  waitForRow,
+  webviewFrame,
+} from './workbench';
 
 type Answer = (p: Page, step: RegExp, text: string) => Promise<void>;
 
@@ -94,4 +105,60 @@ export async function activityAfterReload(p: Page): Promise<void> {
   await entry.waitFor({ state: 'visible', timeout: 30_000 });
   await parkMouse(p);
   await screenshot(p, 'activity-after-reload');
+}
+
+/**
+ * Issue 15: the Who Can Reach diagram with a network ACL hop blocked. A network ACL on shop-vpc's
+ * subnets (billing-pg's DB subnet group) denies tcp 5432 from the VPC's range first (#90): the app
+ * servers' group is let in by pgsrv1, yet the diagram shows the ACL between them, highlighted, with
+ * the entry to add; the ACL associations are put back afterwards.
+ */
+export async function reachDiagramAclBlocked(p: Page, answer: Answer, motoUrl: string, ids: { region: string; vpcId: string }): Promise<void> {
+  const { clientsFor } = await import('../harness/seed');
+  const { CreateNetworkAclCommand, CreateNetworkAclEntryCommand, DescribeNetworkAclsCommand, ReplaceNetworkAclAssociationCommand } =
+    await import('@aws-sdk/client-ec2');
+  const { ec2 } = clientsFor(motoUrl, ids.region);
+  const before = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [ids.vpcId] }] }));
+  const defaultAcl = before.NetworkAcls!.find((a) => a.IsDefault)!;
+  const acl = (await ec2.send(new CreateNetworkAclCommand({ VpcId: ids.vpcId }))).NetworkAcl!.NetworkAclId!;
+  const entry = (n: number, egress: boolean, deny: boolean, ports?: number) =>
+    ec2.send(
+      new CreateNetworkAclEntryCommand({
+        NetworkAclId: acl,
+        RuleNumber: n,
+        Egress: egress,
+        Protocol: ports ? '6' : '-1',
+        RuleAction: deny ? 'deny' : 'allow',
+        CidrBlock: deny ? '10.20.0.0/16' : '0.0.0.0/0',
+        ...(ports ? { PortRange: { From: ports, To: ports } } : {}),
+      }),
+    );
+  await entry(90, false, true, 5432);
+  await entry(100, false, false);
+  await entry(100, true, false);
+  const moved: string[] = [];
+  for (const a of defaultAcl.Associations ?? []) {
+    const r = await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: a.NetworkAclAssociationId!, NetworkAclId: acl }));
+    moved.push(r.NewAssociationId!);
+  }
+  try {
+    await dismissNotifications(p);
+    await runCommand(p, 'Aurora SG: Refresh');
+    await runCommand(p, 'Aurora SG: Who Can Reach This Database?');
+    await answer(p, /Database/, 'billing-pg');
+    const frame = await webviewFrame(p, { titleContains: 'billing-pg', timeoutMs: 30_000 });
+    const blocked = frame.locator('svg .node.acl.blocks');
+    await retry('the blocked network ACL in the diagram', async () => {
+      assert.equal(await blocked.count(), 1);
+      assert.equal(((await blocked.locator('.node-label').textContent()) ?? '').trim(), acl);
+    });
+    const stops = (await frame.locator('#stops').textContent()) ?? '';
+    assert.match(stops, new RegExp(`To change: Add an inbound allow entry to ${acl}: tcp 5432 from 10\\.20\\.0\\.0/16, numbered below 90\\.`));
+    assert.match((await frame.locator('#summary').textContent()) ?? '', /The network stops/);
+    await parkMouse(p);
+    await screenshot(p, 'reach-diagram-acl-blocked');
+  } finally {
+    for (const id of moved) await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: id, NetworkAclId: defaultAcl.NetworkAclId! }));
+    await runCommand(p, 'Aurora SG: Refresh').catch(() => undefined);
+  }
 }

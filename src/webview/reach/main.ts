@@ -16,6 +16,10 @@ const ICON: Record<GraphNode['kind'], string> = {
   group: 'codicon-shield',
   ec2: 'codicon-server',
   prefixList: 'codicon-list-unordered',
+  subnet: 'codicon-type-hierarchy',
+  acl: 'codicon-checklist',
+  route: 'codicon-arrow-swap',
+  setting: 'codicon-settings-gear',
 };
 const KIND_TEXT: Record<GraphNode['kind'], string> = {
   database: 'database',
@@ -24,6 +28,10 @@ const KIND_TEXT: Record<GraphNode['kind'], string> = {
   group: 'security group',
   ec2: 'EC2 instance',
   prefixList: 'prefix list',
+  subnet: 'subnet',
+  acl: 'network ACL',
+  route: 'route table',
+  setting: 'database setting',
 };
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
@@ -99,6 +107,32 @@ function renderPath(path: PathView, seq = 0, note?: string): void {
   vscode.postMessage({ type: 'rendered', kind: 'path', items: list.children.length, seq });
 }
 
+/** Under the diagram: each network hop that stops a source, what decided it and what to change, as the Explain Path panel says it. */
+function renderStops(graph: ReachGraph): void {
+  const stops = graph.nodes.filter((n) => n.blocks);
+  const area = document.getElementById('stops-area')!;
+  const list = document.getElementById('stops')!;
+  list.replaceChildren();
+  area.hidden = stops.length === 0;
+  for (const n of stops) {
+    const li = html('li', `hop ${n.state === 'unknown' ? 'unknown' : 'closed'} blocks`);
+    const head = html('div', 'hop-head');
+    const icon = html('span', `codicon ${n.state === 'unknown' ? 'codicon-question' : 'codicon-error'}`);
+    icon.setAttribute('aria-hidden', 'true');
+    head.append(
+      icon,
+      html('span', 'verdict', n.state === 'unknown' ? 'unknown' : 'blocks'),
+      html('strong', 'hop-label', n.label),
+      html('span', 'hop-kind', KIND_TEXT[n.kind]),
+    );
+    li.appendChild(head);
+    if (n.detail) li.appendChild(html('p', 'hop-detail', n.detail));
+    if (n.entry) li.appendChild(html('p', 'hop-rules', `Decided by: ${n.entry}`));
+    if (n.fix) li.appendChild(html('p', 'hop-fix', `To change: ${n.fix}`));
+    list.appendChild(li);
+  }
+}
+
 function render(graph: ReachGraph, seq = 0, note?: string): void {
   show('graph', note);
   const title = document.getElementById('title')!;
@@ -153,14 +187,14 @@ function render(graph: ReachGraph, seq = 0, note?: string): void {
   for (const n of graph.nodes) {
     const pos = g.node(n.id) as { x: number; y: number };
     const grp = el('g', {
-      class: `node ${n.kind} tone-${n.tone}`,
+      class: `node ${n.kind} tone-${n.tone}${n.blocks ? ' blocks' : ''}`,
       transform: `translate(${pos.x - NODE_W / 2}, ${pos.y - NODE_H / 2})`,
       tabindex: 0,
       role: 'button',
     });
     grp.setAttribute(
       'aria-label',
-      `${KIND_TEXT[n.kind]} ${n.label}${n.detail ? `, ${n.detail}` : ''}${n.groupId ? ', press Enter to show it in the tree' : ''}`,
+      `${KIND_TEXT[n.kind]} ${n.label}${n.detail ? `, ${n.detail}` : ''}${n.fix ? `. To change: ${n.fix}` : ''}${n.groupId ? ', press Enter to show it in the tree' : ''}`,
     );
     grp.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 4 }));
     const fo = el('foreignObject', { x: 8, y: 6, width: 22, height: 22 });
@@ -175,7 +209,7 @@ function render(graph: ReachGraph, seq = 0, note?: string): void {
     detail.textContent = clip(n.detail ?? KIND_TEXT[n.kind], 30);
     grp.appendChild(detail);
     const tip = el('title');
-    tip.textContent = `${n.label}\n${n.detail ?? ''}`;
+    tip.textContent = [n.label, n.detail ?? '', n.entry ? `Decided by: ${n.entry}` : '', n.fix ? `To change: ${n.fix}` : ''].filter(Boolean).join('\n');
     grp.appendChild(tip);
     const highlight = (on: boolean) => {
       for (const e of edgeEls) if (e.from === n.id || e.to === n.id) e.path.classList.toggle('hot', on);
@@ -198,6 +232,7 @@ function render(graph: ReachGraph, seq = 0, note?: string): void {
     svg.appendChild(grp);
   }
   host.appendChild(svg);
+  renderStops(graph);
   vscode.setState({ graph, note });
   vscode.postMessage({ type: 'rendered', kind: 'graph', items: graph.nodes.length, seq });
 }
