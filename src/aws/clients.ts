@@ -1,5 +1,6 @@
 // SDK clients, one pair per Region, with credentials from a profile or the default chain,
 // an optional endpoint override (LocalStack, moto), and a middleware that logs every call.
+import { emptyAnswer, readFastAnswer } from './fastXml';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -155,6 +156,7 @@ export class ClientPool {
       };
       c = clients;
       this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
+      readAnswersFast(c.ec2);
       this.instrument(c.rds, 'RDS', region, (p) => p.rds);
       this.pool.set(region, c);
     }
@@ -228,4 +230,59 @@ export class ClientPool {
       { step: 'initialize', name: 'auroraSgCallLog' },
     );
   }
+}
+
+type Handler = (args: unknown) => Promise<{ response?: unknown; output?: Record<string, unknown> }>;
+const FAST_OUTPUT = Symbol('auroraSg.fastOutput');
+/** Answers read by fastXml.ts, and answers of its commands it left to the SDK (for the tests and the bench). */
+export const fastAnswers = { read: 0, declined: 0 };
+
+/**
+ * The big list answers of a load (DescribeSecurityGroups, DescribeSecurityGroupRules) read by
+ * fastXml.ts instead of the SDK's generic parser. One middleware sits between the SDK's
+ * deserializer and the HTTP handler: it takes a successful answer's text and, when fastXml reads
+ * it, hands the deserializer an answer with no members; a second, outside the deserializer, puts
+ * the members read into the output. Anything else (an error answer, another command, an answer
+ * fastXml does not read) goes to the SDK untouched. Retries and signing are the SDK's as before.
+ */
+export function readAnswersFast(client: EC2Client): void {
+  const stack = client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void };
+  stack.add(
+    (next: Handler, context: { commandName?: string; [FAST_OUTPUT]?: Record<string, unknown> }) => async (args: unknown) => {
+      const out = await next(args);
+      const members = context[FAST_OUTPUT];
+      return members && out.output ? { ...out, output: { ...out.output, ...members } } : out;
+    },
+    { step: 'initialize', priority: 'low', name: 'auroraSgFastAnswersOut' },
+  );
+  stack.add(
+    (next: Handler, context: { commandName?: string; [FAST_OUTPUT]?: Record<string, unknown> }) => async (args: unknown) => {
+      const out = await next(args);
+      const name = context.commandName ?? '';
+      const response = out.response as { statusCode?: number; body?: unknown } | undefined;
+      const empty = emptyAnswer(name);
+      if (!empty || !response || response.statusCode !== 200 || response.body === undefined) return out;
+      const bytes = await bodyBytes(response.body);
+      const members = readFastAnswer(name, bytes.toString('utf8'));
+      if (members) {
+        fastAnswers.read++;
+        context[FAST_OUTPUT] = members;
+        response.body = Buffer.from(empty, 'utf8');
+      } else {
+        fastAnswers.declined++;
+        response.body = bytes;
+      }
+      return out;
+    },
+    // Inside the deserializer (same step, lower priority): it sees the raw answer.
+    { step: 'deserialize', priority: 'low', name: 'auroraSgFastAnswers' },
+  );
+}
+
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const c of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
+  return Buffer.concat(chunks);
 }
