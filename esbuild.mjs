@@ -21,6 +21,26 @@ const awsExternal = {
   },
 };
 
+/**
+ * The SDK's schema modules (client-ec2's describes every EC2 shape: 1.3 MB) write their traits as
+ * `{ [_xN]: _sGRI }`, computed keys naming module constants. esbuild must keep any statement whose
+ * computed key it cannot prove pure, so every shape stayed in the bundle, used or not. Writing the
+ * constants' strings into those keys (`{ ["xmlName"]: _sGRI }`) changes nothing at run time and lets
+ * the unused shapes go.
+ */
+const pureSchemaKeys = {
+  name: 'pure-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[\w-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      const constants = new Map();
+      for (const m of text.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) constants.set(m[1], m[2]);
+      const contents = text.replace(/\[(_\w+)\]:/g, (whole, name) => (constants.has(name) ? `[${constants.get(name)}]:` : whole));
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -45,7 +65,7 @@ const contexts = [
     banner: { js: 'var __auroraSgLoadStart = typeof performance !== "undefined" ? performance.now() : undefined;' },
     footer: { js: 'var __auroraSgLoadEnd = typeof performance !== "undefined" ? performance.now() : undefined;' },
   }),
-  await esbuild.context({ ...common, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist' }),
+  await esbuild.context({ ...common, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', plugins: [pureSchemaKeys] }),
   await esbuild.context({ ...common, entryPoints: { features: 'src/features.ts' }, outdir: 'dist', plugins: [awsExternal] }),
   // Webview scripts run in the browser: one IIFE each, written under media/dist/ (localResourceRoots).
   await esbuild.context({
