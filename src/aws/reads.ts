@@ -66,7 +66,7 @@ export interface ReadOptions {
    * the chain; 'parallel' switches whenever there is a second page.
    */
   readonly rulesStrategy?: 'auto' | 'chain' | 'parallel';
-  /** The parallel rules read: batches in flight at most (halved on each throttling answer); default 8. */
+  /** The parallel rules read: batches in flight at most (halved on each throttling answer); default RULES_CONCURRENCY. */
   readonly rulesConcurrency?: number;
   /** The parallel rules read: the wait before a throttled batch is asked again, times its attempt; default 250 ms. */
   readonly rulesRetryDelayMs?: number;
@@ -466,6 +466,13 @@ export async function readRules(c: RegionClients, o: ReadOptions = {}, groupIds?
 
 /** Group ids in one DescribeSecurityGroupRules call of the parallel read (a filter takes up to 200 values: EC2 API Reference, Filter). */
 export const RULES_BATCH = 100;
+/**
+ * Batches of the parallel rules read in flight at first. EC2 answers non-mutating actions from a
+ * bucket of 100 requests refilled at 20 a second (EC2 API Reference, "Request throttling"); a load
+ * of the largest Region sends about 80 calls, so 16 at once stays inside it, and a throttling
+ * answer halves the number from then on.
+ */
+export const RULES_CONCURRENCY = 16;
 /** Throttling answers: EC2 RequestLimitExceeded (EC2 API Reference, "Request throttling"), RDS Throttling. */
 const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException']);
 /** A throttled batch is asked again this many times before the read fails. */
@@ -508,7 +515,7 @@ async function readRulesByBatches(c: RegionClients, o: ReadOptions, feed: GroupI
   const signal = o.abortSignal ? AbortSignal.any([o.abortSignal, stop.signal]) : stop.signal;
   const results: SecurityGroupRule[][] = [];
   const queue: { index: number; ids: string[]; attempt: number }[] = [];
-  let limit = Math.max(1, o.rulesConcurrency ?? 8);
+  let limit = Math.max(1, o.rulesConcurrency ?? RULES_CONCURRENCY);
   let running = 0;
   let cut = 0;
   let producing = true;
@@ -557,7 +564,8 @@ async function readRulesByBatches(c: RegionClients, o: ReadOptions, feed: GroupI
   void (async () => {
     let seen = 0;
     for (;;) {
-      const f = await feed.after(seen);
+      // A whole batch more, or the end (after() resolves at once while it has more than the count).
+      const f = await feed.after(seen + RULES_BATCH - 1);
       if (f.error !== undefined) {
         groupsFailed = true;
         break;
@@ -724,7 +732,12 @@ function assemble(region: string, settled: readonly (PromiseSettledResult<unknow
  * partial snapshot (the tree fills in part by part; the result is the same as without it).
  */
 export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): Promise<RegionSnapshot> {
-  const so: ReadOptions = { abortSignal: o.abortSignal, ec2PageSize: o.ec2PageSize, rdsPageSize: o.rdsPageSize, rulesStrategy: o.rulesStrategy };
+  const so: ReadOptions = {
+    abortSignal: o.abortSignal,
+    ec2PageSize: o.ec2PageSize,
+    rdsPageSize: o.rdsPageSize,
+    rulesStrategy: o.rulesStrategy,
+  };
   // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
   const feed = new GroupIdFeed();
   const reads: Promise<unknown>[] = [
