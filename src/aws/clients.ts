@@ -1,6 +1,5 @@
 // SDK clients, one pair per Region, with credentials from a profile or the default chain,
 // an optional endpoint override (LocalStack, moto), and a middleware that logs every call.
-import { emptyAnswer, readFastAnswer } from './fastXml';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -10,6 +9,7 @@ import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
 import { attachConnection, CREDENTIAL_CODES, redact, rememberSecrets } from './errors';
+import { emptyAnswer, readFastAnswer } from './fastXml';
 
 export interface ConnectionSettings {
   /** A profile of the shared config/credentials files; undefined = the SDK's default chain. */

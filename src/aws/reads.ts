@@ -732,12 +732,7 @@ function assemble(region: string, settled: readonly (PromiseSettledResult<unknow
  * partial snapshot (the tree fills in part by part; the result is the same as without it).
  */
 export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): Promise<RegionSnapshot> {
-  const so: ReadOptions = {
-    abortSignal: o.abortSignal,
-    ec2PageSize: o.ec2PageSize,
-    rdsPageSize: o.rdsPageSize,
-    rulesStrategy: o.rulesStrategy,
-  };
+  const so: ReadOptions = { abortSignal: o.abortSignal, ec2PageSize: o.ec2PageSize, rdsPageSize: o.rdsPageSize, rulesStrategy: o.rulesStrategy };
   // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
   const feed = new GroupIdFeed();
   const reads: Promise<unknown>[] = [
