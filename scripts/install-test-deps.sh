@@ -94,7 +94,9 @@ npm_install() {
   shift 3
   mkdir -p "$dir"
   [ -f "$dir/package.json" ] || echo '{"name":"aurora-sg-test-dep","private":true}' >"$dir/package.json"
-  ( cd "$dir" && env "$@" npm_config_unsafe_perm=true npm_config_yes=true \
+  # npm_config_user_agent is unset: under `npm test` it holds the parent npm's "node/v20...", which a
+  # child npm keeps as its own config, and code-server's postinstall reads its Node version from it.
+  ( cd "$dir" && env -u npm_config_user_agent "$@" npm_config_unsafe_perm=true npm_config_yes=true \
       npm install --no-audit --no-fund --foreground-scripts "$pkg" >"$log" 2>&1 ) \
     || { tail -50 "$log"; echo "[install] $pkg failed; full log: $log" >&2; exit 1; }
 }
