@@ -70,6 +70,15 @@ if (grep) narrowed.push(`MOCHA_GREP=${JSON.stringify(grep)}`);
 
 const sum = (out, word) => [...out.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 
+/**
+ * Mocha's report of the failed tests (from "N failing" on, at most 60 lines), repeated after the
+ * summary: a CI log that keeps only its tail still says which test failed and why.
+ */
+function failureReport(out) {
+  const at = out.search(/^\s*\d+ failing\b/m);
+  return at < 0 ? '' : out.slice(at).split('\n').slice(0, 60).join('\n').trimEnd();
+}
+
 function run(step) {
   return new Promise((resolve) => {
     let out = '';
@@ -89,7 +98,7 @@ function run(step) {
     p.on('close', (code) => {
       const c = code ?? 1;
       if (step.check) resolve({ code: c, passing: c === 0 ? 1 : 0, failing: c === 0 ? 0 : 1, pending: 0 });
-      else resolve({ code: c, passing: sum(out, 'passing'), failing: sum(out, 'failing'), pending: sum(out, 'pending') });
+      else resolve({ code: c, passing: sum(out, 'passing'), failing: sum(out, 'failing'), pending: sum(out, 'pending'), failures: failureReport(out) });
     });
   });
 }
@@ -102,7 +111,7 @@ if (ci && narrowed.length) {
   for (const layer of layers) {
     console.log(`\n=== test layer: ${layer} ===`);
     const started = Date.now();
-    const r = { layer, code: 0, passing: 0, failing: 0, pending: 0, note: '' };
+    const r = { layer, code: 0, passing: 0, failing: 0, pending: 0, note: '', failures: '' };
     for (const step of steps[layer]) {
       const s = await run(step);
       // A step that exits non-zero without reporting a failing test could not run: count it as a failure.
@@ -120,6 +129,7 @@ if (ci && narrowed.length) {
       r.passing += s.passing;
       r.failing += s.failing;
       r.pending += s.pending;
+      if (s.failures) r.failures += `${s.failures}\n`;
     }
     if (ci && r.pending > 0) {
       console.error(`Layer ${layer} has ${r.pending} pending test(s): under CI=true every test must run.`);
@@ -131,6 +141,7 @@ if (ci && narrowed.length) {
   }
 }
 
+for (const r of results.filter((x) => x.failures)) console.log(`\n=== failures: ${r.layer} ===\n${r.failures.trimEnd()}`);
 console.log('\n=== summary ===');
 for (const r of results) {
   const pending = r.pending ? `, ${r.pending} pending` : '';

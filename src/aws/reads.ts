@@ -746,6 +746,33 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
     readLimits(c, so),
     readNetworkInterfaces(c, so),
   ];
+  // Asked as soon as their inputs are read, so their round trips overlap the reads still running
+  // (on a big Region the DB instances' chain of pages ends after the rules): the stale references of
+  // the few VPCs that reference another VPC (usually none; failing, unknown: see readStaleChecks), and
+  // the prefix lists the rules reference (their size counts against the rules quota). The findings
+  // pass stays a pure function of the snapshot. Neither promise rejects but for a cancellation.
+  const groupsAndRules = Promise.all([reads[1] as Promise<SecurityGroup[]>, reads[2] as Promise<SecurityGroupRule[]>]);
+  const staleRead = groupsAndRules.then(
+    ([groups, rules]) => {
+      const vpcIds = vpcsToCheckForStale(groups, rules);
+      return vpcIds.length ? readStaleChecks(c, vpcIds, so) : undefined;
+    },
+    () => undefined, // without the groups or the rules there is nothing to check
+  );
+  const prefixRead = (reads[2] as Promise<SecurityGroupRule[]>).then(
+    (rules) => {
+      const ids = [...new Set(rules.flatMap((r) => (r.peer.kind === 'prefixList' ? [r.peer.prefixListId] : [])))].sort();
+      return ids.length
+        ? readPrefixLists(c, ids, so).then(
+            (lists) => ({ lists }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined;
+    },
+    () => undefined,
+  );
+  // Handled now, so a load that fails as a whole leaves no unhandled rejection behind.
+  const extras = Promise.allSettled([staleRead, prefixRead]);
   const sofar: (PromiseSettledResult<unknown> | undefined)[] = reads.map(() => undefined);
   // A sign-in problem or a cancellation fails the whole load: nothing partial is shown for it.
   const fatal = (e: unknown) => isCancellation(e) || CREDENTIAL_CODES.has((e as Error)?.name ?? '');
@@ -780,21 +807,16 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
   if (credentials) throw credentials.error;
   // Nothing of the tree could be read (the reads after the first six only add to it).
   if (failures.filter((f) => CORE_READS.includes(f.read)).length === CORE_READS.length) throw failures[0]!.error;
-  const { groups, rules } = snapshot;
-  // Asked here, after the rules, for the few VPCs that reference another VPC (usually none): the
-  // findings pass stays a pure function of the snapshot. Failing, it is unknown (see readStaleChecks).
-  const staleVpcs = vpcsToCheckForStale(groups, rules);
-  const staleChecks = staleVpcs.length ? { staleChecks: await readStaleChecks(c, staleVpcs, so) } : {};
-  // Likewise the prefix lists the rules reference (their size counts against the rules quota).
-  const listIds = [...new Set(rules.flatMap((r) => (r.peer.kind === 'prefixList' ? [r.peer.prefixListId] : [])))].sort();
+  const [stale, lists] = await extras;
+  for (const r of [stale, lists]) if (r.status === 'rejected') throw r.reason; // a cancellation
+  const staleRules = stale.status === 'fulfilled' ? stale.value : undefined;
+  const staleChecks = staleRules ? { staleChecks: staleRules } : {};
+  const listRead = lists.status === 'fulfilled' ? lists.value : undefined;
   let prefixLists: { prefixLists?: PrefixListInfo[] } = {};
-  if (listIds.length) {
-    try {
-      prefixLists = { prefixLists: await readPrefixLists(c, listIds, so) };
-    } catch (e) {
-      if (isCancellation(e) || o.abortSignal?.aborted) throw e;
-      failures.push({ read: 'prefixLists', action: REGION_READS.prefixLists.action, error: e });
-    }
+  if (listRead && 'lists' in listRead) prefixLists = { prefixLists: listRead.lists };
+  else if (listRead) {
+    if (isCancellation(listRead.error) || o.abortSignal?.aborted) throw listRead.error;
+    failures.push({ read: 'prefixLists', action: REGION_READS.prefixLists.action, error: listRead.error });
   }
   return {
     ...snapshot,

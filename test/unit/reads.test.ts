@@ -816,6 +816,39 @@ describe('reads: readRegion over several pages', () => {
     for (const c of calls) assert.equal(c.options?.abortSignal, abort.signal, c.command);
   });
 
+  it('asks the stale references and the prefix lists as soon as the groups and rules are read, while the DB instances are still being read', async () => {
+    const { clients } = fakeClients(accountPages());
+    const rdsSend = (clients.rds as any).send;
+    const ec2Send = (clients.ec2 as any).send;
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    const asked = new Map<string, () => void>();
+    const seen = (name: string) => new Promise<void>((r) => asked.set(name, r));
+    const staleAsked = seen('DescribeStaleSecurityGroupsCommand');
+    const listsAsked = seen('DescribeManagedPrefixListsCommand');
+    (clients.rds as any).send = async (cmd: any, o: any) => {
+      if (cmd.constructor.name === 'DescribeDBInstancesCommand') await gate; // held back until both were asked
+      return rdsSend(cmd, o);
+    };
+    (clients.ec2 as any).send = async (cmd: any, o: any) => {
+      asked.get(cmd.constructor.name)?.();
+      return ec2Send(cmd, o);
+    };
+    const load = readRegion(clients);
+    await Promise.all([staleAsked, listsAsked]); // never resolved if they waited for every read
+    openGate();
+    const snap = await load;
+    assert.deepEqual(
+      snap.staleChecks?.map((x) => x.vpcId),
+      ['vpc-3'],
+    );
+    assert.deepEqual(
+      snap.prefixLists?.map((x) => x.prefixListId),
+      ['pl-1'],
+    );
+    assert.equal(snap.instances.length, 2);
+  });
+
   it('an error on a later page fails that read only: the others load, the failure names the IAM action, the list is empty', async () => {
     const { clients } = fakeClients(accountPages());
     const realSend = (clients.rds as any).send;
