@@ -30,6 +30,19 @@ const wb = require(path.join(root, 'out/test/ui/workbench.js'));
     const firstRowsMs = Date.now() - t0;
     await wb.expandRow(page, 'VPCs', { level: 2 });
     const vpc = await wb.waitForRow(page, vpcName, { level: 3 });
+    // The tree fills in as the reads answer (progressive loading): wait for the whole load (the
+    // Region row's description stops saying "loading"), so the expansion times the tree, not moto's
+    // DescribeSecurityGroups answer.
+    const regionRow = wb.treeRow(page, region, { level: 1 });
+    await wb.retry(
+      'the Region loaded in full',
+      async () => {
+        const d = await wb.rowDescription(regionRow);
+        if (!d || /\bloading\b/.test(d)) throw new Error(`the Region row says "${d}"`);
+      },
+      600_000,
+      250,
+    );
     const t1 = Date.now();
     await vpc.click();
     await wb.waitForRow(page, /^bench-\d+$/, { level: 4 }, 120_000);

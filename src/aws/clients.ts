@@ -158,6 +158,7 @@ export class ClientPool {
       this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
       readAnswersFast(c.ec2);
       this.instrument(c.rds, 'RDS', region, (p) => p.rds);
+      holdableAnswers(c.rds);
       this.pool.set(region, c);
     }
     return c;
@@ -259,6 +260,7 @@ export function readAnswersFast(client: EC2Client): void {
     (next: Handler, context: { commandName?: string; [FAST_OUTPUT]?: Record<string, unknown> }) => async (args: unknown) => {
       const out = await next(args);
       const name = context.commandName ?? '';
+      await heldAnswer(client, name);
       const response = out.response as { statusCode?: number; body?: unknown } | undefined;
       const empty = emptyAnswer(name);
       if (!empty || !response || response.statusCode !== 200 || response.body === undefined) return out;
@@ -285,4 +287,47 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
   return Buffer.concat(chunks);
+}
+
+/** The answers held back per client (holdAnswers): the command names, and what they wait for. */
+const holds = new WeakMap<object, { commands: ReadonlySet<string>; until: Promise<void> }[]>();
+
+/**
+ * Until `until` settles, the answers of these commands (SDK command names, "DescribeSecurityGroupsCommand")
+ * on this client are received but not parsed (nor handed to their caller): readRegion holds the
+ * big answers back so the few the first rows of the tree need get the extension host's CPU first.
+ * `until` must never reject. The client must carry the middleware (readAnswersFast for EC2,
+ * holdableAnswers otherwise).
+ */
+export function holdAnswers(client: EC2Client | RDSClient, commands: readonly string[], until: Promise<void>): void {
+  const list = holds.get(client) ?? [];
+  const hold = { commands: new Set(commands), until };
+  list.push(hold);
+  holds.set(client, list);
+  void until.then(() => {
+    const i = list.indexOf(hold);
+    if (i >= 0) list.splice(i, 1);
+  });
+}
+
+async function heldAnswer(client: object, name: string): Promise<void> {
+  const list = holds.get(client);
+  if (!list?.length) return;
+  const waits = list.filter((h) => h.commands.has(name)).map((h) => h.until);
+  if (waits.length) await Promise.all(waits);
+}
+
+/**
+ * The middleware holdAnswers needs, inside the deserializer: it sees the raw answer and delays its
+ * parsing. (On an EC2 client readAnswersFast's middleware holds, before it reads.)
+ */
+export function holdableAnswers(client: RDSClient): void {
+  (client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void }).add(
+    (next: Handler, context: { commandName?: string }) => async (args: unknown) => {
+      const out = await next(args);
+      await heldAnswer(client, context.commandName ?? '');
+      return out;
+    },
+    { step: 'deserialize', priority: 'low', name: 'auroraSgHeldAnswers' },
+  );
 }

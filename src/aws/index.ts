@@ -84,8 +84,8 @@ export class AwsGateway {
     return this.pool.get(region);
   }
 
-  /** The Region's load; `onPart` sees each partial snapshot as the reads answer (readRegion). */
-  loadRegion(region: string, o: LoadOptions & { onPart?: (partial: RegionSnapshot) => void } = {}): Promise<RegionSnapshot> {
+  /** The Region's load; `onPart` sees each partial snapshot as the reads answer, `heavyAnswersAfter` lets the first rows go first (readRegion). */
+  loadRegion(region: string, o: LoadOptions & Pick<reads.RegionReadOptions, 'onPart' | 'heavyAnswersAfter'> = {}): Promise<RegionSnapshot> {
     return reads.readRegion(this.c(region), o);
   }
   /**
@@ -249,7 +249,7 @@ export class RoutingGateway extends AwsGateway {
     for (const g of this.gateways.values()) g.dispose();
     super.dispose();
   }
-  override loadRegion(key: string, o?: LoadOptions & { onPart?: (partial: RegionSnapshot) => void }): Promise<RegionSnapshot> {
+  override loadRegion(key: string, o?: LoadOptions & Pick<reads.RegionReadOptions, 'onPart' | 'heavyAnswersAfter'>): Promise<RegionSnapshot> {
     const r = this.route(key);
     return r.gateway.loadRegion(r.region, o);
   }

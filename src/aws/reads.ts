@@ -51,7 +51,7 @@ import { clusterKindOf } from '../domain/engines';
 import { displayName, REGION_READS } from '../domain/model';
 import type { AccountLimits } from '../domain/quotas';
 import { normaliseIpProtocol } from '../domain/rules';
-import type { RegionClients } from './clients';
+import { holdAnswers, type RegionClients } from './clients';
 import { CREDENTIAL_CODES } from './errors';
 import { readLimits } from './quotaReads';
 
@@ -606,20 +606,31 @@ export async function readClusters(c: RegionClients, o: ReadOptions = {}, cluste
   return (await readAllClusters(c, o)).clusters;
 }
 
-/** The clusters read of the load: the databases, and the Neptune / DocumentDB clusters kept aside (they carry groups). */
-async function readAllClusters(c: RegionClients, o: ReadOptions): Promise<{ clusters: DbCluster[]; others: OtherDatabase[] }> {
+/**
+ * The clusters read of the load: the databases, and the Neptune / DocumentDB clusters kept aside
+ * (they carry groups). `onPage` sees what the pages so far hold, after each page that has a next one.
+ */
+async function readAllClusters(
+  c: RegionClients,
+  o: ReadOptions,
+  onPage?: (sofar: { clusters: DbCluster[]; others: OtherDatabase[] }) => void,
+): Promise<{ clusters: DbCluster[]; others: OtherDatabase[] }> {
   const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
-  const all = await collect(pages, (p) => p.DBClusters);
-  return {
-    clusters: all.filter((x) => isDatabaseEngine(x.Engine)).map((x) => toCluster(c.region, x)),
-    others: all
-      .filter((x) => !isDatabaseEngine(x.Engine))
-      .map((x) => ({
-        clusterId: x.DBClusterIdentifier ?? '',
-        engine: x.Engine === 'neptune' ? 'Neptune' : x.Engine === 'docdb' ? 'DocumentDB' : (x.Engine ?? ''),
-        groupIds: (x.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
-      })),
-  };
+  const clusters: DbCluster[] = [];
+  const others: OtherDatabase[] = [];
+  for await (const p of pages) {
+    for (const x of p.DBClusters ?? [])
+      if (isDatabaseEngine(x.Engine)) clusters.push(toCluster(c.region, x));
+      else
+        others.push({
+          clusterId: x.DBClusterIdentifier ?? '',
+          engine: x.Engine === 'neptune' ? 'Neptune' : x.Engine === 'docdb' ? 'DocumentDB' : (x.Engine ?? ''),
+          groupIds: (x.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+        });
+    // A Marker means another page follows (RDS API Reference, DescribeDBClusters): show this one meanwhile.
+    if (onPage && p.Marker) onPage({ clusters: [...clusters], others: [...others] });
+  }
+  return { clusters, others };
 }
 
 export async function readInstances(c: RegionClients, o: ReadOptions = {}, instanceId?: string): Promise<DbInstance[]> {
@@ -687,13 +698,28 @@ const LOAD_READS: readonly RegionRead[] = ['vpcs', 'groups', 'rules', 'subnetGro
 
 export interface RegionReadOptions extends ReadOptions {
   /**
-   * Called each time one of the reads answers, before the load is complete, with a partial
+   * Called each time one of the reads answers (and after each page of the clusters read that has a
+   * next one), before the load is complete, with a partial
    * snapshot: what has been read so far, and in `pending` the reads not answered yet (a failed read
    * stays pending: its failure row comes with the result). Not called once the load is cancelled or
    * a sign-in failure has ended it; never called with the final snapshot (readRegion's result).
    */
   readonly onPart?: (partial: RegionSnapshot) => void;
+  /**
+   * With onPart: the big answers (the groups, the rules, the DB instances, the network interfaces)
+   * are parsed only once the VPCs and the clusters' first page are in and this settles (the tree
+   * has taken their rows), or 300 ms after those are in, so the first rows get the CPU first.
+   * Never later than 1.5 s after the load starts. Must never reject.
+   */
+  readonly heavyAnswersAfter?: Promise<void>;
 }
+
+/** The answers readRegion holds back for the first rows (RegionReadOptions.heavyAnswersAfter). */
+const HEAVY_EC2 = ['DescribeSecurityGroupsCommand', 'DescribeSecurityGroupRulesCommand', 'DescribeNetworkInterfacesCommand'];
+const HEAVY_RDS = ['DescribeDBInstancesCommand'];
+/** How long the first rows may keep the big answers waiting once their reads are in, and at most from the start. */
+const ROWS_GRACE_MS = 300;
+const ROWS_CAP_MS = 1500;
 
 /** The snapshot made of the reads that have settled so far (`settled[i]` is LOAD_READS[i]'s, undefined while it runs). */
 function assemble(region: string, settled: readonly (PromiseSettledResult<unknown> | undefined)[]): { snapshot: RegionSnapshot; failures: ReadFailure[] } {
@@ -735,17 +761,40 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
   const so: ReadOptions = { abortSignal: o.abortSignal, ec2PageSize: o.ec2PageSize, rdsPageSize: o.rdsPageSize, rulesStrategy: o.rulesStrategy };
   // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
   const feed = new GroupIdFeed();
+  // What the pages so far of a read still running hold, shown in the partial snapshots (`early[i]` for LOAD_READS[i]).
+  const early: unknown[] = [];
+  let clustersIn = () => {};
   const reads: Promise<unknown>[] = [
     readVpcs(c, so),
     readGroups(c, so, undefined, feed),
     readRegionRules(c, so, feed),
     readSubnetGroupVpcs(c, so),
-    readAllClusters(c, so),
+    // Its pages show as they come (200 clusters are two round trips; the first rows need one).
+    readAllClusters(c, so, o.onPart ? (sofar) => ((early[4] = sofar), publish(), clustersIn()) : undefined),
     readInstances(c, so),
     readPeerings(c, so),
     readLimits(c, so),
     readNetworkInterfaces(c, so),
   ];
+  // The first rows first (heavyAnswersAfter): the big answers wait, within bounds, until they are shown.
+  let openHeavy = () => {};
+  let settledAll = false;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  if (o.onPart && o.heavyAnswersAfter) {
+    const gate = new Promise<void>((r) => (openHeavy = r));
+    holdAnswers(c.ec2, HEAVY_EC2, gate);
+    holdAnswers(c.rds, HEAVY_RDS, gate);
+    timers.push(setTimeout(openHeavy, ROWS_CAP_MS));
+    o.abortSignal?.addEventListener('abort', openHeavy, { once: true });
+    const settledOrFirstPage = new Promise<void>((r) => (clustersIn = r));
+    const after = o.heavyAnswersAfter;
+    const noop = () => undefined;
+    void Promise.all([reads[0]!.then(noop, noop), Promise.race([settledOrFirstPage, reads[4]!.then(noop, noop)])]).then(() => {
+      if (settledAll) return;
+      timers.push(setTimeout(openHeavy, ROWS_GRACE_MS));
+      void after.then(openHeavy);
+    });
+  }
   // Asked as soon as their inputs are read, so their round trips overlap the reads still running
   // (on a big Region the DB instances' chain of pages ends after the rules): the stale references of
   // the few VPCs that reference another VPC (usually none; failing, unknown: see readStaleChecks), and
@@ -777,15 +826,21 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
   // A sign-in problem or a cancellation fails the whole load: nothing partial is shown for it.
   const fatal = (e: unknown) => isCancellation(e) || CREDENTIAL_CODES.has((e as Error)?.name ?? '');
   let publishing = !!o.onPart;
+  function publish() {
+    if (!publishing || o.abortSignal?.aborted) return;
+    // Only what was read: a read that failed stays pending until the end, for the whole load may yet
+    // fail (every read failing is a Region that cannot be loaded, not six failure rows). A read that
+    // shows its first pages stays pending too.
+    const answered = sofar.map((x) => (x?.status === 'fulfilled' ? x : undefined));
+    const pending = LOAD_READS.filter((_, j) => !answered[j]).concat('prefixLists');
+    const shown = answered.map((x, j): PromiseSettledResult<unknown> | undefined => x ?? (j in early ? { status: 'fulfilled', value: early[j] } : undefined));
+    const firstPages = LOAD_READS.filter((_, j) => !answered[j] && j in early);
+    o.onPart!({ ...assemble(c.region, shown).snapshot, pending, ...(firstPages.length ? { firstPages } : {}) });
+  }
   const part = (i: number, r: PromiseSettledResult<unknown>) => {
     sofar[i] = r;
     if (r.status === 'rejected' && fatal(r.reason)) publishing = false;
-    if (!publishing || o.abortSignal?.aborted || r.status === 'rejected') return;
-    // Only what was read: a read that failed stays pending until the end, for the whole load may yet
-    // fail (every read failing is a Region that cannot be loaded, not six failure rows).
-    const answered = sofar.map((x) => (x?.status === 'fulfilled' ? x : undefined));
-    const pending = LOAD_READS.filter((_, j) => !answered[j]).concat('prefixLists');
-    o.onPart!({ ...assemble(c.region, answered).snapshot, pending });
+    if (r.status === 'fulfilled') publish();
   };
   const settled = await Promise.allSettled(
     reads.map((p, i) =>
@@ -798,6 +853,10 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
       ),
     ),
   );
+  // Every read has settled: nothing is held any more.
+  settledAll = true;
+  openHeavy();
+  for (const t of timers) clearTimeout(t);
   const { snapshot, failures } = assemble(c.region, settled);
   const cancelled = failures.find((f) => isCancellation(f.error)) ?? (o.abortSignal?.aborted ? failures[0] : undefined);
   if (cancelled) throw cancelled.error;

@@ -323,10 +323,19 @@ export interface RegionSnapshot {
   /**
    * Present only on a partial snapshot: what the store shows in the tree while a load is under way
    * (RegionState.partial), never its index. Holds the reads that have not answered yet: their lists
-   * are empty (a first load) or still the previous load's (a refresh). Like a failed read, a pending
-   * one is unknown: readFailed is true for it and requireRead refuses it ("still loading").
+   * are empty (a first load), still the previous load's (a refresh), or, for a read named in
+   * `firstPages` too, what its first pages held (a first load of a read that shows its pages as they
+   * come: the clusters). Like a failed read, a pending one is unknown: readFailed is true for it and
+   * requireRead refuses it ("still loading").
    */
   readonly pending?: readonly RegionRead[];
+  /** On a partial snapshot: the pending reads whose lists hold their first pages (more are coming). */
+  readonly firstPages?: readonly RegionRead[];
+}
+
+/** Whether this read of a partial snapshot shows its first pages, with more to come. */
+export function readShowsFirstPages(snapshot: RegionSnapshot, read: RegionRead): boolean {
+  return snapshot.firstPages?.includes(read) ?? false;
 }
 
 /** Whether this read of the snapshot is still loading (a partial snapshot, RegionSnapshot.pending). */

@@ -6,8 +6,15 @@ import { RegionIndex } from '../domain/model';
 
 /** What the store needs from the AWS layer (the gateway implements it; tests may fake it). */
 export interface RegionSource {
-  /** `onPart` (optional to call) receives partial snapshots (RegionSnapshot.pending set) while the reads answer. */
-  loadRegion(region: string, o?: { abortSignal?: AbortSignal; onPart?: (partial: RegionSnapshot) => void }): Promise<RegionSnapshot>;
+  /**
+   * `onPart` (optional to call) receives partial snapshots (RegionSnapshot.pending set) while the
+   * reads answer; `heavyAnswersAfter` settles when the tree has taken the first rows (the big answers
+   * may wait for it, within bounds: RegionReadOptions in src/aws/reads.ts).
+   */
+  loadRegion(
+    region: string,
+    o?: { abortSignal?: AbortSignal; onPart?: (partial: RegionSnapshot) => void; heavyAnswersAfter?: Promise<void> },
+  ): Promise<RegionSnapshot>;
   readGroups(region: string, groupIds: string[]): Promise<SecurityGroup[]>;
   readRules(region: string, groupIds: string[]): Promise<SecurityGroupRule[]>;
   readCluster(region: string, clusterId: string): Promise<DbCluster | undefined>;
@@ -50,6 +57,8 @@ interface Inflight {
   started: boolean;
   /** The one load that follows it, shared by everyone who asked for a fresh load while it was reading. */
   next?: Promise<RegionIndex>;
+  /** Settles its `heavyAnswersAfter` (rowsShown). */
+  rowsShown(): void;
 }
 
 /** The VPC of the first attached group that is known: where a database without a subnet group lives. */
@@ -78,6 +87,8 @@ export function overPrevious(part: RegionSnapshot, prev: RegionSnapshot | undefi
   const failures: ReadFailure[] = [...(part.failures ?? []), ...(prev.failures ?? []).filter((f) => keep(f.read))];
   return {
     ...part,
+    // A read's first pages give way to the whole list of the previous load (kept while pending).
+    firstPages: undefined,
     vpcs: keep('vpcs') ? prev.vpcs : part.vpcs,
     groups: keep('groups') ? prev.groups : part.groups,
     rules: keep('rules') ? prev.rules : part.rules,
@@ -233,6 +244,8 @@ export class RegionStore {
     const prev = this.states.get(region);
     this.states.set(region, { region, loading: true, index: prev?.index });
     const patches: Patch[] = [];
+    let rowsShown = () => {};
+    const heavyAnswersAfter = new Promise<void>((r) => (rowsShown = r));
     const current = () => gen === this.generation && this.inflight.get(region) === entry;
     const promise = (async () => {
       await undefined; // never settle before `entry` is registered below, even if source() throws at once
@@ -248,7 +261,7 @@ export class RegionStore {
           this.states.set(region, { ...s, partial });
           this.emit(region);
         };
-        const snap = await src.loadRegion(region, { abortSignal: abort.signal, onPart });
+        const snap = await src.loadRegion(region, { abortSignal: abort.signal, onPart, heavyAnswersAfter });
         if (abort.signal.aborted) throw cancelledError(region);
         const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
         if (current()) {
@@ -262,16 +275,25 @@ export class RegionStore {
         if (current()) this.states.set(region, { region, loading: false, index: this.states.get(region)?.index, error, failedAutomatically: automatic });
         throw cancelled ? cancelledError(region) : error;
       } finally {
+        rowsShown();
         if (current()) {
           this.inflight.delete(region);
           this.emit(region);
         }
       }
     })();
-    const entry: Inflight = { promise, abort, patches, automatic, started: false };
+    const entry: Inflight = { promise, abort, patches, automatic, started: false, rowsShown: () => rowsShown() };
     this.inflight.set(region, entry);
     this.emit(region);
     return promise;
+  }
+
+  /**
+   * The tree has taken the first rows of the Region's load in flight (its VPCs and DB clusters): the
+   * load may parse its big answers now (RegionSource.loadRegion's heavyAnswersAfter).
+   */
+  rowsShown(region: string): void {
+    this.inflight.get(region)?.rowsShown();
   }
 
   /** Whether a load of the Region is in flight. */

@@ -3,7 +3,7 @@
 // accessItems.ts, their context values (what the menus match) come from contextValues.ts.
 import * as vscode from 'vscode';
 import type { ReadFailure, RegionIndex, RegionRead, SecurityGroup } from '../domain/model';
-import { readPending, REGION_READS } from '../domain/model';
+import { readPending, readShowsFirstPages, REGION_READS } from '../domain/model';
 import { compareRules } from '../domain/rules';
 import type { RegionStore } from '../state/store';
 import { translateError } from '../aws/errors';
@@ -48,13 +48,29 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   private readonly emitter = new vscode.EventEmitter<Node | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly parents = new Map<string, Node>();
+  /** Per Region being loaded, what its last partial view showed (partSignature); undefined after a full one. */
+  private readonly shownParts = new Map<string, string | undefined>();
+  /** The Regions a getChildren is waiting on for their first part (how many calls wait). */
+  private readonly waitingFirstPart = new Map<string, number>();
   private readonly sub: { dispose(): void };
   private readonly accountSub?: { dispose(): void };
 
   constructor(private readonly host: ProviderHost) {
     this.sub = host.store.onChange((region) => {
       // A reset (no Region): every node known so far is gone.
-      if (region === undefined) this.parents.clear();
+      if (region === undefined) {
+        this.parents.clear();
+        this.shownParts.clear();
+        return this.emitter.fire();
+      }
+      // While a load is under way its parts come one after another, and VS Code restarts the
+      // rendering of the rows on each refresh (first rows would wait for the last part): refresh only
+      // for a part that changes what the tree shows, and not at all while a getChildren waits for the
+      // Region's first part (it returns the Region as it is when it resumes, after this event).
+      const sig = this.partSignature(region);
+      const same = sig !== undefined && this.shownParts.get(region) === sig;
+      this.shownParts.set(region, sig);
+      if (same || this.waitingFirstPart.has(region)) return;
       this.emitter.fire();
     });
     this.accountSub = host.accounts?.onChange(() => this.emitter.fire());
@@ -74,6 +90,36 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   refreshView(): void {
     this.emitter.fire();
+  }
+
+  /**
+   * What the rows of a partial view of the Region depend on (the counts of each placed list, the
+   * reads still loading or showing their first pages, the failures, the error); undefined when the
+   * view is a full load (every change of one is shown).
+   */
+  private partSignature(region: string): string | undefined {
+    const s = this.idx(region)?.snapshot;
+    if (!s?.pending) return undefined;
+    const placed = s.pending.filter((r) => PLACED_READS.has(r)).join(',');
+    return [this.host.store.state(region)?.error ? 'error' : '', s.vpcs.length, s.groups.length, s.rules.length, s.clusters.length, s.instances.length]
+      .concat(placed, (s.firstPages ?? []).join(','), (s.failures ?? []).map((f) => f.read).join(','))
+      .join('|');
+  }
+
+  /** Waits for the Regions' first parts; meanwhile their parts do not refresh the tree (the caller returns them). */
+  private async firstParts(regions: readonly string[]): Promise<void> {
+    const store = this.host.store;
+    const waiting = regions.filter((r) => !store.view(r));
+    for (const r of waiting) this.waitingFirstPart.set(r, (this.waitingFirstPart.get(r) ?? 0) + 1);
+    try {
+      await Promise.all(regions.map((r) => store.viewReady(r)));
+    } finally {
+      for (const r of waiting) {
+        const n = (this.waitingFirstPart.get(r) ?? 1) - 1;
+        if (n > 0) this.waitingFirstPart.set(r, n);
+        else this.waitingFirstPart.delete(r);
+      }
+    }
   }
 
   /** The Region's rows: a load under way as far as it has answered, else the last full load (RegionStore.view). */
@@ -146,7 +192,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       const regions = await this.host.regions();
       if (regions.length === 0) return [];
       // The Regions show as soon as their first read answers (each part fills in as it arrives).
-      await Promise.all(regions.map((r) => store.viewReady(r)));
+      await this.firstParts(regions);
       const empty = regions.every((r) => {
         const s = store.state(r);
         const i = s?.index?.snapshot;
@@ -157,7 +203,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
     const region = n.region;
     if (n.kind === 'region') {
-      await store.viewReady(region);
+      await this.firstParts([region]);
       const idx = this.idx(region);
       const err = store.state(region)?.error;
       const out: Node[] = [];
@@ -205,7 +251,12 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
           const clusters = [...idx.snapshot.clusters].sort((a, b) => a.clusterId.localeCompare(b.clusterId));
           if (!clusters.length && this.loading(region, 'clusters')) return [this.loadingRow(n, 'clusters')];
           if (!clusters.length) return [{ kind: 'message', region, id: 'no-clusters', text: 'No DB clusters in this Region' }];
-          return clusters.map((c) => ({ kind: 'cluster', region, clusterId: c.clusterId }));
+          const rows: Node[] = clusters.map((c) => ({ kind: 'cluster', region, clusterId: c.clusterId }));
+          // VS Code asks for the VPCs' rows before these: once it has taken both (after this turn), the
+          // load may parse its big answers (they wait for the first rows: RegionStore.rowsShown).
+          if (idx.snapshot.pending) setTimeout(() => store.rowsShown(region), 0);
+          // The first pages of a read still running: say that more are coming (never a list that looks whole).
+          return this.firstPages(region, 'clusters') ? [...rows, this.loadingRow(n, 'clusters', true)] : rows;
         }
         {
           const inf = this.failure(region, 'instances');
@@ -279,9 +330,16 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     return !!s && readPending(s, read);
   }
 
-  /** The row standing for a part whose read has not answered yet: "Loading security groups…". */
-  private loadingRow(parent: Node, read: RegionRead): Node {
-    return { kind: 'message', region: parent.region, id: `${nodeId(parent)}|loading:${read}`, text: `Loading ${REGION_READS[read].label}…`, loading: true };
+  /** Whether a read of the load under way shows its first pages, more to come (RegionSnapshot.firstPages). */
+  private firstPages(region: string, read: RegionRead): boolean {
+    const s = this.idx(region)?.snapshot;
+    return !!s && readShowsFirstPages(s, read);
+  }
+
+  /** The row standing for a part whose read has not answered yet: "Loading security groups…" (or "Loading more …" after its first pages). */
+  private loadingRow(parent: Node, read: RegionRead, more = false): Node {
+    const text = `Loading ${more ? 'more ' : ''}${REGION_READS[read].label}…`;
+    return { kind: 'message', region: parent.region, id: `${nodeId(parent)}|loading:${read}`, text, loading: true };
   }
 
   /** The row, on the node where the part belongs, that says which read failed, the IAM action it needs and why. */

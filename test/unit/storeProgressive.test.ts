@@ -63,11 +63,14 @@ function part(s: RegionSnapshot, answered: RegionRead[]): RegionSnapshot {
 
 /** A source whose loads the test drives: each load is a deferred result and an onPart to call. */
 class DrivenSource implements RegionSource {
-  loads: { result: Deferred<RegionSnapshot>; onPart?: (p: RegionSnapshot) => void; signal?: AbortSignal }[] = [];
+  loads: { result: Deferred<RegionSnapshot>; onPart?: (p: RegionSnapshot) => void; signal?: AbortSignal; heavyAnswersAfter?: Promise<void> }[] = [];
   private waiters: (() => void)[] = [];
-  loadRegion(_region: string, o?: { abortSignal?: AbortSignal; onPart?: (p: RegionSnapshot) => void }): Promise<RegionSnapshot> {
+  loadRegion(
+    _region: string,
+    o?: { abortSignal?: AbortSignal; onPart?: (p: RegionSnapshot) => void; heavyAnswersAfter?: Promise<void> },
+  ): Promise<RegionSnapshot> {
     const result = deferred<RegionSnapshot>();
-    this.loads.push({ result, onPart: o?.onPart, signal: o?.abortSignal });
+    this.loads.push({ result, onPart: o?.onPart, signal: o?.abortSignal, heavyAnswersAfter: o?.heavyAnswersAfter });
     for (const w of this.waiters.splice(0)) w();
     return result.promise;
   }
@@ -117,6 +120,28 @@ describe('store: progressive loading (issue 16)', () => {
     assert.equal(store.index(R), idx);
     assert.equal(store.view(R), idx);
     assert.equal(store.state(R)?.partial, undefined);
+  });
+
+  it("the load's heavyAnswersAfter settles when the tree says it has taken the first rows (rowsShown), or when the load ends", async () => {
+    const { src, store } = setup();
+    const done = store.load(R);
+    const l = await src.started(1);
+    let shown = false;
+    void l.heavyAnswersAfter!.then(() => (shown = true));
+    l.onPart!(part(full('a'), ['vpcs', 'clusters']));
+    await tick();
+    assert.equal(shown, false, 'not before the tree says so');
+    store.rowsShown(R);
+    await l.heavyAnswersAfter;
+    l.result.resolve(full('a'));
+    await done;
+    // A load the tree never shows: its promise settles with the load.
+    const again = store.load(R);
+    const l2 = await src.started(2);
+    l2.result.resolve(full('b'));
+    await again;
+    await l2.heavyAnswersAfter;
+    store.rowsShown(R); // no load in flight: nothing to do
   });
 
   it('ensure() (what the commands and the analysis use) waits for the full load, not a part', async () => {

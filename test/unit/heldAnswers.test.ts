@@ -1,0 +1,72 @@
+// holdAnswers (src/aws/clients.ts): the answers readRegion holds back so the first rows of the tree
+// get the CPU first are received but not parsed nor handed back until their hold settles; other
+// commands on the same client pass. Real SDK clients, with a fake HTTP handler.
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { holdableAnswers, holdAnswers, readAnswersFast } from '../../src/aws/clients';
+
+const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const ANSWERS: Record<string, string> = {
+  DescribeVpcs: `<DescribeVpcsResponse xmlns="${EC2_NS}"><requestId>r</requestId><vpcSet><item><vpcId>vpc-1</vpcId></item></vpcSet></DescribeVpcsResponse>`,
+  DescribeSecurityGroups: `<DescribeSecurityGroupsResponse xmlns="${EC2_NS}"><requestId>r</requestId><securityGroupInfo><item><groupId>sg-1</groupId><groupName>a</groupName></item></securityGroupInfo></DescribeSecurityGroupsResponse>`,
+  DescribeDBClusters: `<DescribeDBClustersResponse><DescribeDBClustersResult><DBClusters><DBCluster><DBClusterIdentifier>c-1</DBClusterIdentifier></DBCluster></DBClusters></DescribeDBClustersResult></DescribeDBClustersResponse>`,
+  DescribeDBInstances: `<DescribeDBInstancesResponse><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>i-1</DBInstanceIdentifier></DBInstance></DBInstances></DescribeDBInstancesResult></DescribeDBInstancesResponse>`,
+};
+
+/** The handler answers each call from ANSWERS by its Action and records that it answered. */
+function handler(answered: string[]) {
+  return {
+    handle: async (req: { body?: string }) => {
+      const action = /Action=(\w+)/.exec(String(req.body ?? ''))![1]!;
+      answered.push(action);
+      return { response: { statusCode: 200, headers: { 'x-amzn-requestid': 'r' }, body: Readable.from([Buffer.from(ANSWERS[action]!, 'utf8')]) } };
+    },
+  } as never;
+}
+const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, endpoint: 'http://127.0.0.1:1', maxAttempts: 1 };
+
+/** Whether `p` has settled, after the turns every pending callback of the answer had to run. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('aws: holdAnswers (the first rows first)', () => {
+  it('EC2: a held DescribeSecurityGroups answer is received, not handed back until the hold settles; DescribeVpcs on the same client passes', async () => {
+    const answered: string[] = [];
+    const ec2 = new EC2Client({ ...config, requestHandler: handler(answered) });
+    readAnswersFast(ec2);
+    let release!: () => void;
+    holdAnswers(ec2, ['DescribeSecurityGroupsCommand'], new Promise<void>((r) => (release = r)));
+    const groups = ec2.send(new DescribeSecurityGroupsCommand({}));
+    const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+    assert.equal(vpcs.Vpcs?.[0]?.VpcId, 'vpc-1', 'not held');
+    assert.ok(answered.includes('DescribeSecurityGroups'), 'the held answer has arrived');
+    assert.equal(await settled(groups), false, 'held');
+    release();
+    assert.equal((await groups).SecurityGroups?.[0]?.GroupId, 'sg-1');
+    // The hold is gone once settled: the next call passes.
+    assert.equal((await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups?.length, 1);
+  });
+
+  it('RDS: a held DescribeDBInstances answer waits; DescribeDBClusters passes', async () => {
+    const answered: string[] = [];
+    const rds = new RDSClient({ ...config, requestHandler: handler(answered) });
+    holdableAnswers(rds);
+    let release!: () => void;
+    holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>((r) => (release = r)));
+    const instances = rds.send(new DescribeDBInstancesCommand({}));
+    assert.equal((await rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0]?.DBClusterIdentifier, 'c-1');
+    assert.ok(answered.includes('DescribeDBInstances'));
+    assert.equal(await settled(instances), false, 'held');
+    release();
+    assert.equal((await instances).DBInstances?.[0]?.DBInstanceIdentifier, 'i-1');
+  });
+});
