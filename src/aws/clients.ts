@@ -1,5 +1,6 @@
 // SDK clients, one pair per Region, with credentials from a profile or the default chain,
 // an optional endpoint override (LocalStack, moto), and a middleware that logs every call.
+import { Readable } from 'node:stream';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -260,8 +261,8 @@ export function readAnswersFast(client: EC2Client): void {
     (next: Handler, context: { commandName?: string; [FAST_OUTPUT]?: Record<string, unknown> }) => async (args: unknown) => {
       const out = await next(args);
       const name = context.commandName ?? '';
-      await heldAnswer(client, name);
       const response = out.response as { statusCode?: number; body?: unknown } | undefined;
+      await heldAnswer(client, name, response);
       const empty = emptyAnswer(name);
       if (!empty || !response || response.statusCode !== 200 || response.body === undefined) return out;
       const bytes = await bodyBytes(response.body);
@@ -310,11 +311,28 @@ export function holdAnswers(client: EC2Client | RDSClient, commands: readonly st
   });
 }
 
-async function heldAnswer(client: object, name: string): Promise<void> {
+async function heldAnswer(client: object, name: string, response: { body?: unknown } | undefined): Promise<void> {
   const list = holds.get(client);
   if (!list?.length) return;
   const waits = list.filter((h) => h.commands.has(name)).map((h) => h.until);
-  if (waits.length) await Promise.all(waits);
+  if (!waits.length) return;
+  // The answer is read in whole first, and only its parsing waits: a body left unread while held
+  // could be cut meanwhile with nobody listening, and its reader would then wait for ever. A body
+  // that fails to read is handed on at once, failing the same way for the SDK's reader.
+  if (response && response.body !== undefined) {
+    try {
+      response.body = await bodyBytes(response.body);
+    } catch (e) {
+      response.body = Readable.from(
+        (async function* () {
+          yield* [];
+          throw e;
+        })(),
+      );
+      return;
+    }
+  }
+  await Promise.all(waits);
 }
 
 /**
@@ -325,7 +343,7 @@ export function holdableAnswers(client: RDSClient): void {
   (client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void }).add(
     (next: Handler, context: { commandName?: string }) => async (args: unknown) => {
       const out = await next(args);
-      await heldAnswer(client, context.commandName ?? '');
+      await heldAnswer(client, context.commandName ?? '', out.response as { body?: unknown } | undefined);
       return out;
     },
     { step: 'deserialize', priority: 'low', name: 'auroraSgHeldAnswers' },

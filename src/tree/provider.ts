@@ -65,8 +65,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       }
       // While a load is under way its parts come one after another, and VS Code restarts the
       // rendering of the rows on each refresh (first rows would wait for the last part): refresh only
-      // for a part that changes what the tree shows, and not at all while a getChildren waits for the
-      // Region's first part (it returns the Region as it is when it resumes, after this event).
+      // for a part that changes what the tree shows, and not at all while the root's getChildren waits
+      // for the Region's first part (it returns the Region as it is when it resumes, after this event).
       const sig = this.partSignature(region);
       const same = sig !== undefined && this.shownParts.get(region) === sig;
       this.shownParts.set(region, sig);
@@ -106,7 +106,11 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       .join('|');
   }
 
-  /** Waits for the Regions' first parts; meanwhile their parts do not refresh the tree (the caller returns them). */
+  /**
+   * Waits for the Regions' first parts, for the root's rows; meanwhile their parts do not refresh the
+   * tree (the root's rows, and the Regions' rows VS Code then asks for, are drawn from the parts as
+   * they are when this resumes).
+   */
   private async firstParts(regions: readonly string[]): Promise<void> {
     const store = this.host.store;
     const waiting = regions.filter((r) => !store.view(r));
@@ -203,7 +207,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
     const region = n.region;
     if (n.kind === 'region') {
-      await this.firstParts([region]);
+      // (Not firstParts: the Region's own row, drawn already, must still be refreshed by each part.)
+      await store.viewReady(region);
       const idx = this.idx(region);
       const err = store.state(region)?.error;
       const out: Node[] = [];

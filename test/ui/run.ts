@@ -98,10 +98,16 @@ function checks(ctx: Context): Check[] {
       run: async () => {
         const p = page();
         const region = await waitForRow(p, TEST_REGION, { level: 1 }, FIRST_ROWS_TIMEOUT);
-        // The description appears once the Region's data is loaded.
+        // The description shows the counts as the parts arrive ("loading · …"), then without "loading"
+        // once the whole load is in. (Looked up afresh each time: VS Code redraws rows on each refresh.)
         await p.waitForFunction(
-          (el) => /VPCs? · \d+ groups · \d+ clusters?/.test(el?.querySelector('.label-description')?.textContent ?? ''),
-          await region.elementHandle(),
+          (label) =>
+            Array.from(document.querySelectorAll('[role="treeitem"][aria-level="1"]')).some(
+              (el) =>
+                el.querySelector('.label-name')?.textContent?.trim() === label &&
+                /^\d+ VPCs? · \d+ groups · \d+ clusters?$/.test((el.querySelector('.label-description')?.textContent ?? '').trim()),
+            ),
+          TEST_REGION,
           { timeout: FIRST_ROWS_TIMEOUT },
         );
         const d = await rowDescription(region);

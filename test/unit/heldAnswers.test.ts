@@ -69,4 +69,23 @@ describe('aws: holdAnswers (the first rows first)', () => {
     release();
     assert.equal((await instances).DBInstances?.[0]?.DBInstanceIdentifier, 'i-1');
   });
+
+  it('a held answer cut in the middle fails as it would unheld (the body is read at once), never hangs', async () => {
+    for (const cut of [false, true]) {
+      const rds = new RDSClient({
+        ...config,
+        requestHandler: {
+          handle: async () => {
+            const body = new Readable({ read() {} });
+            body.push(Buffer.from(ANSWERS.DescribeDBInstances!.slice(0, 40)));
+            setImmediate(() => body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+            return { response: { statusCode: 200, headers: {}, body } };
+          },
+        } as never,
+      });
+      holdableAnswers(rds);
+      if (cut) holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>(() => {})); // never released
+      await assert.rejects(rds.send(new DescribeDBInstancesCommand({})), /aborted/, cut ? 'held' : 'not held');
+    }
+  });
 });
