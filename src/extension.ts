@@ -185,6 +185,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     scopesOf: (profile) => ext.scopesOf(profile),
   });
   const view = vscode.window.createTreeView<Node>('auroraSg.explorer', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
+  // A load for a view that is not drawing (a command run with the view closed) holds nothing back.
+  ext.store.firstRowsWanted = () => view.visible;
 
   // The analysis state gets its readers injected: the EC2 instances from the gateway, the findings pass from dist/features.js.
   const analysis = new AnalysisState(

@@ -1,4 +1,5 @@
 // Paginated reads that turn AWS answers into the domain model.
+import { setMaxListeners } from 'node:events';
 import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -513,6 +514,8 @@ export async function readRegionRules(c: RegionClients, o: ReadOptions, feed: Gr
 async function readRulesByBatches(c: RegionClients, o: ReadOptions, feed: GroupIdFeed): Promise<SecurityGroupRule[] | undefined> {
   const stop = new AbortController();
   const signal = o.abortSignal ? AbortSignal.any([o.abortSignal, stop.signal]) : stop.signal;
+  // Each batch in flight listens to it (16 at first): above Node's default warning level of 10.
+  setMaxListeners(100, signal);
   const results: SecurityGroupRule[][] = [];
   const queue: { index: number; ids: string[]; attempt: number }[] = [];
   let limit = Math.max(1, o.rulesConcurrency ?? RULES_CONCURRENCY);

@@ -261,7 +261,8 @@ export class RegionStore {
           this.states.set(region, { ...s, partial });
           this.emit(region);
         };
-        const snap = await src.loadRegion(region, { abortSignal: abort.signal, onPart, heavyAnswersAfter });
+        const rowsFirst = this.firstRowsWanted() ? { heavyAnswersAfter } : {};
+        const snap = await src.loadRegion(region, { abortSignal: abort.signal, onPart, ...rowsFirst });
         if (abort.signal.aborted) throw cancelledError(region);
         const index = new RegionIndex(patches.reduce((acc, p) => p(acc), snap));
         if (current()) {
@@ -287,6 +288,12 @@ export class RegionStore {
     this.emit(region);
     return promise;
   }
+
+  /**
+   * Whether a load starting now should let the tree's first rows go first (a view is drawing them):
+   * then its big answers wait for rowsShown, within bounds. The extension sets it to the view's visibility.
+   */
+  firstRowsWanted: () => boolean = () => true;
 
   /**
    * The tree has taken the first rows of the Region's load in flight (its VPCs and DB clusters): the

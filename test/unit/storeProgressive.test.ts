@@ -142,6 +142,13 @@ describe('store: progressive loading (issue 16)', () => {
     await again;
     await l2.heavyAnswersAfter;
     store.rowsShown(R); // no load in flight: nothing to do
+    // No view drawing the rows (firstRowsWanted false): the load holds nothing back.
+    store.firstRowsWanted = () => false;
+    const closed = store.load(R);
+    const l3 = await src.started(3);
+    assert.equal(l3.heavyAnswersAfter, undefined);
+    l3.result.resolve(full('c'));
+    await closed;
   });
 
   it('ensure() (what the commands and the analysis use) waits for the full load, not a part', async () => {
