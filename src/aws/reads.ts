@@ -20,6 +20,7 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import {
+  DescribeAccountAttributesCommand as DescribeRdsAccountAttributesCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   paginateDescribeDBClusters,
@@ -371,40 +372,93 @@ export async function readVpcs(c: RegionClients, o: ReadOptions = {}): Promise<V
   return (await collect(pages, (p) => p.Vpcs)).map((v) => toVpc(c.region, v));
 }
 
-export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds?: string[], feed?: GroupIdFeed): Promise<SecurityGroup[]> {
+export async function readGroups(c: RegionClients, o: ReadOptions = {}, groupIds?: string[]): Promise<SecurityGroup[]> {
   if (groupIds && groupIds.length === 0) return [];
   if (groupIds) {
     const out = await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }), { abortSignal: o.abortSignal });
     return (out.SecurityGroups ?? []).map((g) => toGroup(c.region, g));
   }
   const pages = paginateDescribeSecurityGroups({ client: c.ec2, pageSize: o.ec2PageSize ?? 1000 }, {}, { abortSignal: o.abortSignal });
-  const out: SecurityGroup[] = [];
-  try {
-    for await (const page of pages) {
-      const got = (page.SecurityGroups ?? []).map((g) => toGroup(c.region, g));
-      out.push(...got);
-      feed?.push(got.map((g) => g.groupId));
-    }
-  } catch (e) {
-    feed?.fail(e);
-    throw e;
-  }
-  feed?.end();
-  return out;
+  return (await collect(pages, (p) => p.SecurityGroups)).map((g) => toGroup(c.region, g));
 }
 
-/** The group ids of the groups read, page by page as they arrive, for the parallel rules read. */
-export class GroupIdFeed {
-  private readonly list: string[] = [];
+/** Filtered DescribeSecurityGroups calls of the groups read's split: the VPCs are shared out among this many (one round trip). */
+const GROUPS_CALLS = 8;
+/** The groups read splits by VPC unless one VPC holds this share of its first page. */
+const SPLIT_BELOW_SHARE = 0.9;
+
+/**
+ * The groups read of a Region's load. DescribeSecurityGroups pages at 1,000 (EC2 API Reference,
+ * DescribeSecurityGroups, MaxResults 5-1000), one round trip per thousand groups in sequence, and
+ * the rules read's batches wait for their group ids. When the first page comes back full (a big
+ * Region; the rules read decides the same way) and its groups spread over the VPCs (no VPC holds SPLIT_BELOW_SHARE of them), the groups are asked again
+ * by vpc-id filters, GROUPS_CALLS calls in one round trip (a VPC of more than a thousand still
+ * pages within its call): every group belongs to one VPC, so together they are the whole list. A
+ * Region whose groups sit in one VPC (or whose VPCs could not be read) follows the chain: asking
+ * again would only add a round trip. The rules read is fed either way.
+ */
+async function readLoadGroups(c: RegionClients, o: ReadOptions, vpcs: Promise<Vpc[]>, feed: GroupIdFeed): Promise<SecurityGroup[]> {
+  const size = o.ec2PageSize ?? 1000;
+  const toModel = (list: readonly SdkGroup[] | undefined) => {
+    const got = (list ?? []).map((g) => toGroup(c.region, g));
+    feed.push(got.map((g) => g.groupId));
+    return got;
+  };
+  const readPages = async (filter: { Filters?: { Name: string; Values: string[] }[] }, from?: string) => {
+    const got: SecurityGroup[] = [];
+    for (let token = from, more = true; more; more = !!token) {
+      const page = await c.ec2.send(new DescribeSecurityGroupsCommand({ ...filter, MaxResults: size, NextToken: token }), { abortSignal: o.abortSignal });
+      got.push(...toModel(page.SecurityGroups));
+      token = page.NextToken;
+    }
+    return got;
+  };
+  try {
+    const first = await c.ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: size }), { abortSignal: o.abortSignal });
+    const firstGroups = toModel(first.SecurityGroups);
+    let out = firstGroups;
+    if (first.NextToken) {
+      const vpcIds = (await vpcs.catch(() => undefined))?.map((v) => v.vpcId) ?? [];
+      const inFirst = new Map<string, number>();
+      for (const g of firstGroups) inFirst.set(g.vpcId ?? '', (inFirst.get(g.vpcId ?? '') ?? 0) + 1);
+      const full = firstGroups.length >= size;
+      const spread = full && vpcIds.length > 1 && Math.max(...inFirst.values()) < SPLIT_BELOW_SHARE * firstGroups.length && !inFirst.has('');
+      if (spread) {
+        // A filter takes up to 200 values (EC2 API Reference, Filter).
+        const per = Math.min(200, Math.ceil(vpcIds.length / GROUPS_CALLS));
+        const calls: string[][] = [];
+        for (let i = 0; i < vpcIds.length; i += per) calls.push(vpcIds.slice(i, i + per));
+        const lists = await Promise.all(calls.map((ids) => readPages({ Filters: [{ Name: 'vpc-id', Values: ids }] })));
+        const byId = new Map<string, SecurityGroup>();
+        for (const g of lists.flat()) byId.set(g.groupId, g);
+        out = [...byId.values()];
+      } else out = firstGroups.concat(await readPages({}, first.NextToken));
+    }
+    feed.end();
+    return out;
+  } catch (e) {
+    feed.fail(e);
+    throw e;
+  }
+}
+
+/**
+ * What a read has listed so far, page by page as its pages arrive, for a read that splits on it
+ * (the rules by group ids, the DB instances by clusters). Items are kept once, by `key`.
+ */
+export class PageFeed<T> {
+  private readonly list: T[] = [];
   private readonly seen = new Set<string>();
   private finished = false;
   private error: unknown;
   private waiters: (() => void)[] = [];
-  push(ids: readonly string[]): void {
-    for (const id of ids) {
-      if (this.seen.has(id)) continue;
-      this.seen.add(id);
-      this.list.push(id);
+  constructor(private readonly key: (item: T) => string) {}
+  push(items: readonly T[]): void {
+    for (const item of items) {
+      const k = this.key(item);
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      this.list.push(item);
     }
     this.wake();
   }
@@ -413,12 +467,12 @@ export class GroupIdFeed {
     this.wake();
   }
   fail(e: unknown): void {
-    this.error = e ?? new Error('the groups read failed');
+    this.error = e ?? new Error('the read failed');
     this.finished = true;
     this.wake();
   }
-  /** Resolves once there are more than `count` ids, or the read has ended (or failed). */
-  async after(count: number): Promise<{ ids: readonly string[]; done: boolean; error?: unknown }> {
+  /** Resolves once there are more than `count` items, or the read has ended (or failed). */
+  async after(count: number): Promise<{ ids: readonly T[]; done: boolean; error?: unknown }> {
     while (this.list.length <= count && !this.finished) await new Promise<void>((r) => this.waiters.push(r));
     return { ids: this.list, done: this.finished, ...(this.error !== undefined ? { error: this.error } : {}) };
   }
@@ -426,6 +480,13 @@ export class GroupIdFeed {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
+  }
+}
+
+/** The group ids of the groups read, page by page as they arrive, for the parallel rules read. */
+export class GroupIdFeed extends PageFeed<string> {
+  constructor() {
+    super((id) => id);
   }
 }
 
@@ -617,23 +678,200 @@ async function readAllClusters(
   c: RegionClients,
   o: ReadOptions,
   onPage?: (sofar: { clusters: DbCluster[]; others: OtherDatabase[] }) => void,
+  feed?: PageFeed<ClusterMembers>,
 ): Promise<{ clusters: DbCluster[]; others: OtherDatabase[] }> {
   const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
   const clusters: DbCluster[] = [];
   const others: OtherDatabase[] = [];
-  for await (const p of pages) {
-    for (const x of p.DBClusters ?? [])
-      if (isDatabaseEngine(x.Engine)) clusters.push(toCluster(c.region, x));
-      else
-        others.push({
-          clusterId: x.DBClusterIdentifier ?? '',
-          engine: x.Engine === 'neptune' ? 'Neptune' : x.Engine === 'docdb' ? 'DocumentDB' : (x.Engine ?? ''),
-          groupIds: (x.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
-        });
-    // A Marker means another page follows (RDS API Reference, DescribeDBClusters): show this one meanwhile.
-    if (onPage && p.Marker) onPage({ clusters: [...clusters], others: [...others] });
+  try {
+    for await (const p of pages) {
+      for (const x of p.DBClusters ?? [])
+        if (isDatabaseEngine(x.Engine)) clusters.push(toCluster(c.region, x));
+        else
+          others.push({
+            clusterId: x.DBClusterIdentifier ?? '',
+            engine: x.Engine === 'neptune' ? 'Neptune' : x.Engine === 'docdb' ? 'DocumentDB' : (x.Engine ?? ''),
+            groupIds: (x.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+          });
+      feed?.push((p.DBClusters ?? []).flatMap((x) => (x.DBClusterIdentifier ? [{ id: x.DBClusterIdentifier, members: x.DBClusterMembers?.length ?? 0 }] : [])));
+      // A Marker means another page follows (RDS API Reference, DescribeDBClusters): show this one meanwhile.
+      if (onPage && p.Marker) onPage({ clusters: [...clusters], others: [...others] });
+    }
+  } catch (e) {
+    feed?.fail(e);
+    throw e;
   }
+  feed?.end();
   return { clusters, others };
+}
+
+/** A cluster of the clusters read (any engine) and how many DB instances it names as members. */
+export interface ClusterMembers {
+  readonly id: string;
+  readonly members: number;
+}
+
+/** Members asked in one filtered DescribeDBInstances call: one page (RDS pages at 100 at most). */
+const INSTANCES_BATCH = 100;
+/** Cluster identifiers in one db-cluster-id filter (the API reference names no bound; kept modest). */
+const CLUSTERS_PER_FILTER = 50;
+/** Filtered DescribeDBInstances calls in flight at once. */
+const INSTANCES_CONCURRENCY = 10;
+
+/**
+ * RDS's own count of the account's DB instances in the Region: DescribeAccountAttributes, quota
+ * "DBInstances", Used (RDS API Reference, DescribeAccountAttributes / AccountQuota). Undefined
+ * when it cannot be read (refused, or not answered: moto does not implement the action).
+ */
+async function readInstanceCount(c: RegionClients, o: ReadOptions): Promise<number | undefined> {
+  try {
+    const out = await c.rds.send(new DescribeRdsAccountAttributesCommand({}), { abortSignal: o.abortSignal });
+    const used = out.AccountQuotas?.find((q) => q.AccountQuotaName === 'DBInstances')?.Used;
+    return typeof used === 'number' && Number.isInteger(used) && used >= 0 ? used : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The DB instances of a Region's load. DescribeDBInstances pages at 100 (RDS API Reference,
+ * DescribeDBInstances, MaxRecords 20-100), so one Marker chain is a round trip per hundred
+ * instances, in sequence. The first page is asked beside the clusters read. When it has a next
+ * one, the chain goes on and, beside it, RDS's count of the Region's instances is asked
+ * (readInstanceCount) and the clusters' members by db-cluster-id filters as the clusters' pages
+ * arrive (up to 100 members a call, INSTANCES_CONCURRENCY at once). Those answers stand for the
+ * whole list only when the count equals both the members the clusters name and the instances the
+ * filtered calls return: an instance outside every cluster (RDS for MySQL, say) makes them differ.
+ * The first complete answer wins and the other stops; without the count, the chain is the answer.
+ */
+async function readLoadInstances(c: RegionClients, o: ReadOptions, clusters: PageFeed<ClusterMembers>): Promise<DbInstance[]> {
+  const size = o.rdsPageSize ?? 100;
+  const toModel = (list: readonly DBInstance[]) => list.filter((x) => isDatabaseEngine(x.Engine)).map((x) => toInstance(c.region, x));
+  const first = await c.rds.send(new DescribeDBInstancesCommand({ MaxRecords: size }), { abortSignal: o.abortSignal });
+  if (!first.Marker) return toModel(first.DBInstances ?? []);
+  const list = await chainOrSplit(
+    o,
+    async (goesOn) => {
+      const out = [...(first.DBInstances ?? [])];
+      for (let marker = first.Marker; marker && goesOn();) {
+        const page = await c.rds.send(new DescribeDBInstancesCommand({ MaxRecords: size, Marker: marker }), { abortSignal: o.abortSignal });
+        out.push(...(page.DBInstances ?? []));
+        marker = page.Marker;
+      }
+      return out;
+    },
+    (signal) => readInstancesByClusters(c, signal, size, clusters, readInstanceCount(c, o)),
+  );
+  return toModel(list);
+}
+
+/**
+ * A long list read two ways at once: `chain`, the one chain of page tokens (going on from a first
+ * page already read, while `goesOn()`), and `split`, the same list by filtered calls in parallel
+ * (undefined when they cannot stand for the whole list). The first complete answer wins: the
+ * split's calls are cancelled through the signal it is given, the chain stops before its next
+ * page. The chain's failure fails the read only when the split has no answer.
+ */
+async function chainOrSplit<T>(
+  o: ReadOptions,
+  chain: (goesOn: () => boolean) => Promise<T>,
+  split: (signal: AbortSignal) => Promise<T | undefined>,
+): Promise<T> {
+  const stop = new AbortController();
+  const signal = o.abortSignal ? AbortSignal.any([o.abortSignal, stop.signal]) : stop.signal;
+  // Each filtered call in flight listens to it: above Node's default warning level of 10.
+  setMaxListeners(100, signal);
+  let splitWon = false;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      let chainFailed: { error: unknown } | undefined;
+      let splitOut = false;
+      chain(() => !splitWon).then(resolve, (error: unknown) => {
+        chainFailed = { error };
+        if (splitOut) reject(error);
+      });
+      split(signal).then(
+        (list) => {
+          splitOut = true;
+          if (list !== undefined) {
+            splitWon = true;
+            resolve(list);
+          } else if (chainFailed) reject(chainFailed.error);
+        },
+        () => {
+          splitOut = true;
+          if (chainFailed) reject(chainFailed.error);
+        },
+      );
+    });
+  } finally {
+    stop.abort();
+  }
+}
+
+/** The filtered calls of readLoadInstances; undefined when they cannot stand for the whole list (or one failed). */
+async function readInstancesByClusters(
+  c: RegionClients,
+  signal: AbortSignal,
+  size: number,
+  clusters: PageFeed<ClusterMembers>,
+  count: Promise<number | undefined>,
+): Promise<DBInstance[] | undefined> {
+  const expected = await count;
+  if (expected === undefined || signal.aborted) return undefined;
+  let running = 0;
+  const slots: (() => void)[] = [];
+  const readBatch = async (ids: string[]): Promise<DBInstance[] | undefined> => {
+    while (running >= INSTANCES_CONCURRENCY) await new Promise<void>((r) => slots.push(r));
+    running++;
+    try {
+      const out: DBInstance[] = [];
+      for (let marker: string | undefined, more = true; more; more = !!marker) {
+        const page = await c.rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: ids }], MaxRecords: size, Marker: marker }), {
+          abortSignal: signal,
+        });
+        out.push(...(page.DBInstances ?? []));
+        marker = page.Marker;
+      }
+      return out;
+    } catch {
+      return undefined; // the chain answers instead
+    } finally {
+      running--;
+      slots.shift()?.();
+    }
+  };
+  const batches: Promise<DBInstance[] | undefined>[] = [];
+  let batch: string[] = [];
+  let inBatch = 0;
+  let members = 0;
+  const flush = () => {
+    if (batch.length) batches.push(readBatch(batch));
+    batch = [];
+    inBatch = 0;
+  };
+  for (let seen = 0; ;) {
+    const f = await clusters.after(seen);
+    if (f.error !== undefined || signal.aborted) return undefined;
+    for (const cl of f.ids.slice(seen)) {
+      if (cl.members === 0) continue;
+      if (inBatch + cl.members > INSTANCES_BATCH || batch.length >= CLUSTERS_PER_FILTER) flush();
+      batch.push(cl.id);
+      inBatch += cl.members;
+      members += cl.members;
+    }
+    seen = f.ids.length;
+    // More members than instances: the counts disagree already.
+    if (members > expected) return undefined;
+    if (f.done) break;
+  }
+  flush();
+  if (members !== expected) return undefined;
+  const lists = await Promise.all(batches);
+  if (lists.some((l) => !l)) return undefined;
+  const byId = new Map<string, DBInstance>();
+  for (const x of lists.flat()) byId.set(x!.DBInstanceIdentifier ?? '', x!);
+  return byId.size === expected ? [...byId.values()] : undefined;
 }
 
 export async function readInstances(c: RegionClients, o: ReadOptions = {}, instanceId?: string): Promise<DbInstance[]> {
@@ -764,17 +1002,20 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
   const so: ReadOptions = { abortSignal: o.abortSignal, ec2PageSize: o.ec2PageSize, rdsPageSize: o.rdsPageSize, rulesStrategy: o.rulesStrategy };
   // The rules read sees the group ids as they arrive (for its parallel strategy: readRegionRules).
   const feed = new GroupIdFeed();
+  // The DB instances read sees the clusters as they arrive (readLoadInstances).
+  const clusterFeed = new PageFeed<ClusterMembers>((x) => x.id);
   // What the pages so far of a read still running hold, shown in the partial snapshots (`early[i]` for LOAD_READS[i]).
   const early: unknown[] = [];
   let clustersIn = () => {};
+  const vpcsRead = readVpcs(c, so);
   const reads: Promise<unknown>[] = [
-    readVpcs(c, so),
-    readGroups(c, so, undefined, feed),
+    vpcsRead,
+    readLoadGroups(c, so, vpcsRead, feed),
     readRegionRules(c, so, feed),
     readSubnetGroupVpcs(c, so),
     // Its pages show as they come (200 clusters are two round trips; the first rows need one).
-    readAllClusters(c, so, o.onPart ? (sofar) => ((early[4] = sofar), publish(), clustersIn()) : undefined),
-    readInstances(c, so),
+    readAllClusters(c, so, o.onPart ? (sofar) => ((early[4] = sofar), publish(), clustersIn()) : undefined, clusterFeed),
+    readLoadInstances(c, so, clusterFeed),
     readPeerings(c, so),
     readLimits(c, so),
     readNetworkInterfaces(c, so),

@@ -11,9 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { createGateway, type AwsGateway, type CallRecord, type ConnectionSettings } from '../../src/aws/index';
+import { readRegion } from '../../src/aws/reads';
 import { mayHaveApplied, translateError } from '../../src/aws/errors';
 import type { RegionSnapshot } from '../../src/domain/model';
 import { RegionStore } from '../../src/state/store';
@@ -544,6 +545,61 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         );
       } finally {
         for (const a of ['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeVpcs']) proxy.paginate(a, 0);
+        direct.ec2.destroy();
+        direct.rds.destroy();
+      }
+    });
+
+    it("DB instances in more than one page: read by their clusters once RDS's count (DescribeAccountAttributes, answered as AWS does) proves the list whole; an instance outside the clusters is still listed", async function () {
+      this.timeout(180_000);
+      const R = 'ap-southeast-2';
+      await seedBigRegion(moto.url, R, { vpcs: 2, groups: 4, rules: 4, clusters: 3, instancesPerCluster: 8 });
+      const clients = clientsFor(proxy.url, R);
+      const direct = clientsFor(moto.url, R);
+      const filtered = () =>
+        proxy.requests.filter((r) => r.action === 'DescribeDBInstances' && r.region === R && [...r.params.keys()].some((k) => k.startsWith('Filters.'))).length;
+      // The chain's second page waits until the first load is done: only the filtered calls can end it.
+      let release!: () => void;
+      const chainHeld = new Promise<void>((r) => (release = r));
+      proxy.add({
+        action: 'DescribeDBInstances',
+        kind: 'pass',
+        times: Infinity,
+        before: async (req) => {
+          const keys = [...req.params.keys()];
+          if (keys.includes('Marker') && !keys.some((k) => k.startsWith('Filters.'))) await chainHeld;
+        },
+      });
+      try {
+        // RDS's smallest page (20): 24 instances are two pages.
+        const snap = await readRegion({ ...clients, region: R }, { rdsPageSize: 20 });
+        release();
+        assert.equal(snap.instances.length, 24);
+        assert.ok(filtered() >= 1, 'asked by db-cluster-id filters');
+        assert.ok(
+          proxy.requests.some((r) => r.action === 'DescribeAccountAttributes' && r.service === 'rds' && r.answeredBy),
+          "RDS's count answered by the AWS-rules layer",
+        );
+        await direct.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: 'standalone-mysql',
+            Engine: 'mysql',
+            DBInstanceClass: 'db.t3.micro',
+            AllocatedStorage: 20,
+            MasterUsername: 'admin',
+            MasterUserPassword: 'secret-password-1',
+          }),
+        );
+        const again = await readRegion({ ...clients, region: R }, { rdsPageSize: 20 });
+        assert.equal(again.instances.length, 25);
+        assert.ok(
+          again.instances.some((i) => i.instanceId === 'standalone-mysql'),
+          'the instance outside every cluster is listed (the chain answered)',
+        );
+      } finally {
+        release();
+        clients.ec2.destroy();
+        clients.rds.destroy();
         direct.ec2.destroy();
         direct.rds.destroy();
       }

@@ -14,7 +14,7 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, paginateDescribeDBInstances, RDSClient } from '@aws-sdk/client-rds';
 
 export interface AwsRefusal {
   readonly status?: number;
@@ -473,6 +473,27 @@ export function defaultAwsRules(o: AwsRulesOptions = {}): AwsRule[] {
         return inUse || referenced || associations.associatedVpcs(id).length > 0
           ? { code: 'DependencyViolation', message: `resource ${id} has a dependent object` }
           : undefined;
+      },
+    },
+    {
+      // RDS API Reference, DescribeAccountAttributes: "Lists all of the attributes for a customer
+      // account. The attributes include Amazon RDS quotas for the account, such as the number of DB
+      // instances allowed. The description for a quota includes the quota name, current usage
+      // toward that quota, and the quota's maximum value." moto 5.2.1 does not implement it (HTTP
+      // 500). The layer answers the DBInstances quota, Used counted from moto's instances (the load
+      // compares it with the clusters' members: reads.ts readLoadInstances). EC2's action of the
+      // same name is moto's.
+      name: 'RDS DescribeAccountAttributes answered as AWS does',
+      actions: ['DescribeAccountAttributes'],
+      check: async ({ service, rds }) => {
+        if (service !== 'rds') return undefined;
+        let used = 0;
+        for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) used += page.DBInstances?.length ?? 0;
+        const quota = (name: string, n: number, max: number) =>
+          `<AccountQuota><AccountQuotaName>${name}</AccountQuotaName><Used>${n}</Used><Max>${max}</Max></AccountQuota>`;
+        return {
+          answer: `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeAccountAttributesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeAccountAttributesResult><AccountQuotas>${quota('DBInstances', used, Math.max(40, used))}</AccountQuotas></DescribeAccountAttributesResult><ResponseMetadata><RequestId>aws-rules-DescribeAccountAttributes</RequestId></ResponseMetadata></DescribeAccountAttributesResponse>`,
+        };
       },
     },
     { name: 'DescribeStaleSecurityGroups answered as AWS does', actions: ['DescribeStaleSecurityGroups'], check: staleAnswer },

@@ -94,7 +94,18 @@ export async function seedBigRegion(
     groupIds[i] = g.GroupId!;
     groupVpc[i] = v;
   });
-  // Rules: per group a batch of distinct permissions (one call per group).
+  // Rules: per group a batch of distinct permissions (one call per group). A group-sourced rule
+  // references a group of its own VPC: AWS refuses a group of another VPC unless the two are peered
+  // ("You have specified two resources that belong to different networks": aws-facts.md), though
+  // moto accepts it.
+  const inVpc = new Map<number, number[]>();
+  for (let i = 0; i < spec.groups; i++) {
+    const list = inVpc.get(groupVpc[i]!) ?? [];
+    list.push(i);
+    inVpc.set(groupVpc[i]!, list);
+  }
+  const posInVpc = new Map<number, number>();
+  for (const list of inVpc.values()) list.forEach((g, k) => posInVpc.set(g, k));
   const perGroup = Math.floor(spec.rules / spec.groups);
   let extra = spec.rules - perGroup * spec.groups;
   const ports = [22, 80, 443, 3306, 5432, 6379, 8080, 9000];
@@ -105,7 +116,8 @@ export async function seedBigRegion(
       const port = ports[k % ports.length] + Math.floor(k / ports.length) * 1000;
       const r = rand();
       if (r < 0.45) {
-        const peer = groupIds[(i + 1 + Math.floor(rand() * 50)) % spec.groups];
+        const mates = inVpc.get(groupVpc[i]!)!;
+        const peer = groupIds[mates[(posInVpc.get(i)! + 1 + Math.floor(rand() * 50)) % mates.length]!];
         perms.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: peer }] });
       } else if (r < 0.9) {
         perms.push({

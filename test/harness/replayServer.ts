@@ -34,8 +34,8 @@ export const REPLAYED: Readonly<Record<string, ListAction>> = {
   DescribeDBInstances: { service: 'rds', list: 'DBInstances' },
 };
 const VERSIONS = { ec2: '2016-11-15', rds: '2014-10-31' } as const;
-/** Filters served here, by the item's own (top-level) field they compare. */
-const FILTER_FIELDS: Readonly<Record<string, string>> = { 'group-id': 'groupId', 'vpc-id': 'vpcId' };
+/** Filters served here, by the item's own (top-level) field they compare (EC2; RDS DescribeDBInstances' db-cluster-id). */
+const FILTER_FIELDS: Readonly<Record<string, string>> = { 'group-id': 'groupId', 'vpc-id': 'vpcId', 'db-cluster-id': 'DBClusterIdentifier' };
 
 export interface Recorded {
   readonly head: string;
@@ -157,11 +157,12 @@ async function recordAction(upstream: string, region: string, action: string, a:
   return { ...first!, items: all, fields: all.map(topFields) };
 }
 
-/** Filter.N.Name / Filter.N.Value.M of a query-protocol request, and GroupId.N (as a group-id filter). */
+/** The filters of a query-protocol request (EC2's or RDS's shape), and GroupId.N (as a group-id filter). */
 function filtersOf(p: URLSearchParams): { name: string; values: Set<string> }[] {
   const byIndex = new Map<string, { name: string; values: Set<string> }>();
   for (const [k, v] of p) {
-    const m = /^Filter\.(\d+)\.(Name|Value\.\d+)$/.exec(k);
+    // EC2: Filter.N.Name, Filter.N.Value.M; RDS: Filters.Filter.N.Name, Filters.Filter.N.Values.Value.M.
+    const m = /^(?:Filters\.)?Filter\.(\d+)\.(Name|Values?\.(?:Value\.)?\d+)$/.exec(k);
     if (!m) continue;
     const f = byIndex.get(m[1]) ?? { name: '', values: new Set<string>() };
     if (m[2] === 'Name') f.name = v;
@@ -172,6 +173,17 @@ function filtersOf(p: URLSearchParams): { name: string; values: Set<string> }[] 
   const ids = [...p].filter(([k]) => /^GroupId\.\d+$/.test(k)).map(([, v]) => v);
   if (ids.length) out.push({ name: 'group-id', values: new Set(ids) });
   return out;
+}
+
+/**
+ * RDS DescribeAccountAttributes as AWS answers it: the account's quotas with their use; DBInstances'
+ * Used is the Region's instances (RDS API Reference, DescribeAccountAttributes, AccountQuota).
+ * moto does not implement the action (HTTP 500).
+ */
+function rdsAccountAttributes(instances: number, id: string): string {
+  const quota = (name: string, used: number, max: number) =>
+    `<AccountQuota><AccountQuotaName>${name}</AccountQuotaName><Used>${used}</Used><Max>${max}</Max></AccountQuota>`;
+  return `<DescribeAccountAttributesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeAccountAttributesResult><AccountQuotas>${quota('DBInstances', instances, Math.max(40, instances))}${quota('DBClusters', 0, 40)}</AccountQuotas></DescribeAccountAttributesResult><ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></DescribeAccountAttributesResponse>`;
 }
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -210,7 +222,8 @@ export async function startReplayServer(upstream: string, region: string, option
     const filters = filtersOf(p);
     if (filters.some((f) => !FILTER_FIELDS[f.name])) return undefined;
     if (a.service === 'ec2' && action === 'DescribeAccountAttributes' && [...p.keys()].some((k) => k.startsWith('AttributeName'))) return undefined;
-    if (a.service === 'rds' && [...p.keys()].some((k) => /Identifier|Filters/.test(k))) return undefined;
+    if (a.service === 'rds' && [...p.keys()].some((k) => /Identifier/.test(k))) return undefined;
+    if (a.service === 'rds' && filters.length && action !== 'DescribeDBInstances') return undefined;
     const ec2 = a.service === 'ec2';
     const [min, max] = ec2 ? [5, 1000] : [20, 100];
     const asked = p.get(ec2 ? 'MaxResults' : 'MaxRecords');
@@ -257,7 +270,7 @@ export async function startReplayServer(upstream: string, region: string, option
           const body = Buffer.concat(chunks);
           const p = new URLSearchParams(body.toString('utf8'));
           const action = p.get('Action') ?? '';
-          const service = REPLAYED[action]?.service ?? (p.get('Version') === VERSIONS.rds ? 'rds' : 'ec2');
+          const service = p.get('Version') === VERSIONS.rds ? 'rds' : (REPLAYED[action]?.service ?? 'ec2');
           const id = `replay-${++seq}`;
           if ((opts.latencyMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.latencyMs));
           // Throttling for the query-protocol calls (Service Quotas, a JSON protocol, is only forwarded).
@@ -272,12 +285,14 @@ export async function startReplayServer(upstream: string, region: string, option
           // No group of the bench's Region is deleted, so none is stale: AWS answers an empty set (moto
           // cannot answer this action at all: an HTTP 500).
           const a =
-            action === 'DescribeStaleSecurityGroups'
-              ? {
-                  status: 200,
-                  body: `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeStaleSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${id}</requestId><staleSecurityGroupSet/></DescribeStaleSecurityGroupsResponse>`,
-                }
-              : answer(action, p);
+            action === 'DescribeAccountAttributes' && service === 'rds'
+              ? { status: 200, body: rdsAccountAttributes(recorded.get('DescribeDBInstances')?.items.length ?? 0, id) }
+              : action === 'DescribeStaleSecurityGroups'
+                ? {
+                    status: 200,
+                    body: `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeStaleSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${id}</requestId><staleSecurityGroupSet/></DescribeStaleSecurityGroupsResponse>`,
+                  }
+                : answer(action, p);
           if (a) {
             calls[action] = (calls[action] ?? 0) + 1;
             res.writeHead(a.status, { 'content-type': 'text/xml', 'x-amzn-requestid': id, 'content-length': Buffer.byteLength(a.body) });
