@@ -454,7 +454,7 @@ async function awsLike(motoUrl, cliCommands, memoryAt) {
         if (strategy === 'chain') rules = await reads.readRules(c, {});
         else {
           const feed = new reads.GroupIdFeed();
-          const groups = reads.readGroups(c, {}, undefined, feed);
+          const groups = reads.readLoadGroups(c, {}, reads.readVpcs(c, {}), feed);
           rules = await reads.readRegionRules(c, {}, feed);
           await groups;
         }

@@ -397,7 +397,7 @@ const SPLIT_BELOW_SHARE = 0.9;
  * Region whose groups sit in one VPC (or whose VPCs could not be read) follows the chain: asking
  * again would only add a round trip. The rules read is fed either way.
  */
-async function readLoadGroups(c: RegionClients, o: ReadOptions, vpcs: Promise<Vpc[]>, feed: GroupIdFeed): Promise<SecurityGroup[]> {
+export async function readLoadGroups(c: RegionClients, o: ReadOptions, vpcs: Promise<Vpc[]>, feed: GroupIdFeed): Promise<SecurityGroup[]> {
   const size = o.ec2PageSize ?? 1000;
   const toModel = (list: readonly SdkGroup[] | undefined) => {
     const got = (list ?? []).map((g) => toGroup(c.region, g));
