@@ -391,11 +391,12 @@ const SPLIT_BELOW_SHARE = 0.9;
  * The groups read of a Region's load. DescribeSecurityGroups pages at 1,000 (EC2 API Reference,
  * DescribeSecurityGroups, MaxResults 5-1000), one round trip per thousand groups in sequence, and
  * the rules read's batches wait for their group ids. When the first page comes back full (a big
- * Region; the rules read decides the same way) and its groups spread over the VPCs (no VPC holds SPLIT_BELOW_SHARE of them), the groups are asked again
- * by vpc-id filters, GROUPS_CALLS calls in one round trip (a VPC of more than a thousand still
- * pages within its call): every group belongs to one VPC, so together they are the whole list. A
- * Region whose groups sit in one VPC (or whose VPCs could not be read) follows the chain: asking
- * again would only add a round trip. The rules read is fed either way.
+ * Region; the rules read decides the same way) and its groups spread over the VPCs (no VPC holds
+ * SPLIT_BELOW_SHARE of them), the groups are asked again by vpc-id filters, GROUPS_CALLS calls in
+ * one round trip (a VPC of more than a thousand still pages within its call): every group belongs
+ * to one VPC, so together they are the whole list. A Region whose groups sit in one VPC (or whose
+ * VPCs could not be read) follows the chain: asking again would only add a round trip. The rules
+ * read is fed either way.
  */
 export async function readLoadGroups(c: RegionClients, o: ReadOptions, vpcs: Promise<Vpc[]>, feed: GroupIdFeed): Promise<SecurityGroup[]> {
   const size = o.ec2PageSize ?? 1000;
