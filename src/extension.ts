@@ -73,6 +73,9 @@ export interface TestApi extends ExtensionApi {
   readonly loadAndActivateMs: number;
 }
 
+/** How long after activation the AWS layer's module is loaded ahead of its first use. */
+const AWS_PRELOAD_DELAY_MS = 500;
+
 /** The environment variable the test harness sets in the extension host (test/harness/testEnv.ts). */
 export const TEST_API_ENV = 'AURORA_SG_TEST_API';
 
@@ -324,6 +327,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       provider.refreshView();
     }),
   );
+  // Activation is onStartupFinished and loads nothing slow; once the window is up, the AWS layer's
+  // module (dist/aws.js, the SDK) is loaded in the background, so the view's first rows do not wait
+  // for it when it opens. No AWS call, no credentials read: only code.
+  const warm = setTimeout(() => {
+    try {
+      loadAws();
+    } catch (e) {
+      log.warn(`Could not load the AWS layer ahead of use: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }, AWS_PRELOAD_DELAY_MS);
+  warm.unref?.();
+  context.subscriptions.push({ dispose: () => clearTimeout(warm) });
   const now = performance.now();
   const activationMs = now - started;
   const bundled = typeof __auroraSgLoadStart === 'number' && typeof __auroraSgLoadEnd === 'number';

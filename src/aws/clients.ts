@@ -291,18 +291,18 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
 }
 
 /** The answers held back per client (holdAnswers): the command names, and what they wait for. */
-const holds = new WeakMap<object, { commands: ReadonlySet<string>; until: Promise<void> }[]>();
+const holds = new WeakMap<object, { commands: ReadonlySet<string> | 'all'; until: Promise<void> }[]>();
 
 /**
- * Until `until` settles, the answers of these commands (SDK command names, "DescribeSecurityGroupsCommand")
- * on this client are received but not parsed (nor handed to their caller): readRegion holds the
+ * Until `until` settles, the answers of these commands (SDK command names, "DescribeSecurityGroupsCommand";
+ * 'all': every command's) on this client are received but not parsed (nor handed to their caller): readRegion holds the
  * big answers back so the few the first rows of the tree need get the extension host's CPU first.
  * `until` must never reject. The client must carry the middleware (readAnswersFast for EC2,
  * holdableAnswers otherwise).
  */
-export function holdAnswers(client: EC2Client | RDSClient, commands: readonly string[], until: Promise<void>): void {
+export function holdAnswers(client: EC2Client | RDSClient, commands: readonly string[] | 'all', until: Promise<void>): void {
   const list = holds.get(client) ?? [];
-  const hold = { commands: new Set(commands), until };
+  const hold = { commands: commands === 'all' ? ('all' as const) : new Set(commands), until };
   list.push(hold);
   holds.set(client, list);
   void until.then(() => {
@@ -314,7 +314,7 @@ export function holdAnswers(client: EC2Client | RDSClient, commands: readonly st
 async function heldAnswer(client: object, name: string, response: { body?: unknown } | undefined): Promise<void> {
   const list = holds.get(client);
   if (!list?.length) return;
-  const waits = list.filter((h) => h.commands.has(name)).map((h) => h.until);
+  const waits = list.filter((h) => h.commands === 'all' || h.commands.has(name)).map((h) => h.until);
   if (!waits.length) return;
   // The answer is read in whole first, and only its parsing waits: a body left unread while held
   // could be cut meanwhile with nobody listening, and its reader would then wait for ever. A body
@@ -333,6 +333,18 @@ async function heldAnswer(client: object, name: string, response: { body?: unkno
     }
   }
   await Promise.all(waits);
+  // Released answers are parsed one a turn of the event loop, not all in one run: what else waits
+  // meanwhile (the tree's answers to VS Code, written on a timer) goes out between two of them.
+  await parseTurn();
+}
+
+/** The last turn given out by parseTurn (each waits for the one before it and for a turn of the event loop). */
+let lastTurn: Promise<void> = Promise.resolve();
+
+function parseTurn(): Promise<void> {
+  const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastTurn = turn;
+  return turn;
 }
 
 /**

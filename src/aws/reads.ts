@@ -23,7 +23,6 @@ import {
   DescribeAccountAttributesCommand as DescribeRdsAccountAttributesCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
-  paginateDescribeDBClusters,
   paginateDescribeDBInstances,
   paginateDescribeDBSubnetGroups,
   type ClusterPendingModifiedValues,
@@ -671,6 +670,9 @@ export async function readClusters(c: RegionClients, o: ReadOptions = {}, cluste
   return (await readAllClusters(c, o)).clusters;
 }
 
+/** The first page of the clusters read when its pages show as they come (RDS's least MaxRecords). */
+const FIRST_CLUSTERS_PAGE = 20;
+
 /**
  * The clusters read of the load: the databases, and the Neptune / DocumentDB clusters kept aside
  * (they carry groups). `onPage` sees what the pages so far hold, after each page that has a next one.
@@ -681,11 +683,17 @@ async function readAllClusters(
   onPage?: (sofar: { clusters: DbCluster[]; others: OtherDatabase[] }) => void,
   feed?: PageFeed<ClusterMembers>,
 ): Promise<{ clusters: DbCluster[]; others: OtherDatabase[] }> {
-  const pages = paginateDescribeDBClusters({ client: c.rds, pageSize: o.rdsPageSize ?? 100 }, {}, { abortSignal: o.abortSignal });
   const clusters: DbCluster[] = [];
   const others: OtherDatabase[] = [];
   try {
-    for await (const p of pages) {
+    // The tree's load asks a small first page: its rows show after one round trip and a short parse
+    // (RDS pages DescribeDBClusters at 20 to 100 records: RDS API Reference, DescribeDBClusters, MaxRecords).
+    let marker: string | undefined;
+    let size = o.rdsPageSize ?? (onPage ? FIRST_CLUSTERS_PAGE : 100);
+    do {
+      const p = await c.rds.send(new DescribeDBClustersCommand({ MaxRecords: size, ...(marker ? { Marker: marker } : {}) }), { abortSignal: o.abortSignal });
+      marker = p.Marker;
+      size = o.rdsPageSize ?? 100;
       for (const x of p.DBClusters ?? [])
         if (isDatabaseEngine(x.Engine)) clusters.push(toCluster(c.region, x));
         else
@@ -697,7 +705,7 @@ async function readAllClusters(
       feed?.push((p.DBClusters ?? []).flatMap((x) => (x.DBClusterIdentifier ? [{ id: x.DBClusterIdentifier, members: x.DBClusterMembers?.length ?? 0 }] : [])));
       // A Marker means another page follows (RDS API Reference, DescribeDBClusters): show this one meanwhile.
       if (onPage && p.Marker) onPage({ clusters: [...clusters], others: [...others] });
-    }
+    } while (marker);
   } catch (e) {
     feed?.fail(e);
     throw e;
@@ -950,7 +958,8 @@ export interface RegionReadOptions extends ReadOptions {
   /**
    * With onPart: the big answers (the groups, the rules, the DB instances, the network interfaces)
    * are parsed only once the VPCs and the clusters' first page are in and this settles (the tree
-   * has taken their rows), or 300 ms after those are in, so the first rows get the CPU first.
+   * has taken their rows), or 300 ms after those are in, so the first rows get the CPU first; from
+   * the moment those are in until then, every other answer waits too.
    * Never later than 1.5 s after the load starts. Must never reject.
    */
   readonly heavyAnswersAfter?: Promise<void>;
@@ -1036,6 +1045,10 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
     const noop = () => undefined;
     void Promise.all([reads[0]!.then(noop, noop), Promise.race([settledOrFirstPage, reads[4]!.then(noop, noop)])]).then(() => {
       if (settledAll) return;
+      // The tree takes the first rows now, in a few round trips to VS Code that each wait for the
+      // extension host's CPU: until it has, every answer waits (the clusters' next pages too).
+      holdAnswers(c.ec2, 'all', gate);
+      holdAnswers(c.rds, 'all', gate);
       timers.push(setTimeout(openHeavy, ROWS_GRACE_MS));
       void after.then(openHeavy);
     });

@@ -2,7 +2,10 @@
 // error of the last load. No `vscode` here: the tree and the commands listen through `onChange`.
 import { setMaxListeners } from 'node:events';
 import type { DbCluster, DbInstance, ReadFailure, RegionRead, RegionSnapshot, SecurityGroup, SecurityGroupRule } from '../domain/model';
-import { RegionIndex } from '../domain/model';
+import { readPending, readShowsFirstPages, RegionIndex } from '../domain/model';
+
+/** How long a first load's first rows wait for the VPCs or the DB clusters, whichever answered second (RegionStore.firstRows). */
+const FIRST_ROWS_WAIT_MS = 300;
 
 /** What the store needs from the AWS layer (the gateway implements it; tests may fake it). */
 export interface RegionSource {
@@ -195,6 +198,34 @@ export class RegionStore {
       void done.then(() => {
         sub.dispose();
         resolve();
+      });
+    });
+  }
+
+  /**
+   * viewReady, and then, on a first load (no earlier data to show), until the view holds the first
+   * rows a person looks for: the VPCs and the first page of the DB clusters (each answered, or the
+   * load over), or `waitMs` after the first part, whichever comes first. The tree takes its first
+   * rows in one pass then, instead of redrawing them part by part while they arrive together.
+   */
+  async firstRows(region: string, waitMs = FIRST_ROWS_WAIT_MS): Promise<void> {
+    await this.viewReady(region);
+    const shows = () => {
+      const s = this.states.get(region);
+      const v = s?.partial?.snapshot;
+      if (!v || s.index || !this.isLoading(region)) return true;
+      return !readPending(v, 'vpcs') && (!readPending(v, 'clusters') || readShowsFirstPages(v, 'clusters'));
+    };
+    if (shows()) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      const sub = this.onChange((r) => {
+        if (r === undefined || (r === region && shows())) done();
       });
     });
   }

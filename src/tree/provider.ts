@@ -52,6 +52,13 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   private readonly shownParts = new Map<string, string | undefined>();
   /** The Regions a getChildren is waiting on for their first part (how many calls wait). */
   private readonly waitingFirstPart = new Map<string, number>();
+  /**
+   * The Region rows VS Code holds (the objects getChildren gave it: it knows an element by identity).
+   * A part of a load refreshes its Region's row and what is under it, not the whole tree: a whole
+   * refresh makes VS Code drop every row it holds and walk the tree again from the root, cancelling
+   * the walk under way (its first rows would wait for the load's last part), and redraws the other Regions.
+   */
+  private readonly regionNodes = new Map<string, Node>();
   private readonly sub: { dispose(): void };
   private readonly accountSub?: { dispose(): void };
 
@@ -61,6 +68,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       if (region === undefined) {
         this.parents.clear();
         this.shownParts.clear();
+        this.regionNodes.clear();
         return this.emitter.fire();
       }
       // While a load is under way its parts come one after another, and VS Code restarts the
@@ -71,7 +79,8 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       const same = sig !== undefined && this.shownParts.get(region) === sig;
       this.shownParts.set(region, sig);
       if (same || this.waitingFirstPart.has(region)) return;
-      this.emitter.fire();
+      // A load's end refreshes the whole tree (whether anything is left to show is decided at the root).
+      this.emitter.fire(sig === undefined ? undefined : this.regionNodes.get(region));
     });
     this.accountSub = host.accounts?.onChange(() => this.emitter.fire());
   }
@@ -116,7 +125,7 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const waiting = regions.filter((r) => !store.view(r));
     for (const r of waiting) this.waitingFirstPart.set(r, (this.waitingFirstPart.get(r) ?? 0) + 1);
     try {
-      await Promise.all(regions.map((r) => store.viewReady(r)));
+      await Promise.all(regions.map((r) => store.firstRows(r)));
     } finally {
       for (const r of waiting) {
         const n = (this.waitingFirstPart.get(r) ?? 1) - 1;
@@ -179,6 +188,11 @@ export class AuroraSgTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const all = await this.children(parent);
     const kids = this.filter ? this.filter.keep(parent, all, (region) => this.idx(region)) : all;
     if (parent) for (const k of kids) this.parents.set(nodeId(k), parent);
+    if (!parent || parent.kind === 'account') {
+      // A Region the filter hides is refreshed with the root (the filter decides again).
+      for (const r of all) if (r.kind === 'region') this.regionNodes.delete(r.region);
+      for (const k of kids) if (k.kind === 'region') this.regionNodes.set(k.region, k);
+    }
     return kids;
   }
 

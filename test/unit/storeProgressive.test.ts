@@ -249,6 +249,51 @@ describe('store: progressive loading (issue 16)', () => {
   });
 });
 
+describe('firstRows(): the first rows in one pass', () => {
+  it('waits past a part with the VPCs alone for the DB clusters, then settles', async () => {
+    const { src, store } = setup();
+    let settled = false;
+    const rows = store.firstRows(R, 60_000).then(() => (settled = true));
+    const l = await src.started(1);
+    l.onPart!(part(full('a'), ['vpcs']));
+    await tick();
+    assert.equal(settled, false, 'the VPCs alone are not the first rows while the clusters read runs');
+    l.onPart!(part(full('a'), ['vpcs', 'clusters']));
+    await rows;
+    assert.equal(store.view(R)?.snapshot.clusters.length, 1);
+    l.result.resolve(full('a'));
+    await store.ensure(R);
+  });
+
+  it("settles with the clusters' first pages (more to come) and at the load's end whatever it holds", async () => {
+    const { src, store } = setup();
+    const rows = store.firstRows(R, 60_000);
+    const l = await src.started(1);
+    l.onPart!({ ...part(full('a'), ['vpcs']), firstPages: ['clusters'], clusters: full('a').clusters });
+    await rows;
+    l.result.resolve(full('a'));
+    await store.ensure(R);
+    const { src: src2, store: store2 } = setup();
+    const rows2 = store2.firstRows(R, 60_000);
+    const l2 = await src2.started(1);
+    l2.onPart!(part(full('a'), ['groups']));
+    await tick();
+    l2.result.resolve(full('a'));
+    await rows2;
+  });
+
+  it('does not wait after its bound: the rows that are in show', async () => {
+    const { src, store } = setup();
+    const rows = store.firstRows(R, 0);
+    const l = await src.started(1);
+    l.onPart!(part(full('a'), ['vpcs']));
+    await rows;
+    assert.equal(store.isLoading(R), true);
+    l.result.resolve(full('a'));
+    await store.ensure(R);
+  });
+});
+
 describe('partial snapshots: the analysis treats a read still loading like one not read', () => {
   it('no findings on a partial snapshot; the same data in full has some', () => {
     const s = full('a');
