@@ -290,13 +290,14 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The answers held back per client (holdAnswers): the command names, and what they wait for. */
+/** The answers held back per client (holdAnswers): the command names (or 'all'), and what they wait for. */
 const holds = new WeakMap<object, { commands: ReadonlySet<string> | 'all'; until: Promise<void> }[]>();
 
 /**
  * Until `until` settles, the answers of these commands (SDK command names, "DescribeSecurityGroupsCommand";
- * 'all': every command's) on this client are received but not parsed (nor handed to their caller): readRegion holds the
- * big answers back so the few the first rows of the tree need get the extension host's CPU first.
+ * 'all': every command's) on this client are received but not parsed (nor handed to their caller):
+ * readRegion holds the big answers back so the few the first rows of the tree need get the extension
+ * host's CPU first.
  * `until` must never reject. The client must carry the middleware (readAnswersFast for EC2,
  * holdableAnswers otherwise).
  */

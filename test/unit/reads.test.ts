@@ -798,6 +798,16 @@ describe('reads: readRegion over several pages', () => {
     }
   });
 
+  it("the tree's load (onPart) asks its first DB clusters page at RDS's least MaxRecords, 20, and 100 after", async () => {
+    const { clients, calls } = fakeClients(accountPages());
+    await readRegion(clients, { onPart: () => undefined });
+    const asked = calls.filter((c) => c.command === 'DescribeDBClusters').map((c) => [c.input.Marker === undefined ? 'first' : 'next', c.input.MaxRecords]);
+    assert.deepEqual(asked, [
+      ['first', 20],
+      ['next', 100],
+    ]);
+  });
+
   it('passes the configured page sizes', async () => {
     const { clients, calls } = fakeClients(accountPages());
     await readRegion(clients, { ec2PageSize: 5, rdsPageSize: 20 });
