@@ -11,7 +11,7 @@ import type { Node } from '../../src/tree/nodes';
 import type { TestAccountIds } from '../harness/seed';
 import { createGroup } from '../harness/seed';
 import { script } from './scripted';
-import { api, aws, AWS_URL, REGION, reseed, setSettings } from './util';
+import { api, aws, AWS_URL, REGION, reseed, selected, setSettings } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -26,16 +26,6 @@ async function groupsIn(vpcId: string) {
 /** A rule as text, for comparing what moto holds. */
 const shown = (r: { IsEgress?: boolean; IpProtocol?: string; FromPort?: number; CidrIpv4?: string; ReferencedGroupInfo?: { GroupId?: string } }) =>
   `${r.IsEgress ? 'out' : 'in'} ${r.IpProtocol} ${r.FromPort} ${r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId}`;
-
-/** Waits until the tree's selection satisfies `ok` (the selection event can come before the row is known: see tree.test.ts). */
-async function selected(ok: (sel: readonly Node[]) => boolean): Promise<void> {
-  const view = (await api()).view;
-  const deadline = Date.now() + 10_000;
-  while (!ok(view.selection)) {
-    if (Date.now() > deadline) assert.fail(`the tree never selected what Go To picked (selection: ${JSON.stringify(view.selection)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Go To, Compare and Copy: commands against moto in a real VS Code', () => {
   let ids: TestAccountIds;

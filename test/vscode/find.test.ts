@@ -6,7 +6,7 @@ import type { FindNode } from '../../src/tree/findView';
 import type { Node } from '../../src/tree/nodes';
 import type { TestAccountIds } from '../harness/seed';
 import { script } from './scripted';
-import { api, aws, AWS_URL, childLabels, children, item, labelOf, REGION, reseed, setSettings, walk } from './util';
+import { api, aws, AWS_URL, childLabels, children, item, labelOf, REGION, reseed, selected, setSettings, walk } from './util';
 
 const run = <T>(cmd: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(cmd, ...args);
 
@@ -22,27 +22,6 @@ async function rows(): Promise<string[]> {
   };
   visit(a.findResults.getChildren(), 0);
   return out;
-}
-
-/**
- * Waits for the tree's selection to satisfy `ok`. A reveal through the filter refreshes the tree
- * first, and VS Code 1.139 reports the selection a moment after the command returns: the wait is
- * on the selection event (bounded, with what was selected in the failure).
- */
-async function selectionBecomes(view: vscode.TreeView<Node>, ok: (sel: readonly Node[]) => boolean): Promise<void> {
-  if (ok(view.selection)) return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`the tree never selected what was revealed (selection: ${JSON.stringify(view.selection)})`));
-    }, 10_000);
-    const sub = view.onDidChangeSelection(() => {
-      if (!ok(view.selection)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    });
-  });
 }
 
 function flat(nodes: readonly FindNode[]): FindNode[] {
@@ -247,14 +226,14 @@ describe('Find and the tree filter (issue 17) in a real VS Code', () => {
     const shown = async () => (await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).map((l) => l.split(' ')[0]);
     assert.deepEqual(await shown(), ['legacy-db']);
     await run(pg.command.command, ...(pg.command.arguments ?? []));
-    await selectionBecomes(a.view, (sel) => sel.length === 1 && sel[0]!.kind === 'group' && sel[0]!.groupId === ids.pgGroupId);
+    await selected((sel) => sel.length === 1 && sel[0]!.kind === 'group' && sel[0]!.groupId === ids.pgGroupId);
     assert.deepEqual((await shown()).sort(), ['legacy-db', 'pgsrv1']);
     assert.equal(a.view.description, 'filter: legacy (+1 revealed)');
     // A database section the filter emptied: the revealed cluster replaces the "nothing matches" row.
     const prompter = await script('orders-mysql');
     await run('auroraSg.goTo');
     prompter.done();
-    await selectionBecomes(a.view, (sel) => sel.length === 1 && sel[0]!.kind === 'cluster' && sel[0]!.clusterId === ids.mysqlClusterId);
+    await selected((sel) => sel.length === 1 && sel[0]!.kind === 'cluster' && sel[0]!.clusterId === ids.mysqlClusterId);
     assert.deepEqual(a.view.selection, [{ kind: 'cluster', region: REGION, clusterId: ids.mysqlClusterId }]);
     assert.deepEqual(
       (await childLabels(await walk(REGION, 'DB clusters'))).map((l) => l.split(' ')[0]),

@@ -82,6 +82,21 @@ export function showTreeMidLoad(on: boolean): void {
   live = on;
 }
 
+/**
+ * Waits until the tree's selection satisfies `ok` (after a reveal, a Go To or a Find result). It
+ * looks at the selection itself, not at the selection event: the event can come before the
+ * extension host knows the revealed row (it then carries no element) and none follows when it
+ * does (see tree.test.ts).
+ */
+export async function selected(ok: (sel: readonly Node[]) => boolean): Promise<void> {
+  const view = (await api()).view;
+  const deadline = Date.now() + 10_000;
+  while (!ok(view.selection)) {
+    if (Date.now() > deadline) assert.fail(`the tree never selected what was picked or revealed (selection: ${JSON.stringify(view.selection)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function children(node?: Node): Promise<Node[]> {
   const a = await api();
   if (!live && (!node || node.kind === 'region')) {
