@@ -10,7 +10,8 @@ import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
 import { attachConnection, CREDENTIAL_CODES, redact, rememberSecrets } from './errors';
-import { emptyAnswer, readFastAnswer } from './fastXml';
+import { getSmithyContext } from '@smithy/core/transport';
+import { emptyAnswer, emptyQueryAnswer, readFastAnswer, readQueryAnswer } from './fastXml';
 
 export interface ConnectionSettings {
   /** A profile of the shared config/credentials files; undefined = the SDK's default chain. */
@@ -159,7 +160,7 @@ export class ClientPool {
       this.instrument(c.ec2, 'EC2', region, (p) => p.ec2);
       readAnswersFast(c.ec2);
       this.instrument(c.rds, 'RDS', region, (p) => p.rds);
-      holdableAnswers(c.rds);
+      readAnswersFast(c.rds);
       this.pool.set(region, c);
     }
     return c;
@@ -239,15 +240,23 @@ const FAST_OUTPUT = Symbol('auroraSg.fastOutput');
 /** Answers read by fastXml.ts, and answers of its commands it left to the SDK (for the tests and the bench). */
 export const fastAnswers = { read: 0, declined: 0 };
 
+/** The RDS answers read by fastXml.ts's schema-compiled reader (the big list answers of a load). */
+const FAST_QUERY_COMMANDS: ReadonlySet<string> = new Set(['DescribeDBClustersCommand', 'DescribeDBInstancesCommand']);
+/** RDS's answers' namespace (API version 2014-10-31), for the empty answer handed to the SDK. */
+const RDS_XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
+
 /**
- * The big list answers of a load (DescribeSecurityGroups, DescribeSecurityGroupRules) read by
- * fastXml.ts instead of the SDK's generic parser. One middleware sits between the SDK's
- * deserializer and the HTTP handler: it takes a successful answer's text and, when fastXml reads
- * it, hands the deserializer an answer with no members; a second, outside the deserializer, puts
- * the members read into the output. Anything else (an error answer, another command, an answer
+ * The big list answers of a load read by fastXml.ts instead of the SDK's generic parser: on EC2
+ * DescribeSecurityGroups and DescribeSecurityGroupRules, on RDS DescribeDBClusters and
+ * DescribeDBInstances (read with the command's own SDK schema). One middleware sits between the
+ * SDK's deserializer and the HTTP handler: it takes a successful answer's text and, when fastXml
+ * reads it, hands the deserializer an answer with no members; a second, outside the deserializer,
+ * puts the members read into the output. Anything else (an error answer, another command, an answer
  * fastXml does not read) goes to the SDK untouched. Retries and signing are the SDK's as before.
+ * The first middleware is also where holdAnswers holds an answer back.
  */
-export function readAnswersFast(client: EC2Client): void {
+export function readAnswersFast(client: EC2Client | RDSClient): void {
+  const rds = client instanceof RDSClient;
   const stack = client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void };
   stack.add(
     (next: Handler, context: { commandName?: string; [FAST_OUTPUT]?: Record<string, unknown> }) => async (args: unknown) => {
@@ -263,10 +272,12 @@ export function readAnswersFast(client: EC2Client): void {
       const name = context.commandName ?? '';
       const response = out.response as { statusCode?: number; body?: unknown } | undefined;
       await heldAnswer(client, name, response);
-      const empty = emptyAnswer(name);
+      const schema = rds && FAST_QUERY_COMMANDS.has(name) ? getSmithyContext(context as never).operationSchema : undefined;
+      const empty = rds ? (schema ? emptyQueryAnswer(name, schema, RDS_XMLNS) : undefined) : emptyAnswer(name);
       if (!empty || !response || response.statusCode !== 200 || response.body === undefined) return out;
       const bytes = await bodyBytes(response.body);
-      const members = readFastAnswer(name, bytes.toString('utf8'));
+      const text = bytes.toString('utf8');
+      const members = rds ? readQueryAnswer(name, schema, text) : readFastAnswer(name, text);
       if (members) {
         fastAnswers.read++;
         context[FAST_OUTPUT] = members;
@@ -298,8 +309,7 @@ const holds = new WeakMap<object, { commands: ReadonlySet<string> | 'all'; until
  * 'all': every command's) on this client are received but not parsed (nor handed to their caller):
  * readRegion holds the big answers back so the few the first rows of the tree need get the extension
  * host's CPU first.
- * `until` must never reject. The client must carry the middleware (readAnswersFast for EC2,
- * holdableAnswers otherwise).
+ * `until` must never reject. The client must carry readAnswersFast's middleware.
  */
 export function holdAnswers(client: EC2Client | RDSClient, commands: readonly string[] | 'all', until: Promise<void>): void {
   const list = holds.get(client) ?? [];
@@ -346,19 +356,4 @@ function parseTurn(): Promise<void> {
   const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
   lastTurn = turn;
   return turn;
-}
-
-/**
- * The middleware holdAnswers needs, inside the deserializer: it sees the raw answer and delays its
- * parsing. (On an EC2 client readAnswersFast's middleware holds, before it reads.)
- */
-export function holdableAnswers(client: RDSClient): void {
-  (client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void }).add(
-    (next: Handler, context: { commandName?: string }) => async (args: unknown) => {
-      const out = await next(args);
-      await heldAnswer(client, context.commandName ?? '', out.response as { body?: unknown } | undefined);
-      return out;
-    },
-    { step: 'deserialize', priority: 'low', name: 'auroraSgHeldAnswers' },
-  );
 }

@@ -11,23 +11,37 @@
 // entity, a number or boolean it cannot read), nothing, and the SDK parses the answer as usual.
 // Error answers are never touched. The shapes are the SDK's (SecurityGroup$, IpPermission$,
 // SecurityGroupRule$ ... in @aws-sdk/client-ec2), which follow the EC2 API Reference's data types.
+//
+// The RDS answers of a load (DescribeDBClusters, DescribeDBInstances: 2 KB a cluster, 3 KB an
+// instance) are read the same way, but their shapes are not written out here: they are compiled
+// from the SDK's own schema of the command (the one its deserializer walks), so the reader knows
+// every member the SDK knows, under the same XML names, and reads them as the SDK's awsQuery
+// deserializer does (@aws-sdk/core XmlShapeDeserializer: an empty list `[]`, an empty structure
+// `{}`, numbers with Number(), timestamps with the SDK's RFC 3339 parser). What the compiler does
+// not know (maps, unions, blobs, flattened lists, media types) makes the command's answers the
+// SDK's. test/unit/fastXml.test.ts compares the two on moto's answers and on random ones.
+import { NormalizedSchema } from '@smithy/core/schema';
+import { _parseRfc3339DateTimeWithOffset as parseRfc3339DateTimeWithOffset } from '@smithy/core/serde';
 
-type Leaf = 's' | 'n' | 'b';
+/** A text member: string, integer (EC2's ports), any decimal number (Number()), boolean, RFC 3339 timestamp. */
+type Leaf = 's' | 'n' | 'f' | 'b' | 't';
 interface Struct {
   /** By XML element name: the SDK member name and what it holds. */
-  readonly fields: ReadonlyMap<string, Field>;
+  readonly fields: Map<string, Field>;
+  /** `<name/>` (or an element with no members) is `{}`, as the SDK's schema reader makes it; else not this reader's. */
+  readonly emptyIsObject?: boolean;
 }
 type Field =
   | { readonly name: string; readonly kind: Leaf }
   | { readonly name: string; readonly kind: 'struct'; readonly of: Struct }
-  | { readonly name: string; readonly kind: 'list'; readonly of: Struct }
+  | { readonly name: string; readonly kind: 'list'; readonly of: Struct | Leaf; readonly item: string }
   | { readonly name: string; readonly kind: 'ignore' };
 
 const struct = (fields: Record<string, Field>): Struct => ({ fields: new Map(Object.entries(fields)) });
 const s = (name: string): Field => ({ name, kind: 's' });
 const n = (name: string): Field => ({ name, kind: 'n' });
 const b = (name: string): Field => ({ name, kind: 'b' });
-const list = (name: string, of: Struct): Field => ({ name, kind: 'list', of });
+const list = (name: string, of: Struct): Field => ({ name, kind: 'list', of, item: 'item' });
 
 // EC2 API Reference, data types Tag, UserIdGroupPair, IpRange, Ipv6Range, PrefixListId, IpPermission,
 // SecurityGroup, ReferencedSecurityGroup, SecurityGroupRule (XML names as EC2 sends them).
@@ -138,6 +152,21 @@ function readInteger(t: string): number {
   return neg ? -v : v;
 }
 
+/** A decimal number as the SDK reads it (Number(text)), when it is plainly one; else not this reader's. */
+function readDecimal(t: string): number {
+  if (!/^-?\d{1,15}(?:\.\d{1,15})?$/.test(t)) notMine();
+  return Number(t);
+}
+
+/** An RFC 3339 date-time, as the SDK reads it (its own parser), else not this reader's. */
+function readTimestamp(t: string): Date {
+  try {
+    return parseRfc3339DateTimeWithOffset(t) ?? notMine();
+  } catch {
+    return notMine();
+  }
+}
+
 class Reader {
   private pos = 0;
   constructor(private readonly x: string) {}
@@ -206,10 +235,12 @@ class Reader {
     return text.length && text.trim() === '' && text.includes('\n') ? '' : text;
   }
 
-  private leaf(kind: Leaf, name: string): string | number | boolean {
+  leaf(kind: Leaf, name: string): string | number | boolean | Date {
     const t = this.text(name);
     if (kind === 's') return t;
     if (kind === 'n') return readInteger(t);
+    if (kind === 'f') return readDecimal(t);
+    if (kind === 't') return readTimestamp(t);
     return t === 'true' ? true : t === 'false' ? false : notMine();
   }
 
@@ -229,21 +260,23 @@ class Reader {
       if (f.kind !== 'ignore' && f.name in out) notMine();
       if (f.kind === 'ignore') {
         if (!empty) this.skipElement(name);
-      } else if (f.kind === 'list') out[f.name] = empty ? [] : this.list(f.of, name);
-      else if (f.kind === 'struct') out[f.name] = empty ? notMine() : this.struct(f.of, name);
+      } else if (f.kind === 'list') out[f.name] = empty ? [] : this.list(f.of, f.item, name);
+      else if (f.kind === 'struct') out[f.name] = empty ? (f.of.emptyIsObject ? {} : notMine()) : this.struct(f.of, name);
       else out[f.name] = empty ? (f.kind === 's' ? '' : notMine()) : this.leaf(f.kind, name);
     }
-    // An element with no members is a text node to the SDK (""): not this reader's.
-    if (members === 0) notMine();
+    // An element with no members is a text node to the SDK (""): `{}` to its schema reader, else not this reader's.
+    if (members === 0 && !spec.emptyIsObject) notMine();
     this.close(closeName);
     return out;
   }
 
-  private list(of: Struct, closeName: string): Record<string, unknown>[] {
-    const out: Record<string, unknown>[] = [];
+  private list(of: Struct | Leaf, item: string, closeName: string): unknown[] {
+    const out: unknown[] = [];
     while (!this.atClose()) {
-      if (this.open() !== 'item' || this.empty) notMine();
-      out.push(this.struct(of, 'item'));
+      if (this.open() !== item) notMine();
+      if (typeof of === 'string') out.push(this.empty ? (of === 's' ? '' : notMine()) : this.leaf(of, item));
+      else if (this.empty) out.push(of.emptyIsObject ? {} : notMine());
+      else out.push(this.struct(of, item));
     }
     this.close(closeName);
     return out;
@@ -285,4 +318,116 @@ export function readFastAnswer(commandName: string, xml: string): Record<string,
 export function emptyAnswer(commandName: string): string | undefined {
   const a = FAST_ANSWERS[commandName];
   return a && `<?xml version="1.0" encoding="UTF-8"?><${a.root} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"></${a.root}>`;
+}
+
+/** A member or a whole answer the query compiler cannot read: the command is left to the SDK. */
+class Unsupported extends Error {}
+
+/** The reader's shape of one SDK schema (a structure, compiled once: the same object for each use). */
+function compileStruct(ns: NormalizedSchema, seen: Map<string, Struct>): Struct {
+  if (!ns.isStructSchema() || ns.isUnionSchema()) throw new Unsupported();
+  const id = ns.getName(true) ?? '';
+  const known = id ? seen.get(id) : undefined;
+  if (known) return known;
+  const out: Struct = { fields: new Map(), emptyIsObject: true };
+  if (id) seen.set(id, out);
+  for (const [memberName, member] of ns.structIterator()) {
+    const traits = member.getMergedTraits() as Record<string, unknown>;
+    if (traits.httpPayload || traits.xmlAttribute || traits.xmlFlattened) throw new Unsupported();
+    const xmlName = (member.getMemberTraits() as { xmlName?: string }).xmlName ?? memberName;
+    if (out.fields.has(xmlName)) throw new Unsupported();
+    out.fields.set(xmlName, compileMember(memberName, member, seen));
+  }
+  return out;
+}
+
+function compileMember(name: string, ns: NormalizedSchema, seen: Map<string, Struct>): Field {
+  if (ns.isStructSchema()) return { name, kind: 'struct', of: compileStruct(ns, seen) };
+  if (ns.isListSchema()) {
+    const value = ns.getValueSchema();
+    const traits = value.getMergedTraits() as { xmlName?: string; xmlFlattened?: unknown };
+    if (traits.xmlFlattened) throw new Unsupported();
+    const of = value.isStructSchema() ? compileStruct(value, seen) : value.isListSchema() || value.isMapSchema() ? unsupported() : leafOf(value);
+    return { name, kind: 'list', of, item: traits.xmlName ?? 'member' };
+  }
+  return { name, kind: leafOf(ns) };
+}
+
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+function leafOf(ns: NormalizedSchema): Leaf {
+  if (ns.isStringSchema()) return (ns.getMergedTraits() as { mediaType?: unknown }).mediaType ? unsupported() : 's';
+  if (ns.isBooleanSchema()) return 'b';
+  if (ns.isNumericSchema()) return 'f';
+  // The awsQuery deserializer's timestamps: date-time unless a trait says otherwise (4: none, 5: date-time).
+  if (ns.isTimestampSchema()) return ns.getSchema() === 4 || ns.getSchema() === 5 ? 't' : unsupported();
+  return unsupported();
+}
+
+/** An awsQuery command as this reader sees it: the answer's root, the result element and its compiled shape. */
+interface QueryAnswer {
+  readonly root: string;
+  readonly body: Struct;
+  readonly result: string;
+}
+
+const queryAnswers = new Map<string, QueryAnswer | null>();
+
+/**
+ * The compiled shape of an awsQuery command's answer (`<OpResponse><OpResult>…</OpResult>
+ * <ResponseMetadata>…</ResponseMetadata></OpResponse>`), from the command's own schema; null when
+ * the schema holds anything the compiler does not know. Compiled on the first answer, kept by name.
+ */
+function queryAnswer(commandName: string, schema: unknown): QueryAnswer | null {
+  let a = queryAnswers.get(commandName);
+  if (a !== undefined) return a;
+  try {
+    const op = schema as { name?: string; output?: unknown } | undefined;
+    const opName =
+      String(Array.isArray(schema) ? schema[2] : (op?.name ?? ''))
+        .split('#')
+        .pop() ?? '';
+    const output = NormalizedSchema.of((Array.isArray(schema) ? schema[5] : op?.output) as never);
+    if (!opName || !/^[A-Za-z][A-Za-z0-9]*$/.test(opName)) throw new Unsupported();
+    const result = `${opName}Result`;
+    const meta: Struct = { fields: new Map([['RequestId', REQUEST_ID]]) };
+    const body: Struct = {
+      fields: new Map<string, Field>([
+        [result, { name: result, kind: 'struct', of: compileStruct(output, new Map()) }],
+        ['ResponseMetadata', { name: 'ResponseMetadata', kind: 'struct', of: meta }],
+      ]),
+    };
+    a = { root: `${opName}Response`, body, result };
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    a = null;
+  }
+  queryAnswers.set(commandName, a);
+  return a;
+}
+
+/**
+ * The SDK's output members of an awsQuery command's answer (without `$metadata`), read with the
+ * shape compiled from `schema` (the command's `schema`, an SDK operation schema); undefined when
+ * the schema or the answer holds anything this reader was not written for.
+ */
+export function readQueryAnswer(commandName: string, schema: unknown, xml: string): Record<string, unknown> | undefined {
+  const a = queryAnswer(commandName, schema);
+  if (!a) return undefined;
+  try {
+    const doc = new Reader(xml).document(a.root, a.body);
+    const out = doc[a.result];
+    return out && typeof out === 'object' ? (out as Record<string, unknown>) : undefined;
+  } catch (e) {
+    if (e instanceof NotMine) return undefined;
+    throw e;
+  }
+}
+
+/** The answer with no members the SDK is given to parse instead of one read by readQueryAnswer. */
+export function emptyQueryAnswer(commandName: string, schema: unknown, xmlns: string): string | undefined {
+  const a = queryAnswer(commandName, schema);
+  return a ? `<${a.root} xmlns="${xmlns}"><${a.result}></${a.result}></${a.root}>` : undefined;
 }

@@ -5,13 +5,15 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import * as ec2 from '@aws-sdk/client-ec2';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { fastAnswers, readAnswersFast } from '../../src/aws/clients';
 import { FAST_ANSWERS, readFastAnswer } from '../../src/aws/fastXml';
 
 type Command = DescribeSecurityGroupsCommand | DescribeSecurityGroupRulesCommand | DescribeVpcsCommand;
 
-function client(body: string, status: number, fast: boolean): EC2Client {
-  const c = new EC2Client({
+/** A client of either service whose HTTP handler answers `body` (with the fast reader or without). */
+function fake<C extends EC2Client | RDSClient>(Client: new (config: never) => C, body: string, status: number, fast: boolean): C {
+  const c = new Client({
     region: 'us-east-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     endpoint: 'http://127.0.0.1:1',
@@ -24,11 +26,12 @@ function client(body: string, status: number, fast: boolean): EC2Client {
         for (let i = 0; i < bytes.length; i += 997) chunks.push(bytes.subarray(i, i + 997));
         return { response: { statusCode: status, headers: { 'x-amzn-requestid': 'req-1' }, body: Readable.from(chunks) } };
       },
-    } as never,
-  });
+    },
+  } as never);
   if (fast) readAnswersFast(c);
   return c;
 }
+const client = (body: string, status: number, fast: boolean) => fake(EC2Client, body, status, fast);
 
 async function both(make: () => Command, body: string, status = 200): Promise<{ sdk: unknown; fast: unknown; read: boolean }> {
   const run = async (fast: boolean) => {
@@ -262,5 +265,84 @@ describe('fast reader of the big EC2 answers (fastXml.ts)', () => {
     }
     // Most of them read by the fast reader (not left to the SDK, which would compare the SDK with itself).
     assert.ok(fastAnswers.read - read0 > 200, `read fast: ${fastAnswers.read - read0} of 300`);
+  });
+});
+
+// The RDS answers, read with the shape compiled from the command's own SDK schema.
+const rdsClient = (body: string, fast: boolean) => fake(RDSClient, body, 200, fast);
+
+async function bothRds(make: () => DescribeDBClustersCommand | DescribeDBInstancesCommand, body: string) {
+  const before = fastAnswers.read;
+  const sdk = await rdsClient(body, false).send(make() as never);
+  const fast = await rdsClient(body, true).send(make() as never);
+  return { sdk, fast, read: fastAnswers.read > before };
+}
+
+// One DB cluster and one DB instance as moto 5.2.1 answers them (every member moto writes).
+const MOTO_CLUSTER = `<DBCluster><AllocatedStorage>1</AllocatedStorage><AvailabilityZones><AvailabilityZone>us-east-1a</AvailabilityZone><AvailabilityZone>us-east-1b</AvailabilityZone><AvailabilityZone>us-east-1c</AvailabilityZone></AvailabilityZones><BackupRetentionPeriod>1</BackupRetentionPeriod><DBClusterIdentifier>c1</DBClusterIdentifier><DBClusterParameterGroup>default.aurora8.0</DBClusterParameterGroup><DBSubnetGroup>default</DBSubnetGroup><Status>available</Status><EarliestRestorableTime>2026-12-05T13:55:50.577844Z</EarliestRestorableTime><Endpoint>c1.cluster-zv4f8uaft277.us-east-1.rds.amazonaws.com</Endpoint><ReaderEndpoint>c1.cluster-ro-zv4f8uaft277.us-east-1.rds.amazonaws.com</ReaderEndpoint><MultiAZ>false</MultiAZ><Engine>aurora-postgresql</Engine><EngineVersion>12.7</EngineVersion><LatestRestorableTime>2026-12-05T13:56:13.411657Z</LatestRestorableTime><Port>5432</Port><MasterUsername>u</MasterUsername><PreferredBackupWindow>01:37-02:07</PreferredBackupWindow><PreferredMaintenanceWindow>wed:02:40-wed:03:10</PreferredMaintenanceWindow><ReadReplicaIdentifiers/><DBClusterMembers/><VpcSecurityGroups/><HostedZoneId>N9363IBXF2M1B3</HostedZoneId><StorageEncrypted>false</StorageEncrypted><KmsKeyId>default_kms_key_id</KmsKeyId><DbClusterResourceId>cluster-LALXKET574UUGI3BHFXTXT311F</DbClusterResourceId><DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:c1</DBClusterArn><AssociatedRoles/><IAMDatabaseAuthenticationEnabled>false</IAMDatabaseAuthenticationEnabled><ClusterCreateTime>2026-12-05T13:55:50.577656Z</ClusterCreateTime><BacktrackWindow>0</BacktrackWindow><EnabledCloudwatchLogsExports/><EngineMode>provisioned</EngineMode><ScalingConfigurationInfo/><StorageType>gp2</StorageType><PubliclyAccessible>false</PubliclyAccessible><AutoMinorVersionUpgrade>true</AutoMinorVersionUpgrade><DeletionProtection>false</DeletionProtection><HttpEndpointEnabled>false</HttpEndpointEnabled><CopyTagsToSnapshot>false</CopyTagsToSnapshot><CrossAccountClone>false</CrossAccountClone><DomainMemberships/><TagList/><GlobalWriteForwardingRequested>false</GlobalWriteForwardingRequested><NetworkType>IPV4</NetworkType></DBCluster>`;
+const MOTO_INSTANCE = `<DBInstance><DBInstanceIdentifier>bench-cluster-0-1</DBInstanceIdentifier><DBInstanceClass>db.r6g.large</DBInstanceClass><Engine>aurora-mysql</Engine><DBInstanceStatus>available</DBInstanceStatus><MasterUsername>bench_admin</MasterUsername><Endpoint><Address>bench-cluster-0-1.aaaaaaaaaa.us-east-1.rds.amazonaws.com</Address><Port>3306</Port></Endpoint><AllocatedStorage>1</AllocatedStorage><InstanceCreateTime>2026-12-05T13:58:51.609921Z</InstanceCreateTime><PreferredBackupWindow>01:37-02:07</PreferredBackupWindow><BackupRetentionPeriod>1</BackupRetentionPeriod><DBSecurityGroups/><VpcSecurityGroups><VpcSecurityGroupMembership><VpcSecurityGroupId>sg-8b39d73e6e22035d7</VpcSecurityGroupId><Status>active</Status></VpcSecurityGroupMembership></VpcSecurityGroups><DBParameterGroups><DBParameterGroup><DBParameterGroupName>default.aurora-mysql5.7.mysql_aurora.2.07</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups><AvailabilityZone>us-east-1a</AvailabilityZone><PreferredMaintenanceWindow>wed:06:38-wed:07:08</PreferredMaintenanceWindow><LatestRestorableTime>2026-12-05T13:59:35.267177Z</LatestRestorableTime><MultiAZ>false</MultiAZ><EngineVersion>5.7.mysql_aurora.2.07.2</EngineVersion><AutoMinorVersionUpgrade>true</AutoMinorVersionUpgrade><ReadReplicaDBInstanceIdentifiers/><LicenseModel>general-public-license</LicenseModel><OptionGroupMemberships><OptionGroupMembership><OptionGroupName>default:aurora-mysql-5-7</OptionGroupName><Status>in-sync</Status></OptionGroupMembership></OptionGroupMemberships><StorageType>aurora</StorageType><DbInstancePort>3306</DbInstancePort><DBClusterIdentifier>bench-cluster-0</DBClusterIdentifier><StorageEncrypted>false</StorageEncrypted><KmsKeyId>default_kms_key_id</KmsKeyId><DbiResourceId>db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U</DbiResourceId><CACertificateIdentifier>rds-ca-default</CACertificateIdentifier><DomainMemberships/><CopyTagsToSnapshot>false</CopyTagsToSnapshot><PromotionTier>1</PromotionTier><DBInstanceArn>arn:aws:rds:us-east-1:123456789012:db:bench-cluster-0-1</DBInstanceArn><IAMDatabaseAuthenticationEnabled>false</IAMDatabaseAuthenticationEnabled><EnabledCloudwatchLogsExports/><DeletionProtection>false</DeletionProtection><TagList/></DBInstance>`;
+const rdsDoc = (op: string, list: string, items: string, tail = '') =>
+  `<${op}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${op}Result><${list}>${items}</${list}>${tail}</${op}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${op}Response>`;
+
+describe('fast reader: RDS answers (shape compiled from the SDK schema)', () => {
+  it("equals the SDK on moto's DB clusters and DB instances (timestamps, numbers, empty lists and structures)", async () => {
+    const c = await bothRds(
+      () => new DescribeDBClustersCommand({}),
+      rdsDoc('DescribeDBClusters', 'DBClusters', MOTO_CLUSTER.repeat(3), '<Marker>m-1</Marker>'),
+    );
+    assert.equal(c.read, true);
+    assert.deepEqual(c.fast, c.sdk);
+    assert.equal((c.fast as { DBClusters?: unknown[] }).DBClusters?.length, 3);
+    const i = await bothRds(() => new DescribeDBInstancesCommand({}), rdsDoc('DescribeDBInstances', 'DBInstances', MOTO_INSTANCE.repeat(2)));
+    assert.equal(i.read, true);
+    assert.deepEqual(i.fast, i.sdk);
+  });
+
+  it('leaves to the SDK what it was not written for, and the outputs still agree', async () => {
+    const odd = [
+      MOTO_CLUSTER.replace('<Port>', '<NotAMember>x</NotAMember><Port>'), // a member newer than the SDK
+      MOTO_CLUSTER.replace(/<Port>\d+<\/Port>/, '<Port>0x10</Port>'), // a number it cannot read plainly
+      MOTO_CLUSTER.replace(/<MultiAZ>false<\/MultiAZ>/, '<MultiAZ>FALSE</MultiAZ>'),
+      MOTO_CLUSTER.replace('<Engine>', '<Engine><![CDATA[x]]>'),
+      MOTO_CLUSTER.replace(/<ClusterCreateTime>[^<]*<\/ClusterCreateTime>/, '<ClusterCreateTime>yesterday</ClusterCreateTime>'),
+    ];
+    for (const item of odd) {
+      const doc = rdsDoc('DescribeDBClusters', 'DBClusters', item);
+      let sdk: unknown;
+      try {
+        sdk = await rdsClient(doc, false).send(new DescribeDBClustersCommand({}));
+      } catch (e) {
+        sdk = { error: (e as Error).name };
+      }
+      let fast: unknown;
+      try {
+        fast = await rdsClient(doc, true).send(new DescribeDBClustersCommand({}));
+      } catch (e) {
+        fast = { error: (e as Error).name };
+      }
+      assert.deepEqual(fast, sdk, item.slice(0, 80));
+    }
+  });
+
+  it('equals the SDK on 200 random DB cluster answers (entities, spacing, absent and empty members)', async () => {
+    const read0 = fastAnswers.read;
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const text = () => Array.from({ length: Math.floor(rand() * 10) }, () => pick(['a', 'Z', '0', ' ', '&', '<', '>', '"', 'é', '☺', '-', ':', '/'])).join('');
+    const ws = () => pick(['', '', '\n  ', '\n\t']);
+    const el = (name: string, value: string) =>
+      rand() < 0.3 ? '' : value === '' && rand() < 0.5 ? `${ws()}<${name}/>` : `${ws()}<${name}>${x(value)}</${name}>`;
+    for (let k = 0; k < 200; k++) {
+      const clusters = Array.from(
+        { length: Math.floor(rand() * 4) },
+        () =>
+          `${ws()}<DBCluster>${el('DBClusterIdentifier', text())}${el('Engine', pick(['aurora-mysql', 'aurora-postgresql']))}${el('Port', String(pick([3306, 5432, 0])))}${el('MultiAZ', pick(['true', 'false']))}${rand() < 0.5 ? `<ServerlessV2ScalingConfiguration>${el('MinCapacity', pick(['0.5', '1', '128']))}${el('MaxCapacity', '16.5')}</ServerlessV2ScalingConfiguration>` : el('ServerlessV2ScalingConfiguration', '')}${el('ClusterCreateTime', pick(['2026-12-05T13:55:50.577844Z', '2026-01-01T00:00:00Z', '2026-06-30T23:59:59.9+02:00']))}<VpcSecurityGroups>${Array.from({ length: Math.floor(rand() * 3) }, () => `<VpcSecurityGroupMembership>${el('VpcSecurityGroupId', `sg-${k}`)}${el('Status', 'active')}</VpcSecurityGroupMembership>`).join('')}</VpcSecurityGroups><AvailabilityZones>${Array.from({ length: Math.floor(rand() * 3) }, () => `<AvailabilityZone>${x(text())}</AvailabilityZone>`).join('')}</AvailabilityZones><TagList>${rand() < 0.5 ? `<Tag>${el('Key', text())}${el('Value', text())}</Tag>` : ''}</TagList>${ws()}</DBCluster>`,
+      ).join('');
+      const doc = rdsDoc('DescribeDBClusters', 'DBClusters', clusters, rand() < 0.5 ? `<Marker>${x(text())}</Marker>` : '');
+      const r = await bothRds(() => new DescribeDBClustersCommand({}), doc);
+      assert.deepEqual(r.fast, r.sdk, clusters);
+    }
+    assert.ok(fastAnswers.read - read0 > 150, `read fast: ${fastAnswers.read - read0} of 200`);
   });
 });

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { holdableAnswers, holdAnswers, readAnswersFast } from '../../src/aws/clients';
+import { holdAnswers, readAnswersFast } from '../../src/aws/clients';
 
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const ANSWERS: Record<string, string> = {
@@ -59,7 +59,7 @@ describe('aws: holdAnswers (the first rows first)', () => {
   it('RDS: a held DescribeDBInstances answer waits; DescribeDBClusters passes', async () => {
     const answered: string[] = [];
     const rds = new RDSClient({ ...config, requestHandler: handler(answered) });
-    holdableAnswers(rds);
+    readAnswersFast(rds);
     let release!: () => void;
     holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>((r) => (release = r)));
     const instances = rds.send(new DescribeDBInstancesCommand({}));
@@ -83,7 +83,7 @@ describe('aws: holdAnswers (the first rows first)', () => {
           },
         } as never,
       });
-      holdableAnswers(rds);
+      readAnswersFast(rds);
       if (cut) holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>(() => {})); // never released
       await assert.rejects(rds.send(new DescribeDBInstancesCommand({})), /aborted/, cut ? 'held' : 'not held');
     }
