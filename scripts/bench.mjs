@@ -156,12 +156,19 @@ try {
   let calls = 0;
   let snap;
   for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
-    const gw = createGateway({ endpoint: moto.url });
+    // No request timeout here: moto answers one call at a time, so on a slow machine a call queued
+    // behind the load's others can take longer than the 30 s that guard against a hung connection
+    // to AWS (DEFAULT_REQUEST_TIMEOUT_MS), and the load would measure its retries, then fail.
+    const gw = createGateway({ endpoint: moto.url, requestTimeoutMs: 0 });
     t = performance.now();
     snap = await gw.loadRegion(region);
     loadTimes.push(performance.now() - t);
     calls = gw.callCount;
     gw.dispose();
+    if (snap.failures?.length)
+      throw new Error(
+        `the load against moto had failures (${snap.failures.map((f) => `${f.read}: ${f.error?.name ?? ''} ${f.error?.message ?? ''}`.trim()).join('; ')}): the figures below need the whole Region`,
+      );
   }
   const cliCommands = [
     ['ec2', 'describe-vpcs'],

@@ -604,5 +604,51 @@ describe('Faults between the SDK and AWS (fault proxy in front of moto)', functi
         direct.rds.destroy();
       }
     });
+
+    it('DB clusters in more than one page: the proxy pages DescribeDBClusters as RDS does (MaxRecords, Marker; moto answers every cluster at once), and the load reads every page', async function () {
+      this.timeout(180_000);
+      const R = 'eu-west-3';
+      await seedBigRegion(moto.url, R, { vpcs: 1, groups: 2, rules: 2, clusters: 45, instancesPerCluster: 0 });
+      const direct = clientsFor(moto.url, R);
+      const clients = clientsFor(proxy.url, R);
+      const clusterCalls = () => proxy.requests.filter((r) => r.action === 'DescribeDBClusters' && r.region === R);
+      try {
+        const all = (await direct.rds.send(new DescribeDBClustersCommand({ MaxRecords: 20 }))).DBClusters ?? [];
+        assert.equal(all.length, 45, 'moto itself does not page DescribeDBClusters (the reason for the proxy)');
+        proxy.paginate('DescribeDBClusters', 100);
+        // The SDK's own view of RDS's pages: MaxRecords honoured, a Marker until the last page.
+        const first = await clients.rds.send(new DescribeDBClustersCommand({ MaxRecords: 20 }));
+        assert.equal(first.DBClusters?.length, 20);
+        assert.ok(first.Marker, 'a Marker when more records exist');
+        const second = await clients.rds.send(new DescribeDBClustersCommand({ MaxRecords: 20, Marker: first.Marker }));
+        const third = await clients.rds.send(new DescribeDBClustersCommand({ MaxRecords: 20, Marker: second.Marker }));
+        assert.deepEqual([second.DBClusters?.length, third.DBClusters?.length, third.Marker], [20, 5, undefined]);
+        assert.deepEqual(
+          [...first.DBClusters!, ...second.DBClusters!, ...third.DBClusters!].map((c) => c.DBClusterIdentifier),
+          all.map((c) => c.DBClusterIdentifier),
+          'the pages are the list, in order, each cluster once',
+        );
+        // The load: a first page of 20 when its pages show as they come, then pages of 100 (reads.ts readAllClusters).
+        proxy.reset();
+        const parts: string[] = [];
+        const snap = await readRegion(
+          { ...clients, region: R },
+          { onPart: (p) => parts.push(`${p.clusters.length}${p.firstPages?.includes('clusters') ? ' (first pages)' : ''}`) },
+        );
+        assert.equal(snap.clusters.length, 45);
+        assert.deepEqual(new Set(snap.clusters.map((c) => c.clusterId)), new Set(all.map((c) => c.DBClusterIdentifier)));
+        assert.deepEqual(
+          clusterCalls().map((r) => r.params.get('MaxRecords')),
+          ['20', '100'],
+        );
+        assert.ok(parts.includes('20 (first pages)'), `a part showed the first page's 20 clusters, more to come (parts: ${parts.join(', ')})`);
+      } finally {
+        proxy.paginate('DescribeDBClusters', 0);
+        clients.ec2.destroy();
+        clients.rds.destroy();
+        direct.ec2.destroy();
+        direct.rds.destroy();
+      }
+    });
   });
 });

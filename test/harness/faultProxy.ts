@@ -101,7 +101,11 @@ export interface FaultProxy {
   count(action: string, o?: { forwarded?: boolean; fault?: FaultKind | 'none'; dryRun?: boolean | 'only' }): number;
   /** Faults injected so far, by kind. */
   readonly injected: Readonly<Record<string, number>>;
-  /** Serve EC2 list actions in pages of `size` items (moto never pages); 0 turns it off. */
+  /**
+   * Serve a list action in pages (moto never pages these); 0 turns it off. EC2 lists: pages of
+   * `size` items with `NextToken`. DescribeDBClusters: pages as RDS makes them, of the request's
+   * MaxRecords (100 when absent), at most `size`, with `Marker`.
+   */
   paginate(action: string, size: number): void;
   /**
    * Refusals a test provokes on purpose, declared by the test (rulesAudit.ts accepts them). Tests
@@ -121,11 +125,29 @@ interface LiveRule {
   fired: number;
 }
 
-const EC2_LISTS: Record<string, string> = {
-  DescribeVpcs: 'vpcSet',
-  DescribeSecurityGroups: 'securityGroupInfo',
-  DescribeSecurityGroupRules: 'securityGroupRuleSet',
-  DescribeInstances: 'reservationSet',
+/** The list actions the proxy can page: the list's element, its items' element and the token's names. */
+interface PagedList {
+  readonly list: string;
+  readonly item: string;
+  /** The request's page-size and token parameters, and the answer's token element. */
+  readonly max: string;
+  readonly token: string;
+  readonly tokenElement: string;
+  /** RDS: the page is the request's MaxRecords (at most the configured size); EC2 here: the configured size. */
+  readonly honoursMax: boolean;
+}
+const ec2List = (list: string): PagedList => ({ list, item: 'item', max: 'MaxResults', token: 'NextToken', tokenElement: 'nextToken', honoursMax: false });
+const PAGED_LISTS: Record<string, PagedList> = {
+  DescribeVpcs: ec2List('vpcSet'),
+  DescribeSecurityGroups: ec2List('securityGroupInfo'),
+  DescribeSecurityGroupRules: ec2List('securityGroupRuleSet'),
+  DescribeInstances: ec2List('reservationSet'),
+  // RDS API Reference, DescribeDBClusters: "MaxRecords: The maximum number of records to include
+  // in the response. If more records exist than the specified MaxRecords value, a pagination
+  // token called a marker is included in the response so you can retrieve the remaining results.
+  // Default: 100. Constraints: Minimum 20, maximum 100." moto 5.2.1 ignores MaxRecords and Marker
+  // on DescribeDBClusters and answers every cluster at once (its DescribeDBInstances does page).
+  DescribeDBClusters: { list: 'DBClusters', item: 'DBCluster', max: 'MaxRecords', token: 'Marker', tokenElement: 'Marker', honoursMax: true },
 };
 
 function scopeOf(headers: http.IncomingHttpHeaders): { region?: string; service?: string } {
@@ -176,8 +198,8 @@ function faultAnswer(rule: FaultRule, service: string, rec: RecordedRequest): { 
   }
 }
 
-/** The top-level <item> elements of `<tag>…</tag>` in an EC2 answer, found by depth (items nest). */
-export function splitItems(xml: string, tag: string): { head: string; items: string[]; tail: string } | undefined {
+/** The top-level `<item>` (or `itemTag`) elements of `<tag>…</tag>` in an answer, found by depth (EC2's items nest). */
+export function splitItems(xml: string, tag: string, itemTag = 'item'): { head: string; items: string[]; tail: string } | undefined {
   const open = xml.indexOf(`<${tag}>`);
   const close = xml.lastIndexOf(`</${tag}>`);
   if (open < 0 || close < 0) {
@@ -187,7 +209,7 @@ export function splitItems(xml: string, tag: string): { head: string; items: str
   const bodyStart = open + tag.length + 2;
   const body = xml.slice(bodyStart, close);
   const items: string[] = [];
-  const re = /<(\/?)item(\s[^>]*)?(\/?)>/g;
+  const re = new RegExp(`<(\\/?)${itemTag}(\\s[^>]*)?(\\/?)>`, 'g');
   let depth = 0;
   let start = -1;
   for (let m = re.exec(body); m; m = re.exec(body)) {
@@ -272,35 +294,43 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
 
   /** Forward, paging the answer when the action is paginated here. */
   const forwardPaged = async (req: http.IncomingMessage, body: Buffer, rec: RecordedRequest) => {
-    const size = pageSizes.get(rec.action) ?? 0;
-    const tag = EC2_LISTS[rec.action];
-    const token = rec.params.get('NextToken');
-    if (size > 0 && tag && token && pageCache.has(token.split(':')[0])) {
+    const most = pageSizes.get(rec.action) ?? 0;
+    const list = PAGED_LISTS[rec.action];
+    if (!(most > 0 && list)) {
+      const out = await forward(req, body);
+      rec.forwarded = true;
+      return out;
+    }
+    const asked = Number(rec.params.get(list.max));
+    const size = list.honoursMax && asked > 0 ? Math.min(asked, most) : most;
+    const token = rec.params.get(list.token);
+    const [key, offset] = (token ?? '').split(':');
+    if (token && pageCache.has(key!)) {
       // A later page: served from the first page's full answer (moto has no pages to ask for).
-      const [key, offset] = token.split(':');
       rec.forwarded = false;
-      return { status: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(page(pageCache.get(key)!, key, Number(offset), size)) };
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(page(pageCache.get(key!)!, list, key!, Number(offset), size)) };
     }
     const params = new URLSearchParams(rec.params);
-    params.delete('MaxResults');
-    params.delete('NextToken');
-    const out = await forward(req, body, size > 0 && tag ? Buffer.from(params.toString()) : undefined);
+    params.delete(list.max);
+    params.delete(list.token);
+    const out = await forward(req, body, Buffer.from(params.toString()));
     rec.forwarded = true;
-    if (size > 0 && tag && out.status === 200) {
-      const split = splitItems(out.body.toString('utf8'), tag);
+    if (out.status === 200) {
+      const split = splitItems(out.body.toString('utf8'), list.list, list.item);
       if (split && split.items.length > size) {
-        const key = `pg${++tokens}`;
-        pageCache.set(key, split);
-        return { ...out, body: Buffer.from(page(split, key, 0, size)) };
+        const k = `pg${++tokens}`;
+        pageCache.set(k, split);
+        return { ...out, body: Buffer.from(page(split, list, k, 0, size)) };
       }
     }
     return out;
   };
 
-  const page = (all: { head: string; items: string[]; tail: string }, key: string, offset: number, size: number): string => {
-    const next = offset + size < all.items.length ? `<nextToken>${key}:${offset + size}</nextToken>` : '';
-    const tail = all.tail.replace(/<nextToken>[^<]*<\/nextToken>/, '');
-    // The token goes right after the list's closing tag, where EC2 puts it.
+  const page = (all: { head: string; items: string[]; tail: string }, list: PagedList, key: string, offset: number, size: number): string => {
+    const t = list.tokenElement;
+    const next = offset + size < all.items.length ? `<${t}>${key}:${offset + size}</${t}>` : '';
+    const tail = all.tail.replace(new RegExp(`<${t}>[^<]*</${t}>`), '');
+    // The token goes right after the list's closing tag, where EC2 puts it (RDS's Marker is its sibling too).
     const closeTag = tail.indexOf('>') + 1;
     return all.head + all.items.slice(offset, offset + size).join('') + tail.slice(0, closeTag) + next + tail.slice(closeTag);
   };
@@ -469,7 +499,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       ).length;
     },
     paginate(action, size) {
-      if (!EC2_LISTS[action]) throw new Error(`The proxy pages only ${Object.keys(EC2_LISTS).join(', ')}`);
+      if (!PAGED_LISTS[action]) throw new Error(`The proxy pages only ${Object.keys(PAGED_LISTS).join(', ')}`);
       if (size > 0) pageSizes.set(action, size);
       else pageSizes.delete(action);
     },

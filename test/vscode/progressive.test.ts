@@ -4,17 +4,18 @@
 // the held part's rows after the release. Nothing here waits on time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { CreateDBClusterCommand, DeleteDBClusterCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import type { RegionRead } from '../../src/domain/model';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
-import { api, AWS_URL, childLabels, children, item, REGION, reseed, setSettings, showTreeMidLoad, walk } from './util';
+import { api, aws, AWS_URL, childLabels, children, item, REGION, reseed, setSettings, showTreeMidLoad, walk } from './util';
 
 describe('Progressive loading: rows appear as each read answers, in a real VS Code', function () {
   this.timeout(180_000);
   let proxy: FaultProxy;
   const releases: (() => void)[] = [];
 
-  /** Holds the next answer to `action` until release() (the call has reached the proxy when `asked` settles). */
-  function hold(action: string): { asked: Promise<void>; release(): void } {
+  /** Holds the next answer to `action` (after `skip` others) until release() (the call has reached the proxy when `asked` settles). */
+  function hold(action: string, skip = 0): { asked: Promise<void>; release(): void } {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let asked!: () => void;
@@ -23,6 +24,7 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
       action,
       kind: 'pass',
       times: 1,
+      skip,
       before: () => {
         asked();
         return gate;
@@ -140,5 +142,50 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
     const idx = await refreshed;
     assert.notEqual(idx, old);
     assert.equal(store.state(REGION)?.partial, undefined);
+  });
+
+  it('the DB clusters show page by page: the first page ends with "Loading more DB clusters…" while the next page is held, the whole list after', async () => {
+    const a = await api();
+    const store = a.ext.store;
+    const rds = aws().rds;
+    // More clusters than RDS's largest page (100), so the load's clusters read has a next page
+    // whatever its first page's size (20 while the view draws its first rows, else 100).
+    const have = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters?.length ?? 0;
+    const extra = Array.from({ length: Math.max(0, 101 - have) }, (_, i) => `paged-${String(i).padStart(3, '0')}`);
+    for (const id of extra)
+      await rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: id,
+          Engine: 'aurora-postgresql',
+          MasterUsername: 'admin_user',
+          MasterUserPassword: 'not-a-real-password-1',
+        }),
+      );
+    // moto answers every cluster at once; the proxy pages DescribeDBClusters as RDS does.
+    proxy.paginate('DescribeDBClusters', 100);
+    const nextPage = hold('DescribeDBClusters', 1);
+    try {
+      a.ext.reload();
+      const loaded = store.load(REGION);
+      await nextPage.asked;
+      await until(() => !!store.view(REGION)?.snapshot.firstPages?.includes('clusters'));
+      const size = Number(proxy.requests.find((r) => r.action === 'DescribeDBClusters')?.params.get('MaxRecords'));
+      assert.ok(size === 20 || size === 100, `the first page asked for ${size} records`);
+      const partial = await childLabels(await walk(REGION, 'DB clusters'));
+      assert.equal(partial.length, size + 1, `the first page's clusters and one loading row: ${partial.slice(-3).join(', ')}`);
+      assert.equal(partial.at(-1), 'Loading more DB clusters…', 'never a list that looks whole');
+      assert.match(String((await item(await walk(REGION))).description), /^loading · /);
+      nextPage.release();
+      await loaded;
+      const whole = await childLabels(await walk(REGION, 'DB clusters'));
+      assert.equal(whole.length, have + extra.length);
+      assert.ok(!whole.some((l) => l.startsWith('Loading')), 'no loading row once the read is whole');
+      assert.ok(extra.every((id) => whole.includes(id)) && whole.includes('orders-mysql'));
+    } finally {
+      nextPage.release();
+      proxy.paginate('DescribeDBClusters', 0);
+      for (const id of extra) await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
+      await store.load(REGION);
+    }
   });
 });
