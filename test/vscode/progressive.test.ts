@@ -4,9 +4,10 @@
 // the held part's rows after the release. Nothing here waits on time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CreateDBClusterCommand, DeleteDBClusterCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DeleteDBClusterCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import type { RegionRead } from '../../src/domain/model';
 import { startFaultProxy, type FaultProxy } from '../harness/faultProxy';
+import { createAuroraCluster } from '../harness/seed';
 import { api, aws, AWS_URL, childLabels, children, item, REGION, reseed, setSettings, showTreeMidLoad, walk } from './util';
 
 describe('Progressive loading: rows appear as each read answers, in a real VS Code', function () {
@@ -150,17 +151,19 @@ describe('Progressive loading: rows appear as each read answers, in a real VS Co
     const rds = aws().rds;
     // More clusters than RDS's largest page (100), so the load's clusters read has a next page
     // whatever its first page's size (20 while the view draws its first rows, else 100).
-    const have = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters?.length ?? 0;
+    const existing = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
+    const have = existing.length;
+    // Beside orders-mysql: its subnet group and groups (the seed's own helper makes them).
+    const like = existing.find((c) => c.DBClusterIdentifier === 'orders-mysql')!;
     const extra = Array.from({ length: Math.max(0, 101 - have) }, (_, i) => `paged-${String(i).padStart(3, '0')}`);
     for (const id of extra)
-      await rds.send(
-        new CreateDBClusterCommand({
-          DBClusterIdentifier: id,
-          Engine: 'aurora-postgresql',
-          MasterUsername: 'admin_user',
-          MasterUserPassword: 'not-a-real-password-1',
-        }),
-      );
+      await createAuroraCluster(aws(), {
+        clusterId: id,
+        engine: 'aurora-postgresql',
+        subnetGroup: like.DBSubnetGroup!,
+        groupIds: (like.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!),
+        instances: 0,
+      });
     // moto answers every cluster at once; the proxy pages DescribeDBClusters as RDS does.
     proxy.paginate('DescribeDBClusters', 100);
     const nextPage = hold('DescribeDBClusters', 1);
