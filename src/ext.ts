@@ -8,7 +8,14 @@ import { AccountStore } from './state/accounts';
 import { accountPrompter } from './ui/accountPrompter';
 import { ssoLoginInTerminal } from './ui/signInTerminal';
 import { profileRegion } from './awsConfigFile';
-import { ignoredMessage, resolveConnectionSettings, settingsFileValues, type IgnoredValue, type WorkspaceValue } from './domain/connectionSettings';
+import {
+  ignoredMessage,
+  requestTimeoutMs,
+  resolveConnectionSettings,
+  settingsFileValues,
+  type IgnoredValue,
+  type WorkspaceValue,
+} from './domain/connectionSettings';
 import { publicAddress } from './aws/publicAddress';
 import type { TemporaryAccessDeps } from './ops/temporaryAccess';
 import { ActivityLog } from './ops/activity';
@@ -26,6 +33,8 @@ export interface Settings {
   readonly profiles: readonly string[];
   readonly regions: readonly string[];
   readonly endpoint?: string;
+  /** auroraSg.requestTimeoutSeconds, in ms: how long one attempt of a call waits for its answer (0 = never). */
+  readonly requestTimeoutMs: number;
   /** auroraSg.dryRun: EC2 writes are first sent with DryRun (the permission check); default on. */
   readonly dryRun: boolean;
   /** auroraSg.managedByTags: the tags that say a tool manages a group or database (src/domain/code/managed.ts). */
@@ -52,7 +61,19 @@ export function readSettings(found: readonly WorkspaceValue[] = []): { settings:
   const dryRun = c.get<boolean>('dryRun', true) !== false;
   const tags = c.get<unknown>('managedByTags');
   const managedByTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : DEFAULT_MANAGED_BY_TAGS;
-  return { settings: { profile, profiles, regions, endpoint, dryRun, managedByTags, addressService }, ignored };
+  return {
+    settings: {
+      profile,
+      profiles,
+      regions,
+      endpoint,
+      requestTimeoutMs: requestTimeoutMs(c.get<unknown>('requestTimeoutSeconds')),
+      dryRun,
+      managedByTags,
+      addressService,
+    },
+    ignored,
+  };
 }
 
 /** auroraSg.autoRefresh.*: off unless the user turns it on. */
@@ -196,14 +217,14 @@ export class Ext implements vscode.Disposable {
   /** The gateway for the current settings, created (and the SDK loaded) on first use. */
   gateway(): AwsGateway {
     if (!this.gw) {
-      const { profile, profiles, endpoint } = this.settingsValue;
+      const { profile, profiles, endpoint, requestTimeoutMs } = this.settingsValue;
       const aws = this.loadAws();
       this.log.info(
         `AWS layer ready: ${profiles.length ? `profiles ${profiles.join(', ')}` : `profile ${profile ?? '(default chain)'}`}${endpoint ? `, endpoint ${endpoint}` : ''}`,
       );
-      const create = (settings: { endpoint?: string }, onCall: Parameters<typeof aws.createGateway>[1]) =>
+      const create = (settings: { endpoint?: string; requestTimeoutMs: number }, onCall: Parameters<typeof aws.createGateway>[1]) =>
         profiles.length ? aws.createRoutingGateway(profiles, settings, onCall) : aws.createGateway({ ...settings, profile }, onCall);
-      this.gw = create({ endpoint }, (call, input) => {
+      this.gw = create({ endpoint, requestTimeoutMs }, (call, input) => {
         const summary = call.command.startsWith('Describe') ? '' : ` ${summarise(input)}`;
         // DryRunOperation is the permission check's "allowed" (ops/activity.ts), not a failure.
         if (call.error === 'DryRunOperation') return this.log.info(`${call.service} ${call.command} ${call.region} ${call.ms} ms DryRun: allowed${summary}`);

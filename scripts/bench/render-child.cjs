@@ -11,7 +11,14 @@ const wb = require(path.join(root, 'out/test/ui/workbench.js'));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-sg-render-'));
   const workspace = path.join(scratch, 'ws');
   fs.mkdirSync(workspace);
-  const cs = await startCodeServer({ workspace, scratchDir: scratch, env: {}, settings: { 'auroraSg.endpoint': url, 'auroraSg.regions': [region] } });
+  // No request timeout: on a slow machine moto, single-threaded, can take longer than the extension's
+  // 30 s default to answer a big Region's reads (the load would then fail, not be timed).
+  const cs = await startCodeServer({
+    workspace,
+    scratchDir: scratch,
+    env: {},
+    settings: { 'auroraSg.endpoint': url, 'auroraSg.regions': [region], 'auroraSg.requestTimeoutSeconds': 0 },
+  });
   const browser = await launchBrowser();
   try {
     const logs = [];

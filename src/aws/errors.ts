@@ -224,7 +224,8 @@ const SENTENCES: Record<string, (detail: string, ctx: ErrorContext) => string> =
     /expired|refresh failed|token is invalid|sso session/i.test(d)
       ? `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}: the sign-in has expired. Run "${ssoLogin(ctx)}" in a terminal, then refresh; or ${PROFILE_FIX}. (${d})`
       : `No AWS credentials were found${ctx.profile ? ` for profile ${ctx.profile}` : ''}. Choose a profile (click the ☁ status-bar item → Select Profile…, or run "Aurora SG: Select AWS Profile"), sign in (aws sso login / aws configure), or set auroraSg.endpoint for a local emulator. (${d})`,
-  TimeoutError: (_d, ctx) => `AWS did not answer in time${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}. Check your network and try again.`,
+  TimeoutError: (_d, ctx) =>
+    `AWS did not answer in time${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}. Check your network and try again; on a slow link, raise the auroraSg.requestTimeoutSeconds setting.`,
   AbortError: () => 'Cancelled.',
 };
 

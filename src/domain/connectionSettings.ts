@@ -8,6 +8,20 @@
 import { profilesInUse } from './accounts';
 
 export const ENDPOINT_SETTING = 'auroraSg.endpoint';
+
+/** auroraSg.requestTimeoutSeconds when unset or not a number: the AWS layer's own default (30 s). */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
+/**
+ * auroraSg.requestTimeoutSeconds as milliseconds: how long one attempt of a call may wait for its
+ * answer before it is given up (and retried). `0` = never; a negative, non-numeric or missing value
+ * = the default, so a typo can never turn the guard off.
+ */
+export function requestTimeoutMs(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0) return DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000;
+  return Math.round(n * 1000);
+}
 export const PROFILE_SETTING = 'auroraSg.profile';
 /** Several profiles at once (src/domain/accounts.ts): as machine-scoped as the single one, for the same reason. */
 export const PROFILES_SETTING = 'auroraSg.profiles';

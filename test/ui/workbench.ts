@@ -351,7 +351,10 @@ export async function openCommandPalette(page: Page, text: string, timeoutMs = D
         await page.keyboard.press('F1');
         await widget.waitFor({ state: 'visible', timeout: 3000 });
       }
-      await input.fill(`>${text}`);
+      // A short timeout, so a palette that closed under us (the workbench still settling after a
+      // window reload takes the focus back) is opened again by the next try instead of waiting out
+      // the whole budget on an input that is gone.
+      await input.fill(`>${text}`, { timeout: 3000 });
       try {
         await row.waitFor({ state: 'visible', timeout: 5000 });
       } catch (e) {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ignoredMessage, isLoopbackEndpoint, resolveConnectionSettings, settingsFileValues } from '../../src/domain/connectionSettings';
+import { ignoredMessage, isLoopbackEndpoint, requestTimeoutMs, resolveConnectionSettings, settingsFileValues } from '../../src/domain/connectionSettings';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -144,5 +144,14 @@ describe('connection settings: a workspace cannot redirect the credentials', () 
     const mine = resolveConnectionSettings({}, {}, [], undefined, { globalValue: ' http://127.0.0.1:9/ ', workspaceFolderValue: 'http://127.0.0.1:9/' });
     assert.equal(mine.addressService, 'http://127.0.0.1:9/');
     assert.deepEqual(mine.ignored, [], "a workspace value equal to the user's is not reported");
+  });
+
+  it('auroraSg.requestTimeoutSeconds: seconds as ms, 0 = no limit; a missing, negative or non-numeric value is the 30 s default, never "no limit"', () => {
+    assert.equal(requestTimeoutMs(undefined), 30_000);
+    assert.equal(requestTimeoutMs(120), 120_000);
+    assert.equal(requestTimeoutMs(0.5), 500);
+    assert.equal(requestTimeoutMs(0), 0);
+    assert.equal(requestTimeoutMs('45'), 45_000);
+    for (const bad of [-1, NaN, Infinity, 'soon', '', null, {}, true]) assert.equal(requestTimeoutMs(bad), 30_000, `for ${String(bad)}`);
   });
 });

@@ -144,6 +144,27 @@ describe('Partial reads: a Region with one read refused, and a bad endpoint, in 
     assert.match(labelOf(first), /^Failed to load us-east-1: /);
   });
 
+  it('a read slower than auroraSg.requestTimeoutSeconds: that read fails on its node, saying AWS did not answer in time and which setting to raise; the rest loads', async () => {
+    // Each attempt of DescribeDBClusters is held 3 s by the proxy; the setting gives up after 1 s
+    // (the default 30 s would have waited the answers out).
+    proxy.add({ action: 'DescribeDBClusters', kind: 'slow', delayMs: 3000, times: Infinity });
+    await setSettings({ requestTimeoutSeconds: 1 });
+    try {
+      const a = await api();
+      await a.ext.store.refreshAll([REGION]);
+      assert.ok(proxy.count('DescribeDBClusters', { fault: 'slow' }) >= 3, 'three attempts, each given up');
+      const [row, ...rest] = await rows(await walk(REGION, 'DB clusters'));
+      assert.equal(rest.length, 0);
+      assert.equal(row.contextValue, 'readFailure');
+      assert.equal(labelOf(row), 'Could not read DB clusters: needs rds:DescribeDBClusters');
+      assert.match(String(row.description), /^AWS did not answer in time at http:\/\/127\.0\.0\.1:\d+\. .*raise the auroraSg\.requestTimeoutSeconds setting\./);
+      assert.ok((await childLabels(await walk(REGION, 'VPCs', 'shop-vpc'))).includes('dbsrv1'), 'the other reads loaded');
+    } finally {
+      proxy.clear();
+      await setSettings({ requestTimeoutSeconds: undefined });
+    }
+  });
+
   it('a bad endpoint: the error row names the endpoint override and what to do, the status bar shows the failure, the log has the error and the endpoint', async () => {
     const nowhere = 'http://127.0.0.1:9';
     await setSettings({ endpoint: nowhere });
