@@ -214,6 +214,11 @@ export class Ext implements vscode.Disposable {
     return this.settingsValue.profiles.length > 0;
   }
 
+  /** Whether gateway() has been called since the last settings change (an AWS call may be under way). */
+  get gatewayCreated(): boolean {
+    return this.gw !== undefined;
+  }
+
   /** The gateway for the current settings, created (and the SDK loaded) on first use. */
   gateway(): AwsGateway {
     if (!this.gw) {

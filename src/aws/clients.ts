@@ -10,6 +10,7 @@ import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { isLoopbackEndpoint } from '../domain/connectionSettings';
 import { attachConnection, CREDENTIAL_CODES, redact, rememberSecrets } from './errors';
+import type { LocalAnswers } from './warmUp';
 import { getSmithyContext } from '@smithy/core/transport';
 import { emptyAnswer, emptyQueryAnswer, readFastAnswer, readQueryAnswer } from './fastXml';
 
@@ -39,6 +40,11 @@ export interface ConnectionSettings {
    * Region itself. Default: the Region (one connection).
    */
   readonly scopeOf?: (region: string) => string;
+  /**
+   * Every call answered in the process, never sent (the warm-up, src/aws/warmUp.ts): its request
+   * handler and fake keys replace the network and the credentials; endpoint and profile are unused.
+   */
+  readonly local?: LocalAnswers;
 }
 
 /** Defaults: a hung connection must not leave the tree loading forever. */
@@ -104,7 +110,12 @@ export class ClientPool {
     private readonly settings: ConnectionSettings,
     private readonly onCall?: CallListener,
   ) {
-    this.credentials = credentialProvider(settings);
+    this.credentials = this.provider();
+  }
+
+  private provider(): AwsCredentialIdentityProvider {
+    const local = this.settings.local;
+    return local ? () => Promise.resolve(local.credentials) : credentialProvider(this.settings);
   }
 
   get(region: string): RegionClients {
@@ -117,11 +128,11 @@ export class ClientPool {
         credentials: this.credentials,
         maxAttempts: this.settings.maxAttempts ?? 3,
         ...(this.settings.retryStrategy ? { retryStrategy: this.settings.retryStrategy } : {}),
-        requestHandler: {
+        requestHandler: this.settings.local?.requestHandler ?? {
           ...(requestTimeout > 0 ? { requestTimeout, throwOnRequestTimeout: true } : {}),
           ...(connectionTimeout > 0 ? { connectionTimeout } : {}),
         },
-        ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
+        ...(this.settings.endpoint && !this.settings.local ? { endpoint: this.settings.endpoint } : {}),
       };
       let quotas: ServiceQuotasClient | undefined;
       let sts: STSClient | undefined;
@@ -172,7 +183,7 @@ export class ClientPool {
    * and retrying is enough.
    */
   resetCredentials(): void {
-    this.credentials = credentialProvider(this.settings);
+    this.credentials = this.provider();
     this.retired.push(...this.pool.values());
     this.pool.clear();
   }

@@ -12,6 +12,7 @@ import type { AccountIdentity } from '../domain/accounts';
 import { parseScope, SCOPE_SEPARATOR, scopeKey } from '../domain/scope';
 import { readGroupInterfaces, readGroupReferences, readGroupVpcAssociations, type GroupReference, type InterfaceUser } from './usageReads';
 import * as writes from './writes';
+import { localAnswers } from './warmUp';
 
 export type { CallListener, CallRecord, ConnectionSettings } from './clients';
 export type { CreateGroupSpec, PrefixListInfo } from './writes';
@@ -189,6 +190,25 @@ export class AwsGateway {
   dryRun(region: string, api: string, input: object): Promise<'allowed' | 'answered'> {
     return writes.dryRun(this.c(region), api, input);
   }
+}
+
+/**
+ * One load of a Region through the real gateway and SDK clients, every call answered in the process
+ * with an empty answer (src/aws/warmUp.ts): the code of a first load is compiled before the view's
+ * first load needs it. Nothing is sent, no credentials are read. Resolves with the actions answered;
+ * never rejects (a failure only means a colder start).
+ */
+export async function warmUpReads(region = 'us-east-1'): Promise<readonly string[]> {
+  const seen: string[] = [];
+  const gw = new AwsGateway({ local: localAnswers(seen), maxAttempts: 1 });
+  try {
+    await gw.loadRegion(region);
+  } catch {
+    // An empty answer some read does not take: what ran is warm all the same.
+  } finally {
+    gw.dispose();
+  }
+  return seen;
 }
 
 export function createGateway(settings: ConnectionSettings, onCall?: CallListener): AwsGateway {
