@@ -52,7 +52,7 @@ import { clusterKindOf } from '../domain/engines';
 import { displayName, REGION_READS } from '../domain/model';
 import type { AccountLimits } from '../domain/quotas';
 import { normaliseIpProtocol } from '../domain/rules';
-import { holdAnswers, type RegionClients } from './clients';
+import { holdAnswers, holdRequests, type RegionClients } from './clients';
 import { CREDENTIAL_CODES } from './errors';
 import { readLimits } from './quotaReads';
 
@@ -956,8 +956,8 @@ export interface RegionReadOptions extends ReadOptions {
    */
   readonly onPart?: (partial: RegionSnapshot) => void;
   /**
-   * With onPart: the big answers (the groups, the rules, the DB instances, the network interfaces)
-   * are parsed only once the VPCs and the clusters' first page are in and this settles (the tree
+   * With onPart: the big reads (the groups, the rules, the DB instances, the network interfaces)
+   * are sent (holdRequests) only once the VPCs and the clusters' first page are in and this settles (the tree
    * has taken their rows), or 300 ms after those are in, so the first rows get the CPU first; from
    * the moment those are in until then, every other answer waits too.
    * Never later than 1.5 s after the load starts. Must never reject.
@@ -965,10 +965,10 @@ export interface RegionReadOptions extends ReadOptions {
   readonly heavyAnswersAfter?: Promise<void>;
 }
 
-/** The answers readRegion holds back for the first rows (RegionReadOptions.heavyAnswersAfter). */
+/** The calls readRegion sends only after the first rows (RegionReadOptions.heavyAnswersAfter): the big answers. */
 const HEAVY_EC2 = ['DescribeSecurityGroupsCommand', 'DescribeSecurityGroupRulesCommand', 'DescribeNetworkInterfacesCommand'];
 const HEAVY_RDS = ['DescribeDBInstancesCommand'];
-/** How long the first rows may keep the big answers waiting once their reads are in, and at most from the start. */
+/** How long the first rows may keep the big reads waiting once their reads are in, and at most from the start. */
 const ROWS_GRACE_MS = 300;
 const ROWS_CAP_MS = 1500;
 
@@ -1030,14 +1030,14 @@ export async function readRegion(c: RegionClients, o: RegionReadOptions = {}): P
     readLimits(c, so),
     readNetworkInterfaces(c, so),
   ];
-  // The first rows first (heavyAnswersAfter): the big answers wait, within bounds, until they are shown.
+  // The first rows first (heavyAnswersAfter): the big reads wait, within bounds, until they are shown.
   let openHeavy = () => {};
   let settledAll = false;
   const timers: ReturnType<typeof setTimeout>[] = [];
   if (o.onPart && o.heavyAnswersAfter) {
     const gate = new Promise<void>((r) => (openHeavy = r));
-    holdAnswers(c.ec2, HEAVY_EC2, gate);
-    holdAnswers(c.rds, HEAVY_RDS, gate);
+    holdRequests(c.ec2, HEAVY_EC2, gate);
+    holdRequests(c.rds, HEAVY_RDS, gate);
     timers.push(setTimeout(openHeavy, ROWS_CAP_MS));
     o.abortSignal?.addEventListener('abort', openHeavy, { once: true });
     const settledOrFirstPage = new Promise<void>((r) => (clustersIn = r));

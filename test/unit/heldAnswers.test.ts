@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { holdAnswers, readAnswersFast } from '../../src/aws/clients';
+import { holdAnswers, holdRequests, readAnswersFast } from '../../src/aws/clients';
 
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const ANSWERS: Record<string, string> = {
@@ -87,5 +87,22 @@ describe('aws: holdAnswers (the first rows first)', () => {
       if (cut) holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>(() => {})); // never released
       await assert.rejects(rds.send(new DescribeDBInstancesCommand({})), /aborted/, cut ? 'held' : 'not held');
     }
+  });
+
+  it('holdRequests: a held call is not sent until its hold settles (the handler never sees it); other commands pass; the hold is gone after', async () => {
+    const answered: string[] = [];
+    const ec2 = new EC2Client({ ...config, requestHandler: handler(answered) });
+    readAnswersFast(ec2);
+    let release!: () => void;
+    holdRequests(ec2, ['DescribeSecurityGroupsCommand'], new Promise<void>((r) => (release = r)));
+    const groups = ec2.send(new DescribeSecurityGroupsCommand({}));
+    assert.equal((await ec2.send(new DescribeVpcsCommand({}))).Vpcs?.[0]?.VpcId, 'vpc-1', 'not held');
+    assert.equal(await settled(groups), false, 'held');
+    assert.deepEqual(answered, ['DescribeVpcs'], 'the held call was not sent');
+    release();
+    assert.equal((await groups).SecurityGroups?.[0]?.GroupId, 'sg-1');
+    assert.deepEqual(answered, ['DescribeVpcs', 'DescribeSecurityGroups']);
+    await ec2.send(new DescribeSecurityGroupsCommand({}));
+    assert.deepEqual(answered, ['DescribeVpcs', 'DescribeSecurityGroups', 'DescribeSecurityGroups'], 'sent at once after');
   });
 });
