@@ -6,6 +6,9 @@ import { Readable } from 'node:stream';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { holdAnswers, holdRequests, readAnswersFast } from '../../src/aws/clients';
+import { AwsGateway } from '../../src/aws/index';
+import { localAnswers } from '../../src/aws/warmUp';
+import type { RegionSnapshot } from '../../src/domain/model';
 
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const ANSWERS: Record<string, string> = {
@@ -104,5 +107,33 @@ describe('aws: holdAnswers (the first rows first)', () => {
     assert.deepEqual(answered, ['DescribeVpcs', 'DescribeSecurityGroups']);
     await ec2.send(new DescribeSecurityGroupsCommand({}));
     assert.deepEqual(answered, ['DescribeVpcs', 'DescribeSecurityGroups', 'DescribeSecurityGroups'], 'sent at once after');
+  });
+
+  it('a load with the first rows wanted sends its big reads only after the tree has taken the VPC and DB cluster rows (heavyAnswersAfter), then all of them', async () => {
+    const seen: string[] = [];
+    const gw = new AwsGateway({ local: localAnswers(seen), maxAttempts: 1 });
+    const heavy = ['DescribeSecurityGroups', 'DescribeSecurityGroupRules', 'DescribeNetworkInterfaces', 'DescribeDBInstances'];
+    let shown!: () => void;
+    let sentBeforeRows: string[] | undefined;
+    const onPart = (p: RegionSnapshot) => {
+      // The part in which the VPCs and the DB clusters have answered: what had been sent by then.
+      if (sentBeforeRows === undefined && !p.pending?.includes('vpcs') && !p.pending?.includes('clusters')) {
+        sentBeforeRows = [...seen];
+        setImmediate(shown); // the tree takes the rows a turn later
+      }
+    };
+    try {
+      const snap = await gw.loadRegion('eu-central-1', { onPart, heavyAnswersAfter: new Promise<void>((r) => (shown = r)) });
+      assert.deepEqual(snap.failures ?? [], []);
+      assert.ok(sentBeforeRows?.includes('DescribeVpcs') && sentBeforeRows.includes('DescribeDBClusters'), `sent: ${sentBeforeRows?.join(', ')}`);
+      assert.deepEqual(
+        heavy.filter((a) => sentBeforeRows!.includes(a)),
+        [],
+        'no big read sent before the first rows',
+      );
+      for (const a of heavy) assert.ok(seen.includes(a), `${a} sent after the first rows`);
+    } finally {
+      gw.dispose();
+    }
   });
 });
