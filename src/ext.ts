@@ -166,8 +166,8 @@ export class Ext implements vscode.Disposable {
   /** auroraSg.endpoint / auroraSg.profile as the workspace files set them (the last scan). */
   private workspaceValues: readonly WorkspaceValue[] = [];
   private scans = 0;
-  /** The ignored values last reported, so each set is logged and shown once. */
-  private reported = '[]';
+  /** The ignored values (setting and value) of the last report: a notice is shown only for one not among them. */
+  private reported = new Set<string>();
 
   /** Reads .vscode/settings.json of every workspace folder and the .code-workspace file, then reports what is ignored. */
   async scanWorkspaceFiles(): Promise<void> {
@@ -194,12 +194,20 @@ export class Ext implements vscode.Disposable {
     this.report(readSettings(found).ignored);
   }
 
-  /** Logs a warning and shows one notification for a new set of ignored workspace values. */
+  /**
+   * Logs a warning and shows one notification when a workspace value is newly ignored (the message
+   * lists all of them). Two sources see a settings file change, at their own pace: the file scan and
+   * VS Code's configuration (inspect(), which VS Code 1.99 fills with the nested form too). A report
+   * made while one lagged holds values of both the old and the new file; compared as whole sets, it
+   * and the report after it were two notices for one change (and, in the extension-host suite, a
+   * notice count that depended on the order). Compared value by value, a lagging source adds nothing
+   * new. A value no longer ignored is forgotten, so it is reported again if it comes back.
+   */
   private report(ignored: readonly IgnoredValue[]): void {
-    const key = JSON.stringify(ignored.map((i) => [i.setting, i.value]));
-    if (key === this.reported) return;
-    this.reported = key;
-    if (!ignored.length) return;
+    const now = new Set(ignored.map((i) => JSON.stringify([i.setting, i.value])));
+    const added = [...now].some((k) => !this.reported.has(k));
+    this.reported = now;
+    if (!added) return;
     const message = ignoredMessage(ignored);
     this.log.warn(message);
     this.ui.warn(message);
@@ -319,9 +327,8 @@ export class Ext implements vscode.Disposable {
 
   /** Settings changed: drop the gateway and the cached data. */
   reload(): void {
-    const read = readSettings(this.workspaceValues);
-    this.settingsValue = read.settings;
-    this.report(read.ignored);
+    this.settingsValue = readSettings(this.workspaceValues).settings;
+    // Reported by the scan, with the files as they are now (the last scan's may be older than the change).
     void this.scanWorkspaceFiles();
     this.profileRegionValue = undefined;
     this.profileRegions.clear();

@@ -132,7 +132,10 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
         [4, { auroraSg: { temporaryAccess: { addressService: `${url(theirs)}nested` } } }],
       ] as const) {
         fs.writeFileSync(file, JSON.stringify(content, null, 2));
-        await until(`notice ${n} about the address service`, () => prompter.warnings.length === n);
+        await until(
+          `notice ${n} about the address service (notices so far: ${prompter.warnings.length}: ${prompter.warnings.map((w) => w.slice(0, 160)).join(' || ')})`,
+          () => prompter.warnings.length === n,
+        );
         assert.match(
           prompter.warnings[n - 1],
           /auroraSg\.temporaryAccess\.addressService "http:\/\/127\.0\.0\.1:\d+\/(nested)?" \(from \.vscode\/settings\.json of workspace\)/,
