@@ -314,8 +314,32 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The answers held back per client (holdAnswers): the command names (or 'all'), and what they wait for. */
-const holds = new WeakMap<object, { commands: ReadonlySet<string> | 'all'; until: Promise<void> }[]>();
+/** What holdRequests and holdAnswers hold back per client: the stage, the command names (or 'all'), and what they wait for. */
+interface Hold {
+  readonly stage: 'request' | 'answer';
+  readonly commands: ReadonlySet<string> | 'all';
+  readonly until: Promise<void>;
+}
+const holds = new WeakMap<object, Hold[]>();
+
+/** Registers a hold on the client until `until` settles, when it is dropped. */
+function hold(client: object, stage: Hold['stage'], commands: readonly string[] | 'all', until: Promise<void>): void {
+  const list = holds.get(client) ?? [];
+  const h: Hold = { stage, commands: commands === 'all' ? 'all' : new Set(commands), until };
+  list.push(h);
+  holds.set(client, list);
+  void until.then(() => {
+    const i = list.indexOf(h);
+    if (i >= 0) list.splice(i, 1);
+  });
+}
+
+/** What a call of this command waits for at this stage (none: an empty list, the common case, at once). */
+function holdsOf(client: object, stage: Hold['stage'], name: string): Promise<void>[] {
+  const list = holds.get(client);
+  if (!list?.length) return [];
+  return list.filter((h) => h.stage === stage && (h.commands === 'all' || h.commands.has(name))).map((h) => h.until);
+}
 
 /**
  * Until `until` settles, the answers of these commands (SDK command names, "DescribeSecurityGroupsCommand";
@@ -325,18 +349,8 @@ const holds = new WeakMap<object, { commands: ReadonlySet<string> | 'all'; until
  * `until` must never reject. The client must carry readAnswersFast's middleware.
  */
 export function holdAnswers(client: EC2Client | RDSClient, commands: readonly string[] | 'all', until: Promise<void>): void {
-  const list = holds.get(client) ?? [];
-  const hold = { commands: commands === 'all' ? ('all' as const) : new Set(commands), until };
-  list.push(hold);
-  holds.set(client, list);
-  void until.then(() => {
-    const i = list.indexOf(hold);
-    if (i >= 0) list.splice(i, 1);
-  });
+  hold(client, 'answer', commands, until);
 }
-
-/** The calls held back per client before they are sent (holdRequests). */
-const requestHolds = new WeakMap<object, { commands: ReadonlySet<string>; until: Promise<void> }[]>();
 
 /**
  * Until `until` settles, calls of these commands (SDK command names) on this client wait, signed, before
@@ -351,27 +365,16 @@ const requestHolds = new WeakMap<object, { commands: ReadonlySet<string>; until:
  * The client must carry readAnswersFast's middleware.
  */
 export function holdRequests(client: EC2Client | RDSClient, commands: readonly string[], until: Promise<void>): void {
-  const list = requestHolds.get(client) ?? [];
-  const hold = { commands: new Set(commands), until };
-  list.push(hold);
-  requestHolds.set(client, list);
-  void until.then(() => {
-    const i = list.indexOf(hold);
-    if (i >= 0) list.splice(i, 1);
-  });
+  hold(client, 'request', commands, until);
 }
 
 async function heldRequest(client: object, name: string): Promise<void> {
-  const list = requestHolds.get(client);
-  if (!list?.length) return;
-  const waits = list.filter((h) => h.commands.has(name)).map((h) => h.until);
+  const waits = holdsOf(client, 'request', name);
   if (waits.length) await Promise.all(waits);
 }
 
 async function heldAnswer(client: object, name: string, response: { body?: unknown } | undefined): Promise<void> {
-  const list = holds.get(client);
-  if (!list?.length) return;
-  const waits = list.filter((h) => h.commands === 'all' || h.commands.has(name)).map((h) => h.until);
+  const waits = holdsOf(client, 'answer', name);
   if (!waits.length) return;
   // The answer is read in whole first, and only its parsing waits: a body left unread while held
   // could be cut meanwhile with nobody listening, and its reader would then wait for ever. A body

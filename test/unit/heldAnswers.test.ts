@@ -30,6 +30,13 @@ function handler(answered: string[]) {
 }
 const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, endpoint: 'http://127.0.0.1:1', maxAttempts: 1 };
 
+/** A client of `Client` answered by handler(answered), with the fast readers' middleware (where the holds sit). */
+function fastClient<C extends EC2Client | RDSClient>(Client: new (c: object) => C, answered: string[]): C {
+  const client = new Client({ ...config, requestHandler: handler(answered) });
+  readAnswersFast(client);
+  return client;
+}
+
 /** Whether `p` has settled, after the turns every pending callback of the answer had to run. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let done = false;
@@ -44,8 +51,7 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 describe('aws: holdAnswers (the first rows first)', () => {
   it('EC2: a held DescribeSecurityGroups answer is received, not handed back until the hold settles; DescribeVpcs on the same client passes', async () => {
     const answered: string[] = [];
-    const ec2 = new EC2Client({ ...config, requestHandler: handler(answered) });
-    readAnswersFast(ec2);
+    const ec2 = fastClient(EC2Client, answered);
     let release!: () => void;
     holdAnswers(ec2, ['DescribeSecurityGroupsCommand'], new Promise<void>((r) => (release = r)));
     const groups = ec2.send(new DescribeSecurityGroupsCommand({}));
@@ -61,8 +67,7 @@ describe('aws: holdAnswers (the first rows first)', () => {
 
   it('RDS: a held DescribeDBInstances answer waits; DescribeDBClusters passes', async () => {
     const answered: string[] = [];
-    const rds = new RDSClient({ ...config, requestHandler: handler(answered) });
-    readAnswersFast(rds);
+    const rds = fastClient(RDSClient, answered);
     let release!: () => void;
     holdAnswers(rds, ['DescribeDBInstancesCommand'], new Promise<void>((r) => (release = r)));
     const instances = rds.send(new DescribeDBInstancesCommand({}));
@@ -94,8 +99,7 @@ describe('aws: holdAnswers (the first rows first)', () => {
 
   it('holdRequests: a held call is not sent until its hold settles (the handler never sees it); other commands pass; the hold is gone after', async () => {
     const answered: string[] = [];
-    const ec2 = new EC2Client({ ...config, requestHandler: handler(answered) });
-    readAnswersFast(ec2);
+    const ec2 = fastClient(EC2Client, answered);
     let release!: () => void;
     holdRequests(ec2, ['DescribeSecurityGroupsCommand'], new Promise<void>((r) => (release = r)));
     const groups = ec2.send(new DescribeSecurityGroupsCommand({}));

@@ -13,10 +13,11 @@ import type { TestAccountIds } from '../harness/seed';
 import { ScriptedPrompter, script } from './scripted';
 import { api, AWS_URL, logText, REGION, reseed, setSettings } from './util';
 
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+/** Polls `check`; on a timeout fails with `what` (a function: described as things are then). */
+async function until(what: string | (() => string), check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    if (Date.now() > end) assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -133,7 +134,8 @@ describe('Settings scope: a workspace cannot choose the endpoint or the profile'
       ] as const) {
         fs.writeFileSync(file, JSON.stringify(content, null, 2));
         await until(
-          `notice ${n} about the address service (notices so far: ${prompter.warnings.length}: ${prompter.warnings.map((w) => w.slice(0, 160)).join(' || ')})`,
+          () =>
+            `notice ${n} about the address service (notices so far: ${prompter.warnings.length}: ${prompter.warnings.map((w) => w.slice(0, 160)).join(' || ')})`,
           () => prompter.warnings.length === n,
         );
         assert.match(
