@@ -112,11 +112,22 @@ export function resolveConnectionSettings(
     ...found,
   ];
   const ignored: IgnoredValue[] = [];
+  const fromFiles = new Set<WorkspaceValue>(found);
+  // The entries VS Code's configuration named (not a scanned file yet).
+  const fromConfig = new Set<number>();
   for (const c of candidates) {
     const v = c.setting === PROFILES_SETTING ? listText(c.value) : text(c.value);
     if (v === undefined || v === used[c.setting]) continue;
-    if (ignored.some((i) => i.setting === c.setting && i.value === v)) continue;
-    ignored.push({ setting: c.setting, value: v, source: c.source });
+    const seen = ignored.findIndex((i) => i.setting === c.setting && i.value === v);
+    if (seen < 0) {
+      if (!fromFiles.has(c)) fromConfig.add(ignored.length);
+      ignored.push({ setting: c.setting, value: v, source: c.source });
+    } else if (fromConfig.has(seen) && fromFiles.has(c)) {
+      // A value both VS Code's configuration and a scanned file hold is named by the (first) file: the
+      // message then does not depend on which of the two saw the file's change first.
+      ignored[seen] = { ...ignored[seen]!, source: c.source };
+      fromConfig.delete(seen);
+    }
   }
   return { endpoint: e || undefined, profile: p || undefined, profiles, addressService, ignored };
 }

@@ -146,6 +146,15 @@ describe('connection settings: a workspace cannot redirect the credentials', () 
     assert.deepEqual(mine.ignored, [], "a workspace value equal to the user's is not reported");
   });
 
+  it("a value both VS Code's configuration and a scanned file hold is named by the file, wherever it comes in the list", () => {
+    const found = settingsFileValues('{ "auroraSg": { "endpoint": "http://x.invalid/" } }', '.vscode/settings.json of app');
+    const r = resolveConnectionSettings({ workspaceValue: 'http://x.invalid/' }, { workspaceValue: 'prod' }, found);
+    assert.deepEqual(
+      r.ignored.map((i) => `${i.setting}=${i.value} from ${i.source}`),
+      ['auroraSg.endpoint=http://x.invalid/ from .vscode/settings.json of app', 'auroraSg.profile=prod from the workspace settings'],
+    );
+  });
+
   it('auroraSg.requestTimeoutSeconds: seconds as ms, 0 = no limit; a missing, negative or non-numeric value is the 30 s default, never "no limit"', () => {
     assert.equal(requestTimeoutMs(undefined), 30_000);
     assert.equal(requestTimeoutMs(120), 120_000);
